@@ -1,0 +1,263 @@
+"""The domain's closed vocabularies.
+
+Values are stable ASCII codes stored in the database and in sync bundles; labels are English
+message ids marked with ``N_`` and translated where they are shown (``label()``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from justice_desk.i18n import N_, _
+
+
+class LabelledEnum(StrEnum):
+    """A ``StrEnum`` whose members carry a translatable label."""
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        raise NotImplementedError
+
+    def label(self) -> str:
+        return _(type(self).labels()[self.value])
+
+
+class SiteKind(LabelledEnum):
+    CENTER = "center"
+    PROVINCE = "province"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {"center": N_("Community Justice Center"), "province": N_("Provincial Justice Office")}
+
+
+class CenterType(LabelledEnum):
+    """ศยช. (community justice center), ศกช. (people's-sector mediation center), or both."""
+
+    COMMUNITY_JUSTICE = "cjc"
+    MEDIATION = "mediation"
+    BOTH = "both"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {
+            "cjc": N_("Community Justice Center (CJC)"),
+            "mediation": N_("People's-sector Mediation Center"),
+            "both": N_("CJC and Mediation Center"),
+        }
+
+
+class Sex(LabelledEnum):
+    MALE = "male"
+    FEMALE = "female"
+    UNSPECIFIED = "unspecified"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {"male": N_("Male"), "female": N_("Female"), "unspecified": N_("Not specified")}
+
+
+class MembershipStatus(LabelledEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    LEFT = "left"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {"active": N_("Active"), "inactive": N_("Inactive"), "left": N_("Left the network")}
+
+
+class CommitteePosition(LabelledEnum):
+    CHAIR = "chair"
+    VICE_CHAIR = "vice_chair"
+    MEMBER = "member"
+    SECRETARY = "secretary"
+    ASSISTANT_SECRETARY = "assistant_secretary"
+    TREASURER = "treasurer"
+    ADVISER = "adviser"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {
+            "chair": N_("Chair"),
+            "vice_chair": N_("Vice-chair"),
+            "member": N_("Committee member"),
+            "secretary": N_("Committee member and secretary"),
+            "assistant_secretary": N_("Committee member and assistant secretary"),
+            "treasurer": N_("Committee member and treasurer"),
+            "adviser": N_("Adviser"),
+        }
+
+    @property
+    def order(self) -> int:
+        """Protocol order in attendance lists and signature blocks (members order)."""
+        return list(type(self)).index(self)
+
+    @property
+    def counts_for_quorum(self) -> bool:
+        # Advisers attend and advise but are not members of the body that decides.
+        return self is not CommitteePosition.ADVISER
+
+
+class MediatorStatus(LabelledEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    REMOVED = "removed"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {"active": N_("Registered"), "suspended": N_("Suspended"), "removed": N_("Removed")}
+
+
+class MeetingMode(LabelledEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {"in_person": N_("In person"), "online": N_("Online"), "hybrid": N_("In person and online")}
+
+
+class MeetingStatus(LabelledEnum):
+    DRAFT = "draft"
+    HELD = "held"
+    ADOPTED = "adopted"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {"draft": N_("Planned"), "held": N_("Held"), "adopted": N_("Minutes adopted")}
+
+
+class Attendance(LabelledEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    SUBSTITUTE = "substitute"
+    GUEST = "guest"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {
+            "present": N_("Present"),
+            "absent": N_("Absent"),
+            "substitute": N_("Attending as substitute"),
+            "guest": N_("Also attending"),
+        }
+
+
+class CaseChannel(LabelledEnum):
+    WALK_IN = "walk_in"
+    PHONE = "phone"
+    LETTER = "letter"
+    LINE = "line"
+    OUTREACH = "outreach"
+    REFERRAL_IN = "referral_in"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {
+            "walk_in": N_("In person at the center"),
+            "phone": N_("Telephone"),
+            "letter": N_("Letter or petition"),
+            "line": N_("LINE or online"),
+            "outreach": N_("Outreach visit"),
+            "referral_in": N_("Referred by another agency"),
+        }
+
+
+class CaseKind(LabelledEnum):
+    DISPUTE = "dispute"
+    COMPLAINT = "complaint"
+    LEGAL_ADVICE = "legal_advice"
+    JUSTICE_FUND = "justice_fund"
+    VICTIM_COMPENSATION = "victim_compensation"
+    REINTEGRATION = "reintegration"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {
+            "dispute": N_("Dispute mediation"),
+            "complaint": N_("Complaint or petition"),
+            "legal_advice": N_("Legal advice"),
+            "justice_fund": N_("Justice Fund referral"),
+            "victim_compensation": N_("Victim compensation referral"),
+            "reintegration": N_("Reintegration support"),
+        }
+
+
+class CaseCategory(LabelledEnum):
+    CIVIL = "civil"
+    CRIMINAL = "criminal"
+    NONE = "none"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {"civil": N_("Civil"), "criminal": N_("Criminal"), "none": N_("Not a dispute")}
+
+
+class PartySide(LabelledEnum):
+    APPLICANT = "applicant"
+    RESPONDENT = "respondent"
+    OTHER = "other"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {"applicant": N_("Applicant"), "respondent": N_("Respondent"), "other": N_("Other party")}
+
+
+class CaseStatus(LabelledEnum):
+    RECEIVED = "received"
+    AWAITING_CONSENT = "awaiting_consent"
+    IN_MEDIATION = "in_mediation"
+    IN_PROGRESS = "in_progress"
+    SETTLED = "settled"
+    WITHDRAWN = "withdrawn"
+    TERMINATED = "terminated"
+    DISMISSED = "dismissed"
+    REFERRED = "referred"
+    ESCALATED = "escalated"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {
+            "received": N_("Received"),
+            "awaiting_consent": N_("Waiting for the respondent's consent"),
+            "in_mediation": N_("In mediation"),
+            "in_progress": N_("In progress"),
+            "settled": N_("Settled"),
+            "withdrawn": N_("Withdrawn"),
+            "terminated": N_("Mediation ended without agreement"),
+            "dismissed": N_("Dismissed: respondent did not consent"),
+            "referred": N_("Referred to another agency"),
+            "escalated": N_("Escalated to the Provincial Justice Office"),
+            "completed": N_("Completed"),
+            "closed": N_("Closed"),
+        }
+
+    @property
+    def is_open(self) -> bool:
+        return self in {
+            CaseStatus.RECEIVED,
+            CaseStatus.AWAITING_CONSENT,
+            CaseStatus.IN_MEDIATION,
+            CaseStatus.IN_PROGRESS,
+            CaseStatus.SETTLED,
+        }
+
+
+class Compliance(LabelledEnum):
+    COMPLIED = "complied"
+    PARTIAL = "partial"
+    BREACHED = "breached"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {"complied": N_("Complied"), "partial": N_("Partly complied"), "breached": N_("Not complied")}
+
+
+class ChangeOp(StrEnum):
+    INSERT = "insert"
+    UPDATE = "update"
+    DELETE = "delete"

@@ -1,0 +1,93 @@
+"""Translation of every user-visible string.
+
+Message ids are English; the Thai catalog is the default language, English is available. The
+``.po`` sources live in ``translations/``; a build compiles them into ``justice_desk/locale``. A
+source checkout without compiled catalogs compiles the ``.po`` in memory with Babel on first use,
+so a fresh clone shows Thai without a build step.
+
+``_()`` translates now; ``N_()`` marks a string defined at import time (enum labels, error
+templates) for extraction and is translated where it is shown.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+import threading
+from pathlib import Path
+
+from justice_desk import paths
+
+DOMAIN = "justice_desk"
+LANGUAGES = ("th", "en")
+DEFAULT_LANGUAGE = "th"
+
+_lock = threading.Lock()
+_current: gettext.NullTranslations | None = None
+_language = DEFAULT_LANGUAGE
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it yet."""
+    return message
+
+
+def _load(language: str) -> gettext.NullTranslations:
+    mo = paths.compiled_locale_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if mo.exists():
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    po = paths.translations_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if po.exists():
+        return _compile_in_memory(po)
+    return gettext.NullTranslations()
+
+
+def _compile_in_memory(po: Path) -> gettext.NullTranslations:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def set_language(language: str | None) -> str:
+    """Switch the language for the whole process; returns the language now in force."""
+    global _current, _language
+    chosen = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    with _lock:
+        _language = chosen
+        _current = _load(chosen)
+    return chosen
+
+
+def language() -> str:
+    return _language
+
+
+def _translations() -> gettext.NullTranslations:
+    global _current
+    if _current is None:
+        with _lock:
+            if _current is None:
+                _current = _load(_language)
+    return _current
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    return _translations().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations().ngettext(singular, plural, n)
+
+
+def initial_language() -> str:
+    """The language chosen by ``JUSTICE_DESK_LANG``, else the Thai default."""
+    return os.environ.get("JUSTICE_DESK_LANG", DEFAULT_LANGUAGE)

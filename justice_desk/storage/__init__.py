@@ -1,0 +1,1 @@
+"""The only layer that speaks SQL: engine, ORM classes, migrations, backup, search."""

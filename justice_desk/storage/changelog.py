@@ -1,0 +1,158 @@
+"""Keeps ``rev``, times, derived columns and the change log in step with every write.
+
+Two paths write syncable rows, and both log in the same transaction as the write itself:
+- the ORM path: a ``before_flush`` hook on our sessions (``install``);
+- the bulk path for large generated or imported batches: :func:`bulk_insert`, which uses Core
+  ``executemany`` and appends the change-log rows in the same transaction.
+
+Hard deletes of syncable rows are refused: sync needs tombstones (soft delete sets
+``deleted_at`` and logs op ``delete``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, event, insert, inspect
+from sqlalchemy.orm import Session
+
+from justice_desk.domain import thai_text
+from justice_desk.domain.enums import ChangeOp
+from justice_desk.domain.numbering import format_case_number
+from justice_desk.storage.models import Activity, Case, ChangeLog, Person, Syncable, utcnow
+
+
+def person_derived(values: dict[str, Any]) -> dict[str, str]:
+    """``sort_key`` and ``search_text`` of a person from its column values."""
+    given, surname = values.get("given_name") or "", values.get("surname") or ""
+    return {
+        "sort_key": thai_text.sort_key(f"{given} {surname}")[:300],
+        "search_text": thai_text.search_text(
+            values.get("title"), given, surname, values.get("national_id"), values.get("phone"), values.get("line_id")
+        ),
+    }
+
+
+def case_derived(values: dict[str, Any]) -> dict[str, str]:
+    number = format_case_number(values["number"], values["year_be"])
+    return {
+        "sort_key": thai_text.sort_key(values.get("subject") or "")[:300],
+        "search_text": thai_text.search_text(number, values.get("subject"), values.get("facts")),
+    }
+
+
+def activity_derived(values: dict[str, Any]) -> dict[str, str]:
+    return {"search_text": thai_text.search_text(values.get("topic"), values.get("place"), values.get("partners"))}
+
+
+_DERIVED = {Person: person_derived, Case: case_derived, Activity: activity_derived}
+
+
+def _refresh_derived(obj: Syncable) -> None:
+    derive = _DERIVED.get(type(obj))
+    if derive is None:
+        return
+    columns = {attr.key: getattr(obj, attr.key) for attr in inspect(type(obj)).column_attrs}
+    for key, value in derive(columns).items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+
+
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    now = utcnow()
+    owner = session.info.get("owner_id")
+    logs: list[ChangeLog] = []
+    for obj in session.deleted:
+        if isinstance(obj, Syncable):
+            raise RuntimeError(f"hard delete of a syncable {type(obj).__name__} row; soft-delete it instead")
+    for obj in session.new:
+        if not isinstance(obj, Syncable):
+            continue
+        if obj.id is None:
+            obj.id = uuid.uuid4()
+        if obj.owner_id is None:
+            if owner is None:
+                raise RuntimeError("session has no owner_id for new records")
+            obj.owner_id = owner
+        obj.rev = 1
+        obj.created_at = obj.created_at or now
+        obj.updated_at = now
+        _refresh_derived(obj)
+        logs.append(ChangeLog(table_name=obj.__tablename__, row_id=obj.id, op=ChangeOp.INSERT, rev=1, changed_at=now))
+    for obj in session.dirty:
+        if not isinstance(obj, Syncable) or not session.is_modified(obj, include_collections=False):
+            continue
+        state = inspect(obj)
+        deleted_hist = state.attrs.deleted_at.history
+        op = ChangeOp.DELETE if (deleted_hist.added and deleted_hist.added[0] is not None) else ChangeOp.UPDATE
+        _refresh_derived(obj)
+        obj.rev = (obj.rev or 0) + 1
+        obj.updated_at = now
+        logs.append(ChangeLog(table_name=obj.__tablename__, row_id=obj.id, op=op, rev=obj.rev, changed_at=now))
+    session.add_all(logs)
+
+
+def install(session_class: type[Session]) -> None:
+    """Attach the hook to a session class (done once by ``storage.database``)."""
+    if not event.contains(session_class, "before_flush", _before_flush):
+        event.listen(session_class, "before_flush", _before_flush)
+
+
+def bulk_insert(
+    conn: Connection,
+    model: type[Syncable],
+    rows: Sequence[dict[str, Any]],
+    owner_id: uuid.UUID,
+) -> list[uuid.UUID]:
+    """Insert many new rows with ``executemany`` and log each one, in the caller's transaction.
+
+    Fills in what the ORM hook would: id, owner, rev 1, times and derived columns. Returns the ids.
+    """
+    if not rows:
+        return []
+    now = utcnow()
+    derive = _DERIVED.get(model)
+    prepared: list[dict[str, Any]] = []
+    for row in rows:
+        full = dict(row)
+        full.setdefault("id", uuid.uuid4())
+        full["owner_id"] = full.get("owner_id") or owner_id
+        full["rev"] = 1
+        full.setdefault("created_at", now)
+        full["updated_at"] = now
+        full.setdefault("deleted_at", None)
+        if derive is not None:
+            full.update(derive(full))
+        prepared.append(full)
+    table = model.__table__  # type: ignore[attr-defined]
+    conn.execute(insert(table), _complete(table, prepared))
+    conn.execute(
+        insert(ChangeLog.__table__),
+        [
+            {"table_name": table.name, "row_id": r["id"], "op": ChangeOp.INSERT.value, "rev": 1, "changed_at": now}
+            for r in prepared
+        ],
+    )
+    return [r["id"] for r in prepared]
+
+
+def _complete(table: Any, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """executemany needs the same keys in every row: fill the missing ones with column defaults."""
+    rows = list(rows)
+    keys: set[str] = set()
+    for r in rows:
+        keys.update(r)
+    defaults: dict[str, Any] = {}
+    for col in table.columns:
+        if col.key in keys:
+            continue
+        if col.default is not None and col.default.is_scalar:
+            defaults[col.key] = col.default.arg
+    all_keys = keys | set(defaults)
+    out = []
+    for r in rows:
+        full = {k: r.get(k, defaults.get(k)) for k in all_keys}
+        out.append(full)
+    return out

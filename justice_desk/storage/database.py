@@ -1,0 +1,353 @@
+"""Opening a database safely: where it is, what version it is, and sessions to use it.
+
+Opening never harms a file it cannot use: a file that is not a Justice Desk database, or one
+written by a newer version of the app, is inspected read-only and refused with a message; a
+database behind this version is copied aside before it is upgraded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from justice_desk import __version__, paths
+from justice_desk.errors import (
+    DatabaseBusyError,
+    DatabaseError,
+    NewerDatabaseError,
+    NotADatabaseError,
+)
+from justice_desk.i18n import _
+from justice_desk.storage import changelog
+from justice_desk.storage.models import Setting
+from justice_desk.storage.schema import HEAD, KNOWN_REVISIONS
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 20_000
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class JusticeSession(Session):
+    """Our session class; the change-log hook is attached to it (and only to it)."""
+
+
+changelog.install(JusticeSession)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a database lives: a SQLAlchemy URL, and the file path when it is SQLite."""
+
+    url: str
+    path: Path | None
+
+    @property
+    def display(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        return make_url(self.url).render_as_string(hide_password=True)
+
+
+def resolve_target(db: str | os.PathLike[str] | None = None) -> Target:
+    """``--db`` argument, else ``JUSTICE_DESK_DB``, else the default file in the data folder.
+
+    A value containing ``://`` is a SQLAlchemy URL (``postgresql+psycopg://...``).
+    """
+    value = str(db) if db else os.environ.get("JUSTICE_DESK_DB") or str(paths.default_database())
+    if "://" in value:
+        url = make_url(value)
+        if url.get_backend_name() == "sqlite" and url.database:
+            return Target(value, Path(url.database).expanduser().resolve())
+        return Target(value, None)
+    path = Path(value).expanduser().resolve()
+    return Target(f"sqlite:///{path}", path)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, record: Any) -> None:
+    # Take transaction control away from the sqlite3 module so that BEGIN is ours (see _begin).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    # FULL: a power cut after commit never loses the committed transaction.
+    cur.execute("PRAGMA synchronous = FULL")
+    cur.close()
+
+
+def _make_engine(target: Target, *, immediate: bool) -> Engine:
+    if target.path is None:
+        return create_engine(target.url, pool_pre_ping=True)
+    engine = create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_pragmas)
+
+    # Writers start with BEGIN IMMEDIATE: they queue on the busy timeout at BEGIN instead of
+    # failing with "database is locked" when a read transaction later tries to write.
+    begin_sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql(begin_sql)
+
+    return engine
+
+
+def _is_busy(exc: BaseException) -> bool:
+    message = str(exc).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
+def busy_error() -> DatabaseBusyError:
+    return DatabaseBusyError(
+        _("The database is busy with another task (an import, a backup or a demo run). Wait until it finishes and try again.")
+    )
+
+
+class Database:
+    """An open database: sessions for reading and for writing, and facts about the database."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.read_engine = _make_engine(target, immediate=False)
+        self.write_engine = _make_engine(target, immediate=True) if target.path else self.read_engine
+        self._read = sessionmaker(self.read_engine, class_=JusticeSession, expire_on_commit=False)
+        self._write = sessionmaker(self.write_engine, class_=JusticeSession, expire_on_commit=False)
+        self._settings_cache: dict[str, str] | None = None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.target.path is not None
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; whatever it changes is rolled back."""
+        try:
+            with self._read() as session:
+                session.info["owner_id"] = self.site_id_or_none()
+                try:
+                    yield session
+                finally:
+                    session.rollback()
+        except OperationalError as exc:
+            if _is_busy(exc):
+                raise busy_error() from exc
+            raise
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session for one unit of work: committed at the end, rolled back on any error."""
+        try:
+            with self._write.begin() as session:
+                session.info["owner_id"] = self.site_id_or_none()
+                yield session
+        except OperationalError as exc:
+            if _is_busy(exc):
+                raise busy_error() from exc
+            raise
+
+    @contextlib.contextmanager
+    def connect_write(self) -> Iterator[Any]:
+        """A Core connection in a write transaction (bulk work); committed at the end."""
+        try:
+            with self.write_engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            if _is_busy(exc):
+                raise busy_error() from exc
+            raise
+
+    # -- settings ------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, str]:
+        if self._settings_cache is None:
+            with self.read_engine.connect() as conn:
+                rows = conn.execute(select(Setting.key, Setting.value)).all()
+                conn.rollback()
+            self._settings_cache = {k: v for k, v in rows}
+        return dict(self._settings_cache)
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        return self.settings().get(key, default)
+
+    def put_settings(self, session: Session, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            session.merge(Setting(key=key, value=value))
+        self._settings_cache = None
+
+    def site_id_or_none(self) -> uuid.UUID | None:
+        value = self.setting("site_id")
+        return uuid.UUID(value) if value else None
+
+    @property
+    def site_id(self) -> uuid.UUID:
+        value = self.site_id_or_none()
+        if value is None:
+            raise DatabaseError(
+                _("This database has not been set up yet. Run “justice-desk init center” or open it in the app to set it up.")
+            )
+        return value
+
+    @property
+    def mode(self) -> str | None:
+        """``center`` or ``province`` once set up."""
+        return self.setting("mode")
+
+    def dispose(self) -> None:
+        self.read_engine.dispose()
+        if self.write_engine is not self.read_engine:
+            self.write_engine.dispose()
+
+
+# ------------------------------------------------------------------------------------------
+# Inspection and opening
+
+
+@dataclass(frozen=True)
+class DatabaseState:
+    revision: str | None
+    app_version: str | None
+
+
+def inspect_sqlite_file(path: Path) -> DatabaseState:
+    """Read the schema revision of a SQLite file without writing to it."""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseError(_("Cannot read {path}: {error}").format(path=path, error=exc.strerror)) from exc
+    if header != SQLITE_HEADER:
+        raise NotADatabaseError(
+            _("{path} is not a Justice Desk database (it is not a SQLite file). The file was not changed. Choose another file.").format(path=path)
+        )
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise NotADatabaseError(_("Cannot open {path}: {error}").format(path=path, error=exc)) from exc
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "alembic_version" not in tables or "settings" not in tables:
+            raise NotADatabaseError(
+                _("{path} is a database, but not a Justice Desk database. The file was not changed. Choose another file.").format(path=path)
+            )
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        app = conn.execute("SELECT value FROM settings WHERE key='app_version'").fetchone()
+        return DatabaseState(row[0] if row else None, app[0] if app else None)
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, NotADatabaseError):  # pragma: no cover - not an sqlite3 error
+            raise
+        raise NotADatabaseError(
+            _("{path} is damaged or not a database ({error}). The file was not changed. Restore it from a backup.").format(
+                path=path, error=exc
+            )
+        ) from exc
+    finally:
+        conn.close()
+
+
+def _inspect_url(target: Target) -> DatabaseState:
+    engine = create_engine(target.url)
+    try:
+        with engine.connect() as conn:
+            names = set(conn.dialect.get_table_names(conn))
+            if "alembic_version" not in names:
+                return DatabaseState(None, None)
+            rev = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            app = conn.execute(text("SELECT value FROM settings WHERE key='app_version'")).scalar() if "settings" in names else None
+            return DatabaseState(rev, app)
+    except OperationalError as exc:
+        raise DatabaseError(_("Cannot connect to {url}: {error}").format(url=target.display, error=exc.orig)) from exc
+    finally:
+        engine.dispose()
+
+
+def backup_copy_before_upgrade(path: Path, from_revision: str) -> Path:
+    """Copy the whole database aside (consistent, through SQLite's backup API) before migrating."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = path.with_name(f"{path.name}.before-upgrade-{from_revision}-{stamp}.bak")
+    src = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(dest)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return dest
+
+
+def _stamp_app_version(db: Database) -> None:
+    with db.write() as session:
+        db.put_settings(session, {"app_version": __version__, "schema_revision": HEAD})
+
+
+def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = False) -> Database:
+    """Open (and if needed create or upgrade) the database named by ``db``.
+
+    - missing: created at the current schema when ``create``, else refused;
+    - at the current schema: opened;
+    - behind: copied aside, then upgraded;
+    - newer than this app, not a database, damaged: refused, the file untouched.
+    """
+    target = resolve_target(db)
+    if target.path is not None:
+        if not target.path.exists():
+            if not create:
+                raise DatabaseError(
+                    _("There is no database at {path}. Create one with “justice-desk init center” or “justice-desk demo”.").format(
+                        path=target.path
+                    )
+                )
+            target.path.parent.mkdir(parents=True, exist_ok=True)
+            state = DatabaseState(None, None)
+        else:
+            if target.path.is_dir():
+                raise NotADatabaseError(_("{path} is a folder, not a database file.").format(path=target.path))
+            state = inspect_sqlite_file(target.path)
+    else:
+        state = _inspect_url(target)
+
+    if state.revision is not None and state.revision not in KNOWN_REVISIONS:
+        raise NewerDatabaseError(
+            _(
+                "This database was written by a newer Justice Desk ({their_version}, schema {their_schema}); "
+                "this is Justice Desk {our_version} (schema {our_schema}). Install the newer version to open it. "
+                "The file was not changed."
+            ).format(
+                their_version=state.app_version or _("unknown version"),
+                their_schema=state.revision,
+                our_version=__version__,
+                our_schema=HEAD,
+            )
+        )
+    database = Database(target)
+    if state.revision != HEAD:
+        if state.revision is not None and target.path is not None:
+            copy = backup_copy_before_upgrade(target.path, state.revision)
+            log.info("copied %s to %s before upgrading from schema %s", target.path, copy, state.revision)
+        from justice_desk.storage.migrate import upgrade
+
+        try:
+            with database.write_engine.begin() as conn:
+                upgrade(conn)
+        except OperationalError as exc:
+            database.dispose()
+            if _is_busy(exc):
+                raise busy_error() from exc
+            raise
+        _stamp_app_version(database)
+    return database

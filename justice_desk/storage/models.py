@@ -1,0 +1,435 @@
+"""ORM classes: the schema of a center or province database.
+
+Every syncable row (``Syncable``) has a UUID key made where it was created, the owning site
+(``owner_id``: a center, or the province), a ``rev`` bumped on every edit, created/updated
+times (shown, never trusted for ordering) and a soft-delete time. Inserts, updates and deletes
+append to ``change_log`` in the same transaction (``changelog.py``). Case numbers and meeting
+numbers are labels; keys are UUIDs.
+
+Enumerated values are stored as their stable ASCII codes (``justice_desk.domain.enums``);
+money is stored in satang (integers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Syncable:
+    """Columns every record that travels in sync bundles carries."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    rev: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=None)
+
+
+# --------------------------------------------------------------------------------------------
+# Bookkeeping (not synced)
+
+
+class Setting(Base):
+    """Key/value facts about this database: its site, mode, epoch, the app version that wrote it."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class ChangeLog(Base):
+    """Every insert/update/delete of a syncable row, in commit order (``change_no`` is monotonic)."""
+
+    __tablename__ = "change_log"
+    __table_args__ = {"sqlite_autoincrement": True}
+    change_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    op: Mapped[str] = mapped_column(String(8))
+    rev: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --------------------------------------------------------------------------------------------
+# Sites: centers and province offices
+
+
+class Site(Syncable, Base):
+    """A Community Justice Center or a Provincial Justice Office."""
+
+    __tablename__ = "sites"
+    kind: Mapped[str] = mapped_column(String(16))  # SiteKind
+    code: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    center_type: Mapped[str | None] = mapped_column(String(16))  # CenterType
+    host_organisation: Mapped[str | None] = mapped_column(String(255))  # host อปท.
+    tambon: Mapped[str | None] = mapped_column(String(128))
+    amphoe: Mapped[str | None] = mapped_column(String(128))
+    province: Mapped[str] = mapped_column(String(128))
+    address: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(255))
+    established_on: Mapped[dt.date | None] = mapped_column(Date)
+    quorum_numerator: Mapped[int] = mapped_column(Integer, default=1)
+    quorum_denominator: Mapped[int] = mapped_column(Integer, default=2)
+
+
+# --------------------------------------------------------------------------------------------
+# People and the network
+
+
+class Person(Syncable, Base):
+    """Anyone the center deals with: members, committee, mediators, parties, guests."""
+
+    __tablename__ = "people"
+    title: Mapped[str | None] = mapped_column(String(64))
+    given_name: Mapped[str] = mapped_column(String(128))
+    surname: Mapped[str | None] = mapped_column(String(128))
+    national_id: Mapped[str | None] = mapped_column(String(20), index=True)
+    no_id_reason: Mapped[str | None] = mapped_column(String(255))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    birth_year: Mapped[int | None] = mapped_column(Integer)  # often only the year is known (CE)
+    sex: Mapped[str] = mapped_column(String(16), default="unspecified")
+    house_no: Mapped[str | None] = mapped_column(String(32))
+    moo: Mapped[str | None] = mapped_column(String(16))
+    village: Mapped[str | None] = mapped_column(String(128))
+    road: Mapped[str | None] = mapped_column(String(128))
+    tambon: Mapped[str | None] = mapped_column(String(128))
+    amphoe: Mapped[str | None] = mapped_column(String(128))
+    province: Mapped[str | None] = mapped_column(String(128))
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    dopa_area_code: Mapped[str | None] = mapped_column(String(8))  # DOPA tambon code where known
+    phone: Mapped[str | None] = mapped_column(String(32))
+    line_id: Mapped[str | None] = mapped_column(String(64))
+    community_role: Mapped[str | None] = mapped_column(String(128))
+    occupation: Mapped[str | None] = mapped_column(String(128))
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(32))
+    notes: Mapped[str | None] = mapped_column(Text)
+    # Derived, kept by the storage layer: Thai dictionary order and normalised search text.
+    sort_key: Mapped[str] = mapped_column(String(300), index=True, default="")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class Membership(Syncable, Base):
+    """Membership of the Community Justice Network (เครือข่ายยุติธรรมชุมชน)."""
+
+    __tablename__ = "memberships"
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    member_no: Mapped[str | None] = mapped_column(String(64))
+    joined_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class Training(Syncable, Base):
+    """A course a person completed (the network curriculum, mediator training, ...)."""
+
+    __tablename__ = "trainings"
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    course: Mapped[str] = mapped_column(String(255))
+    organiser: Mapped[str | None] = mapped_column(String(255))
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    hours: Mapped[int | None] = mapped_column(Integer)
+    certificate_no: Mapped[str | None] = mapped_column(String(64))
+
+
+class CommitteeTerm(Syncable, Base):
+    """One elected term of the center committee (วาระ)."""
+
+    __tablename__ = "committee_terms"
+    name: Mapped[str] = mapped_column(String(255))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class CommitteePositionRow(Syncable, Base):
+    """A person's seat on the committee within a term, with its own dates (resignations happen)."""
+
+    __tablename__ = "committee_positions"
+    term_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("committee_terms.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    position: Mapped[str] = mapped_column(String(32))  # CommitteePosition
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class Mediator(Syncable, Base):
+    """A mediator registered under the Dispute Mediation Act (registration number, validity)."""
+
+    __tablename__ = "mediators"
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    registration_no: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+# --------------------------------------------------------------------------------------------
+# Meetings
+
+
+class Meeting(Syncable, Base):
+    """A committee meeting; its number runs per BE year (ครั้งที่ 4/2569)."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("owner_id", "year_be", "number", name="uq_meetings_number"),)
+    year_be: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    body_name: Mapped[str] = mapped_column(String(255))  # คณะกรรมการศูนย์ยุติธรรมชุมชน...
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    starts_at: Mapped[dt.time | None] = mapped_column(Time)
+    ends_at: Mapped[dt.time | None] = mapped_column(Time)
+    place: Mapped[str | None] = mapped_column(String(255))
+    mode: Mapped[str] = mapped_column(String(16), default="in_person")
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # MeetingStatus
+    minute_taker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    checker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    adopted_in_meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"))
+    minutes_version: Mapped[int] = mapped_column(Integer, default=1)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class MeetingAttendance(Syncable, Base):
+    """One line of the attendance list: present, absent with reason, substitute, or guest."""
+
+    __tablename__ = "meeting_attendance"
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"), index=True)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    name: Mapped[str] = mapped_column(String(255))  # as printed; kept even if the person changes
+    position_label: Mapped[str | None] = mapped_column(String(255))
+    position: Mapped[str | None] = mapped_column(String(32))  # CommitteePosition when a member
+    attendance: Mapped[str] = mapped_column(String(16))  # Attendance
+    absence_reason: Mapped[str | None] = mapped_column(String(255))
+    substitute_for_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AgendaItem(Syncable, Base):
+    """An agenda item (ระเบียบวาระที่ n) with its discussion, resolution (มติ) and votes."""
+
+    __tablename__ = "agenda_items"
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    discussion: Mapped[str | None] = mapped_column(Text)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    votes_for: Mapped[int | None] = mapped_column(Integer)
+    votes_against: Mapped[int | None] = mapped_column(Integer)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer)
+
+
+class MinutesVersion(Syncable, Base):
+    """A frozen copy of adopted minutes; a later correction is a new version, never an edit."""
+
+    __tablename__ = "minutes_versions"
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[str] = mapped_column(Text)  # JSON of the minutes as adopted
+    reason: Mapped[str | None] = mapped_column(Text)
+    adopted_in_meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"))
+
+
+# --------------------------------------------------------------------------------------------
+# Cases
+
+
+class Case(Syncable, Base):
+    """A dispute or a request for help; number ``005/2569`` runs per BE year of receipt."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "year_be", "number", name="uq_cases_number"),
+        Index("ix_cases_received", "received_on"),
+    )
+    year_be: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    received_on: Mapped[dt.date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(16))  # CaseChannel
+    kind: Mapped[str] = mapped_column(String(32), index=True)  # CaseKind
+    category: Mapped[str] = mapped_column(String(16), default="none")  # CaseCategory
+    matter_code: Mapped[str | None] = mapped_column(String(32))  # code in mediation-rules.json
+    subject: Mapped[str] = mapped_column(String(500))
+    facts: Mapped[str | None] = mapped_column(Text)
+    amount_satang: Mapped[int | None] = mapped_column(Integer)
+    incident_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(32), default="received", index=True)  # CaseStatus
+    eligibility_note: Mapped[str | None] = mapped_column(Text)
+    rules_version: Mapped[str | None] = mapped_column(String(32))
+    outcome_on: Mapped[dt.date | None] = mapped_column(Date)
+    mediation_ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    certificate_no: Mapped[str | None] = mapped_column(String(64))  # §69 enforcement certificate
+    certificate_on: Mapped[dt.date | None] = mapped_column(Date)
+    referral_target: Mapped[str | None] = mapped_column(String(255))
+    referral_code: Mapped[str | None] = mapped_column(String(32))
+    referred_on: Mapped[dt.date | None] = mapped_column(Date)
+    escalated_on: Mapped[dt.date | None] = mapped_column(Date)
+    responsible_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    sort_key: Mapped[str] = mapped_column(String(300), default="")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class CaseParty(Syncable, Base):
+    __tablename__ = "case_parties"
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    side: Mapped[str] = mapped_column(String(16))  # PartySide
+    role_note: Mapped[str | None] = mapped_column(String(255))
+    consent: Mapped[bool | None] = mapped_column(Boolean)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    person: Mapped[Person] = relationship(lazy="joined")
+
+
+class CaseMediator(Syncable, Base):
+    """A mediator chosen by the parties; §22–23 conflicts must be disclosed and confirmed."""
+
+    __tablename__ = "case_mediators"
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    mediator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mediators.id"), index=True)
+    no_conflict_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    conflict_disclosure: Mapped[str | None] = mapped_column(Text)
+    confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class CaseSession(Syncable, Base):
+    """A mediation session or meeting with the parties. ``notes`` are confidential (§12, §29)."""
+
+    __tablename__ = "case_sessions"
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    session_no: Mapped[int] = mapped_column(Integer)
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    starts_at: Mapped[dt.time | None] = mapped_column(Time)
+    ends_at: Mapped[dt.time | None] = mapped_column(Time)
+    place: Mapped[str | None] = mapped_column(String(255))
+    attendees: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)  # what may be shown (next steps, outcome)
+    notes: Mapped[str | None] = mapped_column(Text)  # confidential: never in minutes or bundles
+    next_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class CaseEvent(Syncable, Base):
+    """An append-only status event: the case's status is the result of its events."""
+
+    __tablename__ = "case_events"
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))  # CaseAction
+    from_status: Mapped[str] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Settlement(Syncable, Base):
+    """The settlement agreement (บันทึกข้อตกลงระงับข้อพิพาท, §30)."""
+
+    __tablename__ = "settlements"
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True, unique=True)
+    agreed_on: Mapped[dt.date] = mapped_column(Date)
+    place: Mapped[str | None] = mapped_column(String(255))
+    terms: Mapped[str] = mapped_column(Text)
+    total_satang: Mapped[int | None] = mapped_column(Integer)
+    voluntary_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Instalment(Syncable, Base):
+    __tablename__ = "instalments"
+    settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    amount_satang: Mapped[int] = mapped_column(Integer)
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    paid_satang: Mapped[int | None] = mapped_column(Integer)
+
+
+class ComplianceCheck(Syncable, Base):
+    """Follow-up on whether the parties keep the agreement."""
+
+    __tablename__ = "compliance_checks"
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    checked_on: Mapped[dt.date] = mapped_column(Date)
+    result: Mapped[str] = mapped_column(String(16))  # Compliance
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------------------------
+# Activities
+
+
+class Activity(Syncable, Base):
+    """A crime-prevention or community activity, with participants counted by sex."""
+
+    __tablename__ = "activities"
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    place: Mapped[str | None] = mapped_column(String(255))
+    topic: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(32), default="crime_prevention")
+    participants_male: Mapped[int] = mapped_column(Integer, default=0)
+    participants_female: Mapped[int] = mapped_column(Integer, default=0)
+    participants_unspecified: Mapped[int] = mapped_column(Integer, default=0)
+    partners: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+
+#: Syncable tables in foreign-key order (parents first): the order bundles are applied in.
+SYNCABLE_MODELS: tuple[type[Syncable], ...] = (
+    Site,
+    Person,
+    Membership,
+    Training,
+    CommitteeTerm,
+    CommitteePositionRow,
+    Mediator,
+    Meeting,
+    MeetingAttendance,
+    AgendaItem,
+    MinutesVersion,
+    Case,
+    CaseParty,
+    CaseMediator,
+    CaseSession,
+    CaseEvent,
+    Settlement,
+    Instalment,
+    ComplianceCheck,
+    Activity,
+)
+MODEL_BY_TABLE = {m.__tablename__: m for m in SYNCABLE_MODELS}  # type: ignore[attr-defined]
