@@ -1,0 +1,125 @@
+"""Creating a center or a province database, and reading what this database is."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from justice_desk.domain.enums import CenterType, SiteKind
+from justice_desk.errors import UserError, ValidationError
+from justice_desk.i18n import _
+from justice_desk.storage import repositories as repo
+from justice_desk.storage.database import Database, open_database
+from justice_desk.storage.models import Site
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    id: uuid.UUID
+    kind: SiteKind
+    code: str
+    name: str
+    center_type: CenterType | None
+    host_organisation: str | None
+    tambon: str | None
+    amphoe: str | None
+    province: str
+
+
+def _site_info(site: Site) -> SiteInfo:
+    return SiteInfo(
+        site.id,
+        SiteKind(site.kind),
+        site.code,
+        site.name,
+        CenterType(site.center_type) if site.center_type else None,
+        site.host_organisation,
+        site.tambon,
+        site.amphoe,
+        site.province,
+    )
+
+
+def _require(value: str | None, message: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(message, field)
+    return value
+
+
+def init_center(
+    db_path: str | os.PathLike[str] | None,
+    *,
+    code: str,
+    name: str,
+    province: str,
+    amphoe: str | None = None,
+    tambon: str | None = None,
+    center_type: CenterType = CenterType.BOTH,
+    host_organisation: str | None = None,
+) -> Database:
+    """Create a new center database (refuses to re-initialise one that is already set up)."""
+    code = _require(code, _("The center code is required."), "code")
+    name = _require(name, _("The center name is required."), "name")
+    province = _require(province, _("The province is required."), "province")
+    db = open_database(db_path, create=True)
+    _refuse_if_set_up(db)
+    site_id = uuid.uuid4()
+    with db.write() as session:
+        session.info["owner_id"] = site_id
+        session.add(
+            Site(
+                id=site_id,
+                owner_id=site_id,
+                kind=SiteKind.CENTER.value,
+                code=code,
+                name=name,
+                center_type=center_type.value,
+                host_organisation=(host_organisation or "").strip() or None,
+                tambon=(tambon or "").strip() or None,
+                amphoe=(amphoe or "").strip() or None,
+                province=province,
+            )
+        )
+        db.put_settings(session, {"site_id": str(site_id), "mode": SiteKind.CENTER.value, "epoch": secrets.token_hex(8)})
+    return db
+
+
+def init_province(db_path: str | os.PathLike[str] | None, *, province: str, code: str | None = None) -> Database:
+    """Create a new Provincial Justice Office database."""
+    province = _require(province, _("The province is required."), "province")
+    db = open_database(db_path, create=True)
+    _refuse_if_set_up(db)
+    site_id = uuid.uuid4()
+    with db.write() as session:
+        session.info["owner_id"] = site_id
+        session.add(
+            Site(
+                id=site_id,
+                owner_id=site_id,
+                kind=SiteKind.PROVINCE.value,
+                code=(code or "").strip() or f"PJO-{province}",
+                name=_("Provincial Justice Office of {province}").format(province=province),
+                province=province,
+            )
+        )
+        db.put_settings(session, {"site_id": str(site_id), "mode": SiteKind.PROVINCE.value, "epoch": secrets.token_hex(8)})
+    return db
+
+
+def _refuse_if_set_up(db: Database) -> None:
+    if db.site_id_or_none() is not None:
+        db.dispose()
+        raise UserError(
+            _("{path} is already set up as a {mode} database. Choose a new file name.").format(
+                path=db.target.display, mode=db.mode
+            )
+        )
+
+
+def this_site(db: Database) -> SiteInfo:
+    """The center or province office this database belongs to."""
+    with db.read() as session:
+        return _site_info(repo.get(session, Site, db.site_id))
