@@ -1,0 +1,452 @@
+"""People, network members and their training, committee terms and mediators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, fields, replace
+
+from justice_desk.domain import national_id
+from justice_desk.domain.enums import CommitteePosition, MediatorStatus, MembershipStatus, Sex
+from justice_desk.errors import ValidationError
+from justice_desk.i18n import _
+from justice_desk.services.common import Page, Saved, check_rev, clean, not_in_future, phone_warning, required
+from justice_desk.storage import repositories as repo
+from justice_desk.storage import people_queries as q
+from justice_desk.storage.database import Database
+from justice_desk.storage.models import (
+    CommitteePositionRow,
+    CommitteeTerm,
+    Mediator,
+    Membership,
+    Person,
+    Training,
+)
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """What a form or a command line gives to create or edit a person."""
+
+    given_name: str
+    surname: str | None = None
+    title: str | None = None
+    national_id: str | None = None
+    no_id_reason: str | None = None
+    birth_date: dt.date | None = None
+    birth_year: int | None = None  # CE year when only the year is known
+    sex: Sex = Sex.UNSPECIFIED
+    house_no: str | None = None
+    moo: str | None = None
+    village: str | None = None
+    road: str | None = None
+    tambon: str | None = None
+    amphoe: str | None = None
+    province: str | None = None
+    postcode: str | None = None
+    phone: str | None = None
+    line_id: str | None = None
+    community_role: str | None = None
+    occupation: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class PersonRecord(PersonInput):
+    id: uuid.UUID = uuid.UUID(int=0)
+    rev: int = 0
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.title, self.given_name, self.surname)
+
+    @property
+    def masked_id(self) -> str:
+        return national_id.masked(self.national_id or "")
+
+    @property
+    def address(self) -> str:
+        return format_address(self)
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One line of the people list (ID masked)."""
+
+    id: uuid.UUID
+    name: str
+    masked_id: str
+    phone: str | None
+    village: str | None
+    community_role: str | None
+    is_member: bool
+
+
+def full_name(title: str | None, given: str, surname: str | None) -> str:
+    """Thai style: the title is written against the given name (``นายสมศักดิ์ ใจดี``)."""
+    return f"{title or ''}{given} {surname or ''}".strip()
+
+
+def format_address(p: PersonInput) -> str:
+    parts = []
+    if p.house_no:
+        parts.append(_("No. {house}").format(house=p.house_no))
+    if p.moo:
+        parts.append(_("Moo {moo}").format(moo=p.moo))
+    if p.village:
+        parts.append(p.village)
+    if p.road:
+        parts.append(_("Road {road}").format(road=p.road))
+    if p.tambon:
+        parts.append(_("Tambon {tambon}").format(tambon=p.tambon))
+    if p.amphoe:
+        parts.append(_("Amphoe {amphoe}").format(amphoe=p.amphoe))
+    if p.province:
+        parts.append(_("Province {province}").format(province=p.province))
+    if p.postcode:
+        parts.append(p.postcode)
+    return " ".join(parts)
+
+
+_INPUT_FIELDS = [f.name for f in fields(PersonInput)]
+
+
+def _record(row: Person) -> PersonRecord:
+    values = {name: getattr(row, name) for name in _INPUT_FIELDS}
+    values["sex"] = Sex(row.sex)
+    return PersonRecord(**values, id=row.id, rev=row.rev)
+
+
+def check_person(data: PersonInput, today: dt.date | None = None) -> tuple[PersonInput, list[str]]:
+    """Clean and check a person's data: raises for what cannot be saved, returns warnings."""
+    today = today or dt.date.today()
+    given = required(data.given_name, _("The given name is required."), "given_name")
+    warnings: list[str] = []
+    nid = clean(data.national_id)
+    if nid:
+        checked = national_id.check(nid)
+        nid = checked.digits
+        if checked.warning:
+            warnings.append(checked.warning)
+    elif not clean(data.no_id_reason):
+        warnings.append(_("No national ID: note why (for example “not known yet”) in the reason field."))
+    not_in_future(data.birth_date, _("The birth date"), "birth_date", today)
+    if data.birth_year is not None and not (1900 <= data.birth_year <= today.year):
+        raise ValidationError(_("The birth year {year} is not possible.").format(year=data.birth_year + 543), "birth_year")
+    if data.postcode and not (len(data.postcode.strip()) == 5 and data.postcode.strip().isdigit()):
+        raise ValidationError(_("A postcode has 5 digits."), "postcode")
+    if w := phone_warning(data.phone):
+        warnings.append(w)
+    birth_year = data.birth_date.year if data.birth_date else data.birth_year
+    cleaned = replace(
+        data,
+        given_name=given,
+        surname=clean(data.surname),
+        title=clean(data.title),
+        national_id=nid,
+        no_id_reason=clean(data.no_id_reason) if not nid else None,
+        birth_year=birth_year,
+        house_no=clean(data.house_no),
+        moo=clean(data.moo),
+        village=clean(data.village),
+        road=clean(data.road),
+        tambon=clean(data.tambon),
+        amphoe=clean(data.amphoe),
+        province=clean(data.province),
+        postcode=clean(data.postcode),
+        phone=clean(data.phone),
+        line_id=clean(data.line_id),
+        community_role=clean(data.community_role),
+        occupation=clean(data.occupation),
+        notes=clean(data.notes),
+    )
+    return cleaned, warnings
+
+
+def _apply(row: Person, data: PersonInput) -> None:
+    for name in _INPUT_FIELDS:
+        value = getattr(data, name)
+        setattr(row, name, value.value if isinstance(value, Sex) else value)
+
+
+def create_person(db: Database, data: PersonInput) -> Saved[PersonRecord]:
+    cleaned, warnings = check_person(data)
+    with db.write() as session:
+        row = Person()
+        _apply(row, cleaned)
+        session.add(row)
+        session.flush()
+        return Saved(_record(row), warnings)
+
+
+def update_person(db: Database, person_id: uuid.UUID, data: PersonInput, expected_rev: int | None = None) -> Saved[PersonRecord]:
+    cleaned, warnings = check_person(data)
+    with db.write() as session:
+        row = repo.get(session, Person, person_id)
+        check_rev(row.rev, expected_rev)
+        _apply(row, cleaned)
+        session.flush()
+        return Saved(_record(row), warnings)
+
+
+def get_person(db: Database, person_id: uuid.UUID) -> PersonRecord:
+    with db.read() as session:
+        return _record(repo.get(session, Person, person_id))
+
+
+def delete_person(db: Database, person_id: uuid.UUID) -> None:
+    """Soft delete; the person stays in old minutes and cases that name them."""
+    with db.write() as session:
+        repo.get(session, Person, person_id).deleted_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def list_people(
+    db: Database,
+    *,
+    search: str | None = None,
+    members_only: bool = False,
+    owner_id: uuid.UUID | None = None,
+    offset: int = 0,
+    limit: int = 200,
+    descending: bool = False,
+) -> Page[PersonRow]:
+    """People in Thai dictionary order of given name and surname, optionally filtered."""
+    with db.read() as session:
+        result = q.people_page(
+            session, search=search, members_only=members_only, owner_id=owner_id, offset=offset, limit=limit, descending=descending
+        )
+        rows = [
+            PersonRow(r.id, full_name(r.title, r.given_name, r.surname), national_id.masked(r.national_id or ""), r.phone, r.village, r.community_role, bool(r.is_member))
+            for r in result.rows
+        ]
+        return Page(rows, result.total, offset)
+
+
+# -- network membership and training -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MembershipRecord:
+    id: uuid.UUID
+    person_id: uuid.UUID
+    person_name: str
+    member_no: str | None
+    joined_on: dt.date | None
+    status: MembershipStatus
+    left_on: dt.date | None
+
+
+def _membership(row: Membership) -> MembershipRecord:
+    p = row.person
+    return MembershipRecord(row.id, row.person_id, full_name(p.title, p.given_name, p.surname), row.member_no, row.joined_on, MembershipStatus(row.status), row.left_on)
+
+
+def add_membership(db: Database, person_id: uuid.UUID, *, member_no: str | None = None, joined_on: dt.date | None = None) -> MembershipRecord:
+    not_in_future(joined_on, _("The joining date"), "joined_on")
+    with db.write() as session:
+        repo.get(session, Person, person_id)
+        if q.active_membership(session, person_id) is not None:
+            raise ValidationError(_("This person is already a member of the network."), "person_id")
+        row = Membership(person_id=person_id, member_no=clean(member_no), joined_on=joined_on, status=MembershipStatus.ACTIVE.value)
+        session.add(row)
+        session.flush()
+        return _membership(row)
+
+
+def end_membership(db: Database, membership_id: uuid.UUID, *, left_on: dt.date) -> MembershipRecord:
+    with db.write() as session:
+        row = repo.get(session, Membership, membership_id)
+        if row.joined_on and left_on < row.joined_on:
+            raise ValidationError(_("The leaving date is before the joining date."), "left_on")
+        row.status = MembershipStatus.LEFT.value
+        row.left_on = left_on
+        session.flush()
+        return _membership(row)
+
+
+def list_members(
+    db: Database, *, search: str | None = None, owner_id: uuid.UUID | None = None, offset: int = 0, limit: int = 200
+) -> Page[MembershipRecord]:
+    with db.read() as session:
+        result = q.members_page(session, search=search, owner_id=owner_id, offset=offset, limit=limit)
+        return Page([_membership(r) for r in result.rows], result.total, offset)
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    id: uuid.UUID
+    person_id: uuid.UUID
+    course: str
+    organiser: str | None
+    completed_on: dt.date | None
+    hours: int | None
+    certificate_no: str | None
+
+
+def add_training(
+    db: Database,
+    person_id: uuid.UUID,
+    *,
+    course: str,
+    completed_on: dt.date | None = None,
+    organiser: str | None = None,
+    hours: int | None = None,
+    certificate_no: str | None = None,
+) -> TrainingRecord:
+    course = required(course, _("The course name is required."), "course")
+    not_in_future(completed_on, _("The completion date"), "completed_on")
+    with db.write() as session:
+        repo.get(session, Person, person_id)
+        row = Training(person_id=person_id, course=course, completed_on=completed_on, organiser=clean(organiser), hours=hours, certificate_no=clean(certificate_no))
+        session.add(row)
+        session.flush()
+        return TrainingRecord(row.id, person_id, course, row.organiser, completed_on, hours, row.certificate_no)
+
+
+def trainings_of(db: Database, person_id: uuid.UUID) -> list[TrainingRecord]:
+    with db.read() as session:
+        return [
+            TrainingRecord(t.id, t.person_id, t.course, t.organiser, t.completed_on, t.hours, t.certificate_no)
+            for t in repo.children(session, Training, "person_id", person_id, "completed_on")
+        ]
+
+
+# -- committee -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermRecord:
+    id: uuid.UUID
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class SeatRecord:
+    id: uuid.UUID
+    term_id: uuid.UUID
+    person_id: uuid.UUID
+    person_name: str
+    position: CommitteePosition
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+    @property
+    def position_label(self) -> str:
+        return self.position.label()
+
+
+def create_term(db: Database, *, name: str, starts_on: dt.date, ends_on: dt.date | None = None) -> TermRecord:
+    name = required(name, _("The term needs a name, for example “2568–2570”."), "name")
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError(_("The term ends before it starts."), "ends_on")
+    with db.write() as session:
+        row = CommitteeTerm(name=name, starts_on=starts_on, ends_on=ends_on)
+        session.add(row)
+        session.flush()
+        return TermRecord(row.id, name, starts_on, ends_on)
+
+
+def list_terms(db: Database) -> list[TermRecord]:
+    with db.read() as session:
+        return [TermRecord(t.id, t.name, t.starts_on, t.ends_on) for t in q.terms(session, db.site_id_or_none())]
+
+
+def _seat(row: CommitteePositionRow) -> SeatRecord:
+    p = row.person
+    return SeatRecord(row.id, row.term_id, row.person_id, full_name(p.title, p.given_name, p.surname), CommitteePosition(row.position), row.starts_on, row.ends_on)
+
+
+def appoint(
+    db: Database,
+    term_id: uuid.UUID,
+    person_id: uuid.UUID,
+    position: CommitteePosition,
+    *,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+) -> SeatRecord:
+    """Give a person a seat on the committee for a term (one chair and one secretary at a time)."""
+    with db.write() as session:
+        term = repo.get(session, CommitteeTerm, term_id)
+        repo.get(session, Person, person_id)
+        start = starts_on or term.starts_on
+        if start < term.starts_on or (term.ends_on and start > term.ends_on):
+            raise ValidationError(_("The appointment must start within the term."), "starts_on")
+        for seat in repo.children(session, CommitteePositionRow, "term_id", term_id):
+            current = seat.ends_on is None or seat.ends_on >= start
+            if not current:
+                continue
+            if seat.person_id == person_id:
+                raise ValidationError(_("This person already has a seat in this term."), "person_id")
+            if position in (CommitteePosition.CHAIR, CommitteePosition.SECRETARY) and seat.position == position.value:
+                raise ValidationError(
+                    _("The committee already has a {position}. End that appointment first.").format(position=position.label()), "position"
+                )
+        row = CommitteePositionRow(term_id=term_id, person_id=person_id, position=position.value, starts_on=start, ends_on=ends_on)
+        session.add(row)
+        session.flush()
+        return _seat(row)
+
+
+def end_appointment(db: Database, seat_id: uuid.UUID, *, ends_on: dt.date) -> SeatRecord:
+    with db.write() as session:
+        row = repo.get(session, CommitteePositionRow, seat_id)
+        if ends_on < row.starts_on:
+            raise ValidationError(_("The appointment ends before it starts."), "ends_on")
+        row.ends_on = ends_on
+        session.flush()
+        return _seat(row)
+
+
+def roster(db: Database, on: dt.date | None = None, *, owner_id: uuid.UUID | None = None) -> list[SeatRecord]:
+    """The committee serving on ``on`` (default today), in protocol order."""
+    on = on or dt.date.today()
+    with db.read() as session:
+        seats = [_seat(r) for r in q.seats_on(session, on, owner_id or db.site_id_or_none())]
+    return sorted(seats, key=lambda s: (s.position.order, s.starts_on))
+
+
+# -- mediators -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MediatorRecord:
+    id: uuid.UUID
+    person_id: uuid.UUID
+    person_name: str
+    registration_no: str
+    issued_on: dt.date | None
+    expires_on: dt.date | None
+    status: MediatorStatus
+
+    def valid_on(self, day: dt.date) -> bool:
+        return self.status is MediatorStatus.ACTIVE and (self.expires_on is None or self.expires_on >= day)
+
+
+def _mediator(row: Mediator) -> MediatorRecord:
+    p = row.person
+    return MediatorRecord(row.id, row.person_id, full_name(p.title, p.given_name, p.surname), row.registration_no, row.issued_on, row.expires_on, MediatorStatus(row.status))
+
+
+def register_mediator(
+    db: Database, person_id: uuid.UUID, *, registration_no: str, issued_on: dt.date | None = None, expires_on: dt.date | None = None
+) -> MediatorRecord:
+    registration_no = required(registration_no, _("The registration number is required."), "registration_no")
+    if issued_on and expires_on and expires_on < issued_on:
+        raise ValidationError(_("The registration expires before it was issued."), "expires_on")
+    with db.write() as session:
+        repo.get(session, Person, person_id)
+        row = Mediator(person_id=person_id, registration_no=registration_no, issued_on=issued_on, expires_on=expires_on)
+        session.add(row)
+        session.flush()
+        return _mediator(row)
+
+
+def list_mediators(db: Database, *, valid_on: dt.date | None = None, owner_id: uuid.UUID | None = None) -> list[MediatorRecord]:
+    with db.read() as session:
+        rows = [_mediator(m) for m in q.mediators(session, owner_id or db.site_id_or_none())]
+    if valid_on is not None:
+        rows = [m for m in rows if m.valid_on(valid_on)]
+    return rows
