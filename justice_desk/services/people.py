@@ -111,7 +111,7 @@ def format_address(p: PersonInput) -> str:
 _INPUT_FIELDS = [f.name for f in fields(PersonInput)]
 
 
-def _record(row: Person) -> PersonRecord:
+def person_record(row: Person) -> PersonRecord:
     values = {name: getattr(row, name) for name in _INPUT_FIELDS}
     values["sex"] = Sex(row.sex)
     return PersonRecord(**values, id=row.id, rev=row.rev)
@@ -176,7 +176,7 @@ def create_person(db: Database, data: PersonInput) -> Saved[PersonRecord]:
         _apply(row, cleaned)
         session.add(row)
         session.flush()
-        return Saved(_record(row), warnings)
+        return Saved(person_record(row), warnings)
 
 
 def update_person(db: Database, person_id: uuid.UUID, data: PersonInput, expected_rev: int | None = None) -> Saved[PersonRecord]:
@@ -186,12 +186,12 @@ def update_person(db: Database, person_id: uuid.UUID, data: PersonInput, expecte
         check_rev(row.rev, expected_rev)
         _apply(row, cleaned)
         session.flush()
-        return Saved(_record(row), warnings)
+        return Saved(person_record(row), warnings)
 
 
 def get_person(db: Database, person_id: uuid.UUID) -> PersonRecord:
     with db.read() as session:
-        return _record(repo.get(session, Person, person_id))
+        return person_record(repo.get(session, Person, person_id))
 
 
 def delete_person(db: Database, person_id: uuid.UUID) -> None:
