@@ -1,0 +1,377 @@
+"""Committee meetings: numbering per BE year, the standard agenda, attendance and quorum,
+resolutions and votes, and adoption of minutes (adopted minutes are locked; a correction is a
+new version)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import asdict, dataclass
+from fractions import Fraction
+
+from justice_desk.domain import meetings as rules
+from justice_desk.domain.dates import be_year
+from justice_desk.domain.enums import Attendance, CommitteePosition, MeetingMode, MeetingStatus
+from justice_desk.domain.numbering import format_meeting_number, next_number, parse_year_number
+from justice_desk.errors import NotFoundError, ValidationError
+from justice_desk.i18n import _
+from justice_desk.services.common import Page, as_uuid, check_rev, clean, required
+from justice_desk.services.people import full_name, roster
+from justice_desk.storage import meeting_queries as q
+from justice_desk.storage import repositories as repo
+from justice_desk.storage.database import Database
+from justice_desk.storage.models import AgendaItem, Meeting, MeetingAttendance, MinutesVersion, Person, Site, utcnow
+
+
+@dataclass(frozen=True)
+class MeetingInput:
+    held_on: dt.date
+    starts_at: dt.time | None = None
+    ends_at: dt.time | None = None
+    place: str | None = None
+    mode: MeetingMode = MeetingMode.IN_PERSON
+    body_name: str | None = None
+    minute_taker_id: uuid.UUID | None = None
+    checker_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    name: str
+    attendance: Attendance
+    person_id: uuid.UUID | None = None
+    position: CommitteePosition | None = None
+    position_label: str | None = None
+    absence_reason: str | None = None
+    substitute_for_id: uuid.UUID | None = None
+    id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class AgendaItemData:
+    number: int
+    title: str
+    discussion: str | None = None
+    resolution: str | None = None
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_abstain: int | None = None
+    id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    id: uuid.UUID
+    number: str
+    held_on: dt.date
+    place: str | None
+    status: MeetingStatus
+    present: int
+
+
+@dataclass(frozen=True)
+class MeetingDetail:
+    id: uuid.UUID
+    rev: int
+    number: str
+    year_be: int
+    number_in_year: int
+    body_name: str
+    held_on: dt.date
+    starts_at: dt.time | None
+    ends_at: dt.time | None
+    place: str | None
+    mode: MeetingMode
+    status: MeetingStatus
+    attendance: tuple[AttendanceLine, ...]
+    agenda: tuple[AgendaItemData, ...]
+    quorum: rules.Quorum
+    minute_taker: str | None
+    minute_taker_id: uuid.UUID | None
+    checker: str | None
+    checker_id: uuid.UUID | None
+    adopted_in: str | None
+    minutes_version: int
+
+    @property
+    def locked(self) -> bool:
+        return self.status is MeetingStatus.ADOPTED
+
+    def lines(self, kind: Attendance) -> list[AttendanceLine]:
+        return [a for a in self.attendance if a.attendance is kind]
+
+
+def _locked_error() -> ValidationError:
+    return ValidationError(
+        _("These minutes were adopted and are locked. To change them, make a correction (it becomes a new version)."), "status"
+    )
+
+
+def _default_body_name(session: object, owner_id: uuid.UUID) -> str:
+    site = repo.get(session, Site, owner_id)  # type: ignore[arg-type]
+    return _("Committee of the {center}").format(center=site.name)
+
+
+def create_meeting(db: Database, data: MeetingInput) -> MeetingDetail:
+    """A new meeting with the next number of its BE year, the standard five agenda items (item 2
+    names the previous meeting) and attendance lines for the committee serving that day."""
+    seats = roster(db, data.held_on)
+    with db.write() as session:
+        owner = db.site_id
+        year = be_year(data.held_on)
+        previous = q.previous_meeting(session, owner, data.held_on)
+        prev_label = format_meeting_number(previous.number, previous.year_be) if previous else None
+        row = Meeting(
+            year_be=year,
+            number=next_number(repo.max_number(session, Meeting, owner, year)),
+            body_name=clean(data.body_name) or _default_body_name(session, owner),
+            held_on=data.held_on,
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            place=clean(data.place),
+            mode=data.mode.value,
+            status=MeetingStatus.DRAFT.value,
+            minute_taker_id=data.minute_taker_id or next((s.person_id for s in seats if s.position is CommitteePosition.SECRETARY), None),
+            checker_id=data.checker_id or next((s.person_id for s in seats if s.position is CommitteePosition.CHAIR), None),
+        )
+        session.add(row)
+        session.flush()
+        for i, title in enumerate(rules.standard_agenda(prev_label), start=1):
+            session.add(AgendaItem(meeting_id=row.id, number=i, title=title))
+        for i, seat in enumerate(seats):
+            session.add(
+                MeetingAttendance(
+                    meeting_id=row.id, person_id=seat.person_id, name=seat.person_name, position=seat.position.value,
+                    position_label=seat.position.label(), attendance=Attendance.PRESENT.value, sort_order=i,
+                )
+            )
+        session.flush()
+        return _detail(session, row)
+
+
+def update_meeting(db: Database, meeting_id: uuid.UUID, data: MeetingInput, expected_rev: int | None = None) -> MeetingDetail:
+    if data.starts_at and data.ends_at and data.ends_at < data.starts_at:
+        raise ValidationError(_("The meeting ends before it starts."), "ends_at")
+    with db.write() as session:
+        row = repo.get(session, Meeting, meeting_id)
+        check_rev(row.rev, expected_rev)
+        if row.status == MeetingStatus.ADOPTED.value:
+            raise _locked_error()
+        if be_year(data.held_on) != row.year_be:
+            raise ValidationError(_("A meeting cannot move to another year: its number belongs to {year}.").format(year=row.year_be), "held_on")
+        row.held_on, row.starts_at, row.ends_at = data.held_on, data.starts_at, data.ends_at
+        row.place, row.mode = clean(data.place), data.mode.value
+        row.body_name = clean(data.body_name) or row.body_name
+        row.minute_taker_id, row.checker_id = data.minute_taker_id, data.checker_id
+        session.flush()
+        return _detail(session, row)
+
+
+def save_attendance(db: Database, meeting_id: uuid.UUID, lines: list[AttendanceLine]) -> MeetingDetail:
+    """Replace the attendance list: lines with an id are updated, new ones added, missing ones removed."""
+    for line in lines:
+        required(line.name, _("Each attendance line needs a name."), "name")
+        if line.attendance is Attendance.SUBSTITUTE and line.substitute_for_id is None:
+            raise ValidationError(_("Say whom {name} attends for.").format(name=line.name), "substitute_for_id")
+    with db.write() as session:
+        row = repo.get(session, Meeting, meeting_id)
+        if row.status == MeetingStatus.ADOPTED.value:
+            raise _locked_error()
+        existing = {a.id: a for a in repo.children(session, MeetingAttendance, "meeting_id", meeting_id)}
+        keep: set[uuid.UUID] = set()
+        for i, line in enumerate(lines):
+            target = existing.get(line.id) if line.id else None
+            if target is None:
+                target = MeetingAttendance(meeting_id=meeting_id)
+                session.add(target)
+            else:
+                keep.add(target.id)
+            values = dict(
+                person_id=line.person_id, name=line.name.strip(), position=line.position.value if line.position else None,
+                position_label=clean(line.position_label) or (line.position.label() if line.position else None),
+                attendance=line.attendance.value,
+                absence_reason=clean(line.absence_reason) if line.attendance is Attendance.ABSENT else None,
+                substitute_for_id=line.substitute_for_id if line.attendance is Attendance.SUBSTITUTE else None, sort_order=i,
+            )
+            for key, value in values.items():
+                if getattr(target, key) != value:
+                    setattr(target, key, value)
+        for key, old in existing.items():
+            if key not in keep:
+                old.deleted_at = utcnow()
+        session.flush()
+        return _detail(session, row)
+
+
+def save_agenda(db: Database, meeting_id: uuid.UUID, items: list[AgendaItemData]) -> MeetingDetail:
+    """Replace the agenda (titles, discussion, resolutions, votes) of a meeting not yet adopted."""
+    with db.write() as session:
+        row = repo.get(session, Meeting, meeting_id)
+        if row.status == MeetingStatus.ADOPTED.value:
+            raise _locked_error()
+        _write_agenda(session, meeting_id, items)
+        session.flush()
+        return _detail(session, row)
+
+
+def _write_agenda(session: object, meeting_id: uuid.UUID, items: list[AgendaItemData]) -> None:
+    for item in items:
+        required(item.title, _("Each agenda item needs a title."), "title")
+        for votes in (item.votes_for, item.votes_against, item.votes_abstain):
+            if votes is not None and votes < 0:
+                raise ValidationError(_("Votes cannot be negative."), "votes")
+    existing = {a.id: a for a in repo.children(session, AgendaItem, "meeting_id", meeting_id)}  # type: ignore[arg-type]
+    keep: set[uuid.UUID] = set()
+    for number, item in enumerate(items, start=1):
+        target = existing.get(item.id) if item.id else None
+        if target is None:
+            target = AgendaItem(meeting_id=meeting_id)
+            session.add(target)  # type: ignore[attr-defined]
+        else:
+            keep.add(target.id)
+        values = dict(
+            number=number, title=item.title.strip(), discussion=clean(item.discussion), resolution=clean(item.resolution),
+            votes_for=item.votes_for, votes_against=item.votes_against, votes_abstain=item.votes_abstain,
+        )
+        for key, value in values.items():
+            if getattr(target, key) != value:
+                setattr(target, key, value)
+    for key, old in existing.items():
+        if key not in keep:
+            old.deleted_at = utcnow()
+
+
+def mark_held(db: Database, meeting_id: uuid.UUID) -> MeetingDetail:
+    with db.write() as session:
+        row = repo.get(session, Meeting, meeting_id)
+        if row.status != MeetingStatus.DRAFT.value:
+            raise ValidationError(_("Only a planned meeting can be marked as held."), "status")
+        if row.held_on > dt.date.today():
+            raise ValidationError(_("A meeting dated in the future cannot be marked as held."), "held_on")
+        row.status = MeetingStatus.HELD.value
+        session.flush()
+        return _detail(session, row)
+
+
+def adopt_minutes(db: Database, meeting_id: uuid.UUID, *, in_meeting_id: uuid.UUID) -> MeetingDetail:
+    """Agenda item 2 of ``in_meeting_id`` adopts the minutes of ``meeting_id``: they become locked
+    and a frozen copy is kept as version 1."""
+    with db.write() as session:
+        target = repo.get(session, Meeting, meeting_id)
+        current = repo.get(session, Meeting, in_meeting_id)
+        if target.status != MeetingStatus.HELD.value:
+            raise ValidationError(_("Only the minutes of a meeting that was held and not yet adopted can be adopted."), "status")
+        if (current.held_on, current.year_be, current.number) <= (target.held_on, target.year_be, target.number):
+            raise ValidationError(_("Minutes are adopted at a later meeting."), "in_meeting_id")
+        target.status = MeetingStatus.ADOPTED.value
+        target.adopted_in_meeting_id = current.id
+        snapshot = _detail(session, target)
+        session.add(MinutesVersion(meeting_id=target.id, version=target.minutes_version, snapshot=_snapshot_json(snapshot), adopted_in_meeting_id=current.id))
+        label = format_meeting_number(target.number, target.year_be)
+        for item in repo.children(session, AgendaItem, "meeting_id", current.id):
+            if item.number == 2 and not item.resolution:
+                item.resolution = _("The meeting adopted the minutes of meeting {number} without amendment.").format(number=label)
+        session.flush()
+        return _detail(session, target)
+
+
+def correct_minutes(db: Database, meeting_id: uuid.UUID, items: list[AgendaItemData], *, reason: str, in_meeting_id: uuid.UUID | None = None) -> MeetingDetail:
+    """Correct adopted minutes: the content changes and a new version is recorded with the reason."""
+    reason = required(reason, _("Say why the adopted minutes are corrected."), "reason")
+    with db.write() as session:
+        row = repo.get(session, Meeting, meeting_id)
+        if row.status != MeetingStatus.ADOPTED.value:
+            raise ValidationError(_("Minutes not yet adopted are edited directly, not corrected."), "status")
+        _write_agenda(session, meeting_id, items)
+        row.minutes_version += 1
+        session.flush()
+        snapshot = _detail(session, row)
+        session.add(MinutesVersion(meeting_id=row.id, version=row.minutes_version, snapshot=_snapshot_json(snapshot), reason=reason, adopted_in_meeting_id=in_meeting_id))
+        session.flush()
+        return _detail(session, row)
+
+
+def minutes_versions(db: Database, meeting_id: uuid.UUID) -> list[tuple[int, str | None, dict]]:
+    with db.read() as session:
+        return [(v.version, v.reason, json.loads(v.snapshot)) for v in repo.children(session, MinutesVersion, "meeting_id", meeting_id, "version")]
+
+
+def delete_meeting(db: Database, meeting_id: uuid.UUID) -> None:
+    with db.write() as session:
+        row = repo.get(session, Meeting, meeting_id)
+        if row.status != MeetingStatus.DRAFT.value:
+            raise ValidationError(_("Only a planned meeting can be deleted; a held meeting stays on record."), "status")
+        row.deleted_at = utcnow()
+
+
+def get_meeting(db: Database, meeting_id: uuid.UUID) -> MeetingDetail:
+    with db.read() as session:
+        return _detail(session, repo.get(session, Meeting, meeting_id))
+
+
+def find_meeting(db: Database, reference: str, *, owner_id: uuid.UUID | None = None) -> uuid.UUID:
+    """A meeting by its visible number (``4/2569``) or its UUID."""
+    number = parse_year_number(reference)
+    with db.read() as session:
+        if number is not None:
+            row = repo.find_by_number(session, Meeting, owner_id or db.site_id_or_none(), number.year_be, number.number)
+            if row is None:
+                raise NotFoundError(_("There is no meeting number {number}.").format(number=reference.strip()))
+            return row.id
+        return repo.get(session, Meeting, as_uuid(reference)).id
+
+
+def list_meetings(db: Database, *, search: str | None = None, owner_id: uuid.UUID | None = None, offset: int = 0, limit: int = 200) -> Page[MeetingRow]:
+    with db.read() as session:
+        result = q.meetings_page(session, search=search, owner_id=owner_id, offset=offset, limit=limit)
+        rows = [MeetingRow(m.id, format_meeting_number(m.number, m.year_be), m.held_on, m.place, MeetingStatus(m.status), present) for m, present in result.rows]
+        return Page(rows, result.total, offset)
+
+
+def compute_quorum(lines: list[AttendanceLine] | tuple[AttendanceLine, ...], fraction: Fraction = rules.DEFAULT_QUORUM) -> rules.Quorum:
+    """Members are the committee lines (not guests, not advisers); substitutes count as present."""
+    members = [a for a in lines if a.position is not None and a.position.counts_for_quorum and a.attendance is not Attendance.SUBSTITUTE and a.attendance is not Attendance.GUEST]
+    present = sum(1 for a in members if a.attendance is Attendance.PRESENT)
+    substitutes = sum(1 for a in lines if a.attendance is Attendance.SUBSTITUTE)
+    return rules.quorum(len(members), present + substitutes, fraction)
+
+
+def _person_name(session: object, person_id: uuid.UUID | None) -> str | None:
+    if person_id is None:
+        return None
+    p = repo.get(session, Person, person_id, include_deleted=True)  # type: ignore[arg-type]
+    return full_name(p.title, p.given_name, p.surname)
+
+
+def _detail(session: object, row: Meeting) -> MeetingDetail:
+    attendance = tuple(
+        AttendanceLine(
+            a.name, Attendance(a.attendance), a.person_id, CommitteePosition(a.position) if a.position else None,
+            a.position_label, a.absence_reason, a.substitute_for_id, a.id,
+        )
+        for a in repo.children(session, MeetingAttendance, "meeting_id", row.id, "sort_order")  # type: ignore[arg-type]
+    )
+    agenda = tuple(
+        AgendaItemData(i.number, i.title, i.discussion, i.resolution, i.votes_for, i.votes_against, i.votes_abstain, i.id)
+        for i in repo.children(session, AgendaItem, "meeting_id", row.id, "number")  # type: ignore[arg-type]
+    )
+    site = repo.get(session, Site, row.owner_id, include_deleted=True)  # type: ignore[arg-type]
+    adopted_in = None
+    if row.adopted_in_meeting_id:
+        other = repo.get(session, Meeting, row.adopted_in_meeting_id, include_deleted=True)  # type: ignore[arg-type]
+        adopted_in = format_meeting_number(other.number, other.year_be)
+    return MeetingDetail(
+        id=row.id, rev=row.rev, number=format_meeting_number(row.number, row.year_be), year_be=row.year_be,
+        number_in_year=row.number, body_name=row.body_name, held_on=row.held_on, starts_at=row.starts_at, ends_at=row.ends_at,
+        place=row.place, mode=MeetingMode(row.mode), status=MeetingStatus(row.status), attendance=attendance, agenda=agenda,
+        quorum=compute_quorum(attendance, Fraction(site.quorum_numerator, site.quorum_denominator)),
+        minute_taker=_person_name(session, row.minute_taker_id), minute_taker_id=row.minute_taker_id,
+        checker=_person_name(session, row.checker_id), checker_id=row.checker_id, adopted_in=adopted_in,
+        minutes_version=row.minutes_version,
+    )
+
+
+def _snapshot_json(detail: MeetingDetail) -> str:
+    data = asdict(detail)
+    return json.dumps(data, default=str, ensure_ascii=False, sort_keys=True)

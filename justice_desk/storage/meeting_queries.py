@@ -1,0 +1,40 @@
+"""Queries behind the meeting and activity services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from justice_desk.storage.models import Activity, Meeting, MeetingAttendance
+from justice_desk.storage.repositories import PageResult, live, page, text_match
+
+
+def meetings_page(session: Session, *, search: str | None, owner_id: uuid.UUID | None, offset: int, limit: int) -> PageResult:
+    present = (
+        select(func.count())
+        .where(MeetingAttendance.meeting_id == Meeting.id, MeetingAttendance.deleted_at.is_(None), MeetingAttendance.attendance.in_(["present", "substitute"]))
+        .scalar_subquery()
+    )
+    stmt = select(Meeting, present.label("present")).where(live(Meeting, owner_id))
+    if search and search.strip():
+        term = f"%{search.strip()}%"
+        stmt = stmt.where(Meeting.place.ilike(term) | Meeting.body_name.ilike(term) | (func.cast(Meeting.number, type_=Meeting.place.type) + "/" + func.cast(Meeting.year_be, type_=Meeting.place.type)).ilike(term))
+    return page(session, stmt.order_by(Meeting.year_be.desc(), Meeting.number.desc()), offset=offset, limit=limit)
+
+
+def previous_meeting(session: Session, owner_id: uuid.UUID, before: dt.date, exclude: uuid.UUID | None = None) -> Meeting | None:
+    stmt = select(Meeting).where(live(Meeting, owner_id), Meeting.held_on <= before)
+    if exclude is not None:
+        stmt = stmt.where(Meeting.id != exclude)
+    return session.execute(stmt.order_by(Meeting.held_on.desc(), Meeting.year_be.desc(), Meeting.number.desc())).scalars().first()
+
+
+def activities_page(session: Session, *, search: str | None, owner_id: uuid.UUID | None, offset: int, limit: int) -> PageResult:
+    stmt = select(Activity).where(live(Activity, owner_id))
+    if search and search.strip():
+        stmt = stmt.where(text_match(session, Activity, search))
+    result = page(session, stmt.order_by(Activity.held_on.desc(), Activity.id), offset=offset, limit=limit)
+    return PageResult([r[0] for r in result.rows], result.total)
