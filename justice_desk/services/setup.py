@@ -123,3 +123,29 @@ def this_site(db: Database) -> SiteInfo:
     """The center or province office this database belongs to."""
     with db.read() as session:
         return _site_info(repo.get(session, Site, db.site_id))
+
+
+DEMO_CENTER = {
+    "code": "DEMO-500107",
+    "name": "ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ",
+    "province": "เชียงใหม่",
+    "amphoe": "เมืองเชียงใหม่",
+    "tambon": "แม่เหียะ",
+    "host_organisation": "เทศบาลเมืองแม่เหียะ",
+}
+
+
+def init_demo_center(db_path: str | os.PathLike[str] | None) -> Database:
+    """A center for the demo: a real tambon of Chiang Mai, clearly coded as a demo."""
+    return init_center(db_path, center_type=CenterType.BOTH, **DEMO_CENTER)
+
+
+def find_site(db: Database, code: str) -> SiteInfo:
+    """A center (or office) known to this database, by its code."""
+    from justice_desk.errors import NotFoundError
+
+    with db.read() as session:
+        site = repo.site_by_code(session, code)
+        if site is None:
+            raise NotFoundError(_("No center with the code {code} is known to this database.").format(code=code))
+        return _site_info(site)

@@ -108,3 +108,9 @@ def children(session: Session, model: type[M], parent_column: str, parent_id: uu
 
 def scalars(session: Session, stmt: Select[Any]) -> list[Any]:
     return list(session.execute(stmt).scalars())
+
+
+def site_by_code(session: Session, code: str) -> Any:
+    from justice_desk.storage.models import Site
+
+    return session.execute(select(Site).where(Site.code == code.strip(), Site.deleted_at.is_(None))).scalars().first()

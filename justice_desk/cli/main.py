@@ -1,0 +1,265 @@
+"""``justice-desk``: the command line (English help; messages in the app's language).
+
+Exit codes: 0 success, 2 bad input or a problem the user can fix (one line on stderr), 1 an
+unexpected error (one line on stderr; the details go to the log file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from justice_desk import __version__, i18n, paths
+from justice_desk.errors import UserError
+from justice_desk.i18n import _
+
+log = logging.getLogger("justice_desk.cli")
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports bad arguments in one line (exit 2) instead of usage + message."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _db_arg(p: argparse.ArgumentParser, required: bool = False) -> None:
+    p.add_argument(
+        "--db",
+        required=required,
+        metavar="PATH",
+        help="database file (or a SQLAlchemy URL such as postgresql+psycopg://...); "
+        "default: $JUSTICE_DESK_DB or the file in the user data folder",
+    )
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="justice-desk",
+        description="Justice Desk: registers, cases, meetings and sync for Community Justice Centers. "
+        "Without a command, opens the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _db_arg(parser)
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="language of messages (default: th, or $JUSTICE_DESK_LANG)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+
+    init = sub.add_parser("init", help="create a new center or province database")
+    init_sub = init.add_subparsers(dest="what", metavar="{center,province}", required=True, parser_class=ArgumentParser)
+    c = init_sub.add_parser("center", help="create a Community Justice Center database")
+    _db_arg(c, required=True)
+    c.add_argument("--code", required=True, help="the center's code")
+    c.add_argument("--name", required=True, help="the center's name, e.g. ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ")
+    c.add_argument("--province", required=True)
+    c.add_argument("--amphoe")
+    c.add_argument("--tambon")
+    c.add_argument("--host", help="host local government (อปท.)")
+    c.add_argument("--type", choices=["cjc", "mediation", "both"], default="both", help="center type (default: both)")
+    pr = init_sub.add_parser("province", help="create a Provincial Justice Office database")
+    _db_arg(pr, required=True)
+    pr.add_argument("--province", required=True)
+    pr.add_argument("--code", help="the office's code")
+
+    d = sub.add_parser("demo", help="create a demo center, or add demo records to an existing center database")
+    _db_arg(d, required=True)
+    d.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data (default 1)")
+    d.add_argument("--people", type=_count, default=60, help="people to add (default 60)")
+    d.add_argument("--cases", type=_count, default=300, help="cases to add (default 300)")
+    d.add_argument("--meetings", type=_count, default=24, help="meetings to add (default 24)")
+
+    ls = sub.add_parser("list", help="list records")
+    ls.add_argument("what", choices=["people", "members", "meetings", "cases", "activities"])
+    _db_arg(ls, required=True)
+    ls.add_argument("--search", metavar="TEXT", help="Thai or other text to look for (substring)")
+    ls.add_argument("--center", metavar="CODE", help="on a province database: only this center's records")
+    ls.add_argument("--limit", type=_count, default=0, help="at most this many rows (default: all)")
+    ls.add_argument("--json", action="store_true", help="print a JSON array of objects")
+
+    m = sub.add_parser("migrate", help="upgrade a database to this version (a copy of the old file is kept)")
+    _db_arg(m, required=True)
+
+    b = sub.add_parser("backup", help="make a checked online backup of a database")
+    _db_arg(b, required=True)
+    b.add_argument("--to", required=True, metavar="DIR", help="folder to write the backup into")
+    return parser
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def _progress_printer(label: str) -> Any:
+    state = {"last": -1}
+
+    def progress(done: int, total: int, message: str) -> None:
+        if not sys.stderr.isatty() or not total:
+            return
+        pct = int(done * 100 / total)
+        if pct != state["last"]:
+            state["last"] = pct
+            print(f"\r{label}: {pct}% {message}", end="", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from justice_desk.domain.enums import CenterType
+    from justice_desk.services import setup
+
+    if args.what == "center":
+        db = setup.init_center(
+            args.db, code=args.code, name=args.name, province=args.province, amphoe=args.amphoe, tambon=args.tambon,
+            host_organisation=args.host, center_type=CenterType(args.type),
+        )
+        print(_("Created the center database {path}.").format(path=db.target.display))
+    else:
+        db = setup.init_province(args.db, province=args.province, code=args.code)
+        print(_("Created the province database {path}.").format(path=db.target.display))
+    db.dispose()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from justice_desk.services import setup
+    from justice_desk.services.demo import generate_demo
+    from justice_desk.storage.database import open_database, resolve_target
+
+    target = resolve_target(args.db)
+    if target.path is not None and not target.path.exists():
+        db = setup.init_demo_center(args.db)
+    else:
+        db = open_database(args.db)
+        if db.mode != "center":
+            db.dispose()
+            raise UserError(_("Demo records can only be added to a center database."))
+    try:
+        summary = generate_demo(
+            db, seed=args.seed, people=args.people, cases=args.cases, meetings=args.meetings, progress=_progress_printer("demo")
+        )
+    finally:
+        db.dispose()
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(
+        _("Demo data written to {path}: {people} people, {cases} cases, {meetings} meetings.").format(
+            path=target.display, people=summary.people, cases=summary.cases, meetings=summary.meetings
+        )
+    )
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from justice_desk.cli import output
+    from justice_desk.domain.dates import format_date
+    from justice_desk.services import activities, cases, meetings, people, setup
+    from justice_desk.storage.database import open_database
+
+    db = open_database(args.db)
+    try:
+        owner = setup.find_site(db, args.center).id if args.center else None
+        limit = args.limit or 10**9
+        lang = i18n.language()
+        if args.what in ("people", "members"):
+            if args.what == "people":
+                page = people.list_people(db, search=args.search, owner_id=owner, limit=limit)
+                headers = [_("Name"), _("National ID"), _("Phone"), _("Village"), _("Role")]
+                rows = [[r.name, r.masked_id, r.phone or "", r.village or "", r.community_role or ""] for r in page.rows]
+            else:
+                page = people.list_members(db, search=args.search, owner_id=owner, limit=limit)  # type: ignore[assignment]
+                headers = [_("Name"), _("Member no."), _("Joined"), _("Status")]
+                rows = [[r.person_name, r.member_no or "", format_date(r.joined_on, lang, short=True), r.status.label()] for r in page.rows]  # type: ignore[attr-defined]
+        elif args.what == "meetings":
+            page = meetings.list_meetings(db, search=args.search, owner_id=owner, limit=limit)  # type: ignore[assignment]
+            headers = [_("No."), _("Date"), _("Place"), _("Status"), _("Present")]
+            rows = [[r.number, format_date(r.held_on, lang, short=True), r.place or "", r.status.label(), str(r.present)] for r in page.rows]  # type: ignore[attr-defined]
+        elif args.what == "cases":
+            page = cases.list_cases(db, search=args.search, owner_id=owner, limit=limit)  # type: ignore[assignment]
+            headers = [_("No."), _("Received"), _("Kind"), _("Status"), _("Subject"), _("Parties")]
+            rows = [[r.number, format_date(r.received_on, lang, short=True), r.kind.label(), r.status.label(), r.subject, r.parties] for r in page.rows]  # type: ignore[attr-defined]
+        else:
+            page = activities.list_activities(db, search=args.search, owner_id=owner, limit=limit)  # type: ignore[assignment]
+            headers = [_("Date"), _("Topic"), _("Place"), _("Participants")]
+            rows = [[format_date(r.held_on, lang, short=True), r.topic, r.place or "", str(r.participants)] for r in page.rows]  # type: ignore[attr-defined]
+    finally:
+        db.dispose()
+    if args.json:
+        print(output.dumps(page.rows))
+    else:
+        print(output.table(headers, rows))
+        print(_("{shown} of {total} shown.").format(shown=len(rows), total=page.total))
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from justice_desk.services import maintenance
+
+    db, revision = maintenance.migrate(args.db)
+    print(_("{path} is at schema {revision}.").format(path=db.target.display, revision=revision))
+    db.dispose()
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from justice_desk.services import maintenance
+    from justice_desk.storage.database import open_database
+
+    db = open_database(args.db)
+    try:
+        path = maintenance.backup(db, Path(args.to))
+    finally:
+        db.dispose()
+    print(_("Backup written and checked: {path}").format(path=path))
+    return 0
+
+
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "list": cmd_list, "migrate": cmd_migrate, "backup": cmd_backup}
+
+
+def setup_logging() -> None:
+    """Log to a file in the data folder; never to the user's terminal."""
+    try:
+        path = paths.log_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("justice_desk")
+    root.setLevel(logging.INFO)
+    root.addHandler(handler)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    i18n.set_language(args.lang or i18n.initial_language())
+    setup_logging()
+    if args.command is None:
+        from justice_desk.app import run_gui
+
+        return run_gui(args.db)
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"justice-desk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(_("justice-desk: stopped."), file=sys.stderr)
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: one line for people, details in the log
+        log.exception("unexpected error in %s", args.command)
+        print(
+            _("justice-desk: an unexpected error happened; details are in {log}. Please report it.").format(log=paths.log_file()),
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,27 @@
+"""Migrate and back up, for the command line and the GUI."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from justice_desk.storage import backup as storage_backup
+from justice_desk.storage.database import Database, open_database
+from justice_desk.storage.schema import HEAD
+
+
+def migrate(db_path: str | os.PathLike[str] | None) -> tuple[Database, str]:
+    """Open (upgrading when behind, after copying the file aside) and report the schema revision."""
+    db = open_database(db_path)
+    return db, HEAD
+
+
+def backup(db: Database, folder: Path) -> Path:
+    from justice_desk.services.setup import this_site
+
+    site = this_site(db)
+    return storage_backup.backup(db, folder, label=f"justice-desk-{site.code}")
+
+
+def integrity_check(path: Path) -> str:
+    return storage_backup.integrity_check(path)
