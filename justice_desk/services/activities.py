@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
 from justice_desk.services.common import Page, check_rev, clean, not_in_future, required
+from justice_desk.storage import audit
 from justice_desk.storage import meeting_queries as q
 from justice_desk.storage import repositories as repo
 from justice_desk.storage.database import Database
@@ -81,6 +82,7 @@ def update_activity(db: Database, activity_id: uuid.UUID, data: ActivityInput, e
 def delete_activity(db: Database, activity_id: uuid.UUID) -> None:
     with db.write() as session:
         repo.get(session, Activity, activity_id).deleted_at = utcnow()
+        audit.record(session, "delete", table="activities", row_id=activity_id)
 
 
 def list_activities(db: Database, *, search: str | None = None, owner_id: uuid.UUID | None = None, offset: int = 0, limit: int = 200) -> Page[ActivityRecord]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from justice_desk.storage import audit
 from justice_desk.storage import backup as storage_backup
 from justice_desk.storage.database import Database, open_database
 from justice_desk.storage.schema import HEAD
@@ -20,7 +21,10 @@ def backup(db: Database, folder: Path) -> Path:
     from justice_desk.services.setup import this_site
 
     site = this_site(db)
-    return storage_backup.backup(db, folder, label=f"justice-desk-{site.code}")
+    path = storage_backup.backup(db, folder, label=f"justice-desk-{site.code}")
+    with db.write() as session:
+        audit.record(session, "backup", detail=str(path))
+    return path
 
 
 def integrity_check(path: Path) -> str:

@@ -18,6 +18,7 @@ from justice_desk.errors import NotFoundError, ValidationError
 from justice_desk.i18n import _
 from justice_desk.services.common import Page, as_uuid, check_rev, clean, required
 from justice_desk.services.people import full_name, roster
+from justice_desk.storage import audit
 from justice_desk.storage import meeting_queries as q
 from justice_desk.storage import repositories as repo
 from justice_desk.storage.database import Database
@@ -303,6 +304,7 @@ def delete_meeting(db: Database, meeting_id: uuid.UUID) -> None:
         if row.status != MeetingStatus.DRAFT.value:
             raise ValidationError(_("Only a planned meeting can be deleted; a held meeting stays on record."), "status")
         row.deleted_at = utcnow()
+        audit.record(session, "delete", table="meetings", row_id=meeting_id)
 
 
 def get_meeting(db: Database, meeting_id: uuid.UUID) -> MeetingDetail:

@@ -12,6 +12,7 @@ from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
 from justice_desk.services.common import Page, Saved, check_rev, clean, not_in_future, phone_warning, required
 from justice_desk.storage import repositories as repo
+from justice_desk.storage import audit
 from justice_desk.storage import people_queries as q
 from justice_desk.storage.database import Database
 from justice_desk.storage.models import (
@@ -21,6 +22,7 @@ from justice_desk.storage.models import (
     Membership,
     Person,
     Training,
+    utcnow,
 )
 
 
@@ -197,7 +199,8 @@ def get_person(db: Database, person_id: uuid.UUID) -> PersonRecord:
 def delete_person(db: Database, person_id: uuid.UUID) -> None:
     """Soft delete; the person stays in old minutes and cases that name them."""
     with db.write() as session:
-        repo.get(session, Person, person_id).deleted_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        repo.get(session, Person, person_id).deleted_at = utcnow()
+        audit.record(session, "delete", table="people", row_id=person_id)
 
 
 def list_people(

@@ -433,3 +433,20 @@ SYNCABLE_MODELS: tuple[type[Syncable], ...] = (
     Activity,
 )
 MODEL_BY_TABLE = {m.__tablename__: m for m in SYNCABLE_MODELS}  # type: ignore[attr-defined]
+
+
+class AuditEvent(Base):
+    """Who did what to personal data on this machine (PDPA): printed, exported, deleted, backed up.
+
+    Local to the machine, never synced, append-only.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = {"sqlite_autoincrement": True}
+    event_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    table_name: Mapped[str | None] = mapped_column(String(64))
+    row_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    detail: Mapped[str | None] = mapped_column(Text)

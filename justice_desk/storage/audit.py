@@ -1,0 +1,25 @@
+"""The local audit trail of sensitive actions (PDPA): who, when, what."""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from justice_desk.storage.models import AuditEvent, utcnow
+
+
+def current_actor() -> str:
+    """The operating-system user until the app has its own accounts."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - getuser raises various errors on odd systems
+        return "unknown"
+
+
+def record(session: Session, action: str, *, table: str | None = None, row_id: uuid.UUID | None = None, detail: str | None = None) -> None:
+    session.execute(
+        insert(AuditEvent).values(at=utcnow(), actor=current_actor(), action=action, table_name=table, row_id=row_id, detail=detail)
+    )

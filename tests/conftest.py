@@ -1,0 +1,101 @@
+"""Shared fixtures: every test runs with its own data folder and, where it needs one, its own
+real SQLite database file (copied from a template built once per session)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "thai-text-samples.txt"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def read_samples() -> dict[str, list[str]]:
+    """Sections of ``shared/thai-text-samples.txt`` (or the copy kept in tests/data)."""
+    path = SAMPLES if SAMPLES.exists() else REPO / "tests" / "data" / "thai-text-samples.txt"
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            current = line[3:].split(":")[0].strip()
+            sections[current] = []
+        elif line and not line.startswith("#"):
+            sections.setdefault(current, []).append(line)
+    return sections
+
+
+@pytest.fixture(scope="session")
+def thai_samples() -> dict[str, list[str]]:
+    return read_samples()
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("JUSTICE_DESK_HOME", str(home))
+    monkeypatch.delenv("JUSTICE_DESK_DB", raising=False)
+    return home
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """Assertions on messages read English; tests of Thai switch language themselves."""
+    from justice_desk import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture(scope="session")
+def center_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from justice_desk.services import setup
+
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "center.sqlite3"
+    db = setup.init_center(
+        path, code="5001", name="ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ", province="เชียงใหม่", amphoe="เมืองเชียงใหม่", tambon="แม่เหียะ"
+    )
+    db.dispose()  # the last connection to close checkpoints the WAL into the main file
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
+@pytest.fixture
+def center_db_path(center_template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "center.sqlite3"
+    shutil.copy(center_template, path)
+    return path
+
+
+@pytest.fixture
+def center_db(center_db_path: Path) -> Iterator[object]:
+    from justice_desk.storage.database import open_database
+
+    db = open_database(center_db_path)
+    yield db
+    db.dispose()
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> "subprocess.CompletedProcess[str]":
+    import subprocess
+
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    full_env.setdefault("JUSTICE_DESK_LANG", "en")
+    return subprocess.run(
+        [sys.executable, "-m", "justice_desk", *args], capture_output=True, text=True, env=full_env, timeout=timeout
+    )
+
+
+@pytest.fixture
+def cli():
+    """Run ``python -m justice_desk`` in a subprocess with this test's data folder."""
+    return run_cli
