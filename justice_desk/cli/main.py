@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -239,14 +239,17 @@ def setup_logging() -> None:
     root.addHandler(handler)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, run_gui: Callable[[str | None], int] | None = None) -> int:
+    """Run a command; without one, hand over to ``run_gui`` (the app entry passes it in, so that
+    the command line never imports the GUI)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     i18n.set_language(args.lang or i18n.initial_language())
     setup_logging()
     if args.command is None:
-        from justice_desk.app import run_gui
-
+        if run_gui is None:
+            parser.print_help()
+            return 2
         return run_gui(args.db)
     try:
         return COMMANDS[args.command](args)
