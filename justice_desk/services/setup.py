@@ -112,10 +112,9 @@ def init_province(db_path: str | os.PathLike[str] | None, *, province: str, code
 def _refuse_if_set_up(db: Database) -> None:
     if db.site_id_or_none() is not None:
         db.dispose()
+        mode = SiteKind(db.mode).label() if db.mode in SiteKind._value2member_map_ else db.mode
         raise UserError(
-            _("{path} is already set up as a {mode} database. Choose a new file name.").format(
-                path=db.target.display, mode=db.mode
-            )
+            _("{path} is already set up for a {mode}. Choose a new file name.").format(path=db.target.display, mode=mode)
         )
 
 
