@@ -99,6 +99,8 @@ def parse_be_date(text: str) -> dt.date:
     iso = _ISO_INPUT.match(text)
     if iso:
         year, month, day = (int(g) for g in iso.groups())
+        if year > 2400:
+            year -= BE_OFFSET
     else:
         m = _DATE_INPUT.match(text)
         if not m:
