@@ -1,0 +1,416 @@
+"""Sync bundles: a center's changes, signed by the center and sealed to the province.
+
+A bundle covers the change-log range ``first_change..last_change`` of one center database
+(identified by ``epoch``, which is new after a restore from backup) and carries the current
+state of every record that range touched. Its cleartext manifest holds no personal data; the
+records are compressed and sealed with HPKE to the province (and an optional escrow key).
+
+This module only checks what a file can prove by itself (SYNC.md §6, steps 1-6). Whether a
+bundle is a replay, a duplicate, a gap or the same seq with different content is decided by the
+importer with the database, using :attr:`VerifiedBundle.content_digest`, ``center_id``,
+``epoch``, ``seq`` and the change range.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from justice_desk import __version__
+from justice_desk.sync import _codec, _envelope
+from justice_desk.sync._files import write_atomically
+from justice_desk.sync.container import DEFAULT_LIMITS, SUFFIXES, Kind, Limits, read_sync_file
+from justice_desk.sync.exceptions import (
+    BadPayloadError,
+    CountMismatchError,
+    FileExistsSyncError,
+    TooLargeError,
+)
+from justice_desk.sync.keys import KeySet, PublicKeySet, TrustLookup
+
+#: Change-log operations a record can carry (SYNC.md §2: deletes are tombstones, a PDPA
+#: erasure is a purge that blanks the fields and is itself a logged change).
+OPS: frozenset[str] = frozenset({"insert", "update", "delete", "purge"})
+BUNDLE_SUFFIX = SUFFIXES[Kind.BUNDLE]
+_TABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_RECORD_KEYS = ("table", "id", "op", "rev", "fields")
+_MAX_TABLES = 1000
+
+
+@dataclass(frozen=True)
+class Record:
+    """The current state of one record touched by the bundle's change range.
+
+    ``extra`` holds keys this version does not know, kept so a newer center's data survives
+    an older reader (schema changes are additive, SYNC.md §10).
+    """
+
+    table: str
+    id: str
+    op: str
+    rev: int
+    fields: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as the plain dict ``{table, id, op, rev, fields}`` (plus unknown keys)."""
+        result = dict(self.extra)
+        result.update(
+            table=self.table, id=self.id, op=self.op, rev=self.rev, fields=dict(self.fields)
+        )
+        return result
+
+
+@dataclass(frozen=True)
+class BundleFields:
+    """What the exporting service knows about the bundle; the rest is computed when writing."""
+
+    center_id: str
+    epoch: str
+    seq: int
+    first_change: int
+    last_change: int
+    schema_version: int
+    created_at: datetime | str | None = None  # shown to people only, never trusted
+    app_version: str = __version__
+
+
+@dataclass(frozen=True)
+class BundleManifest:
+    """The cleartext manifest. From :func:`read_bundle_manifest` it is *unverified*."""
+
+    format_version: int
+    schema_version: int
+    center_id: str
+    key_id: str
+    epoch: str
+    seq: int
+    first_change: int
+    last_change: int
+    counts: Mapping[str, int]
+    payload_sha256: str
+    plain_size: int
+    recipients: tuple[str, ...]
+    created_at: str
+    app_version: str | None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def record_count(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class VerifiedBundle:
+    """A bundle that passed every check this layer can make without the database."""
+
+    manifest: BundleManifest
+    records: tuple[Record, ...]
+    #: SHA-256 over center, epoch, seq, range and the records: equal for a re-sent bundle even
+    #: though its encryption differs; differs for "same seq, different content".
+    content_digest: str
+    #: SHA-256 of the raw file, for "this exact file was already imported".
+    file_sha256: str
+    #: Which of the caller's keys opened it (the province key, or the escrow key).
+    opened_with: str
+
+    @property
+    def center_id(self) -> str:
+        return self.manifest.center_id
+
+    @property
+    def epoch(self) -> str:
+        return self.manifest.epoch
+
+    @property
+    def seq(self) -> int:
+        return self.manifest.seq
+
+    @property
+    def first_change(self) -> int:
+        return self.manifest.first_change
+
+    @property
+    def last_change(self) -> int:
+        return self.manifest.last_change
+
+    @property
+    def schema_version(self) -> int:
+        return self.manifest.schema_version
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+def _record_from_input(value: Record | Mapping[str, Any]) -> Record:
+    """Accept a :class:`Record` or a plain dict from the exporter; a bad one is a bug there."""
+    if isinstance(value, Record):
+        record = value
+    else:
+        missing = [k for k in _RECORD_KEYS if k not in value]
+        if missing:
+            raise ValueError(f"record lacks {missing}: {value!r:.200}")
+        record = Record(
+            table=value["table"],
+            id=value["id"],
+            op=value["op"],
+            rev=value["rev"],
+            fields=value["fields"],
+            extra={k: v for k, v in value.items() if k not in _RECORD_KEYS},
+        )
+    if not isinstance(record.table, str) or not _TABLE.fullmatch(record.table):
+        raise ValueError(f"bad table name {record.table!r}")
+    _codec.check_ident(record.id, "record id")
+    if record.op not in OPS:
+        raise ValueError(f"bad op {record.op!r}; expected one of {sorted(OPS)}")
+    if not isinstance(record.rev, int) or isinstance(record.rev, bool) or record.rev < 0:
+        raise ValueError(f"bad rev {record.rev!r}")
+    if not isinstance(record.fields, Mapping) or not all(isinstance(k, str) for k in record.fields):
+        raise ValueError("fields must be a mapping with string keys")
+    return record
+
+
+def records_plaintext(records: Sequence[Record]) -> bytes:
+    """The payload before compression: canonical JSON, so equal records give equal bytes."""
+    return _codec.canonical_json({"records": [r.to_dict() for r in records]})
+
+
+def _records_from_plaintext(plaintext: bytes, limits: Limits) -> tuple[Record, ...]:
+    document = _codec.parse_json_object(plaintext, BadPayloadError, "payload")
+    top = _codec.FieldReader(document, BadPayloadError, "payload")
+    raw_records = top.items("records", max_items=limits.max_records)
+    records: list[Record] = []
+    seen: set[tuple[str, str]] = set()
+    for index, raw in enumerate(raw_records):
+        reader = top.child(raw, f"record {index}")
+        table = reader.text("table", max_length=64)
+        if not _TABLE.fullmatch(table):
+            reader.fail("bad table name")
+        record_id = reader.ident("id")
+        op = reader.text("op", max_length=16)
+        if op not in OPS:
+            reader.fail(f"unknown op {_codec.printable(op)}")
+        rev = reader.integer("rev", minimum=0)
+        fields = reader.mapping("fields")
+        if (table, record_id) in seen:
+            reader.fail("record listed twice")
+        seen.add((table, record_id))
+        records.append(Record(table, record_id, op, rev, fields, reader.extra()))
+    return tuple(records)
+
+
+def content_digest(fields: BundleManifest, plaintext: bytes) -> str:
+    """SHA-256 identifying what a bundle says, independent of compression and encryption."""
+    identity = _codec.canonical_json(
+        {
+            "center": fields.center_id,
+            "epoch": fields.epoch,
+            "seq": fields.seq,
+            "first": fields.first_change,
+            "last": fields.last_change,
+        }
+    )
+    digest = hashlib.sha256(_envelope.label(Kind.BUNDLE, "content"))
+    digest.update(len(identity).to_bytes(4, "big") + identity)
+    digest.update(plaintext)
+    return digest.hexdigest()
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def bundle_manifest_fields(fields: BundleFields, counts: Mapping[str, int]) -> dict[str, Any]:
+    """The bundle-specific manifest fields (the envelope adds key, recipients and digests)."""
+    _codec.check_ident(fields.center_id, "center id")
+    _codec.check_ident(fields.epoch, "epoch")
+    for name in ("seq", "first_change", "last_change", "schema_version"):
+        value = getattr(fields, name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"{name} must be a non-negative integer")
+    if fields.seq < 1 or fields.first_change < 1:
+        raise ValueError("seq and first_change start at 1")
+    if fields.last_change < fields.first_change - 1:
+        raise ValueError("last_change is before first_change - 1 (the empty range)")
+    return {
+        "schema": fields.schema_version,
+        "center": fields.center_id,
+        "epoch": fields.epoch,
+        "seq": fields.seq,
+        "first": fields.first_change,
+        "last": fields.last_change,
+        "counts": dict(sorted(counts.items())),
+        "created_at": _codec.display_timestamp(fields.created_at),
+        "app": _codec.check_text(fields.app_version, "app version", max_length=64),
+    }
+
+
+def build_bundle(
+    manifest_fields: BundleFields,
+    records: Iterable[Record | Mapping[str, Any]],
+    signing_key: KeySet,
+    recipients: Sequence[PublicKeySet],
+) -> bytes:
+    """Make the bytes of a bundle (see :func:`write_bundle`)."""
+    checked = [_record_from_input(r) for r in records]
+    if len({(r.table, r.id) for r in checked}) != len(checked):
+        raise ValueError("a record appears twice; a bundle carries each record's state once")
+    if manifest_fields.last_change < manifest_fields.first_change and checked:
+        raise ValueError("an empty change range cannot carry records")
+    counts = Counter(r.table for r in checked)
+    manifest = bundle_manifest_fields(manifest_fields, counts)
+    return _envelope.seal(
+        Kind.BUNDLE, manifest, records_plaintext(checked), signing_key, recipients
+    )
+
+
+def bundle_file_name(center_id: str, epoch: str, seq: int) -> str:
+    """``<center>-<epoch prefix>-<seq>.jdbundle``: sorts by seq, differs after a restore."""
+    return f"{center_id}-{epoch[:8]}-{seq:06d}{BUNDLE_SUFFIX}"
+
+
+def write_bundle(
+    path_or_dir: str | os.PathLike[str],
+    manifest_fields: BundleFields,
+    records: Iterable[Record | Mapping[str, Any]],
+    signing_key: KeySet,
+    recipients: Sequence[PublicKeySet],
+    *,
+    overwrite: bool = False,
+) -> Path:
+    """Write a signed, sealed bundle atomically and return its path.
+
+    ``path_or_dir``: a file path, or an existing folder (the name is then
+    :func:`bundle_file_name`). ``records``: dicts ``{table, id, op, rev, fields}`` (or
+    :class:`Record`), fields holding JSON values only. ``recipients``: the province's public
+    keys first, then any escrow key. An existing file is never replaced unless ``overwrite``.
+    """
+    data = build_bundle(manifest_fields, records, signing_key, recipients)
+    target = Path(path_or_dir)
+    if target.is_dir():
+        target = target / bundle_file_name(
+            manifest_fields.center_id, manifest_fields.epoch, manifest_fields.seq
+        )
+    try:
+        return write_atomically(target, data, mode=0o644, overwrite=overwrite)
+    except FileExistsError:
+        raise FileExistsSyncError(str(target), path=str(target)) from None
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _read_manifest(sealed: _envelope.SealedFile, limits: Limits) -> BundleManifest:
+    reader = sealed.reader
+    schema = reader.integer("schema", minimum=0)
+    center = reader.ident("center")
+    epoch = reader.ident("epoch")
+    seq = reader.integer("seq", minimum=1)
+    first = reader.integer("first", minimum=1)
+    last = reader.integer("last", minimum=first - 1)
+    raw_counts = reader.mapping("counts")
+    if len(raw_counts) > _MAX_TABLES:
+        reader.fail("too many tables")
+    counts: dict[str, int] = {}
+    for table, count in raw_counts.items():
+        if not _TABLE.fullmatch(table):
+            reader.fail("bad table name in counts")
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            reader.fail("bad count")
+        counts[table] = count
+    if sum(counts.values()) > limits.max_records:
+        raise TooLargeError(
+            f"{sum(counts.values())} records > {limits.max_records}",
+            what=f"{sum(counts.values())} records",
+        )
+    created_at = reader.text("created_at", max_length=64, allow_empty=True)
+    app = reader.optional_text("app", max_length=64)
+    return BundleManifest(
+        format_version=reader.integer("format"),
+        schema_version=schema,
+        center_id=center,
+        key_id=sealed.key_id,
+        epoch=epoch,
+        seq=seq,
+        first_change=first,
+        last_change=last,
+        counts=counts,
+        payload_sha256=sealed.payload_sha256,
+        plain_size=sealed.plain_size,
+        recipients=sealed.recipients,
+        created_at=created_at,
+        app_version=app,
+        extra=reader.extra(),
+    )
+
+
+def read_bundle_manifest(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> BundleManifest:
+    """The manifest after the container checks only: NOT verified, for listing files."""
+    sealed = _envelope.unpack_sealed(data, Kind.BUNDLE, limits)
+    return _read_manifest(sealed, limits)
+
+
+def open_bundle(
+    data: bytes,
+    *,
+    trusted_keys: TrustLookup,
+    recipient_private_key: KeySet | Sequence[KeySet],
+    limits: Limits = DEFAULT_LIMITS,
+) -> VerifiedBundle:
+    """Verify and decrypt a bundle, in the order of SYNC.md §6.
+
+    1. container sane (:mod:`~justice_desk.sync.container` reasons, ``newer_format``)
+    2. center enrolled (``unknown_center``), key enrolled (``unknown_key``), key not revoked at
+       this epoch/seq (``revoked_key``) -- ``trusted_keys(center_id)`` answers both
+    3. signature valid (``bad_signature``)
+    4. payload digest matches (``digest_mismatch``)
+    5. decrypt with one of ``recipient_private_key`` (``wrong_recipient``, ``decrypt_failed``,
+       ``too_large`` for a decompression bomb, ``bad_payload``)
+    6. record counts match the manifest (``count_mismatch``)
+
+    Every failure raises a :class:`~justice_desk.sync.exceptions.RejectedFileError` subclass;
+    nothing else escapes for any input bytes.
+    """
+    sealed = _envelope.unpack_sealed(data, Kind.BUNDLE, limits)
+    manifest = _read_manifest(sealed, limits)
+    signer = _envelope.check_signer(
+        trusted_keys, manifest.center_id, manifest.key_id, epoch=manifest.epoch, seq=manifest.seq
+    )
+    _envelope.verify_sealed_signature(sealed, signer)
+    _envelope.verify_payload_digest(sealed)
+    plaintext, opened_with = _envelope.decrypt_payload(sealed, recipient_private_key)
+    records = _records_from_plaintext(plaintext, limits)
+    found = Counter(r.table for r in records)
+    if dict(found) != dict(manifest.counts):
+        raise CountMismatchError(f"records {dict(found)} vs manifest {dict(manifest.counts)}")
+    if manifest.last_change < manifest.first_change and records:
+        raise BadPayloadError("records in an empty change range")
+    return VerifiedBundle(
+        manifest=manifest,
+        records=records,
+        content_digest=content_digest(manifest, plaintext),
+        file_sha256=sealed.file_sha256,
+        opened_with=opened_with,
+    )
+
+
+def open_bundle_file(
+    path: str | os.PathLike[str],
+    *,
+    trusted_keys: TrustLookup,
+    recipient_private_key: KeySet | Sequence[KeySet],
+    limits: Limits = DEFAULT_LIMITS,
+) -> VerifiedBundle:
+    """:func:`open_bundle` on a file, refusing an oversized file before reading it."""
+    return open_bundle(
+        read_sync_file(path, limits),
+        trusted_keys=trusted_keys,
+        recipient_private_key=recipient_private_key,
+        limits=limits,
+    )
