@@ -1,0 +1,603 @@
+"""Thai paragraphs for ReportLab: shaped, broken between words only, safe to split.
+
+ReportLab has no Thai line breaking (it breaks inside words) and its shaped paragraphs break
+when laid out a second time (split across pages, in table cells). :class:`ThaiParagraph` is a
+flowable that does its own layout:
+
+* the markup is parsed with ReportLab's own paragraph parser (``<b>``, ``<i>``, ``<u>``,
+  ``<strike>``, ``<font size color>``, ``<br/>``, entities), fonts resolved through the
+  registered family;
+* the text is cut into words by PyThaiNLP ``newmm``; a line may break at a space or between two
+  Thai words, never inside a word, so never between a letter and its marks; nothing is inserted
+  at a break opportunity, so it leaves no gap;
+* every piece is shaped by HarfBuzz from the original characters (``shaping.py``) and measured
+  with its shaped advance;
+* splitting keeps the original, unshaped pieces, so each part is shaped afresh from the source
+  text wherever it lands (no re-shaping of shaped glyphs).
+
+A word wider than the whole line (a narrow table column) is cut between Thai character
+clusters, which still never separates a letter from its marks.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape as _xml_escape
+
+from reportlab.lib.colors import Color, black
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus.flowables import Flowable
+from reportlab.platypus.paraparser import ParaParser
+
+from justice_desk.documents import segment
+from justice_desk.documents.fonts import register_fonts
+from justice_desk.documents.shaping import ShapedRun, concat, shape
+
+__all__ = [
+    "ThaiParagraph",
+    "draw_shaped_string",
+    "escape",
+    "thai_digits",
+    "thai_paragraph",
+]
+
+# Widths are compared with this tolerance (points): float noise must not push a word over.
+_EPS = 1e-3
+_WHITESPACE = " \t\r\n\f\v"
+# Characters that must not begin a line when they follow a Thai word directly (ๆ ฯ, following
+# vowels, closing punctuation) and characters that must not end one (leading vowels, openers).
+_NO_LINE_START = set("ๆฯะาำๅ)]}»”’,.:;!?%")
+_NO_LINE_END = set("เแโใไ([{«“‘")
+# After a space, only the repetition mark must stay with the word before it ("ไป ๆ").
+_NO_START_AFTER_SPACE = set("ๆ")
+
+
+def thai_digits(text: str) -> str:
+    """``text`` with Arabic digits replaced by Thai digits (``2569`` -> ``๒๕๖๙``)."""
+    return segment.thai_digits(text)
+
+
+def escape(text: str) -> str:
+    """Make plain text (a name, a case title) safe to put inside paragraph markup."""
+    return _xml_escape(text)
+
+
+@dataclass(frozen=True, slots=True)
+class _RunStyle:
+    font_name: str
+    font_size: float
+    color: Any
+    underline: bool
+    strike: bool
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        rgba = self.color.rgba() if isinstance(self.color, Color) else self.color
+        return (self.font_name, self.font_size, rgba, self.underline, self.strike)
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    text: str
+    style: _RunStyle
+
+    def shaped(self) -> ShapedRun:
+        return shape(self.text, self.style.font_name)
+
+    def width(self) -> float:
+        return self.shaped().width(self.style.font_size)
+
+
+def _spans_width(spans: Iterable[_Span]) -> float:
+    return sum(s.width() for s in spans)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """Text between two break opportunities; ``glue`` (spaces) is dropped at a line start."""
+
+    glue: tuple[_Span, ...]
+    body: tuple[_Span, ...]
+    glue_width: float = field(init=False)
+    body_width: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "glue_width", _spans_width(self.glue))
+        object.__setattr__(self, "body_width", _spans_width(self.body))
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.body)
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    segment: int
+    start: int
+    units: tuple[_Unit, ...]
+    width: float
+    indent: float
+
+
+# ---------------------------------------------------------------------------------------------
+# markup -> segments of units
+
+
+def _run_style(frag: Any, default_color: Any) -> _RunStyle:
+    kinds = {str(line[1]).lower() for line in (getattr(frag, "us_lines", None) or [])}
+    return _RunStyle(
+        font_name=frag.fontName,
+        font_size=float(frag.fontSize),
+        color=getattr(frag, "textColor", None) or default_color,
+        underline="underline" in kinds,
+        strike="strike" in kinds,
+    )
+
+
+def _parse(text: str, style: ParagraphStyle, digits: bool) -> list[list[_Span]]:
+    """Markup -> hard lines (split at ``<br/>``) of spans with whitespace collapsed."""
+    parser = ParaParser()
+    _, frags, _ = parser.parse(text, style)
+    if frags is None:
+        raise ValueError(f"cannot parse paragraph markup: {text[:80]!r}")
+    default_color = getattr(style, "textColor", black)
+    segments: list[list[tuple[str, _RunStyle]]] = [[]]
+    for frag in frags:
+        if getattr(frag, "lineBreak", False):
+            segments.append([])
+            continue
+        if getattr(frag, "cbDefn", None) is not None:
+            continue  # images, anchors, index entries: not supported in Thai paragraphs
+        piece = frag.text or ""
+        if digits:
+            piece = thai_digits(piece)
+        run_style = _run_style(frag, default_color)
+        current = segments[-1]
+        for ch in piece:
+            if ch in _WHITESPACE:
+                # Collapse runs of whitespace to one space and drop it at a hard line start,
+                # as Paragraph does; NBSP (entity &nbsp;) is kept and never breaks.
+                if not current or current[-1][0] == " ":
+                    continue
+                ch = " "
+            current.append((ch, run_style))
+    result: list[list[_Span]] = []
+    for chars in segments:
+        while chars and chars[-1][0] == " ":
+            chars.pop()
+        spans: list[_Span] = []
+        for ch, run_style in chars:
+            if spans and spans[-1].style is run_style:
+                spans[-1] = _Span(spans[-1].text + ch, run_style)
+            else:
+                spans.append(_Span(ch, run_style))
+        result.append(spans)
+    return result
+
+
+def _is_thai(ch: str) -> bool:
+    return "\u0e01" <= ch <= "\u0e5b"
+
+
+def _may_break_between(before: str, after: str) -> bool:
+    """May a line break between two words that touch (no space between them)?"""
+    if not (_is_thai(before) and _is_thai(after)):
+        # Latin words, numbers, dates like 1/2569 and times like 09.30 stay whole.
+        return False
+    if after in _NO_LINE_START or unicodedata.category(after) == "Mn":
+        return False
+    return before not in _NO_LINE_END
+
+
+def _slice(
+    spans: Sequence[_Span], offsets: Sequence[int], start: int, end: int
+) -> tuple[_Span, ...]:
+    out: list[_Span] = []
+    for span, s0 in zip(spans, offsets, strict=True):
+        s1 = s0 + len(span.text)
+        a, b = max(start, s0), min(end, s1)
+        if a < b:
+            out.append(_Span(span.text[a - s0 : b - s0], span.style))
+    return tuple(out)
+
+
+def _units(spans: list[_Span]) -> list[_Unit]:
+    """Cut one hard line into units between break opportunities."""
+    text = "".join(s.text for s in spans)
+    if not text:
+        return []
+    offsets = []
+    pos = 0
+    for span in spans:
+        offsets.append(pos)
+        pos += len(span.text)
+
+    bounds: list[tuple[int, int, int]] = []  # (glue start, body start, body end)
+    glue_start = body_start = 0
+    body_end = -1
+    space: tuple[int, int] | None = None
+    pos = 0
+    for token in segment.words(text):
+        start, end = pos, pos + len(token)
+        pos = end
+        if token.strip(" ") == "":
+            space = (start, end)
+            continue
+        if body_end < 0:
+            body_start, body_end = start, end
+            space = None
+            continue
+        if space is not None:
+            if token[0] in _NO_START_AFTER_SPACE:
+                body_end = end
+            else:
+                bounds.append((glue_start, body_start, body_end))
+                glue_start, body_start, body_end = space[0], start, end
+            space = None
+        elif _may_break_between(text[body_end - 1], text[start]):
+            bounds.append((glue_start, body_start, body_end))
+            glue_start, body_start, body_end = start, start, end
+        else:
+            body_end = end
+    if body_end >= 0:
+        bounds.append((glue_start, body_start, body_end))
+    return [_Unit(_slice(spans, offsets, g, b), _slice(spans, offsets, b, e)) for g, b, e in bounds]
+
+
+def _split_unit(unit: _Unit, avail: float) -> tuple[_Unit, _Unit] | None:
+    """Cut a unit wider than a whole line between Thai character clusters."""
+    text = unit.text
+    clusters = segment.tcc_clusters(text)
+    if len(clusters) < 2:
+        return None
+    offsets = []
+    pos = 0
+    for span in unit.body:
+        offsets.append(pos)
+        pos += len(span.text)
+    cut = 0
+    best = 0
+    for cluster in clusters[:-1]:
+        cut += len(cluster)
+        if _spans_width(_slice(unit.body, offsets, 0, cut)) > avail + _EPS:
+            break
+        best = cut
+    if best == 0:
+        best = len(clusters[0])  # one cluster always goes on the line, even if it overflows
+    head = _Unit(unit.glue, _slice(unit.body, offsets, 0, best))
+    tail = _Unit((), _slice(unit.body, offsets, best, len(text)))
+    return head, tail
+
+
+def _layout(
+    segments: Sequence[Sequence[_Unit]], width: float, first_indent: float
+) -> tuple[list[_Line], list[list[_Unit]]]:
+    """Greedy line filling; also returns the units actually used (with long words cut)."""
+    lines: list[_Line] = []
+    used: list[list[_Unit]] = []
+    first = True
+    for si, seg in enumerate(segments):
+        derived: list[_Unit] = []
+        queue = deque(seg)
+        current: list[_Unit] = []
+        current_width = 0.0
+        start = 0
+        indent = first_indent if first else 0.0
+        while queue:
+            unit = queue.popleft()
+            avail = width - indent
+            if current:
+                w = current_width + unit.glue_width + unit.body_width
+                if w <= avail + _EPS:
+                    current.append(unit)
+                    derived.append(unit)
+                    current_width = w
+                    continue
+                lines.append(_Line(si, start, tuple(current), current_width, indent))
+                first = False
+                indent = 0.0
+                avail = width
+                current = []
+                start = len(derived)
+            if unit.body_width > avail + _EPS:
+                parts = _split_unit(unit, avail)
+                if parts is not None:
+                    unit = parts[0]
+                    queue.appendleft(parts[1])
+            current = [unit]
+            derived.append(unit)
+            current_width = unit.body_width
+        lines.append(_Line(si, start, tuple(current), current_width, indent))
+        first = False
+        used.append(derived)
+    return lines, used
+
+
+# ---------------------------------------------------------------------------------------------
+# the flowable
+
+
+class ThaiParagraph(Flowable):  # type: ignore[misc]  # ReportLab ships no type hints
+    """A paragraph of Thai text (with simple markup) laid out between words.
+
+    ``text`` is markup like a ReportLab ``Paragraph``: escape user data with :func:`escape`.
+    ``style`` uses ``fontName`` (a registered family, see ``fonts.register_fonts``),
+    ``fontSize``, ``leading``, ``textColor``, ``firstLineIndent``, ``leftIndent``,
+    ``rightIndent``, ``alignment`` (left, centre, right; justified prints left, because
+    stretching Thai is only possible at real spaces), ``spaceBefore``, ``spaceAfter``,
+    ``allowOrphans`` and ``allowWidows``. ``thai_digits`` prints 0-9 as ๐-๙.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        style: ParagraphStyle,
+        *,
+        thai_digits: bool = False,
+        _segments: list[list[_Unit]] | None = None,
+        _first_indent: float | None = None,
+    ) -> None:
+        super().__init__()
+        register_fonts()
+        self.style = style
+        self.text = text
+        self.thai_digits = thai_digits
+        if _segments is None:
+            _segments = [_units(spans) for spans in _parse(text, style, thai_digits)]
+        self._segments = _segments
+        self._first_indent = (
+            float(style.firstLineIndent) if _first_indent is None else _first_indent
+        )
+        self._layouts: dict[float, tuple[list[_Line], list[list[_Unit]]]] = {}
+        self._lines: list[_Line] = []
+        self._wrapped_width: float | None = None
+        self.width = 0.0
+        self.height = 0.0
+
+    # -- information ---------------------------------------------------------------------------
+
+    @property
+    def plain_text(self) -> str:
+        """The text as printed, without markup (hard line breaks as newlines)."""
+        return "\n".join(
+            "".join(
+                ("".join(s.text for s in u.glue) if i else "") + u.text for i, u in enumerate(seg)
+            )
+            for seg in self._segments
+        )
+
+    def identity(self, maxLen: int | None = None) -> str:  # noqa: N803 - ReportLab's signature
+        text = self.plain_text.replace("\n", " ")
+        if maxLen:
+            text = text[:maxLen]
+        return f"<ThaiParagraph {text!r}>"
+
+    def __repr__(self) -> str:
+        return self.identity(60)
+
+    def minWidth(self) -> float:  # noqa: N802 - ReportLab's protocol (Table column sizing)
+        """Width of the widest word: the narrowest column that breaks only between words."""
+        widest = max((u.body_width for seg in self._segments for u in seg), default=0.0)
+        return widest + float(self.style.leftIndent) + float(self.style.rightIndent)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def _text_width(self, avail_width: float) -> float:
+        style = self.style
+        return max(float(avail_width - style.leftIndent - style.rightIndent), 1.0)
+
+    def _layout_for(self, avail_width: float) -> tuple[list[_Line], list[list[_Unit]]]:
+        width = self._text_width(avail_width)
+        key = round(width, 3)
+        cached = self._layouts.get(key)
+        if cached is None:
+            cached = _layout(self._segments, width, self._first_indent)
+            self._layouts[key] = cached
+        return cached
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self._lines, _ = self._layout_for(availWidth)
+        self._wrapped_width = availWidth
+        self.width = availWidth
+        self.height = len(self._lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        if self._wrapped_width is not None and self._wrapped_width < availWidth:
+            # ReportLab's Table (splitInRow) wraps a cell at the column width minus the cell
+            # padding but splits it at the full column width; laid out at that width the first
+            # part would need more lines than its row has. A narrower layout is always safe:
+            # its lines only get shorter when drawn wider.
+            availWidth = self._wrapped_width
+        lines, used = self._layout_for(availWidth)
+        leading = self.style.leading
+        fit = int((availHeight + _EPS) // leading) if leading > 0 else len(lines)
+        if fit >= len(lines):
+            return [self]
+        if fit <= 0:
+            return []
+        if fit == 1 and not getattr(self.style, "allowOrphans", 0):
+            return []
+        if len(lines) - fit == 1 and not getattr(self.style, "allowWidows", 1):
+            fit -= 1
+            if fit <= 0 or (fit == 1 and not getattr(self.style, "allowOrphans", 0)):
+                return []
+        at = lines[fit]
+        head = [list(seg) for seg in used[: at.segment]]
+        if at.start:
+            head.append(list(used[at.segment][: at.start]))
+        tail = [list(used[at.segment][at.start :])] + [list(seg) for seg in used[at.segment + 1 :]]
+        first = ThaiParagraph(
+            self.text,
+            self.style,
+            thai_digits=self.thai_digits,
+            _segments=head,
+            _first_indent=self._first_indent,
+        )
+        second = ThaiParagraph(
+            self.text,
+            self.style,
+            thai_digits=self.thai_digits,
+            _segments=tail,
+            _first_indent=0.0,
+        )
+        first.spaceAfter = 0
+        second.spaceBefore = 0
+        if hasattr(self, "spaceBefore"):
+            first.spaceBefore = self.spaceBefore
+        if hasattr(self, "spaceAfter"):
+            second.spaceAfter = self.spaceAfter
+        return [first, second]
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def _baseline_offset(self) -> float:
+        """Distance from the top of a line box to its baseline: the font's ascent-descent box
+        centred in the line, so stacked marks of the first line stay inside the paragraph."""
+        style = self.style
+        size = float(style.fontSize)
+        ascent, descent = pdfmetrics.getAscentDescent(style.fontName, size)
+        return float((style.leading - (ascent - descent)) / 2.0 + ascent)
+
+    def draw(self) -> None:
+        canv = self.canv
+        style = self.style
+        leading = style.leading
+        offset = self._baseline_offset()
+        inner = self._text_width(self.width)
+        for i, line in enumerate(self._lines):
+            if not line.units:
+                continue
+            x = style.leftIndent + line.indent
+            if style.alignment == TA_CENTER:
+                x += (inner - line.indent - line.width) / 2.0
+            elif style.alignment == TA_RIGHT:
+                x += inner - line.indent - line.width
+            baseline = self.height - i * leading - offset
+            _draw_spans(canv, x, baseline, _line_spans(line), leading)
+
+
+def _line_spans(line: _Line) -> list[_Span]:
+    spans: list[_Span] = []
+    for i, unit in enumerate(line.units):
+        if i:
+            spans.extend(unit.glue)
+        spans.extend(unit.body)
+    return spans
+
+
+def _draw_spans(
+    canv: Any, x: float, baseline: float, spans: Sequence[_Span], leading: float
+) -> float:
+    """Draw spans as one text object starting at (x, baseline); return the width drawn."""
+    groups: list[tuple[_RunStyle, list[ShapedRun]]] = []
+    for span in spans:
+        if not span.text:
+            continue
+        if groups and groups[-1][0].key == span.style.key:
+            groups[-1][1].append(span.shaped())
+        else:
+            groups.append((span.style, [span.shaped()]))
+    tx = canv.beginText(x, baseline)
+    decorations: list[tuple[_RunStyle, float, float]] = []
+    cursor = x
+    color_key: Any = None
+    for run_style, runs in groups:
+        tx.setFont(run_style.font_name, run_style.font_size, leading)
+        key = run_style.key[2]
+        if key != color_key:
+            tx.setFillColor(run_style.color)
+            color_key = key
+        # Consecutive runs in one BT/ET: the PDF cursor advances by the shaped advances, so
+        # pieces join with no gap and readers see one line of text.
+        tx.textOut(concat(runs))
+        width = sum(r.width(run_style.font_size) for r in runs)
+        if run_style.underline or run_style.strike:
+            decorations.append((run_style, cursor, width))
+        cursor += width
+    # Readers that rebuild text from glyph positions (poppler's pdftotext, Acrobat) reorder
+    # zero-width Thai marks that sit at the same x as the next letter ("สู่ก" -> "สูก่").
+    # An ActualText span tells them what the line says; readers that ignore it (pypdf) use
+    # the ToUnicode map, which is in logical order.
+    actual = "".join(span.text for span in spans)
+    canv.addLiteral(f"/Span <</ActualText <FEFF{actual.encode('utf-16-be').hex().upper()}>>> BDC")
+    canv.drawText(tx)
+    canv.addLiteral("EMC")
+    for run_style, x0, width in decorations:
+        size = run_style.font_size
+        canv.saveState()
+        canv.setStrokeColor(run_style.color)
+        canv.setLineWidth(size * 0.05)
+        if run_style.underline:
+            # Below the lower vowels (ุ ู) so the line does not cut through them.
+            y = baseline - size * 0.28
+            canv.line(x0, y, x0 + width, y)
+        if run_style.strike:
+            y = baseline + size * 0.28
+            canv.line(x0, y, x0 + width, y)
+        canv.restoreState()
+    return cursor - x
+
+
+def thai_paragraph(
+    text: str,
+    style: str | ParagraphStyle = "body",
+    *,
+    markup: bool = False,
+    thai_digits: bool = False,
+    **overrides: Any,
+) -> ThaiParagraph:
+    """A :class:`ThaiParagraph` of ``text`` in a standard style (``styles.STYLE_NAMES``) or a
+    ``ParagraphStyle``.
+
+    ``text`` is plain text unless ``markup`` is true: plain text is printed as it is, and its
+    newlines start new lines. With ``markup`` ``<b>``, ``<i>``, ``<u>``, ``<br/>`` etc. apply
+    and user data must be escaped with :func:`escape`. ``overrides`` change style attributes
+    for this paragraph only, e.g. ``firstLineIndent=0`` or ``spaceAfter=6``.
+    """
+    from justice_desk.documents.styles import get_style
+
+    base = get_style(style) if isinstance(style, str) else style
+    if overrides:
+        base = ParagraphStyle(f"{base.name}+", parent=base, **overrides)
+    if not markup:
+        text = escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
+    return ThaiParagraph(text, base, thai_digits=thai_digits)
+
+
+def draw_shaped_string(
+    canvas: Any,
+    x: float,
+    y: float,
+    text: str,
+    *,
+    font_name: str | None = None,
+    font_size: float | None = None,
+    align: str = "left",
+    color: Any = black,
+) -> float:
+    """Draw one line of shaped Thai on a canvas (headers, footers, page numbers).
+
+    Canvas strings are not shaped by ReportLab, so ``canvas.drawString`` misplaces tone marks;
+    use this instead. ``align`` is ``"left"``, ``"centre"``/``"center"`` or ``"right"`` of ``x``.
+    Returns the width drawn, in points.
+    """
+    choice = register_fonts()
+    font_name = font_name or choice.regular
+    size = float(font_size if font_size is not None else choice.size_for(16))
+    style = _RunStyle(font_name, size, color, False, False)
+    span = _Span(text, style)
+    width = span.width()
+    if align in ("centre", "center"):
+        x -= width / 2.0
+    elif align == "right":
+        x -= width
+    elif align != "left":
+        raise ValueError(f"align must be left, centre or right, not {align!r}")
+    return _draw_spans(canvas, x, y, [span], size * 1.2)
