@@ -136,7 +136,10 @@ DEMO_CENTER = {
 
 def init_demo_center(db_path: str | os.PathLike[str] | None) -> Database:
     """A center for the demo: a real tambon of Chiang Mai, clearly coded as a demo."""
-    return init_center(db_path, center_type=CenterType.BOTH, **DEMO_CENTER)
+    db = init_center(db_path, center_type=CenterType.BOTH, **DEMO_CENTER)
+    with db.write() as session:
+        db.put_settings(session, {"demo": "1"})
+    return db
 
 
 def find_site(db: Database, code: str) -> SiteInfo:

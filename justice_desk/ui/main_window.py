@@ -1,36 +1,312 @@
-"""The main window (a first version: the center, the database, and the case register)."""
+"""The main window: navigation between pages, the center and database shown, shortcuts,
+adjustable text size, and background jobs with progress and cancel in the status bar."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from collections.abc import Callable
 
-from justice_desk.domain.dates import format_date
-from justice_desk.i18n import _, language
-from justice_desk.services import cases, setup
-from justice_desk.storage.database import Database
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from justice_desk.i18n import _
+from justice_desk.ui import settings as prefs
+from justice_desk.ui.context import AppContext
+from justice_desk.ui.dialogs import show_error
+from justice_desk.ui.jobs import Job
+from justice_desk.ui.pages.base import Page
+
+PageFactory = Callable[[AppContext], Page]
+
+
+def page_factories() -> list[tuple[str, Callable[[], str], Callable[[AppContext], Page]]]:
+    """(key, title, factory) of every page, in navigation order; imported lazily for a fast start."""
+
+    def lazy(module: str, cls: str) -> Callable[[AppContext], Page]:
+        def make(ctx: AppContext) -> Page:
+            import importlib
+
+            return getattr(importlib.import_module(f"justice_desk.ui.pages.{module}"), cls)(ctx)
+
+        return make
+
+    return [
+        ("people", lambda: _("People & members"), lazy("people", "PeoplePage")),
+        ("committee", lambda: _("Committee & mediators"), lazy("committee", "CommitteePage")),
+        ("meetings", lambda: _("Meetings"), lazy("meetings", "MeetingsPage")),
+        ("cases", lambda: _("Cases"), lazy("cases", "CasesPage")),
+        ("activities", lambda: _("Activities"), lazy("activities", "ActivitiesPage")),
+        ("sync", lambda: _("Sync"), lazy("sync", "SyncPage")),
+    ]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, *, demo: bool = False) -> None:
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
-        self.db = db
-        site = setup.this_site(db)
-        title = _("Justice Desk — {name}").format(name=site.name)
-        self.setWindowTitle(title + (" " + _("(demo)") if demo else ""))
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        header = QLabel(f"<b>{site.name}</b><br>{_('Database: {path}').format(path=db.target.display)}")
-        layout.addWidget(header)
-        page = cases.list_cases(db, limit=200)
-        table = QTableWidget(len(page.rows), 5)
-        table.setHorizontalHeaderLabels([_("No."), _("Received"), _("Kind"), _("Status"), _("Subject")])
-        for r, row in enumerate(page.rows):
-            for c, value in enumerate(
-                [row.number, format_date(row.received_on, language(), short=True), row.kind.label(), row.status.label(), row.subject]
-            ):
-                table.setItem(r, c, QTableWidgetItem(value))
-        table.resizeColumnsToContents()
-        layout.addWidget(QLabel(_("{total} cases").format(total=page.total)))
-        layout.addWidget(table)
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        title = _("Justice Desk — {name}").format(name=ctx.site.name)
+        self.setWindowTitle(title + (" " + _("(demo)") if ctx.demo else ""))
+        self._factories = page_factories()
+        self._pages: dict[str, Page] = {}
+
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName(_("Pages"))
+        for key, title_fn, _factory in self._factories:
+            item = QListWidgetItem(title_fn())
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 32)
+        self.stack = QStackedWidget(self)
+        self._placeholders: dict[str, QWidget] = {}
+        for key, *_rest in self._factories:
+            holder = QWidget()
+            self._placeholders[key] = holder
+            self.stack.addWidget(holder)
+
+        header = QLabel(self)
+        header.setObjectName("siteHeader")
+        header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        demo_note = ("  ·  " + _("Demo data — not a real center")) if ctx.demo else ""
+        header.setText(
+            f"<b>{ctx.site.name}</b>{demo_note}<br><span style='color:#555'>"
+            + _("Database: {path}").format(path=ctx.db.target.display)
+            + "</span>"
+        )
+        self.header = header
+
+        body = QWidget(self)
+        right = QVBoxLayout()
+        right.addWidget(header)
+        right.addWidget(self.stack, 1)
+        row = QHBoxLayout(body)
+        row.addWidget(self.nav)
+        row.addLayout(right, 1)
         self.setCentralWidget(body)
-        self.resize(1100, 700)
+
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(240)
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton(_("Cancel"), self)
+        self.cancel_button.setVisible(False)
+        self.job_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.job_label)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        self._jobs: list[Job] = []
+        ctx.runner.job_started.connect(self._job_started)
+        self.cancel_button.clicked.connect(ctx.runner.cancel_all)
+
+        self._build_menus()
+        self.nav.currentRowChanged.connect(self._navigate)
+        self._current_row = -1
+        self._restore()
+
+    # -- pages ----------------------------------------------------------------------------
+
+    def page(self, key: str) -> Page:
+        """The page for ``key``, built on first use."""
+        if key not in self._pages:
+            factory = next(f for k, _t, f in self._factories if k == key)
+            page = factory(self.ctx)
+            page.setObjectName(f"page_{key}")
+            self._pages[key] = page
+            index = self.stack.indexOf(self._placeholders[key])
+            self.stack.removeWidget(self._placeholders[key])
+            self.stack.insertWidget(index, page)
+        return self._pages[key]
+
+    def current_page(self) -> Page | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Page) else None
+
+    def show_page(self, key: str) -> Page:
+        row = next(i for i, (k, *_r) in enumerate(self._factories) if k == key)
+        self.nav.setCurrentRow(row)
+        return self.page(key)
+
+    def _navigate(self, row: int) -> None:
+        if row < 0 or row == self._current_row:
+            return
+        current = self.current_page()
+        if current is not None and not current.can_leave():
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self._current_row)
+            self.nav.blockSignals(False)
+            return
+        key = self._factories[row][0]
+        page = self.page(key)
+        self.stack.setCurrentWidget(page)
+        self._current_row = row
+        if current is not None:
+            page.refresh()
+
+    # -- menus and shortcuts --------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: Callable[[], None]) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _on_page(self, method: str) -> Callable[[], None]:
+        def call() -> None:
+            page = self.current_page()
+            if page is not None:
+                getattr(page, method)()
+
+        return call
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(_("&File"))
+        file_menu.addAction(self._action(_("New record"), QKeySequence.StandardKey.New, self._on_page("new_record")))
+        file_menu.addAction(self._action(_("Save"), QKeySequence.StandardKey.Save, self._on_page("save")))
+        file_menu.addAction(self._action(_("Print…"), QKeySequence.StandardKey.Print, self._on_page("print_current")))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("Back up the database…"), None, self.backup))
+        file_menu.addAction(self._action(_("Settings…"), None, self.open_settings))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("Quit"), QKeySequence.StandardKey.Quit, self.close))
+        view = self.menuBar().addMenu(_("&View"))
+        view.addAction(self._action(_("Find"), QKeySequence.StandardKey.Find, self._on_page("focus_search")))
+        view.addAction(self._action(_("Reload"), QKeySequence.StandardKey.Refresh, self._on_page("refresh")))
+        view.addSeparator()
+        view.addAction(self._action(_("Larger text"), QKeySequence("Ctrl++"), lambda: self.change_text_size(+1)))
+        self._action("", QKeySequence("Ctrl+="), lambda: self.change_text_size(+1))
+        view.addAction(self._action(_("Smaller text"), QKeySequence("Ctrl+-"), lambda: self.change_text_size(-1)))
+        view.addAction(self._action(_("Normal text size"), QKeySequence("Ctrl+0"), lambda: self.set_text_size(prefs.DEFAULT_TEXT_SIZE)))
+        for i, (key, title_fn, _f) in enumerate(self._factories, start=1):
+            self._action(title_fn(), QKeySequence(f"Alt+{i}"), lambda k=key: self.show_page(k))
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        help_menu.addAction(self._action(_("About Justice Desk"), None, self.about))
+
+    # -- text size ------------------------------------------------------------------------
+
+    def set_text_size(self, size: int) -> None:
+        size = max(prefs.MIN_TEXT_SIZE, min(prefs.MAX_TEXT_SIZE, size))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            font = app.font()
+            font.setPointSize(size)
+            app.setFont(font)
+        self.ctx.settings.setValue("ui/text_size", size)
+
+    def change_text_size(self, step: int) -> None:
+        self.set_text_size(prefs.text_size(self.ctx.settings) + step)
+
+    # -- jobs -----------------------------------------------------------------------------
+
+    def _job_started(self, job: Job) -> None:
+        self._jobs.append(job)
+        self.job_label.setText(job.title)
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        job.progress.connect(self._job_progress)
+        job.finished.connect(lambda: self._job_finished(job))
+
+    def _job_progress(self, done: int, total: int, message: str) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        if message:
+            self.job_label.setText(message)
+
+    def _job_finished(self, job: Job) -> None:
+        if job in self._jobs:
+            self._jobs.remove(job)
+        if not self._jobs:
+            self.progress.setVisible(False)
+            self.cancel_button.setVisible(False)
+            self.job_label.setText("")
+
+    # -- file menu actions ----------------------------------------------------------------
+
+    def backup(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from justice_desk.services import maintenance
+        from justice_desk.ui.dialogs import show_info
+
+        folder = QFileDialog.getExistingDirectory(self, _("Choose the folder for the backup (for example a USB stick)"))
+        if not folder:
+            return
+        from pathlib import Path
+
+        self.ctx.runner.run(
+            _("Backing up the database"),
+            maintenance.backup,
+            self.ctx.db,
+            Path(folder),
+            on_success=lambda path: show_info(self, _("Backup written and checked: {path}").format(path=path)),
+            on_error=lambda message, _expected: show_error(self, message),
+        )
+
+    def open_settings(self) -> None:
+        from justice_desk.ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.ctx, self).exec()
+
+    def about(self) -> None:
+        from justice_desk import __version__
+        from justice_desk.ui.dialogs import show_info
+
+        show_info(
+            self,
+            _("Justice Desk {version}\nRegisters, cases, meetings and sync for Community Justice Centers.\nDatabase: {path}").format(
+                version=__version__, path=self.ctx.db.target.display
+            ),
+            _("About Justice Desk"),
+        )
+
+    # -- window state ---------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        s = self.ctx.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+        state = s.value("window/state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        last = str(s.value("window/last_page", "cases"))
+        keys = [k for k, *_r in self._factories]
+        self.show_page(last if last in keys else "cases")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
+        page = self.current_page()
+        if page is not None and not page.can_leave():
+            event.ignore()
+            return
+        if self.ctx.runner.active:
+            from justice_desk.ui.dialogs import confirm
+
+            if not confirm(self, _("Work is still running in the background. Stop it and quit?"), yes=_("Stop and quit")):
+                event.ignore()
+                return
+            self.ctx.runner.cancel_all()
+            self.ctx.runner.wait_for_done(10000)
+        s = self.ctx.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        current = self._factories[self._current_row][0] if self._current_row >= 0 else "cases"
+        s.setValue("window/last_page", current)
+        s.sync()
+        event.accept()

@@ -1,0 +1,135 @@
+"""What the main window expects of a page, and the register view every page reuses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from justice_desk.i18n import _
+from justice_desk.ui.context import AppContext
+from justice_desk.ui.models import Column, Fetcher, PagedTableModel
+
+SEARCH_DELAY_MS = 150
+
+
+class Page(QWidget):
+    """A page of the main window. Override what applies; the window's shortcuts call these."""
+
+    key = "page"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Reload from the database (after another page or a job changed something)."""
+
+    def new_record(self) -> None:
+        """Ctrl+N."""
+
+    def focus_search(self) -> None:
+        """Ctrl+F."""
+
+    def save(self) -> None:
+        """Ctrl+S."""
+
+    def print_current(self) -> None:
+        """Ctrl+P."""
+
+    def can_leave(self) -> bool:
+        """False keeps the user on the page (they chose Cancel at an unsaved-changes prompt)."""
+        return True
+
+
+class RegisterView(QWidget):
+    """Search box + a big, lazily fetched table + a count; emits the row object chosen."""
+
+    activated = Signal(object)
+    current_changed = Signal(object)
+
+    def __init__(self, columns: Sequence[Column], fetch: Fetcher, *, placeholder: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(placeholder or _("Search (Thai or numbers; part of a word is enough)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(_("Search"))
+        self.count = QLabel(self)
+        self.model = PagedTableModel(columns, fetch, parent=self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setSortingEnabled(any(c.sort_key for c in columns))
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(lambda _text: self._timer.start())
+        self.table.doubleClicked.connect(lambda index: self._emit(index.row(), self.activated))
+        self.table.activated.connect(lambda index: self._emit(index.row(), self.activated))
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._emit(cur.row(), self.current_changed))
+        self.model.modelReset.connect(self._update_count)
+        self.model.modelReset.connect(self._reconnect_selection)
+        self._update_count()
+
+    def _reconnect_selection(self) -> None:
+        # A model reset keeps the selection model; nothing to reconnect, but clear stale current.
+        self.table.selectionModel().clearCurrentIndex()
+
+    def _emit(self, row: int, signal: Any) -> None:
+        obj = self.model.row_object(row) if row >= 0 else None
+        if obj is not None:
+            signal.emit(obj)
+
+    def _apply_search(self) -> None:
+        self.model.set_search(self.search.text().strip())
+
+    def apply_search_now(self) -> None:
+        """Run the pending search at once (tests, and Enter in the search box)."""
+        self._timer.stop()
+        self._apply_search()
+
+    def _update_count(self) -> None:
+        self.count.setText(_("{count:,} records").format(count=self.model.total))
+
+    def refresh(self) -> None:
+        self.model.refresh()
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+
+    def select_id(self, record_id: Any) -> bool:
+        """Select the row whose object has ``id`` (searching the loaded rows only)."""
+        for row in range(min(self.model.total, 2000)):
+            obj = self.model.row_object(row)
+            if obj is not None and getattr(obj, "id", None) == record_id:
+                self.select_row(row)
+                return True
+        return False
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()

@@ -1,0 +1,61 @@
+"""GUI tests: real widgets, offscreen, on a real database; no job may outlive its test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QThreadPool
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_jobs(qapp) -> Iterator[None]:
+    yield
+    pool = QThreadPool.globalInstance()
+    still_running = pool.activeThreadCount()
+    pool.waitForDone(10000)
+    assert still_running == 0, f"{still_running} background job(s) were left running by the test"
+
+
+@pytest.fixture
+def ui_settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def ui_ctx(center_db, ui_settings, qapp):
+    from justice_desk.services import setup
+    from justice_desk.ui.context import AppContext
+    from justice_desk.ui.jobs import JobRunner
+
+    runner = JobRunner()
+    ctx = AppContext(db=center_db, runner=runner, site=setup.this_site(center_db), settings=ui_settings)
+    yield ctx
+    runner.wait_for_done(10000)
+
+
+@pytest.fixture
+def main_window(ui_ctx, qtbot):
+    from justice_desk.ui.main_window import MainWindow
+
+    window = MainWindow(ui_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type into a line edit one key event per character (keyClicks aborts on non-ASCII)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for ch in text:
+        QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, 0, Qt.KeyboardModifier.NoModifier, ch))
+        QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyRelease, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+@pytest.fixture
+def typer(qtbot):
+    return lambda widget, text: type_text(qtbot, widget, text)

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+
+def test_main_window_shows_center_and_database_and_all_pages(main_window, ui_ctx) -> None:
+    assert ui_ctx.site.name in main_window.windowTitle()
+    assert str(ui_ctx.db.target.path) in main_window.header.text()
+    keys = [main_window.nav.item(i).data(Qt.ItemDataRole.UserRole) for i in range(main_window.nav.count())]
+    assert keys == ["people", "committee", "meetings", "cases", "activities", "sync"]
+    for key in keys:
+        page = main_window.show_page(key)
+        assert main_window.stack.currentWidget() is page
+
+
+def test_text_size_and_last_page_are_remembered(main_window, ui_ctx, qtbot) -> None:
+    from justice_desk.ui.main_window import MainWindow
+
+    main_window.set_text_size(15)
+    main_window.show_page("meetings")
+    main_window.close()
+    assert int(ui_ctx.settings.value("ui/text_size")) == 15
+    again = MainWindow(ui_ctx)
+    qtbot.addWidget(again)
+    assert again.current_page().key == "meetings"
