@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -450,3 +451,141 @@ class AuditEvent(Base):
     table_name: Mapped[str | None] = mapped_column(String(64))
     row_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+# --------------------------------------------------------------------------------------------
+# Sync bookkeeping (local to each database, never synced itself)
+
+
+class SiteKey(Base):
+    """A public key set known to this database: our own, a peer's (enrolled center or the
+    province), or an escrow key. Private keys live in key files, never in the database."""
+
+    __tablename__ = "site_keys"
+    __table_args__ = (UniqueConstraint("site_id", "key_id", name="uq_site_keys_site_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    key_id: Mapped[str] = mapped_column(String(16), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # own | peer | escrow
+    signing_public: Mapped[str] = mapped_column(String(64))
+    hpke_public: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | rotated | revoked
+    revocation_number: Mapped[int | None] = mapped_column(Integer)
+    last_good_epoch: Mapped[str | None] = mapped_column(String(64))
+    last_good_seq: Mapped[int | None] = mapped_column(Integer)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Enrolment(Base):
+    """A center as the province knows it: enrolment state and sync progress."""
+
+    __tablename__ = "enrolments"
+    center_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | approved | revoked
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    epoch: Mapped[str | None] = mapped_column(String(64))
+    applied_through: Mapped[int] = mapped_column(Integer, default=0)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_bundle_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    receipt_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReceivedBundle(Base):
+    """Every bundle file the province has decided on; applied and held ones keep their bytes so
+    they can be applied (again) after an upgrade."""
+
+    __tablename__ = "received_bundles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    center_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    epoch: Mapped[str | None] = mapped_column(String(64))
+    seq: Mapped[int | None] = mapped_column(Integer)
+    first_change: Mapped[int | None] = mapped_column(Integer)
+    last_change: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # applied | partial | held | duplicate | rejected
+    reason: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    receipt_seq: Mapped[int | None] = mapped_column(Integer)  # the receipt that reported it
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class ImportLogEntry(Base):
+    """Append-only: one line per file per import run, whatever happened to it."""
+
+    __tablename__ = "import_log"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    center_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    seq: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RejectedRecordRow(Base):
+    """A record the province refused inside an otherwise applied bundle (reported in receipts)."""
+
+    __tablename__ = "rejected_records"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("received_bundles.id"), index=True)
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[str] = mapped_column(String(64))
+    rev: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class SyncConflict(Base):
+    """Both sides changed a record: the owner's value was kept, the other is stored here and
+    shown in the conflict queue until a person looks at it — never resolved silently."""
+
+    __tablename__ = "sync_conflicts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    center_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kept_rev: Mapped[int] = mapped_column(Integer)
+    other_rev: Mapped[int] = mapped_column(Integer)
+    other_fields: Mapped[str] = mapped_column(Text)  # JSON of the value not kept
+    reason: Mapped[str] = mapped_column(String(64))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ExportRecord(Base):
+    """The center's export history: which bundle covered which changes."""
+
+    __tablename__ = "exports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    epoch: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer)
+    first_change: Mapped[int] = mapped_column(Integer)
+    last_change: Mapped[int] = mapped_column(Integer)
+    records: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ReceiptRecord(Base):
+    """Receipts the center has accepted from the province."""
+
+    __tablename__ = "receipts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    epoch: Mapped[str] = mapped_column(String(64))
+    applied_through: Mapped[int] = mapped_column(Integer)
+    resend_from: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text)  # JSON: per-bundle results and rejected records
+    province_created_at: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
