@@ -53,5 +53,10 @@ class DatabaseInUseError(DatabaseError):
     """Another copy of the app already has this database open."""
 
 
+class DataIntegrityError(DatabaseError):
+    """A write broke a database constraint (for example a record whose parent is missing); the
+    whole transaction was rolled back."""
+
+
 class Cancelled(Exception):
     """Raised inside long work when the user pressed Cancel; not an error to report."""

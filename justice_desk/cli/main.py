@@ -85,6 +85,10 @@ def build_parser() -> ArgumentParser:
     b = sub.add_parser("backup", help="make a checked online backup of a database")
     _db_arg(b, required=True)
     b.add_argument("--to", required=True, metavar="DIR", help="folder to write the backup into")
+
+    from justice_desk.cli import sync_command
+
+    sync_command.add_parser(sub)
     return parser
 
 
@@ -222,7 +226,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"init": cmd_init, "demo": cmd_demo, "list": cmd_list, "migrate": cmd_migrate, "backup": cmd_backup}
+def cmd_sync(args: argparse.Namespace) -> int:
+    from justice_desk.cli import sync_command
+
+    return sync_command.run(args)
+
+
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "list": cmd_list, "migrate": cmd_migrate, "backup": cmd_backup, "sync": cmd_sync}
 
 
 def setup_logging() -> None:

@@ -84,6 +84,7 @@ def init_center(
             )
         )
         db.put_settings(session, {"site_id": str(site_id), "mode": SiteKind.CENTER.value, "epoch": secrets.token_hex(8)})
+    _make_keys(db)
     return db
 
 
@@ -106,7 +107,15 @@ def init_province(db_path: str | os.PathLike[str] | None, *, province: str, code
             )
         )
         db.put_settings(session, {"site_id": str(site_id), "mode": SiteKind.PROVINCE.value, "epoch": secrets.token_hex(8)})
+    _make_keys(db, escrow=True)
     return db
+
+
+def _make_keys(db: Database, *, escrow: bool = False) -> None:
+    """Key pairs are made at set-up (SYNC.md §9), so enrolment can start at once."""
+    from justice_desk.services.sync import create_site_keys
+
+    create_site_keys(db, escrow=escrow)
 
 
 def _refuse_if_set_up(db: Database) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import secrets
 import sqlite3
 from pathlib import Path
 
@@ -34,6 +35,11 @@ def backup(db: Database, folder: Path, *, label: str = "justice-desk") -> Path:
             try:
                 src.backup(dst, pages=1024)
                 result = dst.execute("PRAGMA integrity_check").fetchone()[0]
+                # A restored copy is a new epoch (SYNC.md §3): the province must not take its
+                # change numbers for ones it has already seen, and it resends everything.
+                dst.execute("UPDATE settings SET value = ? WHERE key = 'epoch'", (secrets.token_hex(8),))
+                dst.execute("DELETE FROM settings WHERE key IN ('acked_through', 'acked_on', 'resend_from')")
+                dst.commit()
                 # The copy keeps WAL mode; switch it to a plain single file that opens anywhere.
                 dst.execute("PRAGMA journal_mode=DELETE")
             finally:

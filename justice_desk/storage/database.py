@@ -20,12 +20,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from justice_desk import __version__, paths
 from justice_desk.errors import (
     DatabaseBusyError,
+    DataIntegrityError,
     DatabaseError,
     NewerDatabaseError,
     NotADatabaseError,
@@ -158,6 +159,10 @@ class Database:
             if _is_busy(exc):
                 raise busy_error() from exc
             raise
+        except IntegrityError as exc:
+            raise DataIntegrityError(
+                _("The change was not saved because it breaks the database's rules ({error}).").format(error=exc.orig)
+            ) from exc
 
     @contextlib.contextmanager
     def connect_write(self) -> Iterator[Any]:
@@ -169,6 +174,15 @@ class Database:
             if _is_busy(exc):
                 raise busy_error() from exc
             raise
+
+    @contextlib.contextmanager
+    def connect_read(self) -> Iterator[Any]:
+        """A Core connection for reading; rolled back at the end."""
+        with self.read_engine.connect() as conn:
+            try:
+                yield conn
+            finally:
+                conn.rollback()
 
     # -- settings ------------------------------------------------------------------------
 

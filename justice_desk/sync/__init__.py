@@ -20,6 +20,7 @@ from justice_desk.sync.bundle import (
     read_bundle_manifest,
     write_bundle,
 )
+from justice_desk.sync._files import write_atomically
 from justice_desk.sync.container import (
     DEFAULT_LIMITS,
     FORMAT_VERSION,

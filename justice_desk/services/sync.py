@@ -1,0 +1,840 @@
+"""Sync between a center and its Provincial Justice Office (SYNC.md), both sides.
+
+Center: key pairs at set-up, an enrolment request, the province's answer, exports of everything
+the province has not yet acknowledged (signed, sealed, written atomically), receipts.
+Province: enrolment with a fingerprint read over the phone, imports of files and folders in any
+order (each bundle applied in one transaction or not at all, idempotent, gaps held and applied
+when the missing range arrives, every refusal a named reason in an append-only log), receipts.
+
+The file format and the cryptography live in ``justice_desk.sync``; this module decides with
+the database.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+import os
+import secrets
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from justice_desk import paths
+from justice_desk import sync as fmt
+from justice_desk.errors import Cancelled, DataIntegrityError, UserError
+from justice_desk.i18n import N_, _
+from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
+from justice_desk.storage import sync_store
+from justice_desk.storage.database import Database
+from justice_desk.storage.models import (
+    Enrolment,
+    ExportRecord,
+    ImportLogEntry,
+    ReceiptRecord,
+    ReceivedBundle,
+    RejectedRecordRow,
+    Site,
+    SiteKey,
+    SyncConflict,
+    utcnow,
+)
+from justice_desk.storage.schema import KNOWN_REVISIONS
+from justice_desk.sync.keys import KeySet, PublicKeySet, RevocationCutoff, TrustedKey
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = len(KNOWN_REVISIONS)
+PASSPHRASE_ENV = "JUSTICE_DESK_KEY_PASSPHRASE"
+SYNC_SUFFIXES = (".jdbundle", ".jdrotate")
+
+# Reasons the importer decides with the database (the format layer has its own).
+REASONS = {
+    "duplicate": N_("already imported"),
+    "replay": N_("an old bundle sent again: its changes were already applied"),
+    "same_seq_different_content": N_("a different bundle with the same number was already imported: possible tampering or a copied database"),
+    "gap": N_("changes {start}–{end} have not arrived yet; it will be applied when they do"),
+    "not_enrolled": N_("this center has not been enrolled or approved at this office"),
+    "wrong_owner": N_("a record that belongs to someone else"),
+    "unknown_table": N_("a kind of record this version does not know; upgrade Justice Desk"),
+    "missing_parent": N_("records refer to others that have not arrived"),
+    "newer_schema": N_("made by a newer Justice Desk; upgrade this office first"),
+    "not_a_sync_file": N_("not a Justice Desk sync file"),
+    "unreadable": N_("the file cannot be read"),
+}
+
+
+def reason_text(reason: str | None, **params: Any) -> str:
+    if not reason:
+        return ""
+    template = REASONS.get(reason)
+    return _(template).format(**params) if template else reason
+
+
+# ----------------------------------------------------------------------------------------------
+# Keys
+
+
+def key_file(db: Database, role: str = "own") -> Path:
+    name = f"{db.site_id}.jdkey" if role == "own" else f"{db.site_id}-{role}.jdkey"
+    return paths.keys_dir() / name
+
+
+def _passphrase(passphrase: str | None) -> str | None:
+    return passphrase if passphrase is not None else os.environ.get(PASSPHRASE_ENV) or None
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _public_from_row(row: SiteKey) -> PublicKeySet:
+    return PublicKeySet(base64.b64decode(row.signing_public), base64.b64decode(row.hpke_public))
+
+
+def _store_public(session: Any, site_id: uuid.UUID, keys: PublicKeySet, role: str) -> None:
+    from justice_desk.storage import sync_queries as q
+
+    if q.site_key(session, site_id, keys.key_id) is None:
+        session.add(SiteKey(site_id=site_id, key_id=keys.key_id, role=role, signing_public=_b64(keys.signing), hpke_public=_b64(keys.hpke)))
+
+
+def create_site_keys(db: Database, *, passphrase: str | None = None, escrow: bool = False) -> PublicKeySet:
+    """Make this site's key pair (and, for a province, an escrow pair), save the private keys
+    in the data folder (owner-only file, optional passphrase) and record the public keys."""
+    keys = fmt.generate_keyset()
+    fmt.save_private_keys(keys, key_file(db), _passphrase(passphrase))
+    with db.write() as session:
+        _store_public(session, db.site_id, keys.public, "own")
+        if escrow:
+            escrow_keys = fmt.generate_keyset()
+            fmt.save_private_keys(escrow_keys, key_file(db, "escrow"), _passphrase(passphrase))
+            _store_public(session, db.site_id, escrow_keys.public, "escrow")
+        db.put_settings(session, {"key_id": keys.key_id})
+    return keys.public
+
+
+def own_keys(db: Database, passphrase: str | None = None) -> KeySet:
+    path = key_file(db)
+    if not path.exists():
+        raise UserError(
+            _("The private key file of this site is missing ({path}). Restore it from your backup, or make new keys and enrol again.").format(path=path)
+        )
+    return fmt.load_private_keys(path, _passphrase(passphrase))
+
+
+def own_public(db: Database) -> PublicKeySet:
+    from justice_desk.storage import sync_queries as q
+
+    with db.read() as session:
+        row = q.own_key(session, db.site_id, db.setting("key_id") or "")
+        if row is None:
+            raise UserError(_("This site has no keys yet. Open the Sync page to make them."))
+        return _public_from_row(row)
+
+
+def _trust(db: Database) -> Any:
+    """The key directory for the format layer: enrolled, approved sites and their keys."""
+    from justice_desk.storage import sync_queries as q
+
+    with db.read() as session:
+        directory: dict[str, dict[str, TrustedKey]] = {}
+        for row in q.trusted_keys(session):
+            cutoff = RevocationCutoff(row.last_good_epoch, row.last_good_seq or 0) if row.status == "revoked" else None
+            directory.setdefault(str(row.site_id), {})[row.key_id] = TrustedKey(_public_from_row(row), cutoff)
+    return directory.get
+
+
+# ----------------------------------------------------------------------------------------------
+# Center side
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    seq: int
+    first_change: int
+    last_change: int
+    records: int
+
+
+@dataclass(frozen=True)
+class CenterSyncStatus:
+    enrolled: bool
+    province_name: str | None
+    province_fingerprint: str | None
+    own_fingerprint: str | None
+    latest_change: int
+    acked_through: int
+    acked_on: str | None
+    pending_changes: int
+    resend_from: int | None
+    exports: tuple[ExportRecord, ...] = ()
+
+    def describe(self) -> str:
+        if not self.enrolled:
+            return _("Not enrolled with a Provincial Justice Office yet.")
+        if self.acked_on is None:
+            return _("The province has not confirmed any changes yet ({pending} waiting).").format(pending=self.pending_changes)
+        return _("Received by the province through change {number} on {when}; {pending} changes not yet confirmed.").format(
+            number=self.acked_through, when=self.acked_on, pending=self.pending_changes
+        )
+
+
+def write_enrolment_request(db: Database, out: Path, *, passphrase: str | None = None) -> tuple[Path, str]:
+    """The file a center sends to its province; returns it and the fingerprint to read aloud."""
+    from justice_desk.services.setup import this_site
+
+    site = this_site(db)
+    keys = own_keys(db, passphrase)
+    target = out if not out.is_dir() else out / f"{site.code}.jdenrol"
+    data = fmt.create_enrolment_request(str(site.id), site.code, site.name, keys)
+    _write_file(target, data)
+    return target, keys.public.fingerprint
+
+
+def accept_answer(db: Database, path: Path, *, expected_fingerprint: str | None = None, passphrase: str | None = None) -> fmt.EnrolmentAnswer:
+    """Store the province's keys from its answer; later bundles are sealed to them."""
+    keys = own_keys(db, passphrase)
+    answer = fmt.open_enrolment_answer(
+        fmt.read_sync_file(path), center_id=str(db.site_id), center_key_id=keys.key_id, expected_fingerprint=expected_fingerprint
+    )
+    province_id = uuid.UUID(answer.province_id)
+    with db.write() as session:
+        _store_public(session, province_id, answer.province_keys, "peer")
+        for escrow in answer.escrow_keys:
+            _store_public(session, province_id, escrow, "escrow")
+        db.put_settings(
+            session,
+            {
+                "province_id": str(province_id),
+                "province_name": answer.province_name,
+                "province_key_id": answer.province_keys.key_id,
+                "province_escrow_ids": ",".join(k.key_id for k in answer.escrow_keys),
+            },
+        )
+    return answer
+
+
+def _recipients(db: Database) -> list[PublicKeySet]:
+    from justice_desk.storage import sync_queries as q
+
+    province = db.setting("province_id")
+    if not province:
+        raise UserError(_("This center is not enrolled yet: send the enrolment request to the province and accept its answer first."))
+    with db.read() as session:
+        rows = q.keys_of(session, uuid.UUID(province))
+        main = [r for r in rows if r.role == "peer" and r.key_id == db.setting("province_key_id")]
+        escrow = [r for r in rows if r.role == "escrow"]
+        return [_public_from_row(r) for r in main + escrow]
+
+
+def export_bundle(
+    db: Database,
+    out_dir: Path,
+    *,
+    passphrase: str | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> ExportResult:
+    """Write one bundle with everything the province has not acknowledged yet."""
+    from justice_desk.storage import sync_queries as q
+
+    recipients = _recipients(db)
+    keys = own_keys(db, passphrase)
+    acked = int(db.setting("acked_through", "0") or 0)
+    resend = db.setting("resend_from")
+    after = min(acked, int(resend) - 1) if resend else acked
+    epoch = db.setting("epoch") or ""
+    with db.connect_write() as conn:
+        # A write transaction: nothing can commit between reading the range and recording the export.
+        latest = sync_store.latest_change(conn)
+        touched = sync_store.changed_rows(conn, after, latest)
+        records: list[dict[str, Any]] = []
+        total = sum(len(v) for v in touched.values())
+        for table in sync_store.ordered_tables(touched):
+            cancel.raise_if_cancelled()
+            records.extend(sync_store.current_records(conn, table, touched[table]))
+            progress(len(records), total, _("Collecting changes…"))
+        seq = q.next_export_seq(conn)
+        fields = fmt.BundleFields(
+            center_id=str(db.site_id), epoch=epoch, seq=seq, first_change=after + 1, last_change=latest,
+            schema_version=SCHEMA_VERSION, created_at=dt.datetime.now(dt.UTC),
+        )
+        out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            path = fmt.write_bundle(out_dir, fields, records, keys, recipients)
+        except OSError as exc:
+            raise UserError(_("The bundle could not be written to {folder} ({error}). Check the USB stick or the free space.").format(folder=out_dir, error=exc.strerror or exc)) from exc
+        q.record_export(conn, epoch=epoch, seq=seq, first=after + 1, last=latest, records=len(records), file_name=str(path))
+    progress(total, total, _("Bundle written."))
+    return ExportResult(path, seq, after + 1, latest, len(records))
+
+
+def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) -> fmt.Receipt:
+    """Record what the province confirmed; an older receipt than the last one changes nothing."""
+    from justice_desk.storage import sync_queries as q
+
+    keys = own_keys(db, passphrase)
+    verified = fmt.open_receipt(fmt.read_sync_file(path), trusted_keys=_trust_for_center(db), recipient_private_key=keys, center_id=str(db.site_id))
+    receipt = verified.receipt
+    with db.write() as session:
+        last = int(db.setting("receipt_seq", "0") or 0)
+        if receipt.seq <= last:
+            return receipt
+        summary = {
+            "bundles": [b.__dict__ for b in receipt.bundles],
+            "rejected": [r.__dict__ for r in receipt.rejected],
+        }
+        session.add(
+            ReceiptRecord(
+                seq=receipt.seq, epoch=receipt.center_epoch, applied_through=receipt.applied_through, resend_from=receipt.resend_from,
+                summary=sync_store.as_json(summary), province_created_at=str(receipt.created_at or ""),
+            )
+        )
+        values = {"receipt_seq": str(receipt.seq)}
+        if receipt.center_epoch == db.setting("epoch"):
+            values["acked_through"] = str(max(receipt.applied_through, int(db.setting("acked_through", "0") or 0)))
+            values["acked_on"] = dt.date.today().isoformat()
+            values["resend_from"] = str(receipt.resend_from) if receipt.resend_from else ""
+        db.put_settings(session, values)
+        q.mark_exports_acked(session, receipt.center_epoch, receipt.applied_through)
+    return receipt
+
+
+def _trust_for_center(db: Database) -> Any:
+    from justice_desk.storage import sync_queries as q
+
+    with db.read() as session:
+        directory: dict[str, dict[str, TrustedKey]] = {}
+        province = db.setting("province_id")
+        if province:
+            for row in q.keys_of(session, uuid.UUID(province)):
+                if row.role == "peer":
+                    directory.setdefault(province, {})[row.key_id] = TrustedKey(_public_from_row(row))
+    return directory.get
+
+
+def center_status(db: Database) -> CenterSyncStatus:
+    from justice_desk.domain.dates import format_date
+    from justice_desk.i18n import language
+    from justice_desk.storage import sync_queries as q
+
+    settings = db.settings()
+    with db.connect_read() as conn:
+        latest = sync_store.latest_change(conn)
+    acked = int(settings.get("acked_through", "0") or 0)
+    with db.read() as session:
+        exports = tuple(q.recent_exports(session, 20))
+        province_row = None
+        if settings.get("province_id"):
+            province_row = q.site_key(session, uuid.UUID(settings["province_id"]), settings.get("province_key_id", ""))
+        own_row = q.own_key(session, db.site_id, settings.get("key_id", ""))
+        province_fp = _public_from_row(province_row).fingerprint if province_row else None
+        own_fp = _public_from_row(own_row).fingerprint if own_row else None
+    acked_on = settings.get("acked_on")
+    return CenterSyncStatus(
+        enrolled=bool(settings.get("province_id")),
+        province_name=settings.get("province_name"),
+        province_fingerprint=province_fp,
+        own_fingerprint=own_fp,
+        latest_change=latest,
+        acked_through=acked,
+        acked_on=format_date(dt.date.fromisoformat(acked_on), language()) if acked_on else None,
+        pending_changes=max(0, latest - acked),
+        resend_from=int(settings["resend_from"]) if settings.get("resend_from") else None,
+        exports=exports,
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Province side
+
+
+@dataclass(frozen=True)
+class EnrolmentReview:
+    center_id: uuid.UUID
+    code: str
+    name: str
+    fingerprint: str
+    approved: bool
+    answer: Path | None = None
+
+
+def enrol_center(
+    db: Database,
+    request_file: Path,
+    *,
+    approve: bool,
+    answer_out: Path | None = None,
+    expected_fingerprint: str | None = None,
+    passphrase: str | None = None,
+) -> EnrolmentReview:
+    """Read a center's enrolment request; with ``approve`` (after the fingerprint was confirmed
+    by phone or in person) enrol it and write the answer with this office's public keys."""
+    _require_province(db)
+    request = fmt.open_enrolment_request(fmt.read_sync_file(request_file), expected_fingerprint=expected_fingerprint)
+    center_id = uuid.UUID(request.center_id)
+    from justice_desk.storage import sync_queries as q
+
+    with db.write() as session:
+        enrolment = session.get(Enrolment, center_id)
+        if enrolment is None:
+            enrolment = Enrolment(center_id=center_id, code=request.code, name=request.name, fingerprint=request.fingerprint, status="pending")
+            session.add(enrolment)
+        elif enrolment.fingerprint != request.fingerprint and enrolment.status == "approved":
+            raise UserError(
+                _("{name} is already enrolled with other keys. A new key must come as a key change signed with the old key, or revoke the old key first.").format(name=request.name)
+            )
+        enrolment.code, enrolment.name, enrolment.fingerprint = request.code, request.name, request.fingerprint
+        _store_public(session, center_id, request.public_keys, "peer")
+        if approve:
+            enrolment.status, enrolment.approved_at = "approved", utcnow()
+            if session.get(Site, center_id) is None:
+                # A placeholder with rev 0: the center's own record (rev >= 1) replaces it on import.
+                q.insert_placeholder_site(session.connection(), center_id, code=request.code, name=request.name, province=_province_name(db))
+    answer = None
+    if approve:
+        keys = own_keys(db, passphrase)
+        escrow = _escrow_publics(db)
+        target = answer_out or request_file.with_suffix(".jdanswer")
+        if target.is_dir():
+            target = target / f"{request.code}.jdanswer"
+        from justice_desk.services.setup import this_site
+
+        office = this_site(db).name
+        _write_file(target, fmt.create_enrolment_answer(request, province_id=str(db.site_id), province_name=office, keys=keys, escrow_keys=escrow))
+        answer = target
+    return EnrolmentReview(center_id, request.code, request.name, request.fingerprint, approve, answer)
+
+
+def _province_name(db: Database) -> str:
+    from justice_desk.services.setup import this_site
+
+    return this_site(db).province
+
+
+def _escrow_publics(db: Database) -> list[PublicKeySet]:
+    from justice_desk.storage import sync_queries as q
+
+    with db.read() as session:
+        return [_public_from_row(r) for r in q.keys_of(session, db.site_id) if r.role == "escrow"]
+
+
+def _province_private_keys(db: Database, passphrase: str | None) -> list[KeySet]:
+    keys = [own_keys(db, passphrase)]
+    escrow = key_file(db, "escrow")
+    if escrow.exists():
+        try:
+            keys.append(fmt.load_private_keys(escrow, _passphrase(passphrase)))
+        except fmt.SyncError:
+            log.warning("escrow key file present but not usable; importing with the office key only")
+    return keys
+
+
+def _require_province(db: Database) -> None:
+    if db.mode != "province":
+        raise UserError(_("This is done at the Provincial Justice Office, on a province database."))
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What happened to one file: ``status`` is applied, duplicate, held or rejected."""
+
+    file: str
+    status: str
+    reason: str | None = None
+    message: str = ""
+    records: int = 0
+    center: str | None = None
+    seq: int | None = None
+    applied_after: tuple[str, ...] = ()  # held bundles that this one released
+
+
+def _expand(paths_in: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths_in:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file()))
+        else:
+            files.append(p)
+    return files
+
+
+def import_paths(
+    db: Database,
+    inputs: Sequence[Path],
+    *,
+    passphrase: str | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> list[ImportOutcome]:
+    """Import files and whole folders in any order; every file gets an outcome, none stops the rest."""
+    _require_province(db)
+    keys = _province_private_keys(db, passphrase)
+    files = _expand(inputs)
+    outcomes: list[ImportOutcome] = []
+    for i, path in enumerate(files):
+        if cancel.cancelled:
+            raise Cancelled()
+        progress(i, len(files), _("Importing {name}…").format(name=path.name))
+        outcome = _import_one(db, path, keys)
+        outcomes.append(outcome)
+    progress(len(files), len(files), _("Import finished."))
+    return outcomes
+
+
+def _log(session: Any, path: Path, status: str, *, reason: str | None = None, detail: str | None = None, sha: str | None = None, center: uuid.UUID | None = None, seq: int | None = None, records: int = 0) -> None:
+    session.add(ImportLogEntry(file_name=str(path), file_sha256=sha, center_id=center, seq=seq, status=status, reason=reason, detail=detail, records=records))
+
+
+def _reject(db: Database, path: Path, reason: str, message: str, *, detail: str = "", sha: str | None = None, center: uuid.UUID | None = None, seq: int | None = None) -> ImportOutcome:
+    with db.write() as session:
+        _log(session, path, "rejected", reason=reason, detail=detail or message, sha=sha, center=center, seq=seq)
+        if center is not None:
+            session.add(ReceivedBundle(file_sha256=sha or "", center_id=center, seq=seq, status="rejected", reason=reason, detail=detail or message))
+    return ImportOutcome(str(path), "rejected", reason, message, 0, str(center) if center else None, seq)
+
+
+def _import_one(db: Database, path: Path, keys: list[KeySet]) -> ImportOutcome:
+    import hashlib
+
+    from justice_desk.storage import sync_queries as q
+
+    try:
+        data = fmt.read_sync_file(path)
+    except fmt.RejectedFileError as exc:
+        return _reject(db, path, exc.reason, str(exc), detail=exc.detail)
+    except OSError as exc:
+        return _reject(db, path, "unreadable", reason_text("unreadable"), detail=str(exc))
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        kind = fmt.sniff_kind(data)
+    except fmt.RejectedFileError as exc:
+        return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha)
+    if kind is fmt.Kind.KEY_ROTATION:
+        return _import_rotation(db, path, data, sha)
+    if kind is not fmt.Kind.BUNDLE:
+        return _reject(db, path, "wrong_kind", _("This is not a bundle (it is a {kind} file).").format(kind=kind.value), sha=sha)
+    with db.read() as session:
+        if q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None:
+            pass_dup = True
+        else:
+            pass_dup = False
+    try:
+        bundle = fmt.open_bundle(data, trusted_keys=_trust(db), recipient_private_key=keys)
+    except fmt.RejectedFileError as exc:
+        center = None
+        try:
+            manifest = fmt.read_bundle_manifest(data)
+            center, seq = uuid.UUID(manifest.center_id), manifest.seq
+        except (fmt.RejectedFileError, ValueError):
+            seq = None
+        return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha, center=center, seq=seq)
+    center_id = uuid.UUID(bundle.center_id)
+    if bundle.schema_version > SCHEMA_VERSION:
+        return _reject(db, path, "newer_schema", reason_text("newer_schema"), sha=sha, center=center_id, seq=bundle.seq)
+    with db.write() as session:
+        enrolment = session.get(Enrolment, center_id)
+        if enrolment is None or enrolment.status != "approved":
+            _log(session, path, "rejected", reason="not_enrolled", sha=sha, center=center_id, seq=bundle.seq)
+            return ImportOutcome(str(path), "rejected", "not_enrolled", reason_text("not_enrolled"), 0, str(center_id), bundle.seq)
+        same_seq = q.bundle_by_seq(session, center_id, bundle.epoch, bundle.seq)
+        if same_seq is not None and same_seq.content_digest != bundle.content_digest:
+            _log(session, path, "rejected", reason="same_seq_different_content", sha=sha, center=center_id, seq=bundle.seq)
+            session.add(ReceivedBundle(file_sha256=sha, content_digest=bundle.content_digest, center_id=center_id, epoch=bundle.epoch, seq=bundle.seq, first_change=bundle.first_change, last_change=bundle.last_change, status="rejected", reason="same_seq_different_content"))
+            return ImportOutcome(str(path), "rejected", "same_seq_different_content", reason_text("same_seq_different_content"), 0, str(center_id), bundle.seq)
+        if pass_dup or same_seq is not None:
+            _log(session, path, "duplicate", reason="duplicate", sha=sha, center=center_id, seq=bundle.seq)
+            return ImportOutcome(str(path), "duplicate", "duplicate", reason_text("duplicate"), 0, str(center_id), bundle.seq)
+        new_epoch = enrolment.epoch is not None and enrolment.epoch != bundle.epoch
+        if new_epoch and q.epoch_seen(session, center_id, bundle.epoch):
+            # A bundle from an epoch the center has since left (restored from a backup): old news.
+            _log(session, path, "duplicate", reason="replay", sha=sha, center=center_id, seq=bundle.seq, detail="superseded epoch")
+            return ImportOutcome(str(path), "duplicate", "replay", reason_text("replay"), 0, str(center_id), bundle.seq)
+        applied = 0 if new_epoch or enrolment.epoch is None else enrolment.applied_through
+        if bundle.last_change <= applied:
+            _log(session, path, "duplicate", reason="replay", sha=sha, center=center_id, seq=bundle.seq)
+            session.add(ReceivedBundle(file_sha256=sha, content_digest=bundle.content_digest, center_id=center_id, epoch=bundle.epoch, seq=bundle.seq, first_change=bundle.first_change, last_change=bundle.last_change, status="duplicate", reason="replay"))
+            return ImportOutcome(str(path), "duplicate", "replay", reason_text("replay"), 0, str(center_id), bundle.seq)
+        if bundle.first_change > applied + 1:
+            _log(session, path, "held", reason="gap", sha=sha, center=center_id, seq=bundle.seq, detail=f"applied through {applied}")
+            session.add(ReceivedBundle(file_sha256=sha, content_digest=bundle.content_digest, center_id=center_id, epoch=bundle.epoch, seq=bundle.seq, first_change=bundle.first_change, last_change=bundle.last_change, status="held", reason="gap", raw=data, records=len(bundle.records)))
+            return ImportOutcome(str(path), "held", "gap", reason_text("gap", start=applied + 1, end=bundle.first_change - 1), 0, str(center_id), bundle.seq)
+    # Apply (and then whatever held bundles it releases), each in its own transaction.
+    outcome = _apply_bundle(db, path, data, sha, bundle, keys)
+    released = _release_held(db, center_id, keys)
+    if released:
+        outcome = ImportOutcome(outcome.file, outcome.status, outcome.reason, outcome.message, outcome.records, outcome.center, outcome.seq, tuple(released))
+    return outcome
+
+
+def _apply_bundle(db: Database, path: Path, data: bytes, sha: str, bundle: fmt.VerifiedBundle, keys: list[KeySet], held_row_id: int | None = None) -> ImportOutcome:
+
+
+    center_id = uuid.UUID(bundle.center_id)
+    try:
+        with db.write() as session:
+            conn = session.connection()
+            sync_store.defer_foreign_keys(conn)
+            enrolment = session.get(Enrolment, center_id)
+            new_epoch = enrolment.epoch is not None and enrolment.epoch != bundle.epoch
+            rejected, conflicts, applied_count = _apply_records(conn, center_id, bundle.records, new_epoch=new_epoch)
+            status = "partial" if rejected else "applied"
+            if held_row_id is not None:
+                row = session.get(ReceivedBundle, held_row_id)
+                row.status, row.reason, row.records = status, None, applied_count
+            else:
+                row = ReceivedBundle(file_sha256=sha, content_digest=bundle.content_digest, center_id=center_id, epoch=bundle.epoch, seq=bundle.seq, first_change=bundle.first_change, last_change=bundle.last_change, status=status, records=applied_count, raw=data)
+                session.add(row)
+            session.flush()
+            for table, rid, rev, reason, detail in rejected:
+                session.add(RejectedRecordRow(bundle_id=row.id, table_name=table, row_id=rid, rev=rev, reason=reason, detail=detail))
+            for c in conflicts:
+                session.add(c)
+            enrolment.epoch = bundle.epoch
+            enrolment.applied_through = bundle.last_change
+            enrolment.last_seq = max(enrolment.last_seq if not new_epoch else 0, bundle.seq)
+            enrolment.last_bundle_at = utcnow()
+            _log(session, path, status, sha=sha, center=center_id, seq=bundle.seq, records=applied_count, detail=f"{len(rejected)} records refused" if rejected else None)
+    except DataIntegrityError as exc:
+        log.warning("bundle %s refused: %s", path, exc)
+        return _reject(db, path, "missing_parent", reason_text("missing_parent"), detail=str(exc)[:500], sha=sha, center=center_id, seq=bundle.seq)
+    message = _("{count} records applied").format(count=applied_count)
+    if rejected:
+        message += "; " + _("{count} refused").format(count=len(rejected))
+    return ImportOutcome(str(path), "applied", None, message, applied_count, str(center_id), bundle.seq)
+
+
+def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record], *, new_epoch: bool) -> tuple[list[tuple[str, str, int, str, str]], list[SyncConflict], int]:
+    by_table: dict[str, list[fmt.Record]] = {}
+    rejected: list[tuple[str, str, int, str, str]] = []
+    for r in records:
+        if not sync_store.known_table(r.table):
+            rejected.append((r.table, r.id, r.rev, "unknown_table", ""))
+            continue
+        by_table.setdefault(r.table, []).append(r)
+    conflicts: list[SyncConflict] = []
+    applied = 0
+    for table in sync_store.ordered_tables(by_table):
+        rows = []
+        for r in by_table[table]:
+            try:
+                row = sync_store.decode_record(table, r.id, r.rev, dict(r.fields))
+            except (ValueError, TypeError, KeyError) as exc:
+                rejected.append((table, r.id, r.rev, "bad_record", str(exc)[:200]))
+                continue
+            if row.get("owner_id") != center_id:
+                rejected.append((table, r.id, r.rev, "wrong_owner", ""))
+                continue
+            rows.append(row)
+        stored = sync_store.stored_revs(conn, table, [row["id"] for row in rows])
+        keep = []
+        for row in rows:
+            have = stored.get(row["id"])
+            if have is not None and have[1] != center_id:
+                rejected.append((table, str(row["id"]), row["rev"], "wrong_owner", ""))
+                continue
+            if have is not None and have[0] > row["rev"] and new_epoch:
+                # A center restored from a backup sends an older state: keep what we have, show it.
+                conflicts.append(SyncConflict(center_id=center_id, table_name=table, row_id=row["id"], kept_rev=have[0], other_rev=row["rev"], other_fields=sync_store.as_json(row), reason="restored_center_older"))
+                continue
+            keep.append(row)
+        sync_store.upsert(conn, table, keep)
+        applied += len(keep)
+    return rejected, conflicts, applied
+
+
+def _release_held(db: Database, center_id: uuid.UUID, keys: list[KeySet]) -> list[str]:
+    """Apply held bundles of this center whose range now connects, until none does."""
+    from justice_desk.storage import sync_queries as q
+
+    released: list[str] = []
+    while True:
+        with db.read() as session:
+            enrolment = session.get(Enrolment, center_id)
+            candidate = q.next_held(session, center_id, enrolment.epoch, enrolment.applied_through)
+            if candidate is None:
+                return released
+            row_id, data, sha = candidate.id, candidate.raw, candidate.file_sha256
+            done_already = candidate.last_change is not None and candidate.last_change <= enrolment.applied_through
+        if done_already:
+            with db.write() as session:
+                row = session.get(ReceivedBundle, row_id)
+                row.status, row.reason, row.raw = "duplicate", "replay", None
+            continue
+        bundle = fmt.open_bundle(data, trusted_keys=_trust(db), recipient_private_key=keys)
+        outcome = _apply_bundle(db, Path(f"held:{sha[:12]}"), data, sha, bundle, keys, held_row_id=row_id)
+        released.append(f"{bundle.seq}:{outcome.status}")
+
+
+def _import_rotation(db: Database, path: Path, data: bytes, sha: str) -> ImportOutcome:
+    try:
+        rotation = fmt.open_key_rotation(data, trusted_keys=_trust(db))
+    except fmt.RejectedFileError as exc:
+        return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha)
+    from justice_desk.storage import sync_queries as q
+
+    site = uuid.UUID(rotation.site_id)
+    with db.write() as session:
+        _store_public(session, site, rotation.new_keys, "peer")
+        q.mark_key(session, site, rotation.old_key_id, status="rotated")
+        enrolment = session.get(Enrolment, site)
+        if enrolment is not None:
+            enrolment.fingerprint = rotation.new_keys.fingerprint
+        _log(session, path, "applied", reason="key_rotation", sha=sha, center=site, detail=f"{rotation.old_key_id} -> {rotation.new_key_id}")
+    return ImportOutcome(str(path), "applied", "key_rotation", _("New keys of the center recorded."), 0, str(site))
+
+
+def rotate_center_keys(db: Database, out: Path, *, passphrase: str | None = None) -> Path:
+    """Make new keys and a statement signed by the old and the new key for the province."""
+    old = own_keys(db, passphrase)
+    new = fmt.generate_keyset()
+    data = fmt.create_key_rotation(str(db.site_id), old, new, reason="rotation")
+    target = out if not out.is_dir() else out / f"{db.site_id}-{new.key_id}.jdrotate"
+    _write_file(target, data)
+    old_path = key_file(db)
+    old_path.rename(old_path.with_name(old_path.name + f".{old.key_id}.old"))
+    fmt.save_private_keys(new, key_file(db), _passphrase(passphrase))
+    with db.write() as session:
+        _store_public(session, db.site_id, new.public, "own")
+        db.put_settings(session, {"key_id": new.key_id})
+    return target
+
+
+def revoke_center_key(db: Database, center_code: str, *, keep_through_seq: int | None = None) -> None:
+    """Revoke a center's current key (a stolen laptop): bundles it signed after
+    ``keep_through_seq`` (default: the last one already received) are refused."""
+    _require_province(db)
+    from justice_desk.storage import sync_queries as q
+
+    with db.write() as session:
+        enrolment = q.enrolment_by_code(session, center_code)
+        if enrolment is None:
+            raise UserError(_("No center with the code {code} is enrolled here.").format(code=center_code))
+        for row in q.keys_of(session, enrolment.center_id):
+            if row.role == "peer" and row.status == "active":
+                row.status = "revoked"
+                row.last_good_epoch = enrolment.epoch
+                row.last_good_seq = enrolment.last_seq if keep_through_seq is None else keep_through_seq
+                row.revocation_number = q.next_revocation_number(session)
+        enrolment.status = "revoked"
+
+
+@dataclass(frozen=True)
+class ReceiptWritten:
+    center_code: str
+    path: Path
+    applied_through: int
+
+
+def write_receipts(db: Database, out_dir: Path, *, passphrase: str | None = None, only_new: bool = True) -> list[ReceiptWritten]:
+    """A signed receipt per enrolled center with news since its last receipt."""
+    _require_province(db)
+    from justice_desk.storage import sync_queries as q
+
+    keys = own_keys(db, passphrase)
+    written: list[ReceiptWritten] = []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with db.write() as session:
+        for enrolment in q.approved_enrolments(session):
+            pending = q.unreported_bundles(session, enrolment.center_id)
+            if only_new and not pending:
+                continue
+            center_keys = [r for r in q.keys_of(session, enrolment.center_id) if r.role == "peer" and r.status == "active"]
+            if not center_keys:
+                continue
+            resend = None
+            held = [b for b in pending if b.status == "held"]
+            if held:
+                resend = enrolment.applied_through + 1
+            results = tuple(
+                fmt.BundleResult(b.epoch or "", b.seq or 0, b.first_change or 0, b.last_change if b.last_change is not None else -1, b.status, b.content_digest or "", b.reason or "", (b.detail or "")[:500])
+                for b in pending if b.epoch
+            )
+            rejected = tuple(
+                fmt.RejectedRecord(r.table_name, r.row_id, r.rev, r.reason, r.detail or "") for r in q.rejected_records_of(session, [b.id for b in pending])
+            )
+            enrolment.receipt_seq += 1
+            receipt = fmt.Receipt(
+                province_id=str(db.site_id), province_epoch=db.setting("epoch") or "", center_id=str(enrolment.center_id),
+                seq=enrolment.receipt_seq, center_epoch=enrolment.epoch or "", applied_through=enrolment.applied_through,
+                resend_from=resend, bundles=results, rejected=rejected, created_at=dt.datetime.now(dt.UTC),
+            )
+            target = out_dir / f"{enrolment.code}-{enrolment.receipt_seq:06d}.jdreceipt"
+            _write_file(target, fmt.create_receipt(receipt, keys, _public_from_row(center_keys[-1])))
+            for b in pending:
+                b.receipt_seq = enrolment.receipt_seq
+            written.append(ReceiptWritten(enrolment.code, target, enrolment.applied_through))
+    return written
+
+
+@dataclass(frozen=True)
+class CenterOverview:
+    center_id: uuid.UUID
+    code: str
+    name: str
+    status: str
+    fingerprint: str
+    last_bundle_at: dt.datetime | None
+    applied_through: int
+    held: int
+    rejected: int
+    quiet_days: int | None
+
+    def overdue(self, days: int) -> bool:
+        return self.quiet_days is None or self.quiet_days > days
+
+
+def centers_overview(db: Database) -> list[CenterOverview]:
+    from justice_desk.storage import sync_queries as q
+
+    now = utcnow()
+    out = []
+    with db.read() as session:
+        counts = q.bundle_status_counts(session)
+        for e in q.all_enrolments(session):
+            c = counts.get(e.center_id, Counter())
+            quiet = (now - e.last_bundle_at).days if e.last_bundle_at else None
+            out.append(CenterOverview(e.center_id, e.code, e.name, e.status, e.fingerprint, e.last_bundle_at, e.applied_through, c.get("held", 0), c.get("rejected", 0), quiet))
+    return out
+
+
+def import_log(db: Database, limit: int = 500) -> list[ImportLogEntry]:
+    from justice_desk.storage import sync_queries as q
+
+    with db.read() as session:
+        rows = q.import_log(session, limit)
+        session.expunge_all()
+        return rows
+
+
+def _write_file(target: Path, data: bytes) -> None:
+    try:
+        fmt.write_atomically(target, data, mode=0o644, overwrite=True)
+    except OSError as exc:
+        raise UserError(_("Cannot write {path} ({error}). Check the folder and the free space.").format(path=target, error=exc.strerror or exc)) from exc
+
+
+def new_epoch() -> str:
+    return secrets.token_hex(8)
+
+
+__all__ = [
+    "ExportResult",
+    "ImportOutcome",
+    "accept_answer",
+    "apply_receipt",
+    "center_status",
+    "centers_overview",
+    "create_site_keys",
+    "enrol_center",
+    "export_bundle",
+    "import_paths",
+    "write_enrolment_request",
+    "write_receipts",
+]
