@@ -32,6 +32,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+#: Foreign keys are DEFERRABLE so that a sync bundle can be applied in any row order inside one
+#: transaction (``SET CONSTRAINTS ALL DEFERRED`` on PostgreSQL, ``defer_foreign_keys`` on SQLite).
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -149,7 +151,7 @@ class Membership(Syncable, Base):
     """Membership of the Community Justice Network (เครือข่ายยุติธรรมชุมชน)."""
 
     __tablename__ = "memberships"
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True)
     member_no: Mapped[str | None] = mapped_column(String(64))
     joined_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="active")
@@ -162,7 +164,7 @@ class Training(Syncable, Base):
     """A course a person completed (the network curriculum, mediator training, ...)."""
 
     __tablename__ = "trainings"
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True)
     course: Mapped[str] = mapped_column(String(255))
     organiser: Mapped[str | None] = mapped_column(String(255))
     completed_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -184,8 +186,8 @@ class CommitteePositionRow(Syncable, Base):
     """A person's seat on the committee within a term, with its own dates (resignations happen)."""
 
     __tablename__ = "committee_positions"
-    term_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("committee_terms.id"), index=True)
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    term_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("committee_terms.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True)
     position: Mapped[str] = mapped_column(String(32))  # CommitteePosition
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -196,7 +198,7 @@ class Mediator(Syncable, Base):
     """A mediator registered under the Dispute Mediation Act (registration number, validity)."""
 
     __tablename__ = "mediators"
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True)
     registration_no: Mapped[str] = mapped_column(String(64))
     issued_on: Mapped[dt.date | None] = mapped_column(Date)
     expires_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -222,9 +224,9 @@ class Meeting(Syncable, Base):
     place: Mapped[str | None] = mapped_column(String(255))
     mode: Mapped[str] = mapped_column(String(16), default="in_person")
     status: Mapped[str] = mapped_column(String(16), default="draft")  # MeetingStatus
-    minute_taker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
-    checker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
-    adopted_in_meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"))
+    minute_taker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"))
+    checker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"))
+    adopted_in_meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"))
     minutes_version: Mapped[int] = mapped_column(Integer, default=1)
     notes: Mapped[str | None] = mapped_column(Text)
 
@@ -233,14 +235,14 @@ class MeetingAttendance(Syncable, Base):
     """One line of the attendance list: present, absent with reason, substitute, or guest."""
 
     __tablename__ = "meeting_attendance"
-    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"), index=True)
-    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"))
     name: Mapped[str] = mapped_column(String(255))  # as printed; kept even if the person changes
     position_label: Mapped[str | None] = mapped_column(String(255))
     position: Mapped[str | None] = mapped_column(String(32))  # CommitteePosition when a member
     attendance: Mapped[str] = mapped_column(String(16))  # Attendance
     absence_reason: Mapped[str | None] = mapped_column(String(255))
-    substitute_for_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    substitute_for_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"))
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -248,7 +250,7 @@ class AgendaItem(Syncable, Base):
     """An agenda item (ระเบียบวาระที่ n) with its discussion, resolution (มติ) and votes."""
 
     __tablename__ = "agenda_items"
-    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"), index=True)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
     discussion: Mapped[str | None] = mapped_column(Text)
@@ -262,11 +264,11 @@ class MinutesVersion(Syncable, Base):
     """A frozen copy of adopted minutes; a later correction is a new version, never an edit."""
 
     __tablename__ = "minutes_versions"
-    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"), index=True)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[str] = mapped_column(Text)  # JSON of the minutes as adopted
     reason: Mapped[str | None] = mapped_column(Text)
-    adopted_in_meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id"))
+    adopted_in_meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -303,15 +305,15 @@ class Case(Syncable, Base):
     referral_code: Mapped[str | None] = mapped_column(String(32))
     referred_on: Mapped[dt.date | None] = mapped_column(Date)
     escalated_on: Mapped[dt.date | None] = mapped_column(Date)
-    responsible_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    responsible_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"))
     sort_key: Mapped[str] = mapped_column(String(300), default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
 
 
 class CaseParty(Syncable, Base):
     __tablename__ = "case_parties"
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True)
     side: Mapped[str] = mapped_column(String(16))  # PartySide
     role_note: Mapped[str | None] = mapped_column(String(255))
     consent: Mapped[bool | None] = mapped_column(Boolean)
@@ -323,8 +325,8 @@ class CaseMediator(Syncable, Base):
     """A mediator chosen by the parties; §22–23 conflicts must be disclosed and confirmed."""
 
     __tablename__ = "case_mediators"
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
-    mediator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mediators.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    mediator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mediators.id", deferrable=True, initially="IMMEDIATE"), index=True)
     no_conflict_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     conflict_disclosure: Mapped[str | None] = mapped_column(Text)
     confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -334,7 +336,7 @@ class CaseSession(Syncable, Base):
     """A mediation session or meeting with the parties. ``notes`` are confidential (§12, §29)."""
 
     __tablename__ = "case_sessions"
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True)
     session_no: Mapped[int] = mapped_column(Integer)
     held_on: Mapped[dt.date] = mapped_column(Date)
     starts_at: Mapped[dt.time | None] = mapped_column(Time)
@@ -350,7 +352,7 @@ class CaseEvent(Syncable, Base):
     """An append-only status event: the case's status is the result of its events."""
 
     __tablename__ = "case_events"
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True)
     action: Mapped[str] = mapped_column(String(32))  # CaseAction
     from_status: Mapped[str] = mapped_column(String(32))
     to_status: Mapped[str] = mapped_column(String(32))
@@ -362,7 +364,7 @@ class Settlement(Syncable, Base):
     """The settlement agreement (บันทึกข้อตกลงระงับข้อพิพาท, §30)."""
 
     __tablename__ = "settlements"
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True, unique=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True, unique=True)
     agreed_on: Mapped[dt.date] = mapped_column(Date)
     place: Mapped[str | None] = mapped_column(String(255))
     terms: Mapped[str] = mapped_column(Text)
@@ -372,7 +374,7 @@ class Settlement(Syncable, Base):
 
 class Instalment(Syncable, Base):
     __tablename__ = "instalments"
-    settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id"), index=True)
+    settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id", deferrable=True, initially="IMMEDIATE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
     due_on: Mapped[dt.date] = mapped_column(Date)
     amount_satang: Mapped[int] = mapped_column(Integer)
@@ -384,7 +386,7 @@ class ComplianceCheck(Syncable, Base):
     """Follow-up on whether the parties keep the agreement."""
 
     __tablename__ = "compliance_checks"
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True)
     checked_on: Mapped[dt.date] = mapped_column(Date)
     result: Mapped[str] = mapped_column(String(16))  # Compliance
     note: Mapped[str | None] = mapped_column(Text)
@@ -538,7 +540,7 @@ class RejectedRecordRow(Base):
 
     __tablename__ = "rejected_records"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    bundle_id: Mapped[int] = mapped_column(ForeignKey("received_bundles.id"), index=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("received_bundles.id", deferrable=True, initially="IMMEDIATE"), index=True)
     table_name: Mapped[str] = mapped_column(String(64))
     row_id: Mapped[str] = mapped_column(String(64))
     rev: Mapped[int] = mapped_column(Integer)
