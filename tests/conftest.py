@@ -63,6 +63,10 @@ def center_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = setup.init_center(
         path, code="5001", name="ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ", province="เชียงใหม่", amphoe="เมืองเชียงใหม่", tambon="แม่เหียะ"
     )
+    from justice_desk import paths
+
+    keys = folder / "keys"
+    shutil.copytree(paths.keys_dir(), keys)  # the center's key pair, made at set-up
     db.dispose()  # the last connection to close checkpoints the WAL into the main file
     assert not path.with_name(path.name + "-wal").exists()
     return path
@@ -70,8 +74,11 @@ def center_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def center_db_path(center_template: Path, tmp_path: Path) -> Path:
+    from justice_desk import paths
+
     path = tmp_path / "center.sqlite3"
     shutil.copy(center_template, path)
+    shutil.copytree(center_template.parent / "keys", paths.keys_dir(), dirs_exist_ok=True)
     return path
 
 

@@ -31,8 +31,9 @@ from justice_desk.ui.pages.base import Page
 PageFactory = Callable[[AppContext], Page]
 
 
-def page_factories() -> list[tuple[str, Callable[[], str], Callable[[AppContext], Page]]]:
-    """(key, title, factory) of every page, in navigation order; imported lazily for a fast start."""
+def page_factories(province: bool = False) -> list[tuple[str, Callable[[], str], Callable[[AppContext], Page]]]:
+    """(key, title, factory) of every page, in navigation order; imported lazily for a fast start.
+    At a province office the centers and imports come first."""
 
     def lazy(module: str, cls: str) -> Callable[[AppContext], Page]:
         def make(ctx: AppContext) -> Page:
@@ -42,7 +43,7 @@ def page_factories() -> list[tuple[str, Callable[[], str], Callable[[AppContext]
 
         return make
 
-    return [
+    pages = [
         ("people", lambda: _("People & members"), lazy("people", "PeoplePage")),
         ("committee", lambda: _("Committee & mediators"), lazy("committee", "CommitteePage")),
         ("meetings", lambda: _("Meetings"), lazy("meetings", "MeetingsPage")),
@@ -50,6 +51,9 @@ def page_factories() -> list[tuple[str, Callable[[], str], Callable[[AppContext]
         ("activities", lambda: _("Activities"), lazy("activities", "ActivitiesPage")),
         ("sync", lambda: _("Sync"), lazy("sync", "SyncPage")),
     ]
+    if province:
+        pages = [("sync", lambda: _("Centers & import"), lazy("sync", "SyncPage"))] + pages[:-1]
+    return pages
 
 
 class MainWindow(QMainWindow):
@@ -59,7 +63,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         title = _("Justice Desk — {name}").format(name=ctx.site.name)
         self.setWindowTitle(title + (" " + _("(demo)") if ctx.demo else ""))
-        self._factories = page_factories()
+        self._factories = page_factories(ctx.is_province)
         self._pages: dict[str, Page] = {}
 
         self.nav = QListWidget(self)
@@ -286,9 +290,10 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        last = str(s.value("window/last_page", "cases"))
+        default = "sync" if self.ctx.is_province else "cases"
+        last = str(s.value("window/last_page", default))
         keys = [k for k, *_r in self._factories]
-        self.show_page(last if last in keys else "cases")
+        self.show_page(last if last in keys else default)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
         page = self.current_page()

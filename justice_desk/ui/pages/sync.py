@@ -1,12 +1,73 @@
-"""The Sync page (its content comes with sync: enrolment, export, receipts)."""
+"""The Sync page: a center enrols, exports bundles and applies receipts; the province enrols
+centers, imports bundles and folders, writes receipts and sees every center's state."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from pathlib import Path
+from typing import Any
 
-from justice_desk.i18n import _
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from justice_desk.domain.dates import format_date
+from justice_desk.i18n import _, language
+from justice_desk.services import sync
 from justice_desk.ui.context import AppContext
+from justice_desk.ui.dialogs import confirm, show_error, show_info
+from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.pages.base import Page
+
+STATUS_COLOURS = {"applied": "#2e7d32", "duplicate": "#555555", "held": "#ef6c00", "rejected": "#c62828", "partial": "#ef6c00"}
+
+
+def _when(value: Any) -> str:
+    return format_date(value.date(), language(), short=True) if value else ""
+
+
+def _status_label(status: str) -> str:
+    return {
+        "applied": _("Applied"),
+        "partial": _("Applied in part"),
+        "duplicate": _("Already imported"),
+        "held": _("Held (waiting for earlier changes)"),
+        "rejected": _("Rejected"),
+        "approved": _("Enrolled"),
+        "pending": _("Waiting for approval"),
+        "revoked": _("Key revoked"),
+    }.get(status, status)
+
+
+class _ColouredModel(ListTableModel):
+    """Rows coloured by their ``status`` attribute."""
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            colour = STATUS_COLOURS.get(getattr(self.rows[index.row()], "status", ""))
+            return QColor(colour) if colour else None
+        return super().data(index, role)
+
+
+def _table(model: ListTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
 
 
 class SyncPage(Page):
@@ -15,16 +76,283 @@ class SyncPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         layout = QVBoxLayout(self)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
-        layout.addStretch(1)
-        self.refresh()
+        self.inner: QWidget = ProvinceSync(ctx, self) if ctx.is_province else CenterSync(ctx, self)
+        layout.addWidget(self.inner)
 
     def title(self) -> str:
-        return _("Sync")
+        return _("Centers & import") if self.ctx.is_province else _("Sync")
 
     def refresh(self) -> None:
-        self.status.setText(
-            _("Sending changes to the Provincial Justice Office is not set up on this computer yet. All your records are kept safely in the database.")
+        self.inner.refresh()  # type: ignore[attr-defined]
+
+
+class CenterSync(QWidget):
+    """A center: enrol with the province, export to a USB stick, apply receipts."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.status = QLabel()
+        self.status.setObjectName("syncStatus")
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("font-size: 120%; font-weight: bold")
+        self.fingerprint = QLabel()
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprint.setWordWrap(True)
+        self.request_button = QPushButton(_("1. Write the enrolment request…"))
+        self.accept_button = QPushButton(_("2. Accept the province's answer…"))
+        self.export_button = QPushButton(_("Export changes to a USB stick or folder…"))
+        self.receipt_button = QPushButton(_("Apply a receipt from the province…"))
+        self.export_button.setObjectName("exportButton")
+        self.export_button.setMinimumHeight(40)
+        enrol_box = QGroupBox(_("Enrolment"))
+        eb = QVBoxLayout(enrol_box)
+        eb.addWidget(self.fingerprint)
+        row = QHBoxLayout()
+        row.addWidget(self.request_button)
+        row.addWidget(self.accept_button)
+        row.addStretch(1)
+        eb.addLayout(row)
+        self.exports = ListTableModel(
+            [
+                Column(_("No."), lambda e: str(e.seq)),
+                Column(_("Changes"), lambda e: f"{e.first_change}–{e.last_change}"),
+                Column(_("Records"), lambda e: f"{e.records:,}"),
+                Column(_("Written"), lambda e: _when(e.created_at)),
+                Column(_("File"), lambda e: e.file_name),
+            ],
+            self,
         )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        actions = QHBoxLayout()
+        actions.addWidget(self.export_button)
+        actions.addWidget(self.receipt_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        layout.addWidget(enrol_box)
+        layout.addWidget(QLabel(_("Bundles written")))
+        layout.addWidget(_table(self.exports), 1)
+        self.request_button.clicked.connect(self.write_request)
+        self.accept_button.clicked.connect(self.accept_answer)
+        self.export_button.clicked.connect(self.export)
+        self.receipt_button.clicked.connect(self.apply_receipt)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            state = sync.center_status(self.ctx.db)
+        except Exception as exc:  # noqa: BLE001 - shown, not raised, on a page that must open
+            self.status.setText(str(exc))
+            return
+        self.state = state
+        self.status.setText(state.describe())
+        lines = [_("This center's key fingerprint (read it to the province): {fp}").format(fp=state.own_fingerprint or "—")]
+        if state.enrolled:
+            lines.append(_("Enrolled with {name}; its fingerprint: {fp}").format(name=state.province_name, fp=state.province_fingerprint or "—"))
+        if state.resend_from:
+            lines.append(_("The province asked for the changes from number {number} again; the next export includes them.").format(number=state.resend_from))
+        self.fingerprint.setText("\n".join(lines))
+        self.export_button.setEnabled(state.enrolled)
+        self.receipt_button.setEnabled(state.enrolled)
+        self.exports.set_rows(list(state.exports))
+
+    def write_request(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save the enrolment request"), f"{self.ctx.site.code}.jdenrol", _("Enrolment request (*.jdenrol)"))
+        if path:
+            self._run(_("Writing the enrolment request"), sync.write_enrolment_request, self.ctx.db, Path(path), done=lambda r: show_info(self, _("Request written: {path}\nSend it to the province and read this fingerprint to them by phone: {fp}").format(path=r[0], fp=r[1])))
+
+    def accept_answer(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Open the province's answer"), "", _("Enrolment answer (*.jdanswer)"))
+        if path:
+            self._run(_("Accepting the answer"), sync.accept_answer, self.ctx.db, Path(path), done=lambda a: show_info(self, _("Enrolled with {name}. Check this fingerprint with the province: {fp}").format(name=a.province_name, fp=a.fingerprint)))
+
+    def export(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Choose the USB stick or folder for the bundle"))
+        if folder:
+            self.export_to(Path(folder))
+
+    def export_to(self, folder: Path) -> None:
+        self._run(
+            _("Exporting changes"), sync.export_bundle, self.ctx.db, folder, progress=True,
+            done=lambda r: show_info(self, _("Bundle written: {path}\n{records} records, changes {first}–{last}. Take it to the province.").format(path=r.path, records=r.records, first=r.first_change, last=r.last_change)),
+        )
+
+    def apply_receipt(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Open a receipt from the province"), "", _("Receipt (*.jdreceipt)"))
+        if path:
+            self.apply_receipt_file(Path(path))
+
+    def apply_receipt_file(self, path: Path) -> None:
+        self._run(_("Applying the receipt"), sync.apply_receipt, self.ctx.db, path, done=lambda _r: show_info(self, sync.center_status(self.ctx.db).describe()))
+
+    def _run(self, title: str, fn: Any, *args: Any, done: Any, progress: bool = False) -> None:
+        def finished(result: Any) -> None:
+            self.refresh()
+            done(result)
+
+        self.ctx.runner.run(title, fn, *args, takes_progress=progress, on_success=finished, on_error=lambda message, _expected: show_error(self, message))
+
+
+class ProvinceSync(QWidget):
+    """The province: every center's state, enrolment, imports, receipts, the import log."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.quiet_days = QSpinBox()
+        self.quiet_days.setRange(1, 365)
+        self.quiet_days.setValue(int(ctx.settings.value("sync/quiet_days", 30)))
+        self.quiet_days.setSuffix(" " + _("days"))
+        self.centers = _ColouredModel(
+            [
+                Column(_("Code"), lambda c: c.code),
+                Column(_("Center"), lambda c: c.name),
+                Column(_("Status"), lambda c: _status_label(c.status)),
+                Column(_("Key fingerprint"), lambda c: c.fingerprint),
+                Column(_("Last bundle"), lambda c: _when(c.last_bundle_at) or _("never")),
+                Column(_("Applied through"), lambda c: str(c.applied_through)),
+                Column(_("Held"), lambda c: str(c.held)),
+                Column(_("Rejected"), lambda c: str(c.rejected)),
+                Column(_("Not heard from"), lambda c: _("{days} days").format(days=c.quiet_days) if c.quiet_days is not None else _("never")),
+            ],
+            self,
+        )
+        self.results = _ColouredModel(
+            [
+                Column(_("File"), lambda o: Path(o.file).name),
+                Column(_("Result"), lambda o: _status_label(o.status)),
+                Column(_("Records"), lambda o: str(o.records)),
+                Column(_("Reason"), lambda o: o.message),
+            ],
+            self,
+        )
+        self.log = _ColouredModel(
+            [
+                Column(_("When"), lambda e: _when(e.at)),
+                Column(_("File"), lambda e: Path(e.file_name).name),
+                Column(_("Result"), lambda e: _status_label(e.status)),
+                Column(_("Reason"), lambda e: sync.reason_text(e.reason) if e.reason in sync.REASONS else (e.detail or e.reason or "")),
+                Column(_("Records"), lambda e: str(e.records)),
+            ],
+            self,
+        )
+        self.overdue = QLabel()
+        self.overdue.setObjectName("overdue")
+        buttons = QHBoxLayout()
+        self.enrol_button = QPushButton(_("Enrol a center…"))
+        self.import_files_button = QPushButton(_("Import bundle files…"))
+        self.import_folder_button = QPushButton(_("Import a folder or USB stick…"))
+        self.receipts_button = QPushButton(_("Write receipts…"))
+        self.revoke_button = QPushButton(_("Revoke the selected center's key…"))
+        for b in (self.enrol_button, self.import_files_button, self.import_folder_button, self.receipts_button, self.revoke_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        quiet_row = QHBoxLayout()
+        quiet_row.addWidget(QLabel(_("Flag centers not heard from in")))
+        quiet_row.addWidget(self.quiet_days)
+        quiet_row.addWidget(self.overdue, 1)
+        self.centers_view = _table(self.centers)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addLayout(quiet_row)
+        layout.addWidget(self.centers_view, 2)
+        layout.addWidget(QLabel(_("Last import")))
+        layout.addWidget(_table(self.results), 1)
+        layout.addWidget(QLabel(_("Import log")))
+        layout.addWidget(_table(self.log), 1)
+        self.enrol_button.clicked.connect(self.enrol)
+        self.import_files_button.clicked.connect(self.import_files)
+        self.import_folder_button.clicked.connect(self.import_folder)
+        self.receipts_button.clicked.connect(self.write_receipts)
+        self.revoke_button.clicked.connect(self.revoke)
+        self.quiet_days.valueChanged.connect(self._quiet_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = sync.centers_overview(self.ctx.db)
+        self.centers.set_rows(rows)
+        days = self.quiet_days.value()
+        late = [c.code for c in rows if c.status == "approved" and c.overdue(days)]
+        self.overdue.setText(_("{count} centers not heard from: {codes}").format(count=len(late), codes=", ".join(late)) if late else _("All enrolled centers have sent a bundle recently."))
+        self.overdue.setStyleSheet("color: #c62828" if late else "color: #2e7d32")
+        self.log.set_rows(sync.import_log(self.ctx.db, 200))
+
+    def _quiet_changed(self, value: int) -> None:
+        self.ctx.settings.setValue("sync/quiet_days", value)
+        self.refresh()
+
+    def enrol(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Open a center's enrolment request"), "", _("Enrolment request (*.jdenrol)"))
+        if path:
+            self.enrol_file(Path(path))
+
+    def enrol_file(self, path: Path) -> None:
+        try:
+            review = sync.enrol_center(self.ctx.db, path, approve=False)
+        except Exception as exc:  # noqa: BLE001 - UserError or format refusal: shown to the user
+            show_error(self, str(exc))
+            return
+        question = _("{name} ({code}) asks to be enrolled.\n\nIts key fingerprint is:\n{fp}\n\nCall the center and ask them to read their fingerprint. Enrol only if every group of digits is the same.").format(
+            name=review.name, code=review.code, fp=review.fingerprint
+        )
+        if not confirm(self, question, yes=_("The fingerprints match: enrol"), title=_("Confirm the fingerprint")):
+            self.refresh()
+            return
+        answer, _filter = QFileDialog.getSaveFileName(self, _("Save the answer for the center"), str(path.with_suffix(".jdanswer")), _("Enrolment answer (*.jdanswer)"))
+        if not answer:
+            return
+        try:
+            done = sync.enrol_center(self.ctx.db, path, approve=True, answer_out=Path(answer), expected_fingerprint=review.fingerprint)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, str(exc))
+            return
+        show_info(self, _("{name} is enrolled. Send the answer file back to the center: {path}").format(name=done.name, path=done.answer))
+        self.refresh()
+
+    def import_files(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(self, _("Choose bundle files"), "", _("Bundles (*.jdbundle *.jdrotate);;All files (*)"))
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def import_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Choose a folder or USB stick with bundles"))
+        if folder:
+            self.import_paths([Path(folder)])
+
+    def import_paths(self, paths: list[Path]) -> None:
+        def finished(outcomes: list[sync.ImportOutcome]) -> None:
+            self.results.set_rows(outcomes)
+            self.refresh()
+            counts: dict[str, int] = {}
+            for o in outcomes:
+                counts[o.status] = counts.get(o.status, 0) + 1
+            summary = ", ".join(f"{_status_label(k)}: {v}" for k, v in sorted(counts.items()))
+            show_info(self, _("Import finished. {summary}").format(summary=summary or _("no files")))
+
+        self.ctx.runner.run(_("Importing bundles"), sync.import_paths, self.ctx.db, paths, takes_progress=True, on_success=finished, on_error=lambda message, _e: show_error(self, message))
+
+    def write_receipts(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Choose the folder for the receipts"))
+        if folder:
+            self.ctx.runner.run(
+                _("Writing receipts"), sync.write_receipts, self.ctx.db, Path(folder),
+                on_success=lambda written: show_info(self, _("{count} receipts written to {folder}.").format(count=len(written), folder=folder)),
+                on_error=lambda message, _e: show_error(self, message),
+            )
+
+    def selected_center(self) -> Any:
+        index = self.centers_view.currentIndex()
+        return self.centers.rows[index.row()] if index.isValid() else None
+
+    def revoke(self) -> None:
+        center = self.selected_center()
+        if center is None:
+            show_error(self, _("Select a center in the list first."))
+            return
+        if confirm(self, _("Revoke the key of {name}? Bundles it signs from now on are refused until the center enrols again with new keys.").format(name=center.name), yes=_("Revoke the key")):
+            try:
+                sync.revoke_center_key(self.ctx.db, center.code)
+            except Exception as exc:  # noqa: BLE001
+                show_error(self, str(exc))
+            self.refresh()

@@ -1,0 +1,100 @@
+"""The Sync page at a center and at the province, driven through the real widgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    seen: list[str] = []
+    from justice_desk.ui.pages import sync as page
+
+    monkeypatch.setattr(page, "show_info", lambda parent, text, title=None: seen.append(text))
+    monkeypatch.setattr(page, "show_error", lambda parent, text, title=None: seen.append("ERROR: " + text))
+    return seen
+
+
+@pytest.fixture
+def province(tmp_path: Path, qapp):
+    from justice_desk.services import setup
+    from justice_desk.ui.context import AppContext
+    from justice_desk.ui.jobs import JobRunner
+
+    db = setup.init_province(tmp_path / "province.sqlite3", province="เชียงใหม่")
+    ctx = AppContext(db=db, runner=JobRunner(), site=setup.this_site(db), settings=QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat))
+    yield ctx
+    ctx.runner.wait_for_done(10000)
+    db.dispose()
+
+
+def wait_jobs(qtbot, ctx) -> None:
+    qtbot.waitUntil(lambda: ctx.runner.active == 0, timeout=20000)
+
+
+def test_center_enrols_exports_and_applies_a_receipt(ui_ctx, province, qtbot, tmp_path: Path, messages, monkeypatch) -> None:
+    from justice_desk.services import people, sync
+    from justice_desk.ui.pages.sync import ProvinceSync, SyncPage
+
+    people.create_person(ui_ctx.db, people.PersonInput(given_name="น้ำฝน", surname="ปั้นทอง", no_id_reason="-"))
+    page = SyncPage(ui_ctx)
+    qtbot.addWidget(page)
+    center = page.inner
+    assert not center.export_button.isEnabled()
+    assert "Not enrolled" in center.status.text()
+
+    request, fingerprint = sync.write_enrolment_request(ui_ctx.db, tmp_path / "req.jdenrol")
+    assert fingerprint in center.fingerprint.text()
+
+    # The province enrols it through its page, confirming the fingerprint.
+    prov = ProvinceSync(province)
+    qtbot.addWidget(prov)
+    from justice_desk.ui.pages import sync as sync_page
+
+    asked: list[str] = []
+    monkeypatch.setattr(sync_page, "confirm", lambda parent, text, **kw: asked.append(text) or True)
+    monkeypatch.setattr(sync_page.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "ans.jdanswer"), "")))
+    prov.enrol_file(request)
+    assert fingerprint in asked[0]
+    assert [c.code for c in prov.centers.rows] == [ui_ctx.site.code] and prov.centers.rows[0].status == "approved"
+
+    monkeypatch.setattr(sync_page.QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(tmp_path / "ans.jdanswer"), "")))
+    center.accept_answer()
+    wait_jobs(qtbot, ui_ctx)
+    assert center.export_button.isEnabled()
+
+    center.export_to(tmp_path / "usb")
+    wait_jobs(qtbot, ui_ctx)
+    bundles = list((tmp_path / "usb").glob("*.jdbundle"))
+    assert len(bundles) == 1 and len(center.exports.rows) == 1
+
+    prov.import_paths([tmp_path / "usb"])
+    wait_jobs(qtbot, province)
+    assert [o.status for o in prov.results.rows] == ["applied"]
+    assert prov.centers.rows[0].applied_through == center.state.latest_change
+    assert any(e.status == "applied" for e in prov.log.rows)
+
+    written = sync.write_receipts(province.db, tmp_path / "receipts")
+    center.apply_receipt_file(written[0].path)
+    wait_jobs(qtbot, ui_ctx)
+    assert "Received by the province through change" in center.status.text()
+    assert not [m for m in messages if m.startswith("ERROR")]
+
+
+def test_province_import_of_junk_is_reported_not_raised(province, qtbot, tmp_path: Path, messages) -> None:
+    from justice_desk.ui.pages.sync import ProvinceSync
+
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not a bundle")
+    (folder / "empty.jdbundle").write_bytes(b"")
+    prov = ProvinceSync(province)
+    qtbot.addWidget(prov)
+    prov.import_paths([folder])
+    wait_jobs(qtbot, province)
+    assert sorted(o.status for o in prov.results.rows) == ["rejected", "rejected"]
+    assert all(o.message for o in prov.results.rows)
+    assert "Import finished" in messages[-1]
