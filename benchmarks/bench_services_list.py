@@ -31,7 +31,8 @@ def main() -> None:
     total = cases.list_cases(db, limit=1).total
     sample = people.list_people(db, limit=1, offset=people.list_people(db, limit=1).total // 2).rows[0].name
     surname = sample.split(" ")[-1]
-    part = surname[1:5] if len(surname) > 5 else surname
+    start = next((i for i, ch in enumerate(surname) if i > 0 and "\u0e01" <= ch <= "\u0e2e"), 0)
+    part = surname[start : start + 4] if len(surname) - start >= 3 else surname
     print(f"database: {path} ({total:,} cases); searching for {part!r} (from {sample!r})")
 
     first, _ = measure(lambda: cases.list_cases(db, limit=200))
