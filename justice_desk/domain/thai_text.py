@@ -6,6 +6,7 @@ query typed in another mark order finds nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -16,9 +17,21 @@ _SPACES = re.compile(r"\s+")
 
 def normalize(text: str) -> str:
     """Canonical form for storage comparisons and search: NFC, Thai mark order, one space."""
+    if not text:
+        return ""
+    # ASCII without white space (numbers, IDs, phones) is already normal: skip the work.
+    if text.isascii() and text.isprintable() and " " not in text:
+        return text
+    return _normalize_cached(text)
+
+
+@functools.lru_cache(maxsize=262_144)
+def _normalize_cached(text: str) -> str:
+    # Memoised: names, villages and subjects repeat across thousands of records, and a call
+    # into pythainlp costs 35-130 µs (bulk imports and the demo generator depend on this).
     from pythainlp.util import normalize as thai_normalize
 
-    text = unicodedata.normalize("NFC", text or "")
+    text = unicodedata.normalize("NFC", text)
     text = text.replace("\u0e4d\u0e32", "\u0e33")  # NIKHAHIT + SARA AA typed for SARA AM
     # Fold white space first: pythainlp drops a space that strands a mark, but not a line break
     # (text pasted from a PDF), and normalising must give the same text either way.
@@ -26,6 +39,7 @@ def normalize(text: str) -> str:
     return thai_normalize(text)
 
 
+@functools.lru_cache(maxsize=262_144)
 def sort_key(text: str) -> str:
     """A string whose code-point order is Thai dictionary order.
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,12 +31,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from justice_desk.domain import thai_text
 from justice_desk.domain.enums import ChangeOp
-from justice_desk.domain.numbering import format_case_number
-from justice_desk.storage.changelog import bulk_insert
+from justice_desk.storage.changelog import DERIVED, bulk_insert
 from justice_desk.storage.models import (
-    Activity,
     Case,
     ChangeLog,
     CommitteePositionRow,
@@ -201,69 +197,8 @@ def meetings_on_record(conn: Connection, owner_id: uuid.UUID) -> list[MeetingOnR
     return [MeetingOnRecord(*row) for row in rows]
 
 
-# ------------------------------------------------------------------------------------------
-# Derived columns, memoised (same results as changelog.person_derived / case_derived / ...)
-
-
-@functools.lru_cache(maxsize=262_144)
-def _normalize_cached(text: str) -> str:
-    return thai_text.normalize(text)
-
-
-def _normalize(text: str) -> str:
-    # ASCII without whitespace (numbers, IDs, phones, LINE ids) is a fixed point of normalize:
-    # every pythainlp rule matches Thai characters or whitespace only. Skipping the call for
-    # these unique values keeps the memo for the text that repeats.
-    if text.isascii() and " " not in text and text.isprintable():
-        return text
-    return _normalize_cached(text)
-
-
-def _search_text(*parts: str | None) -> str:
-    return " ".join(_normalize(p).lower() for p in parts if p)
-
-
-@functools.lru_cache(maxsize=262_144)
-def _sort_key(text: str) -> str:
-    return thai_text.sort_key(text)[:300]
-
-
-def _person_derived(values: dict[str, Any]) -> dict[str, str]:
-    given, surname = values.get("given_name") or "", values.get("surname") or ""
-    return {
-        "sort_key": _sort_key(f"{given} {surname}"),
-        "search_text": _search_text(
-            values.get("title"),
-            given,
-            surname,
-            values.get("national_id"),
-            values.get("phone"),
-            values.get("line_id"),
-        ),
-    }
-
-
-def _case_derived(values: dict[str, Any]) -> dict[str, str]:
-    number = format_case_number(values["number"], values["year_be"])
-    return {
-        "sort_key": _sort_key(values.get("subject") or ""),
-        "search_text": _search_text(number, values.get("subject"), values.get("facts")),
-    }
-
-
-def _activity_derived(values: dict[str, Any]) -> dict[str, str]:
-    return {
-        "search_text": _search_text(
-            values.get("topic"), values.get("place"), values.get("partners")
-        )
-    }
-
-
-_DERIVED: dict[type[Any], Callable[[dict[str, Any]], dict[str, str]]] = {
-    Person: _person_derived,
-    Case: _case_derived,
-    Activity: _activity_derived,
-}
+# Derived columns: the same functions as the ORM hook (memoised in domain.thai_text).
+_DERIVED = DERIVED
 
 
 # ------------------------------------------------------------------------------------------

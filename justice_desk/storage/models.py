@@ -29,6 +29,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -282,6 +283,12 @@ class Case(Syncable, Base):
     __table_args__ = (
         UniqueConstraint("owner_id", "year_be", "number", name="uq_cases_number"),
         Index("ix_cases_received", "received_on"),
+        # Partial indexes over live rows: the register's count, its sort orders and the short
+        # (LIKE) search read these instead of the wide table.
+        Index("ix_cases_live_number", "year_be", "number", sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_cases_live_received", "received_on", "year_be", "number", sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_cases_live_status", "status", "year_be", "number", sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+        Index("ix_cases_live_search", "search_text", "year_be", "number", sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
     )
     year_be: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)

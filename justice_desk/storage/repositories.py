@@ -44,31 +44,63 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _fts_rowids(table: str, query: str) -> Any:
+    """``SELECT rowid`` of rows whose search text contains ``query`` (trigram index)."""
+    phrase = '"' + query.replace('"', '""') + '"'
+    return (
+        select(literal_column("rowid"))
+        .select_from(text(f"{table}_fts"))
+        .where(text(f"{table}_fts MATCH :fts_{table}").bindparams(**{f"fts_{table}": phrase}))
+    )
+
+
+def _like_rowids(model: type[Any], query: str) -> Any:
+    """``SELECT rowid`` of live rows whose search text contains ``query`` (scan, for 1–2 characters)."""
+    table = model.__tablename__
+    source = text(f"{table} INDEXED BY ix_{table}_live_search") if table == "cases" else text(table)
+    return (
+        select(literal_column("rowid"))
+        .select_from(source)
+        .where(literal_column("deleted_at").is_(None), literal_column("search_text").like(f"%{_escape_like(query)}%", escape="\\"))
+    )
+
+
+def _matching_rowids(session: Session, model: type[Any], query: str) -> Any:
+    return _fts_rowids(model.__tablename__, query) if len(query) >= TRIGRAM_MIN else _like_rowids(model, query)
+
+
 def text_match(session: Session, model: type[Any], query: str) -> ColumnElement[bool]:
     """Rows of ``model`` whose search text contains ``query`` (normalised, case-insensitive).
 
-    SQLite with 3+ characters uses the FTS5 trigram index; shorter queries and other databases
-    use LIKE/ILIKE on the same normalised column.
+    SQLite with 3+ characters uses the FTS5 trigram index; shorter queries scan the narrow
+    search column; other databases use ILIKE on the same normalised column.
     """
     q = thai_text.search_query(query)
-    table = model.__tablename__
-    if session.get_bind().dialect.name == "sqlite" and len(q) >= TRIGRAM_MIN:
-        phrase = '"' + q.replace('"', '""') + '"'
-        return literal_column(f"{table}.rowid").in_(
-            select(literal_column("rowid"))
-            .select_from(text(f"{table}_fts"))
-            .where(text(f"{table}_fts MATCH :fts_q").bindparams(fts_q=phrase))
-        )
+    if session.get_bind().dialect.name == "sqlite":
+        return literal_column(f"{model.__tablename__}.rowid").in_(_matching_rowids(session, model, q))
     return model.search_text.ilike(f"%{_escape_like(q)}%", escape="\\")
 
 
 def case_text_match(session: Session, query: str) -> ColumnElement[bool]:
-    """Cases found by their own text (number, subject, facts) or by a party's name."""
+    """Cases found by their own text (number, subject) or by a party's name.
+
+    On SQLite both ways are one UNION of rowids, so the trigram index is read once and the
+    register's sort index does the rest.
+    """
     from justice_desk.storage.models import Person
 
+    q = thai_text.search_query(query)
+    if session.get_bind().dialect.name == "sqlite":
+        people = select(Person.id).where(literal_column("people.rowid").in_(_matching_rowids(session, Person, q)))
+        by_party = (
+            select(literal_column("cases.rowid"))
+            .select_from(CaseParty.__table__.join(Case.__table__, Case.id == CaseParty.case_id))
+            .where(CaseParty.deleted_at.is_(None), CaseParty.person_id.in_(people))
+        )
+        return literal_column("cases.rowid").in_(_matching_rowids(session, Case, q).union(by_party))
     people = select(Person.id).where(text_match(session, Person, query))
-    by_party = select(CaseParty.case_id).where(CaseParty.person_id.in_(people), CaseParty.deleted_at.is_(None))
-    return or_(text_match(session, Case, query), Case.id.in_(by_party))
+    by_party_ids = select(CaseParty.case_id).where(CaseParty.person_id.in_(people), CaseParty.deleted_at.is_(None))
+    return or_(text_match(session, Case, query), Case.id.in_(by_party_ids))
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,46 @@
-"""The Meetings page (first version: a placeholder until the page is built)."""
+"""The Meetings page: the register of committee meetings on the left, the chosen meeting on the
+right (details, attendance with a live quorum, agenda and minutes, versions, print buttons)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import uuid
 
-from justice_desk.i18n import _
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from justice_desk.errors import UserError
+from justice_desk.i18n import _, language
+from justice_desk.services import meetings
+from justice_desk.services.common import Page as RowsPage
+from justice_desk.services.meetings import MeetingDetail, MeetingRow
+from justice_desk.ui import dialogs
 from justice_desk.ui.context import AppContext
-from justice_desk.ui.pages.base import Page
+from justice_desk.ui.meeting_dialogs import NewMeetingDialog
+from justice_desk.ui.meeting_editor import MeetingEditor
+from justice_desk.ui.models import Column
+from justice_desk.ui.pages.base import Page, RegisterView
+
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+def meeting_columns() -> list[Column]:
+    from justice_desk.domain.dates import format_date
+
+    return [
+        Column(_("Meeting"), lambda r: r.number),
+        Column(_("Date"), lambda r: format_date(r.held_on, language(), short=True)),
+        Column(_("Status"), lambda r: r.status.label()),
+        Column(_("Present"), lambda r: str(r.present), align=RIGHT),
+        Column(_("Place"), lambda r: r.place or ""),
+    ]
 
 
 class MeetingsPage(Page):
@@ -14,7 +48,148 @@ class MeetingsPage(Page):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        QVBoxLayout(self).addWidget(QLabel(self.title()))
+        self.new_dialog: NewMeetingDialog | None = None
+        self._selecting = False
+
+        self.new_button = QPushButton(_("New meeting"), self)
+        self.new_button.setToolTip(_("Plan a new meeting (Ctrl+N)"))
+        self.register = RegisterView(meeting_columns(), self._fetch, placeholder=_("Search by number (4/2569), place or body"), parent=self)
+        self.editor = MeetingEditor(ctx, self)
+        self.empty = QLabel(_("Choose a meeting in the list, or plan a new one with “New meeting” (Ctrl+N)."), self)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.detail_stack = QStackedWidget(self)
+        self.detail_stack.addWidget(self.empty)
+        self.detail_stack.addWidget(self.editor)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel(f"<b>{_('Committee meetings')}</b>", left)
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(self.new_button)
+        left_layout.addLayout(top)
+        left_layout.addWidget(self.register, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail_stack)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setSizes([400, 800])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+        header = self.register.table.horizontalHeader()
+        for column, width in enumerate((64, 90, 110, 56)):
+            header.resizeSection(column, width)
+        self.new_button.clicked.connect(self.new_record)
+        self.register.current_changed.connect(self._chosen)
+        self.register.activated.connect(self._chosen)
+        self.editor.records_changed.connect(self._written)
+        self.editor.deleted.connect(self._deleted)
+        self._show_first()
 
     def title(self) -> str:
         return _("Meetings")
+
+    # -- the register ---------------------------------------------------------------------
+
+    def _fetch(self, offset: int, limit: int, search: str, _order: str | None, _descending: bool) -> RowsPage[MeetingRow]:
+        try:
+            return meetings.list_meetings(self.ctx.db, search=search or None, offset=offset, limit=limit)
+        except UserError as exc:
+            dialogs.show_error(self, str(exc))
+            return RowsPage([], 0, offset)
+
+    def _chosen(self, row: MeetingRow) -> None:
+        if self._selecting:
+            return
+        current = self.editor.detail
+        if current is not None and current.id == row.id:
+            return
+        if not self.editor.can_leave():
+            # Stay on the meeting with the unsaved changes; put the selection back on it.
+            self._select_in_register(current.id if current else None)
+            return
+        if self.editor.load(row.id):
+            self.detail_stack.setCurrentWidget(self.editor)
+
+    def _select_in_register(self, meeting_id: uuid.UUID | None) -> None:
+        self._selecting = True
+        try:
+            if meeting_id is None or not self.register.select_id(meeting_id):
+                self.register.table.clearSelection()
+        finally:
+            self._selecting = False
+
+    def _select(self, meeting_id: uuid.UUID) -> None:
+        """Show ``meeting_id`` in the editor and select it in the register."""
+        self._select_in_register(meeting_id)
+        if self.editor.load(meeting_id):
+            self.detail_stack.setCurrentWidget(self.editor)
+
+    def _show_first(self) -> None:
+        """The newest meeting, when there is one (the register lists newest first)."""
+        first = self.register.model.row_object(0)
+        if first is not None:
+            self._select(first.id)
+
+    def _written(self, meeting_id: uuid.UUID) -> None:
+        self.register.refresh()
+        self._select_in_register(meeting_id)
+
+    def _deleted(self, _meeting_id: uuid.UUID) -> None:
+        self.register.refresh()
+        self.detail_stack.setCurrentWidget(self.empty)
+
+    def _created(self, detail: MeetingDetail | None) -> None:
+        if detail is None:
+            return
+        self.register.search.clear()
+        self.register.apply_search_now()
+        self.register.refresh()
+        self._select_in_register(detail.id)
+        self.editor.show_detail(detail)
+        self.detail_stack.setCurrentWidget(self.editor)
+        self.editor.tabs.setCurrentIndex(0)
+        self.editor._say(_("Meeting {number} was created with the standard agenda.").format(number=detail.number))
+
+    # -- what the main window calls -------------------------------------------------------
+
+    def refresh(self) -> None:
+        current = self.editor.detail
+        self.register.refresh()
+        if current is None:
+            self._show_first()
+            return
+        self._select_in_register(current.id)
+        if not self.editor.dirty:
+            try:
+                detail = meetings.get_meeting(self.ctx.db, current.id)
+            except UserError:
+                self.editor.clear()
+                self.detail_stack.setCurrentWidget(self.empty)
+                return
+            self.editor.show_detail(detail)
+
+    def new_record(self) -> None:
+        if not self.editor.can_leave():
+            return
+        dialog = NewMeetingDialog(self.ctx.db, self)
+        dialog.accepted.connect(lambda: self._created(dialog.created))
+        self.new_dialog = dialog
+        dialog.open()
+
+    def focus_search(self) -> None:
+        self.register.focus_search()
+
+    def save(self) -> None:
+        self.editor.save()
+
+    def print_current(self) -> None:
+        self.editor.print_current()
+
+    def can_leave(self) -> bool:
+        return self.editor.can_leave()

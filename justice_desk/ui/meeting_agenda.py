@@ -1,0 +1,283 @@
+"""The agenda and the body of the minutes: one box per agenda item with its title, the
+discussion, the resolution (มติที่ประชุม) and the votes; items can be added, removed and moved."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from justice_desk.i18n import _
+from justice_desk.services.meetings import AgendaItemData
+from justice_desk.ui.widgets.date_edit import ERROR_STYLE
+
+WARNING_STYLE = "color: #8a5300;"
+
+
+def _text_box(parent: QWidget, lines: int, placeholder: str) -> QPlainTextEdit:
+    box = QPlainTextEdit(parent)
+    box.setPlaceholderText(placeholder)
+    box.setTabChangesFocus(True)
+    box.setMinimumHeight(box.fontMetrics().lineSpacing() * lines + 14)
+    return box
+
+
+def _vote_field(parent: QWidget, name: str) -> QLineEdit:
+    """Votes are optional: empty means not recorded (most resolutions are by consensus)."""
+    field = QLineEdit(parent)
+    field.setValidator(QIntValidator(0, 9999, field))
+    field.setMaximumWidth(field.fontMetrics().horizontalAdvance("0000") + 24)
+    field.setAccessibleName(name)
+    return field
+
+
+def _votes(field: QLineEdit) -> int | None:
+    text = field.text().strip()
+    return int(text) if text.isdigit() else None
+
+
+class AgendaItemBox(QGroupBox):
+    """One agenda item (ระเบียบวาระที่ n)."""
+
+    def __init__(self, editor: AgendaEditor, item: AgendaItemData | None = None) -> None:
+        super().__init__(editor.list_holder)
+        self.editor = editor
+        self.item_id = item.id if item else None
+        self.title_edit = QLineEdit(item.title if item else "", self)
+        self.title_edit.setPlaceholderText(_("Title of the agenda item"))
+        self.title_edit.setAccessibleName(_("Title of the agenda item"))
+        self.up = QToolButton(self)
+        self.up.setArrowType(Qt.ArrowType.UpArrow)
+        self.up.setToolTip(_("Move this item up"))
+        self.up.setAccessibleName(_("Move this item up"))
+        self.down = QToolButton(self)
+        self.down.setArrowType(Qt.ArrowType.DownArrow)
+        self.down.setToolTip(_("Move this item down"))
+        self.down.setAccessibleName(_("Move this item down"))
+        self.remove = QPushButton(_("Remove"), self)
+        self.remove.setToolTip(_("Remove this item from the agenda"))
+        self.discussion = _text_box(self, 4, _("What was reported and discussed"))
+        self.discussion.setAccessibleName(_("Discussion"))
+        self.resolution = _text_box(self, 2, _("for example: the meeting acknowledged / approved …"))
+        self.resolution.setAccessibleName(_("Resolution of the meeting"))
+        self.votes_for = _vote_field(self, _("Votes for"))
+        self.votes_against = _vote_field(self, _("Votes against"))
+        self.votes_abstain = _vote_field(self, _("Abstentions"))
+        self.vote_note = QLabel(self)
+        self.vote_note.setStyleSheet(WARNING_STYLE)
+        self.vote_note.setWordWrap(True)
+        self.vote_note.setVisible(False)
+        if item is not None:
+            self.discussion.setPlainText(item.discussion or "")
+            self.resolution.setPlainText(item.resolution or "")
+            for field, value in ((self.votes_for, item.votes_for), (self.votes_against, item.votes_against), (self.votes_abstain, item.votes_abstain)):
+                field.setText("" if value is None else str(value))
+
+        top = QHBoxLayout()
+        top.addWidget(self.title_edit, 1)
+        top.addWidget(self.up)
+        top.addWidget(self.down)
+        top.addWidget(self.remove)
+        votes = QHBoxLayout()
+        for label, field in ((_("For"), self.votes_for), (_("Against"), self.votes_against), (_("Abstain"), self.votes_abstain)):
+            votes.addWidget(QLabel(label, self))
+            votes.addWidget(field)
+            votes.addSpacing(12)
+        votes.addWidget(QLabel(_("(leave empty when no vote was taken)"), self))
+        votes.addStretch(1)
+        grid = QGridLayout()
+        grid.addWidget(QLabel(_("Discussion"), self), 0, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.discussion, 0, 1)
+        grid.addWidget(QLabel(_("Resolution"), self), 1, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.resolution, 1, 1)
+        grid.addWidget(QLabel(_("Votes"), self), 2, 0)
+        grid.addLayout(votes, 2, 1)
+        grid.addWidget(self.vote_note, 3, 1)
+        grid.setColumnStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(grid)
+
+        for line in (self.title_edit, self.votes_for, self.votes_against, self.votes_abstain):
+            line.textChanged.connect(self._edited)
+        for box in (self.discussion, self.resolution):
+            box.textChanged.connect(self._edited)
+        self.up.clicked.connect(lambda: editor.move_item(self, -1))
+        self.down.clicked.connect(lambda: editor.move_item(self, +1))
+        self.remove.clicked.connect(lambda: editor.remove_item(self))
+
+    def _edited(self) -> None:
+        self.check_votes()
+        self.editor.item_edited()
+
+    def set_number(self, number: int, count: int) -> None:
+        self.setTitle(_("Agenda item {number}").format(number=number))
+        self.up.setEnabled(not self.editor.read_only and number > 1)
+        self.down.setEnabled(not self.editor.read_only and number < count)
+
+    def set_read_only(self, read_only: bool) -> None:
+        for line in (self.title_edit, self.votes_for, self.votes_against, self.votes_abstain):
+            line.setReadOnly(read_only)
+        self.discussion.setReadOnly(read_only)
+        self.resolution.setReadOnly(read_only)
+        self.up.setVisible(not read_only)
+        self.down.setVisible(not read_only)
+        self.remove.setVisible(not read_only)
+
+    def has_content(self) -> bool:
+        return bool(self.discussion.toPlainText().strip() or self.resolution.toPlainText().strip())
+
+    def data(self, number: int) -> AgendaItemData:
+        return AgendaItemData(
+            number=number, title=self.title_edit.text().strip(), discussion=self.discussion.toPlainText().strip() or None,
+            resolution=self.resolution.toPlainText().strip() or None, votes_for=_votes(self.votes_for),
+            votes_against=_votes(self.votes_against), votes_abstain=_votes(self.votes_abstain), id=self.item_id,
+        )
+
+    def check_votes(self) -> None:
+        """A gentle note, not a block: more votes than people present is usually a typing slip."""
+        total = sum(v for v in (_votes(self.votes_for), _votes(self.votes_against), _votes(self.votes_abstain)) if v is not None)
+        present = self.editor.present
+        too_many = present is not None and total > present
+        self.vote_note.setText(
+            _("{total} votes, but only {present} members are present. Check the numbers.").format(total=total, present=present) if too_many else ""
+        )
+        self.vote_note.setVisible(too_many)
+
+    def problems(self) -> list[tuple[QWidget, str]]:
+        self.title_edit.setStyleSheet("")
+        if not self.title_edit.text().strip():
+            self.title_edit.setStyleSheet(ERROR_STYLE)
+            return [(self.title_edit, _("Each agenda item needs a title."))]
+        return []
+
+
+class AgendaEditor(QWidget):
+    """All agenda items in order; ``changed`` on every edit by the user."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.read_only = False
+        self.present: int | None = None
+        self._loading = False
+        self.boxes: list[AgendaItemBox] = []
+        self.list_holder = QWidget(self)
+        self.list_layout = QVBoxLayout(self.list_holder)
+        self.add_button = QPushButton(_("Add an agenda item"), self)
+        self.add_button.clicked.connect(lambda: self.add_item(focus=True))
+        inner = QWidget(self)
+        body = QVBoxLayout(inner)
+        body.addWidget(self.list_holder)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.add_button)
+        add_row.addStretch(1)
+        body.addLayout(add_row)
+        body.addStretch(1)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll_area)
+
+    def set_items(self, items: tuple[AgendaItemData, ...] | list[AgendaItemData]) -> None:
+        self._loading = True
+        try:
+            for box in self.boxes:
+                self.list_layout.removeWidget(box)
+                box.setParent(None)
+                box.deleteLater()
+            self.boxes = []
+            for item in items:
+                self._append(item)
+        finally:
+            self._loading = False
+        self._renumber()
+
+    def _append(self, item: AgendaItemData | None) -> AgendaItemBox:
+        box = AgendaItemBox(self, item)
+        box.set_read_only(self.read_only)
+        self.boxes.append(box)
+        self.list_layout.addWidget(box)
+        box.show()  # at once, not when the event loop next runs
+        return box
+
+    def add_item(self, *, focus: bool = False) -> AgendaItemBox:
+        """A new, empty item at the end (move it with the arrows)."""
+        box = self._append(None)
+        self._renumber()
+        if focus:
+            box.title_edit.setFocus()
+            self.scroll_area.ensureWidgetVisible(box)
+        self.item_edited()
+        return box
+
+    def remove_item(self, box: AgendaItemBox) -> None:
+        from justice_desk.ui import dialogs
+
+        if box.has_content() and not dialogs.confirm(
+            self, _("Remove agenda item {number} with what was written under it?").format(number=self.boxes.index(box) + 1), yes=_("Remove the item")
+        ):
+            return
+        self.boxes.remove(box)
+        self.list_layout.removeWidget(box)
+        box.setParent(None)
+        box.deleteLater()
+        self._renumber()
+        self.item_edited()
+
+    def move_item(self, box: AgendaItemBox, step: int) -> None:
+        index = self.boxes.index(box)
+        target = index + step
+        if not 0 <= target < len(self.boxes):
+            return
+        self.boxes.insert(target, self.boxes.pop(index))
+        self.list_layout.removeWidget(box)
+        self.list_layout.insertWidget(target, box)
+        self._renumber()
+        self.item_edited()
+
+    def _renumber(self) -> None:
+        for number, box in enumerate(self.boxes, start=1):
+            box.set_number(number, len(self.boxes))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        for box in self.boxes:
+            box.set_read_only(read_only)
+        self.add_button.setVisible(not read_only)
+        self._renumber()
+
+    def set_present(self, present: int | None) -> None:
+        self.present = present
+        for box in self.boxes:
+            box.check_votes()
+
+    def item_edited(self) -> None:
+        if not self._loading:
+            self.changed.emit()
+
+    def items(self) -> list[AgendaItemData]:
+        return [box.data(number) for number, box in enumerate(self.boxes, start=1)]
+
+    def problems(self) -> list[tuple[QWidget, str]]:
+        found: list[tuple[QWidget, str]] = []
+        for box in self.boxes:
+            found.extend(box.problems())
+        if not self.boxes:
+            found.append((self.add_button, _("The agenda needs at least one item.")))
+        return found

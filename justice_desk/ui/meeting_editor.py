@@ -1,0 +1,717 @@
+"""One meeting, from planning to adopted minutes: details, attendance with a live quorum, the
+agenda with discussion, resolutions and votes, the actions that move it on (held, adopt the
+previous minutes, correct adopted minutes), the minutes' versions, and the print buttons.
+
+Every change goes through ``services.meetings``; adopted minutes are shown read-only, and the
+only way to change them is a correction, which the service records as a new version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import uuid
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from justice_desk.domain import meetings as rules
+from justice_desk.domain.dates import be_year, format_date, format_time
+from justice_desk.domain.enums import Attendance, MeetingMode, MeetingStatus
+from justice_desk.domain.numbering import parse_year_number
+from justice_desk.errors import UserError
+from justice_desk.i18n import _, language
+from justice_desk.services import meetings, people
+from justice_desk.services.meetings import MeetingDetail, MeetingInput, MeetingRow
+from justice_desk.ui import dialogs, meeting_dialogs
+from justice_desk.ui.context import AppContext
+from justice_desk.ui.meeting_agenda import AgendaEditor
+from justice_desk.ui.meeting_attendance import AttendanceEditor, quorum_style
+from justice_desk.ui.meeting_dialogs import ERROR_LABEL_STYLE, TimeEdit, mode_combo
+from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
+
+LOCKED_BANNER_STYLE = "background: #fff4d6; border: 1px solid #d9a400; padding: 6px; color: #4a3500;"
+CORRECTING_BANNER_STYLE = "background: #e3f0ff; border: 1px solid #4a7fc1; padding: 6px; color: #0d2f5a;"
+
+
+def _sort_key(row: MeetingRow) -> tuple[dt.date, int, int]:
+    number = parse_year_number(row.number)
+    return (row.held_on, number.year_be if number else 0, number.number if number else 0)
+
+
+def _detail_key(detail: MeetingDetail) -> tuple[dt.date, int, int]:
+    return (detail.held_on, detail.year_be, detail.number_in_year)
+
+
+def _documents() -> dict[str, tuple[str, str]]:
+    """kind → (what it is called in sentences, the file name stem)."""
+    return {
+        "invitation": (_("meeting invitation"), _("invitation")),
+        "attendance": (_("attendance sheet"), _("attendance-sheet")),
+        "minutes": (_("minutes"), _("minutes")),
+    }
+
+
+class MeetingEditor(QWidget):
+    """The detail side of the Meetings page. ``records_changed(id)`` after anything was written."""
+
+    records_changed = Signal(object)
+    deleted = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail: MeetingDetail | None = None
+        self.correcting = False
+        self._loading = False
+        self._dirty: set[str] = set()
+        self._previous: MeetingRow | None = None
+        self.print_job: Any = None
+
+        # -- header -------------------------------------------------------------------------
+        self.heading = QLabel(self)
+        self.heading.setObjectName("meetingHeading")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.subheading = QLabel(self)
+        self.subheading.setWordWrap(True)
+        self.quorum = QLabel(self)
+        self.quorum.setObjectName("meetingQuorum")
+        self.quorum.setWordWrap(True)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("lockedBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setVisible(False)
+        self.message = QLabel(self)
+        self.message.setObjectName("meetingMessage")
+
+        self.save_button = QPushButton(_("Save"), self)
+        self.save_button.setToolTip(_("Save the changes (Ctrl+S)"))
+        self.revert_button = QPushButton(_("Undo changes"), self)
+        self.revert_button.setToolTip(_("Go back to what was last saved"))
+        self.held_button = QPushButton(_("Mark as held"), self)
+        self.adopt_button = QPushButton(_("Adopt the previous minutes"), self)
+        self.correct_button = QPushButton(_("Correct the minutes…"), self)
+        self.correct_button.setToolTip(_("Adopted minutes are locked; a correction is saved as a new version with its reason"))
+        self.cancel_correction_button = QPushButton(_("Cancel the correction"), self)
+        self.delete_button = QPushButton(_("Delete"), self)
+        self.delete_button.setToolTip(_("Only a planned meeting can be deleted"))
+        self.print_buttons = {
+            "invitation": QPushButton(_("Invitation"), self),
+            "attendance": QPushButton(_("Attendance sheet"), self),
+            "minutes": QPushButton(_("Minutes"), self),
+        }
+        self.print_buttons["invitation"].setToolTip(_("The letter inviting the committee, with the agenda (PDF)"))
+        self.print_buttons["attendance"].setToolTip(_("The list of attendees with a column for signatures (PDF)"))
+        self.print_buttons["minutes"].setToolTip(_("The minutes in the official format (PDF)"))
+
+        # -- tabs ---------------------------------------------------------------------------
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._build_details(), _("Meeting details"))
+        self.attendance = AttendanceEditor(self._pick_person, self)
+        self.attendance.quorum.setVisible(False)  # the heading above the tabs shows it, on every tab
+        self.tabs.addTab(self.attendance, _("Attendance and quorum"))
+        self.agenda = AgendaEditor(self)
+        self.tabs.addTab(self.agenda, _("Agenda and minutes"))
+        self.tabs.addTab(self._build_versions(), _("Minutes versions"))
+
+        actions = QHBoxLayout()
+        for button in (self.save_button, self.revert_button, self.held_button, self.adopt_button, self.correct_button, self.cancel_correction_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.delete_button)
+        prints = QHBoxLayout()
+        prints.addWidget(QLabel(_("Print:"), self))
+        for button in self.print_buttons.values():
+            prints.addWidget(button)
+        prints.addSpacing(16)
+        prints.addWidget(self.message, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subheading)
+        layout.addWidget(self.quorum)
+        layout.addWidget(self.banner)
+        layout.addLayout(actions)
+        layout.addLayout(prints)
+        layout.addWidget(self.tabs, 1)
+
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.revert)
+        self.held_button.clicked.connect(self.mark_held)
+        self.adopt_button.clicked.connect(self.adopt_previous)
+        self.correct_button.clicked.connect(self.start_correction)
+        self.cancel_correction_button.clicked.connect(self.cancel_correction)
+        self.delete_button.clicked.connect(self.delete)
+        for kind, button in self.print_buttons.items():
+            button.clicked.connect(lambda _checked=False, k=kind: self.print_document(k))
+        self.attendance.changed.connect(lambda: self._mark("attendance"))
+        self.attendance.quorum_changed.connect(self._show_quorum)
+        self.agenda.changed.connect(lambda: self._mark("agenda"))
+        self._update_buttons()
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build_details(self) -> QWidget:
+        page = QWidget(self)
+        self.body_name = QLineEdit(page)
+        self.body_name.setPlaceholderText(_("for example: Committee of the Community Justice Center of Tambon …"))
+        self.date = BeDateEdit(page, required=True)
+        self.date_words = QLabel(page)
+        self.starts = TimeEdit(page)
+        self.ends = TimeEdit(page)
+        self.place = QLineEdit(page)
+        self.mode = mode_combo(page)
+        self.minute_taker = QComboBox(page)
+        self.checker = QComboBox(page)
+        self.details_errors = QLabel(page)
+        self.details_errors.setStyleSheet(ERROR_LABEL_STYLE)
+        self.details_errors.setWordWrap(True)
+        self.details_errors.setVisible(False)
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.date)
+        date_row.addWidget(self.date_words, 1)
+        times = QHBoxLayout()
+        times.addWidget(self.starts)
+        times.addWidget(QLabel(_("to"), page))
+        times.addWidget(self.ends)
+        times.addStretch(1)
+        form = QFormLayout(page)
+        form.addRow(_("Name of the body meeting"), self.body_name)
+        form.addRow(_("Date"), date_row)
+        form.addRow(_("Time"), times)
+        form.addRow(_("Place"), self.place)
+        form.addRow(_("How it meets"), self.mode)
+        form.addRow(_("Minutes taken by"), self.minute_taker)
+        form.addRow(_("Minutes checked by"), self.checker)
+        form.addRow("", self.details_errors)
+        for line in (self.body_name, self.place):
+            line.textChanged.connect(lambda _t: self._mark("details"))
+        for time_field in (self.starts, self.ends):
+            time_field.textChanged.connect(lambda _t: self._mark("details"))
+        self.date.line.textEdited.connect(lambda _t: self._mark("details"))
+        self.date.dateChanged.connect(self._date_changed)
+        for combo in (self.mode, self.minute_taker, self.checker):
+            combo.currentIndexChanged.connect(lambda _i: self._mark("details"))
+        return page
+
+    def _build_versions(self) -> QWidget:
+        page = QWidget(self)
+        intro = QLabel(_("Version 1 is the minutes as adopted; every correction adds a version with its reason. Earlier versions stay on record."), page)
+        intro.setWordWrap(True)
+        self.versions_model = ListTableModel(
+            [
+                Column(_("Version"), lambda v: str(v[0])),
+                # The approving meeting of a correction is not in the version record; show it for v1 only.
+                Column(_("Adopted at meeting"), lambda v: str(v[2].get("adopted_in") or "") if v[0] == 1 else ""),
+                Column(_("Reason"), lambda v: v[1] or (_("Minutes as adopted") if v[0] == 1 else "")),
+            ],
+            self,
+        )
+        self.versions = QTableView(page)
+        self.versions.setModel(self.versions_model)
+        self.versions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.versions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.versions.verticalHeader().setVisible(False)
+        self.versions.horizontalHeader().setStretchLastSection(True)
+        self.versions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.version_text = QPlainTextEdit(page)
+        self.version_text.setReadOnly(True)
+        self.version_text.setPlaceholderText(_("Choose a version to read its agenda and resolutions."))
+        self.versions.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show_version(current.row()))
+        split = QSplitter(Qt.Orientation.Vertical, page)
+        split.addWidget(self.versions)
+        split.addWidget(self.version_text)
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addWidget(split, 1)
+        return page
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load(self, meeting_id: uuid.UUID) -> bool:
+        try:
+            detail = meetings.get_meeting(self.ctx.db, meeting_id)
+        except UserError as exc:
+            dialogs.show_error(self, str(exc))
+            return False
+        self.show_detail(detail)
+        return True
+
+    def clear(self) -> None:
+        self.detail = None
+        self.correcting = False
+        self._dirty.clear()
+        self._update_buttons()
+
+    def show_detail(self, detail: MeetingDetail) -> None:
+        self.detail = detail
+        self.correcting = False
+        self._loading = True
+        try:
+            self.body_name.setText(detail.body_name)
+            self.date.setDate(detail.held_on)
+            self.date_words.setText(format_date(detail.held_on, language(), weekday=True))
+            self.starts.set_value(detail.starts_at)
+            self.ends.set_value(detail.ends_at)
+            self.place.setText(detail.place or "")
+            self.mode.setCurrentIndex(max(0, self.mode.findData(detail.mode.value)))
+            self._fill_people(self.minute_taker, detail, detail.minute_taker_id, detail.minute_taker)
+            self._fill_people(self.checker, detail, detail.checker_id, detail.checker)
+            self.details_errors.setVisible(False)
+            self.attendance.set_lines(detail.attendance, fraction=self._quorum_fraction(detail))
+            self.agenda.set_items(detail.agenda)
+            self.attendance.set_missing_members([] if detail.locked else self._missing_members(detail))
+            self._load_versions(detail)
+            self._previous = None if detail.locked else self._previous_to_adopt(detail)
+        finally:
+            self._loading = False
+        self._dirty.clear()
+        self._apply_mode()
+
+    @staticmethod
+    def _quorum_fraction(detail: MeetingDetail) -> Fraction:
+        """The live indicator must agree with the saved quorum, which uses this center's rule.
+        The detail carries the result, not the rule: when the default (half) does not reproduce
+        it, use the ratio the service applied to this committee."""
+        q = detail.quorum
+        default = meetings.compute_quorum(detail.attendance)
+        if q.members == 0 or default.required == q.required:
+            return rules.DEFAULT_QUORUM
+        return Fraction(q.required, q.members)
+
+    def _fill_people(self, combo: QComboBox, detail: MeetingDetail, current_id: uuid.UUID | None, current_name: str | None) -> None:
+        # Ids are kept as text: Qt compares item data by value only for its own types.
+        combo.clear()
+        combo.addItem(_("(not chosen)"), "")
+        seen: set[uuid.UUID] = set()
+        for line in detail.attendance:
+            if line.person_id and line.person_id not in seen and line.attendance is not Attendance.GUEST:
+                seen.add(line.person_id)
+                label = f"{line.name} ({line.position_label})" if line.position_label else line.name
+                combo.addItem(label, str(line.person_id))
+        if current_id is not None and current_id not in seen:
+            combo.addItem(current_name or str(current_id), str(current_id))
+        combo.setCurrentIndex(max(0, combo.findData(str(current_id) if current_id else "")))
+
+    @staticmethod
+    def _person_id(combo: QComboBox) -> uuid.UUID | None:
+        value = combo.currentData()
+        return uuid.UUID(value) if value else None
+
+    def _missing_members(self, detail: MeetingDetail) -> list[people.SeatRecord]:
+        try:
+            seats = people.roster(self.ctx.db, detail.held_on)
+        except UserError:
+            return []
+        on_list = {a.person_id for a in detail.attendance if a.person_id is not None}
+        return [s for s in seats if s.person_id not in on_list]
+
+    def _all_meetings(self) -> list[MeetingRow]:
+        rows: list[MeetingRow] = []
+        offset = 0
+        while True:
+            page = meetings.list_meetings(self.ctx.db, offset=offset, limit=200)
+            rows.extend(page.rows)
+            offset += len(page.rows)
+            if not page.rows or offset >= page.total:
+                return rows
+
+    def _previous_to_adopt(self, detail: MeetingDetail) -> MeetingRow | None:
+        """The latest earlier meeting that was held and whose minutes are not adopted yet."""
+        try:
+            rows = self._all_meetings()
+        except UserError:
+            return None
+        key = _detail_key(detail)
+        held = [r for r in rows if r.status is MeetingStatus.HELD and r.id != detail.id and _sort_key(r) < key]
+        return max(held, key=_sort_key, default=None)
+
+    def _load_versions(self, detail: MeetingDetail) -> None:
+        versions = meetings.minutes_versions(self.ctx.db, detail.id) if detail.status is MeetingStatus.ADOPTED else []
+        self.versions_model.set_rows(versions)
+        self.version_text.clear()
+        if versions:
+            self.versions.selectRow(len(versions) - 1)
+
+    def _show_version(self, row: int) -> None:
+        if not 0 <= row < len(self.versions_model.rows):
+            self.version_text.clear()
+            return
+        version, reason, snapshot = self.versions_model.rows[row]
+        parts = [_("Version {version}").format(version=version)]
+        if reason:
+            parts.append(_("Reason for the correction: {reason}").format(reason=reason))
+        for item in snapshot.get("agenda", []):
+            parts.append("")
+            parts.append(_("Agenda item {number}: {title}").format(number=item.get("number"), title=item.get("title") or ""))
+            if item.get("discussion"):
+                parts.append(str(item["discussion"]))
+            if item.get("resolution"):
+                parts.append(_("Resolution: {resolution}").format(resolution=item["resolution"]))
+        self.version_text.setPlainText("\n".join(parts))
+
+    # -- state --------------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return bool(self._dirty)
+
+    def _mark(self, section: str) -> None:
+        if self._loading or self.detail is None:
+            return
+        self._dirty.add(section)
+        self.message.setText("")
+        self._update_buttons()
+
+    def _date_changed(self, day: dt.date | None) -> None:
+        self.date_words.setText(format_date(day, language(), weekday=True) if day else "")
+        self._mark("details")
+        if self._check_year() is None and not self._loading:
+            self.details_errors.setVisible(False)
+
+    def _check_year(self) -> str | None:
+        day = self.date.date()
+        if self.detail is not None and day is not None and be_year(day) != self.detail.year_be:
+            message = _("A meeting cannot move to another year: its number belongs to {year}.").format(year=self.detail.year_be)
+            self.date.line.setStyleSheet(ERROR_STYLE)
+            self.details_errors.setText(message)
+            self.details_errors.setVisible(True)
+            return message
+        return None
+
+    def _show_quorum(self, quorum: rules.Quorum) -> None:
+        self.quorum.setText(quorum.describe())
+        self.quorum.setStyleSheet(quorum_style(quorum))
+        self.agenda.set_present(quorum.present)
+
+    def _apply_mode(self) -> None:
+        detail = self.detail
+        locked = detail is not None and detail.locked
+        for line in (self.body_name, self.place, self.starts, self.ends, self.date.line):
+            line.setReadOnly(locked)
+        self.date.button.setEnabled(not locked)
+        for combo in (self.mode, self.minute_taker, self.checker):
+            combo.setEnabled(not locked)
+        self.attendance.set_read_only(locked)
+        self.agenda.set_read_only(locked and not self.correcting)
+        if detail is None:
+            self.heading.setText("")
+            self.subheading.setText("")
+        else:
+            self.heading.setText(_("Meeting {number} · {status}").format(number=detail.number, status=detail.status.label()))
+            when = format_date(detail.held_on, language(), weekday=True)
+            if detail.starts_at:
+                when += " · " + format_time(detail.starts_at, language())
+            self.subheading.setText(" · ".join(p for p in (detail.body_name, when, detail.place or "") if p))
+        if detail is not None and self.correcting:
+            self.banner.setText(
+                _("Correcting the adopted minutes of meeting {number}. Change the agenda items, then save: you will be asked for the reason, and the correction becomes version {version}.").format(
+                    number=detail.number, version=detail.minutes_version + 1
+                )
+            )
+            self.banner.setStyleSheet(CORRECTING_BANNER_STYLE)
+            self.banner.setVisible(True)
+        elif locked and detail is not None:
+            self.banner.setText(
+                _("These minutes were adopted at meeting {adopted_in} and are locked. Changes are made as a correction, which is saved as a new version (now version {version}).").format(
+                    adopted_in=detail.adopted_in or "…", version=detail.minutes_version
+                )
+            )
+            self.banner.setStyleSheet(LOCKED_BANNER_STYLE)
+            self.banner.setVisible(True)
+        else:
+            self.banner.setVisible(False)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        detail = self.detail
+        has = detail is not None
+        locked = has and detail.locked  # type: ignore[union-attr]
+        status = detail.status if detail is not None else None
+        self.save_button.setEnabled(has and self.dirty)
+        self.revert_button.setEnabled(has and self.dirty)
+        self.held_button.setVisible(status is MeetingStatus.DRAFT)
+        future = detail is not None and detail.held_on > dt.date.today()
+        self.held_button.setEnabled(not future)
+        self.held_button.setToolTip(
+            _("The meeting is on {date}: it can be marked as held from that day.").format(date=format_date(detail.held_on, language()))
+            if future and detail is not None
+            else _("Record that the meeting took place; its minutes can then be adopted at the next meeting")
+        )
+        self.adopt_button.setVisible(has and not locked)
+        self.adopt_button.setEnabled(self._previous is not None)
+        if self._previous is not None:
+            self.adopt_button.setText(_("Adopt the minutes of meeting {number}").format(number=self._previous.number))
+            self.adopt_button.setToolTip(_("Agenda item 2: the minutes of meeting {number} are adopted and locked").format(number=self._previous.number))
+        else:
+            self.adopt_button.setText(_("Adopt the previous minutes"))
+            self.adopt_button.setToolTip(_("There is no earlier meeting that was held and whose minutes wait for adoption."))
+        self.correct_button.setVisible(bool(locked) and not self.correcting)
+        self.cancel_correction_button.setVisible(self.correcting)
+        self.delete_button.setVisible(status is MeetingStatus.DRAFT)
+        for button in self.print_buttons.values():
+            button.setEnabled(has)
+        self.tabs.setEnabled(has)
+
+    def problems(self) -> list[tuple[QWidget, str]]:
+        """Inline checks before saving: each problem with the field that shows it."""
+        found: list[tuple[QWidget, str]] = []
+        if "details" in self._dirty:
+            error = self.date.error()
+            if error:
+                found.append((self.date.line, error))
+            else:
+                year_error = self._check_year()
+                if year_error:
+                    found.append((self.date.line, year_error))
+            found.extend(meeting_dialogs.check_times(self.starts, self.ends))
+            messages = [m for _w, m in found]
+            self.details_errors.setText("\n".join(messages))
+            self.details_errors.setVisible(bool(messages))
+        if "attendance" in self._dirty:
+            found.extend(self.attendance.problems())
+        if "agenda" in self._dirty:
+            found.extend(self.agenda.problems())
+        return found
+
+    def _point_at(self, widget: QWidget) -> None:
+        for index in range(self.tabs.count()):
+            tab = self.tabs.widget(index)
+            if tab is not None and tab.isAncestorOf(widget):
+                self.tabs.setCurrentIndex(index)
+                break
+        widget.setFocus()
+
+    def meeting_input(self) -> MeetingInput:
+        held_on = self.date.date()
+        assert held_on is not None  # checked by problems()
+        return MeetingInput(
+            held_on=held_on, starts_at=self.starts.value(), ends_at=self.ends.value(), place=self.place.text(),
+            mode=MeetingMode(self.mode.currentData()), body_name=self.body_name.text(),
+            minute_taker_id=self._person_id(self.minute_taker), checker_id=self._person_id(self.checker),
+        )
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Write what changed; ``False`` when something stopped it (shown to the user)."""
+        detail = self.detail
+        if detail is None or not self.dirty:
+            return True
+        found = self.problems()
+        if found:
+            self.message.setText(_("Not saved: {problem}").format(problem=found[0][1]))
+            self.message.setStyleSheet(ERROR_LABEL_STYLE)
+            self._point_at(found[0][0])
+            return False
+        db = self.ctx.db
+        try:
+            if self.correcting:
+                later = [r for r in self._all_meetings() if _sort_key(r) > _detail_key(detail)]
+                answer = meeting_dialogs.ask_correction_reason(self, detail.number, later)
+                if answer is None:
+                    return False
+                reason, approved_in = answer
+                detail = meetings.correct_minutes(db, detail.id, self.agenda.items(), reason=reason, in_meeting_id=approved_in)
+                self._dirty.clear()
+            else:
+                if "details" in self._dirty:
+                    detail = meetings.update_meeting(db, detail.id, self.meeting_input(), expected_rev=detail.rev)
+                    self.detail = detail
+                    self._dirty.discard("details")
+                if "attendance" in self._dirty:
+                    detail = meetings.save_attendance(db, detail.id, self.attendance.lines())
+                    self.detail = detail
+                    self._dirty.discard("attendance")
+                if "agenda" in self._dirty:
+                    detail = meetings.save_agenda(db, detail.id, self.agenda.items())
+                    self.detail = detail
+                    self._dirty.discard("agenda")
+        except UserError as exc:
+            dialogs.show_error(self, str(exc))
+            self._update_buttons()
+            return False
+        self.show_detail(detail)
+        self._say(_("Saved."))
+        self.records_changed.emit(detail.id)
+        return True
+
+    def revert(self) -> None:
+        if self.detail is not None:
+            self.load(self.detail.id)
+            self._say("")
+
+    def can_leave(self) -> bool:
+        if not self.dirty:
+            return True
+        answer = dialogs.ask_save_changes(self)
+        if answer == "save":
+            return self.save()
+        if answer == "discard":
+            self.revert()
+            return True
+        return False
+
+    def _ensure_saved(self) -> bool:
+        return self.save() if self.dirty else True
+
+    def _say(self, text: str) -> None:
+        self.message.setStyleSheet("color: #1b5e20;")
+        self.message.setText(text)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def mark_held(self) -> None:
+        detail = self.detail
+        if detail is None or not self._ensure_saved():
+            return
+        detail = self.detail
+        assert detail is not None
+        text = _("Mark meeting {number} as held? Its minutes can then be adopted at the next meeting.").format(number=detail.number)
+        if not detail.quorum.met:
+            text += "\n\n" + _("Note: the attendance list shows no quorum ({quorum})").format(quorum=detail.quorum.describe())
+        if not dialogs.confirm(self, text, yes=_("Mark as held")):
+            return
+        try:
+            detail = meetings.mark_held(self.ctx.db, detail.id)
+        except UserError as exc:
+            dialogs.show_error(self, str(exc))
+            return
+        self.show_detail(detail)
+        self._say(_("Meeting {number} is recorded as held.").format(number=detail.number))
+        self.records_changed.emit(detail.id)
+
+    def adopt_previous(self) -> None:
+        detail, previous = self.detail, self._previous
+        if detail is None:
+            return
+        if previous is None:
+            dialogs.show_info(self, _("There is no earlier meeting that was held and whose minutes wait for adoption."))
+            return
+        if not self._ensure_saved():
+            return
+        detail = self.detail
+        assert detail is not None
+        if not dialogs.confirm(
+            self,
+            _("Adopt the minutes of meeting {previous} at this meeting (agenda item 2)? They will be locked: later changes can only be made as a correction, which becomes a new version.").format(previous=previous.number),
+            yes=_("Adopt the minutes"),
+        ):
+            return
+        try:
+            meetings.adopt_minutes(self.ctx.db, previous.id, in_meeting_id=detail.id)
+        except UserError as exc:
+            dialogs.show_error(self, str(exc))
+            return
+        self.load(detail.id)
+        self._say(_("The minutes of meeting {number} are adopted and locked.").format(number=previous.number))
+        self.records_changed.emit(detail.id)
+
+    def start_correction(self) -> None:
+        if self.detail is None or not self.detail.locked:
+            return
+        self.correcting = True
+        self._apply_mode()
+        self.tabs.setCurrentWidget(self.agenda)
+
+    def cancel_correction(self) -> None:
+        if self.dirty and not dialogs.confirm(self, _("Throw away the changes made for this correction?"), yes=_("Throw them away")):
+            return
+        self.revert()
+
+    def delete(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        if detail.status is not MeetingStatus.DRAFT:
+            dialogs.show_error(self, _("Only a planned meeting can be deleted; a held meeting stays on record."))
+            return
+        if not dialogs.confirm(
+            self, _("Delete meeting {number} of {date}? It has not been held yet.").format(number=detail.number, date=format_date(detail.held_on, language())),
+            yes=_("Delete the meeting"),
+        ):
+            return
+        try:
+            meetings.delete_meeting(self.ctx.db, detail.id)
+        except UserError as exc:
+            dialogs.show_error(self, str(exc))
+            return
+        self.clear()
+        self.deleted.emit(detail.id)
+
+    def _pick_person(self, title: str) -> meeting_dialogs.PickedPerson | None:
+        return meeting_dialogs.pick_person(self.ctx.db, self, title)
+
+    # -- printing -------------------------------------------------------------------------
+
+    def print_current(self) -> None:
+        if self.detail is not None:
+            self.print_document("invitation" if self.detail.status is MeetingStatus.DRAFT else "minutes")
+
+    def print_document(self, kind: str) -> None:
+        """Build the PDF in the background, then ask where to save it and open it."""
+        detail = self.detail
+        if detail is None or not self._ensure_saved():
+            return
+        detail = self.detail
+        assert detail is not None
+        document, stem = _documents()[kind]
+        try:
+            # Imported when first used: ReportLab stays off the start-up path.
+            printing = importlib.import_module("justice_desk.services.printing")
+            build = getattr(printing, f"{kind}_pdf")
+        except (ImportError, AttributeError):
+            dialogs.show_info(self, _("Printing is not available yet: this version cannot make the {document}.").format(document=document))
+            return
+        suggested = f"{stem}-{detail.number.replace('/', '-')}.pdf"
+        self.print_job = self.ctx.runner.run(
+            _("Preparing the {document} of meeting {number}").format(document=document, number=detail.number),
+            build,
+            self.ctx.db,
+            detail.id,
+            on_success=lambda pdf: self._save_pdf(pdf, document, suggested),
+            on_error=lambda message, _expected: dialogs.show_error(self, message),
+        )
+
+    def _save_pdf(self, pdf: Any, document: str, suggested: str) -> None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the {document} as").format(document=document), str(Path(folder) / suggested), _("PDF documents (*.pdf)")
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        try:
+            data = bytes(pdf) if isinstance(pdf, bytes | bytearray | memoryview) else Path(pdf).read_bytes()
+            Path(path).write_bytes(data)
+        except (OSError, TypeError) as exc:
+            dialogs.show_error(self, _("The file could not be written to {path}: {error}").format(path=path, error=getattr(exc, "strerror", None) or exc))
+            return
+        self._say(_("Saved {path}").format(path=path))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
