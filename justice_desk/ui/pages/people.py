@@ -1,20 +1,432 @@
-"""The People & members page (first version: a placeholder until the page is built)."""
+"""The People & members page: the people register, one person's details, and their network
+membership and training records."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import datetime as dt
+import uuid
+from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from justice_desk.domain.enums import MembershipStatus
+from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _
+from justice_desk.services import people
+from justice_desk.services.people import MembershipRecord, PersonRecord
+from justice_desk.storage.database import Database
 from justice_desk.ui.context import AppContext
-from justice_desk.ui.pages.base import Page
+from justice_desk.ui.form_fields import (
+    DatePromptDialog,
+    FormErrors,
+    MessageStrip,
+    be_text,
+    fit_columns,
+    required_label,
+)
+from justice_desk.ui.form_page import RecordPage
+from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.pages.base import RegisterView
+from justice_desk.ui.person_form import PersonForm
+from justice_desk.ui.widgets.date_edit import BeDateEdit
+
+#: How far to look for a person's membership among people who share their name.
+_MEMBERSHIP_SCAN_LIMIT = 2000
 
 
-class PeoplePage(Page):
+def people_columns() -> list[Column]:
+    return [
+        Column(_("Name"), lambda r: r.name, sort_key="name"),
+        Column(_("National ID"), lambda r: r.masked_id),
+        Column(_("Phone"), lambda r: r.phone or ""),
+        Column(_("Village"), lambda r: r.village or ""),
+        Column(_("Community role"), lambda r: r.community_role or ""),
+        Column(
+            _("Member"),
+            lambda r: _("Yes") if r.is_member else _("No"),
+            align=Qt.AlignmentFlag.AlignCenter,
+        ),
+    ]
+
+
+def find_membership(db: Database, person: PersonRecord) -> MembershipRecord | None:
+    """The person's current membership (else the latest one), found through the members list.
+
+    The people service has no "membership of one person" call yet, so this searches the members
+    list by the person's name and keeps the rows of this person.
+    """
+    query = " ".join(part for part in (person.given_name, person.surname) if part)
+    found: list[MembershipRecord] = []
+    offset = 0
+    while offset < _MEMBERSHIP_SCAN_LIMIT:
+        page = people.list_members(db, search=query, offset=offset, limit=200)
+        found.extend(m for m in page.rows if m.person_id == person.id)
+        offset += len(page.rows)
+        if not page.rows or offset >= page.total:
+            break
+    if not found:
+        return None
+    active = [m for m in found if m.status is MembershipStatus.ACTIVE]
+    pool = active or found
+    return max(pool, key=lambda m: (m.joined_on or dt.date.min, m.left_on or dt.date.min))
+
+
+class MembershipPanel(QWidget):
+    """Network membership (member no., joined, status, end) and training records of one person."""
+
+    def __init__(self, ctx: AppContext, on_changed: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.person: PersonRecord | None = None
+        self.current_membership: MembershipRecord | None = None
+        self.stale = True  # membership and training not read yet for this person
+        self._on_changed = on_changed
+        self.end_dialog: DatePromptDialog | None = None
+
+        self.hint = QLabel(
+            _("Save the person first; then record their network membership and training here."),
+            self,
+        )
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
+        self.strip = MessageStrip(self)
+        self.errors = FormErrors(self.strip)
+
+        # -- membership
+        self.status = QLabel(self)
+        self.status.setObjectName("membershipStatus")
+        self.status.setWordWrap(True)
+        self.member_no = QLineEdit(self)
+        self.member_no.setAccessibleName(_("Member no."))
+        self.joined_on = BeDateEdit(self)
+        self.joined_on.setAccessibleName(_("Joined on"))
+        self.join_button = QPushButton(_("Register as network member"), self)
+        self.end_button = QPushButton(_("End membership…"), self)
+        self.errors.add("member_no", self.member_no)
+        self.errors.add("joined_on", self.joined_on)
+        membership = QGroupBox(_("Community Justice Network membership"), self)
+        m = QFormLayout(membership)
+        m.addRow(self.status)
+        self.join_form = QWidget(self)
+        jf = QFormLayout(self.join_form)
+        jf.setContentsMargins(0, 0, 0, 0)
+        jf.addRow(_("Member no."), self.member_no)
+        jf.addRow(_("Joined on"), self.joined_on)
+        jf.addRow("", self.join_button)
+        m.addRow(self.join_form)
+        m.addRow(self.end_button)
+
+        # -- training
+        self.trainings = ListTableModel(
+            [
+                Column(_("Course"), lambda t: t.course),
+                Column(_("Organiser"), lambda t: t.organiser or ""),
+                Column(_("Completed"), lambda t: be_text(t.completed_on)),
+                Column(
+                    _("Hours"),
+                    lambda t: "" if t.hours is None else str(t.hours),
+                    align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                ),
+                Column(_("Certificate no."), lambda t: t.certificate_no or ""),
+            ],
+            self,
+        )
+        self.training_table = QTableView(self)
+        self.training_table.setModel(self.trainings)
+        self.training_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.training_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.training_table.verticalHeader().setVisible(False)
+        fit_columns(self.training_table, {1: 9, 2: 9, 3: 3, 4: 7}, stretch=0)
+        self.training_table.setMinimumHeight(100)
+        self.training_table.setMaximumHeight(200)  # keep the "add" fields below in view
+        self.course = QLineEdit(self)
+        self.course.setAccessibleName(_("Course"))
+        self.course.setPlaceholderText(_("for example the Community Justice Network curriculum"))
+        self.organiser = QLineEdit(self)
+        self.organiser.setAccessibleName(_("Organiser"))
+        self.completed_on = BeDateEdit(self)
+        self.completed_on.setAccessibleName(_("Completed on"))
+        self.hours = QSpinBox(self)
+        self.hours.setRange(0, 2000)
+        self.hours.setSpecialValueText(_("not known"))
+        self.hours.setAccessibleName(_("Hours"))
+        self.certificate_no = QLineEdit(self)
+        self.certificate_no.setAccessibleName(_("Certificate no."))
+        self.add_training_button = QPushButton(_("Add training record"), self)
+        self.errors.add("course", self.course)
+        self.errors.add("completed_on", self.completed_on)
+        training = QGroupBox(_("Training"), self)
+        t = QVBoxLayout(training)
+        t.addWidget(self.training_table)
+        tf = QFormLayout()
+        tf.addRow(required_label(_("Course")), self.course)
+        tf.addRow(_("Organiser"), self.organiser)
+        tf.addRow(_("Completed on"), self.completed_on)
+        row = QHBoxLayout()
+        row.addWidget(self.hours)
+        row.addWidget(QLabel(_("Certificate no."), self))
+        row.addWidget(self.certificate_no, 1)
+        tf.addRow(_("Hours"), row)
+        tf.addRow("", self.add_training_button)
+        t.addLayout(tf)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.strip)
+        layout.addWidget(membership)
+        layout.addWidget(training)
+        layout.addStretch(1)
+        self.sections = (membership, training)
+
+        self.join_button.clicked.connect(self.join)
+        self.end_button.clicked.connect(self.ask_end)
+        self.add_training_button.clicked.connect(self.add_training)
+        self.set_person(None)
+
+    def set_person(self, person: PersonRecord | None) -> None:
+        self.person = person
+        self.errors.clear()
+        self.strip.clear_message()
+        self.hint.setVisible(person is None)
+        for section in self.sections:
+            section.setEnabled(person is not None)
+        self._clear_training_inputs()
+        self.member_no.clear()
+        self.joined_on.setDate(None)
+        self.stale = True
+        self.status.clear()
+        self.trainings.set_rows([])
+        self.join_form.setVisible(False)
+        self.end_button.setVisible(False)
+
+    def ensure_loaded(self) -> None:
+        """Read membership and training when the tab is shown, not at every row the user
+        passes in the register."""
+        if self.stale:
+            self.reload()
+
+    def reload(self) -> None:
+        self.stale = False
+        person = self.person
+        self.current_membership = find_membership(self.ctx.db, person) if person else None
+        self.trainings.set_rows(people.trainings_of(self.ctx.db, person.id) if person else [])
+        m = self.current_membership
+        active = m is not None and m.status is MembershipStatus.ACTIVE
+        if m is None:
+            self.status.setText(_("Not a member of the network."))
+        else:
+            parts = [_("Status: {status}").format(status=m.status.label())]
+            if m.member_no:
+                parts.append(_("Member no. {number}").format(number=m.member_no))
+            if m.joined_on:
+                parts.append(_("joined {date}").format(date=be_text(m.joined_on)))
+            if m.left_on:
+                parts.append(_("left {date}").format(date=be_text(m.left_on)))
+            self.status.setText(" · ".join(parts))
+        self.status.setStyleSheet("font-weight: bold; color: #2e7d32;" if active else "")
+        self.join_form.setVisible(person is not None and not active)
+        self.end_button.setVisible(active)
+
+    def _clear_training_inputs(self) -> None:
+        for w in (self.course, self.organiser, self.certificate_no):
+            w.clear()
+        self.completed_on.setDate(None)
+        self.hours.setValue(0)
+
+    def _run(self, action: Any, done_message: str) -> bool:
+        self.errors.clear()
+        try:
+            action()
+        except UserError as exc:
+            self.errors.show(exc)
+            return False
+        self.strip.info(done_message)
+        self.reload()
+        self._on_changed()
+        return True
+
+    def join(self) -> None:
+        person = self.person
+        if person is None:
+            return
+
+        def act() -> None:
+            if error := self.joined_on.error():
+                raise ValidationError(error, "joined_on")
+            people.add_membership(
+                self.ctx.db,
+                person.id,
+                member_no=self.member_no.text(),
+                joined_on=self.joined_on.date(),
+            )
+
+        if self._run(act, _("Registered as a network member.")):
+            self.member_no.clear()
+            self.joined_on.setDate(None)
+
+    def ask_end(self) -> None:
+        m = self.current_membership
+        if m is None:
+            return
+
+        def act(day: dt.date) -> object:
+            record = people.end_membership(self.ctx.db, m.id, left_on=day)
+            self.strip.info(_("Membership ended."))
+            self.reload()
+            self._on_changed()
+            return record
+
+        self.end_dialog = DatePromptDialog(
+            _("End network membership"),
+            _("Left the network on"),
+            _("End membership"),
+            act,
+            explanation=_("{name} stays in the people register; only the membership ends.").format(
+                name=m.person_name
+            ),
+            field="left_on",
+            parent=self,
+        )
+        self.end_dialog.open()
+
+    def add_training(self) -> None:
+        person = self.person
+        if person is None:
+            return
+
+        def act() -> None:
+            if error := self.completed_on.error():
+                raise ValidationError(error, "completed_on")
+            people.add_training(
+                self.ctx.db,
+                person.id,
+                course=self.course.text(),
+                completed_on=self.completed_on.date(),
+                organiser=self.organiser.text(),
+                hours=self.hours.value() or None,
+                certificate_no=self.certificate_no.text(),
+            )
+
+        if self._run(act, _("Training record added.")):
+            self._clear_training_inputs()
+
+
+class PeoplePage(RecordPage):
     key = "people"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        QVBoxLayout(self).addWidget(QLabel(self.title()))
+        self.record: PersonRecord | None = None
+        self.form = PersonForm(self.tracker, self.errors, self)
+        self.membership = MembershipPanel(ctx, self._filter_changed, self)
+        self.tabs = QTabWidget(self.form_body)
+        self.tabs.addTab(self.form, _("Person"))
+        self.tabs.addTab(self.membership, _("Membership and training"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        body = QVBoxLayout(self.form_body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.tabs)
+        self.register.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # Qt starts descending
+        fit_columns(self.register.table, {1: 14, 2: 12, 3: 10, 4: 10, 5: 5}, stretch=0)
+        self._start_new()
 
     def title(self) -> str:
         return _("People & members")
+
+    # -- register -------------------------------------------------------------------------
+
+    def make_register(self) -> RegisterView:
+        return RegisterView(
+            people_columns(),
+            self._fetch,
+            placeholder=_("Search by name, national ID, phone or LINE ID"),
+            parent=self,
+        )
+
+    def add_filters(self, layout: QVBoxLayout) -> None:
+        self.members_only = QCheckBox(_("Network members only"), self)
+        self.members_only.toggled.connect(self._filter_changed)
+        layout.addWidget(self.members_only)
+
+    def _fetch(
+        self, offset: int, limit: int, search: str, order: str | None, descending: bool
+    ) -> Any:
+        members_only = getattr(self, "members_only", None)
+        return people.list_people(
+            self.ctx.db,
+            search=search or None,
+            members_only=bool(members_only and members_only.isChecked()),
+            offset=offset,
+            limit=limit,
+            descending=descending if order in (None, "name") else False,
+        )
+
+    def _filter_changed(self) -> None:
+        self.register.refresh()
+        self._select_current()
+
+    # -- record ---------------------------------------------------------------------------
+
+    def clear_form(self) -> None:
+        self.record = None
+        self.form.clear()
+        self.tabs.setCurrentIndex(0)
+        self.form.given_name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def load_record(self, record_id: uuid.UUID, row: Any = None) -> PersonRecord:
+        record = people.get_person(self.ctx.db, record_id)
+        self.fill(record)
+        return record
+
+    def fill(self, record: PersonRecord) -> None:
+        self.record = record
+        self.form.fill(record)
+
+    def save_record(self) -> tuple[PersonRecord, list[str]]:
+        # errors.clear() may have wiped the orange outline of a field that still needs a look
+        self.form.check_national_id()
+        self.form.check_phone()
+        try:
+            data = self.form.value()
+            if self.current_id is None:
+                saved = people.create_person(self.ctx.db, data)
+            else:
+                saved = people.update_person(
+                    self.ctx.db, self.current_id, data, expected_rev=self.current_rev
+                )
+        except ValidationError:
+            self.tabs.setCurrentIndex(0)
+            raise
+        return saved.record, saved.warnings
+
+    def delete_record(self, record_id: uuid.UUID) -> None:
+        people.delete_person(self.ctx.db, record_id)
+
+    def record_label(self) -> str:
+        return self.record.full_name if self.record else ""
+
+    def new_heading(self) -> str:
+        return _("New person")
+
+    def after_load(self) -> None:
+        self.membership.set_person(self.record if self.current_id is not None else None)
+        self._tab_changed(self.tabs.currentIndex())
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.membership:
+            self.membership.ensure_loaded()

@@ -1,0 +1,327 @@
+"""Pieces every detail form shares: error highlighting by field name, unsaved-change tracking,
+the message strip under a form, BE year input, and small dialogs that do not block tests.
+
+Dialogs here are opened with ``open()`` (window-modal, not a nested event loop), so a test can
+fill them and press their buttons like a person would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTableView,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from justice_desk.domain.dates import BE_OFFSET, format_numeric_date
+from justice_desk.errors import UserError, ValidationError
+from justice_desk.i18n import _
+from justice_desk.ui.dialogs import translate_buttons
+from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
+
+WARNING_COLOR = "#b35c00"  # orange that stays readable on white for older eyes
+ERROR_COLOR = "#c62828"
+OK_COLOR = "#2e7d32"
+WARNING_BORDER = "border: 2px solid #e08a00;"
+
+
+def be_text(day: dt.date | None) -> str:
+    """A date as tables show it: ``14/01/2569``."""
+    return format_numeric_date(day)
+
+
+def required_label(text: str) -> str:
+    """A form label for a field that must be filled (the asterisk is explained on the form)."""
+    return text + " *"
+
+
+def _style_target(widget: QWidget) -> QWidget:
+    return widget.line if isinstance(widget, BeDateEdit) else widget
+
+
+def set_widget_style(widget: QWidget, style: str, tooltip: str | None = None) -> None:
+    target = _style_target(widget)
+    target.setStyleSheet(style)
+    if tooltip is not None:
+        target.setToolTip(tooltip)
+
+
+class WrapLabel(QLabel):
+    """A word-wrapped label that asks for the height its text needs at its current width.
+
+    Qt does not pass height-for-width through tab widgets and scroll areas, so a long Thai
+    warning under a field would otherwise be cut off after the first lines.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def _fit(self) -> None:
+        # Measured here: QLabel.heightForWidth never answers less than the minimum height
+        # already set, so it cannot shrink the label again after a narrow first layout.
+        width = self.contentsRect().width() - 2 * self.margin()
+        if width <= 0 or not self.text():
+            return
+        bounds = self.fontMetrics().boundingRect(
+            QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap), self.text()
+        )
+        margins = self.contentsMargins()
+        needed = bounds.height() + margins.top() + margins.bottom() + 2 * self.margin()
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self._fit()
+
+
+class MessageStrip(WrapLabel):
+    """A line under a form: what was saved, what to look at (orange), what went wrong (red)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.kind = ""
+        self.clear_message()
+
+    def _show(self, kind: str, text: str, color: str) -> None:
+        self.kind = kind
+        self.setText(text)
+        self.setStyleSheet(
+            f"color: {color}; font-weight: bold;" if kind != "info" else f"color: {color};"
+        )
+        self.setVisible(bool(text))
+
+    def info(self, text: str) -> None:
+        self._show("info", text, OK_COLOR)
+
+    def warn(self, text: str) -> None:
+        self._show("warning", text, WARNING_COLOR)
+
+    def error(self, text: str) -> None:
+        self._show("error", text, ERROR_COLOR)
+
+    def clear_message(self) -> None:
+        self.kind = ""
+        self.setText("")
+        self.setVisible(False)
+
+    def saved(self, warnings: list[str]) -> None:
+        """After a save: a plain confirmation, or the confirmation and the warnings in orange."""
+        if warnings:
+            self.warn("\n".join([_("Saved, but please check:"), *("• " + w for w in warnings)]))
+        else:
+            self.info(_("Saved."))
+
+
+class FormErrors:
+    """Maps a service's field names (``ValidationError.field``) to the widgets that hold them."""
+
+    def __init__(self, strip: MessageStrip, fields: dict[str, QWidget] | None = None) -> None:
+        self.strip = strip
+        self.fields: dict[str, QWidget] = dict(fields or {})
+        self.marked: QWidget | None = None
+
+    def add(self, name: str, widget: QWidget) -> None:
+        self.fields[name] = widget
+
+    def clear(self) -> None:
+        if self.marked is not None:
+            set_widget_style(self.marked, "", "")
+            self.marked = None
+        if self.strip.kind == "error":
+            self.strip.clear_message()
+
+    def show(self, exc: UserError) -> QWidget | None:
+        """Show the message; outline the field it names in red and put the cursor there."""
+        self.clear()
+        self.strip.error(str(exc))
+        widget = self.fields.get(exc.field or "") if isinstance(exc, ValidationError) else None
+        if widget is not None:
+            set_widget_style(widget, ERROR_STYLE, str(exc))
+            _style_target(widget).setFocus(Qt.FocusReason.OtherFocusReason)
+            self.marked = widget
+        return widget
+
+
+class DirtyTracker:
+    """Notices any change in the watched widgets, except while a record is being loaded."""
+
+    def __init__(self, on_change: Callable[[bool], None] | None = None) -> None:
+        self.dirty = False
+        self._loading = 0
+        self._on_change = on_change
+
+    def watch(self, *widgets: QWidget) -> None:
+        for w in widgets:
+            if isinstance(w, BeDateEdit):
+                w.line.textChanged.connect(self.touch)
+                w.dateChanged.connect(self.touch)
+            elif isinstance(w, QLineEdit):
+                w.textChanged.connect(self.touch)
+            elif isinstance(w, QComboBox):
+                w.currentIndexChanged.connect(self.touch)
+                if w.isEditable():
+                    w.editTextChanged.connect(self.touch)
+            elif isinstance(w, (QPlainTextEdit, QTextEdit)):
+                w.textChanged.connect(self.touch)
+            elif isinstance(w, QAbstractSpinBox):
+                w.valueChanged.connect(self.touch)  # type: ignore[attr-defined]
+            elif isinstance(w, (QCheckBox, QAbstractButton)):
+                w.toggled.connect(self.touch)
+
+    def touch(self, *_args: object) -> None:
+        if self._loading or self.dirty:
+            return
+        self.dirty = True
+        if self._on_change:
+            self._on_change(True)
+
+    def reset(self) -> None:
+        self.dirty = False
+        if self._on_change:
+            self._on_change(False)
+
+    @contextlib.contextmanager
+    def loading(self) -> Iterator[None]:
+        """Fill the form inside this block: programmatic changes are not the user's edits."""
+        self._loading += 1
+        try:
+            yield
+        finally:
+            self._loading -= 1
+
+
+def parse_be_year(text: str, field: str) -> int | None:
+    """A year typed in the Buddhist Era (``2510``) as a CE year; a CE year typed by habit is
+    understood too, as in date fields. Empty is ``None``."""
+    from pythainlp.util import thai_digit_to_arabic_digit
+
+    raw = thai_digit_to_arabic_digit(text or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) != 4:
+        raise ValidationError(
+            _("Type the year in the Buddhist Era with 4 digits, for example 2510."), field
+        )
+    year = int(raw)
+    return year - BE_OFFSET if year > 2400 else year
+
+
+def year_text(ce_year: int | None) -> str:
+    return "" if ce_year is None else str(ce_year + BE_OFFSET)
+
+
+def dialog_buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    """OK (named for the action) and Cancel, in the user's language."""
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
+    )
+    translate_buttons(box)
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class ActionDialog(QDialog):
+    """A small form whose OK runs a service call; a refused input keeps the dialog open with the
+    field outlined. Subclasses fill ``form`` and implement ``perform`` (raise to refuse)."""
+
+    def __init__(self, title: str, ok_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.result_value: object = None
+        self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.strip = MessageStrip(self)
+        self.errors = FormErrors(self.strip)
+        self.buttons = dialog_buttons(self, ok_text)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.buttons.accepted.connect(self._try_accept)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.strip)
+        layout.addWidget(self.buttons)
+
+    def perform(self) -> object:
+        raise NotImplementedError
+
+    def _try_accept(self) -> None:
+        self.errors.clear()
+        try:
+            self.result_value = self.perform()
+        except UserError as exc:
+            self.errors.show(exc)
+            return
+        self.accept()
+
+
+class DatePromptDialog(ActionDialog):
+    """Ask for one date (for example when an appointment or a membership ends) and act on it."""
+
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        ok_text: str,
+        action: Callable[[dt.date], object],
+        *,
+        initial: dt.date | None = None,
+        explanation: str | None = None,
+        field: str = "date",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(title, ok_text, parent)
+        self._action = action
+        if explanation:
+            note = QLabel(explanation, self)
+            note.setWordWrap(True)
+            self.form.addRow(note)
+        self.date = BeDateEdit(self, required=True)
+        self.date.setDate(initial or dt.date.today())
+        self.form.addRow(required_label(label), self.date)
+        self.errors.add(field, self.date)
+        self.errors.add("date", self.date)
+
+    def perform(self) -> object:
+        error = self.date.error()
+        day = self.date.date()
+        if error or day is None:
+            raise ValidationError(error or _("This date is required."), "date")
+        return self._action(day)
+
+
+def fit_columns(table: QTableView, chars: dict[int, int], stretch: int) -> None:
+    """Give a big table's columns widths in characters (measuring every row of a lazily fetched
+    register would fetch it all) and let one column take the rest of the width."""
+    header = table.horizontalHeader()
+    width = table.fontMetrics().averageCharWidth()
+    for column, count in chars.items():
+        table.setColumnWidth(column, count * width + 16)
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)

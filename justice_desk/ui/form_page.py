@@ -1,0 +1,307 @@
+"""A register page with a detail form beside it: the list on the left, the record on the right.
+
+The page owns the rules every register shares — New, Save (Ctrl+S), Delete after confirmation
+(a soft delete in the service), and the unsaved-changes prompt when the user picks another row,
+starts a new record or leaves the page. Subclasses build the form and say how to load, save and
+delete one record through the services.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from justice_desk.errors import NotFoundError, UserError
+from justice_desk.i18n import _
+from justice_desk.ui import dialogs
+from justice_desk.ui.context import AppContext
+from justice_desk.ui.form_fields import DirtyTracker, FormErrors, MessageStrip
+from justice_desk.ui.pages.base import Page, RegisterView
+
+
+class RecordPage(Page):
+    """Register + detail form.
+
+    Subclasses implement the ``*_record`` hooks and build ``form_body``.
+    """
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.current_id: uuid.UUID | None = None
+        self.current_rev: int | None = None
+        self._quiet = False  # True while the page itself moves the table's selection
+        self._current_row: int | None = None  # where the record in the form is in the list
+
+        self.register = self.make_register()
+        self.register.current_changed.connect(self._row_chosen)
+
+        self.heading = QLabel(self)
+        self.heading.setObjectName("formHeading")
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setWordWrap(True)
+        self.strip = MessageStrip(self)
+        self.errors = FormErrors(self.strip)
+        self.tracker = DirtyTracker(self._dirty_changed)
+
+        self.new_button = QPushButton(_("New"), self)
+        self.new_button.setToolTip(_("Start a new record (Ctrl+N)"))
+        self.save_button = QPushButton(_("Save"), self)
+        self.save_button.setToolTip(_("Save this record (Ctrl+S)"))
+        self.save_button.setDefault(True)
+        self.delete_button = QPushButton(_("Delete…"), self)
+        self.delete_button.setToolTip(_("Delete this record (you are asked to confirm first)"))
+        self.new_button.clicked.connect(self.new_record)
+        self.save_button.clicked.connect(self.save)
+        self.delete_button.clicked.connect(self.delete_current)
+
+        self.form_body = QWidget(self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.form_body)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.save_button)
+
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(6, 0, 0, 0)
+        right_layout.addWidget(self.heading)
+        right_layout.addWidget(self.strip)
+        right_layout.addWidget(scroll, 1)
+        right_layout.addLayout(buttons)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 6, 0)
+        self.add_filters(left_layout)
+        left_layout.addWidget(self.register, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+    # -- hooks ----------------------------------------------------------------------------
+
+    def make_register(self) -> RegisterView:
+        raise NotImplementedError
+
+    def add_filters(self, layout: QVBoxLayout) -> None:
+        """Widgets above the register (for example "members only")."""
+
+    def clear_form(self) -> None:
+        """Empty the form for a new record."""
+        raise NotImplementedError
+
+    def load_record(self, record_id: uuid.UUID, row: Any = None) -> Any:
+        """Read the record from its service (``row`` is the register's row object when the user
+        picked it there) and fill the form; return the record."""
+        raise NotImplementedError
+
+    def save_record(self) -> tuple[Any, list[str]]:
+        """Create or update through the service; return (record, warnings). Raise to refuse."""
+        raise NotImplementedError
+
+    def delete_record(self, record_id: uuid.UUID) -> None:
+        raise NotImplementedError
+
+    def record_label(self) -> str:
+        """How the record is named in the heading and the delete question."""
+        raise NotImplementedError
+
+    def new_heading(self) -> str:
+        return _("New record")
+
+    def after_load(self) -> None:
+        """The form now shows ``current_id`` (or a new record): update sections beside it."""
+
+    # -- what the main window calls -------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.register.refresh()
+        if self.current_id is not None and not self.tracker.dirty:
+            try:
+                self._open(self.current_id)
+            except NotFoundError:
+                self._start_new()
+            else:
+                self._select_current()
+
+    def new_record(self) -> None:
+        if not self.resolve_unsaved():
+            return
+        self._start_new()
+
+    def focus_search(self) -> None:
+        self.register.focus_search()
+
+    def can_leave(self) -> bool:
+        return self.resolve_unsaved()
+
+    def save(self) -> bool:  # type: ignore[override]  # tells callers whether it saved
+        self.errors.clear()
+        try:
+            record, warnings = self.save_record()
+        except UserError as exc:
+            self.errors.show(exc)
+            return False
+        self.current_id = record.id
+        self.current_rev = getattr(record, "rev", None)
+        with self.tracker.loading():
+            self.fill(record)
+        self.tracker.reset()
+        self.strip.saved(warnings)
+        self.register.refresh()
+        self._select_current()
+        self._update_heading()
+        self.after_load()
+        return True
+
+    def fill(self, record: Any) -> None:
+        """Show a saved record in the form (called inside ``tracker.loading()``)."""
+        raise NotImplementedError
+
+    def delete_current(self) -> None:
+        if self.current_id is None:
+            return
+        question = _(
+            "Delete “{name}”? It will no longer appear in the lists. "
+            "Records that already refer to it keep it."
+        ).format(name=self.record_label())
+        if not dialogs.confirm(self, question, yes=_("Delete")):
+            return
+        try:
+            self.delete_record(self.current_id)
+        except UserError as exc:
+            dialogs.show_error(self, str(exc))
+            return
+        self.register.refresh()
+        self._start_new()
+        self.strip.info(_("Deleted."))
+
+    # -- unsaved changes ------------------------------------------------------------------
+
+    def resolve_unsaved(self) -> bool:
+        """True when it is fine to show something else: nothing unsaved, saved, or discarded."""
+        if not self.tracker.dirty:
+            return True
+        answer = dialogs.ask_save_changes(self)
+        if answer == "save":
+            return self.save()
+        if answer == "discard":
+            self.tracker.reset()
+            return True
+        return False
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _dirty_changed(self, dirty: bool) -> None:
+        self.save_button.setText(_("Save") + (" •" if dirty else ""))
+
+    def _row_chosen(self, obj: Any) -> None:
+        if self._quiet:
+            return
+        record_id = getattr(obj, "id", None)
+        if record_id is None or record_id == self.current_id:
+            return
+        row = self.register.table.currentIndex().row()
+        if not self.resolve_unsaved():
+            self._select_current()  # back to the record that is still being edited
+            return
+        try:
+            self._open(record_id, obj)
+        except NotFoundError as exc:  # deleted meanwhile on this laptop by another window
+            dialogs.show_error(self, str(exc))
+            self.register.refresh()
+            return
+        # A "save" at the prompt reloaded the list: put the cursor back on the row chosen.
+        self._current_row = row
+        self._select_current()
+
+    def _open(self, record_id: uuid.UUID, row: Any = None) -> None:
+        self.errors.clear()
+        self.strip.clear_message()
+        with self.tracker.loading():
+            record = self.load_record(record_id, row)
+        self.current_id = record_id
+        self.current_rev = getattr(record, "rev", None)
+        self.tracker.reset()
+        self._update_heading()
+        self.after_load()
+
+    def open_record(self, record_id: uuid.UUID) -> bool:
+        """Show a record (from elsewhere in the app); asks about unsaved changes first."""
+        if not self.resolve_unsaved():
+            return False
+        self._open(record_id)
+        self._select_current()
+        return True
+
+    def _start_new(self) -> None:
+        self.errors.clear()
+        self.strip.clear_message()
+        with self.tracker.loading():
+            self.clear_form()
+        self.current_id = None
+        self.current_rev = None
+        self.tracker.reset()
+        self._select_current()
+        self._update_heading()
+        self.after_load()
+
+    def _locate_current(self) -> int | None:
+        """The row of the record in the form: where it was, else among the first rows.
+
+        Never scans further: each window fetched is a query, and the list may hold 100,000 rows.
+        """
+        model = self.register.model
+        if self.current_id is None:
+            return None
+        candidates = [self._current_row] if self._current_row is not None else []
+        for row in [*candidates, *range(min(model.total, model.block))]:
+            if 0 <= row < model.total:
+                obj = model.row_object(row)
+                if obj is not None and getattr(obj, "id", None) == self.current_id:
+                    return row
+        return None
+
+    def _select_current(self) -> None:
+        row = self._locate_current()
+        self._current_row = row
+        self._quiet = True
+        try:
+            if row is None:
+                self.register.table.selectionModel().clearSelection()
+                self.register.table.selectionModel().clearCurrentIndex()
+            else:
+                self.register.select_row(row)
+        finally:
+            self._quiet = False
+
+    def _update_heading(self) -> None:
+        self.heading.setText(self.new_heading() if self.current_id is None else self.record_label())
+        self.delete_button.setEnabled(self.current_id is not None)
