@@ -79,6 +79,11 @@ def update_activity(db: Database, activity_id: uuid.UUID, data: ActivityInput, e
         return _record(row)
 
 
+def get_activity(db: Database, activity_id: uuid.UUID) -> ActivityRecord:
+    with db.read() as session:
+        return _record(repo.get(session, Activity, activity_id))
+
+
 def delete_activity(db: Database, activity_id: uuid.UUID) -> None:
     with db.write() as session:
         repo.get(session, Activity, activity_id).deleted_at = utcnow()

@@ -314,6 +314,12 @@ def trainings_of(db: Database, person_id: uuid.UUID) -> list[TrainingRecord]:
         ]
 
 
+def memberships_of(db: Database, person_id: uuid.UUID) -> list[MembershipRecord]:
+    """A person's network memberships, oldest first (a person may leave and join again)."""
+    with db.read() as session:
+        return [_membership(m) for m in q.membership_of(session, person_id)]
+
+
 # -- committee -----------------------------------------------------------------------------
 
 
@@ -401,6 +407,13 @@ def end_appointment(db: Database, seat_id: uuid.UUID, *, ends_on: dt.date) -> Se
         row.ends_on = ends_on
         session.flush()
         return _seat(row)
+
+
+def seats_of_term(db: Database, term_id: uuid.UUID) -> list[SeatRecord]:
+    """Every seat of a term, past and future included, in protocol order."""
+    with db.read() as session:
+        seats = [_seat(r) for r in q.seats_of_term(session, term_id)]
+    return sorted(seats, key=lambda s: (s.position.order, s.starts_on))
 
 
 def roster(db: Database, on: dt.date | None = None, *, owner_id: uuid.UUID | None = None) -> list[SeatRecord]:

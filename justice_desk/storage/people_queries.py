@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import exists, or_, select
+from typing import Any
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from justice_desk.storage.models import CommitteePositionRow, CommitteeTerm, Mediator, Membership, Person
 from justice_desk.storage.repositories import PageResult, live, page, text_match
 
 
-def _active_member():
-    return exists().where(
-        Membership.person_id == Person.id, Membership.status == "active", Membership.deleted_at.is_(None)
-    )
+def _active_members() -> Any:
+    """Ids of people with an active network membership (a small set, probed per row)."""
+    return select(Membership.person_id).where(Membership.status == "active", Membership.deleted_at.is_(None))
 
 
 def people_page(
@@ -28,17 +29,42 @@ def people_page(
     limit: int,
     descending: bool = False,
 ) -> PageResult:
-    is_member = _active_member()
-    stmt = select(
-        Person.id, Person.title, Person.given_name, Person.surname, Person.national_id, Person.phone,
-        Person.village, Person.community_role, is_member.label("is_member"),
-    ).where(live(Person, owner_id))
+    """One window of people in Thai order. The window's ids are found first on the narrow sort
+    index, and the displayed columns are read only for those rows, so a deep offset stays cheap."""
+    members = _active_members()
+    ids = select(Person.id, Person.sort_key).where(live(Person, owner_id))
     if search and search.strip():
-        stmt = stmt.where(text_match(session, Person, search))
+        ids = ids.where(text_match(session, Person, search))
     if members_only:
-        stmt = stmt.where(is_member)
-    order = Person.sort_key.desc() if descending else Person.sort_key
-    return page(session, stmt.order_by(order, Person.id), offset=offset, limit=limit)
+        ids = ids.where(Person.id.in_(members))
+    order = (Person.sort_key.desc(), Person.id.desc()) if descending else (Person.sort_key, Person.id)
+    total = session.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
+    window = ids.order_by(*order).offset(offset).limit(limit).subquery()
+    stmt = (
+        select(
+            Person.id, Person.title, Person.given_name, Person.surname, Person.national_id, Person.phone,
+            Person.village, Person.community_role, Person.id.in_(members).label("is_member"),
+        )
+        .join(window, window.c.id == Person.id)
+        .order_by(*((window.c.sort_key.desc(), window.c.id.desc()) if descending else (window.c.sort_key, window.c.id)))
+    )
+    return PageResult(session.execute(stmt).all(), total)
+
+
+def membership_of(session: Session, person_id: uuid.UUID) -> list[Membership]:
+    return list(
+        session.execute(
+            select(Membership).where(Membership.person_id == person_id, Membership.deleted_at.is_(None)).order_by(Membership.joined_on)
+        ).scalars()
+    )
+
+
+def seats_of_term(session: Session, term_id: uuid.UUID) -> list[CommitteePositionRow]:
+    return list(
+        session.execute(
+            select(CommitteePositionRow).where(CommitteePositionRow.term_id == term_id, CommitteePositionRow.deleted_at.is_(None))
+        ).scalars().unique()
+    )
 
 
 def active_membership(session: Session, person_id: uuid.UUID) -> Membership | None:

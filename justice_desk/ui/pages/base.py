@@ -71,6 +71,9 @@ class RegisterView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # No sort indicator at first: enabling sorting would otherwise sort by the first column
+        # (descending, Qt's default) and run one query for nothing; the service's order stands.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(any(c.sort_key for c in columns))
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
