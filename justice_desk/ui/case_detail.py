@@ -1,0 +1,467 @@
+"""One case: its number, status and legal deadlines, the next steps as buttons (only those the
+case flow allows), print buttons, and tabs for the intake data, parties, mediators, sessions,
+outcome and history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from justice_desk.domain.case_flow import CaseAction
+from justice_desk.domain.enums import CaseKind, CaseStatus
+from justice_desk.i18n import _
+from justice_desk.services import cases
+from justice_desk.services.cases import CaseDetail
+from justice_desk.ui import dialogs
+from justice_desk.ui.case_actions import ActionDialog
+from justice_desk.ui.case_form import CaseFieldsForm
+from justice_desk.ui.case_outcome import (
+    CertificateSection,
+    ComplianceSection,
+    PaymentsSection,
+    SettlementSection,
+)
+from justice_desk.ui.case_parties import CasePartiesSection
+from justice_desk.ui.case_printing import DOCUMENTS, print_case_document
+from justice_desk.ui.case_sessions import MediatorsSection, SessionsSection
+from justice_desk.ui.case_widgets import (
+    WARNING_STYLE,
+    FormSection,
+    attempt,
+    baht_text,
+    long_date,
+    make_table,
+    short_date,
+)
+from justice_desk.ui.context import AppContext
+from justice_desk.ui.jobs import Job
+from justice_desk.ui.models import Column, ListTableModel
+
+SOON_DAYS = 30  # a deadline this close is shown in red
+OPEN_STATUS_STYLE = "background: #e3f2fd; color: #0d47a1;"
+DONE_STATUS_STYLE = "background: #eeeeee; color: #333;"
+
+
+class CaseEditSection(CaseFieldsForm):
+    """The intake data of a recorded case, editable; saving re-runs the eligibility check."""
+
+    def __init__(self, ctx: AppContext, view: CaseDetailView, parent: QWidget | None = None) -> None:
+        super().__init__(parent, offer_refer=False)
+        self.ctx = ctx
+        self.view = view
+        self.detail: CaseDetail | None = None
+        self.save_button = QPushButton(_("Save changes to the case"), self)
+        self.save_button.setObjectName("saveCaseButton")
+        self.save_button.clicked.connect(self.save)
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+    def load(self, detail: CaseDetail) -> None:
+        self.detail = detail
+        if not self.dirty:
+            super().load(detail)
+
+    def save(self) -> bool:
+        if self.detail is None:
+            return True
+        data = self.case_input()
+        if data is None:
+            return False
+        ok, saved = self.attempt(cases.update_case, self.ctx.db, self.detail.id, data, expected_rev=self.detail.rev)
+        if ok:
+            self.dirty = False
+            self.view.section_changed(saved.record)
+            self.view.show_messages(saved.warnings)
+        return ok
+
+    def discard(self) -> None:
+        self.dirty = False
+        if self.detail is not None:
+            super().load(self.detail)
+
+
+def _scroll(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
+class CaseDetailView(QWidget):
+    """Shows one case; every change goes through a service and the case is shown again."""
+
+    changed = Signal(object)  # CaseDetail after a write: the page refreshes its list
+    back_requested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail: CaseDetail | None = None
+        self.action_dialog: ActionDialog | None = None
+        self.last_print_job: Job | None = None
+
+        self.back_button = QPushButton("← " + _("Back to the list"), self)
+        self.back_button.setObjectName("backToListButton")
+        self.back_button.clicked.connect(self.back_requested.emit)
+        self.number = QLabel(self)
+        self.number.setObjectName("caseNumber")
+        font = self.number.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.number.setFont(font)
+        self.status = QLabel(self)
+        self.status.setObjectName("caseStatus")
+        self.kind = QLabel(self)
+        self.subject = QLabel(self)
+        self.subject.setWordWrap(True)
+        self.subject.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.messages = QLabel(self)
+        self.messages.setObjectName("caseMessages")
+        self.messages.setWordWrap(True)
+        self.messages.setStyleSheet(WARNING_STYLE)
+        self.messages.setVisible(False)
+        self.eligibility_warning = QLabel(self)
+        self.eligibility_warning.setWordWrap(True)
+        self.eligibility_warning.setStyleSheet("color: #c62828; font-weight: bold;")
+
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addSpacing(12)
+        top.addWidget(self.number)
+        top.addWidget(self.status)
+        top.addWidget(self.kind)
+        top.addStretch(1)
+
+        self.deadlines_box = QGroupBox(_("Deadlines"), self)
+        self.deadlines = QGridLayout(self.deadlines_box)
+        self.deadlines.setColumnStretch(1, 1)
+
+        self.actions_box = QGroupBox(_("Next steps"), self)
+        self.actions_layout = QGridLayout(self.actions_box)
+        self.action_buttons: dict[CaseAction, QPushButton] = {}
+        self.no_actions = QLabel(_("No further step: the case is closed."), self.actions_box)
+
+        self.print_box = QGroupBox(_("Print"), self)
+        print_row = QHBoxLayout(self.print_box)
+        self.print_buttons: dict[str, QPushButton] = {}
+        for doc in DOCUMENTS:
+            button = QPushButton(_(doc.title), self.print_box)
+            button.setObjectName(f"print_{doc.key}")
+            button.clicked.connect(lambda _c=False, key=doc.key: self.print_document(key))
+            self.print_buttons[doc.key] = button
+            print_row.addWidget(button)
+        print_row.addStretch(1)
+
+        # -- tabs
+        self.case_form = CaseEditSection(ctx, self)
+        self.parties = CasePartiesSection(ctx, self.section_changed, self.show_messages)
+        self.mediators = MediatorsSection(ctx, self.section_changed)
+        self.sessions = SessionsSection(ctx, self.section_changed)
+        self.settlement = SettlementSection(ctx, self.section_changed)
+        self.payments = PaymentsSection(ctx, self.section_changed)
+        self.certificate = CertificateSection(ctx, self.section_changed)
+        self.compliance = ComplianceSection(ctx, self.section_changed)
+        outcome = QWidget()
+        ov = QVBoxLayout(outcome)
+        self.outcome_summary = QLabel(outcome)
+        self.outcome_summary.setWordWrap(True)
+        ov.addWidget(self.outcome_summary)
+        for section in (self.settlement, self.payments, self.certificate, self.compliance):
+            ov.addWidget(section)
+        ov.addStretch(1)
+        self.events_model = ListTableModel(
+            [
+                Column(_("Date"), lambda e: short_date(e.occurred_on)),
+                Column(_("Step"), lambda e: e.action.label()),
+                Column(_("Status became"), lambda e: e.to_status.label()),
+                Column(_("Note"), lambda e: e.note or ""),
+            ],
+            self,
+        )
+        history = make_table(self.events_model, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("caseTabs")
+        self.tab_index = {
+            "case": self.tabs.addTab(_scroll(self.case_form), _("Case")),
+            "parties": self.tabs.addTab(self.parties, _("Parties")),
+            "mediators": self.tabs.addTab(_scroll(self.mediators), _("Mediators")),
+            "sessions": self.tabs.addTab(_scroll(self.sessions), _("Sessions")),
+            "outcome": self.tabs.addTab(_scroll(outcome), _("Outcome")),
+            "history": self.tabs.addTab(history, _("History")),
+        }
+        self.sections: dict[str, list[FormSection]] = {
+            "case": [self.case_form],
+            "parties": [self.parties],
+            "mediators": [self.mediators],
+            "sessions": [self.sessions],
+            "outcome": [self.settlement, self.payments, self.certificate, self.compliance],
+            "history": [],
+        }
+
+        header = QVBoxLayout()
+        header.addLayout(top)
+        header.addWidget(self.subject)
+        header.addWidget(self.eligibility_warning)
+        header.addWidget(self.messages)
+        middle = QHBoxLayout()
+        middle.addWidget(self.deadlines_box, 3)
+        right = QVBoxLayout()
+        right.addWidget(self.actions_box)
+        right.addWidget(self.print_box)
+        middle.addLayout(right, 4)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(middle)
+        layout.addWidget(self.tabs, 1)
+
+    # -- showing a case -------------------------------------------------------------------------
+
+    def open_case(self, case_id: uuid.UUID) -> bool:
+        """Show ``case_id`` afresh (anything typed for another case is dropped: ask first)."""
+        ok, detail = attempt(self, cases.get_case, self.ctx.db, case_id)
+        if not ok:
+            return False
+        for section in self.all_sections():
+            section.dirty = False
+        self.parties.picker.clear_new_person()
+        self.messages.setVisible(False)
+        self.show_detail(detail)
+        self.tabs.setCurrentIndex(self.tab_index["case"])
+        return True
+
+    def reload(self) -> None:
+        if self.detail is not None:
+            ok, detail = attempt(self, cases.get_case, self.ctx.db, self.detail.id)
+            if ok:
+                self.show_detail(detail)
+
+    def section_changed(self, detail: CaseDetail) -> None:
+        """A section wrote something: show the case as it is now and tell the page."""
+        self.messages.setVisible(False)
+        self.show_detail(detail)
+        self.changed.emit(detail)
+
+    def show_detail(self, detail: CaseDetail) -> None:
+        self.detail = detail
+        self.number.setText(_("Case {number}").format(number=detail.number))
+        self.status.setText(" " + detail.status.label() + " ")
+        self.status.setStyleSheet(OPEN_STATUS_STYLE if detail.status.is_open else DONE_STATUS_STYLE)
+        self.kind.setText(detail.kind.label() + (f" · {detail.category.label()}" if detail.kind is CaseKind.DISPUTE and detail.category.value != "none" else ""))
+        received = _("received {date}").format(date=long_date(detail.received_on))
+        self.subject.setText(f"<b>{_escape(detail.subject)}</b> — {received}")
+        is_dispute = detail.kind is CaseKind.DISPUTE
+        not_mediable = is_dispute and not detail.eligibility.mediable and detail.status in (CaseStatus.RECEIVED, CaseStatus.AWAITING_CONSENT)
+        self.eligibility_warning.setVisible(not_mediable)
+        self.eligibility_warning.setText("✖ " + detail.eligibility.reason if not_mediable else "")
+        self._show_deadlines(detail)
+        self._show_actions(detail)
+        self._show_print_buttons(detail)
+        self.tabs.setTabVisible(self.tab_index["mediators"], is_dispute)
+        self.tabs.setTabVisible(self.tab_index["outcome"], is_dispute)
+        self.tabs.setTabText(self.tab_index["parties"], _("Parties ({count})").format(count=len(detail.parties)))
+        self.tabs.setTabText(self.tab_index["sessions"], _("Sessions ({count})").format(count=len(detail.sessions)))
+        self.tabs.setTabText(self.tab_index["mediators"], _("Mediators ({count})").format(count=len(detail.mediators)))
+        for section in self.all_sections():
+            section.load(detail)
+        self.events_model.set_rows(detail.events)
+        self._show_outcome_summary(detail)
+
+    def _show_deadlines(self, detail: CaseDetail) -> None:
+        while self.deadlines.count():
+            item = self.deadlines.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        d = detail.deadlines
+        rows: list[tuple[str, dt.date, str]] = []
+        if d.limitation_extended_until:
+            rows.append((
+                _("Limitation extended until"), d.limitation_extended_until,
+                _("Mediation ended without agreement on {date}. §6: the limitation period runs on for 60 days after that, so the applicant can still go to court or to the police until this date.").format(date=long_date(detail.mediation_ended_on)),
+            ))
+        if d.enforcement_deadline:
+            rows.append((
+                _("Enforcement petition by"), d.enforcement_deadline,
+                _("If the agreement is not kept, a party may petition the court to enforce it within 3 years of the agreement (§32)."),
+            ))
+        # The compensation claim applies to victims seeking compensation, not to other kinds of case.
+        if d.compensation_claim_deadline and detail.kind is CaseKind.VICTIM_COMPENSATION:
+            rows.append((
+                _("Compensation claim by"), d.compensation_claim_deadline,
+                _("A victim must claim compensation from the Rights and Liberties Protection Department within 1 year of knowing of the offence."),
+            ))
+        if not rows:
+            empty = QLabel(_("No legal deadline runs for this case yet. Deadlines appear here when mediation fails (60 days, §6), when an agreement is made (3 years, §32), or for a compensation claim (1 year)."), self.deadlines_box)
+            empty.setWordWrap(True)
+            empty.setStyleSheet("color: #555;")
+            self.deadlines.addWidget(empty, 0, 0, 1, 2)
+            empty.show()
+            return
+        today = dt.date.today()
+        for i, (title, day, why) in enumerate(rows):
+            date_label = QLabel(f"<b>{_escape(title)}</b><br>{_escape(long_date(day))}", self.deadlines_box)
+            date_label.setObjectName(f"deadline{i}")
+            if today <= day <= today + dt.timedelta(days=SOON_DAYS):
+                date_label.setStyleSheet("color: #c62828;")
+            elif day < today:
+                date_label.setStyleSheet("color: #777;")
+            explanation = QLabel(why, self.deadlines_box)
+            explanation.setWordWrap(True)
+            self.deadlines.addWidget(date_label, i, 0, Qt.AlignmentFlag.AlignTop)
+            self.deadlines.addWidget(explanation, i, 1)
+            date_label.show()
+            explanation.show()
+
+    def _show_actions(self, detail: CaseDetail) -> None:
+        for button in self.action_buttons.values():
+            self.actions_layout.removeWidget(button)
+            button.deleteLater()
+        self.action_buttons = {}
+        self.actions_layout.removeWidget(self.no_actions)
+        for i, action in enumerate(detail.allowed_actions):
+            button = QPushButton(action.label(), self.actions_box)
+            button.setObjectName(f"action_{action.value}")
+            button.clicked.connect(lambda _c=False, a=action: self.start_action(a))
+            self.actions_layout.addWidget(button, i // 2, i % 2)
+            button.show()  # a layout shows new children of a visible widget only later
+            self.action_buttons[action] = button
+        self.no_actions.setVisible(not detail.allowed_actions)
+        if not detail.allowed_actions:
+            self.actions_layout.addWidget(self.no_actions, 0, 0, 1, 2)
+
+    def _show_print_buttons(self, detail: CaseDetail) -> None:
+        is_dispute = detail.kind is CaseKind.DISPUTE
+        available = {
+            "intake": (True, ""),
+            "agreement": (detail.settlement is not None, _("Record the settlement agreement first.")),
+            "unsettled": (detail.deadlines.limitation_extended_until is not None, _("Only when mediation ended without agreement.")),
+            "referral": (detail.referral_target is not None, _("Only when the case was referred to another agency.")),
+        }
+        for key, button in self.print_buttons.items():
+            enabled, why = available[key]
+            button.setVisible(is_dispute or key in ("intake", "referral"))
+            button.setEnabled(enabled)
+            button.setToolTip("" if enabled else why)
+
+    def _show_outcome_summary(self, detail: CaseDetail) -> None:
+        parts = []
+        if detail.outcome_on:
+            parts.append(_("Outcome: {status} on {date}.").format(status=detail.status.label(), date=long_date(detail.outcome_on)))
+        if detail.settlement and detail.settlement.total_satang:
+            parts.append(_("Agreed amount: {amount}.").format(amount=baht_text(detail.settlement.total_satang)))
+        if detail.certificate_no:
+            parts.append(_("Certificate {number} of {date}.").format(number=detail.certificate_no, date=long_date(detail.certificate_on)))
+        if detail.referral_target:
+            parts.append(_("Referred to {agency} on {date}.").format(agency=detail.referral_target, date=long_date(detail.referred_on)))
+        self.outcome_summary.setText(" ".join(parts))
+        self.outcome_summary.setVisible(bool(parts))
+
+    def show_messages(self, messages: list[str]) -> None:
+        """Warnings from a save: shown, never blocking."""
+        self.messages.setText("\n".join(messages))
+        self.messages.setVisible(bool(messages))
+
+    # -- steps ----------------------------------------------------------------------------------
+
+    def start_action(self, action: CaseAction) -> None:
+        """Open the dialog for a step; only steps in ``allowed_actions`` have a button."""
+        if self.detail is None or action not in self.detail.allowed_actions:
+            return
+        if not self.resolve_unsaved():
+            return
+        detail = self.detail
+        self.action_dialog = ActionDialog(detail, action, lambda on, note, target: self._act(action, on, note, target), self)
+        self.action_dialog.open()
+
+    def _act(self, action: CaseAction, on: dt.date, note: str | None, target: str | None) -> bool:
+        assert self.detail is not None and self.action_dialog is not None
+        ok, detail = attempt(
+            self.action_dialog, cases.act, self.ctx.db, self.detail.id, action,
+            on=on, note=note, referral_target=target, expected_rev=self.detail.rev, section=self.action_dialog.section,
+        )
+        if ok:
+            self.section_changed(detail)
+            if action is CaseAction.SETTLE or action is CaseAction.TERMINATE:
+                self.tabs.setCurrentIndex(self.tab_index["outcome"])
+        return ok
+
+    # -- printing -------------------------------------------------------------------------------
+
+    def print_document(self, key: str) -> Job | None:
+        if self.detail is None:
+            return None
+        self.last_print_job = print_case_document(self, self.ctx, self.detail.id, self.detail.number, key)
+        return self.last_print_job
+
+    # -- unsaved changes ------------------------------------------------------------------------
+
+    def all_sections(self) -> list[FormSection]:
+        return [s for group in self.sections.values() for s in group]
+
+    def dirty_sections(self) -> list[FormSection]:
+        return [s for s in self.all_sections() if s.is_dirty()]
+
+    def is_dirty(self) -> bool:
+        return bool(self.dirty_sections())
+
+    def save_all(self) -> bool:
+        for section in self.dirty_sections():
+            if not section.save():
+                self._show_section(section)
+                return False
+        return True
+
+    def save_current(self) -> bool:
+        """Ctrl+S: save what was typed on the tab shown."""
+        key = next((k for k, i in self.tab_index.items() if i == self.tabs.currentIndex()), "case")
+        for section in self.sections.get(key, []):
+            if section.is_dirty() and not section.save():
+                return False
+        return True
+
+    def discard_all(self) -> None:
+        for section in self.dirty_sections():
+            section.discard()
+
+    def resolve_unsaved(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to go on."""
+        dirty = self.dirty_sections()
+        if not dirty:
+            return True
+        self._show_section(dirty[0])
+        answer = dialogs.ask_save_changes(self)
+        if answer == "save":
+            return self.save_all()
+        if answer == "discard":
+            self.discard_all()
+            return True
+        return False
+
+    def _show_section(self, section: FormSection) -> None:
+        for key, group in self.sections.items():
+            if section in group:
+                self.tabs.setCurrentIndex(self.tab_index[key])
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

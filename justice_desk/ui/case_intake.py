@@ -1,0 +1,205 @@
+"""Taking in a case (Ctrl+N): the intake fields with the live eligibility check, and the parties.
+
+A matter a people's-sector center may not mediate says why, citing the rule, and offers to
+record the case and refer it to the suggested agency in one step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from justice_desk.domain.case_flow import CaseAction
+from justice_desk.domain.enums import CaseKind, PartySide
+from justice_desk.i18n import _
+from justice_desk.services import cases, people
+from justice_desk.services.cases import CaseDetail
+from justice_desk.ui import dialogs
+from justice_desk.ui.case_form import CaseFieldsForm, with_parties
+from justice_desk.ui.case_parties import PartyPicker, PendingParty
+from justice_desk.ui.case_widgets import attempt, make_table, selected_object
+from justice_desk.ui.context import AppContext
+from justice_desk.ui.dialogs import translate_buttons
+from justice_desk.ui.models import Column, ListTableModel
+
+
+class CaseIntakeDialog(QDialog):
+    """Fill in, then "Take in the case" (or "Take in and refer"). ``taken_in`` carries the new
+    case and the warnings to show; the dialog closes itself once the case is written."""
+
+    taken_in = Signal(object, object)  # CaseDetail, list[str] warnings
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("caseIntakeDialog")
+        self.setWindowTitle(_("Take in a new case"))
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        # Laptops at the centers are often 1366×768: never open taller than the screen.
+        self.resize(min(1100, int(screen.width() * 0.95)) if screen else 1100, min(760, int(screen.height() * 0.92)) if screen else 760)
+        self.pending: list[PendingParty] = []
+        self.result_detail: CaseDetail | None = None
+        self.warnings: list[str] = []
+
+        self.form = CaseFieldsForm(self, offer_refer=True)
+        self.form.panel.refer_requested.connect(self.take_in_and_refer)
+        left = QScrollArea(self)
+        left.setWidgetResizable(True)
+        holder = QWidget()
+        lv = QVBoxLayout(holder)
+        lv.addWidget(self.form)
+        lv.addStretch(1)
+        left.setWidget(holder)
+
+        parties_box = QGroupBox(_("Parties"), self)
+        self.parties_model = ListTableModel(
+            [
+                Column(_("Name"), lambda p: p.name),
+                Column(_("Side"), lambda p: p.side.label()),
+                Column(_("Record"), lambda p: _("new, saved with the case") if p.is_new else _("registered")),
+            ],
+            self,
+        )
+        self.parties_table = make_table(self.parties_model, parties_box)
+        self.remove_party_button = QPushButton(_("Remove from the list"), parties_box)
+        self.remove_party_button.clicked.connect(self.remove_selected_party)
+        self.picker = PartyPicker(ctx, parties_box)
+        self.picker.picked.connect(self.add_pending)
+        self.parties_hint = QLabel(_("A dispute needs at least one applicant and one respondent before the respondent is asked for consent."), parties_box)
+        self.parties_hint.setWordWrap(True)
+        self.parties_hint.setStyleSheet("color: #555;")
+        self.parties_table.setMaximumHeight(170)
+        pv = QVBoxLayout(parties_box)
+        pv.addWidget(self.parties_table)
+        row = QHBoxLayout()
+        row.addWidget(self.parties_hint, 1)
+        row.addWidget(self.remove_party_button)
+        pv.addLayout(row)
+        pv.addWidget(self.picker, 1)
+
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(left)
+        split.addWidget(parties_box)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+
+        self.buttons = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self))
+        self.save_button = self.buttons.addButton(_("Take in the case"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setObjectName("takeInButton")
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip(_("Record the case with the next number of the year (Ctrl+S)"))
+        self.save_button.clicked.connect(self.take_in)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.take_in)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.buttons)
+        self.form.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+
+    # -- parties --------------------------------------------------------------------------------
+
+    def _kind_changed(self) -> None:
+        is_dispute = self.form.current_kind() is CaseKind.DISPUTE
+        self.parties_hint.setVisible(is_dispute)
+
+    def add_pending(self, party: PendingParty) -> None:
+        if party.person_id is not None and any(p.person_id == party.person_id for p in self.pending):
+            self.picker.check_fields([("person_id", _("This person is already a party to the case."))])
+            return
+        self.pending.append(party)
+        self.parties_model.set_rows(self.pending)
+        if party.is_new:
+            self.picker.clear_new_person()
+        # The usual order is applicant first, then respondent: offer the other side next.
+        if party.side is PartySide.APPLICANT and not any(p.side is PartySide.RESPONDENT for p in self.pending):
+            self.picker.set_side(PartySide.RESPONDENT)
+
+    def remove_selected_party(self) -> None:
+        party = selected_object(self.parties_table)
+        if party is None:
+            return
+        self.pending = [p for p in self.pending if p is not party]
+        self.parties_model.set_rows(self.pending)
+
+    def is_dirty(self) -> bool:
+        return self.form.is_dirty() or bool(self.pending) or self.picker.has_typed_person()
+
+    # -- taking in ------------------------------------------------------------------------------
+
+    def take_in(self) -> bool:
+        return self._take_in(refer_to=None)
+
+    def take_in_and_refer(self, referral: str) -> bool:
+        return self._take_in(refer_to=referral or None)
+
+    def _take_in(self, refer_to: str | None) -> bool:
+        data = self.form.case_input()
+        if data is None:
+            return False
+        if self.picker.has_typed_person():
+            self.picker.check_fields([("given_name", _("You typed a new person but did not add them: click “Add this new person as a party”, or clear the fields."))])
+            return False
+        warnings: list[str] = []
+        # New people are written first; a person written stays in the list as registered, so
+        # trying again after a refusal does not write them twice.
+        for i, party in enumerate(self.pending):
+            if party.new_person is None:
+                continue
+            ok, saved = attempt(self, people.create_person, self.ctx.db, party.new_person, section=self.picker)
+            if not ok:
+                return False
+            self.pending[i] = dataclasses.replace(party, person_id=saved.record.id, new_person=None)
+            warnings.extend(_("{name}: {warning}").format(name=party.name, warning=w) for w in saved.warnings)
+        self.parties_model.set_rows(self.pending)
+        data = with_parties(data, tuple(cases.PartyInput(p.person_id, p.side) for p in self.pending if p.person_id))
+        ok, saved_case = attempt(self, cases.take_in, self.ctx.db, data, section=self.form)
+        if not ok:
+            return False
+        detail: CaseDetail = saved_case.record
+        warnings = list(saved_case.warnings) + warnings
+        if refer_to:
+            # The case exists now: whatever happens to the referral, the dialog closes and the
+            # case opens, where the referral can be made again from its buttons.
+            ok, referred = attempt(
+                self, cases.act, self.ctx.db, detail.id, CaseAction.REFER, on=max(dt.date.today(), detail.received_on), referral_target=refer_to
+            )
+            if ok:
+                detail = referred
+                warnings = [_("Case {number} was recorded and referred to {referral}.").format(number=detail.number, referral=refer_to)]
+        self.result_detail, self.warnings = detail, warnings
+        self.form.dirty = False
+        self.pending = []
+        self.taken_in.emit(detail, warnings)
+        super().accept()
+        return True
+
+    def accept(self) -> None:  # Enter in a field: the same as the primary button
+        self.take_in()
+
+    def reject(self) -> None:
+        """Cancel, Esc or closing the window: ask before dropping what was typed."""
+        if self.is_dirty():
+            answer = dialogs.ask_save_changes(self)
+            if answer == "cancel":
+                return
+            if answer == "save":
+                self.take_in()
+                return
+        super().reject()

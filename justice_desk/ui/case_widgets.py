@@ -1,0 +1,396 @@
+"""Small pieces the case screens share: money and time fields, forms that know when they hold
+unsaved changes and which widget a service's ``ValidationError.field`` points at, and the
+eligibility panel the intake form updates as the user types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from justice_desk.domain.dates import DateInputError, format_date, format_time, parse_time
+from justice_desk.domain.eligibility import Eligibility
+from justice_desk.errors import UserError, ValidationError
+from justice_desk.i18n import _, language
+from justice_desk.ui import dialogs
+from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
+
+# ๐–๙ typed on a Thai keyboard mean 0–9 (a table, not PyThaiNLP: this runs at every keystroke
+# and the page must open without importing it).
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+CHECK_ERROR_STYLE = "color: #c62828; font-weight: bold;"
+ERROR_LABEL_STYLE = "color: #c62828;"
+WARNING_STYLE = "background: #fff8e1; border: 1px solid #f9a825; padding: 6px;"
+CONFIDENTIAL_STYLE = "background: #fdecea; border: 2px solid #c62828;"
+
+
+# -- formatting -----------------------------------------------------------------------------------
+
+
+def format_baht(satang: int | None) -> str:
+    """``20,000`` or ``1,500.50`` (no unit): what the amount fields show."""
+    if satang is None:
+        return ""
+    baht, rest = divmod(abs(satang), 100)
+    sign = "-" if satang < 0 else ""
+    return f"{sign}{baht:,}" if rest == 0 else f"{sign}{baht:,}.{rest:02d}"
+
+
+def baht_text(satang: int | None) -> str:
+    """``20,000 baht`` for tables and labels."""
+    if satang is None:
+        return ""
+    return _("{amount} baht").format(amount=format_baht(satang))
+
+
+def short_date(day: dt.date | None) -> str:
+    """``5 ม.ค. 2569``: the Buddhist-Era short form used in lists."""
+    return format_date(day, language(), short=True)
+
+
+def long_date(day: dt.date | None) -> str:
+    return format_date(day, language())
+
+
+def time_text(value: dt.time | None) -> str:
+    return format_time(value, language())
+
+
+# -- input fields ---------------------------------------------------------------------------------
+
+
+class MoneyEdit(QLineEdit):
+    """An amount typed in baht (``20000``, ``20,000``, ``1500.50``, Thai digits too), kept in satang."""
+
+    def __init__(self, parent: QWidget | None = None, *, required: bool = False) -> None:
+        super().__init__(parent)
+        self.required = required
+        self.setPlaceholderText(_("baht, for example 20,000"))
+        self.setMaximumWidth(260)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.editingFinished.connect(self._tidy)
+
+    def _parse(self) -> tuple[int | None, str | None]:
+        text = self.text().translate(THAI_DIGITS)
+        for junk in (",", " ", "\u00a0", "บาท", "฿"):
+            text = text.replace(junk, "")
+        if not text:
+            return None, (_("The amount is required.") if self.required else None)
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return None, _("Type an amount in baht, for example 20,000 or 1,500.50.")
+        if not value.is_finite() or value < 0:
+            return None, _("The amount cannot be negative.")
+        if value != value.quantize(Decimal("0.01")):
+            return None, _("An amount has at most two decimals (satang).")
+        return int(value * 100), None
+
+    def satang(self) -> int | None:
+        return self._parse()[0]
+
+    def error(self) -> str | None:
+        return self._parse()[1]
+
+    def set_satang(self, value: int | None) -> None:
+        self.setText(format_baht(value))
+
+    def _tidy(self) -> None:
+        value, error = self._parse()
+        if error is None and value is not None:
+            self.setText(format_baht(value))
+
+
+class TimeEdit(QLineEdit):
+    """A time of day typed as ``09.30`` (``9:30`` and ``09.30 น.`` are understood)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("09.30")
+        self.setToolTip(_("Type the time as hours.minutes, for example 09.30."))
+        self.setMaximumWidth(110)
+
+    def _parse(self) -> tuple[dt.time | None, str | None]:
+        text = self.text().strip()
+        if not text:
+            return None, None
+        try:
+            return parse_time(text), None
+        except DateInputError as exc:
+            return None, str(exc)
+
+    def time(self) -> dt.time | None:
+        return self._parse()[0]
+
+    def error(self) -> str | None:
+        return self._parse()[1]
+
+    def set_time(self, value: dt.time | None) -> None:
+        self.setText(f"{value.hour:02d}.{value.minute:02d}" if value else "")
+
+
+def date_field(parent: QWidget | None = None, *, required: bool = False) -> BeDateEdit:
+    """A BE date field sized for a date, not stretched across the form."""
+    field = BeDateEdit(parent, required=required)
+    field.setMaximumWidth(field.fontMetrics().horizontalAdvance("00/00/00000") + 90)
+    return field
+
+
+def set_plain(widget: QPlainTextEdit, text: str | None) -> None:
+    widget.setPlainText(text or "")
+
+
+def combo_select(combo: QComboBox, data: Any) -> None:
+    """Select the item whose data is ``data`` (the first item when there is none)."""
+    index = combo.findData(data)
+    combo.setCurrentIndex(index if index >= 0 else 0)
+
+
+def make_table(model: Any, parent: QWidget | None = None, *, stretch_last: bool = True) -> QTableView:
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.horizontalHeader().setStretchLastSection(stretch_last)
+    table.setMinimumHeight(110)
+    model.modelReset.connect(lambda: fit_columns(table))
+    return table
+
+
+def fit_columns(table: QTableView, widest: int = 360) -> None:
+    """Columns as wide as their text, none wider than ``widest`` (the last one stretches)."""
+    table.resizeColumnsToContents()
+    header = table.horizontalHeader()
+    for column in range(header.count()):
+        if header.sectionSize(column) > widest:
+            header.resizeSection(column, widest)
+
+
+def selected_object(table: QTableView) -> Any | None:
+    index = table.selectionModel().currentIndex() if table.selectionModel() else None
+    if index is None or not index.isValid():
+        return None
+    return table.model().data(table.model().index(index.row(), 0), Qt.ItemDataRole.UserRole)
+
+
+def error_label(parent: QWidget | None = None) -> QLabel:
+    label = QLabel(parent)
+    label.setStyleSheet(ERROR_LABEL_STYLE)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    return label
+
+
+# -- forms with unsaved-change tracking and field errors ------------------------------------------
+
+
+class FormSection(QWidget):
+    """A part of a screen with fields the user fills and a save action.
+
+    ``dirty`` says whether it holds something typed but not saved (the unsaved-changes prompt
+    asks about it); ``fields`` maps the services' ``ValidationError.field`` names to widgets so
+    a refusal highlights the right one.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dirty = False
+        self._loading = 0
+        self.fields: dict[str, QWidget] = {}
+        self.errors = error_label(self)
+
+    # dirty tracking
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Fill widgets from data without counting it as a change by the user."""
+        self._loading += 1
+        try:
+            yield
+        finally:
+            self._loading -= 1
+
+    def watch(self, *widgets: QWidget) -> None:
+        for w in widgets:
+            if isinstance(w, BeDateEdit):
+                w.line.textChanged.connect(self._touched)
+                w.dateChanged.connect(self._touched)
+            elif isinstance(w, QLineEdit):
+                w.textChanged.connect(self._touched)
+            elif isinstance(w, QPlainTextEdit):
+                w.textChanged.connect(self._touched)
+            elif isinstance(w, QComboBox):
+                w.currentIndexChanged.connect(self._touched)
+                if w.isEditable():
+                    w.editTextChanged.connect(self._touched)
+            elif isinstance(w, QCheckBox):
+                w.toggled.connect(self._touched)
+
+    def _touched(self, *_args: object) -> None:
+        if not self._loading:
+            self.dirty = True
+            self.changed.emit()
+
+    def is_dirty(self) -> bool:
+        return self.dirty
+
+    def load(self, detail: Any) -> None:
+        """Show a case's data; forms keep what the user typed while ``dirty``."""
+
+    def save(self) -> bool:
+        """Save what was typed; False when it could not be saved (the reason is shown)."""
+        return True
+
+    def discard(self) -> None:
+        """Forget what was typed."""
+        self.dirty = False
+
+    # errors
+
+    def clear_errors(self) -> None:
+        self.errors.clear()
+        self.errors.setVisible(False)
+        for w in self.fields.values():
+            _highlight(w, False)
+
+    def mark_error(self, field: str | None, message: str) -> None:
+        """Show ``message`` under the form and highlight the field it is about."""
+        self.errors.setText(message)
+        self.errors.setVisible(True)
+        widget = self.fields.get(field or "")
+        if widget is not None:
+            _highlight(widget, True, message)
+            target = widget.line if isinstance(widget, BeDateEdit) else widget
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def check_fields(self, checks: list[tuple[str, str | None]]) -> bool:
+        """Inline validation before calling a service: (field, error or None) pairs."""
+        self.clear_errors()
+        problems = [(field, message) for field, message in checks if message]
+        for field, message in reversed(problems):  # the first problem ends up focused and shown
+            self.mark_error(field, message)
+        if len(problems) > 1:
+            self.errors.setText("\n".join(message for _field, message in problems if message))
+        return not problems
+
+    def attempt(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+        """Call a service; a refusal is shown (message box and the field highlighted)."""
+        return attempt(self, fn, *args, section=self, **kwargs)
+
+
+def _highlight(widget: QWidget, on: bool, message: str = "") -> None:
+    if isinstance(widget, BeDateEdit):
+        widget.line.setStyleSheet(ERROR_STYLE if on else "")
+        widget.line.setToolTip(message if on else "")
+    elif isinstance(widget, QCheckBox):
+        widget.setStyleSheet(CHECK_ERROR_STYLE if on else "")
+    else:
+        widget.setStyleSheet(ERROR_STYLE if on else "")
+        if isinstance(widget, (QLineEdit, QPlainTextEdit, QComboBox)):
+            widget.setToolTip(message if on else "")
+
+
+def attempt(parent: QWidget | None, fn: Callable[..., Any], *args: Any, section: FormSection | None = None, **kwargs: Any) -> tuple[bool, Any]:
+    """``(True, result)``, or ``(False, None)`` after showing why the service refused."""
+    try:
+        return True, fn(*args, **kwargs)
+    except ValidationError as exc:
+        if section is not None:
+            section.mark_error(exc.field, str(exc))
+        dialogs.show_error(parent, str(exc))
+    except UserError as exc:
+        if section is not None:
+            section.mark_error(None, str(exc))
+        dialogs.show_error(parent, str(exc))
+    return False, None
+
+
+# -- eligibility ----------------------------------------------------------------------------------
+
+
+class EligibilityPanel(QFrame):
+    """What the mediation rules say about the matter as typed: may it be mediated, and if not,
+    why (with the rule) and where to refer it instead."""
+
+    refer_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, offer_refer: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName("eligibilityPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.offer_refer = offer_refer
+        self.title = QLabel(self)
+        self.title.setObjectName("eligibilityTitle")
+        self.reason = QLabel(self)
+        self.reason.setWordWrap(True)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.referral = QLabel(self)
+        self.referral.setWordWrap(True)
+        self._referral_label: str = ""
+        self.refer_button = QPushButton(self)
+        self.refer_button.setObjectName("referButton")
+        self.refer_button.clicked.connect(lambda: self.refer_requested.emit(self._referral_label))
+        self.eligibility: Eligibility | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.referral)
+        row = QHBoxLayout()
+        row.addWidget(self.refer_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+    def show_eligibility(self, result: Eligibility, *, is_dispute: bool) -> None:
+        self.eligibility = result
+        self._referral_label = result.referral_label
+        if not is_dispute:
+            self.title.setText(_("Not a mediation"))
+            self.setStyleSheet("#eligibilityPanel { background: #eef3f8; }")
+        elif result.mediable:
+            self.title.setText("✔ " + _("May be mediated"))
+            self.setStyleSheet("#eligibilityPanel { background: #e8f5e9; border: 1px solid #2e7d32; }")
+        elif result.rule:
+            self.title.setText("✖ " + _("May not be mediated here"))
+            self.setStyleSheet("#eligibilityPanel { background: #fdecea; border: 2px solid #c62828; }")
+        else:
+            self.title.setText(_("Eligibility not checked yet"))
+            self.setStyleSheet("#eligibilityPanel { background: #fff8e1; border: 1px solid #f9a825; }")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.reason.setText(result.reason)
+        has_referral = bool(is_dispute and not result.mediable and result.referral_label)
+        self.referral.setVisible(has_referral)
+        if has_referral:
+            if self.offer_refer:
+                guidance = _("Suggested referral: {referral}. You can record the case and refer it there at once.")
+            else:
+                guidance = _("Suggested referral: {referral}. Use the button “Refer to another agency” above to refer it.")
+            self.referral.setText(guidance.format(referral=result.referral_label))
+        self.refer_button.setVisible(has_referral and self.offer_refer)
+        self.refer_button.setText(_("Take in and refer to {referral}").format(referral=result.referral_label))
