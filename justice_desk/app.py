@@ -26,6 +26,9 @@ def run_gui(db_arg: str | None) -> int:
         i18n.set_language(prefs.language(settings) or i18n.DEFAULT_LANGUAGE)
     app.setFont(load_thai_font(prefs.text_size(settings)))
     install_exception_hook()
+    from justice_desk.ui.jobs import GuiThreadGarbageCollector
+
+    collector = GuiThreadGarbageCollector(app)  # noqa: F841 - lives as long as the app
 
     target = resolve_target(db_arg)
     demo = False

@@ -337,6 +337,12 @@ def add_session(db: Database, case_id: uuid.UUID, data: SessionInput) -> CaseDet
 def record_settlement(db: Database, case_id: uuid.UUID, data: SettlementInput) -> CaseDetail:
     """Record (or replace, while the case is still in mediation) the §30 settlement agreement."""
     terms = required(data.terms, _("Write the terms the parties agreed on."), "terms")
+    if not data.voluntary_confirmed:
+        # §30: the agreement records that the parties took part of their own free will.
+        raise ValidationError(
+            _("The agreement must state that the parties took part voluntarily (§30): tick the box once they have confirmed it."),
+            "voluntary_confirmed",
+        )
     not_in_future(data.agreed_on, _("The date of the agreement"), "agreed_on")
     if any(i.amount_satang <= 0 for i in data.instalments):
         raise ValidationError(_("Each instalment needs an amount above zero."), "instalments")
@@ -458,6 +464,22 @@ def add_compliance_check(db: Database, case_id: uuid.UUID, *, checked_on: dt.dat
         return _detail(session, case)
 
 
+def delete_case(db: Database, case_id: uuid.UUID) -> None:
+    """Soft-delete a case entered by mistake; only before any step was taken (a case with a
+    history stays on record and is closed instead)."""
+    from justice_desk.storage import audit
+
+    with db.write() as session:
+        case = repo.get(session, Case, case_id)
+        if case.status != CaseStatus.RECEIVED.value or repo.children(session, CaseEvent, "case_id", case_id):
+            raise ValidationError(_("Only a case entered by mistake, before any step was taken, can be deleted; close it instead."), "status")
+        now = utcnow()
+        for party in repo.children(session, CaseParty, "case_id", case_id):
+            party.deleted_at = now
+        case.deleted_at = now
+        audit.record(session, "delete", table="cases", row_id=case_id)
+
+
 def get_case(db: Database, case_id: uuid.UUID) -> CaseDetail:
     with db.read() as session:
         return _detail(session, repo.get(session, Case, case_id))
@@ -555,7 +577,7 @@ def _detail(session: object, row: Case) -> CaseDetail:
     )
     kind, status = CaseKind(row.kind), CaseStatus(row.status)
     failed = row.mediation_ended_on if status is not CaseStatus.SETTLED and row.mediation_ended_on else None
-    known = row.incident_on or row.received_on if kind is CaseKind.VICTIM_COMPENSATION else None
+    known = (row.incident_on or row.received_on) if kind is CaseKind.VICTIM_COMPENSATION else None
     return CaseDetail(
         id=row.id, rev=row.rev, number=format_case_number(row.number, row.year_be), year_be=row.year_be, number_in_year=row.number,
         kind=kind, category=CaseCategory(row.category), matter_code=row.matter_code, channel=CaseChannel(row.channel),

@@ -81,6 +81,32 @@ class _Runnable(QRunnable):
             relay.finished.emit()
 
 
+class GuiThreadGarbageCollector(QObject):
+    """Run Python's cycle collector on the GUI thread only.
+
+    Left automatic, the collector may run on a worker thread (whenever that thread allocates)
+    and destroy Qt objects there, which crashes Qt. Anki does the same: collection disabled,
+    then ``gc.collect()`` from a timer on the GUI thread.
+    """
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 5000) -> None:
+        import gc
+
+        from PySide6.QtCore import QTimer
+
+        super().__init__(parent)
+        gc.disable()
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.collect)
+        self.timer.start(interval_ms)
+
+    @Slot()
+    def collect(self) -> None:
+        import gc
+
+        gc.collect()
+
+
 class JobRunner(QObject):
     """Runs jobs on a thread pool and keeps track of them (tests wait for ``idle``)."""
 

@@ -164,3 +164,31 @@ def test_list_shows_parties_and_filters(center_db, parties) -> None:
     assert page.total == 1 and page.rows[0].parties == "นายสมศักดิ์ ใจดี v. นางน้ำฝน ปั้นทอง"
     assert cases.list_cases(center_db, status=[CaseStatus.RECEIVED]).total == 2
     assert [r.number for r in cases.list_cases(center_db, descending=False).rows] == ["001/2569", "002/2569"]
+
+
+def test_settlement_needs_the_voluntary_confirmation(center_db, parties) -> None:
+    a, b, med = parties
+    c = dispute(center_db, a, b)
+    cases.act(center_db, c.id, A.REQUEST_CONSENT, on=dt.date(2026, 1, 6))
+    cases.act(center_db, c.id, A.CONSENT_GIVEN, on=dt.date(2026, 1, 7))
+    with pytest.raises(ValidationError) as err:
+        cases.record_settlement(center_db, c.id, cases.SettlementInput(dt.date(2026, 1, 8), "ชำระเงิน", False))
+    assert err.value.field == "voluntary_confirmed" and "§30" in str(err.value)
+
+
+def test_compensation_deadline_only_for_victim_compensation(center_db, parties) -> None:
+    a, b, _ = parties
+    c = dispute(center_db, a, b, incident_on=dt.date(2026, 1, 1))
+    assert c.deadlines.compensation_claim_deadline is None
+
+
+def test_a_case_entered_by_mistake_can_be_deleted_but_not_one_with_history(center_db, parties) -> None:
+    a, b, _ = parties
+    mistake = dispute(center_db, a, b)
+    kept = dispute(center_db, a, b)
+    cases.act(center_db, kept.id, A.REQUEST_CONSENT, on=dt.date(2026, 1, 6))
+    cases.delete_case(center_db, mistake.id)
+    with pytest.raises(ValidationError, match="close it instead"):
+        cases.delete_case(center_db, kept.id)
+    assert [r.id for r in cases.list_cases(center_db).rows] == [kept.id]
+    assert cases.find_case(center_db, kept.number) == kept.id

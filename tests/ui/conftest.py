@@ -9,9 +9,25 @@ import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gui_thread_gc(qapp) -> Iterator[None]:
+    """As in the app: Python's cycle collector runs on the GUI thread only (see jobs.py)."""
+    import gc
+
+    from justice_desk.ui.jobs import GuiThreadGarbageCollector
+
+    collector = GuiThreadGarbageCollector(qapp)
+    yield
+    collector.timer.stop()
+    gc.enable()
+
+
 @pytest.fixture(autouse=True)
 def no_leftover_jobs(qapp) -> Iterator[None]:
     yield
+    import gc
+
+    gc.collect()
     pool = QThreadPool.globalInstance()
     still_running = pool.activeThreadCount()
     pool.waitForDone(10000)
