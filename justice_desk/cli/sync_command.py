@@ -141,7 +141,7 @@ def _status(sync: Any, db: Any, args: argparse.Namespace) -> int:
             [c.code, c.name, c.status, c.fingerprint, str(c.applied_through), str(c.held), str(c.rejected), "" if c.quiet_days is None else str(c.quiet_days)]
             for c in sync.centers_overview(db)
         ]
-        print(table([_("Code"), _("Center"), _("Status"), _("Fingerprint"), _("Applied through"), _("Held"), _("Rejected"), _("Days since last bundle")], rows))
+        print(table([_("Code"), _("Center"), _("Status"), _("Fingerprint"), _("Applied through"), _("Bundles held"), _("Bundles rejected"), _("Days since last bundle")], rows))
     else:
         print(sync.center_status(db).describe())
     return 0

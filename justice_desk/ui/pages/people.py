@@ -136,7 +136,7 @@ class MembershipPanel(QWidget):
             [
                 Column(_("Course"), lambda t: t.course),
                 Column(_("Organiser"), lambda t: t.organiser or ""),
-                Column(_("Completed"), lambda t: be_text(t.completed_on)),
+                Column(_("Completed on"), lambda t: be_text(t.completed_on)),
                 Column(
                     _("Hours"),
                     lambda t: "" if t.hours is None else str(t.hours),
