@@ -43,6 +43,19 @@ def test_every_message_in_the_code_is_translated(msgids: set[str], language: str
     assert not missing, f"{len(missing)} untranslated in {language} (run translations/update-catalogs.sh and translate): {missing[:10]}"
 
 
+def test_every_translatable_literal_is_seen_by_the_extractor(msgids: set[str]) -> None:
+    """Babel on Python 3.11 does not look inside f-strings: a ``_("...")`` there would never be
+    translated. Every ``_``/``N_`` call with a literal, wherever it is, must be extracted."""
+    missed = []
+    for path in sorted((REPO / "justice_desk").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"_", "N_"}:
+                if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                    if node.args[0].value not in msgids:
+                        missed.append(f"{path.relative_to(REPO)}:{node.lineno}: {node.args[0].value!r}")
+    assert not missed, "\n".join(missed)
+
+
 @pytest.mark.parametrize("language", ["th", "en"])
 def test_translations_keep_the_placeholders(language: str) -> None:
     bad = []
