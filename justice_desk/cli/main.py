@@ -86,8 +86,9 @@ def build_parser() -> ArgumentParser:
     _db_arg(b, required=True)
     b.add_argument("--to", required=True, metavar="DIR", help="folder to write the backup into")
 
-    from justice_desk.cli import sync_command
+    from justice_desk.cli import print_command, sync_command
 
+    print_command.add_parser(sub)
     sync_command.add_parser(sub)
     return parser
 
@@ -232,7 +233,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return sync_command.run(args)
 
 
-COMMANDS = {"init": cmd_init, "demo": cmd_demo, "list": cmd_list, "migrate": cmd_migrate, "backup": cmd_backup, "sync": cmd_sync}
+def cmd_print(args: argparse.Namespace) -> int:
+    from justice_desk.cli import print_command
+
+    return print_command.run(args)
+
+
+COMMANDS = {"print": cmd_print, "init": cmd_init, "demo": cmd_demo, "list": cmd_list, "migrate": cmd_migrate, "backup": cmd_backup, "sync": cmd_sync}
 
 
 def setup_logging() -> None:

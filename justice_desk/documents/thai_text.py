@@ -54,6 +54,9 @@ _WHITESPACE = " \t\r\n\f\v"
 # vowels, closing punctuation) and characters that must not end one (leading vowels, openers).
 _NO_LINE_START = set("ๆฯะาำๅ)]}»”’,.:;!?%")
 _NO_LINE_END = set("เแโใไ([{«“‘")
+# Prefixes that make one word with what follows even where the dictionary has two:
+# ``ผู้|ร้อง`` (complainant) split over two lines reads as two words.
+_BOUND_PREFIXES = frozenset({"ผู้"})
 # After a space, only the repetition mark must stay with the word before it ("ไป ๆ").
 _NO_START_AFTER_SPACE = set("ๆ")
 
@@ -207,11 +210,31 @@ def _slice(
     return tuple(out)
 
 
-def _units(spans: list[_Span]) -> list[_Unit]:
+def _protected(text: str, keep_whole: Sequence[str]) -> set[int]:
+    """Offsets inside any word of the ``keep_whole`` phrases where ``text`` holds them.
+
+    A dictionary segmenter cuts names it does not know into dictionary words (``ปั้นทอง`` ->
+    ``ปั้น|ทอง``); a surname split over two lines reads as two words. Spaces inside a phrase
+    stay break opportunities (between a given name and a surname).
+    """
+    inside: set[int] = set()
+    for phrase in keep_whole:
+        for word in phrase.split():
+            if len(word) < 2:
+                continue
+            at = text.find(word)
+            while at >= 0:
+                inside.update(range(at + 1, at + len(word)))
+                at = text.find(word, at + 1)
+    return inside
+
+
+def _units(spans: list[_Span], keep_whole: Sequence[str] = ()) -> list[_Unit]:
     """Cut one hard line into units between break opportunities."""
     text = "".join(s.text for s in spans)
     if not text:
         return []
+    inside = _protected(text, keep_whole) if keep_whole else set()
     offsets = []
     pos = 0
     for span in spans:
@@ -223,12 +246,15 @@ def _units(spans: list[_Span]) -> list[_Unit]:
     body_end = -1
     space: tuple[int, int] | None = None
     pos = 0
+    previous = ""
     for token in segment.words(text):
         start, end = pos, pos + len(token)
         pos = end
         if token.strip(" ") == "":
             space = (start, end)
+            previous = token
             continue
+        after, previous = previous, token
         if body_end < 0:
             body_start, body_end = start, end
             space = None
@@ -240,7 +266,11 @@ def _units(spans: list[_Span]) -> list[_Unit]:
                 bounds.append((glue_start, body_start, body_end))
                 glue_start, body_start, body_end = space[0], start, end
             space = None
-        elif _may_break_between(text[body_end - 1], text[start]):
+        elif (
+            start not in inside
+            and after not in _BOUND_PREFIXES
+            and _may_break_between(text[body_end - 1], text[start])
+        ):
             bounds.append((glue_start, body_start, body_end))
             glue_start, body_start, body_end = start, start, end
         else:
@@ -331,7 +361,9 @@ class ThaiParagraph(Flowable):  # type: ignore[misc]  # ReportLab ships no type 
     ``fontSize``, ``leading``, ``textColor``, ``firstLineIndent``, ``leftIndent``,
     ``rightIndent``, ``alignment`` (left, centre, right; justified prints left, because
     stretching Thai is only possible at real spaces), ``spaceBefore``, ``spaceAfter``,
-    ``allowOrphans`` and ``allowWidows``. ``thai_digits`` prints 0-9 as ๐-๙.
+    ``allowOrphans`` and ``allowWidows``. ``thai_digits`` prints 0-9 as ๐-๙. ``keep_whole``
+    lists phrases (people's and places' names) whose words are never cut between lines even
+    where the dictionary sees two words in one.
     """
 
     def __init__(
@@ -340,6 +372,7 @@ class ThaiParagraph(Flowable):  # type: ignore[misc]  # ReportLab ships no type 
         style: ParagraphStyle,
         *,
         thai_digits: bool = False,
+        keep_whole: Sequence[str] = (),
         _segments: list[list[_Unit]] | None = None,
         _first_indent: float | None = None,
     ) -> None:
@@ -349,7 +382,9 @@ class ThaiParagraph(Flowable):  # type: ignore[misc]  # ReportLab ships no type 
         self.text = text
         self.thai_digits = thai_digits
         if _segments is None:
-            _segments = [_units(spans) for spans in _parse(text, style, thai_digits)]
+            if thai_digits:
+                keep_whole = [segment.thai_digits(k) for k in keep_whole]
+            _segments = [_units(spans, keep_whole) for spans in _parse(text, style, thai_digits)]
         self._segments = _segments
         self._first_indent = (
             float(style.firstLineIndent) if _first_indent is None else _first_indent
@@ -551,6 +586,7 @@ def thai_paragraph(
     *,
     markup: bool = False,
     thai_digits: bool = False,
+    keep_whole: Sequence[str] = (),
     **overrides: Any,
 ) -> ThaiParagraph:
     """A :class:`ThaiParagraph` of ``text`` in a standard style (``styles.STYLE_NAMES``) or a
@@ -558,8 +594,9 @@ def thai_paragraph(
 
     ``text`` is plain text unless ``markup`` is true: plain text is printed as it is, and its
     newlines start new lines. With ``markup`` ``<b>``, ``<i>``, ``<u>``, ``<br/>`` etc. apply
-    and user data must be escaped with :func:`escape`. ``overrides`` change style attributes
-    for this paragraph only, e.g. ``firstLineIndent=0`` or ``spaceAfter=6``.
+    and user data must be escaped with :func:`escape`. ``keep_whole``: names whose words must
+    not be cut (see :class:`ThaiParagraph`). ``overrides`` change style attributes for this
+    paragraph only, e.g. ``firstLineIndent=0`` or ``spaceAfter=6``.
     """
     from justice_desk.documents.styles import get_style
 
@@ -568,7 +605,7 @@ def thai_paragraph(
         base = ParagraphStyle(f"{base.name}+", parent=base, **overrides)
     if not markup:
         text = escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
-    return ThaiParagraph(text, base, thai_digits=thai_digits)
+    return ThaiParagraph(text, base, thai_digits=thai_digits, keep_whole=keep_whole)
 
 
 def draw_shaped_string(
