@@ -92,5 +92,5 @@ def delete_activity(db: Database, activity_id: uuid.UUID) -> None:
 
 def list_activities(db: Database, *, search: str | None = None, owner_id: uuid.UUID | None = None, offset: int = 0, limit: int = 200) -> Page[ActivityRecord]:
     with db.read() as session:
-        result = q.activities_page(session, search=search, owner_id=owner_id, offset=offset, limit=limit)
+        result = q.activities_page(session, search=search, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit)
         return Page([_record(r) for r in result.rows], result.total, offset)

@@ -490,7 +490,7 @@ def find_case(db: Database, reference: str, *, owner_id: uuid.UUID | None = None
     number = parse_year_number(reference)
     with db.read() as session:
         if number is not None:
-            row = repo.find_by_number(session, Case, owner_id or db.site_id_or_none(), number.year_be, number.number)
+            row = repo.find_by_number(session, Case, db.home_owner(owner_id), number.year_be, number.number)
             if row is None:
                 raise NotFoundError(_("There is no case number {number}.").format(number=reference.strip()))
             return row.id
@@ -513,7 +513,7 @@ def list_cases(
     with db.read() as session:
         result = q.cases_page(
             session, search=search, status=[s.value for s in status or []], kind=[k.value for k in kind or []],
-            owner_id=owner_id, offset=offset, limit=limit, order=order, descending=descending,
+            owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit, order=order, descending=descending,
         )
         names = q.party_names(session, [r.id for r in result.rows])
         rows = [

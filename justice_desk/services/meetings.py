@@ -317,7 +317,7 @@ def find_meeting(db: Database, reference: str, *, owner_id: uuid.UUID | None = N
     number = parse_year_number(reference)
     with db.read() as session:
         if number is not None:
-            row = repo.find_by_number(session, Meeting, owner_id or db.site_id_or_none(), number.year_be, number.number)
+            row = repo.find_by_number(session, Meeting, db.home_owner(owner_id), number.year_be, number.number)
             if row is None:
                 raise NotFoundError(_("There is no meeting number {number}.").format(number=reference.strip()))
             return row.id
@@ -326,7 +326,7 @@ def find_meeting(db: Database, reference: str, *, owner_id: uuid.UUID | None = N
 
 def list_meetings(db: Database, *, search: str | None = None, owner_id: uuid.UUID | None = None, offset: int = 0, limit: int = 200) -> Page[MeetingRow]:
     with db.read() as session:
-        result = q.meetings_page(session, search=search, owner_id=owner_id, offset=offset, limit=limit)
+        result = q.meetings_page(session, search=search, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit)
         rows = [MeetingRow(m.id, format_meeting_number(m.number, m.year_be), m.held_on, m.place, MeetingStatus(m.status), present) for m, present in result.rows]
         return Page(rows, result.total, offset)
 

@@ -216,7 +216,7 @@ def list_people(
     """People in Thai dictionary order of given name and surname, optionally filtered."""
     with db.read() as session:
         result = q.people_page(
-            session, search=search, members_only=members_only, owner_id=owner_id, offset=offset, limit=limit, descending=descending
+            session, search=search, members_only=members_only, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit, descending=descending
         )
         rows = [
             PersonRow(r.id, full_name(r.title, r.given_name, r.surname), national_id.masked(r.national_id or ""), r.phone, r.village, r.community_role, bool(r.is_member))
@@ -271,7 +271,7 @@ def list_members(
     db: Database, *, search: str | None = None, owner_id: uuid.UUID | None = None, offset: int = 0, limit: int = 200
 ) -> Page[MembershipRecord]:
     with db.read() as session:
-        result = q.members_page(session, search=search, owner_id=owner_id, offset=offset, limit=limit)
+        result = q.members_page(session, search=search, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit)
         return Page([_membership(r) for r in result.rows], result.total, offset)
 
 
@@ -359,7 +359,7 @@ def create_term(db: Database, *, name: str, starts_on: dt.date, ends_on: dt.date
 
 def list_terms(db: Database) -> list[TermRecord]:
     with db.read() as session:
-        return [TermRecord(t.id, t.name, t.starts_on, t.ends_on) for t in q.terms(session, db.site_id_or_none())]
+        return [TermRecord(t.id, t.name, t.starts_on, t.ends_on) for t in q.terms(session, db.home_owner())]
 
 
 def _seat(row: CommitteePositionRow) -> SeatRecord:
@@ -420,7 +420,7 @@ def roster(db: Database, on: dt.date | None = None, *, owner_id: uuid.UUID | Non
     """The committee serving on ``on`` (default today), in protocol order."""
     on = on or dt.date.today()
     with db.read() as session:
-        seats = [_seat(r) for r in q.seats_on(session, on, owner_id or db.site_id_or_none())]
+        seats = [_seat(r) for r in q.seats_on(session, on, db.home_owner(owner_id))]
     return sorted(seats, key=lambda s: (s.position.order, s.starts_on))
 
 
@@ -462,7 +462,7 @@ def register_mediator(
 
 def list_mediators(db: Database, *, valid_on: dt.date | None = None, owner_id: uuid.UUID | None = None) -> list[MediatorRecord]:
     with db.read() as session:
-        rows = [_mediator(m) for m in q.mediators(session, owner_id or db.site_id_or_none())]
+        rows = [_mediator(m) for m in q.mediators(session, db.home_owner(owner_id))]
     if valid_on is not None:
         rows = [m for m in rows if m.valid_on(valid_on)]
     return rows

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 from justice_desk.domain import thai_text
 from justice_desk.domain.enums import ChangeOp
 from justice_desk.domain.numbering import format_case_number
+from justice_desk.errors import ValidationError
+from justice_desk.i18n import _
 from justice_desk.storage.models import Activity, Case, ChangeLog, Person, Syncable, utcnow
 
 
@@ -88,6 +90,12 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     for obj in session.dirty:
         if not isinstance(obj, Syncable) or not session.is_modified(obj, include_collections=False):
             continue
+        if owner is not None and obj.owner_id != owner:
+            # SYNC.md rule 1: only the owner changes a record. At a province office, the
+            # centers' records are copies, shown read-only.
+            raise ValidationError(
+                _("This record belongs to a center: it is changed there, and arrives here with its next bundle.")
+            )
         state = inspect(obj)
         deleted_hist = state.attrs.deleted_at.history
         op = ChangeOp.DELETE if (deleted_hist.added and deleted_hist.added[0] is not None) else ChangeOp.UPDATE

@@ -128,6 +128,8 @@ class Database:
         self._read = sessionmaker(self.read_engine, class_=JusticeSession, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, class_=JusticeSession, expire_on_commit=False)
         self._settings_cache: dict[str, str] | None = None
+        #: At a province office: the center whose records the pages show (None: all centers).
+        self.scope_owner: uuid.UUID | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -201,6 +203,16 @@ class Database:
         for key, value in values.items():
             session.merge(Setting(key=key, value=value))
         self._settings_cache = None
+
+    def owner_in_view(self, owner_id: uuid.UUID | None = None) -> uuid.UUID | None:
+        """The owner a listing is limited to: the one asked for, else the scope chosen at a
+        province office, else nobody (a center lists its own records: all of them)."""
+        return owner_id or self.scope_owner
+
+    def home_owner(self, owner_id: uuid.UUID | None = None) -> uuid.UUID | None:
+        """The owner whose numbers, roster and mediators apply: the one asked for, the center in
+        view at a province office, or this site."""
+        return owner_id or self.scope_owner or self.site_id_or_none()
 
     def site_id_or_none(self) -> uuid.UUID | None:
         value = self.setting("site_id")

@@ -9,6 +9,7 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -94,7 +95,20 @@ class MainWindow(QMainWindow):
 
         body = QWidget(self)
         right = QVBoxLayout()
-        right.addWidget(header)
+        top = QHBoxLayout()
+        top.addWidget(header, 1)
+        self.center_scope: QComboBox | None = None
+        if ctx.is_province:
+            # The province browses each center's imported records in the same pages, read-only.
+            self.center_scope = QComboBox(self)
+            self.center_scope.setObjectName("centerScope")
+            self.center_scope.setAccessibleName(_("Center shown"))
+            self.center_scope.setToolTip(_("Records of centers are shown read-only: they are changed at the center and arrive with its bundles."))
+            top.addWidget(QLabel(_("Center shown:"), self))
+            top.addWidget(self.center_scope)
+            self.reload_centers()
+            self.center_scope.currentIndexChanged.connect(self._scope_changed)
+        right.addLayout(top)
         right.addWidget(self.stack, 1)
         row = QHBoxLayout(body)
         row.addWidget(self.nav)
@@ -156,6 +170,31 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
         self._current_row = row
         if current is not None:
+            page.refresh()
+
+    def reload_centers(self) -> None:
+        """Fill the center chooser from the enrolled centers (province only)."""
+        from justice_desk.services import sync
+
+        if self.center_scope is None:
+            return
+        current = self.center_scope.currentData()
+        self.center_scope.blockSignals(True)
+        self.center_scope.clear()
+        self.center_scope.addItem(_("All centers"), None)
+        for center in sync.centers_overview(self.ctx.db):
+            self.center_scope.addItem(f"{center.code} {center.name}", str(center.center_id))
+        index = self.center_scope.findData(current)
+        self.center_scope.setCurrentIndex(max(0, index))
+        self.center_scope.blockSignals(False)
+
+    def _scope_changed(self, _index: int) -> None:
+        import uuid
+
+        data = self.center_scope.currentData() if self.center_scope is not None else None
+        self.ctx.db.scope_owner = uuid.UUID(data) if data else None
+        page = self.current_page()
+        if page is not None:
             page.refresh()
 
     # -- menus and shortcuts --------------------------------------------------------------

@@ -97,3 +97,24 @@ def test_membership_training_committee_and_mediators(center_db) -> None:
     med = people.register_mediator(center_db, b.id, registration_no="ชม 12/2567", issued_on=dt.date(2024, 1, 1), expires_on=dt.date(2026, 6, 30))
     assert people.list_mediators(center_db, valid_on=dt.date(2026, 1, 1))[0].id == med.id
     assert people.list_mediators(center_db, valid_on=dt.date(2026, 7, 1)) == []
+
+
+def test_province_sees_center_records_read_only_and_per_center(tmp_path) -> None:
+    """SYNC rule 1 at the province: a center's records can be listed (per center) but not changed."""
+    import uuid as _uuid
+
+    from justice_desk.services import setup
+    from justice_desk.storage.changelog import bulk_insert
+
+    province = setup.init_province(tmp_path / "p.sqlite3", province="เชียงใหม่")
+    center_a, center_b = _uuid.uuid4(), _uuid.uuid4()
+    with province.connect_write() as conn:
+        a_ids = bulk_insert(conn, __import__("justice_desk.storage.models", fromlist=["Person"]).Person, [{"given_name": "สมศักดิ์"}], center_a)
+        bulk_insert(conn, __import__("justice_desk.storage.models", fromlist=["Person"]).Person, [{"given_name": "น้ำฝน"}], center_b)
+    assert people.list_people(province).total == 2
+    province.scope_owner = center_a
+    assert [r.name for r in people.list_people(province).rows] == ["สมศักดิ์"]
+    with pytest.raises(ValidationError, match="belongs to a center"):
+        people.update_person(province, a_ids[0], PersonInput(given_name="แก้ไข"))
+    assert people.get_person(province, a_ids[0]).given_name == "สมศักดิ์"
+    province.dispose()

@@ -98,3 +98,34 @@ def test_province_import_of_junk_is_reported_not_raised(province, qtbot, tmp_pat
     assert sorted(o.status for o in prov.results.rows) == ["rejected", "rejected"]
     assert all(o.message for o in prov.results.rows)
     assert "Import finished" in messages[-1]
+
+
+def test_province_browses_one_center_at_a_time(province, qtbot, tmp_path: Path) -> None:
+    import uuid
+
+    from PySide6.QtCore import Qt
+
+    from justice_desk.services import people
+    from justice_desk.storage.changelog import bulk_insert
+    from justice_desk.storage.models import Person
+    from justice_desk.ui.main_window import MainWindow
+
+    a, b = uuid.uuid4(), uuid.uuid4()
+    with province.db.connect_write() as conn:
+        bulk_insert(conn, Person, [{"given_name": "สมศักดิ์"}], a)
+        bulk_insert(conn, Person, [{"given_name": "น้ำฝน"}], b)
+        from justice_desk.storage.models import Enrolment
+
+        conn.execute(Enrolment.__table__.insert(), [
+            {"center_id": a, "code": "A1", "name": "ศูนย์ ก", "fingerprint": "1", "status": "approved", "applied_through": 0, "last_seq": 0, "receipt_seq": 0},
+        ])
+    window = MainWindow(province)
+    qtbot.addWidget(window)
+    assert window.nav.item(0).data(Qt.ItemDataRole.UserRole) == "sync"
+    assert [window.center_scope.itemText(i) for i in range(window.center_scope.count())] == ["All centers", "A1 ศูนย์ ก"]
+    assert people.list_people(province.db).total == 2
+    window.center_scope.setCurrentIndex(1)
+    assert province.db.scope_owner == a
+    assert [r.name for r in people.list_people(province.db).rows] == ["สมศักดิ์"]
+    window.center_scope.setCurrentIndex(0)
+    assert province.db.scope_owner is None
