@@ -279,12 +279,23 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
     """Record what the province confirmed; an older receipt than the last one changes nothing."""
     from justice_desk.storage import sync_queries as q
 
+    data = fmt.read_sync_file(path)
     keys = own_keys(db, passphrase)
-    verified = fmt.open_receipt(fmt.read_sync_file(path), trusted_keys=_trust_for_center(db), recipient_private_key=keys, center_id=str(db.site_id))
+    try:
+        verified = fmt.open_receipt(data, trusted_keys=_trust_for_center(db), recipient_private_key=keys, center_id=str(db.site_id))
+    except fmt.WrongRecipientError:
+        # Sealed to a key this center has since rotated away from (the province wrote it before
+        # it read the key-change statement): the old key files are kept for this.
+        older = _retired_keys(db, passphrase)
+        if not older:
+            raise
+        verified = fmt.open_receipt(data, trusted_keys=_trust_for_center(db), recipient_private_key=[keys, *older], center_id=str(db.site_id))
     receipt = verified.receipt
     with db.write() as session:
         last = int(db.setting("receipt_seq", "0") or 0)
-        if receipt.seq <= last:
+        # Receipt numbers count per province database: one restored from a backup (a new
+        # province epoch) starts again below what this center has seen.
+        if receipt.seq <= last and receipt.province_epoch == db.setting("receipt_province_epoch"):
             return receipt
         summary = {
             "bundles": [b.__dict__ for b in receipt.bundles],
@@ -296,7 +307,7 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
                 summary=sync_store.as_json(summary), province_created_at=str(receipt.created_at or ""),
             )
         )
-        values = {"receipt_seq": str(receipt.seq)}
+        values = {"receipt_seq": str(receipt.seq), "receipt_province_epoch": receipt.province_epoch}
         if receipt.center_epoch == db.setting("epoch"):
             values["acked_through"] = str(max(receipt.applied_through, int(db.setting("acked_through", "0") or 0)))
             values["acked_on"] = dt.date.today().isoformat()
@@ -304,6 +315,18 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
         db.put_settings(session, values)
         q.mark_exports_acked(session, receipt.center_epoch, receipt.applied_through)
     return receipt
+
+
+def _retired_keys(db: Database, passphrase: str | None) -> list[KeySet]:
+    """Key pairs this site used before a rotation (``<site>.jdkey.<key id>.old``)."""
+    out = []
+    current = key_file(db)
+    for path in sorted(current.parent.glob(current.name + ".*.old")):
+        try:
+            out.append(fmt.load_private_keys(path, _passphrase(passphrase)))
+        except fmt.SyncError:
+            log.warning("retired key file %s is not usable", path)
+    return out
 
 
 def _trust_for_center(db: Database) -> Any:
@@ -478,11 +501,16 @@ def import_paths(
     keys = _province_private_keys(db, passphrase)
     files = _expand(inputs)
     outcomes: list[ImportOutcome] = []
+    # The key directory is read once per run (it costs a query and a key parse per center),
+    # and again after a key-change statement changed it.
+    trust = _trust(db)
     for i, path in enumerate(files):
         if cancel.cancelled:
             raise Cancelled()
         progress(i, len(files), _("Importing {name}…").format(name=path.name))
-        outcome = _import_one(db, path, keys)
+        outcome = _import_one(db, path, keys, trust)
+        if outcome.reason == "key_rotation":
+            trust = _trust(db)
         outcomes.append(outcome)
     progress(len(files), len(files), _("Import finished."))
     return outcomes
@@ -492,18 +520,29 @@ def _log(session: Any, path: Path, status: str, *, reason: str | None = None, de
     session.add(ImportLogEntry(file_name=str(path), file_sha256=sha, center_id=center, seq=seq, status=status, reason=reason, detail=detail, records=records))
 
 
-def _reject(db: Database, path: Path, reason: str, message: str, *, detail: str = "", sha: str | None = None, center: uuid.UUID | None = None, seq: int | None = None) -> ImportOutcome:
+def _reject(
+    db: Database, path: Path, reason: str, message: str, *, detail: str = "", sha: str | None = None, center: uuid.UUID | None = None,
+    seq: int | None = None, manifest: fmt.BundleManifest | None = None,
+) -> ImportOutcome:
+    """Log a refusal; when the file names a center (even unverified), remember it so the
+    center's next receipt reports the refusal and the Centers page counts it."""
     with db.write() as session:
         _log(session, path, "rejected", reason=reason, detail=detail or message, sha=sha, center=center, seq=seq)
         if center is not None:
-            session.add(ReceivedBundle(file_sha256=sha or "", center_id=center, seq=seq, status="rejected", reason=reason, detail=detail or message))
+            session.add(
+                ReceivedBundle(
+                    file_sha256=sha or "", center_id=center, seq=seq, status="rejected", reason=reason, detail=detail or message,
+                    epoch=manifest.epoch if manifest else None, first_change=manifest.first_change if manifest else None,
+                    last_change=manifest.last_change if manifest else None,
+                )
+            )
     return ImportOutcome(str(path), "rejected", reason, message, 0, str(center) if center else None, seq)
 
 
-def _import_one(db: Database, path: Path, keys: list[KeySet]) -> ImportOutcome:
+def _import_one(db: Database, path: Path, keys: list[KeySet], trust: Any = None) -> ImportOutcome:
     import hashlib
 
-    from justice_desk.storage import sync_queries as q
+    trust = trust or _trust(db)
 
     try:
         data = fmt.read_sync_file(path)
@@ -512,163 +551,292 @@ def _import_one(db: Database, path: Path, keys: list[KeySet]) -> ImportOutcome:
     except OSError as exc:
         return _reject(db, path, "unreadable", reason_text("unreadable"), detail=str(exc))
     sha = hashlib.sha256(data).hexdigest()
-    try:
-        kind = fmt.sniff_kind(data)
-    except fmt.RejectedFileError as exc:
-        return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha)
+    kind = fmt.sniff_kind(data)
     if kind is fmt.Kind.KEY_ROTATION:
         return _import_rotation(db, path, data, sha)
-    if kind is not fmt.Kind.BUNDLE:
+    if kind is not None and kind is not fmt.Kind.BUNDLE:
         return _reject(db, path, "wrong_kind", _("This is not a bundle (it is a {kind} file).").format(kind=kind.value), sha=sha)
-    with db.read() as session:
-        if q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None:
-            pass_dup = True
-        else:
-            pass_dup = False
+    # A bundle, or no container this version recognises: the format layer names what is wrong
+    # (not_a_bundle, truncated, newer_format, ...).
     try:
-        bundle = fmt.open_bundle(data, trusted_keys=_trust(db), recipient_private_key=keys)
+        bundle = fmt.open_bundle(data, trusted_keys=trust, recipient_private_key=keys)
     except fmt.RejectedFileError as exc:
-        center = None
+        center, seq, manifest = None, None, None
         try:
             manifest = fmt.read_bundle_manifest(data)
             center, seq = uuid.UUID(manifest.center_id), manifest.seq
         except (fmt.RejectedFileError, ValueError):
-            seq = None
-        return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha, center=center, seq=seq)
+            manifest = None
+        return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha, center=center, seq=seq, manifest=manifest)
     center_id = uuid.UUID(bundle.center_id)
     if bundle.schema_version > SCHEMA_VERSION:
-        return _reject(db, path, "newer_schema", reason_text("newer_schema"), sha=sha, center=center_id, seq=bundle.seq)
-    with db.write() as session:
-        enrolment = session.get(Enrolment, center_id)
-        if enrolment is None or enrolment.status != "approved":
-            _log(session, path, "rejected", reason="not_enrolled", sha=sha, center=center_id, seq=bundle.seq)
-            return ImportOutcome(str(path), "rejected", "not_enrolled", reason_text("not_enrolled"), 0, str(center_id), bundle.seq)
-        same_seq = q.bundle_by_seq(session, center_id, bundle.epoch, bundle.seq)
-        if same_seq is not None and same_seq.content_digest != bundle.content_digest:
-            _log(session, path, "rejected", reason="same_seq_different_content", sha=sha, center=center_id, seq=bundle.seq)
-            session.add(ReceivedBundle(file_sha256=sha, content_digest=bundle.content_digest, center_id=center_id, epoch=bundle.epoch, seq=bundle.seq, first_change=bundle.first_change, last_change=bundle.last_change, status="rejected", reason="same_seq_different_content"))
-            return ImportOutcome(str(path), "rejected", "same_seq_different_content", reason_text("same_seq_different_content"), 0, str(center_id), bundle.seq)
-        if pass_dup or same_seq is not None:
-            _log(session, path, "duplicate", reason="duplicate", sha=sha, center=center_id, seq=bundle.seq)
-            return ImportOutcome(str(path), "duplicate", "duplicate", reason_text("duplicate"), 0, str(center_id), bundle.seq)
-        new_epoch = enrolment.epoch is not None and enrolment.epoch != bundle.epoch
-        if new_epoch and q.epoch_seen(session, center_id, bundle.epoch):
-            # A bundle from an epoch the center has since left (restored from a backup): old news.
-            _log(session, path, "duplicate", reason="replay", sha=sha, center=center_id, seq=bundle.seq, detail="superseded epoch")
-            return ImportOutcome(str(path), "duplicate", "replay", reason_text("replay"), 0, str(center_id), bundle.seq)
-        applied = 0 if new_epoch or enrolment.epoch is None else enrolment.applied_through
-        if bundle.last_change <= applied:
-            _log(session, path, "duplicate", reason="replay", sha=sha, center=center_id, seq=bundle.seq)
-            session.add(ReceivedBundle(file_sha256=sha, content_digest=bundle.content_digest, center_id=center_id, epoch=bundle.epoch, seq=bundle.seq, first_change=bundle.first_change, last_change=bundle.last_change, status="duplicate", reason="replay"))
-            return ImportOutcome(str(path), "duplicate", "replay", reason_text("replay"), 0, str(center_id), bundle.seq)
-        if bundle.first_change > applied + 1:
-            _log(session, path, "held", reason="gap", sha=sha, center=center_id, seq=bundle.seq, detail=f"applied through {applied}")
-            session.add(ReceivedBundle(file_sha256=sha, content_digest=bundle.content_digest, center_id=center_id, epoch=bundle.epoch, seq=bundle.seq, first_change=bundle.first_change, last_change=bundle.last_change, status="held", reason="gap", raw=data, records=len(bundle.records)))
-            return ImportOutcome(str(path), "held", "gap", reason_text("gap", start=applied + 1, end=bundle.first_change - 1), 0, str(center_id), bundle.seq)
-    # Apply (and then whatever held bundles it releases), each in its own transaction.
-    outcome = _apply_bundle(db, path, data, sha, bundle, keys)
+        return _reject(db, path, "newer_schema", reason_text("newer_schema"), sha=sha, center=center_id, seq=bundle.seq, manifest=bundle.manifest)
+    outcome, held_waiting = _settle(db, path, data, sha, bundle)
+    if outcome.status != "applied" or not held_waiting:
+        return outcome
     released = _release_held(db, center_id, keys)
     if released:
         outcome = ImportOutcome(outcome.file, outcome.status, outcome.reason, outcome.message, outcome.records, outcome.center, outcome.seq, tuple(released))
     return outcome
 
 
-def _apply_bundle(db: Database, path: Path, data: bytes, sha: str, bundle: fmt.VerifiedBundle, keys: list[KeySet], held_row_id: int | None = None) -> ImportOutcome:
-
+def _settle(db: Database, path: Path, data: bytes, sha: str, bundle: fmt.VerifiedBundle, held_row_id: int | None = None) -> tuple[ImportOutcome, bool]:
+    """Decide on a verified bundle and apply it, all in one write transaction: nothing can
+    change between the decision and the apply, and a failure leaves no trace but the log line.
+    Also says whether bundles of the center are held (so they may now connect)."""
+    from justice_desk.storage import sync_queries as q
 
     center_id = uuid.UUID(bundle.center_id)
     try:
         with db.write() as session:
-            conn = session.connection()
-            sync_store.defer_foreign_keys(conn)
-            enrolment = session.get(Enrolment, center_id)
-            new_epoch = enrolment.epoch is not None and enrolment.epoch != bundle.epoch
-            rejected, conflicts, applied_count = _apply_records(conn, center_id, bundle.records, new_epoch=new_epoch)
-            status = "partial" if rejected else "applied"
-            if held_row_id is not None:
-                row = session.get(ReceivedBundle, held_row_id)
-                row.status, row.reason, row.records = status, None, applied_count
-            else:
-                row = ReceivedBundle(file_sha256=sha, content_digest=bundle.content_digest, center_id=center_id, epoch=bundle.epoch, seq=bundle.seq, first_change=bundle.first_change, last_change=bundle.last_change, status=status, records=applied_count, raw=data)
-                session.add(row)
-            session.flush()
-            for table, rid, rev, reason, detail in rejected:
-                session.add(RejectedRecordRow(bundle_id=row.id, table_name=table, row_id=rid, rev=rev, reason=reason, detail=detail))
-            for c in conflicts:
-                session.add(c)
-            enrolment.epoch = bundle.epoch
-            enrolment.applied_through = bundle.last_change
-            enrolment.last_seq = max(enrolment.last_seq if not new_epoch else 0, bundle.seq)
-            enrolment.last_bundle_at = utcnow()
-            _log(session, path, status, sha=sha, center=center_id, seq=bundle.seq, records=applied_count, detail=f"{len(rejected)} records refused" if rejected else None)
+            outcome = _decide_and_apply(session, path, data, sha, bundle, held_row_id)
+            held_waiting = outcome.status == "applied" and q.has_held(session, center_id)
+            return outcome, held_waiting
     except DataIntegrityError as exc:
-        log.warning("bundle %s refused: %s", path, exc)
-        return _reject(db, path, "missing_parent", reason_text("missing_parent"), detail=str(exc)[:500], sha=sha, center=center_id, seq=bundle.seq)
-    message = _("{count} records applied").format(count=applied_count)
-    if rejected:
-        message += "; " + _("{count} refused").format(count=len(rejected))
-    return ImportOutcome(str(path), "applied", None, message, applied_count, str(center_id), bundle.seq)
+        # Raised at commit by the deferred foreign keys, or by another rule of the database.
+        reason = "missing_parent" if "foreign key" in str(exc).lower() else "constraint"
+        log.warning("bundle %s refused (%s): %s", path, reason, exc)
+        message = reason_text(reason) if reason == "missing_parent" else str(exc)
+        if held_row_id is None:
+            return _reject(db, path, reason, message, detail=str(exc)[:500], sha=sha, center=center_id, seq=bundle.seq, manifest=bundle.manifest), False
+        _refuse_held(db, held_row_id, path, reason, str(exc)[:500], sha=sha, center=center_id, seq=bundle.seq)
+        return ImportOutcome(str(path), "rejected", reason, message, 0, str(center_id), bundle.seq), False
 
 
-def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record], *, new_epoch: bool) -> tuple[list[tuple[str, str, int, str, str]], list[SyncConflict], int]:
+def _record_bundle(session: Any, bundle: fmt.VerifiedBundle, sha: str, held_row_id: int | None, *, status: str, reason: str | None = None, raw: bytes | None = None, records: int = 0, detail: str | None = None) -> ReceivedBundle:
+    """The bundle's row in ``received_bundles``: a new one, or the held one now decided."""
+    if held_row_id is not None:
+        row = session.get(ReceivedBundle, held_row_id)
+        row.status, row.reason, row.records, row.detail = status, reason, records, detail
+        row.receipt_seq = None  # news for the next receipt
+        if raw is None:
+            row.raw = None
+    else:
+        row = ReceivedBundle(
+            file_sha256=sha, content_digest=bundle.content_digest, center_id=uuid.UUID(bundle.center_id), epoch=bundle.epoch, seq=bundle.seq,
+            first_change=bundle.first_change, last_change=bundle.last_change, status=status, reason=reason, raw=raw, records=records, detail=detail,
+        )
+        session.add(row)
+    return row  # type: ignore[no-any-return]
+
+
+def _decide_and_apply(session: Any, path: Path, data: bytes, sha: str, bundle: fmt.VerifiedBundle, held_row_id: int | None) -> ImportOutcome:
+    from justice_desk.storage import sync_queries as q
+
+    center_id = uuid.UUID(bundle.center_id)
+    center, seq = str(center_id), bundle.seq
+
+    def outcome(status: str, reason: str | None, message: str, records: int = 0) -> ImportOutcome:
+        return ImportOutcome(str(path), status, reason, message, records, center, seq)
+
+    enrolment = session.get(Enrolment, center_id)
+    # A revoked center is still trusted for what its key signed before the cut-off (the format
+    # layer checked the key against it); a pending one is not trusted at all.
+    if enrolment is None or enrolment.status not in ("approved", "revoked"):
+        _log(session, path, "rejected", reason="not_enrolled", sha=sha, center=center_id, seq=seq)
+        return outcome("rejected", "not_enrolled", reason_text("not_enrolled"))
+    if held_row_id is None:
+        same_seq = q.bundle_by_seq(session, center_id, bundle.epoch, seq)
+        if same_seq is not None and same_seq.content_digest != bundle.content_digest:
+            _log(session, path, "rejected", reason="same_seq_different_content", sha=sha, center=center_id, seq=seq, detail=f"bundle {same_seq.id} has this number")
+            _record_bundle(session, bundle, sha, None, status="rejected", reason="same_seq_different_content")
+            return outcome("rejected", "same_seq_different_content", reason_text("same_seq_different_content"))
+        if same_seq is not None or q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None:
+            # Nothing changes; the row makes the next receipt report it again (SYNC.md §7).
+            _log(session, path, "duplicate", reason="duplicate", sha=sha, center=center_id, seq=seq)
+            _record_bundle(session, bundle, sha, None, status="duplicate", reason="duplicate")
+            return outcome("duplicate", "duplicate", reason_text("duplicate"))
+    new_epoch = enrolment.epoch is not None and enrolment.epoch != bundle.epoch
+    if new_epoch and q.epoch_seen(session, center_id, bundle.epoch):
+        # A bundle from an epoch the center has since left (restored from a backup): old news.
+        _log(session, path, "duplicate", reason="replay", sha=sha, center=center_id, seq=seq, detail="superseded epoch")
+        _record_bundle(session, bundle, sha, held_row_id, status="duplicate", reason="replay", detail="superseded epoch")
+        return outcome("duplicate", "replay", reason_text("replay"))
+    applied = 0 if new_epoch or enrolment.epoch is None else enrolment.applied_through
+    if bundle.last_change <= applied:
+        _log(session, path, "duplicate", reason="replay", sha=sha, center=center_id, seq=seq)
+        _record_bundle(session, bundle, sha, held_row_id, status="duplicate", reason="replay")
+        return outcome("duplicate", "replay", reason_text("replay"))
+    if bundle.first_change > applied + 1:
+        if held_row_id is None:
+            _log(session, path, "held", reason="gap", sha=sha, center=center_id, seq=seq, detail=f"applied through {applied}")
+            _record_bundle(session, bundle, sha, None, status="held", reason="gap", raw=data, records=len(bundle.records))
+        return outcome("held", "gap", reason_text("gap", start=applied + 1, end=bundle.first_change - 1))
+
+    conn = session.connection()
+    sync_store.defer_foreign_keys(conn)
+    result = _apply_records(conn, center_id, bundle.records, new_epoch=new_epoch)
+    status = "partial" if result.rejected else "applied"
+    detail = f"{len(result.rejected)} records refused" if result.rejected else None
+    row = _record_bundle(session, bundle, sha, held_row_id, status=status, raw=data, records=result.applied, detail=detail)
+    session.flush()
+    for table, rid, rev, reason, rdetail in result.rejected:
+        session.add(RejectedRecordRow(bundle_id=row.id, table_name=table, row_id=rid, rev=rev, reason=reason, detail=rdetail))
+    session.add_all(result.conflicts)
+    if new_epoch:
+        q.supersede_held(session, center_id, bundle.epoch)
+    enrolment.applied_through = bundle.last_change if new_epoch or enrolment.epoch is None else max(enrolment.applied_through, bundle.last_change)
+    enrolment.last_seq = seq if new_epoch else max(enrolment.last_seq or 0, seq)
+    enrolment.epoch = bundle.epoch
+    enrolment.last_bundle_at = utcnow()
+    _log(session, path, status, sha=sha, center=center_id, seq=seq, records=result.applied, detail=detail)
+    message = _("{count} records applied").format(count=result.applied)
+    if result.rejected:
+        message += "; " + _("{count} refused").format(count=len(result.rejected))
+    return outcome("applied", None, message, result.applied)
+
+
+@dataclass
+class _Applied:
+    rejected: list[tuple[str, str, int, str, str]]
+    conflicts: list[SyncConflict]
+    applied: int
+
+
+#: Conflict reasons for records that were not applied at all: their children cannot be either.
+REFUSED_CONFLICTS = ("number_taken", "parent_refused")
+
+
+def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record], *, new_epoch: bool) -> _Applied:
+    """Apply a bundle's records, parents first, in the caller's transaction.
+
+    Per record: a known table, values of the right types, owned by the sending center (and not
+    stored as someone else's), never a lower or equal ``rev`` over a stored one. When the center
+    was restored from a backup (``new_epoch``), or a record already waits in the conflict
+    queue, an incoming version that differs from a stored newer one goes to the queue
+    (SYNC.md §1: never resolved silently). A record whose unique number is held by another
+    stored record, or whose parent was refused, is refused and queued with its fields."""
+    from justice_desk.storage import sync_queries as q
+
+    result = _Applied([], [], 0)
     by_table: dict[str, list[fmt.Record]] = {}
-    rejected: list[tuple[str, str, int, str, str]] = []
     for r in records:
         if not sync_store.known_table(r.table):
-            rejected.append((r.table, r.id, r.rev, "unknown_table", ""))
+            result.rejected.append((r.table, r.id, r.rev, "unknown_table", ""))
             continue
         by_table.setdefault(r.table, []).append(r)
-    conflicts: list[SyncConflict] = []
-    applied = 0
+    queued = q.open_conflicts(conn, center_id)
+    refused: set[uuid.UUID] = q.refused_rows(conn, center_id, REFUSED_CONFLICTS) if queued else set()
+
+    def to_queue(table: str, row: dict[str, Any], kept_rev: int, reason: str) -> None:
+        revs = queued.setdefault((table, row["id"]), set())
+        if row["rev"] in revs:
+            return  # already waiting in the queue (the same version sent again)
+        revs.add(row["rev"])
+        result.conflicts.append(
+            SyncConflict(center_id=center_id, table_name=table, row_id=row["id"], kept_rev=kept_rev, other_rev=row["rev"], other_fields=sync_store.as_json(row), reason=reason)
+        )
+
+    def refuse(table: str, row: dict[str, Any], reason: str, detail: str, kept_rev: int) -> None:
+        result.rejected.append((table, str(row["id"]), row["rev"], reason, detail))
+        to_queue(table, row, kept_rev, reason)
+        refused.add(row["id"])
+
+    decoder = sync_store.Decoder()
     for table in sync_store.ordered_tables(by_table):
         rows = []
+        foreign: list[uuid.UUID] = []
         for r in by_table[table]:
             try:
-                row = sync_store.decode_record(table, r.id, r.rev, dict(r.fields))
-            except (ValueError, TypeError, KeyError) as exc:
-                rejected.append((table, r.id, r.rev, "bad_record", str(exc)[:200]))
+                row = decoder.decode(table, r.id, r.rev, r.fields)
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                result.rejected.append((table, r.id, r.rev, "bad_record", str(exc)[:200]))
                 continue
             if row.get("owner_id") != center_id:
-                rejected.append((table, r.id, r.rev, "wrong_owner", ""))
+                result.rejected.append((table, r.id, r.rev, "wrong_owner", ""))
+                foreign.append(row["id"])
                 continue
             rows.append(row)
-        stored = sync_store.stored_revs(conn, table, [row["id"] for row in rows])
-        keep = []
+        stored = sync_store.stored_revs(conn, table, [row["id"] for row in rows] + foreign)
+        # A record refused as someone else's is still a valid parent if its owner's copy is here.
+        refused.update(rid for rid in foreign if rid not in stored)
+        candidates: list[dict[str, Any]] = []
+        compare: list[tuple[dict[str, Any], int]] = []
         for row in rows:
             have = stored.get(row["id"])
-            if have is not None and have[1] != center_id:
-                rejected.append((table, str(row["id"]), row["rev"], "wrong_owner", ""))
-                continue
-            if have is not None and have[0] > row["rev"] and new_epoch:
-                # A center restored from a backup sends an older state: keep what we have, show it.
-                conflicts.append(SyncConflict(center_id=center_id, table_name=table, row_id=row["id"], kept_rev=have[0], other_rev=row["rev"], other_fields=sync_store.as_json(row), reason="restored_center_older"))
-                continue
-            keep.append(row)
-        sync_store.upsert(conn, table, keep)
-        applied += len(keep)
-    return rejected, conflicts, applied
+            if have is None:
+                candidates.append(row)
+            elif have[1] != center_id:
+                result.rejected.append((table, str(row["id"]), row["rev"], "wrong_owner", ""))
+            elif have[0] < row["rev"]:
+                candidates.append(row)
+            elif new_epoch or (table, row["id"]) in queued:
+                compare.append((row, have[0]))
+            # else: the same or an older version of what is stored: nothing to do (SYNC.md §7)
+        if compare:
+            current = sync_store.stored_rows(conn, table, [row["id"] for row, _kept in compare])
+            for row, kept in compare:
+                if not sync_store.same_content(current[row["id"]], row):
+                    to_queue(table, row, kept, "restored_center_older")
+        parents = sync_store.parent_columns(table)
+        while True:
+            if refused and parents:
+                keep = []
+                for row in candidates:
+                    missing = next((row[c] for c, _parent in parents if row.get(c) in refused), None)
+                    if missing is None:
+                        keep.append(row)
+                    else:
+                        refuse(table, row, "parent_refused", str(missing), stored.get(row["id"], (0,))[0])
+                if len(keep) != len(candidates):
+                    candidates = keep
+                    continue  # a refused row may be the parent of another in this table
+            clashes = sync_store.unique_clashes(conn, table, candidates)
+            if not clashes:
+                break
+            keep = []
+            for row in candidates:
+                if row["id"] in clashes:
+                    refuse(table, row, "number_taken", f"the same number is held by {clashes[row['id']]}", stored.get(row["id"], (0,))[0])
+                else:
+                    keep.append(row)
+            candidates = keep
+        sync_store.upsert(conn, table, candidates)
+        result.applied += len(candidates)
+    return result
+
+
+def _refuse_held(db: Database, row_id: int, path: Path, reason: str, detail: str, *, sha: str, center: uuid.UUID, seq: int | None) -> None:
+    """A held bundle that can no longer be applied: refused (reported in the next receipt) and
+    logged, in one transaction, so it is never tried again in a loop."""
+    with db.write() as session:
+        row = session.get(ReceivedBundle, row_id)
+        if row is None or row.status != "held":
+            return  # already decided
+        row.status, row.reason, row.detail, row.receipt_seq = "rejected", reason, detail, None
+        _log(session, path, "rejected", reason=reason, detail=detail, sha=sha, center=center, seq=seq)
 
 
 def _release_held(db: Database, center_id: uuid.UUID, keys: list[KeySet]) -> list[str]:
-    """Apply held bundles of this center whose range now connects, until none does."""
+    """Apply held bundles of this center whose range now connects, until none does. A held
+    bundle that can no longer be applied is refused with its reason; it is never retried
+    in a loop."""
     from justice_desk.storage import sync_queries as q
 
     released: list[str] = []
     while True:
         with db.read() as session:
             enrolment = session.get(Enrolment, center_id)
+            if enrolment is None:
+                return released
             candidate = q.next_held(session, center_id, enrolment.epoch, enrolment.applied_through)
             if candidate is None:
                 return released
-            row_id, data, sha = candidate.id, candidate.raw, candidate.file_sha256
-            done_already = candidate.last_change is not None and candidate.last_change <= enrolment.applied_through
-        if done_already:
-            with db.write() as session:
-                row = session.get(ReceivedBundle, row_id)
-                row.status, row.reason, row.raw = "duplicate", "replay", None
+            row_id, data, sha, seq = candidate.id, candidate.raw, candidate.file_sha256, candidate.seq
+        path = Path(f"held:{sha[:12]}")
+        try:
+            if data is None:
+                raise fmt.BadContainerError("the held bundle's bytes are gone")
+            bundle = fmt.open_bundle(data, trusted_keys=_trust(db), recipient_private_key=keys)
+        except fmt.RejectedFileError as exc:
+            _refuse_held(db, row_id, path, exc.reason, exc.detail or str(exc), sha=sha, center=center_id, seq=seq)
+            released.append(f"{seq}:rejected")
             continue
-        bundle = fmt.open_bundle(data, trusted_keys=_trust(db), recipient_private_key=keys)
-        outcome = _apply_bundle(db, Path(f"held:{sha[:12]}"), data, sha, bundle, keys, held_row_id=row_id)
+        outcome, _waiting = _settle(db, path, data, sha, bundle, held_row_id=row_id)
+        if outcome.status in ("held", "rejected"):
+            # Still held (cannot happen: it connects) or refused without touching its row (its
+            # center is no longer enrolled): never try it again in this loop.
+            _refuse_held(db, row_id, path, outcome.reason or "rejected", outcome.message, sha=sha, center=center_id, seq=bundle.seq)
         released.append(f"{bundle.seq}:{outcome.status}")
 
 
@@ -748,10 +916,16 @@ def write_receipts(db: Database, out_dir: Path, *, passphrase: str | None = None
             center_keys = [r for r in q.keys_of(session, enrolment.center_id) if r.role == "peer" and r.status == "active"]
             if not center_keys:
                 continue
-            resend = None
-            held = [b for b in pending if b.status == "held"]
-            if held:
-                resend = enrolment.applied_through + 1
+            # Before anything was applied (only held bundles so far) the receipt speaks of the
+            # epoch those came from; a center with no readable bundle at all gets none yet.
+            epoch = enrolment.epoch or q.latest_bundle_epoch(session, enrolment.center_id)
+            if not epoch:
+                continue
+            applied_through = enrolment.applied_through if enrolment.epoch == epoch else 0
+            # Ask for a resend while anything of that epoch waits for a gap, not only when this
+            # receipt reports the held bundle for the first time.
+            held = q.held_bundles(session, enrolment.center_id, epoch)
+            resend = applied_through + 1 if held else None
             results = tuple(
                 fmt.BundleResult(b.epoch or "", b.seq or 0, b.first_change or 0, b.last_change if b.last_change is not None else -1, b.status, b.content_digest or "", b.reason or "", (b.detail or "")[:500])
                 for b in pending if b.epoch
@@ -762,14 +936,14 @@ def write_receipts(db: Database, out_dir: Path, *, passphrase: str | None = None
             enrolment.receipt_seq += 1
             receipt = fmt.Receipt(
                 province_id=str(db.site_id), province_epoch=db.setting("epoch") or "", center_id=str(enrolment.center_id),
-                seq=enrolment.receipt_seq, center_epoch=enrolment.epoch or "", applied_through=enrolment.applied_through,
+                seq=enrolment.receipt_seq, center_epoch=epoch, applied_through=applied_through,
                 resend_from=resend, bundles=results, rejected=rejected, created_at=dt.datetime.now(dt.UTC),
             )
             target = out_dir / f"{enrolment.code}-{enrolment.receipt_seq:06d}.jdreceipt"
             _write_file(target, fmt.create_receipt(receipt, keys, _public_from_row(center_keys[-1])))
             for b in pending:
                 b.receipt_seq = enrolment.receipt_seq
-            written.append(ReceiptWritten(enrolment.code, target, enrolment.applied_through))
+            written.append(ReceiptWritten(enrolment.code, target, applied_through))
     return written
 
 
@@ -804,6 +978,14 @@ def centers_overview(db: Database) -> list[CenterOverview]:
     return out
 
 
+def sync_conflicts(db: Database, center_id: uuid.UUID | None = None, *, open_only: bool = True) -> list[SyncConflict]:
+    """The conflict queue: versions of records that were not applied, for a person to look at."""
+    from justice_desk.storage import sync_queries as q
+
+    with db.read() as session:
+        return q.conflicts_of(session, center_id, open_only=open_only)
+
+
 def import_log(db: Database, limit: int = 500) -> list[ImportLogEntry]:
     from justice_desk.storage import sync_queries as q
 
@@ -834,7 +1016,11 @@ __all__ = [
     "create_site_keys",
     "enrol_center",
     "export_bundle",
+    "import_log",
     "import_paths",
+    "revoke_center_key",
+    "rotate_center_keys",
+    "sync_conflicts",
     "write_enrolment_request",
     "write_receipts",
 ]

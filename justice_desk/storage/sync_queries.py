@@ -18,6 +18,7 @@ from justice_desk.storage.models import (
     RejectedRecordRow,
     Site,
     SiteKey,
+    SyncConflict,
     utcnow,
 )
 
@@ -126,6 +127,85 @@ def next_held(session: Session, center_id: uuid.UUID, epoch: str | None, applied
         )
         .order_by(ReceivedBundle.first_change, ReceivedBundle.seq)
     ).scalars().first()
+
+
+def held_bundles(session: Session, center_id: uuid.UUID, epoch: str | None) -> list[ReceivedBundle]:
+    """Bundles of the center's current epoch still waiting for a missing range."""
+    return list(
+        session.execute(
+            select(ReceivedBundle)
+            .where(ReceivedBundle.center_id == center_id, ReceivedBundle.epoch == epoch, ReceivedBundle.status == "held")
+            .order_by(ReceivedBundle.first_change)
+        ).scalars()
+    )
+
+
+def has_held(session: Session, center_id: uuid.UUID) -> bool:
+    return session.execute(
+        select(ReceivedBundle.id).where(ReceivedBundle.center_id == center_id, ReceivedBundle.status == "held").limit(1)
+    ).first() is not None
+
+
+def latest_bundle_epoch(session: Session, center_id: uuid.UUID) -> str | None:
+    """The epoch of the last bundle of a center that was read (applied, held or a duplicate),
+    else of the last one refused that named an epoch (unverified: only for reporting it)."""
+    for exclude in (["rejected"], []):
+        epoch = session.execute(
+            select(ReceivedBundle.epoch)
+            .where(ReceivedBundle.center_id == center_id, ReceivedBundle.epoch.is_not(None), ReceivedBundle.status.not_in(exclude))
+            .order_by(ReceivedBundle.id.desc())
+            .limit(1)
+        ).scalar()
+        if epoch:
+            return epoch  # type: ignore[no-any-return]
+    return None
+
+
+def supersede_held(session: Session, center_id: uuid.UUID, epoch: str) -> int:
+    """Held bundles of epochs the center has left (restored from a backup) will never connect:
+    they become duplicates of what the new epoch sends again. Their bytes stay."""
+    result = session.execute(
+        update(ReceivedBundle)
+        .where(ReceivedBundle.center_id == center_id, ReceivedBundle.epoch != epoch, ReceivedBundle.status == "held")
+        .values(status="duplicate", reason="superseded_epoch")
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def open_conflicts(conn: Connection, center_id: uuid.UUID) -> dict[tuple[str, uuid.UUID], set[int]]:
+    """``(table, row id) -> other revs`` already in the conflict queue for a center, unresolved."""
+    out: dict[tuple[str, uuid.UUID], set[int]] = {}
+    for table, row_id, rev in conn.execute(
+        select(SyncConflict.table_name, SyncConflict.row_id, SyncConflict.other_rev).where(
+            SyncConflict.center_id == center_id, SyncConflict.resolved_at.is_(None)
+        )
+    ):
+        out.setdefault((table, row_id), set()).add(rev)
+    return out
+
+
+def refused_rows(conn: Connection, center_id: uuid.UUID, reasons: Sequence[str]) -> set[uuid.UUID]:
+    """Ids of a center's records that were refused and wait in the conflict queue (so their
+    children cannot be applied either)."""
+    return {
+        row_id
+        for (row_id,) in conn.execute(
+            select(SyncConflict.row_id).where(
+                SyncConflict.center_id == center_id, SyncConflict.resolved_at.is_(None), SyncConflict.reason.in_(list(reasons))
+            )
+        )
+    }
+
+
+def conflicts_of(session: Session, center_id: uuid.UUID | None = None, *, open_only: bool = True) -> list[SyncConflict]:
+    stmt = select(SyncConflict).order_by(SyncConflict.id)
+    if center_id is not None:
+        stmt = stmt.where(SyncConflict.center_id == center_id)
+    if open_only:
+        stmt = stmt.where(SyncConflict.resolved_at.is_(None))
+    rows = list(session.execute(stmt).scalars())
+    session.expunge_all()
+    return rows
 
 
 def enrolment_by_code(session: Session, code: str) -> Enrolment | None:

@@ -46,8 +46,10 @@ def document(key: str) -> CaseDocument:
 
 
 def _builder(doc: CaseDocument) -> Callable[..., bytes] | None:
+    import importlib
+
     try:
-        from justice_desk.services import printing
+        printing = importlib.import_module("justice_desk.services.printing")
     except ImportError:
         return None
     fn = getattr(printing, doc.builder, None)

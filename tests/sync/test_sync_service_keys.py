@@ -1,0 +1,83 @@
+"""Key rotation (SYNC.md §9): the center makes new keys and a statement signed by the old and
+the new key; the province reads it and trusts the new key; an unknown key is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sync_helpers as h
+
+from justice_desk import sync as fmt
+from justice_desk.services import people, sync
+
+
+def test_key_rotation(tmp_path: Path) -> None:
+    world = h.build_world(tmp_path / "w", demo=dict(seed=6, people=20, cases=10, meetings=1))
+    try:
+        first = world.export()
+        assert world.import_one(first.path).status == "applied"
+        people.create_person(world.center, people.PersonInput(given_name="ก่อนเปลี่ยนกุญแจ"))
+        old_key_bundle = world.export(world.root / "in-transit")  # signed with the old key, still travelling
+        old_key = sync.own_keys(world.center).key_id
+
+        (world.root / "rotate").mkdir()
+        statement = sync.rotate_center_keys(world.center, world.root / "rotate")
+        assert statement.suffix == ".jdrotate"
+        new_key = sync.own_keys(world.center).key_id
+        assert new_key != old_key
+        assert fmt.key_file_is_private(sync.key_file(world.center))
+
+        # The province wrote a receipt before it read the statement: sealed to the old key, and
+        # the center can still read it.
+        assert world.receipt_to_center() is not None
+        assert sync.center_status(world.center).acked_through == first.last_change
+
+        people.create_person(world.center, people.PersonInput(given_name="หลังเปลี่ยนกุญแจ"))
+        new_key_bundle = world.export()
+        before = h.snapshot(world.province)
+        early = world.import_one(new_key_bundle.path)
+        assert (early.status, early.reason) == ("rejected", "unknown_key")  # the statement has not arrived
+        assert h.snapshot(world.province) == before
+
+        rotation = world.import_one(statement)
+        assert (rotation.status, rotation.reason) == ("applied", "key_rotation")
+        (overview,) = sync.centers_overview(world.province)
+        assert overview.fingerprint == fmt.fingerprint(sync.own_keys(world.center).public)
+        assert world.import_one(statement).status == "applied"  # reading it twice changes nothing more
+
+        late_old = world.import_one(old_key_bundle.path)  # made before the rotation: still good
+        assert late_old.status == "applied", late_old
+        applied = world.import_one(new_key_bundle.path)
+        assert applied.status == "applied" and applied.records == 1  # the other record came with the old-key bundle
+        h.assert_province_holds_center(world)
+
+        # Receipts now go to the new key.
+        assert world.receipt_to_center() is not None
+        assert sync.center_status(world.center).acked_through == new_key_bundle.last_change
+
+        # A bundle in this center's name signed with a key the province never saw: refused.
+        stranger = fmt.generate_keyset()
+        fields = fmt.BundleFields(center_id=str(world.center.site_id), epoch=world.center.setting("epoch"), seq=99, first_change=1, last_change=1, schema_version=sync.SCHEMA_VERSION)
+        forged_path = world.root / "forged.jdbundle"
+        record = {"table": "sites", "id": str(world.center.site_id), "op": "update", "rev": 99, "fields": {"owner_id": str(world.center.site_id), "name": "ปลอม"}}
+        forged_path.write_bytes(fmt.build_bundle(fields, [record], stranger, [sync.own_public(world.province)]))
+        before = h.snapshot(world.province)
+        refused = world.import_one(forged_path)
+        assert (refused.status, refused.reason) == ("rejected", "unknown_key")
+        assert h.snapshot(world.province) == before
+        assert h.last_log(world.province).reason == "unknown_key"
+    finally:
+        world.close()
+
+
+def test_rotation_statement_of_a_center_not_enrolled_is_refused(tmp_path: Path) -> None:
+    world = h.build_world(tmp_path / "w")
+    stranger = h.new_center(tmp_path / "stranger.sqlite3", code="CJC-0404")
+    try:
+        statement = sync.rotate_center_keys(stranger, tmp_path / "stranger.jdrotate")
+        outcome = world.import_one(statement)
+        assert (outcome.status, outcome.reason) == ("rejected", "unknown_center")
+        assert h.last_log(world.province).reason == "unknown_center"
+    finally:
+        stranger.dispose()
+        world.close()

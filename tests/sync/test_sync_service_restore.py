@@ -1,0 +1,161 @@
+"""A center restored from a backup (SYNC.md §3, rule 3 of backup.py): a new epoch that starts
+again from change 1, applied at the province without taking anything newer away, conflicts in
+the visible queue, and old-epoch bundles never applied over it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import sync_helpers as h
+
+from justice_desk.domain.enums import CaseKind, PartySide
+from justice_desk.services import cases, people, sync
+from justice_desk.storage.backup import backup
+
+
+def _person_ids(db, n: int) -> list[uuid.UUID]:
+    return [uuid.UUID(hex=r[0]) for r in h.query(db, "SELECT id FROM people WHERE deleted_at IS NULL ORDER BY id LIMIT ?", (n,))]
+
+
+def _edit(db, person_id: uuid.UUID, **changes) -> None:
+    record = people.get_person(db, person_id)
+    fields = {f.name: getattr(record, f.name) for f in dataclasses.fields(people.PersonInput)}
+    fields.update(changes)
+    people.update_person(db, person_id, people.PersonInput(**fields))
+
+
+def _new_case(db, parties: list[uuid.UUID], subject: str) -> cases.CaseDetail:
+    today = dt.date.today()
+    detail = cases.take_in(
+        db,
+        cases.CaseInput(
+            kind=CaseKind.DISPUTE, subject=subject, received_on=today,
+            parties=(cases.PartyInput(parties[0], PartySide.APPLICANT), cases.PartyInput(parties[1], PartySide.RESPONDENT)),
+        ),
+    ).record
+    cases.add_session(db, detail.id, cases.SessionInput(held_on=today, summary="ไกล่เกลี่ยครั้งแรก", notes="ลับ"))
+    return detail
+
+
+def test_center_restored_from_a_backup(tmp_path: Path) -> None:
+    world = h.build_world(tmp_path / "w", demo=dict(seed=8, people=20, cases=40, meetings=2))
+    try:
+        p1, p2, p3, p4, p5 = _person_ids(world.center, 5)
+        first = world.export()
+        assert world.import_one(first.path).status == "applied"
+        assert world.receipt_to_center() is not None
+        old_epoch = world.center.setting("epoch")
+
+        copy = backup(world.center, tmp_path / "backups")
+
+        # Life goes on in the old epoch, and reaches the province ...
+        _edit(world.center, p1, phone="080-000-0001")
+        _edit(world.center, p3, phone="080-000-0003")
+        _edit(world.center, p3, occupation="ชาวนา")
+        case_a = _new_case(world.center, [p4, p5], "ข้อพิพาทเรื่องน้ำ (ก่อนเครื่องเสีย)")
+        second = world.export()
+        assert world.import_one(second.path).status == "applied"
+        people.create_person(world.center, people.PersonInput(given_name="ส่งไม่ทัน"))
+        third = world.export()  # made, but still on a USB stick when the laptop dies
+
+        # ... then the laptop dies and the center is restored from the backup.
+        world.center = h.replace_database(world.center, copy)
+        new_epoch = world.center.setting("epoch")
+        assert new_epoch and new_epoch != old_epoch
+        assert sync.center_status(world.center).acked_through == 0
+        _edit(world.center, p1, phone="080-999-9999")  # the same rev as the province's, other content
+        _edit(world.center, p2, line_id="restored-1")
+        _edit(world.center, p2, line_id="restored-2")  # newer than anything the province has
+        case_b = _new_case(world.center, [p4, p5], "ข้อพิพาทเรื่องน้ำ (หลังกู้คืน)")
+        assert case_b.number == case_a.number and case_b.id != case_a.id
+
+        restored = world.export()
+        assert (restored.first_change, restored.seq) == (1, 2)  # a new epoch starts from change 1
+        assert restored.last_change == sync.center_status(world.center).latest_change
+        before_conflicts = len(sync.sync_conflicts(world.province))
+        assert before_conflicts == 0
+        outcome = world.import_one(restored.path)
+        assert outcome.status == "applied" and outcome.records > 0, outcome
+        (overview,) = sync.centers_overview(world.province)
+        assert overview.applied_through == restored.last_change
+        assert h.query(world.province, "SELECT epoch FROM enrolments")[0][0] == new_epoch
+
+        # What the province had newer is kept, and both versions are visible in the queue.
+        queue = {(c.table_name, c.row_id): c for c in sync.sync_conflicts(world.province, world.center.site_id)}
+        assert queue[("people", p1)].reason == "restored_center_older"
+        assert (queue[("people", p1)].kept_rev, queue[("people", p1)].other_rev) == (2, 2)
+        assert "080-999-9999" in queue[("people", p1)].other_fields
+        assert (queue[("people", p3)].kept_rev, queue[("people", p3)].other_rev) == (3, 1)
+        assert ("people", p2) not in queue
+        province_people = {r["id"]: r for r in h.query(world.province, "SELECT id, phone, occupation, line_id, rev FROM people")}
+        assert province_people[p1.hex]["phone"] == "080-000-0001"
+        assert (province_people[p3.hex]["occupation"], province_people[p3.hex]["rev"]) == ("ชาวนา", 3)
+        assert (province_people[p2.hex]["line_id"], province_people[p2.hex]["rev"]) == ("restored-2", 3)
+        # The restored center's new case took a number the province already holds: refused with
+        # its parties and session, all kept in the queue; the old case stays.
+        assert queue[("cases", case_b.id)].reason == "number_taken"
+        refused_children = {k for k, c in queue.items() if c.reason == "parent_refused"}
+        assert {t for t, _id in refused_children} == {"case_parties", "case_sessions"}
+        assert len(refused_children) == 3
+        assert h.query(world.province, "SELECT count(*) FROM cases WHERE id = ?", (case_b.id.hex,))[0][0] == 0
+        assert h.query(world.province, "SELECT count(*) FROM cases WHERE id = ?", (case_a.id.hex,))[0][0] == 1
+
+        # Everything else is exactly the center's.
+        expected, actual = h.center_as_sent(world.center), h.snapshot(world.province, world.center.site_id)
+        for table, row_id in queue:
+            expected[table].pop(row_id.hex, None)
+            actual[table].pop(row_id.hex, None)
+        for table, rows in actual.items():  # what only the old epoch had (case A, its rows, the extra person)
+            for row_id in [r for r in rows if r not in expected[table]]:
+                assert h.query(world.province, f"SELECT count(*) FROM {table} WHERE id = ?", (row_id,))[0][0] == 1  # noqa: S608
+                rows.pop(row_id)
+        assert not h.diff(expected, actual)
+
+        # The old epoch's bundles, old or never seen, are not applied over the new one.
+        before = h.snapshot(world.province)
+        for late in (third.path, second.path, first.path):
+            result = world.import_one(late)
+            assert result.status == "duplicate" and result.reason in ("replay", "duplicate"), result
+        assert h.snapshot(world.province) == before
+        assert h.query(world.province, "SELECT epoch, applied_through FROM enrolments")[0][:] == (new_epoch, restored.last_change)
+
+        # The receipt speaks of the new epoch and lists the refused records.
+        receipt_path = world.receipt_to_center()
+        assert receipt_path is not None
+        status = sync.center_status(world.center)
+        assert (status.acked_through, status.pending_changes) == (restored.last_change, 0)
+        summary = h.query(world.center, "SELECT summary FROM receipts ORDER BY id DESC LIMIT 1")[0][0]
+        assert "number_taken" in summary and "parent_refused" in summary
+
+        # Sending the same versions again does not fill the queue twice; a newer edit of a
+        # queued record joins the queue rather than being dropped unseen.
+        _edit(world.center, p3, phone="080-333-3333")  # rev 2 in the new epoch, the province has 3
+        again = world.export()
+        assert world.import_one(again.path).status == "applied"
+        queue2 = sync.sync_conflicts(world.province, world.center.site_id)
+        assert len(queue2) == len(queue) + 1
+        assert {(c.row_id, c.other_rev) for c in queue2 if c.row_id == p3} == {(p3, 1), (p3, 2)}
+        assert all(c.resolved_at is None for c in queue2)
+    finally:
+        world.close()
+
+
+def test_restored_center_whose_old_epoch_was_never_seen(tmp_path: Path) -> None:
+    """Restored before the province heard from it at all: the new epoch simply applies."""
+    world = h.build_world(tmp_path / "w", demo=dict(seed=9, people=20, cases=10, meetings=1))
+    try:
+        copy = backup(world.center, tmp_path / "backups")
+        lost = world.export()  # never arrives
+        world.center = h.replace_database(world.center, copy)
+        people.create_person(world.center, people.PersonInput(given_name="เริ่มใหม่"))
+        fresh = world.export()
+        assert fresh.first_change == 1 and fresh.seq == 1 and lost.seq == 1
+        assert world.import_one(fresh.path).status == "applied"
+        h.assert_province_holds_center(world)
+        assert sync.sync_conflicts(world.province) == []
+        del lost
+    finally:
+        world.close()
