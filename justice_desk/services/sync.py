@@ -65,6 +65,9 @@ REASONS = {
     "newer_schema": N_("made by a newer Justice Desk; upgrade this office first"),
     "not_a_sync_file": N_("not a Justice Desk sync file"),
     "unreadable": N_("the file cannot be read"),
+    "bad_record": N_("a record with a value of the wrong kind"),
+    "number_taken": N_("its number is already used by another record of this center (a restored laptop?): kept in the conflict list"),
+    "parent_refused": N_("it belongs to a record that was refused"),
 }
 
 
@@ -555,7 +558,7 @@ def _import_one(db: Database, path: Path, keys: list[KeySet], trust: Any = None)
     if kind is fmt.Kind.KEY_ROTATION:
         return _import_rotation(db, path, data, sha)
     if kind is not None and kind is not fmt.Kind.BUNDLE:
-        return _reject(db, path, "wrong_kind", _("This is not a bundle (it is a {kind} file).").format(kind=kind.value), sha=sha)
+        return _reject(db, path, "wrong_kind", _("This is not a bundle but another kind of sync file (“{suffix}”).").format(suffix=fmt.SUFFIXES[kind]), sha=sha)
     # A bundle, or no container this version recognises: the format layer names what is wrong
     # (not_a_bundle, truncated, newer_format, ...).
     try:
