@@ -354,14 +354,17 @@ def record_settlement(db: Database, case_id: uuid.UUID, data: SettlementInput) -
         case = repo.get(session, Case, case_id)
         if case.status != CaseStatus.IN_MEDIATION.value:
             raise ValidationError(_("A settlement can be recorded only while the case is in mediation."), "status")
-        old = q.settlement_of(session, case_id)
-        if old is not None:
-            for inst in repo.children(session, Instalment, "settlement_id", old.id):
+        # One agreement per case: a new version replaces the terms of the same record (its
+        # history is in the change log), and its instalments are replaced.
+        row = q.settlement_of(session, case_id)
+        if row is None:
+            row = Settlement(case_id=case_id)
+            session.add(row)
+        else:
+            for inst in repo.children(session, Instalment, "settlement_id", row.id):
                 inst.deleted_at = utcnow()
-            old.deleted_at = utcnow()
-            session.flush()
-        row = Settlement(case_id=case_id, agreed_on=data.agreed_on, place=clean(data.place), terms=terms, total_satang=data.total_satang, voluntary_confirmed=data.voluntary_confirmed)
-        session.add(row)
+        row.agreed_on, row.place, row.terms = data.agreed_on, clean(data.place), terms
+        row.total_satang, row.voluntary_confirmed = data.total_satang, data.voluntary_confirmed
         session.flush()
         for i, inst in enumerate(sorted(data.instalments, key=lambda x: x.due_on), start=1):
             session.add(Instalment(settlement_id=row.id, seq=i, due_on=inst.due_on, amount_satang=inst.amount_satang))

@@ -192,3 +192,19 @@ def test_a_case_entered_by_mistake_can_be_deleted_but_not_one_with_history(cente
         cases.delete_case(center_db, kept.id)
     assert [r.id for r in cases.list_cases(center_db).rows] == [kept.id]
     assert cases.find_case(center_db, kept.number) == kept.id
+
+
+def test_settlement_can_be_recorded_again_while_in_mediation(center_db, parties) -> None:
+    a, b, med = parties
+    c = dispute(center_db, a, b)
+    cases.act(center_db, c.id, A.REQUEST_CONSENT, on=dt.date(2026, 1, 6))
+    cases.act(center_db, c.id, A.CONSENT_GIVEN, on=dt.date(2026, 1, 7))
+    first = cases.record_settlement(
+        center_db, c.id, cases.SettlementInput(dt.date(2026, 1, 8), "ชำระครั้งเดียว", True, total_satang=500_000, instalments=(cases.InstalmentInput(dt.date(2026, 2, 1), 500_000),))
+    )
+    again = cases.record_settlement(
+        center_db, c.id,
+        cases.SettlementInput(dt.date(2026, 1, 9), "ผ่อนสองงวด", True, total_satang=500_000, instalments=(cases.InstalmentInput(dt.date(2026, 2, 1), 250_000), cases.InstalmentInput(dt.date(2026, 3, 1), 250_000))),
+    )
+    assert again.settlement.id == first.settlement.id
+    assert again.settlement.terms == "ผ่อนสองงวด" and [i.amount_satang for i in again.settlement.instalments] == [250_000, 250_000]
