@@ -11,27 +11,15 @@ from justice_desk.documents.data import CountRow, MonthlyReportDoc
 from justice_desk.documents.layout import Story, baht_figures, date_text, names_in
 from justice_desk.documents.pdf import build_pdf
 
-__all__ = ["THAI_MONTHS", "monthly_report_pdf", "monthly_report_story", "month_label"]
-
-THAI_MONTHS = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
-
+__all__ = ["monthly_report_pdf", "monthly_report_story", "month_label"]
 
 def month_label(year: int, month: int) -> str:
     """``มกราคม 2569`` for a Gregorian year and month."""
-    return f"{THAI_MONTHS[month - 1]} {year + 543}"
+    import datetime as dt
+
+    from pythainlp.util import thai_strftime
+
+    return thai_strftime(dt.datetime(year, month, 1), "%B %Y")
 
 
 def _heading(story: Story, text: str, *, first: bool = False) -> Flowable:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from justice_desk.domain import national_id
 from justice_desk.domain.enums import CommitteePosition, MediatorStatus, MembershipStatus, Sex
@@ -89,22 +91,23 @@ def full_name(title: str | None, given: str, surname: str | None) -> str:
     return f"{title or ''}{given} {surname or ''}".strip()
 
 
-def format_address(p: PersonInput) -> str:
+def format_address(p: Any, tr: Callable[[str], str] = _) -> str:
+    """One line of address; ``tr`` translates the labels (documents pass the Thai catalog's)."""
     parts = []
     if p.house_no:
-        parts.append(_("No. {house}").format(house=p.house_no))
+        parts.append(tr("No. {house}").format(house=p.house_no))
     if p.moo:
-        parts.append(_("Moo {moo}").format(moo=p.moo))
+        parts.append(tr("Moo {moo}").format(moo=p.moo))
     if p.village:
         parts.append(p.village)
     if p.road:
-        parts.append(_("Road {road}").format(road=p.road))
+        parts.append(tr("Road {road}").format(road=p.road))
     if p.tambon:
-        parts.append(_("Tambon {tambon}").format(tambon=p.tambon))
+        parts.append(tr("Tambon {tambon}").format(tambon=p.tambon))
     if p.amphoe:
-        parts.append(_("Amphoe {amphoe}").format(amphoe=p.amphoe))
+        parts.append(tr("Amphoe {amphoe}").format(amphoe=p.amphoe))
     if p.province:
-        parts.append(_("Province {province}").format(province=p.province))
+        parts.append(tr("Province {province}").format(province=p.province))
     if p.postcode:
         parts.append(p.postcode)
     return " ".join(parts)

@@ -162,25 +162,10 @@ def _chair_title(body_name: str) -> str:
 
 
 def _address(person: Any) -> str:
-    """people.format_address, in Thai."""
-    parts = []
-    if person.house_no:
-        parts.append(th("No. {house}").format(house=person.house_no))
-    if person.moo:
-        parts.append(th("Moo {moo}").format(moo=person.moo))
-    if person.village:
-        parts.append(person.village)
-    if person.road:
-        parts.append(th("Road {road}").format(road=person.road))
-    if person.tambon:
-        parts.append(th("Tambon {tambon}").format(tambon=person.tambon))
-    if person.amphoe:
-        parts.append(th("Amphoe {amphoe}").format(amphoe=person.amphoe))
-    if person.province:
-        parts.append(th("Province {province}").format(province=person.province))
-    if person.postcode:
-        parts.append(person.postcode)
-    return " ".join(parts)
+    """people.format_address, in Thai whatever the app's language."""
+    from justice_desk.services.people import format_address
+
+    return format_address(person, th)
 
 
 def _label(value: Any) -> str:
