@@ -219,14 +219,15 @@ def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert
 
 
+_CONSTANT = object()  # marks a bookkeeping column whose value is the writer's constant
+
+
 class _TablePlan:
     """The INSERT statements of one table and a compiled row converter, built once per writer.
 
     The converter turns a row dict into the tuple of database values in column order: missing
     keys take the column's scalar default, the bookkeeping columns take the writer's constants,
-    and values go through SQLAlchemy's own bind processors (memoised where values repeat). It
-    is generated source rather than a loop over columns because it runs for every one of the
-    ~million rows of a large demo.
+    and values go through SQLAlchemy's own bind processors (memoised where values repeat).
     """
 
     def __init__(self, conn: Connection, model: type[Syncable], constants: dict[str, Any]) -> None:
@@ -235,32 +236,31 @@ class _TablePlan:
         table = model.__table__  # type: ignore[attr-defined]
         # Plain str: sqlite3 probes str subclasses (SQLAlchemy's quoted_name) for __conform__.
         self.name: str = table.name.encode().decode()
-        namespace: dict[str, Any] = {"_uuid4": uuid.uuid4}
-        exprs: list[str] = []
+        steps: list[tuple[str, Any, Any, Any]] = []  # key, constant, default, processor
         keys: list[str] = []
-        for i, col in enumerate(table.columns):
+        for col in table.columns:
             keys.append(col.key)
             process = col.type.dialect_impl(dialect).bind_processor(dialect)
             if col.key in constants:
                 value = constants[col.key]
-                namespace[f"c{i}"] = process(value) if process is not None else value
-                exprs.append(f"c{i}")
+                steps.append((col.key, process(value) if process is not None else value, None, _CONSTANT))
                 continue
-            default = (
-                col.default.arg if (col.default is not None and col.default.is_scalar) else None
-            )
-            namespace[f"d{i}"] = default
-            get = f"g({col.key!r}) or _uuid4()" if col.key == "id" else f"g({col.key!r}, d{i})"
-            if process is None:
-                exprs.append(get)
-                continue
-            if col.key != "id" and not col.foreign_keys:
+            default = col.default.arg if (col.default is not None and col.default.is_scalar) else None
+            if process is not None and col.key != "id" and not col.foreign_keys:
                 process = _memoised(process)
-            namespace[f"p{i}"] = process
-            exprs.append(f"p{i}({get})")
-        source = "def convert(row):\n    g = row.get\n    return (" + ", ".join(exprs) + ",)\n"
-        exec(compile(source, f"<bulk insert {self.name}>", "exec"), namespace)  # noqa: S102
-        self.convert: Callable[[dict[str, Any]], tuple[Any, ...]] = namespace["convert"]
+            steps.append((col.key, None, default, process))
+
+        def convert(row: dict[str, Any]) -> tuple[Any, ...]:
+            out = []
+            for key, constant, default, process in steps:
+                if process is _CONSTANT:
+                    out.append(constant)
+                    continue
+                value = (row.get(key) or uuid.uuid4()) if key == "id" else row.get(key, default)
+                out.append(process(value) if process is not None else value)
+            return tuple(out)
+
+        self.convert: Callable[[dict[str, Any]], tuple[Any, ...]] = convert
         self.id_index = keys.index("id")
         names = ", ".join(quote(c.name) for c in table.columns)
         self._prefix = f"INSERT INTO {quote(table.name)} ({names}) VALUES "
