@@ -162,3 +162,24 @@ def test_standard_buttons_are_translated(qtbot) -> None:
     texts = {box.button(QDialogButtonBox.StandardButton.Ok).text(), box.button(QDialogButtonBox.StandardButton.Cancel).text()}
     assert texts.isdisjoint({"OK", "Cancel", "&OK", "&Cancel"})
     assert all(any("\u0e00" <= ch <= "\u0e7f" for ch in t) for t in texts)
+
+
+def test_a_second_copy_of_the_app_is_told_the_database_is_already_open(center_db_path, qapp, monkeypatch) -> None:
+    import sys
+
+    from PySide6.QtCore import QLockFile
+
+    from justice_desk import app
+    from justice_desk.ui import dialogs
+
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, text, title=None: told.append(text))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own; restore it
+    monkeypatch.setenv("JUSTICE_DESK_LANG", "en")
+    first = QLockFile(str(center_db_path) + ".lock")
+    assert first.tryLock(100)  # the first window holds the database
+    try:
+        assert app.run_gui(str(center_db_path)) == 2
+    finally:
+        first.unlock()
+    assert len(told) == 1 and "already open" in told[0] and str(center_db_path) in told[0]
