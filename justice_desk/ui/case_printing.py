@@ -45,15 +45,12 @@ def document(key: str) -> CaseDocument:
     return next(d for d in DOCUMENTS if d.key == key)
 
 
-def _builder(doc: CaseDocument) -> Callable[..., bytes] | None:
+def _builder(doc: CaseDocument) -> Callable[..., bytes]:
+    # Imported when first used: ReportLab stays off the start-up path.
     import importlib
 
-    try:
-        printing = importlib.import_module("justice_desk.services.printing")
-    except ImportError:
-        return None
-    fn = getattr(printing, doc.builder, None)
-    return fn if callable(fn) else None
+    printing = importlib.import_module("justice_desk.services.printing")
+    return getattr(printing, doc.builder)  # type: ignore[no-any-return]
 
 
 def _write_pdf(build: Callable[..., bytes], db: object, case_id: uuid.UUID, path: Path) -> Path:
@@ -86,13 +83,6 @@ def print_case_document(parent: QWidget | None, ctx: AppContext, case_id: uuid.U
     """Ask where to save, then build in the background and open the PDF; returns the job."""
     doc = document(key)
     build = _builder(doc)
-    if build is None:
-        dialogs.show_info(
-            parent,
-            _("Printing the “{document}” is not available yet in this version of Justice Desk.").format(document=_(doc.title)),
-            _("Not available yet"),
-        )
-        return None
     folder = str(ctx.settings.value(FOLDER_SETTING, "") or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
     chosen = ask_save_path(parent, _("Save “{document}” as PDF").format(document=_(doc.title)), str(Path(folder) / default_file_name(doc, number)))
     if not chosen:

@@ -681,13 +681,9 @@ class MeetingEditor(QWidget):
         detail = self.detail
         assert detail is not None
         document, stem = _documents()[kind]
-        try:
-            # Imported when first used: ReportLab stays off the start-up path.
-            printing = importlib.import_module("justice_desk.services.printing")
-            build = getattr(printing, f"{kind}_pdf")
-        except (ImportError, AttributeError):
-            dialogs.show_info(self, _("Printing is not available yet: this version cannot make the {document}.").format(document=document))
-            return
+        # Imported when first used: ReportLab stays off the start-up path.
+        printing = importlib.import_module("justice_desk.services.printing")
+        build = getattr(printing, f"{kind}_pdf")
         suggested = f"{stem}-{detail.number.replace('/', '-')}.pdf"
         self.print_job = self.ctx.runner.run(
             _("Preparing the {document} of meeting {number}").format(document=document, number=detail.number),

@@ -449,11 +449,6 @@ def test_print_buttons_build_the_pdf_in_the_background_and_save_it(window, ui_ct
     page = open_page(window)
     editor = page.editor
 
-    # printing not there (yet): a message, no job
-    monkeypatch.setitem(sys.modules, "justice_desk.services.printing", None)
-    click(qtbot, editor.print_buttons["invitation"])
-    assert prompts.infos and "not available yet" in prompts.infos[-1]
-    assert ui_ctx.runner.active == 0
     # a fake service: the button runs it through the job runner, then saves and opens the file
     calls = []
 
