@@ -34,7 +34,7 @@ from justice_desk.services.cases import (
     SettlementInput,
 )
 from justice_desk.ui.case_widgets import (
-    FormSection,
+    CaseSection,
     MoneyEdit,
     baht_text,
     combo_select,
@@ -147,14 +147,12 @@ class InstalmentsEditor(QWidget):
         return sum(self.money_edit(r).satang() or 0 for r in range(self.row_count()))
 
 
-class SettlementSection(FormSection):
+class SettlementSection(CaseSection):
     """§30: the agreement must state the parties' voluntary participation and the terms
     (amounts, instalments, dates); it can be recorded or replaced while the case is in mediation."""
 
     def __init__(self, ctx: AppContext, on_changed: Changed, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.on_changed = on_changed
+        super().__init__(ctx, on_changed, parent)
         self.detail: CaseDetail | None = None
         self.agreed_on = date_field(self, required=True)
         self.place = QLineEdit(self)
@@ -274,10 +272,6 @@ class SettlementSection(FormSection):
             self.on_changed(detail)
         return ok
 
-    def discard(self) -> None:
-        self.dirty = False
-        if self.detail is not None:
-            self.load(self.detail)
 
 
 # -- payments -----------------------------------------------------------------------------------
@@ -293,13 +287,11 @@ def _instalment_state(i: InstalmentRecord) -> str:
     return _("Not yet due")
 
 
-class PaymentsSection(FormSection):
+class PaymentsSection(CaseSection):
     """Instalments of the agreement and the payments received against them."""
 
     def __init__(self, ctx: AppContext, on_changed: Changed, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.on_changed = on_changed
+        super().__init__(ctx, on_changed, parent)
         self.detail: CaseDetail | None = None
         self.model = ListTableModel(
             [
@@ -378,22 +370,16 @@ class PaymentsSection(FormSection):
             self.on_changed(cases.get_case(self.ctx.db, self.detail.id))
         return ok
 
-    def discard(self) -> None:
-        self.dirty = False
-        if self.detail is not None:
-            self.load(self.detail)
 
 
 # -- certificate --------------------------------------------------------------------------------
 
 
-class CertificateSection(FormSection):
+class CertificateSection(CaseSection):
     """§69: once certified, the agreement can be enforced like a judgment."""
 
     def __init__(self, ctx: AppContext, on_changed: Changed, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.on_changed = on_changed
+        super().__init__(ctx, on_changed, parent)
         self.detail: CaseDetail | None = None
         self.number = QLineEdit(self)
         self.number.setPlaceholderText(_("for example 5/2569"))
@@ -449,22 +435,16 @@ class CertificateSection(FormSection):
             self.on_changed(detail)
         return ok
 
-    def discard(self) -> None:
-        self.dirty = False
-        if self.detail is not None:
-            self.load(self.detail)
 
 
 # -- compliance ---------------------------------------------------------------------------------
 
 
-class ComplianceSection(FormSection):
+class ComplianceSection(CaseSection):
     """Follow-ups: did the parties do what they agreed?"""
 
     def __init__(self, ctx: AppContext, on_changed: Changed, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.on_changed = on_changed
+        super().__init__(ctx, on_changed, parent)
         self.detail: CaseDetail | None = None
         self.model = ListTableModel(
             [
@@ -529,7 +509,3 @@ class ComplianceSection(FormSection):
             self.on_changed(detail)
         return ok
 
-    def discard(self) -> None:
-        self.dirty = False
-        if self.detail is not None:
-            self.load(self.detail)

@@ -394,3 +394,18 @@ class EligibilityPanel(QFrame):
             self.referral.setText(guidance.format(referral=result.referral_label))
         self.refer_button.setVisible(has_referral and self.offer_refer)
         self.refer_button.setText(_("Take in and refer to {referral}").format(referral=result.referral_label))
+
+
+class CaseSection(FormSection):
+    """A section of the case view: it saves through the services and reports the new case."""
+
+    def __init__(self, ctx: Any, on_changed: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.on_changed = on_changed
+        self.detail: Any = None
+
+    def discard(self) -> None:
+        self.dirty = False
+        if self.detail is not None:
+            self.load(self.detail)  # type: ignore[attr-defined]
