@@ -40,11 +40,32 @@ def _load(language: str) -> gettext.NullTranslations:
             return gettext.GNUTranslations(fh)
     po = paths.translations_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if po.exists():
-        return _compile_in_memory(po)
+        return _compiled_from_source(po, language)
     return gettext.NullTranslations()
 
 
-def _compile_in_memory(po: Path) -> gettext.NullTranslations:
+def _compiled_from_source(po: Path, language: str) -> gettext.NullTranslations:
+    """A source checkout: compile the ``.po`` with Babel once and keep the ``.mo`` in the data
+    folder's cache, so later starts skip Babel (about 60 ms)."""
+    cached = paths.home() / "cache" / f"{DOMAIN}-{language}.mo"
+    try:
+        if cached.exists() and cached.stat().st_mtime >= po.stat().st_mtime:
+            with cached.open("rb") as fh:
+                return gettext.GNUTranslations(fh)
+    except (OSError, ValueError):
+        pass  # unreadable or damaged cache: compile again
+    compiled = _mo_bytes(po)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(".partial")
+        partial.write_bytes(compiled)
+        os.replace(partial, cached)
+    except OSError:
+        pass  # a read-only data folder only costs the next start the same 60 ms
+    return gettext.GNUTranslations(io.BytesIO(compiled))
+
+
+def _mo_bytes(po: Path) -> bytes:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -52,8 +73,7 @@ def _compile_in_memory(po: Path) -> gettext.NullTranslations:
         catalog = read_po(fh)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return buffer.getvalue()
 
 
 def set_language(language: str | None) -> str:
