@@ -86,6 +86,10 @@ def build_parser() -> ArgumentParser:
     _db_arg(b, required=True)
     b.add_argument("--to", required=True, metavar="DIR", help="folder to write the backup into")
 
+    r = sub.add_parser("restore", help="put a backup in place of a database (the current file is kept aside)")
+    _db_arg(r, required=True)
+    r.add_argument("--from", dest="backup", required=True, metavar="FILE", help="the backup file to restore")
+
     from justice_desk.cli import print_command, sync_command
 
     print_command.add_parser(sub)
@@ -227,6 +231,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    from justice_desk.services import maintenance
+
+    kept = maintenance.restore(Path(args.backup), args.db)
+    print(_("Restored {backup} into {path}. The previous file is kept as {kept}.").format(backup=args.backup, path=args.db, kept=kept))
+    return 0
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     from justice_desk.cli import sync_command
 
@@ -239,7 +251,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     return print_command.run(args)
 
 
-COMMANDS = {"print": cmd_print, "init": cmd_init, "demo": cmd_demo, "list": cmd_list, "migrate": cmd_migrate, "backup": cmd_backup, "sync": cmd_sync}
+COMMANDS = {"print": cmd_print, "init": cmd_init, "demo": cmd_demo, "list": cmd_list, "migrate": cmd_migrate, "backup": cmd_backup, "restore": cmd_restore, "sync": cmd_sync}
 
 
 def setup_logging() -> None:

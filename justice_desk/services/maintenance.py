@@ -29,3 +29,16 @@ def backup(db: Database, folder: Path) -> Path:
 
 def integrity_check(path: Path) -> str:
     return storage_backup.integrity_check(path)
+
+
+def restore(backup_file: Path, db_path: str | os.PathLike[str]) -> Path:
+    """Replace the database with a backup (the current file is kept aside); a new sync epoch."""
+    from justice_desk.storage.database import resolve_target
+
+    target = resolve_target(db_path)
+    if target.path is None:
+        from justice_desk.errors import UserError
+        from justice_desk.i18n import _
+
+        raise UserError(_("Restore a server database with its own tools (pg_restore)."))
+    return storage_backup.restore(backup_file, target.path)

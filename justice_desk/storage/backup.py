@@ -72,3 +72,75 @@ def integrity_check(path: Path) -> str:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
     finally:
         conn.close()
+
+
+def _open_elsewhere(db_path: Path) -> bool:
+    """True when the app's lock file names a running process (the GUI holds the database)."""
+    lock = Path(str(db_path) + ".lock")
+    try:
+        pid = int(lock.read_text(encoding="ascii", errors="ignore").split()[0])
+    except (OSError, ValueError, IndexError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def restore(backup_file: Path, db_path: Path) -> Path:
+    """Put a backup in place of the database, keeping the current file aside.
+
+    The restored database starts a new sync epoch (SYNC.md rule 3), even when the same backup is
+    restored twice, so the province never takes its change numbers for ones it has seen.
+    Returns the path of the copy kept aside (or the database path when there was none).
+    """
+    from justice_desk.storage.database import inspect_sqlite_file
+
+    inspect_sqlite_file(backup_file)  # refuses what is not a Justice Desk database
+    if integrity_check(backup_file) != "ok":
+        raise DatabaseError(_("The backup {path} is damaged; choose another backup.").format(path=backup_file))
+    if _open_elsewhere(db_path):
+        raise UserError(_("{path} is open in Justice Desk. Close the app, then restore.").format(path=db_path))
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = db_path
+    partial = db_path.with_name(db_path.name + ".restoring")
+    try:
+        if db_path.exists():
+            kept = db_path.with_name(f"{db_path.name}.before-restore-{stamp}.bak")
+            src = sqlite3.connect(str(db_path))
+            try:
+                dst = sqlite3.connect(str(kept))
+                try:
+                    src.backup(dst)  # includes what is still in the write-ahead log
+                finally:
+                    dst.close()
+            finally:
+                src.close()
+        src = sqlite3.connect(f"{backup_file.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(str(partial))
+            try:
+                src.backup(dst)
+                dst.execute("UPDATE settings SET value = ? WHERE key = 'epoch'", (secrets.token_hex(8),))
+                dst.execute("DELETE FROM settings WHERE key IN ('acked_through', 'acked_on', 'resend_from')")
+                dst.commit()
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        # A stale write-ahead log beside the old file would be replayed into the restored one.
+        for suffix in ("-wal", "-shm"):
+            Path(str(db_path) + suffix).unlink(missing_ok=True)
+        os.replace(partial, db_path)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise UserError(_("The backup could not be restored ({error}). The database was not changed.").format(error=getattr(exc, "strerror", None) or exc)) from exc
+    return kept

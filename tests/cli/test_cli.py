@@ -160,3 +160,25 @@ def test_help_and_version(cli) -> None:
     r = cli("--help")
     assert r.returncode == 0 and "demo" in r.stdout and "list" in r.stdout
     assert cli("--version").stdout.startswith("justice-desk ")
+
+
+def test_restore_a_backup_keeps_the_old_file_and_starts_a_new_epoch(cli, tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    assert cli("demo", "--db", str(db), "--people", "10", "--cases", "5", "--meetings", "1").returncode == 0
+    assert cli("backup", "--db", str(db), "--to", str(tmp_path / "b")).returncode == 0
+    backup = next((tmp_path / "b").glob("*.sqlite3"))
+    assert cli("demo", "--db", str(db), "--seed", "2", "--people", "3", "--cases", "4", "--meetings", "0").returncode == 0
+    epochs = []
+    for _ in range(2):
+        r = cli("restore", "--db", str(db), "--from", str(backup))
+        assert r.returncode == 0, r.stderr
+        conn = sqlite3.connect(db)
+        epochs.append(conn.execute("SELECT value FROM settings WHERE key='epoch'").fetchone()[0])
+        assert conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 5
+        conn.close()
+    assert epochs[0] != epochs[1]  # restoring the same backup twice never reuses an epoch
+    kept = list(tmp_path.glob("c.sqlite3.before-restore-*.bak"))
+    assert kept
+    assert cli("list", "cases", "--db", str(db)).returncode == 0
+    r = cli("restore", "--db", str(db), "--from", str(tmp_path / "nothing.sqlite3"))
+    assert r.returncode == 2 and one_line(r.stderr)
