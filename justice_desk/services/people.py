@@ -11,7 +11,7 @@ from typing import Any
 from justice_desk.domain import national_id
 from justice_desk.domain.enums import CommitteePosition, MediatorStatus, MembershipStatus, Sex
 from justice_desk.errors import ValidationError
-from justice_desk.i18n import _
+from justice_desk.i18n import N_, _
 from justice_desk.services.common import Page, Saved, check_rev, clean, not_in_future, phone_warning, required
 from justice_desk.storage import repositories as repo
 from justice_desk.storage import audit
@@ -95,19 +95,19 @@ def format_address(p: Any, tr: Callable[[str], str] = _) -> str:
     """One line of address; ``tr`` translates the labels (documents pass the Thai catalog's)."""
     parts = []
     if p.house_no:
-        parts.append(tr("No. {house}").format(house=p.house_no))
+        parts.append(tr(N_("No. {house}")).format(house=p.house_no))
     if p.moo:
-        parts.append(tr("Moo {moo}").format(moo=p.moo))
+        parts.append(tr(N_("Moo {moo}")).format(moo=p.moo))
     if p.village:
         parts.append(p.village)
     if p.road:
-        parts.append(tr("Road {road}").format(road=p.road))
+        parts.append(tr(N_("Road {road}")).format(road=p.road))
     if p.tambon:
-        parts.append(tr("Tambon {tambon}").format(tambon=p.tambon))
+        parts.append(tr(N_("Tambon {tambon}")).format(tambon=p.tambon))
     if p.amphoe:
-        parts.append(tr("Amphoe {amphoe}").format(amphoe=p.amphoe))
+        parts.append(tr(N_("Amphoe {amphoe}")).format(amphoe=p.amphoe))
     if p.province:
-        parts.append(tr("Province {province}").format(province=p.province))
+        parts.append(tr(N_("Province {province}")).format(province=p.province))
     if p.postcode:
         parts.append(p.postcode)
     return " ".join(parts)
