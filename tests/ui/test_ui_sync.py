@@ -129,3 +129,19 @@ def test_province_browses_one_center_at_a_time(province, qtbot, tmp_path: Path) 
     assert [r.name for r in people.list_people(province.db).rows] == ["สมศักดิ์"]
     window.center_scope.setCurrentIndex(0)
     assert province.db.scope_owner is None
+
+
+def test_center_makes_new_keys_from_the_sync_page(ui_ctx, qtbot, tmp_path: Path, messages, monkeypatch) -> None:
+    from justice_desk.services import sync
+    from justice_desk.ui.pages import sync as sync_page
+
+    before = sync.own_public(ui_ctx.db).key_id
+    page = sync_page.SyncPage(ui_ctx)
+    qtbot.addWidget(page)
+    monkeypatch.setattr(sync_page, "confirm", lambda parent, text, **kw: True)
+    monkeypatch.setattr(sync_page.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "new.jdrotate"), "")))
+    page.inner.rotate_keys()
+    wait_jobs(qtbot, ui_ctx)
+    assert (tmp_path / "new.jdrotate").exists()
+    assert sync.own_public(ui_ctx.db).key_id != before
+    assert "New keys made" in messages[-1]

@@ -103,6 +103,8 @@ class CenterSync(QWidget):
         self.accept_button = QPushButton(_("2. Accept the province's answer…"))
         self.export_button = QPushButton(_("Export changes to a USB stick or folder…"))
         self.receipt_button = QPushButton(_("Apply a receipt from the province…"))
+        self.rotate_button = QPushButton(_("Make new keys…"))
+        self.rotate_button.setToolTip(_("For example after the laptop was repaired or the key file may have been copied: the province receives a statement signed with the old and the new key."))
         self.export_button.setObjectName("exportButton")
         self.export_button.setMinimumHeight(40)
         enrol_box = QGroupBox(_("Enrolment"))
@@ -112,6 +114,7 @@ class CenterSync(QWidget):
         row.addWidget(self.request_button)
         row.addWidget(self.accept_button)
         row.addStretch(1)
+        row.addWidget(self.rotate_button)
         eb.addLayout(row)
         self.exports = ListTableModel(
             [
@@ -137,6 +140,7 @@ class CenterSync(QWidget):
         self.accept_button.clicked.connect(self.accept_answer)
         self.export_button.clicked.connect(self.export)
         self.receipt_button.clicked.connect(self.apply_receipt)
+        self.rotate_button.clicked.connect(self.rotate_keys)
         self.refresh()
 
     def refresh(self) -> None:
@@ -166,6 +170,13 @@ class CenterSync(QWidget):
         path, _filter = QFileDialog.getOpenFileName(self, _("Open the province's answer"), "", _("Enrolment answer (*.jdanswer)"))
         if path:
             self._run(_("Accepting the answer"), sync.accept_answer, self.ctx.db, Path(path), done=lambda a: show_info(self, _("Enrolled with {name}. Check this fingerprint with the province: {fp}").format(name=a.province_name, fp=a.fingerprint)))
+
+    def rotate_keys(self) -> None:
+        if not confirm(self, _("Make new keys for this center? Send the key-change statement to the province before the next bundle."), yes=_("Make new keys")):
+            return
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save the key-change statement"), f"{self.ctx.site.code}.jdrotate", _("Key change (*.jdrotate)"))
+        if path:
+            self._run(_("Making new keys"), sync.rotate_center_keys, self.ctx.db, Path(path), done=lambda p: show_info(self, _("New keys made. Send this statement to the province: {path}").format(path=p)))
 
     def export(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _("Choose the USB stick or folder for the bundle"))
