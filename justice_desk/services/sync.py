@@ -121,6 +121,14 @@ def create_site_keys(db: Database, *, passphrase: str | None = None, escrow: boo
     return keys.public
 
 
+def needs_passphrase(db: Database) -> bool:
+    """True when this site's private keys are protected and no passphrase is set in the
+    environment: the GUI then asks for it."""
+    from justice_desk.sync.keys import key_file_needs_passphrase
+
+    return not os.environ.get(PASSPHRASE_ENV) and key_file_needs_passphrase(key_file(db))
+
+
 def own_keys(db: Database, passphrase: str | None = None) -> KeySet:
     path = key_file(db)
     if not path.exists():

@@ -15,6 +15,7 @@ stolen laptop.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -366,6 +367,16 @@ def load_private_keys(path: str | os.PathLike[str], passphrase: str | None = Non
     if len(data) > 64 * 1024:
         raise KeyFileError("file too large", path=str(target))
     return private_keys_from_bytes(data, passphrase, source=str(target))
+
+
+def key_file_needs_passphrase(path: str | os.PathLike[str]) -> bool:
+    """Whether loading this key file needs a passphrase (False when it is missing or unreadable:
+    loading it then says what is wrong)."""
+    try:
+        header = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(header, dict) and header.get("protection") == _PROTECTED
 
 
 def key_file_is_private(path: str | os.PathLike[str]) -> bool:

@@ -145,3 +145,24 @@ def test_center_makes_new_keys_from_the_sync_page(ui_ctx, qtbot, tmp_path: Path,
     assert (tmp_path / "new.jdrotate").exists()
     assert sync.own_public(ui_ctx.db).key_id != before
     assert "New keys made" in messages[-1]
+
+
+def test_protected_keys_are_unlocked_with_a_typed_passphrase(ui_ctx, province, qtbot, tmp_path: Path, messages, monkeypatch) -> None:
+    from justice_desk import sync as fmt
+    from justice_desk.services import sync
+    from justice_desk.ui.pages import sync as sync_page
+
+    # Protect the center's key file with a passphrase, as JUSTICE_DESK_KEY_PASSPHRASE does at set-up.
+    keys = sync.own_keys(ui_ctx.db)
+    fmt.save_private_keys(keys, sync.key_file(ui_ctx.db), "ลับมาก 2569", overwrite=True)
+    assert sync.needs_passphrase(ui_ctx.db)
+    page = sync_page.SyncPage(ui_ctx)
+    qtbot.addWidget(page)
+    monkeypatch.setattr(sync_page.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "req.jdenrol"), "")))
+    monkeypatch.setattr(sync_page.QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
+    page.inner.write_request()  # cancelled at the passphrase: nothing written
+    assert not (tmp_path / "req.jdenrol").exists()
+    monkeypatch.setattr(sync_page.QInputDialog, "getText", staticmethod(lambda *a, **k: ("ลับมาก 2569", True)))
+    page.inner.write_request()
+    wait_jobs(qtbot, ui_ctx)
+    assert (tmp_path / "req.jdenrol").exists() and "Request written" in messages[-1]

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -57,6 +59,17 @@ class _ColouredModel(ListTableModel):
             colour = STATUS_COLOURS.get(getattr(self.rows[index.row()], "status", ""))
             return QColor(colour) if colour else None
         return super().data(index, role)
+
+
+def ask_passphrase(parent: QWidget, ctx: AppContext) -> dict[str, str] | None:
+    """``{}`` when the keys need no passphrase, ``{"passphrase": ...}`` once typed, ``None`` when
+    the user cancelled."""
+    if not sync.needs_passphrase(ctx.db):
+        return {}
+    text, ok = QInputDialog.getText(
+        parent, _("Passphrase"), _("The keys of this site are protected. Type the passphrase:"), QLineEdit.EchoMode.Password
+    )
+    return {"passphrase": text} if ok and text else None
 
 
 def _table(model: ListTableModel) -> QTableView:
@@ -202,7 +215,10 @@ class CenterSync(QWidget):
             self.refresh()
             done(result)
 
-        self.ctx.runner.run(title, fn, *args, takes_progress=progress, on_success=finished, on_error=lambda message, _expected: show_error(self, message))
+        extra = ask_passphrase(self, self.ctx)
+        if extra is None:
+            return
+        self.ctx.runner.run(title, fn, *args, takes_progress=progress, on_success=finished, on_error=lambda message, _expected: show_error(self, message), **extra)
 
 
 class ProvinceSync(QWidget):
@@ -314,7 +330,10 @@ class ProvinceSync(QWidget):
         if not answer:
             return
         try:
-            done = sync.enrol_center(self.ctx.db, path, approve=True, answer_out=Path(answer), expected_fingerprint=review.fingerprint)
+            extra = ask_passphrase(self, self.ctx)
+            if extra is None:
+                return
+            done = sync.enrol_center(self.ctx.db, path, approve=True, answer_out=Path(answer), expected_fingerprint=review.fingerprint, **extra)
         except Exception as exc:  # noqa: BLE001
             show_error(self, str(exc))
             return
@@ -341,15 +360,20 @@ class ProvinceSync(QWidget):
             summary = ", ".join(f"{_status_label(k)}: {v}" for k, v in sorted(counts.items()))
             show_info(self, _("Import finished. {summary}").format(summary=summary or _("no files")))
 
-        self.ctx.runner.run(_("Importing bundles"), sync.import_paths, self.ctx.db, paths, takes_progress=True, on_success=finished, on_error=lambda message, _e: show_error(self, message))
+        extra = ask_passphrase(self, self.ctx)
+        if extra is None:
+            return
+        self.ctx.runner.run(_("Importing bundles"), sync.import_paths, self.ctx.db, paths, takes_progress=True, on_success=finished, on_error=lambda message, _e: show_error(self, message), **extra)
 
     def write_receipts(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _("Choose the folder for the receipts"))
-        if folder:
+        extra = ask_passphrase(self, self.ctx) if folder else None
+        if folder and extra is not None:
             self.ctx.runner.run(
                 _("Writing receipts"), sync.write_receipts, self.ctx.db, Path(folder),
                 on_success=lambda written: show_info(self, _("{count} receipts written to {folder}.").format(count=len(written), folder=folder)),
                 on_error=lambda message, _e: show_error(self, message),
+                **extra,
             )
 
     def selected_center(self) -> Any:
