@@ -394,15 +394,7 @@ def unsettled_pdf(doc: UnsettledDoc) -> bytes:
 
 def referral_story(doc: ReferralDoc) -> list[Flowable]:
     story = Story(thai_digits=doc.thai_digits, keep_whole=names_in(doc))
-    issuer_lines = [doc.issuer.name]
-    if doc.issuer.locality:
-        issuer_lines.append(doc.issuer.locality)
-    story.letter_head(
-        reference_no=doc.reference_no, issuer_lines=issuer_lines, issued_on=doc.issued_on
-    )
-    story.labelled("เรื่อง", f"ส่งต่อเรื่อง{doc.subject}", bold_label=False)
-    story.line_space(0.3)
-    story.labelled("เรียน", doc.addressee, bold_label=False)
+    story.letter_opening(doc, f"ส่งต่อเรื่อง{doc.subject}")
     if doc.enclosures:
         story.line_space(0.3)
         if len(doc.enclosures) == 1:

@@ -450,6 +450,17 @@ class Story:
         block.extend(centred(line) for line in after)
         self.add(KeepTogether(block))
 
+    def letter_opening(self, doc: Any, subject: str) -> None:
+        """Head, ``เรื่อง`` and ``เรียน`` of an official letter; ``doc`` has ``issuer``,
+        ``reference_no``, ``issued_on`` and ``addressee`` (invitation, referral letter)."""
+        issuer_lines = [doc.issuer.name]
+        if doc.issuer.locality:
+            issuer_lines.append(doc.issuer.locality)
+        self.letter_head(reference_no=doc.reference_no, issuer_lines=issuer_lines, issued_on=doc.issued_on)
+        self.labelled("เรื่อง", subject, bold_label=False)
+        self.line_space(0.3)
+        self.labelled("เรียน", doc.addressee, bold_label=False)
+
     def letter_head(
         self, *, reference_no: str | None, issuer_lines: Sequence[str], issued_on: dt.date
     ) -> None:

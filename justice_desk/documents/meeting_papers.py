@@ -183,15 +183,7 @@ def minutes_pdf(doc: MinutesDoc) -> bytes:
 
 def invitation_story(doc: InvitationDoc) -> list[Flowable]:
     story = Story(thai_digits=doc.thai_digits, keep_whole=names_in(doc))
-    issuer_lines = [doc.issuer.name]
-    if doc.issuer.locality:
-        issuer_lines.append(doc.issuer.locality)
-    story.letter_head(
-        reference_no=doc.reference_no, issuer_lines=issuer_lines, issued_on=doc.issued_on
-    )
-    story.labelled("เรื่อง", f"ขอเชิญประชุม{doc.body_name} ครั้งที่ {doc.number}", bold_label=False)
-    story.line_space(0.3)
-    story.labelled("เรียน", doc.addressee, bold_label=False)
+    story.letter_opening(doc, f"ขอเชิญประชุม{doc.body_name} ครั้งที่ {doc.number}")
     story.line_space(0.3)
     story.labelled("สิ่งที่ส่งมาด้วย", "ระเบียบวาระการประชุม จำนวน 1 ชุด", bold_label=False)
     story.line_space(0.5)

@@ -13,10 +13,10 @@ from justice_desk.domain.case_flow import CaseAction
 from justice_desk.domain.dates import be_year
 from justice_desk.domain.eligibility import Eligibility, assess
 from justice_desk.domain.enums import CaseCategory, CaseChannel, CaseKind, CaseStatus, Compliance, PartySide
-from justice_desk.domain.numbering import format_case_number, next_number, parse_year_number
-from justice_desk.errors import NotFoundError, ValidationError
+from justice_desk.domain.numbering import format_case_number, next_number
+from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
-from justice_desk.services.common import Page, Saved, as_uuid, check_rev, clean, not_in_future, required
+from justice_desk.services.common import find_by_reference, Page, Saved, check_rev, clean, not_in_future, required
 from justice_desk.services.people import full_name
 from justice_desk.storage import case_queries as q
 from justice_desk.storage import repositories as repo
@@ -490,14 +490,7 @@ def get_case(db: Database, case_id: uuid.UUID) -> CaseDetail:
 
 def find_case(db: Database, reference: str, *, owner_id: uuid.UUID | None = None) -> uuid.UUID:
     """A case by its visible number (``005/2569``) or its UUID."""
-    number = parse_year_number(reference)
-    with db.read() as session:
-        if number is not None:
-            row = repo.find_by_number(session, Case, db.home_owner(owner_id), number.year_be, number.number)
-            if row is None:
-                raise NotFoundError(_("There is no case number {number}.").format(number=reference.strip()))
-            return row.id
-        return repo.get(session, Case, as_uuid(reference)).id
+    return find_by_reference(db, Case, reference, _("There is no case number {number}."), owner_id)
 
 
 def list_cases(

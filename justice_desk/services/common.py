@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _
@@ -80,3 +80,20 @@ def as_uuid(value: uuid.UUID | str) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise ValidationError(_("{value} is not a record identifier.").format(value=value)) from None
+
+
+def find_by_reference(db: Any, model: type[Any], reference: str, not_found: str, owner_id: uuid.UUID | None = None) -> uuid.UUID:
+    """A numbered record (case, meeting) by its visible number (``005/2569``, ``4/2569``, Thai
+    digits too) or its UUID; ``not_found`` is the translated message with ``{number}``."""
+    from justice_desk.domain.numbering import parse_year_number
+    from justice_desk.errors import NotFoundError
+    from justice_desk.storage import repositories as repo
+
+    number = parse_year_number(reference)
+    with db.read() as session:
+        if number is not None:
+            row = repo.find_by_number(session, model, db.home_owner(owner_id), number.year_be, number.number)
+            if row is None:
+                raise NotFoundError(not_found.format(number=reference.strip()))
+            return row.id  # type: ignore[no-any-return]
+        return repo.get(session, model, as_uuid(reference)).id  # type: ignore[no-any-return]

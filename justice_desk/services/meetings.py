@@ -13,10 +13,10 @@ from fractions import Fraction
 from justice_desk.domain import meetings as rules
 from justice_desk.domain.dates import be_year
 from justice_desk.domain.enums import Attendance, CommitteePosition, MeetingMode, MeetingStatus
-from justice_desk.domain.numbering import format_meeting_number, next_number, parse_year_number
-from justice_desk.errors import NotFoundError, ValidationError
+from justice_desk.domain.numbering import format_meeting_number, next_number
+from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
-from justice_desk.services.common import Page, as_uuid, check_rev, clean, required
+from justice_desk.services.common import find_by_reference, Page, check_rev, clean, required
 from justice_desk.services.people import full_name, roster
 from justice_desk.storage import audit
 from justice_desk.storage import meeting_queries as q
@@ -314,14 +314,7 @@ def get_meeting(db: Database, meeting_id: uuid.UUID) -> MeetingDetail:
 
 def find_meeting(db: Database, reference: str, *, owner_id: uuid.UUID | None = None) -> uuid.UUID:
     """A meeting by its visible number (``4/2569``) or its UUID."""
-    number = parse_year_number(reference)
-    with db.read() as session:
-        if number is not None:
-            row = repo.find_by_number(session, Meeting, db.home_owner(owner_id), number.year_be, number.number)
-            if row is None:
-                raise NotFoundError(_("There is no meeting number {number}.").format(number=reference.strip()))
-            return row.id
-        return repo.get(session, Meeting, as_uuid(reference)).id
+    return find_by_reference(db, Meeting, reference, _("There is no meeting number {number}."), owner_id)
 
 
 def list_meetings(db: Database, *, search: str | None = None, owner_id: uuid.UUID | None = None, offset: int = 0, limit: int = 200) -> Page[MeetingRow]:
