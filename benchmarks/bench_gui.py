@@ -22,43 +22,57 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import big_demo, report  # noqa: E402
 
+# Both programs print, as JSON, the wall-clock moments since the parent started them: "shown" is
+# the first turn of the event loop after the window was shown (it has been laid out and painted).
 BARE = """
-import sys
+import json, sys, time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
+start = float(sys.argv[1])
 app = QApplication(sys.argv[:1])
 w = QMainWindow(); w.resize(1200, 760); w.show()
-QTimer.singleShot(0, app.quit)
+marks = {}
+QTimer.singleShot(0, lambda: (marks.update(shown=time.time() - start), app.quit()))
 app.exec()
+print(json.dumps(marks))
 """
 
+# The app as ``justice-desk --db DEMO`` starts it (run_gui without the lock file): the window
+# appears from a glance at the database, then the database opens in the background and the last
+# page is built ("ready"; "usable" is the next turn of the event loop, with that page painted).
 APP = """
-import sys
+import json, sys, time
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-from justice_desk.app import open_main_window
-from justice_desk.ui import settings as prefs
-from justice_desk.ui.fonts import load_thai_font
-app = QApplication(sys.argv[:1])
-settings = prefs.open_settings()
-app.setFont(load_thai_font(prefs.text_size(settings)))
-w = open_main_window(sys.argv[1], settings)
-w.show()
-QTimer.singleShot(0, app.quit)
+from justice_desk.app import prepare_application, start_main_window
+from justice_desk.storage.locate import resolve_target
+start = float(sys.argv[1])
+app, settings = prepare_application()
+w = start_main_window(resolve_target(sys.argv[2]), settings)
+marks = {}
+QTimer.singleShot(0, lambda: marks.update(shown=time.time() - start))
+def ready():
+    marks.update(ready=time.time() - start)
+    QTimer.singleShot(0, lambda: (marks.update(usable=time.time() - start), app.quit()))
+w.ready.connect(ready)
 app.exec()
 w.ctx.db.dispose()
+print(json.dumps(marks))
 """
 
 
-def cold(code: str, *args: str, runs: int) -> float:
-    times = []
+def cold(code: str, *args: str, runs: int) -> dict[str, float]:
+    """Median of each mark over ``runs`` fresh processes."""
+    import json
+
+    marks: dict[str, list[float]] = {}
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     env["JUSTICE_DESK_HOME"] = tempfile.mkdtemp(prefix="jd-bench-")
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code, *args], check=True, env=env, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        started = time.time()
+        done = subprocess.run([sys.executable, "-c", code, repr(started), *args], check=True, env=env, capture_output=True, text=True)
+        for key, value in json.loads(done.stdout.strip().splitlines()[-1]).items():
+            marks.setdefault(key, []).append(value)
+    return {key: statistics.median(values) for key, values in marks.items()}
 
 
 def main() -> None:
@@ -71,11 +85,15 @@ def main() -> None:
     demo = Path(tempfile.mkdtemp(prefix="jd-bench-demo-")) / "demo.sqlite3"
     subprocess.run([sys.executable, "-m", "justice_desk", "demo", "--db", str(demo)], check=True, capture_output=True,
                    env=dict(os.environ, JUSTICE_DESK_HOME=str(demo.parent)))
-    bare = cold(BARE, runs=args.runs)
+    bare = cold(BARE, runs=args.runs)["shown"]
     app = cold(APP, str(demo), runs=args.runs)
-    report("cold start: bare PySide6 window", bare)
-    report("cold start: Justice Desk main window (demo database)", app, 1.5)
-    print(f"{'ratio app / bare':<55} {app / bare:9.2f} x   target < 2.00 x  {'OK' if app / bare < 2 else 'MISSED'}")
+    report("cold start: bare PySide6 window shown", bare)
+    report("cold start: Justice Desk main window shown (demo database)", app["shown"], 1.5)
+    ratio = app["shown"] / bare
+    print(f"{'ratio main window / bare window':<55} {ratio:9.2f} x   target < 2.00 x  {'OK' if ratio < 2 else 'MISSED'}")
+    report("cold start: database open, last page built", app["ready"])
+    report("cold start: that page painted (usable)", app["usable"], 1.5)
+    print(f"{'ratio usable / bare window':<55} {app['usable'] / bare:9.2f} x   (for information)")
 
     from PySide6.QtWidgets import QApplication
 

@@ -5,19 +5,22 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from justice_desk.storage.locate import Target
 
 
-def run_gui(db_arg: str | None) -> int:
-    from PySide6.QtCore import QLockFile
+def prepare_application():  # type: ignore[no-untyped-def]
+    """The QApplication with our name, language, Thai font and last-resort error dialog;
+    returns it with the user's settings."""
     from PySide6.QtWidgets import QApplication
 
     from justice_desk import i18n
-    from justice_desk.errors import UserError
-    from justice_desk.i18n import _
-    from justice_desk.storage.database import resolve_target
     from justice_desk.ui import settings as prefs
-    from justice_desk.ui.dialogs import install_exception_hook, show_error
+    from justice_desk.ui.dialogs import install_exception_hook
     from justice_desk.ui.fonts import load_thai_font
+    from justice_desk.ui.jobs import GuiThreadGarbageCollector
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Justice Desk")
@@ -26,10 +29,21 @@ def run_gui(db_arg: str | None) -> int:
         i18n.set_language(prefs.language(settings) or i18n.DEFAULT_LANGUAGE)
     app.setFont(load_thai_font(prefs.text_size(settings)))
     install_exception_hook()
-    from justice_desk.ui.jobs import GuiThreadGarbageCollector
+    _keep.append(GuiThreadGarbageCollector(app))
+    return app, settings
 
-    collector = GuiThreadGarbageCollector(app)  # noqa: F841 - lives as long as the app
 
+_keep: list[object] = []  # objects that live as long as the app
+
+
+def run_gui(db_arg: str | None) -> int:
+    from PySide6.QtCore import QLockFile
+
+    from justice_desk.i18n import _
+    from justice_desk.storage.locate import resolve_target
+    from justice_desk.ui.dialogs import show_error
+
+    app, settings = prepare_application()
     target = resolve_target(db_arg)
     demo = False
     if target.path is not None and not target.path.exists():
@@ -56,19 +70,79 @@ def run_gui(db_arg: str | None) -> int:
                 _("Already open"),
             )
             return 2
-    try:
-        window = open_main_window(target.url if target.path is None else str(target.path), settings, demo=demo)
-    except UserError as exc:
-        show_error(None, str(exc), _("Cannot open the database"))
-        if lock is not None:
-            lock.unlock()
-        return 2
-    window.show()
+    window = start_main_window(target, settings, demo=demo)
     code = app.exec()
-    window.ctx.db.dispose()
+    if window.isVisible():
+        window.close()
+    if window.attached:
+        window.ctx.db.dispose()
     if lock is not None:
         lock.unlock()
     return int(code)
+
+
+def start_main_window(target: Target, settings, *, demo: bool = False):  # type: ignore[no-untyped-def]
+    """Show the main window at once, then open the database in the background.
+
+    The frame (title, navigation, the center's name, menus) comes from a read-only glance at the
+    file with the standard library; importing the storage layer, opening (and if need be
+    upgrading) the database and importing the first page's module run in the job runner, and
+    the window builds that page when they are done (``window.ready``). A database that cannot be
+    opened is explained in a dialog and the app ends with exit code 2.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from justice_desk.i18n import _
+    from justice_desk.storage.locate import glance
+    from justice_desk.ui.context import AppContext
+    from justice_desk.ui.dialogs import show_error
+    from justice_desk.ui.main_window import Identity, MainWindow
+
+    seen = glance(target)
+    identity = Identity(
+        name=seen.name if seen else None,
+        province=seen is not None and seen.kind == "province",
+        demo=demo or (seen is not None and seen.demo),
+        database=target.display,
+    )
+    window = MainWindow(identity=identity, settings=settings)
+    window.show()
+
+    def opened(result: tuple) -> None:  # type: ignore[type-arg]
+        db, site, is_demo = result
+        window.attach(AppContext(db=db, runner=window.runner, site=site, settings=settings, demo=demo or is_demo))
+
+    def failed(message: str, _expected: bool) -> None:
+        show_error(window, message, _("Cannot open the database"))
+        QApplication.exit(2)  # run_gui closes the window once the job has ended
+
+    window.runner.run(
+        _("Opening the database"),
+        _open_database,
+        target.url if target.path is None else str(target.path),
+        window.page_to_open(),
+        on_success=opened,
+        on_error=failed,
+    )
+    return window
+
+
+def _open_database(db_ref: str, page: str) -> tuple:  # type: ignore[type-arg]
+    """Runs in the background: the storage layer, the database and the first page's code."""
+    import importlib
+
+    from justice_desk.services import setup
+    from justice_desk.storage.database import open_database
+
+    db = open_database(db_ref)
+    try:
+        site = setup.this_site(db)
+        demo = db.setting("demo") == "1"
+    except Exception:
+        db.dispose()
+        raise
+    importlib.import_module(f"justice_desk.ui.pages.{page}")
+    return db, site, demo
 
 
 def open_main_window(db_ref: str | Path, settings, *, demo: bool = False):  # type: ignore[no-untyped-def]

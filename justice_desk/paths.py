@@ -54,6 +54,23 @@ def package_data(name: str) -> Path:
     return Path(__file__).resolve().parent / "data" / name
 
 
+SARABUN_FILES = {
+    "regular": "Sarabun-Regular.ttf",
+    "bold": "Sarabun-Bold.ttf",
+    "italic": "Sarabun-Italic.ttf",
+    "bold_italic": "Sarabun-BoldItalic.ttf",
+}
+
+
+def sarabun_font(style: str = "regular") -> Path:
+    """A file of the bundled Sarabun font (the ``fontpkg-sarabun`` package), found from the
+    package itself: no scan of installed packages' metadata, so it is cheap at start-up and
+    works in a frozen build."""
+    import fontpkg_sarabun
+
+    return Path(fontpkg_sarabun.ROOT) / "files" / SARABUN_FILES[style]
+
+
 def resources_dir() -> Path:
     """The top-level ``resources`` folder (icons, demo data, styles) in a source checkout."""
     return Path(__file__).resolve().parent.parent / "resources"

@@ -41,6 +41,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from justice_desk import paths
+
 __all__ = [
     "BUNDLED_LINE_HEIGHT",
     "BUNDLED_POINTS_PER_OFFICIAL_POINT",
@@ -173,23 +175,7 @@ def find_official_fonts(dirs: Iterable[Path] | None = None) -> tuple[str, dict[s
 
 
 def _bundled_files() -> dict[str, Path]:
-    wanted = {
-        "regular": (400, "normal", "Sarabun-Regular.ttf"),
-        "bold": (700, "normal", "Sarabun-Bold.ttf"),
-        "italic": (400, "italic", "Sarabun-Italic.ttf"),
-        "bold_italic": (700, "italic", "Sarabun-BoldItalic.ttf"),
-    }
-    files: dict[str, Path] = {}
-    try:
-        import fontpkg
-
-        for style, (weight, slant, _) in wanted.items():
-            files[style] = Path(fontpkg.path("Sarabun", weight, slant))
-    except Exception:  # noqa: BLE001 - frozen builds may lack the package metadata fontpkg reads
-        import fontpkg_sarabun
-
-        root = Path(fontpkg_sarabun.__file__).resolve().parent / "files"
-        files = {style: root / filename for style, (_, _, filename) in wanted.items()}
+    files = {style: paths.sarabun_font(style) for style in paths.SARABUN_FILES}
     missing = [str(p) for p in files.values() if not p.is_file()]
     if missing:
         raise RuntimeError(f"the bundled Thai font is missing: {', '.join(missing)}")

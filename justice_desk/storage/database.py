@@ -19,20 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from justice_desk import __version__, paths
+from justice_desk import __version__
 from justice_desk.errors import (
     DatabaseBusyError,
-    DataIntegrityError,
     DatabaseError,
+    DataIntegrityError,
     NewerDatabaseError,
     NotADatabaseError,
 )
 from justice_desk.i18n import _
 from justice_desk.storage import changelog
+from justice_desk.storage.locate import Target, resolve_target
 from justice_desk.storage.models import Setting
 from justice_desk.storage.schema import HEAD, KNOWN_REVISIONS
 
@@ -47,35 +47,6 @@ class JusticeSession(Session):
 
 
 changelog.install(JusticeSession)
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a database lives: a SQLAlchemy URL, and the file path when it is SQLite."""
-
-    url: str
-    path: Path | None
-
-    @property
-    def display(self) -> str:
-        if self.path is not None:
-            return str(self.path)
-        return make_url(self.url).render_as_string(hide_password=True)
-
-
-def resolve_target(db: str | os.PathLike[str] | None = None) -> Target:
-    """``--db`` argument, else ``JUSTICE_DESK_DB``, else the default file in the data folder.
-
-    A value containing ``://`` is a SQLAlchemy URL (``postgresql+psycopg://...``).
-    """
-    value = str(db) if db else os.environ.get("JUSTICE_DESK_DB") or str(paths.default_database())
-    if "://" in value:
-        url = make_url(value)
-        if url.get_backend_name() == "sqlite" and url.database:
-            return Target(value, Path(url.database).expanduser().resolve())
-        return Target(value, None)
-    path = Path(value).expanduser().resolve()
-    return Target(f"sqlite:///{path}", path)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, record: Any) -> None:

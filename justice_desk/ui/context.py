@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+if TYPE_CHECKING:  # not imported at run time: the window frame appears before the storage layer is loaded
+    from PySide6.QtCore import QSettings
 
-from justice_desk.services.setup import SiteInfo
-from justice_desk.storage.database import Database
-from justice_desk.ui.jobs import JobRunner
+    from justice_desk.services.setup import SiteInfo
+    from justice_desk.storage.database import Database
+    from justice_desk.ui.jobs import JobRunner
 
 
 @dataclass

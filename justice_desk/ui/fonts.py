@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontDatabase
 
+from justice_desk import paths
+
 
 def load_thai_font(point_size: int = 11) -> QFont:
-    import fontpkg
-
+    """Register the four Sarabun styles with Qt and return the regular one at ``point_size``."""
     family = None
-    for weight, style in ((400, "normal"), (700, "normal"), (400, "italic"), (700, "italic")):
-        path = fontpkg.path("Sarabun", weight, style)
-        font_id = QFontDatabase.addApplicationFont(str(path))
+    for style in paths.SARABUN_FILES:
+        font_id = QFontDatabase.addApplicationFont(str(paths.sarabun_font(style)))
         if font_id >= 0 and family is None:
             families = QFontDatabase.applicationFontFamilies(font_id)
             family = families[0] if families else None

@@ -51,6 +51,7 @@ class Job(QObject):
         self.relay.cancelled.connect(self.cancelled)
         self.relay.finished.connect(self.finished)
         self.done = False
+        self.cancellable = False
 
     def cancel(self) -> None:
         self.token.cancel()
@@ -135,6 +136,7 @@ class JobRunner(QObject):
         """Start ``fn(*args, **kwargs)`` in the background (with ``progress``/``cancel`` when
         ``takes_progress``); callbacks run on the GUI thread."""
         job = Job(title, self)
+        job.cancellable = takes_progress
         if on_success is not None:
             job.succeeded.connect(on_success)
         if on_error is not None:

@@ -4,8 +4,10 @@ adjustable text size, and background jobs with progress and cancel in the status
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,7 +28,7 @@ from justice_desk.i18n import _
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import show_error
-from justice_desk.ui.jobs import Job
+from justice_desk.ui.jobs import Job, JobRunner
 from justice_desk.ui.pages.base import Page
 
 PageFactory = Callable[[AppContext], Page]
@@ -57,58 +59,71 @@ def page_factories(province: bool = False) -> list[tuple[str, Callable[[], str],
     return pages
 
 
+@dataclass(frozen=True)
+class Identity:
+    """What the window shows before the database is open (from a read-only glance at it)."""
+
+    name: str | None
+    province: bool
+    demo: bool
+    database: str
+
+    @classmethod
+    def of(cls, ctx: AppContext) -> Identity:
+        return cls(ctx.site.name, ctx.is_province, ctx.demo, ctx.db.target.display)
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext) -> None:
+    """Built in two steps so that it appears at once: the frame (title, navigation, header,
+    menus, window state) from an ``Identity``, then ``attach(ctx)`` when the database is open,
+    which builds the last page used. ``MainWindow(ctx)`` does both."""
+
+    ready = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext | None = None,
+        *,
+        identity: Identity | None = None,
+        settings: QSettings | None = None,
+        runner: JobRunner | None = None,
+    ) -> None:
         super().__init__()
-        self.ctx = ctx
+        if ctx is not None:
+            identity, settings, runner = Identity.of(ctx), ctx.settings, ctx.runner
+        if identity is None or settings is None:
+            raise TypeError("MainWindow needs a context, or an identity and settings")
+        self.ctx: AppContext = None  # type: ignore[assignment]  # set by attach()
+        self.settings = settings
+        self.runner = runner or JobRunner(self)
+        self.identity = identity
         self.setObjectName("mainWindow")
-        title = _("Justice Desk — {name}").format(name=ctx.site.name)
-        self.setWindowTitle(title + (" " + _("(demo)") if ctx.demo else ""))
-        self._factories = page_factories(ctx.is_province)
         self._pages: dict[str, Page] = {}
+        self._placeholders: dict[str, QWidget] = {}
+        self._page_actions: list[QAction] = []
+        self._factories: list[tuple[str, Callable[[], str], PageFactory]] = []
+        self._current_row = -1
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName(_("Pages"))
-        for key, title_fn, _factory in self._factories:
-            item = QListWidgetItem(title_fn())
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            self.nav.addItem(item)
-        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 32)
         self.stack = QStackedWidget(self)
-        self._placeholders: dict[str, QWidget] = {}
-        for key, *_rest in self._factories:
-            holder = QWidget()
-            self._placeholders[key] = holder
-            self.stack.addWidget(holder)
+        self.opening = QLabel(_("Opening the database…"), self)
+        self.opening.setObjectName("openingNote")
+        self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.opening)
 
         header = QLabel(self)
         header.setObjectName("siteHeader")
         header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        demo_note = ("  ·  " + _("Demo data — not a real center")) if ctx.demo else ""
-        header.setText(
-            f"<b>{ctx.site.name}</b>{demo_note}<br><span style='color:#555'>"
-            + _("Database: {path}").format(path=ctx.db.target.display)
-            + "</span>"
-        )
         self.header = header
 
         body = QWidget(self)
         right = QVBoxLayout()
-        top = QHBoxLayout()
-        top.addWidget(header, 1)
+        self._top = QHBoxLayout()
+        self._top.addWidget(header, 1)
         self.center_scope: QComboBox | None = None
-        if ctx.is_province:
-            # The province browses each center's imported records in the same pages, read-only.
-            self.center_scope = QComboBox(self)
-            self.center_scope.setObjectName("centerScope")
-            self.center_scope.setAccessibleName(_("Center shown"))
-            self.center_scope.setToolTip(_("Records of centers are shown read-only: they are changed at the center and arrive with its bundles."))
-            top.addWidget(QLabel(_("Center shown:"), self))
-            top.addWidget(self.center_scope)
-            self.reload_centers()
-            self.center_scope.currentIndexChanged.connect(self._scope_changed)
-        right.addLayout(top)
+        right.addLayout(self._top)
         right.addWidget(self.stack, 1)
         row = QHBoxLayout(body)
         row.addWidget(self.nav)
@@ -125,13 +140,93 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
         self._jobs: list[Job] = []
-        ctx.runner.job_started.connect(self._job_started)
-        self.cancel_button.clicked.connect(ctx.runner.cancel_all)
+        self.runner.job_started.connect(self._job_started)
+        self.cancel_button.clicked.connect(self.runner.cancel_all)
 
         self._build_menus()
+        self._show_identity()
+        self._fill_navigation()
+        self.nav.setEnabled(False)
         self.nav.currentRowChanged.connect(self._navigate)
-        self._current_row = -1
-        self._restore()
+        self._restore_geometry()
+        if ctx is not None:
+            self.attach(ctx)
+
+    def _show_identity(self) -> None:
+        who = self.identity
+        name = who.name or _("Justice Desk")
+        title = _("Justice Desk — {name}").format(name=name) if who.name else name
+        self.setWindowTitle(title + (" " + _("(demo)") if who.demo else ""))
+        demo_note = ("  ·  " + _("Demo data — not a real center")) if who.demo else ""
+        self.header.setText(
+            f"<b>{escape(name)}</b>{demo_note}<br><span style='color:#555'>"
+            + escape(_("Database: {path}").format(path=who.database))
+            + "</span>"
+        )
+
+    def _fill_navigation(self) -> None:
+        """Navigation items and their Alt+number shortcuts for this kind of site."""
+        self._factories = page_factories(self.identity.province)
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        for key, title_fn, _factory in self._factories:
+            item = QListWidgetItem(title_fn())
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        self.nav.blockSignals(False)
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 32)
+        for action in self._page_actions:
+            self.removeAction(action)
+        self._page_actions = [
+            self._action(title_fn(), QKeySequence(f"Alt+{i}"), lambda k=key: self.attached and self.show_page(k))
+            for i, (key, title_fn, _f) in enumerate(self._factories, start=1)
+        ]
+
+    @property
+    def attached(self) -> bool:
+        return self.ctx is not None
+
+    def attach(self, ctx: AppContext) -> None:
+        """The database is open: show what it really is and build the last page used."""
+        self.ctx = ctx
+        identity = Identity.of(ctx)
+        province_changed = identity.province != self.identity.province
+        self.identity = identity
+        self._show_identity()
+        if province_changed:
+            self._fill_navigation()
+        for key, *_rest in self._factories:
+            holder = QWidget()
+            self._placeholders[key] = holder
+            self.stack.addWidget(holder)
+        if ctx.is_province:
+            # The province browses each center's imported records in the same pages, read-only.
+            self.center_scope = QComboBox(self)
+            self.center_scope.setObjectName("centerScope")
+            self.center_scope.setAccessibleName(_("Center shown"))
+            self.center_scope.setToolTip(_("Records of centers are shown read-only: they are changed at the center and arrive with its bundles."))
+            self._top.addWidget(QLabel(_("Center shown:"), self))
+            self._top.addWidget(self.center_scope)
+            self.reload_centers()
+            self.center_scope.currentIndexChanged.connect(self._scope_changed)
+        for action in self._database_actions:
+            action.setEnabled(True)
+        self.nav.setEnabled(True)
+        default = self.default_page()
+        last = str(self.settings.value("window/last_page", default))
+        keys = [k for k, *_r in self._factories]
+        self.show_page(last if last in keys else default)
+        self.stack.removeWidget(self.opening)
+        self.opening.deleteLater()
+        self.ready.emit()
+
+    def default_page(self) -> str:
+        return "sync" if self.identity.province else "cases"
+
+    def page_to_open(self) -> str:
+        """The page ``attach`` will show (so that its module can be imported in the background)."""
+        last = str(self.settings.value("window/last_page", self.default_page()))
+        return last if last in {k for k, *_r in self._factories} else self.default_page()
 
     # -- pages ----------------------------------------------------------------------------
 
@@ -221,8 +316,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(_("Save"), QKeySequence.StandardKey.Save, self._on_page("save")))
         file_menu.addAction(self._action(_("Print…"), QKeySequence.StandardKey.Print, self._on_page("print_current")))
         file_menu.addSeparator()
-        file_menu.addAction(self._action(_("Back up the database…"), None, self.backup))
-        file_menu.addAction(self._action(_("Settings…"), None, self.open_settings))
+        backup = self._action(_("Back up the database…"), None, self.backup)
+        settings = self._action(_("Settings…"), None, self.open_settings)
+        self._database_actions = [backup, settings]
+        for action in self._database_actions:
+            action.setEnabled(False)
+        file_menu.addAction(backup)
+        file_menu.addAction(settings)
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("Quit"), QKeySequence.StandardKey.Quit, self.close))
         view = self.menuBar().addMenu(_("&View"))
@@ -233,8 +333,6 @@ class MainWindow(QMainWindow):
         self._action("", QKeySequence("Ctrl+="), lambda: self.change_text_size(+1))
         view.addAction(self._action(_("Smaller text"), QKeySequence("Ctrl+-"), lambda: self.change_text_size(-1)))
         view.addAction(self._action(_("Normal text size"), QKeySequence("Ctrl+0"), lambda: self.set_text_size(prefs.DEFAULT_TEXT_SIZE)))
-        for i, (key, title_fn, _f) in enumerate(self._factories, start=1):
-            self._action(title_fn(), QKeySequence(f"Alt+{i}"), lambda k=key: self.show_page(k))
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addAction(self._action(_("About Justice Desk"), None, self.about))
 
@@ -247,10 +345,10 @@ class MainWindow(QMainWindow):
             font = app.font()
             font.setPointSize(size)
             app.setFont(font)
-        self.ctx.settings.setValue("ui/text_size", size)
+        self.settings.setValue("ui/text_size", size)
 
     def change_text_size(self, step: int) -> None:
-        self.set_text_size(prefs.text_size(self.ctx.settings) + step)
+        self.set_text_size(prefs.text_size(self.settings) + step)
 
     # -- jobs -----------------------------------------------------------------------------
 
@@ -259,7 +357,7 @@ class MainWindow(QMainWindow):
         self.job_label.setText(job.title)
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
-        self.cancel_button.setVisible(True)
+        self.cancel_button.setVisible(any(j.cancellable for j in self._jobs))
         job.progress.connect(self._job_progress)
         job.finished.connect(lambda: self._job_finished(job))
 
@@ -312,15 +410,15 @@ class MainWindow(QMainWindow):
         show_info(
             self,
             _("Justice Desk {version}\nRegisters, cases, meetings and sync for Community Justice Centers.\nDatabase: {path}").format(
-                version=__version__, path=self.ctx.db.target.display
+                version=__version__, path=self.identity.database
             ),
             _("About Justice Desk"),
         )
 
     # -- window state ---------------------------------------------------------------------
 
-    def _restore(self) -> None:
-        s = self.ctx.settings
+    def _restore_geometry(self) -> None:
+        s = self.settings
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -329,28 +427,24 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        default = "sync" if self.ctx.is_province else "cases"
-        last = str(s.value("window/last_page", default))
-        keys = [k for k, *_r in self._factories]
-        self.show_page(last if last in keys else default)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
         page = self.current_page()
         if page is not None and not page.can_leave():
             event.ignore()
             return
-        if self.ctx.runner.active:
+        if self.runner.active and self.attached:
             from justice_desk.ui.dialogs import confirm
 
             if not confirm(self, _("Work is still running in the background. Stop it and quit?"), yes=_("Stop and quit")):
                 event.ignore()
                 return
-            self.ctx.runner.cancel_all()
-            self.ctx.runner.wait_for_done(10000)
-        s = self.ctx.settings
+        self.runner.cancel_all()
+        self.runner.wait_for_done(10000)  # also lets a database still being opened finish
+        s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
-        current = self._factories[self._current_row][0] if self._current_row >= 0 else "cases"
-        s.setValue("window/last_page", current)
+        if self._current_row >= 0:
+            s.setValue("window/last_page", self._factories[self._current_row][0])
         s.sync()
         event.accept()
