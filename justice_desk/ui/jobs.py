@@ -131,10 +131,12 @@ class JobRunner(QObject):
         on_success: Callable[[Any], None] | None = None,
         on_error: Callable[[str, bool], None] | None = None,
         takes_progress: bool = False,
+        announce: bool = True,
         **kwargs: Any,
     ) -> Job:
         """Start ``fn(*args, **kwargs)`` in the background (with ``progress``/``cancel`` when
-        ``takes_progress``); callbacks run on the GUI thread."""
+        ``takes_progress``); callbacks run on the GUI thread. ``announce=False`` keeps a short
+        job (a search as the user types) out of the status bar."""
         job = Job(title, self)
         job.cancellable = takes_progress
         if on_success is not None:
@@ -143,7 +145,8 @@ class JobRunner(QObject):
             job.failed.connect(on_error)
         job.finished.connect(lambda: self._finished(job))
         self._active.add(job)
-        self.job_started.emit(job)
+        if announce:
+            self.job_started.emit(job)
         self.pool.start(_Runnable(job, fn, args, kwargs, takes_progress))
         return job
 

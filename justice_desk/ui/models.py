@@ -63,6 +63,20 @@ class PagedTableModel(QAbstractTableModel):
             self.search = text
             self.refresh()
 
+    def first_page(self, search: str) -> Page[Any]:
+        """The first window of rows and the total for ``search`` (safe to call off the GUI
+        thread: it only asks the service)."""
+        return self._fetch(0, self.block, search, self.order, self.descending)
+
+    def show_first_page(self, search: str, page: Page[Any]) -> None:
+        """Show a search whose first window was fetched elsewhere (in the job runner)."""
+        self.beginResetModel()
+        self.search = search
+        self._blocks.clear()
+        self._total = page.total
+        self._blocks[0] = list(page.rows)
+        self.endResetModel()
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = self.columns[column].sort_key if 0 <= column < len(self.columns) else None
         if key is None:

@@ -192,7 +192,8 @@ def test_search_as_you_type_finds_a_thai_substring(page, ui_ctx, qtbot, typer) -
     assert page.register.model.row_object(0).name == "ปิติ ยุติธรรมชัย"
     page.register.search.clear()
     typer(page.register.search, "ใจ")  # two characters: found by LIKE, in Thai order
-    page.register.apply_search_now()
+    with qtbot.waitSignal(page.register.searched, timeout=5000):  # searched in the job runner
+        page.register.apply_search_now()
     names = [page.register.model.row_object(i).name for i in range(page.register.model.total)]
     assert names == ["ชูใจ ใจงาม", "สมศักดิ์ ใจดี"]
 

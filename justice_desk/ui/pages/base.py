@@ -6,10 +6,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from justice_desk.i18n import _
 from justice_desk.ui.context import AppContext
+from justice_desk.ui.dialogs import show_error
+from justice_desk.ui.jobs import JobRunner
 from justice_desk.ui.models import Column, Fetcher, PagedTableModel
 
 SEARCH_DELAY_MS = 150
@@ -52,9 +63,20 @@ class RegisterView(QWidget):
 
     activated = Signal(object)
     current_changed = Signal(object)
+    searched = Signal()  # the results of a search are shown
 
-    def __init__(self, columns: Sequence[Column], fetch: Fetcher, *, placeholder: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        fetch: Fetcher,
+        *,
+        runner: JobRunner | None = None,
+        placeholder: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.runner = runner
+        self._search_generation = 0
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(placeholder or _("Search (Thai or numbers; part of a word is enough)"))
         self.search.setClearButtonEnabled(True)
@@ -104,10 +126,33 @@ class RegisterView(QWidget):
             signal.emit(obj)
 
     def _apply_search(self) -> None:
-        self.model.set_search(self.search.text().strip())
+        self.run_search(self.search.text().strip())
+
+    def run_search(self, text: str) -> None:
+        """Show the rows matching ``text``. With a job runner the query runs off the GUI thread
+        and only the newest search's results are shown; ``searched`` says when they are."""
+        if self.runner is None:
+            self.model.set_search(text)
+            self.searched.emit()
+            return
+        self._search_generation += 1
+        generation = self._search_generation
+        self.count.setText(_("Searching…"))
+
+        def done(page: Any) -> None:
+            if generation == self._search_generation:
+                self.model.show_first_page(text, page)
+                self.searched.emit()
+
+        def failed(message: str, _expected: bool) -> None:
+            if generation == self._search_generation:
+                self._update_count()
+                show_error(self, message)
+
+        self.runner.run(_("Searching"), self.model.first_page, text, on_success=done, on_error=failed, announce=False)
 
     def apply_search_now(self) -> None:
-        """Run the pending search at once (tests, and Enter in the search box)."""
+        """Run the pending search at once (Enter in the search box)."""
         self._timer.stop()
         self._apply_search()
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -53,11 +52,7 @@ class CaseRegister(RegisterView):
 
     def apply_search_now(self) -> None:
         self._timer.stop()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.model.set_search(self.search.text().strip())
-        finally:
-            QApplication.restoreOverrideCursor()
+        super()._apply_search()
 
 
 def case_columns() -> list[Column]:
@@ -99,7 +94,7 @@ class CasesPage(Page):
         combo_select(self.kind_filter, ctx.settings.value(KIND_SETTING) or None)
 
         self.register = CaseRegister(
-            case_columns(), self.fetch, placeholder=_("Search by number, subject, facts or a party's name (part of a word is enough)"), parent=self
+            case_columns(), self.fetch, runner=ctx.runner, placeholder=_("Search by number, subject, facts or a party's name (part of a word is enough)"), parent=self
         )
         self.register.setObjectName("casesRegister")
         header = self.register.table.horizontalHeader()

@@ -354,6 +354,7 @@ class PeoplePage(RecordPage):
         return RegisterView(
             people_columns(),
             self._fetch,
+            runner=self.ctx.runner,
             placeholder=_("Search by name, national ID, phone or LINE ID"),
             parent=self,
         )
