@@ -26,6 +26,7 @@ class CenterSetup:
     coordinator_surname: str | None = None
     coordinator_title: str | None = None
     coordinator_phone: str | None = None
+    key_passphrase: str | None = None  # protects the center's private keys (optional)
 
 
 COORDINATOR_ROLE = "ผู้ประสานงานยุติธรรมชุมชน"
@@ -36,7 +37,7 @@ def set_up_center(db_path: str | os.PathLike[str], data: CenterSetup) -> Databas
     required(data.coordinator_given_name, _("The first coordinator's given name is required."), "coordinator_given_name")
     db = setup.init_center(
         db_path, code=data.code, name=data.name, province=data.province, amphoe=data.amphoe, tambon=data.tambon,
-        center_type=data.center_type, host_organisation=data.host_organisation,
+        center_type=data.center_type, host_organisation=data.host_organisation, passphrase=data.key_passphrase,
     )
     people.create_person(
         db,

@@ -59,8 +59,11 @@ def init_center(
     tambon: str | None = None,
     center_type: CenterType = CenterType.BOTH,
     host_organisation: str | None = None,
+    passphrase: str | None = None,
 ) -> Database:
-    """Create a new center database (refuses to re-initialise one that is already set up)."""
+    """Create a new center database (refuses to re-initialise one that is already set up);
+    ``passphrase`` protects its private key file (else ``JUSTICE_DESK_KEY_PASSPHRASE``, else none)."""
+    check_passphrase(passphrase)
     code = _require(code, _("The center code is required."), "code")
     name = _require(name, _("The center name is required."), "name")
     province = _require(province, _("The province is required."), "province")
@@ -84,12 +87,15 @@ def init_center(
             )
         )
         db.put_settings(session, {"site_id": str(site_id), "mode": SiteKind.CENTER.value, "epoch": secrets.token_hex(8)})
-    _make_keys(db)
+    _make_keys(db, passphrase=passphrase)
     return db
 
 
-def init_province(db_path: str | os.PathLike[str] | None, *, province: str, code: str | None = None) -> Database:
+def init_province(
+    db_path: str | os.PathLike[str] | None, *, province: str, code: str | None = None, passphrase: str | None = None
+) -> Database:
     """Create a new Provincial Justice Office database."""
+    check_passphrase(passphrase)
     province = _require(province, _("The province is required."), "province")
     db = open_database(db_path, create=True)
     _refuse_if_set_up(db)
@@ -107,15 +113,31 @@ def init_province(db_path: str | os.PathLike[str] | None, *, province: str, code
             )
         )
         db.put_settings(session, {"site_id": str(site_id), "mode": SiteKind.PROVINCE.value, "epoch": secrets.token_hex(8)})
-    _make_keys(db, escrow=True)
+    _make_keys(db, escrow=True, passphrase=passphrase)
     return db
 
 
-def _make_keys(db: Database, *, escrow: bool = False) -> None:
+MIN_PASSPHRASE = 8
+
+
+def check_passphrase(passphrase: str | None, repeated: str | None = None) -> None:
+    """A key passphrase is optional; one that is given must be long enough (and typed the same
+    twice when ``repeated`` is given)."""
+    if not passphrase:
+        if repeated:
+            raise ValidationError(_("The two passphrases are not the same. Type it again in both boxes."), "passphrase")
+        return
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise ValidationError(_("A passphrase needs at least {count} characters; or leave both boxes empty.").format(count=MIN_PASSPHRASE), "passphrase")
+    if repeated is not None and repeated != passphrase:
+        raise ValidationError(_("The two passphrases are not the same. Type it again in both boxes."), "passphrase")
+
+
+def _make_keys(db: Database, *, escrow: bool = False, passphrase: str | None = None) -> None:
     """Key pairs are made at set-up (SYNC.md §9), so enrolment can start at once."""
     from justice_desk.services.sync import create_site_keys
 
-    create_site_keys(db, escrow=escrow)
+    create_site_keys(db, escrow=escrow, passphrase=passphrase)
 
 
 def _refuse_if_set_up(db: Database) -> None:

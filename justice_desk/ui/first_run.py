@@ -38,6 +38,41 @@ class Chosen:
     demo: bool
 
 
+class PassphraseBox(QGroupBox):
+    """An optional passphrase for the site's private keys, typed twice."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(_("Protect the sync keys with a passphrase (optional)"), parent)
+        layout = QFormLayout(self)
+        note = QLabel(
+            _("Anyone who copies this computer's data folder could sign bundles in your name unless the keys have a passphrase. "
+              "You will type it when you export or apply a receipt. If it is forgotten, the province must enrol new keys.")
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555")
+        layout.addRow(note)
+        self.first = QLineEdit(self)
+        self.first.setObjectName("passphrase")
+        self.first.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit(self)
+        self.again.setObjectName("passphrase_again")
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        layout.addRow(_("Passphrase"), self.first)
+        layout.addRow(_("Passphrase again"), self.again)
+
+    def passphrase(self) -> str | None:
+        return self.first.text() or None
+
+    def check(self) -> None:
+        setup.check_passphrase(self.first.text(), self.again.text())
+
+    def mark(self, wrong: bool) -> None:
+        for edit in (self.first, self.again):
+            edit.setStyleSheet(ERROR_STYLE if wrong else "")
+        if wrong:
+            self.first.setFocus()
+
+
 class FirstRunDialog(QDialog):
     """Three doors: a center, a province office, or the demo."""
 
@@ -94,6 +129,8 @@ class FirstRunDialog(QDialog):
             self.fields[key] = edit
             coord.addRow(label, edit)
         form.addRow(box)
+        self.center_passphrase = PassphraseBox(self)
+        form.addRow(self.center_passphrase)
         self.center_error = QLabel()
         self.center_error.setStyleSheet("color: #c62828")
         self.center_error.setWordWrap(True)
@@ -110,6 +147,8 @@ class FirstRunDialog(QDialog):
         self.province_name = QLineEdit()
         self.province_name.setObjectName("province_name")
         pform.addRow(_("Province *"), self.province_name)
+        self.province_passphrase = PassphraseBox(self)
+        pform.addRow(self.province_passphrase)
         self.province_error = QLabel()
         self.province_error.setStyleSheet("color: #c62828")
         pform.addRow(self.province_error)
@@ -129,7 +168,7 @@ class FirstRunDialog(QDialog):
         self.center_button.clicked.connect(lambda: self.stack.setCurrentWidget(self.center_form))
         self.province_button.clicked.connect(lambda: self.stack.setCurrentWidget(self.province_form))
         self.demo_button.clicked.connect(self.open_demo)
-        self.resize(560, 520)
+        self.resize(600, 640)
 
     def _text(self, key: str) -> str:
         return self.fields[key].text().strip()
@@ -142,18 +181,22 @@ class FirstRunDialog(QDialog):
             tambon=self._text("tambon") or None, host_organisation=self._text("host_organisation") or None,
             center_type=CenterType(self.center_type.currentData()), coordinator_given_name=self._text("coordinator_given_name"),
             coordinator_surname=self._text("coordinator_surname") or None, coordinator_title=self._text("coordinator_title") or None,
-            coordinator_phone=self._text("coordinator_phone") or None,
+            coordinator_phone=self._text("coordinator_phone") or None, key_passphrase=self.center_passphrase.passphrase(),
         )
+        self.center_passphrase.mark(False)
         try:
             # Check the center's own fields before anything is written to disk.
             for key, message in (("name", _("The center name is required.")), ("code", _("The center code is required.")), ("province", _("The province is required.")), ("coordinator_given_name", _("The first coordinator's given name is required."))):
                 if not self._text(key):
                     raise ValidationError(message, key)
+            self.center_passphrase.check()
             db = onboarding.set_up_center(self.db_path, data)
             db.dispose()
         except ValidationError as exc:
             self.center_error.setText(str(exc))
-            if exc.field in self.fields:
+            if exc.field == "passphrase":
+                self.center_passphrase.mark(True)
+            elif exc.field in self.fields:
                 self.fields[exc.field].setStyleSheet(ERROR_STYLE)
                 self.fields[exc.field].setFocus()
             return
@@ -164,12 +207,18 @@ class FirstRunDialog(QDialog):
         self.accept()
 
     def create_province(self) -> None:
+        self.province_name.setStyleSheet("")
+        self.province_passphrase.mark(False)
         try:
-            db = setup.init_province(self.db_path, province=self.province_name.text())
+            self.province_passphrase.check()
+            db = setup.init_province(self.db_path, province=self.province_name.text(), passphrase=self.province_passphrase.passphrase())
             db.dispose()
         except UserError as exc:
             self.province_error.setText(str(exc))
-            self.province_name.setStyleSheet(ERROR_STYLE)
+            if isinstance(exc, ValidationError) and exc.field == "passphrase":
+                self.province_passphrase.mark(True)
+            else:
+                self.province_name.setStyleSheet(ERROR_STYLE)
             return
         self.chosen = Chosen(self.db_path, False)
         self.accept()

@@ -96,10 +96,24 @@ def test_first_run_sets_up_a_center_with_its_coordinator(qtbot, typer, isolated_
     typer(dialog.fields["province"], "เชียงใหม่")
     typer(dialog.fields["coordinator_given_name"], "น้ำฝน")
     typer(dialog.fields["coordinator_surname"], "ปั้นทอง")
+    # An optional passphrase for the keys: too short, then typed differently twice, then right.
+    typer(dialog.center_passphrase.first, "สั้น")
+    dialog.create_center()
+    assert "at least 8" in dialog.center_error.text() and "border" in dialog.center_passphrase.first.styleSheet()
+    assert not dialog.db_path.exists()
+    dialog.center_passphrase.first.setText("กุญแจของศูนย์ 2569")
+    dialog.center_passphrase.again.setText("กุญแจของศูนย์ 2568")
+    dialog.create_center()
+    assert "not the same" in dialog.center_error.text() and not dialog.db_path.exists()
+    dialog.center_passphrase.again.setText("กุญแจของศูนย์ 2569")
     dialog.create_center()
     assert dialog.chosen is not None and not dialog.chosen.demo
     db = open_database(dialog.chosen.path)
     try:
+        from justice_desk.services import sync
+
+        assert sync.needs_passphrase(db)  # the private keys are protected
+        assert sync.own_keys(db, "กุญแจของศูนย์ 2569") is not None
         assert setup.this_site(db).name == "ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ"
         rows = people.list_people(db).rows
         assert [r.name for r in rows] == ["น้ำฝน ปั้นทอง"] and rows[0].community_role == "ผู้ประสานงานยุติธรรมชุมชน"
