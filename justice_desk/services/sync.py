@@ -20,6 +20,7 @@ import secrets
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -515,14 +516,24 @@ def import_paths(
     # The key directory is read once per run (it costs a query and a key parse per center),
     # and again after a key-change statement changed it.
     trust = _trust(db)
-    for i, path in enumerate(files):
-        if cancel.cancelled:
-            raise Cancelled()
-        progress(i, len(files), _("Importing {name}…").format(name=path.name))
-        outcome = _import_one(db, path, keys, trust)
-        if outcome.reason == "key_rotation":
-            trust = _trust(db)
-        outcomes.append(outcome)
+    # The next file is read, verified and decrypted on a second thread while this one is
+    # written: SQLite and the disk flush run without Python's lock, so the two overlap. One
+    # file ahead only, so memory stays at two bundles.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="justice-desk-read") as reader:
+        ahead = reader.submit(_read_file, files[0], keys, trust) if files else None
+        for i, path in enumerate(files):
+            if cancel.cancelled:
+                raise Cancelled()
+            progress(i, len(files), _("Importing {name}…").format(name=path.name))
+            assert ahead is not None
+            read = ahead.result()
+            ahead = reader.submit(_read_file, files[i + 1], keys, trust) if i + 1 < len(files) else None
+            outcome = _import_one(db, path, keys, trust, read)
+            if outcome.reason == "key_rotation":
+                trust = _trust(db)
+                if ahead is not None:  # read again with the new keys
+                    ahead = reader.submit(_read_file, files[i + 1], keys, trust)
+            outcomes.append(outcome)
     progress(len(files), len(files), _("Import finished."))
     return outcomes
 
@@ -550,28 +561,54 @@ def _reject(
     return ImportOutcome(str(path), "rejected", reason, message, 0, str(center) if center else None, seq)
 
 
-def _import_one(db: Database, path: Path, keys: list[KeySet], trust: Any = None) -> ImportOutcome:
-    import hashlib
+@dataclass(frozen=True)
+class _Read:
+    """A file read and, when it is a bundle, verified and decrypted: no database work, so it
+    can run ahead on another thread."""
 
-    trust = trust or _trust(db)
+    data: bytes | None
+    failure: Exception | None = None  # reading failed (RejectedFileError or OSError)
+    sha: str = ""
+    kind: Any = None
+    bundle: fmt.VerifiedBundle | None = None
+    refused: fmt.RejectedFileError | None = None  # the format layer refused the bundle
+
+
+def _read_file(path: Path, keys: list[KeySet], trust: Any) -> _Read:
+    import hashlib
 
     try:
         data = fmt.read_sync_file(path)
-    except fmt.RejectedFileError as exc:
-        return _reject(db, path, exc.reason, str(exc), detail=exc.detail)
-    except OSError as exc:
-        return _reject(db, path, "unreadable", reason_text("unreadable"), detail=str(exc))
+    except (fmt.RejectedFileError, OSError) as exc:
+        return _Read(None, exc)
     sha = hashlib.sha256(data).hexdigest()
     kind = fmt.sniff_kind(data)
-    if kind is fmt.Kind.KEY_ROTATION:
-        return _import_rotation(db, path, data, sha)
     if kind is not None and kind is not fmt.Kind.BUNDLE:
-        return _reject(db, path, "wrong_kind", _("This is not a bundle but another kind of sync file (“{suffix}”).").format(suffix=fmt.SUFFIXES[kind]), sha=sha)
+        return _Read(data, sha=sha, kind=kind)
     # A bundle, or no container this version recognises: the format layer names what is wrong
     # (not_a_bundle, truncated, newer_format, ...).
     try:
         bundle = fmt.open_bundle(data, trusted_keys=trust, recipient_private_key=keys)
     except fmt.RejectedFileError as exc:
+        return _Read(data, sha=sha, kind=kind, refused=exc)
+    return _Read(data, sha=sha, kind=kind, bundle=bundle)
+
+
+def _import_one(db: Database, path: Path, keys: list[KeySet], trust: Any = None, read: _Read | None = None) -> ImportOutcome:
+    trust = trust or _trust(db)
+    read = read or _read_file(path, keys, trust)
+    if isinstance(read.failure, fmt.RejectedFileError):
+        return _reject(db, path, read.failure.reason, str(read.failure), detail=read.failure.detail)
+    if read.failure is not None or read.data is None:
+        return _reject(db, path, "unreadable", reason_text("unreadable"), detail=str(read.failure))
+    data, sha, kind = read.data, read.sha, read.kind
+    if kind is fmt.Kind.KEY_ROTATION:
+        return _import_rotation(db, path, data, sha)
+    if kind is not None and kind is not fmt.Kind.BUNDLE:
+        return _reject(db, path, "wrong_kind", _("This is not a bundle but another kind of sync file (“{suffix}”).").format(suffix=fmt.SUFFIXES[kind]), sha=sha)
+    if read.bundle is None:
+        exc = read.refused
+        assert exc is not None  # _read_file gives a bundle or the reason it has none
         center, seq, manifest = None, None, None
         try:
             manifest = fmt.read_bundle_manifest(data)
@@ -579,6 +616,7 @@ def _import_one(db: Database, path: Path, keys: list[KeySet], trust: Any = None)
         except (fmt.RejectedFileError, ValueError):
             manifest = None
         return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha, center=center, seq=seq, manifest=manifest)
+    bundle = read.bundle
     center_id = uuid.UUID(bundle.center_id)
     if bundle.schema_version > SCHEMA_VERSION:
         return _reject(db, path, "newer_schema", reason_text("newer_schema"), sha=sha, center=center_id, seq=bundle.seq, manifest=bundle.manifest)

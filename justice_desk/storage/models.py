@@ -522,7 +522,7 @@ class ReceivedBundle(Base):
     records: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     receipt_seq: Mapped[int | None] = mapped_column(Integer)  # the receipt that reported it
-    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # loaded only when applied
 
 
 class ImportLogEntry(Base):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import operator
 import sqlite3
 import uuid
 from collections import defaultdict
@@ -211,10 +212,6 @@ def _decode_plan(table_name: str) -> tuple[tuple[tuple[str, Any, bool, str], ...
 _REQUIRED = object()  # a required column without a default: a missing value refuses the record
 
 
-def _missing(key: str) -> Any:
-    raise ValueError(f"{key} is required")
-
-
 def _bad_type(value: Any, expected: str) -> Any:
     raise TypeError(f"expected {expected}, not {type(value).__name__}")
 
@@ -229,27 +226,58 @@ class Decoder:
     """
 
     def __init__(self) -> None:
-        self._memos: dict[tuple[str, str], dict[Any, Any]] = {}
+        self._tables: dict[str, _TablePlan] = {}
 
     def decode(self, table_name: str, record_id: str, rev: int, fields: Mapping[str, Any]) -> dict[str, Any]:
-        steps, derive = _decode_plan(table_name)
-        row: dict[str, Any] = {}
-        for key, convert, memoise, absent in steps:
-            value = fields.get(key)
+        plan = self._tables.get(table_name)
+        if plan is None:
+            plan = self._tables[table_name] = _TablePlan(table_name)
+        get = fields.get
+        row = {key: get(key) for key in plan.keys}
+        # Checks and conversions by kind of column (most are text): one short loop each.
+        for key in plan.text:
+            value = row[key]
+            if value is not None and value.__class__ is not str:
+                _bad_type(value, "text")
+        for key in plan.integers:
+            value = row[key]
+            if value is not None and value.__class__ is not int:  # bool is not a count either
+                _bad_type(value, "an integer")
+        for key, convert, memo in plan.converted:
+            value = row[key]
             if value is None:
-                row[key] = _missing(key) if absent == _REQUIRED else absent
-            elif convert is None:
-                row[key] = value
-            elif memoise:
-                memo = self._memos.setdefault((table_name, key), {})
-                row[key] = memo[value] if value in memo else memo.setdefault(value, convert(value))
+                continue
+            if memo is not None and value.__class__ is str:  # memoised converters take strings only
+                try:
+                    row[key] = memo[value]
+                except KeyError:
+                    row[key] = memo[value] = convert(value)
             else:
-                row[key] = convert(value)
+                row[key] = convert(value)  # refuses a value of the wrong type with a message
+        for key, absent in plan.defaults:
+            if row[key] is None:
+                if absent is _REQUIRED:
+                    raise ValueError(f"{key} is required")
+                row[key] = absent
         row["id"] = uuid.UUID(record_id)
         row["rev"] = rev
-        if derive is not None:
-            row.update(derive(row))
+        if plan.derive is not None:
+            row.update(plan.derive(row))
         return row
+
+
+class _TablePlan:
+    """One table's columns grouped by what decoding does to them, with this bundle's memos."""
+
+    def __init__(self, table_name: str) -> None:
+        steps, self.derive = _decode_plan(table_name)
+        self.keys = tuple(key for key, *_rest in steps)
+        self.text = tuple(key for key, convert, _m, _a in steps if convert is _to_text)
+        self.integers = tuple(key for key, convert, _m, _a in steps if convert is _to_int)
+        self.converted = tuple(
+            (key, convert, {} if memoise else None) for key, convert, memoise, _a in steps if convert not in (None, _to_text, _to_int)
+        )
+        self.defaults = tuple((key, absent) for key, _c, _m, absent in steps if absent is not None)
 
 
 def decode_record(table_name: str, record_id: str, rev: int, fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -393,25 +421,28 @@ class _SqliteUpsert:
         return self._prefix + ", ".join([self._one] * rows) + self._suffix
 
     def converter(self) -> Any:
-        """``row -> tuple of database values``; repeated values are processed once per call."""
-        plan = [
-            (key, process, is_uuid, {})
-            for key, process, is_uuid in zip(self.keys, self.processors, self.uuid_columns, strict=True)
+        """``row -> list of database values``; only the columns whose values need processing
+        (ids, dates, flags) are touched, and repeated values are processed once per call."""
+        take = operator.itemgetter(*self.keys) if len(self.keys) > 1 else (lambda row: (row[self.keys[0]],))
+        fixes = [
+            (i, process, is_uuid, {})
+            for i, (process, is_uuid) in enumerate(zip(self.processors, self.uuid_columns, strict=True))
+            if process is not None
         ]
 
-        def convert(row: Mapping[str, Any]) -> tuple[Any, ...]:
-            out = []
-            for key, process, is_uuid, memo in plan:
-                value = row[key]
-                if value is None or process is None:
-                    out.append(value)
-                elif is_uuid:
-                    out.append(value.hex)  # what the bind processor stores for a non-native UUID
+        def convert(row: Mapping[str, Any]) -> list[Any]:
+            out = list(take(row))
+            for i, process, is_uuid, memo in fixes:
+                value = out[i]
+                if value is None:
+                    continue
+                if is_uuid:
+                    out[i] = value.hex  # what the bind processor stores for a non-native UUID
                 elif value in memo:
-                    out.append(memo[value])
+                    out[i] = memo[value]
                 else:
-                    out.append(memo.setdefault(value, process(value)))
-            return tuple(out)
+                    out[i] = memo.setdefault(value, process(value))
+            return out
 
         return convert
 

@@ -33,12 +33,12 @@ def canonical_json(value: object) -> bytes:
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            # Two parsers may keep different copies of a duplicated key; refuse the ambiguity.
-            raise ValueError(f"duplicate key {key!r}")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        # Two parsers may keep different copies of a duplicated key; refuse the ambiguity.
+        seen: set[str] = set()
+        key = next(k for k, _v in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise ValueError(f"duplicate key {key!r}")
     return result
 
 

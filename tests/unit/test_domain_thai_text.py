@@ -10,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pythainlp.util import collate
 
+from justice_desk.domain import thai_text
 from justice_desk.domain.thai_text import normalize, search_query, search_text, sort_key
 
 _REPO = Path(__file__).resolve().parents[2]
@@ -297,3 +298,31 @@ def test_any_well_formed_word_is_found_inside_text_without_spaces(
     text = before + word + after
     assume(normalize(text) == text and normalize(word) == word)
     assert search_query(word) in search_text(text)
+
+
+# -- the shortcut around pythainlp's normalize --------------------------------------------------
+
+THAI_LETTERS = "".join(chr(c) for c in range(0x0E01, 0x0E5C) if chr(c).isprintable())
+_alphabet = st.sampled_from(list(THAI_LETTERS) + [" ", " ", "\u200b", "\n", "a", "1"])
+
+
+def _through_pythainlp(text: str) -> str:
+    import unicodedata
+
+    from pythainlp.util import normalize as thai_normalize
+
+    text = unicodedata.normalize("NFC", text).replace("\u0e4d\u0e32", "\u0e33")
+    return thai_normalize(thai_text._SPACES.sub(" ", text).strip())
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(_alphabet, max_size=14))
+def test_skipping_pythainlp_never_changes_the_result(text: str) -> None:
+    assert thai_text._normalize_cached.__wrapped__(text) == _through_pythainlp(text)
+
+
+def test_skipping_pythainlp_agrees_on_the_shared_samples(thai_samples) -> None:
+    lines = [line for group in thai_samples.values() for line in group]
+    assert lines
+    for line in lines:
+        assert thai_text._normalize_cached.__wrapped__(line) == _through_pythainlp(line), line
