@@ -572,6 +572,7 @@ class _Read:
     kind: Any = None
     bundle: fmt.VerifiedBundle | None = None
     refused: fmt.RejectedFileError | None = None  # the format layer refused the bundle
+    decoded: _Decoded | None = None  # the bundle's records as column values
 
 
 def _read_file(path: Path, keys: list[KeySet], trust: Any) -> _Read:
@@ -591,7 +592,7 @@ def _read_file(path: Path, keys: list[KeySet], trust: Any) -> _Read:
         bundle = fmt.open_bundle(data, trusted_keys=trust, recipient_private_key=keys)
     except fmt.RejectedFileError as exc:
         return _Read(data, sha=sha, kind=kind, refused=exc)
-    return _Read(data, sha=sha, kind=kind, bundle=bundle)
+    return _Read(data, sha=sha, kind=kind, bundle=bundle, decoded=_decode_records(bundle.records))
 
 
 def _import_one(db: Database, path: Path, keys: list[KeySet], trust: Any = None, read: _Read | None = None) -> ImportOutcome:
@@ -620,7 +621,7 @@ def _import_one(db: Database, path: Path, keys: list[KeySet], trust: Any = None,
     center_id = uuid.UUID(bundle.center_id)
     if bundle.schema_version > SCHEMA_VERSION:
         return _reject(db, path, "newer_schema", reason_text("newer_schema"), sha=sha, center=center_id, seq=bundle.seq, manifest=bundle.manifest)
-    outcome, held_waiting = _settle(db, path, data, sha, bundle)
+    outcome, held_waiting = _settle(db, path, data, sha, bundle, decoded=read.decoded)
     if outcome.status != "applied" or not held_waiting:
         return outcome
     released = _release_held(db, center_id, keys)
@@ -629,7 +630,9 @@ def _import_one(db: Database, path: Path, keys: list[KeySet], trust: Any = None,
     return outcome
 
 
-def _settle(db: Database, path: Path, data: bytes, sha: str, bundle: fmt.VerifiedBundle, held_row_id: int | None = None) -> tuple[ImportOutcome, bool]:
+def _settle(
+    db: Database, path: Path, data: bytes, sha: str, bundle: fmt.VerifiedBundle, held_row_id: int | None = None, decoded: _Decoded | None = None
+) -> tuple[ImportOutcome, bool]:
     """Decide on a verified bundle and apply it, all in one write transaction: nothing can
     change between the decision and the apply, and a failure leaves no trace but the log line.
     Also says whether bundles of the center are held (so they may now connect)."""
@@ -638,7 +641,7 @@ def _settle(db: Database, path: Path, data: bytes, sha: str, bundle: fmt.Verifie
     center_id = uuid.UUID(bundle.center_id)
     try:
         with db.write() as session:
-            outcome = _decide_and_apply(session, path, data, sha, bundle, held_row_id)
+            outcome = _decide_and_apply(session, path, data, sha, bundle, held_row_id, decoded)
             held_waiting = outcome.status == "applied" and q.has_held(session, center_id)
             return outcome, held_waiting
     except DataIntegrityError as exc:
@@ -669,7 +672,9 @@ def _record_bundle(session: Any, bundle: fmt.VerifiedBundle, sha: str, held_row_
     return row  # type: ignore[no-any-return]
 
 
-def _decide_and_apply(session: Any, path: Path, data: bytes, sha: str, bundle: fmt.VerifiedBundle, held_row_id: int | None) -> ImportOutcome:
+def _decide_and_apply(
+    session: Any, path: Path, data: bytes, sha: str, bundle: fmt.VerifiedBundle, held_row_id: int | None, decoded: _Decoded | None = None
+) -> ImportOutcome:
     from justice_desk.storage import sync_queries as q
 
     center_id = uuid.UUID(bundle.center_id)
@@ -714,7 +719,7 @@ def _decide_and_apply(session: Any, path: Path, data: bytes, sha: str, bundle: f
 
     conn = session.connection()
     sync_store.defer_foreign_keys(conn)
-    result = _apply_records(conn, center_id, bundle.records, new_epoch=new_epoch)
+    result = _apply_records(conn, center_id, decoded or bundle.records, new_epoch=new_epoch)
     status = "partial" if result.rejected else "applied"
     detail = f"{len(result.rejected)} records refused" if result.rejected else None
     row = _record_bundle(session, bundle, sha, held_row_id, status=status, raw=data, records=result.applied, detail=detail)
@@ -746,7 +751,37 @@ class _Applied:
 REFUSED_CONFLICTS = ("number_taken", "parent_refused")
 
 
-def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record], *, new_epoch: bool) -> _Applied:
+@dataclass(frozen=True)
+class _Decoded:
+    """A bundle's records turned into column values, table by table (parents first): no
+    database work, so it is done on the reading thread."""
+
+    unknown: list[fmt.Record]  # records of tables this version does not have
+    tables: list[tuple[str, list[tuple[fmt.Record, dict[str, Any] | None, str]]]]  # (record, row or None, error)
+
+
+def _decode_records(records: Sequence[fmt.Record]) -> _Decoded:
+    unknown: list[fmt.Record] = []
+    by_table: dict[str, list[fmt.Record]] = {}
+    for r in records:
+        if sync_store.known_table(r.table):
+            by_table.setdefault(r.table, []).append(r)
+        else:
+            unknown.append(r)
+    decoder = sync_store.Decoder()
+    tables = []
+    for table in sync_store.ordered_tables(by_table):
+        decoded: list[tuple[fmt.Record, dict[str, Any] | None, str]] = []
+        for r in by_table[table]:
+            try:
+                decoded.append((r, decoder.decode(table, r.id, r.rev, r.fields), ""))
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                decoded.append((r, None, str(exc)[:200]))
+        tables.append((table, decoded))
+    return _Decoded(unknown, tables)
+
+
+def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record] | _Decoded, *, new_epoch: bool) -> _Applied:
     """Apply a bundle's records, parents first, in the caller's transaction.
 
     Per record: a known table, values of the right types, owned by the sending center (and not
@@ -757,13 +792,10 @@ def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record
     stored record, or whose parent was refused, is refused and queued with its fields."""
     from justice_desk.storage import sync_queries as q
 
+    decoded = records if isinstance(records, _Decoded) else _decode_records(records)
     result = _Applied([], [], 0)
-    by_table: dict[str, list[fmt.Record]] = {}
-    for r in records:
-        if not sync_store.known_table(r.table):
-            result.rejected.append((r.table, r.id, r.rev, "unknown_table", ""))
-            continue
-        by_table.setdefault(r.table, []).append(r)
+    for r in decoded.unknown:
+        result.rejected.append((r.table, r.id, r.rev, "unknown_table", ""))
     queued = q.open_conflicts(conn, center_id)
     refused: set[uuid.UUID] = q.refused_rows(conn, center_id, REFUSED_CONFLICTS) if queued else set()
 
@@ -781,15 +813,12 @@ def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record
         to_queue(table, row, kept_rev, reason)
         refused.add(row["id"])
 
-    decoder = sync_store.Decoder()
-    for table in sync_store.ordered_tables(by_table):
+    for table, table_records in decoded.tables:
         rows = []
         foreign: list[uuid.UUID] = []
-        for r in by_table[table]:
-            try:
-                row = decoder.decode(table, r.id, r.rev, r.fields)
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                result.rejected.append((table, r.id, r.rev, "bad_record", str(exc)[:200]))
+        for r, row, error in table_records:
+            if row is None:
+                result.rejected.append((table, r.id, r.rev, "bad_record", error))
                 continue
             if row.get("owner_id") != center_id:
                 result.rejected.append((table, r.id, r.rev, "wrong_owner", ""))

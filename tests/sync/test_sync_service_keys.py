@@ -81,3 +81,26 @@ def test_rotation_statement_of_a_center_not_enrolled_is_refused(tmp_path: Path) 
     finally:
         stranger.dispose()
         world.close()
+
+
+def test_a_folder_with_the_key_change_before_new_key_bundles_imports_in_one_run(tmp_path: Path) -> None:
+    """The importer reads one file ahead; after a key-change statement the next file is read
+    again with the new key, so a folder holding both is imported in one run."""
+    import shutil
+
+    world = h.build_world(tmp_path / "w", demo=dict(seed=7, people=10, cases=5, meetings=1))
+    try:
+        assert world.import_one(world.export().path).status == "applied"
+        (world.root / "rotate").mkdir()
+        statement = sync.rotate_center_keys(world.center, world.root / "rotate")
+        people.create_person(world.center, people.PersonInput(given_name="หลังเปลี่ยนกุญแจ"))
+        bundle = world.export(world.root / "out")
+        stick = world.root / "stick"
+        stick.mkdir()
+        shutil.copy(statement, stick / f"1-{statement.name}")
+        shutil.copy(bundle.path, stick / f"2-{bundle.path.name}")
+        outcomes = sync.import_paths(world.province, [stick])
+        assert [(o.status, o.reason) for o in outcomes] == [("applied", "key_rotation"), ("applied", None)]
+        h.assert_province_holds_center(world)
+    finally:
+        world.close()
