@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import logging
 import os
 import secrets
@@ -275,7 +276,7 @@ def export_bundle(
         seq = q.next_export_seq(conn)
         fields = fmt.BundleFields(
             center_id=str(db.site_id), epoch=epoch, seq=seq, first_change=after + 1, last_change=latest,
-            schema_version=SCHEMA_VERSION, created_at=dt.datetime.now(dt.UTC),
+            schema_version=SCHEMA_VERSION, created_at=dt.datetime.now(dt.UTC), previous_epochs=_epoch_history(db, epoch),
         )
         out_dir.mkdir(parents=True, exist_ok=True)
         try:
@@ -285,6 +286,15 @@ def export_bundle(
         q.record_export(conn, epoch=epoch, seq=seq, first=after + 1, last=latest, records=len(records), file_name=str(path))
     progress(total, total, _("Bundle written."))
     return ExportResult(path, seq, after + 1, latest, len(records))
+
+
+def _epoch_history(db: Database, epoch: str) -> tuple[str, ...]:
+    """The epochs this center's database has left (kept by backup and restore), oldest first."""
+    try:
+        history = json.loads(db.setting("epoch_history") or "[]")
+    except ValueError:
+        return ()
+    return tuple(e for e in history if isinstance(e, str) and e != epoch)[-fmt.MAX_PREVIOUS_EPOCHS :]
 
 
 def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) -> fmt.Receipt:
@@ -701,7 +711,14 @@ def _decide_and_apply(
             _record_bundle(session, bundle, sha, None, status="duplicate", reason="duplicate")
             return outcome("duplicate", "duplicate", reason_text("duplicate"))
     new_epoch = enrolment.epoch is not None and enrolment.epoch != bundle.epoch
-    if new_epoch and q.epoch_seen(session, center_id, bundle.epoch):
+    superseded = set(_json_list(enrolment.superseded_epochs))
+    previous = bundle.manifest.previous_epochs
+    if new_epoch and (
+        bundle.epoch in superseded
+        or q.epoch_seen(session, center_id, bundle.epoch)
+        # It names the epochs its database left, and ours is not among them: an older branch.
+        or (previous is not None and enrolment.epoch not in previous)
+    ):
         # A bundle from an epoch the center has since left (restored from a backup): old news.
         _log(session, path, "duplicate", reason="replay", sha=sha, center=center_id, seq=seq, detail="superseded epoch")
         _record_bundle(session, bundle, sha, held_row_id, status="duplicate", reason="replay", detail="superseded epoch")
@@ -731,6 +748,9 @@ def _decide_and_apply(
         q.supersede_held(session, center_id, bundle.epoch)
     enrolment.applied_through = bundle.last_change if new_epoch or enrolment.epoch is None else max(enrolment.applied_through, bundle.last_change)
     enrolment.last_seq = seq if new_epoch else max(enrolment.last_seq or 0, seq)
+    if new_epoch or enrolment.epoch is None:
+        left = superseded | set(previous or ()) | ({enrolment.epoch} if enrolment.epoch else set())
+        enrolment.superseded_epochs = json.dumps(sorted(left)) if left else None
     enrolment.epoch = bundle.epoch
     enrolment.last_bundle_at = utcnow()
     _log(session, path, status, sha=sha, center=center_id, seq=seq, records=result.applied, detail=detail)
@@ -758,6 +778,14 @@ class _Decoded:
 
     unknown: list[fmt.Record]  # records of tables this version does not have
     tables: list[tuple[str, list[tuple[fmt.Record, dict[str, Any] | None, str]]]]  # (record, row or None, error)
+
+
+def _json_list(text: str | None) -> list[str]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _decode_records(records: Sequence[fmt.Record]) -> _Decoded:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import secrets
 import sqlite3
@@ -37,8 +38,7 @@ def backup(db: Database, folder: Path, *, label: str = "justice-desk") -> Path:
                 result = dst.execute("PRAGMA integrity_check").fetchone()[0]
                 # A restored copy is a new epoch (SYNC.md §3): the province must not take its
                 # change numbers for ones it has already seen, and it resends everything.
-                dst.execute("UPDATE settings SET value = ? WHERE key = 'epoch'", (secrets.token_hex(8),))
-                dst.execute("DELETE FROM settings WHERE key IN ('acked_through', 'acked_on', 'resend_from')")
+                start_new_epoch(dst)
                 dst.commit()
                 # The copy keeps WAL mode; switch it to a plain single file that opens anywhere.
                 dst.execute("PRAGMA journal_mode=DELETE")
@@ -94,6 +94,48 @@ def _open_elsewhere(db_path: Path) -> bool:
     return True
 
 
+#: Epochs a database remembers having left (they travel in bundles as ``previous_epochs``).
+MAX_EPOCH_HISTORY = 64
+
+
+def _epoch_settings(conn: sqlite3.Connection) -> tuple[str | None, list[str]]:
+    rows = dict(conn.execute("SELECT key, value FROM settings WHERE key IN ('epoch', 'epoch_history')").fetchall())
+    try:
+        history = [e for e in json.loads(rows.get("epoch_history") or "[]") if isinstance(e, str)]
+    except ValueError:
+        history = []
+    return rows.get("epoch"), history
+
+
+def epochs_of(path: Path) -> list[str]:
+    """The epochs a database file has been through, its current one last (read-only; empty when
+    it cannot be read)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return []
+    try:
+        epoch, history = _epoch_settings(conn)
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+    return history + ([epoch] if epoch else [])
+
+
+def start_new_epoch(conn: sqlite3.Connection, *, also_left: list[str] | tuple[str, ...] = ()) -> str:
+    """Give a copied or restored database a new sync epoch (SYNC.md §3), remembering the one it
+    leaves (and ``also_left``) in ``epoch_history``, and forget what the province acknowledged."""
+    epoch, history = _epoch_settings(conn)
+    left = [*history, *([epoch] if epoch else []), *also_left]
+    unique = list(dict.fromkeys(e for e in left if e))[-MAX_EPOCH_HISTORY:]
+    new = secrets.token_hex(8)
+    conn.execute("UPDATE settings SET value = ? WHERE key = 'epoch'", (new,))
+    conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('epoch_history', ?)", (json.dumps(unique),))
+    conn.execute("DELETE FROM settings WHERE key IN ('acked_through', 'acked_on', 'resend_from')")
+    return new
+
+
 def restore(backup_file: Path, db_path: Path) -> Path:
     """Put a backup in place of the database, keeping the current file aside.
 
@@ -111,6 +153,7 @@ def restore(backup_file: Path, db_path: Path) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     kept = db_path
     partial = db_path.with_name(db_path.name + ".restoring")
+    left_behind = epochs_of(db_path) if db_path.exists() else []
     try:
         if db_path.exists():
             kept = db_path.with_name(f"{db_path.name}.before-restore-{stamp}.bak")
@@ -128,8 +171,9 @@ def restore(backup_file: Path, db_path: Path) -> Path:
             dst = sqlite3.connect(str(partial))
             try:
                 src.backup(dst)
-                dst.execute("UPDATE settings SET value = ? WHERE key = 'epoch'", (secrets.token_hex(8),))
-                dst.execute("DELETE FROM settings WHERE key IN ('acked_through', 'acked_on', 'resend_from')")
+                # The epochs the replaced database had been through are left behind too, so
+                # the province knows a bundle of theirs still travelling is old news.
+                start_new_epoch(dst, also_left=left_behind)
                 dst.commit()
                 dst.execute("PRAGMA journal_mode=DELETE")
             finally:

@@ -501,6 +501,9 @@ class Enrolment(Base):
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     last_bundle_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     receipt_seq: Mapped[int] = mapped_column(Integer, default=0)
+    #: Epochs the center has left (JSON list), from its bundles' ``previous_epochs``: a bundle
+    #: of one of them is old news, never the newest state.
+    superseded_epochs: Mapped[str | None] = mapped_column(Text)
 
 
 class ReceivedBundle(Base):

@@ -8,6 +8,7 @@ layer drives it: it reads the change log, calls :func:`write_bundle`, hands inco
 from __future__ import annotations
 
 from justice_desk.sync.bundle import (
+    MAX_PREVIOUS_EPOCHS,
     OPS,
     BundleFields,
     BundleManifest,
@@ -108,6 +109,7 @@ from justice_desk.sync.receipt import (
 __all__ = [
     "DEFAULT_LIMITS",
     "FORMAT_VERSION",
+    "MAX_PREVIOUS_EPOCHS",
     "OPS",
     "REJECTION_REASONS",
     "SUFFIXES",

@@ -80,6 +80,12 @@ class BundleFields:
     schema_version: int
     created_at: datetime | str | None = None  # shown to people only, never trusted
     app_version: str = __version__
+    #: Epochs this center's database has left (restores from backup), oldest first.
+    previous_epochs: tuple[str, ...] = ()
+
+
+#: At most this many previous epochs travel in a manifest (the newest ones).
+MAX_PREVIOUS_EPOCHS = 64
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ class BundleManifest:
     created_at: str
     app_version: str | None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: Epochs the center left before ``epoch``; ``None`` from an app that did not send them.
+    previous_epochs: tuple[str, ...] | None = None
 
     @property
     def record_count(self) -> int:
@@ -250,6 +258,11 @@ def bundle_manifest_fields(fields: BundleFields, counts: Mapping[str, int]) -> d
         raise ValueError("seq and first_change start at 1")
     if fields.last_change < fields.first_change - 1:
         raise ValueError("last_change is before first_change - 1 (the empty range)")
+    previous = list(fields.previous_epochs)[-MAX_PREVIOUS_EPOCHS:]
+    for epoch in previous:
+        _codec.check_ident(epoch, "previous epoch")
+    if fields.epoch in previous:
+        raise ValueError("the current epoch cannot be one of the previous ones")
     return {
         "schema": fields.schema_version,
         "center": fields.center_id,
@@ -260,6 +273,7 @@ def bundle_manifest_fields(fields: BundleFields, counts: Mapping[str, int]) -> d
         "counts": dict(sorted(counts.items())),
         "created_at": _codec.display_timestamp(fields.created_at),
         "app": _codec.check_text(fields.app_version, "app version", max_length=64),
+        "previous_epochs": previous,
     }
 
 
@@ -343,6 +357,12 @@ def _read_manifest(sealed: _envelope.SealedFile, limits: Limits) -> BundleManife
         )
     created_at = reader.text("created_at", max_length=64, allow_empty=True)
     app = reader.optional_text("app", max_length=64)
+    previous: tuple[str, ...] | None = None
+    if reader.has("previous_epochs"):
+        items = reader.items("previous_epochs", max_items=MAX_PREVIOUS_EPOCHS)
+        if not all(isinstance(e, str) and _codec.ID_PATTERN.fullmatch(e) for e in items) or epoch in items:
+            reader.fail("bad previous_epochs")
+        previous = tuple(items)
     return BundleManifest(
         format_version=reader.integer("format"),
         schema_version=schema,
@@ -359,6 +379,7 @@ def _read_manifest(sealed: _envelope.SealedFile, limits: Limits) -> BundleManife
         created_at=created_at,
         app_version=app,
         extra=reader.extra(),
+        previous_epochs=previous,
     )
 
 

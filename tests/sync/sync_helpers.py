@@ -275,3 +275,10 @@ def last_log(province: Database) -> Any:
 
 def today() -> dt.date:
     return dt.date.today()
+
+
+def manifest_of(path: Path):  # noqa: ANN201 - a justice_desk.sync.BundleManifest
+    """A bundle file's manifest (unverified: for looking at what it says)."""
+    from justice_desk import sync as fmt
+
+    return fmt.read_bundle_manifest(path.read_bytes())

@@ -159,3 +159,49 @@ def test_restored_center_whose_old_epoch_was_never_seen(tmp_path: Path) -> None:
         del lost
     finally:
         world.close()
+
+
+def _restore_center(world, copy: Path) -> None:
+    """The restore command's way: the current database's epochs are left behind too."""
+    from justice_desk.storage.backup import restore
+    from justice_desk.storage.database import open_database
+
+    path = world.center.target.path
+    world.center.dispose()
+    restore(copy, path)
+    world.center = open_database(path)
+
+
+def test_bundle_of_an_epoch_the_province_never_saw_is_old_news_after_a_later_restore(tmp_path: Path) -> None:
+    """Restored twice: the first restore's bundle is still on a USB stick when the second's
+    arrives. The later bundle names the epochs its database left, so the stray one is
+    recognised as old (never applied over the newer state), though the province never saw
+    its epoch."""
+    world = h.build_world(tmp_path / "w", demo=dict(seed=10, people=20, cases=10, meetings=1))
+    try:
+        first = world.export()
+        assert world.import_one(first.path).status == "applied"
+        epoch_1 = world.center.setting("epoch")
+        copy = backup(world.center, tmp_path / "backups")
+
+        _restore_center(world, copy)
+        epoch_2 = world.center.setting("epoch")
+        people.create_person(world.center, people.PersonInput(given_name="หลังกู้คืนครั้งแรก"))
+        stray = world.export(world.root / "in-transit")  # still travelling
+
+        _restore_center(world, copy)
+        people.create_person(world.center, people.PersonInput(given_name="หลังกู้คืนครั้งที่สอง"))
+        latest = world.export()
+        manifest = h.manifest_of(latest.path)
+        assert manifest.epoch not in (epoch_1, epoch_2)
+        assert {epoch_1, epoch_2} <= set(manifest.previous_epochs)
+
+        assert world.import_one(latest.path).status == "applied"
+        h.assert_province_holds_center(world)
+        before = h.snapshot(world.province)
+        late = world.import_one(stray.path)
+        assert (late.status, late.reason) == ("duplicate", "replay")
+        assert h.snapshot(world.province) == before  # "หลังกู้คืนครั้งแรก" is not brought back
+        h.assert_province_holds_center(world)
+    finally:
+        world.close()
