@@ -191,7 +191,7 @@ def records_plaintext(records: Sequence[Record]) -> bytes:
 
 
 def _records_from_plaintext(plaintext: bytes, limits: Limits) -> tuple[Record, ...]:
-    document = _codec.parse_json_object(plaintext, BadPayloadError, "payload")
+    document = _codec.parse_canonical_object(plaintext, BadPayloadError, "payload")
     top = _codec.FieldReader(document, BadPayloadError, "payload")
     raw_records = top.items("records", max_items=limits.max_records)
     records: list[Record] = []
