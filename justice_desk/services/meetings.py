@@ -16,13 +16,21 @@ from justice_desk.domain.enums import Attendance, CommitteePosition, MeetingMode
 from justice_desk.domain.numbering import format_meeting_number, next_number
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
-from justice_desk.services.common import find_by_reference, Page, check_rev, clean, required
+from justice_desk.services.common import Page, check_rev, clean, find_by_reference, required
 from justice_desk.services.people import full_name, roster
 from justice_desk.storage import audit
 from justice_desk.storage import meeting_queries as q
 from justice_desk.storage import repositories as repo
 from justice_desk.storage.database import Database
-from justice_desk.storage.models import AgendaItem, Meeting, MeetingAttendance, MinutesVersion, Person, Site, utcnow
+from justice_desk.storage.models import (
+    AgendaItem,
+    Meeting,
+    MeetingAttendance,
+    MinutesVersion,
+    Person,
+    Site,
+    utcnow,
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,8 @@ class MeetingDetail:
     checker_id: uuid.UUID | None
     adopted_in: str | None
     minutes_version: int
+    #: This center's quorum rule (the share of members that must be present), for live checks.
+    quorum_fraction: Fraction = rules.DEFAULT_QUORUM
 
     @property
     def locked(self) -> bool:
@@ -320,8 +330,26 @@ def find_meeting(db: Database, reference: str, *, owner_id: uuid.UUID | None = N
 def list_meetings(db: Database, *, search: str | None = None, owner_id: uuid.UUID | None = None, offset: int = 0, limit: int = 200) -> Page[MeetingRow]:
     with db.read() as session:
         result = q.meetings_page(session, search=search, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit)
-        rows = [MeetingRow(m.id, format_meeting_number(m.number, m.year_be), m.held_on, m.place, MeetingStatus(m.status), present) for m, present in result.rows]
+        rows = [_row(m, present) for m, present in result.rows]
         return Page(rows, result.total, offset)
+
+
+def _row(m: Meeting, present: int) -> MeetingRow:
+    return MeetingRow(m.id, format_meeting_number(m.number, m.year_be), m.held_on, m.place, MeetingStatus(m.status), present)
+
+
+def previous_to_adopt(db: Database, meeting_id: uuid.UUID) -> MeetingRow | None:
+    """The latest earlier meeting that was held and whose minutes are not adopted yet: the one
+    agenda item 2 of this meeting adopts."""
+    with db.read() as session:
+        found = q.meetings_beside(session, repo.get(session, Meeting, meeting_id), earlier=True, status=MeetingStatus.HELD.value, limit=1)
+        return _row(*found[0]) if found else None
+
+
+def meetings_after(db: Database, meeting_id: uuid.UUID) -> list[MeetingRow]:
+    """Meetings held after this one, nearest first (where a correction of its minutes may be approved)."""
+    with db.read() as session:
+        return [_row(m, present) for m, present in q.meetings_beside(session, repo.get(session, Meeting, meeting_id), earlier=False)]
 
 
 def compute_quorum(lines: list[AttendanceLine] | tuple[AttendanceLine, ...], fraction: Fraction = rules.DEFAULT_QUORUM) -> rules.Quorum:
@@ -352,6 +380,7 @@ def _detail(session: object, row: Meeting) -> MeetingDetail:
         for i in repo.children(session, AgendaItem, "meeting_id", row.id, "number")  # type: ignore[arg-type]
     )
     site = repo.get(session, Site, row.owner_id, include_deleted=True)  # type: ignore[arg-type]
+    fraction = Fraction(site.quorum_numerator, site.quorum_denominator)
     adopted_in = None
     if row.adopted_in_meeting_id:
         other = repo.get(session, Meeting, row.adopted_in_meeting_id, include_deleted=True)  # type: ignore[arg-type]
@@ -360,7 +389,8 @@ def _detail(session: object, row: Meeting) -> MeetingDetail:
         id=row.id, rev=row.rev, number=format_meeting_number(row.number, row.year_be), year_be=row.year_be,
         number_in_year=row.number, body_name=row.body_name, held_on=row.held_on, starts_at=row.starts_at, ends_at=row.ends_at,
         place=row.place, mode=MeetingMode(row.mode), status=MeetingStatus(row.status), attendance=attendance, agenda=agenda,
-        quorum=compute_quorum(attendance, Fraction(site.quorum_numerator, site.quorum_denominator)),
+        quorum=compute_quorum(attendance, fraction),
+        quorum_fraction=fraction,
         minute_taker=_person_name(session, row.minute_taker_id), minute_taker_id=row.minute_taker_id,
         checker=_person_name(session, row.checker_id), checker_id=row.checker_id, adopted_in=adopted_in,
         minutes_version=row.minutes_version,

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from justice_desk.storage.models import Activity, Meeting, MeetingAttendance
 from justice_desk.storage.repositories import PageResult, live, page, text_match
 
 
-def meetings_page(session: Session, *, search: str | None, owner_id: uuid.UUID | None, offset: int, limit: int) -> PageResult:
-    present = (
+def _present() -> Any:
+    return (
         select(func.count())
         .where(MeetingAttendance.meeting_id == Meeting.id, MeetingAttendance.deleted_at.is_(None), MeetingAttendance.attendance.in_(["present", "substitute"]))
         .scalar_subquery()
+        .label("present")
     )
-    stmt = select(Meeting, present.label("present")).where(live(Meeting, owner_id))
+
+
+def meetings_page(session: Session, *, search: str | None, owner_id: uuid.UUID | None, offset: int, limit: int) -> PageResult:
+    stmt = select(Meeting, _present()).where(live(Meeting, owner_id))
     if search and search.strip():
         term = f"%{search.strip()}%"
         stmt = stmt.where(Meeting.place.ilike(term) | Meeting.body_name.ilike(term) | (func.cast(Meeting.number, type_=Meeting.place.type) + "/" + func.cast(Meeting.year_be, type_=Meeting.place.type)).ilike(term))
@@ -30,6 +35,19 @@ def previous_meeting(session: Session, owner_id: uuid.UUID, before: dt.date, exc
     if exclude is not None:
         stmt = stmt.where(Meeting.id != exclude)
     return session.execute(stmt.order_by(Meeting.held_on.desc(), Meeting.year_be.desc(), Meeting.number.desc())).scalars().first()
+
+
+def meetings_beside(session: Session, meeting: Meeting, *, earlier: bool, status: str | None = None, limit: int | None = None) -> list[tuple[Meeting, int]]:
+    """The same body's meetings held before (``earlier``) or after ``meeting``, in the order
+    they were held (date, then number), nearest first, with how many were present."""
+    key = tuple_(Meeting.held_on, Meeting.year_be, Meeting.number)
+    mine = tuple_(literal(meeting.held_on), literal(meeting.year_be), literal(meeting.number))
+    stmt = select(Meeting, _present()).where(live(Meeting, meeting.owner_id), Meeting.id != meeting.id, key < mine if earlier else key > mine)
+    if status is not None:
+        stmt = stmt.where(Meeting.status == status)
+    order = (Meeting.held_on, Meeting.year_be, Meeting.number)
+    stmt = stmt.order_by(*(c.desc() for c in order) if earlier else order).limit(limit)
+    return [(m, present) for m, present in session.execute(stmt).all()]
 
 
 def activities_page(session: Session, *, search: str | None, owner_id: uuid.UUID | None, offset: int, limit: int) -> PageResult:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import uuid
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
 from justice_desk.domain import meetings as rules
 from justice_desk.domain.dates import be_year, format_date, format_time
 from justice_desk.domain.enums import Attendance, MeetingMode, MeetingStatus
-from justice_desk.domain.numbering import parse_year_number
 from justice_desk.errors import UserError
 from justice_desk.i18n import _, language
 from justice_desk.services import meetings, people
@@ -53,15 +51,6 @@ from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
 
 LOCKED_BANNER_STYLE = "background: #fff4d6; border: 1px solid #d9a400; padding: 6px; color: #4a3500;"
 CORRECTING_BANNER_STYLE = "background: #e3f0ff; border: 1px solid #4a7fc1; padding: 6px; color: #0d2f5a;"
-
-
-def _sort_key(row: MeetingRow) -> tuple[dt.date, int, int]:
-    number = parse_year_number(row.number)
-    return (row.held_on, number.year_be if number else 0, number.number if number else 0)
-
-
-def _detail_key(detail: MeetingDetail) -> tuple[dt.date, int, int]:
-    return (detail.held_on, detail.year_be, detail.number_in_year)
 
 
 def _documents() -> dict[str, tuple[str, str]]:
@@ -283,26 +272,15 @@ class MeetingEditor(QWidget):
             self._fill_people(self.minute_taker, detail, detail.minute_taker_id, detail.minute_taker)
             self._fill_people(self.checker, detail, detail.checker_id, detail.checker)
             self.details_errors.setVisible(False)
-            self.attendance.set_lines(detail.attendance, fraction=self._quorum_fraction(detail))
+            self.attendance.set_lines(detail.attendance, fraction=detail.quorum_fraction)
             self.agenda.set_items(detail.agenda)
             self.attendance.set_missing_members([] if detail.locked else self._missing_members(detail))
             self._load_versions(detail)
-            self._previous = None if detail.locked else self._previous_to_adopt(detail)
+            self._previous = None if detail.locked else meetings.previous_to_adopt(self.ctx.db, detail.id)
         finally:
             self._loading = False
         self._dirty.clear()
         self._apply_mode()
-
-    @staticmethod
-    def _quorum_fraction(detail: MeetingDetail) -> Fraction:
-        """The live indicator must agree with the saved quorum, which uses this center's rule.
-        The detail carries the result, not the rule: when the default (half) does not reproduce
-        it, use the ratio the service applied to this committee."""
-        q = detail.quorum
-        default = meetings.compute_quorum(detail.attendance)
-        if q.members == 0 or default.required == q.required:
-            return rules.DEFAULT_QUORUM
-        return Fraction(q.required, q.members)
 
     def _fill_people(self, combo: QComboBox, detail: MeetingDetail, current_id: uuid.UUID | None, current_name: str | None) -> None:
         # Ids are kept as text: Qt compares item data by value only for its own types.
@@ -330,26 +308,6 @@ class MeetingEditor(QWidget):
             return []
         on_list = {a.person_id for a in detail.attendance if a.person_id is not None}
         return [s for s in seats if s.person_id not in on_list]
-
-    def _all_meetings(self) -> list[MeetingRow]:
-        rows: list[MeetingRow] = []
-        offset = 0
-        while True:
-            page = meetings.list_meetings(self.ctx.db, offset=offset, limit=200)
-            rows.extend(page.rows)
-            offset += len(page.rows)
-            if not page.rows or offset >= page.total:
-                return rows
-
-    def _previous_to_adopt(self, detail: MeetingDetail) -> MeetingRow | None:
-        """The latest earlier meeting that was held and whose minutes are not adopted yet."""
-        try:
-            rows = self._all_meetings()
-        except UserError:
-            return None
-        key = _detail_key(detail)
-        held = [r for r in rows if r.status is MeetingStatus.HELD and r.id != detail.id and _sort_key(r) < key]
-        return max(held, key=_sort_key, default=None)
 
     def _load_versions(self, detail: MeetingDetail) -> None:
         versions = meetings.minutes_versions(self.ctx.db, detail.id) if detail.status is MeetingStatus.ADOPTED else []
@@ -532,7 +490,7 @@ class MeetingEditor(QWidget):
         db = self.ctx.db
         try:
             if self.correcting:
-                later = [r for r in self._all_meetings() if _sort_key(r) > _detail_key(detail)]
+                later = meetings.meetings_after(db, detail.id)
                 answer = meeting_dialogs.ask_correction_reason(self, detail.number, later)
                 if answer is None:
                     return False

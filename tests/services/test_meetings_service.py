@@ -93,3 +93,34 @@ def test_cannot_adopt_a_draft_or_at_an_earlier_meeting(center_db, committee) -> 
     meetings.mark_held(center_db, m2.id)
     with pytest.raises(ValidationError, match="later meeting"):
         meetings.adopt_minutes(center_db, m2.id, in_meeting_id=m1.id)
+
+
+def test_the_meeting_to_adopt_and_the_later_ones(center_db, committee) -> None:
+    m1 = meetings.create_meeting(center_db, meetings.MeetingInput(dt.date(2026, 1, 14)))
+    m2 = meetings.create_meeting(center_db, meetings.MeetingInput(dt.date(2026, 2, 11)))
+    m3 = meetings.create_meeting(center_db, meetings.MeetingInput(dt.date(2026, 3, 11)))
+    assert meetings.previous_to_adopt(center_db, m3.id) is None  # nothing held yet
+    meetings.mark_held(center_db, m1.id)
+    meetings.mark_held(center_db, m2.id)
+    assert meetings.previous_to_adopt(center_db, m3.id).number == "2/2569"  # the latest earlier one held
+    assert meetings.previous_to_adopt(center_db, m2.id).number == "1/2569"
+    assert meetings.previous_to_adopt(center_db, m1.id) is None
+    meetings.adopt_minutes(center_db, m2.id, in_meeting_id=m3.id)
+    assert meetings.previous_to_adopt(center_db, m3.id).number == "1/2569"  # adopted ones are skipped
+    assert [r.number for r in meetings.meetings_after(center_db, m1.id)] == ["2/2569", "3/2569"]
+    assert meetings.meetings_after(center_db, m3.id) == []
+
+
+def test_the_detail_carries_the_centers_quorum_rule(center_db, committee) -> None:
+    """The live indicator in the editor uses the rule itself, not a ratio guessed from one result."""
+    from fractions import Fraction
+
+    from justice_desk.storage.models import Site
+
+    with center_db.write() as session:
+        site = session.get(Site, center_db.site_id)
+        site.quorum_numerator, site.quorum_denominator = 3, 5
+    m = meetings.create_meeting(center_db, meetings.MeetingInput(dt.date(2026, 1, 14)))
+    assert m.quorum_fraction == Fraction(3, 5)
+    assert m.quorum.members == 6 and m.quorum.required == 4  # 3/5 of 6 is 3.6: four must be present
+    assert meetings.compute_quorum(m.attendance[:5], m.quorum_fraction).required == 3
