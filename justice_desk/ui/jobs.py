@@ -52,6 +52,7 @@ class Job(QObject):
         self.relay.finished.connect(self.finished)
         self.done = False
         self.cancellable = False
+        self.announced = True
 
     def cancel(self) -> None:
         self.token.cancel()
@@ -123,6 +124,11 @@ class JobRunner(QObject):
     def active(self) -> int:
         return len(self._active)
 
+    @property
+    def busy(self) -> bool:
+        """Work a person started and would lose by quitting (not a search as they type)."""
+        return any(job.announced for job in self._active)
+
     def run(
         self,
         title: str,
@@ -139,6 +145,7 @@ class JobRunner(QObject):
         job (a search as the user types) out of the status bar."""
         job = Job(title, self)
         job.cancellable = takes_progress
+        job.announced = announce
         if on_success is not None:
             job.succeeded.connect(on_success)
         if on_error is not None:

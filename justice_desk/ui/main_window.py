@@ -433,7 +433,7 @@ class MainWindow(QMainWindow):
         if page is not None and not page.can_leave():
             event.ignore()
             return
-        if self.runner.active and self.attached:
+        if self.runner.busy and self.attached:
             from justice_desk.ui.dialogs import confirm
 
             if not confirm(self, _("Work is still running in the background. Stop it and quit?"), yes=_("Stop and quit")):

@@ -23,3 +23,14 @@ def test_text_size_and_last_page_are_remembered(main_window, ui_ctx, qtbot) -> N
     again = MainWindow(ui_ctx)
     qtbot.addWidget(again)
     assert again.current_page().key == "meetings"
+
+
+def test_closing_during_a_search_does_not_ask_and_leaves_no_job(main_window, ui_ctx, qtbot) -> None:
+    """A search still running when the window closes is simply awaited; only work a person
+    started (an import, a backup) makes the window ask before quitting."""
+    import time
+
+    ui_ctx.runner.run("search", time.sleep, 0.3, announce=False)
+    assert ui_ctx.runner.active == 1 and not ui_ctx.runner.busy
+    assert main_window.close()  # no question asked (an unexpected dialog fails the test)
+    qtbot.waitUntil(lambda: ui_ctx.runner.active == 0, timeout=5000)
