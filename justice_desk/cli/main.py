@@ -90,6 +90,12 @@ def build_parser() -> ArgumentParser:
     _db_arg(r, required=True)
     r.add_argument("--from", dest="backup", required=True, metavar="FILE", help="the backup file to restore")
 
+    sub.add_parser(
+        "self-test",
+        help="check that this installation works: database, migrations, Thai text, a PDF, sync "
+        "(in a temporary folder; your data is not touched)",
+    )
+
     from justice_desk.cli import print_command, sync_command
 
     print_command.add_parser(sub)
@@ -245,13 +251,24 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return sync_command.run(args)
 
 
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from justice_desk.services import self_test
+
+    def report(result: self_test.CheckResult) -> None:
+        outcome = _("ok") if result.ok else _("FAILED: {reason}").format(reason=result.failure)
+        print(f"{result.name}: {outcome}", flush=True)
+
+    results = self_test.run_checks(report)
+    return 0 if all(r.ok for r in results) else 2
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from justice_desk.cli import print_command
 
     return print_command.run(args)
 
 
-COMMANDS = {"print": cmd_print, "init": cmd_init, "demo": cmd_demo, "list": cmd_list, "migrate": cmd_migrate, "backup": cmd_backup, "restore": cmd_restore, "sync": cmd_sync}
+COMMANDS = {"print": cmd_print, "init": cmd_init, "demo": cmd_demo, "list": cmd_list, "migrate": cmd_migrate, "backup": cmd_backup, "restore": cmd_restore, "sync": cmd_sync, "self-test": cmd_self_test}
 
 
 def setup_logging() -> None:
