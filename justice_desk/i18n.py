@@ -33,7 +33,9 @@ def N_(message: str) -> str:
     return message
 
 
-def _load(language: str) -> gettext.NullTranslations:
+def catalog(language: str) -> gettext.NullTranslations:
+    """The messages of ``language`` (documents print Thai whatever the app's language): the
+    compiled catalog when there is one (an installed build), else the ``.po`` source compiled."""
     mo = paths.compiled_locale_dir() / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if mo.exists():
         with mo.open("rb") as fh:
@@ -54,7 +56,7 @@ def _compiled_from_source(po: Path, language: str) -> gettext.NullTranslations:
                 return gettext.GNUTranslations(fh)
     except (OSError, ValueError):
         pass  # unreadable or damaged cache: compile again
-    compiled = _mo_bytes(po)
+    compiled = compile_catalog(po)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(".partial")
@@ -65,7 +67,8 @@ def _compiled_from_source(po: Path, language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(io.BytesIO(compiled))
 
 
-def _mo_bytes(po: Path) -> bytes:
+def compile_catalog(po: Path) -> bytes:
+    """A ``.po`` source as ``.mo`` bytes (also used by the installer build)."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
@@ -82,7 +85,7 @@ def set_language(language: str | None) -> str:
     chosen = language if language in LANGUAGES else DEFAULT_LANGUAGE
     with _lock:
         _language = chosen
-        _current = _load(chosen)
+        _current = catalog(chosen)
     return chosen
 
 
@@ -95,7 +98,7 @@ def _translations() -> gettext.NullTranslations:
     if _current is None:
         with _lock:
             if _current is None:
-                _current = _load(_language)
+                _current = catalog(_language)
     return _current
 
 

@@ -109,7 +109,7 @@ _STILL_OPEN = {
 @cache
 def _thai_catalog() -> gettext.NullTranslations:
     # i18n keeps one current language for the whole process; documents need Thai alongside it.
-    return i18n._load("th")
+    return i18n.catalog("th")
 
 
 def th(message: str) -> str:
