@@ -69,7 +69,13 @@ def cold(code: str, *args: str, runs: int) -> dict[str, float]:
     env["JUSTICE_DESK_HOME"] = tempfile.mkdtemp(prefix="jd-bench-")
     for _ in range(runs):
         started = time.time()
-        done = subprocess.run([sys.executable, "-c", code, repr(started), *args], check=True, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", code, repr(started), *args],
+            check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         for key, value in json.loads(done.stdout.strip().splitlines()[-1]).items():
             marks.setdefault(key, []).append(value)
     return {key: statistics.median(values) for key, values in marks.items()}
@@ -83,14 +89,20 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     demo = Path(tempfile.mkdtemp(prefix="jd-bench-demo-")) / "demo.sqlite3"
-    subprocess.run([sys.executable, "-m", "justice_desk", "demo", "--db", str(demo)], check=True, capture_output=True,
-                   env=dict(os.environ, JUSTICE_DESK_HOME=str(demo.parent)))
+    subprocess.run(
+        [sys.executable, "-m", "justice_desk", "demo", "--db", str(demo)],
+        check=True,
+        capture_output=True,
+        env=dict(os.environ, JUSTICE_DESK_HOME=str(demo.parent)),
+    )
     bare = cold(BARE, runs=args.runs)["shown"]
     app = cold(APP, str(demo), runs=args.runs)
     report("cold start: bare PySide6 window shown", bare)
     report("cold start: Justice Desk main window shown (demo database)", app["shown"], 1.5)
     ratio = app["shown"] / bare
-    print(f"{'ratio main window / bare window':<55} {ratio:9.2f} x   target < 2.00 x  {'OK' if ratio < 2 else 'MISSED'}")
+    print(
+        f"{'ratio main window / bare window':<55} {ratio:9.2f} x   target < 2.00 x  {'OK' if ratio < 2 else 'MISSED'}"
+    )
     report("cold start: database open, last page built", app["ready"])
     report("cold start: that page painted (usable)", app["usable"], 1.5)
     print(f"{'ratio usable / bare window':<55} {app['usable'] / bare:9.2f} x   (for information)")
@@ -107,13 +119,24 @@ def main() -> None:
 
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     db = open_database(big_demo(args.cases))
-    sample = people.list_people(db, limit=1, offset=people.list_people(db, limit=1).total // 2).rows[0].name
+    sample = (
+        people.list_people(db, limit=1, offset=people.list_people(db, limit=1).total // 2)
+        .rows[0]
+        .name
+    )
     surname = sample.split(" ")[-1]
     start_at = next((i for i, ch in enumerate(surname) if i > 0 and "\u0e01" <= ch <= "\u0e2e"), 0)
     term = surname[start_at : start_at + 4]
 
     def fetch(offset, limit, search, order, descending):  # noqa: ANN001
-        return cases.list_cases(db, search=search or None, offset=offset, limit=limit, order=order or "number", descending=True if order is None else descending)
+        return cases.list_cases(
+            db,
+            search=search or None,
+            offset=offset,
+            limit=limit,
+            order=order or "number",
+            descending=True if order is None else descending,
+        )
 
     columns = [
         Column("No.", lambda r: r.number, "number"),
@@ -143,7 +166,11 @@ def main() -> None:
         view.deleteLater()
         qapp.processEvents()
     report(f"case register: first paint ({args.cases:,} cases)", statistics.median(paints), 0.150)
-    report(f"case register: Thai search {term!r} in the job runner + repaint ({found:,} found)", statistics.median(searches), 0.100)
+    report(
+        f"case register: Thai search {term!r} in the job runner + repaint ({found:,} found)",
+        statistics.median(searches),
+        0.100,
+    )
     db.dispose()
 
 

@@ -29,7 +29,11 @@ def main() -> None:
 
     db = open_database(path)
     total = cases.list_cases(db, limit=1).total
-    sample = people.list_people(db, limit=1, offset=people.list_people(db, limit=1).total // 2).rows[0].name
+    sample = (
+        people.list_people(db, limit=1, offset=people.list_people(db, limit=1).total // 2)
+        .rows[0]
+        .name
+    )
     surname = sample.split(" ")[-1]
     start = next((i for i, ch in enumerate(surname) if i > 0 and "\u0e01" <= ch <= "\u0e2e"), 0)
     part = surname[start : start + 4] if len(surname) - start >= 3 else surname

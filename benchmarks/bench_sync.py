@@ -55,12 +55,34 @@ def rss_mib() -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=int, default=11_500, help="demo cases (about 9 changes each; 100,000 changes are needed)")
-    parser.add_argument("--repeat", type=int, default=5, help="export runs (median and best are printed)")
-    parser.add_argument("--import-runs", type=int, default=3, help="import runs, each into a fresh copy of the province (the median is the figure)")
-    parser.add_argument("--profile", action="store_true", help="print a cProfile of the first import")
-    parser.add_argument("--tracemalloc", action="store_true", help="also trace the Python heap during the memory run (slower)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder (databases and bundles) afterwards")
+    parser.add_argument(
+        "--cases",
+        type=int,
+        default=11_500,
+        help="demo cases (about 9 changes each; 100,000 changes are needed)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="export runs (median and best are printed)"
+    )
+    parser.add_argument(
+        "--import-runs",
+        type=int,
+        default=3,
+        help="import runs, each into a fresh copy of the province (the median is the figure)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print a cProfile of the first import"
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="also trace the Python heap during the memory run (slower)",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the work folder (databases and bundles) afterwards",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-sync-"))
@@ -84,20 +106,30 @@ def run(args: argparse.Namespace, work: Path) -> int:
 
     print(f"work folder {work}")
     started = time.perf_counter()
-    center = setup.init_center(work / "center.sqlite3", code="CJC-BENCH", name="ศูนย์ยุติธรรมชุมชนทดสอบ", province="เชียงใหม่")
+    center = setup.init_center(
+        work / "center.sqlite3", code="CJC-BENCH", name="ศูนย์ยุติธรรมชุมชนทดสอบ", province="เชียงใหม่"
+    )
     generate_demo(center, seed=1, cases=args.cases, people=200, meetings=24)
 
     def new_province(name: str) -> Any:
         province = setup.init_province(work / name, province="เชียงใหม่")
         request, fingerprint = sync.write_enrolment_request(center, work / "request.jdenrol")
-        review = sync.enrol_center(province, request, approve=True, answer_out=work / f"{name}.jdanswer", expected_fingerprint=fingerprint)
+        review = sync.enrol_center(
+            province,
+            request,
+            approve=True,
+            answer_out=work / f"{name}.jdanswer",
+            expected_fingerprint=fingerprint,
+        )
         sync.accept_answer(center, review.answer)
         return province
 
     province = new_province("province.sqlite3")
     with center.connect_read() as conn:
         latest = sync_store.latest_change(conn)
-    print(f"demo center: {latest:,} changes (built and enrolled in {time.perf_counter() - started:.1f} s)")
+    print(
+        f"demo center: {latest:,} changes (built and enrolled in {time.perf_counter() - started:.1f} s)"
+    )
     if latest < 100_000:
         print("not enough changes for 100 bundles of 1,000; raise --cases")
         return 2
@@ -115,8 +147,12 @@ def run(args: argparse.Namespace, work: Path) -> int:
     size = result.path.stat().st_size
     median, best = statistics.median(times), min(times)
     ok &= median < 2.0
-    print(f"\n1. export of {result.last_change - result.first_change + 1:,} changes ({result.records:,} records, {size / 1024:.0f} KiB sealed)")
-    print(f"   median {median:.2f} s, best {best:.2f} s over {args.repeat} runs   target < 2 s  {'OK' if median < 2.0 else 'MISSED'}")
+    print(
+        f"\n1. export of {result.last_change - result.first_change + 1:,} changes ({result.records:,} records, {size / 1024:.0f} KiB sealed)"
+    )
+    print(
+        f"   median {median:.2f} s, best {best:.2f} s over {args.repeat} runs   target < 2 s  {'OK' if median < 2.0 else 'MISSED'}"
+    )
     with center.write() as session:
         center.put_settings(session, {"acked_through": "0"})
 
@@ -124,7 +160,9 @@ def run(args: argparse.Namespace, work: Path) -> int:
     epoch = center.setting("epoch") or ""
     keys = sync.own_keys(center)
 
-    def make_bundles(folder: Path, count: int, size: int, recipients: list[Any]) -> list[dict[str, list[Any]]]:
+    def make_bundles(
+        folder: Path, count: int, size: int, recipients: list[Any]
+    ) -> list[dict[str, list[Any]]]:
         """``count`` bundles of the ranges of ``size`` changes; returns the ids in each, per table."""
         folder.mkdir()
         contents = []
@@ -136,7 +174,14 @@ def run(args: argparse.Namespace, work: Path) -> int:
                 for table in sync_store.ordered_tables(touched):
                     records.extend(sync_store.current_records(conn, table, touched[table]))
                 contents.append({t: touched[t] for t in sync_store.ordered_tables(touched)})
-                fields = fmt.BundleFields(center_id=str(center.site_id), epoch=epoch, seq=k + 1, first_change=first, last_change=last, schema_version=sync.SCHEMA_VERSION)
+                fields = fmt.BundleFields(
+                    center_id=str(center.site_id),
+                    epoch=epoch,
+                    seq=k + 1,
+                    first_change=first,
+                    last_change=last,
+                    schema_version=sync.SCHEMA_VERSION,
+                )
                 fmt.write_bundle(folder, fields, records, keys, recipients)
         return contents
 
@@ -185,7 +230,9 @@ def run(args: argparse.Namespace, work: Path) -> int:
         batch = []
         for table, ids in bundle.items():
             hexes = [i.hex for i in ids]
-            cursor = source.execute(f"SELECT * FROM {table} WHERE id IN ({', '.join('?' for _ in hexes)})", hexes)  # noqa: S608
+            cursor = source.execute(
+                f"SELECT * FROM {table} WHERE id IN ({', '.join('?' for _ in hexes)})", hexes
+            )  # noqa: S608
             columns = [d[0] for d in cursor.description]
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
             batch.append((sql, cursor.fetchall()))
@@ -214,10 +261,16 @@ def run(args: argparse.Namespace, work: Path) -> int:
     share = rate / raw_rate
     ok &= rate >= 20_000 and share >= 0.25
     print(f"\n2. import of 100 bundles of 1,000 records ({records:,} records) into SQLite")
-    print(f"   median of {len(runs)} runs {import_seconds:.2f} s = {rate:,.0f} records/s   target >= 20,000  {'OK' if rate >= 20_000 else 'MISSED'}")
+    print(
+        f"   median of {len(runs)} runs {import_seconds:.2f} s = {rate:,.0f} records/s   target >= 20,000  {'OK' if rate >= 20_000 else 'MISSED'}"
+    )
     print("   runs: " + ", ".join(f"{t:.2f} s ({records / t:,.0f}/s)" for t, _c in runs))
-    print(f"   (CPU {import_cpu:.2f} s = {records / import_cpu:,.0f} records per CPU second; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
-    print(f"   raw executemany of the same {raw_rows:,} rows, median of {len(raw_runs)}: {raw_seconds:.2f} s = {raw_rate:,.0f} rows/s (CPU {raw_cpu:.2f} s)")
+    print(
+        f"   (CPU {import_cpu:.2f} s = {records / import_cpu:,.0f} records per CPU second; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+    )
+    print(
+        f"   raw executemany of the same {raw_rows:,} rows, median of {len(raw_runs)}: {raw_seconds:.2f} s = {raw_rate:,.0f} rows/s (CPU {raw_cpu:.2f} s)"
+    )
     print(f"   import / raw = {share:.0%}   target >= 25 %  {'OK' if share >= 0.25 else 'MISSED'}")
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
@@ -231,7 +284,13 @@ def run(args: argparse.Namespace, work: Path) -> int:
     def sample(done: int, total: int, _message: str) -> None:
         if done and done % 100 == 0:
             gc.collect()
-            samples.append((done, rss_mib(), tracemalloc.get_traced_memory()[0] / 2**20 if args.tracemalloc else 0.0))
+            samples.append(
+                (
+                    done,
+                    rss_mib(),
+                    tracemalloc.get_traced_memory()[0] / 2**20 if args.tracemalloc else 0.0,
+                )
+            )
 
     if args.tracemalloc:
         tracemalloc.start()
@@ -241,7 +300,13 @@ def run(args: argparse.Namespace, work: Path) -> int:
     outcomes = sync.import_paths(province2, [small], progress=sample)
     seconds = time.perf_counter() - t0
     gc.collect()
-    samples.append((len(outcomes), rss_mib(), tracemalloc.get_traced_memory()[0] / 2**20 if args.tracemalloc else 0.0))
+    samples.append(
+        (
+            len(outcomes),
+            rss_mib(),
+            tracemalloc.get_traced_memory()[0] / 2**20 if args.tracemalloc else 0.0,
+        )
+    )
     if args.tracemalloc:
         tracemalloc.stop()
     assert {o.status for o in outcomes} == {"applied"}
@@ -249,11 +314,23 @@ def run(args: argparse.Namespace, work: Path) -> int:
     growth = max(second_half) - min(second_half)
     flat_enough = growth < 16
     ok &= flat_enough
-    print(f"\n3. memory over 1,000 bundles of 100 records ({seconds:.1f} s, {100_000 / seconds:,.0f} records/s{' under tracemalloc' if args.tracemalloc else ''})")
-    print(f"   RSS before {before:.0f} MiB; every 100 bundles: " + ", ".join(f"{m:.0f}" for _n, m, _t in samples) + " MiB")
+    print(
+        f"\n3. memory over 1,000 bundles of 100 records ({seconds:.1f} s, {100_000 / seconds:,.0f} records/s{' under tracemalloc' if args.tracemalloc else ''})"
+    )
+    print(
+        f"   RSS before {before:.0f} MiB; every 100 bundles: "
+        + ", ".join(f"{m:.0f}" for _n, m, _t in samples)
+        + " MiB"
+    )
     if args.tracemalloc:
-        print("   Python heap (tracemalloc) every 100 bundles: " + ", ".join(f"{t:.1f}" for _n, _m, t in samples) + " MiB")
-    print(f"   RSS change over the second 500 bundles: {growth:+.1f} MiB   target flat (< 16 MiB)  {'OK' if flat_enough else 'MISSED'}")
+        print(
+            "   Python heap (tracemalloc) every 100 bundles: "
+            + ", ".join(f"{t:.1f}" for _n, _m, t in samples)
+            + " MiB"
+        )
+    print(
+        f"   RSS change over the second 500 bundles: {growth:+.1f} MiB   target flat (< 16 MiB)  {'OK' if flat_enough else 'MISSED'}"
+    )
     province2.dispose()
     center.dispose()
     print("\nall targets met" if ok else "\nSOME TARGETS MISSED")

@@ -10,7 +10,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-CACHE = Path(os.environ.get("JUSTICE_DESK_BENCH_CACHE", Path(tempfile.gettempdir()) / "justice-desk-bench"))
+CACHE = Path(
+    os.environ.get("JUSTICE_DESK_BENCH_CACHE", Path(tempfile.gettempdir()) / "justice-desk-bench")
+)
 
 
 def big_demo(cases: int = 100_000, seed: int = 1) -> Path:

@@ -64,9 +64,9 @@ def run_gui(db_arg: str | None) -> int:
         if not lock.tryLock(100):
             show_error(
                 None,
-                _("{path} is already open in another Justice Desk window. Switch to that window instead of opening it twice.").format(
-                    path=target.path
-                ),
+                _(
+                    "{path} is already open in another Justice Desk window. Switch to that window instead of opening it twice."
+                ).format(path=target.path),
                 _("Already open"),
             )
             return 2
@@ -110,7 +110,11 @@ def start_main_window(target: Target, settings, *, demo: bool = False):  # type:
 
     def opened(result: tuple) -> None:  # type: ignore[type-arg]
         db, site, is_demo = result
-        window.attach(AppContext(db=db, runner=window.runner, site=site, settings=settings, demo=demo or is_demo))
+        window.attach(
+            AppContext(
+                db=db, runner=window.runner, site=site, settings=settings, demo=demo or is_demo
+            )
+        )
 
     def failed(message: str, _expected: bool) -> None:
         show_error(window, message, _("Cannot open the database"))
@@ -159,5 +163,11 @@ def open_main_window(db_ref: str | Path, settings, *, demo: bool = False):  # ty
     except Exception:
         db.dispose()
         raise
-    ctx = AppContext(db=db, runner=JobRunner(), site=site, settings=settings, demo=demo or db.setting("demo") == "1")
+    ctx = AppContext(
+        db=db,
+        runner=JobRunner(),
+        site=site,
+        settings=settings,
+        demo=demo or db.setting("demo") == "1",
+    )
     return MainWindow(ctx)

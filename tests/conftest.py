@@ -37,7 +37,9 @@ def thai_samples() -> dict[str, list[str]]:
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("JUSTICE_DESK_HOME", str(home))
     monkeypatch.delenv("JUSTICE_DESK_DB", raising=False)
@@ -61,7 +63,12 @@ def center_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     path = folder / "center.sqlite3"
     db = setup.init_center(
-        path, code="5001", name="ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ", province="เชียงใหม่", amphoe="เมืองเชียงใหม่", tambon="แม่เหียะ"
+        path,
+        code="5001",
+        name="ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ",
+        province="เชียงใหม่",
+        amphoe="เมืองเชียงใหม่",
+        tambon="แม่เหียะ",
     )
     from justice_desk import paths
 
@@ -91,14 +98,20 @@ def center_db(center_db_path: Path) -> Iterator[object]:
     db.dispose()
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> "subprocess.CompletedProcess[str]":
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     import subprocess
 
     full_env = dict(os.environ)
     full_env.update(env or {})
     full_env.setdefault("JUSTICE_DESK_LANG", "en")
     return subprocess.run(
-        [sys.executable, "-m", "justice_desk", *args], capture_output=True, text=True, env=full_env, timeout=timeout
+        [sys.executable, "-m", "justice_desk", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
     )
 
 

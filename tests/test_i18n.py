@@ -17,7 +17,11 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def placeholders(text: str) -> set[str]:
-    return {f"{{{name}{':' + spec if spec else ''}}}" for _lit, name, spec, _conv in string.Formatter().parse(text) if name is not None}
+    return {
+        f"{{{name}{':' + spec if spec else ''}}}"
+        for _lit, name, spec, _conv in string.Formatter().parse(text)
+        if name is not None
+    }
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +44,9 @@ def test_every_message_in_the_code_is_translated(msgids: set[str], language: str
     catalog = load(language)
     translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
     missing = sorted(msgids - translated)
-    assert not missing, f"{len(missing)} untranslated in {language} (run translations/update-catalogs.sh and translate): {missing[:10]}"
+    assert not missing, (
+        f"{len(missing)} untranslated in {language} (run translations/update-catalogs.sh and translate): {missing[:10]}"
+    )
 
 
 def test_every_translatable_literal_is_seen_by_the_extractor(msgids: set[str]) -> None:
@@ -49,10 +55,20 @@ def test_every_translatable_literal_is_seen_by_the_extractor(msgids: set[str]) -
     missed = []
     for path in sorted((REPO / "justice_desk").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"_", "N_"}:
-                if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"_", "N_"}
+            ):
+                if (
+                    node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                ):
                     if node.args[0].value not in msgids:
-                        missed.append(f"{path.relative_to(REPO)}:{node.lineno}: {node.args[0].value!r}")
+                        missed.append(
+                            f"{path.relative_to(REPO)}:{node.lineno}: {node.args[0].value!r}"
+                        )
     assert not missed, "\n".join(missed)
 
 
@@ -78,10 +94,35 @@ def test_thai_catalog_is_thai() -> None:
 
 # Qt calls whose string arguments a person reads.
 SHOWN = {
-    "setText", "setWindowTitle", "setPlaceholderText", "setToolTip", "setStatusTip", "addItem", "addItems", "addRow",
-    "setTitle", "addMenu", "addTab", "setHorizontalHeaderLabels", "setLabelText", "QLabel", "QPushButton", "QCheckBox",
-    "QRadioButton", "QGroupBox", "QAction", "setWhatsThis", "setAccessibleName", "showMessage", "show_error",
-    "show_info", "confirm", "setSuffix", "setPrefix", "setSpecialValueText", "QMessageBox",
+    "setText",
+    "setWindowTitle",
+    "setPlaceholderText",
+    "setToolTip",
+    "setStatusTip",
+    "addItem",
+    "addItems",
+    "addRow",
+    "setTitle",
+    "addMenu",
+    "addTab",
+    "setHorizontalHeaderLabels",
+    "setLabelText",
+    "QLabel",
+    "QPushButton",
+    "QCheckBox",
+    "QRadioButton",
+    "QGroupBox",
+    "QAction",
+    "setWhatsThis",
+    "setAccessibleName",
+    "showMessage",
+    "show_error",
+    "show_info",
+    "confirm",
+    "setSuffix",
+    "setPrefix",
+    "setSpecialValueText",
+    "QMessageBox",
 }
 LETTERS = re.compile(r"[A-Za-z\u0e00-\u0e7f]{2,}")
 
@@ -91,13 +132,25 @@ def literals_shown(tree: ast.AST) -> list[tuple[int, str]]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+        name = (
+            node.func.attr
+            if isinstance(node.func, ast.Attribute)
+            else node.func.id
+            if isinstance(node.func, ast.Name)
+            else ""
+        )
         if name not in SHOWN:
             continue
         # The shown text is the first argument (the rest are parents, user data, icons).
-        shown = node.args[:1] + [k.value for k in node.keywords if k.arg in {"text", "title", "message"}]
+        shown = node.args[:1] + [
+            k.value for k in node.keywords if k.arg in {"text", "title", "message"}
+        ]
         for arg in shown:
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and LETTERS.search(arg.value):
+            if (
+                isinstance(arg, ast.Constant)
+                and isinstance(arg.value, str)
+                and LETTERS.search(arg.value)
+            ):
                 found.append((node.lineno, arg.value))
     return found
 

@@ -11,7 +11,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_import_contracts_hold() -> None:
     lint = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run([str(lint), "--config", str(REPO / "pyproject.toml")], cwd=REPO, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(lint), "--config", str(REPO / "pyproject.toml")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
 
@@ -31,7 +36,9 @@ from justice_desk.cli.main import main
 sys.exit(main(['init', 'center', '--db', r'{tmp_path / "c.sqlite3"}', '--code', '1', '--name', 'ศูนย์', '--province', 'เชียงใหม่']))
 """
     env = {"JUSTICE_DESK_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "c.sqlite3").exists()
 

@@ -45,11 +45,17 @@ def build_parser() -> ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _db_arg(parser)
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="language of messages (default: th, or $JUSTICE_DESK_LANG)")
+    parser.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        help="language of messages (default: th, or $JUSTICE_DESK_LANG)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
 
     init = sub.add_parser("init", help="create a new center or province database")
-    init_sub = init.add_subparsers(dest="what", metavar="{center,province}", required=True, parser_class=ArgumentParser)
+    init_sub = init.add_subparsers(
+        dest="what", metavar="{center,province}", required=True, parser_class=ArgumentParser
+    )
     c = init_sub.add_parser("center", help="create a Community Justice Center database")
     _db_arg(c, required=True)
     c.add_argument("--code", required=True, help="the center's code")
@@ -58,15 +64,27 @@ def build_parser() -> ArgumentParser:
     c.add_argument("--amphoe")
     c.add_argument("--tambon")
     c.add_argument("--host", help="host local government (อปท.)")
-    c.add_argument("--type", choices=["cjc", "mediation", "both"], default="both", help="center type (default: both)")
+    c.add_argument(
+        "--type",
+        choices=["cjc", "mediation", "both"],
+        default="both",
+        help="center type (default: both)",
+    )
     pr = init_sub.add_parser("province", help="create a Provincial Justice Office database")
     _db_arg(pr, required=True)
     pr.add_argument("--province", required=True)
     pr.add_argument("--code", help="the office's code")
 
-    d = sub.add_parser("demo", help="create a demo center, or add demo records to an existing center database")
+    d = sub.add_parser(
+        "demo", help="create a demo center, or add demo records to an existing center database"
+    )
     _db_arg(d, required=True)
-    d.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data (default 1)")
+    d.add_argument(
+        "--seed",
+        type=int,
+        default=1,
+        help="random seed; the same seed gives the same data (default 1)",
+    )
     d.add_argument("--people", type=_count, default=60, help="people to add (default 60)")
     d.add_argument("--cases", type=_count, default=300, help="cases to add (default 300)")
     d.add_argument("--meetings", type=_count, default=24, help="meetings to add (default 24)")
@@ -75,20 +93,28 @@ def build_parser() -> ArgumentParser:
     ls.add_argument("what", choices=["people", "members", "meetings", "cases", "activities"])
     _db_arg(ls, required=True)
     ls.add_argument("--search", metavar="TEXT", help="Thai or other text to look for (substring)")
-    ls.add_argument("--center", metavar="CODE", help="on a province database: only this center's records")
+    ls.add_argument(
+        "--center", metavar="CODE", help="on a province database: only this center's records"
+    )
     ls.add_argument("--limit", type=_count, default=0, help="at most this many rows (default: all)")
     ls.add_argument("--json", action="store_true", help="print a JSON array of objects")
 
-    m = sub.add_parser("migrate", help="upgrade a database to this version (a copy of the old file is kept)")
+    m = sub.add_parser(
+        "migrate", help="upgrade a database to this version (a copy of the old file is kept)"
+    )
     _db_arg(m, required=True)
 
     b = sub.add_parser("backup", help="make a checked online backup of a database")
     _db_arg(b, required=True)
     b.add_argument("--to", required=True, metavar="DIR", help="folder to write the backup into")
 
-    r = sub.add_parser("restore", help="put a backup in place of a database (the current file is kept aside)")
+    r = sub.add_parser(
+        "restore", help="put a backup in place of a database (the current file is kept aside)"
+    )
     _db_arg(r, required=True)
-    r.add_argument("--from", dest="backup", required=True, metavar="FILE", help="the backup file to restore")
+    r.add_argument(
+        "--from", dest="backup", required=True, metavar="FILE", help="the backup file to restore"
+    )
 
     sub.add_parser(
         "self-test",
@@ -133,8 +159,14 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     if args.what == "center":
         db = setup.init_center(
-            args.db, code=args.code, name=args.name, province=args.province, amphoe=args.amphoe, tambon=args.tambon,
-            host_organisation=args.host, center_type=CenterType(args.type),
+            args.db,
+            code=args.code,
+            name=args.name,
+            province=args.province,
+            amphoe=args.amphoe,
+            tambon=args.tambon,
+            host_organisation=args.host,
+            center_type=CenterType(args.type),
         )
         print(_("Created the center database {path}.").format(path=db.target.display))
     else:
@@ -159,15 +191,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise UserError(_("Demo records can only be added to a center database."))
     try:
         summary = generate_demo(
-            db, seed=args.seed, people=args.people, cases=args.cases, meetings=args.meetings, progress=_progress_printer("demo")
+            db,
+            seed=args.seed,
+            people=args.people,
+            cases=args.cases,
+            meetings=args.meetings,
+            progress=_progress_printer("demo"),
         )
     finally:
         db.dispose()
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(
-        _("Demo data written to {path}: {people} people, {cases} cases, {meetings} meetings.").format(
-            path=target.display, people=summary.people, cases=summary.cases, meetings=summary.meetings
+        _(
+            "Demo data written to {path}: {people} people, {cases} cases, {meetings} meetings."
+        ).format(
+            path=target.display,
+            people=summary.people,
+            cases=summary.cases,
+            meetings=summary.meetings,
         )
     )
     return 0
@@ -188,23 +230,61 @@ def cmd_list(args: argparse.Namespace) -> int:
             if args.what == "people":
                 page = people.list_people(db, search=args.search, owner_id=owner, limit=limit)
                 headers = [_("Name"), _("National ID"), _("Phone"), _("Village"), _("Role")]
-                rows = [[r.name, r.masked_id, r.phone or "", r.village or "", r.community_role or ""] for r in page.rows]
+                rows = [
+                    [r.name, r.masked_id, r.phone or "", r.village or "", r.community_role or ""]
+                    for r in page.rows
+                ]
             else:
                 page = people.list_members(db, search=args.search, owner_id=owner, limit=limit)  # type: ignore[assignment]
                 headers = [_("Name"), _("Member no."), _("Joined"), _("Status")]
-                rows = [[r.person_name, r.member_no or "", format_date(r.joined_on, lang, short=True), r.status.label()] for r in page.rows]  # type: ignore[attr-defined]
+                rows = [
+                    [
+                        r.person_name,
+                        r.member_no or "",
+                        format_date(r.joined_on, lang, short=True),
+                        r.status.label(),
+                    ]
+                    for r in page.rows
+                ]  # type: ignore[attr-defined]
         elif args.what == "meetings":
             page = meetings.list_meetings(db, search=args.search, owner_id=owner, limit=limit)  # type: ignore[assignment]
             headers = [_("No."), _("Date"), _("Place"), _("Status"), _("Present")]
-            rows = [[r.number, format_date(r.held_on, lang, short=True), r.place or "", r.status.label(), str(r.present)] for r in page.rows]  # type: ignore[attr-defined]
+            rows = [
+                [
+                    r.number,
+                    format_date(r.held_on, lang, short=True),
+                    r.place or "",
+                    r.status.label(),
+                    str(r.present),
+                ]
+                for r in page.rows
+            ]  # type: ignore[attr-defined]
         elif args.what == "cases":
             page = cases.list_cases(db, search=args.search, owner_id=owner, limit=limit)  # type: ignore[assignment]
             headers = [_("No."), _("Received"), _("Kind"), _("Status"), _("Subject"), _("Parties")]
-            rows = [[r.number, format_date(r.received_on, lang, short=True), r.kind.label(), r.status.label(), r.subject, r.parties] for r in page.rows]  # type: ignore[attr-defined]
+            rows = [
+                [
+                    r.number,
+                    format_date(r.received_on, lang, short=True),
+                    r.kind.label(),
+                    r.status.label(),
+                    r.subject,
+                    r.parties,
+                ]
+                for r in page.rows
+            ]  # type: ignore[attr-defined]
         else:
             page = activities.list_activities(db, search=args.search, owner_id=owner, limit=limit)  # type: ignore[assignment]
             headers = [_("Date"), _("Topic"), _("Place"), _("Participants")]
-            rows = [[format_date(r.held_on, lang, short=True), r.topic, r.place or "", str(r.participants)] for r in page.rows]  # type: ignore[attr-defined]
+            rows = [
+                [
+                    format_date(r.held_on, lang, short=True),
+                    r.topic,
+                    r.place or "",
+                    str(r.participants),
+                ]
+                for r in page.rows
+            ]  # type: ignore[attr-defined]
     finally:
         db.dispose()
     if args.json:
@@ -241,7 +321,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from justice_desk.services import maintenance
 
     kept = maintenance.restore(Path(args.backup), args.db)
-    print(_("Restored {backup} into {path}. The previous file is kept as {kept}.").format(backup=args.backup, path=args.db, kept=kept))
+    print(
+        _("Restored {backup} into {path}. The previous file is kept as {kept}.").format(
+            backup=args.backup, path=args.db, kept=kept
+        )
+    )
     return 0
 
 
@@ -268,7 +352,17 @@ def cmd_print(args: argparse.Namespace) -> int:
     return print_command.run(args)
 
 
-COMMANDS = {"print": cmd_print, "init": cmd_init, "demo": cmd_demo, "list": cmd_list, "migrate": cmd_migrate, "backup": cmd_backup, "restore": cmd_restore, "sync": cmd_sync, "self-test": cmd_self_test}
+COMMANDS = {
+    "print": cmd_print,
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "list": cmd_list,
+    "migrate": cmd_migrate,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "sync": cmd_sync,
+    "self-test": cmd_self_test,
+}
 
 
 def setup_logging() -> None:
@@ -285,7 +379,9 @@ def setup_logging() -> None:
     root.addHandler(handler)
 
 
-def main(argv: Sequence[str] | None = None, *, run_gui: Callable[[str | None], int] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, run_gui: Callable[[str | None], int] | None = None
+) -> int:
     """Run a command; without one, hand over to ``run_gui`` (the app entry passes it in, so that
     the command line never imports the GUI)."""
     parser = build_parser()
@@ -308,7 +404,9 @@ def main(argv: Sequence[str] | None = None, *, run_gui: Callable[[str | None], i
     except Exception:  # noqa: BLE001 - the last line of defence: one line for people, details in the log
         log.exception("unexpected error in %s", args.command)
         print(
-            _("justice-desk: an unexpected error happened; details are in {log}. Please report it.").format(log=paths.log_file()),
+            _(
+                "justice-desk: an unexpected error happened; details are in {log}. Please report it."
+            ).format(log=paths.log_file()),
             file=sys.stderr,
         )
         return 1

@@ -34,7 +34,9 @@ def dumps(value: Any) -> str:
 
 def display_width(text: str) -> int:
     """Columns a terminal uses: Thai combining marks take none."""
-    return sum(0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" else 1 for ch in text)
+    return sum(
+        0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Mn" else 1 for ch in text
+    )
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 48) -> str:
@@ -53,7 +55,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int 
     widths = [max(display_width(r[i]) for r in cells) for i in range(len(headers))]
     lines = []
     for n, r in enumerate(cells):
-        lines.append("  ".join(c + " " * (widths[i] - display_width(c)) for i, c in enumerate(r)).rstrip())
+        lines.append(
+            "  ".join(c + " " * (widths[i] - display_width(c)) for i, c in enumerate(r)).rstrip()
+        )
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -12,30 +12,53 @@ from justice_desk.i18n import _
 
 def add_parser(sub: Any) -> None:
     s = sub.add_parser("sync", help="enrol, export bundles, import bundles, receipts")
-    ss = s.add_subparsers(dest="sync_command", metavar="SUBCOMMAND", required=True, parser_class=type(s))
+    ss = s.add_subparsers(
+        dest="sync_command", metavar="SUBCOMMAND", required=True, parser_class=type(s)
+    )
 
     def db(p: argparse.ArgumentParser, role: str) -> None:
         p.add_argument("--db", required=True, metavar=role, help=f"the {role.lower()} database")
 
     p = ss.add_parser("request", help="center: write the enrolment request file for the province")
     db(p, "CENTER")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="file (or folder) to write")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="file (or folder) to write"
+    )
 
-    p = ss.add_parser("enrol", help="province: read a center's request, print its fingerprint, and approve it")
+    p = ss.add_parser(
+        "enrol", help="province: read a center's request, print its fingerprint, and approve it"
+    )
     db(p, "PROVINCE")
     p.add_argument("file", metavar="FILE", help="the .jdenrol request from the center")
-    p.add_argument("--approve", action="store_true", help="enrol the center (after confirming the fingerprint by phone)")
+    p.add_argument(
+        "--approve",
+        action="store_true",
+        help="enrol the center (after confirming the fingerprint by phone)",
+    )
     p.add_argument("--fingerprint", help="refuse unless the request has this fingerprint")
-    p.add_argument("-o", "--output", metavar="ANSWER", help="where to write the answer file (default: beside the request)")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="ANSWER",
+        help="where to write the answer file (default: beside the request)",
+    )
 
     p = ss.add_parser("accept", help="center: accept the province's answer file")
     db(p, "CENTER")
     p.add_argument("file", metavar="ANSWER")
     p.add_argument("--fingerprint", help="refuse unless the province key has this fingerprint")
 
-    p = ss.add_parser("export", help="center: write a bundle of everything the province has not confirmed")
+    p = ss.add_parser(
+        "export", help="center: write a bundle of everything the province has not confirmed"
+    )
     db(p, "CENTER")
-    p.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write the bundle into (a USB stick)")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="DIR",
+        help="folder to write the bundle into (a USB stick)",
+    )
 
     p = ss.add_parser("import", help="province: import bundle files and folders")
     db(p, "PROVINCE")
@@ -51,17 +74,26 @@ def add_parser(sub: Any) -> None:
     db(p, "CENTER")
     p.add_argument("file", metavar="FILE")
 
-    p = ss.add_parser("status", help="center: what the province has confirmed; province: the centers")
+    p = ss.add_parser(
+        "status", help="center: what the province has confirmed; province: the centers"
+    )
     db(p, "DATABASE")
 
-    p = ss.add_parser("rotate", help="center: make new keys and a key-change statement for the province")
+    p = ss.add_parser(
+        "rotate", help="center: make new keys and a key-change statement for the province"
+    )
     db(p, "CENTER")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
 
     p = ss.add_parser("revoke", help="province: revoke a center's key (a lost or stolen laptop)")
     db(p, "PROVINCE")
     p.add_argument("--center", required=True, metavar="CODE")
-    p.add_argument("--keep-through", type=int, metavar="SEQ", help="still accept bundles up to this number (default: those already received)")
+    p.add_argument(
+        "--keep-through",
+        type=int,
+        metavar="SEQ",
+        help="still accept bundles up to this number (default: those already received)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,19 +115,33 @@ def _request(sync: Any, db: Any, args: argparse.Namespace) -> int:
 
 
 def _enrol(sync: Any, db: Any, args: argparse.Namespace) -> int:
-    review = sync.enrol_center(db, Path(args.file), approve=args.approve, answer_out=Path(args.output) if args.output else None, expected_fingerprint=args.fingerprint)
+    review = sync.enrol_center(
+        db,
+        Path(args.file),
+        approve=args.approve,
+        answer_out=Path(args.output) if args.output else None,
+        expected_fingerprint=args.fingerprint,
+    )
     print(_("Center: {name} ({code})").format(name=review.name, code=review.code))
     print(_("Fingerprint: {fingerprint}").format(fingerprint=review.fingerprint))
     if review.approved:
         print(_("Enrolled. Answer for the center: {path}").format(path=review.answer))
     else:
-        print(_("Not enrolled yet: confirm the fingerprint with the center, then run again with --approve."))
+        print(
+            _(
+                "Not enrolled yet: confirm the fingerprint with the center, then run again with --approve."
+            )
+        )
     return 0
 
 
 def _accept(sync: Any, db: Any, args: argparse.Namespace) -> int:
     answer = sync.accept_answer(db, Path(args.file), expected_fingerprint=args.fingerprint)
-    print(_("Enrolled with {name}. Province key fingerprint: {fingerprint}").format(name=answer.province_name, fingerprint=answer.fingerprint))
+    print(
+        _("Enrolled with {name}. Province key fingerprint: {fingerprint}").format(
+            name=answer.province_name, fingerprint=answer.fingerprint
+        )
+    )
     return 0
 
 
@@ -109,7 +155,21 @@ def _import(sync: Any, db: Any, args: argparse.Namespace) -> int:
     outcomes = sync.import_paths(db, [Path(p) for p in args.paths])
     for o in outcomes:
         if args.json:
-            print(json.dumps({"file": o.file, "status": o.status, "reason": o.reason, "message": o.message, "records": o.records, "center": o.center, "seq": o.seq, "released": list(o.applied_after)}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "file": o.file,
+                        "status": o.status,
+                        "reason": o.reason,
+                        "message": o.message,
+                        "records": o.records,
+                        "center": o.center,
+                        "seq": o.seq,
+                        "released": list(o.applied_after),
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
             line = f"{o.status:<9} {Path(o.file).name}"
             if o.message:
@@ -121,7 +181,11 @@ def _import(sync: Any, db: Any, args: argparse.Namespace) -> int:
 def _receipts(sync: Any, db: Any, args: argparse.Namespace) -> int:
     written = sync.write_receipts(db, Path(args.output), only_new=not args.all)
     for w in written:
-        print(_("{code}: through change {through}: {path}").format(code=w.center_code, through=w.applied_through, path=w.path))
+        print(
+            _("{code}: through change {through}: {path}").format(
+                code=w.center_code, through=w.applied_through, path=w.path
+            )
+        )
     if not written:
         print(_("No center has anything new to confirm."))
     return 0
@@ -138,10 +202,33 @@ def _status(sync: Any, db: Any, args: argparse.Namespace) -> int:
         from justice_desk.cli.output import table
 
         rows = [
-            [c.code, c.name, c.status, c.fingerprint, str(c.applied_through), str(c.held), str(c.rejected), "" if c.quiet_days is None else str(c.quiet_days)]
+            [
+                c.code,
+                c.name,
+                c.status,
+                c.fingerprint,
+                str(c.applied_through),
+                str(c.held),
+                str(c.rejected),
+                "" if c.quiet_days is None else str(c.quiet_days),
+            ]
             for c in sync.centers_overview(db)
         ]
-        print(table([_("Code"), _("Center"), _("Status"), _("Fingerprint"), _("Applied through"), _("Bundles held"), _("Bundles rejected"), _("Days since last bundle")], rows))
+        print(
+            table(
+                [
+                    _("Code"),
+                    _("Center"),
+                    _("Status"),
+                    _("Fingerprint"),
+                    _("Applied through"),
+                    _("Bundles held"),
+                    _("Bundles rejected"),
+                    _("Days since last bundle"),
+                ],
+                rows,
+            )
+        )
     else:
         print(sync.center_status(db).describe())
     return 0
@@ -149,7 +236,9 @@ def _status(sync: Any, db: Any, args: argparse.Namespace) -> int:
 
 def _rotate(sync: Any, db: Any, args: argparse.Namespace) -> int:
     path = sync.rotate_center_keys(db, Path(args.output))
-    print(_("New keys made. Send this key-change statement to the province: {path}").format(path=path))
+    print(
+        _("New keys made. Send this key-change statement to the province: {path}").format(path=path)
+    )
     return 0
 
 
@@ -160,6 +249,14 @@ def _revoke(sync: Any, db: Any, args: argparse.Namespace) -> int:
 
 
 _COMMANDS = {
-    "request": _request, "enrol": _enrol, "accept": _accept, "export": _export, "import": _import,
-    "receipts": _receipts, "receipt": _receipt, "status": _status, "rotate": _rotate, "revoke": _revoke,
+    "request": _request,
+    "enrol": _enrol,
+    "accept": _accept,
+    "export": _export,
+    "import": _import,
+    "receipts": _receipts,
+    "receipt": _receipt,
+    "status": _status,
+    "rotate": _rotate,
+    "revoke": _revoke,
 }

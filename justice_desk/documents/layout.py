@@ -456,7 +456,9 @@ class Story:
         issuer_lines = [doc.issuer.name]
         if doc.issuer.locality:
             issuer_lines.append(doc.issuer.locality)
-        self.letter_head(reference_no=doc.reference_no, issuer_lines=issuer_lines, issued_on=doc.issued_on)
+        self.letter_head(
+            reference_no=doc.reference_no, issuer_lines=issuer_lines, issued_on=doc.issued_on
+        )
         self.labelled("เรื่อง", subject, bold_label=False)
         self.line_space(0.3)
         self.labelled("เรียน", doc.addressee, bold_label=False)

@@ -13,6 +13,7 @@ from justice_desk.documents.pdf import build_pdf
 
 __all__ = ["monthly_report_pdf", "monthly_report_story", "month_label"]
 
+
 def month_label(year: int, month: int) -> str:
     """``มกราคม 2569`` for a Gregorian year and month."""
     import datetime as dt

@@ -11,8 +11,18 @@ import re
 BE_OFFSET = 543
 
 ENGLISH_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -43,7 +53,9 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def format_date(day: dt.date | None, language: str = "th", *, weekday: bool = False, short: bool = False) -> str:
+def format_date(
+    day: dt.date | None, language: str = "th", *, weekday: bool = False, short: bool = False
+) -> str:
     """``14 มกราคม 2569`` / ``วันพุธที่ 14 มกราคม 2569`` / ``14 ม.ค. 2569``; English: ``14 January 2569 BE``."""
     if day is None:
         return ""
@@ -112,7 +124,9 @@ def parse_be_date(text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise DateInputError(
-            _("{text} is not a date in the calendar. Check the day and the month.").format(text=text.strip())
+            _("{text} is not a date in the calendar. Check the day and the month.").format(
+                text=text.strip()
+            )
         ) from None
 
 

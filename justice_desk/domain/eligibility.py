@@ -43,7 +43,13 @@ class MediationRules:
     def from_dict(cls, data: dict) -> MediationRules:
         def matters(items: list[dict]) -> dict[str, Matter]:
             return {
-                m["code"]: Matter(m["code"], {"th": m["th"], "en": m["en"]}, bool(m["mediable"]), m.get("rule"), m.get("referral"))
+                m["code"]: Matter(
+                    m["code"],
+                    {"th": m["th"], "en": m["en"]},
+                    bool(m["mediable"]),
+                    m.get("rule"),
+                    m.get("referral"),
+                )
                 for m in items
             }
 
@@ -97,33 +103,55 @@ def assess(
     """Assess a matter at intake; never raises for incomplete input (it says what is missing)."""
     v = rules.version
     if kind is not CaseKind.DISPUTE:
-        return Eligibility(True, _("Not a mediation: no eligibility rule applies."), rules_version=v)
+        return Eligibility(
+            True, _("Not a mediation: no eligibility rule applies."), rules_version=v
+        )
     if category is CaseCategory.NONE:
-        return Eligibility(False, _("Choose whether the dispute is civil or criminal."), rules_version=v)
+        return Eligibility(
+            False, _("Choose whether the dispute is civil or criminal."), rules_version=v
+        )
     matter = rules.matters_for(category).get(matter_code or "")
     if matter is None:
-        return Eligibility(False, _("Choose what the dispute is about to check whether it may be mediated."), rules_version=v)
+        return Eligibility(
+            False,
+            _("Choose what the dispute is about to check whether it may be mediated."),
+            rules_version=v,
+        )
     if not matter.mediable:
         return Eligibility(
             False,
-            _("A people's-sector center may not mediate {matter} ({rule}). Refer it to {referral}.").format(
-                matter=matter.label(), rule=matter.rule or "", referral=rules.referral_label(matter.referral)
+            _(
+                "A people's-sector center may not mediate {matter} ({rule}). Refer it to {referral}."
+            ).format(
+                matter=matter.label(),
+                rule=matter.rule or "",
+                referral=rules.referral_label(matter.referral),
             ),
             matter.rule,
             matter.referral,
             rules.referral_label(matter.referral),
             v,
         )
-    if category is CaseCategory.CIVIL and amount_satang is not None and amount_satang > rules.civil_amount_cap_satang:
+    if (
+        category is CaseCategory.CIVIL
+        and amount_satang is not None
+        and amount_satang > rules.civil_amount_cap_satang
+    ):
         cap = rules.civil_amount_cap_satang // 100
         return Eligibility(
             False,
-            _("A civil dispute over {cap:,} baht may not be mediated by a people's-sector center ({rule}). Refer it to {referral}.").format(
-                cap=cap, rule=rules.civil_amount_cap_rule, referral=rules.referral_label(rules.civil_over_cap_referral)
+            _(
+                "A civil dispute over {cap:,} baht may not be mediated by a people's-sector center ({rule}). Refer it to {referral}."
+            ).format(
+                cap=cap,
+                rule=rules.civil_amount_cap_rule,
+                referral=rules.referral_label(rules.civil_over_cap_referral),
             ),
             rules.civil_amount_cap_rule,
             rules.civil_over_cap_referral,
             rules.referral_label(rules.civil_over_cap_referral),
             v,
         )
-    return Eligibility(True, _("{matter} may be mediated.").format(matter=matter.label()), rules_version=v)
+    return Eligibility(
+        True, _("{matter} may be mediated.").format(matter=matter.label()), rules_version=v
+    )

@@ -28,7 +28,10 @@ class SiteKind(LabelledEnum):
 
     @classmethod
     def labels(cls) -> dict[str, str]:
-        return {"center": N_("Community Justice Center"), "province": N_("Provincial Justice Office")}
+        return {
+            "center": N_("Community Justice Center"),
+            "province": N_("Provincial Justice Office"),
+        }
 
 
 class CenterType(LabelledEnum):
@@ -116,7 +119,11 @@ class MeetingMode(LabelledEnum):
 
     @classmethod
     def labels(cls) -> dict[str, str]:
-        return {"in_person": N_("In person"), "online": N_("Online"), "hybrid": N_("In person and online")}
+        return {
+            "in_person": N_("In person"),
+            "online": N_("Online"),
+            "hybrid": N_("In person and online"),
+        }
 
 
 class MeetingStatus(LabelledEnum):
@@ -202,7 +209,11 @@ class PartySide(LabelledEnum):
 
     @classmethod
     def labels(cls) -> dict[str, str]:
-        return {"applicant": N_("Applicant"), "respondent": N_("Respondent"), "other": N_("Other party")}
+        return {
+            "applicant": N_("Applicant"),
+            "respondent": N_("Respondent"),
+            "other": N_("Other party"),
+        }
 
 
 class CaseStatus(LabelledEnum):
@@ -254,7 +265,11 @@ class Compliance(LabelledEnum):
 
     @classmethod
     def labels(cls) -> dict[str, str]:
-        return {"complied": N_("Complied"), "partial": N_("Partly complied"), "breached": N_("Not complied")}
+        return {
+            "complied": N_("Complied"),
+            "partial": N_("Partly complied"),
+            "breached": N_("Not complied"),
+        }
 
 
 class ChangeOp(StrEnum):

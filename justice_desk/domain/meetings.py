@@ -50,6 +50,7 @@ STANDARD_AGENDA = (
     N_("Other matters (if any)"),
 )
 
+
 def standard_agenda(previous_number: str | None) -> list[str]:
     """Titles of the standard agenda in the current language; item 2 names the previous meeting."""
     previous = previous_number or "..."

@@ -41,16 +41,22 @@ def check(value: str) -> NationalIdCheck:
         pin.validate(digits)
     except InvalidLength:
         return NationalIdCheck(
-            digits, False, _("A national ID has 13 digits; this one has {count}.").format(count=len(digits))
+            digits,
+            False,
+            _("A national ID has 13 digits; this one has {count}.").format(count=len(digits)),
         )
     except InvalidChecksum:
         return NationalIdCheck(
             digits,
             False,
-            _("The check digit of this national ID is wrong. Compare it with the ID card; you can still save it."),
+            _(
+                "The check digit of this national ID is wrong. Compare it with the ID card; you can still save it."
+            ),
         )
     except (InvalidFormat, ValidationError):
-        return NationalIdCheck(digits, False, _("A national ID has only digits, and cannot start with 0 or 9."))
+        return NationalIdCheck(
+            digits, False, _("A national ID has only digits, and cannot start with 0 or 9.")
+        )
     return NationalIdCheck(digits, True, None)
 
 

@@ -47,10 +47,20 @@ def _pythainlp_may_change() -> re.Pattern[str]:
     own character classes). Correctly typed text has none, so most names and subjects are
     already normal and skip its 30-odd regular expressions; anything this matches is handed
     to pythainlp. A property test checks that skipping never changes the result."""
-    from pythainlp import thai_above_vowels, thai_below_vowels, thai_follow_vowels, thai_lead_vowels, thai_tonemarks
+    from pythainlp import (
+        thai_above_vowels,
+        thai_below_vowels,
+        thai_follow_vowels,
+        thai_lead_vowels,
+        thai_tonemarks,
+    )
 
-    dangling = re.escape(f"{thai_above_vowels}{thai_below_vowels}{thai_tonemarks}\u0e3a\u0e4c\u0e4d\u0e4e")
-    no_repeat = re.escape(f"{thai_follow_vowels}{thai_lead_vowels}{thai_above_vowels}{thai_below_vowels}\u0e3a\u0e4c\u0e4d\u0e4e")
+    dangling = re.escape(
+        f"{thai_above_vowels}{thai_below_vowels}{thai_tonemarks}\u0e3a\u0e4c\u0e4d\u0e4e"
+    )
+    no_repeat = re.escape(
+        f"{thai_follow_vowels}{thai_lead_vowels}{thai_above_vowels}{thai_below_vowels}\u0e3a\u0e4c\u0e4d\u0e4e"
+    )
     tones = re.escape(thai_tonemarks)
     above_below = re.escape(f"{thai_above_vowels}{thai_below_vowels}")
     follow = re.escape(thai_follow_vowels)

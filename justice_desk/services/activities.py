@@ -48,15 +48,36 @@ def _check(data: ActivityInput) -> None:
 
 def _record(row: Activity) -> ActivityRecord:
     return ActivityRecord(
-        row.held_on, row.topic, row.place, row.kind, row.participants_male, row.participants_female,
-        row.participants_unspecified, row.partners, row.notes, id=row.id, rev=row.rev,
+        row.held_on,
+        row.topic,
+        row.place,
+        row.kind,
+        row.participants_male,
+        row.participants_female,
+        row.participants_unspecified,
+        row.partners,
+        row.notes,
+        id=row.id,
+        rev=row.rev,
     )
 
 
 def _apply(row: Activity, data: ActivityInput) -> None:
-    row.held_on, row.topic, row.place, row.kind = data.held_on, data.topic.strip(), clean(data.place), data.kind
-    row.participants_male, row.participants_female = data.participants_male, data.participants_female
-    row.participants_unspecified, row.partners, row.notes = data.participants_unspecified, clean(data.partners), clean(data.notes)
+    row.held_on, row.topic, row.place, row.kind = (
+        data.held_on,
+        data.topic.strip(),
+        clean(data.place),
+        data.kind,
+    )
+    row.participants_male, row.participants_female = (
+        data.participants_male,
+        data.participants_female,
+    )
+    row.participants_unspecified, row.partners, row.notes = (
+        data.participants_unspecified,
+        clean(data.partners),
+        clean(data.notes),
+    )
 
 
 def create_activity(db: Database, data: ActivityInput) -> ActivityRecord:
@@ -69,7 +90,9 @@ def create_activity(db: Database, data: ActivityInput) -> ActivityRecord:
         return _record(row)
 
 
-def update_activity(db: Database, activity_id: uuid.UUID, data: ActivityInput, expected_rev: int | None = None) -> ActivityRecord:
+def update_activity(
+    db: Database, activity_id: uuid.UUID, data: ActivityInput, expected_rev: int | None = None
+) -> ActivityRecord:
     _check(data)
     with db.write() as session:
         row = repo.get(session, Activity, activity_id)
@@ -90,7 +113,16 @@ def delete_activity(db: Database, activity_id: uuid.UUID) -> None:
         audit.record(session, "delete", table="activities", row_id=activity_id)
 
 
-def list_activities(db: Database, *, search: str | None = None, owner_id: uuid.UUID | None = None, offset: int = 0, limit: int = 200) -> Page[ActivityRecord]:
+def list_activities(
+    db: Database,
+    *,
+    search: str | None = None,
+    owner_id: uuid.UUID | None = None,
+    offset: int = 0,
+    limit: int = 200,
+) -> Page[ActivityRecord]:
     with db.read() as session:
-        result = q.activities_page(session, search=search, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit)
+        result = q.activities_page(
+            session, search=search, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit
+        )
         return Page([_record(r) for r in result.rows], result.total, offset)

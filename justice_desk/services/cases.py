@@ -12,11 +12,26 @@ from justice_desk.domain import case_flow, deadlines
 from justice_desk.domain.case_flow import CaseAction
 from justice_desk.domain.dates import be_year
 from justice_desk.domain.eligibility import Eligibility, assess
-from justice_desk.domain.enums import CaseCategory, CaseChannel, CaseKind, CaseStatus, Compliance, PartySide
+from justice_desk.domain.enums import (
+    CaseCategory,
+    CaseChannel,
+    CaseKind,
+    CaseStatus,
+    Compliance,
+    PartySide,
+)
 from justice_desk.domain.numbering import format_case_number, next_number
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
-from justice_desk.services.common import find_by_reference, Page, Saved, check_rev, clean, not_in_future, required
+from justice_desk.services.common import (
+    Page,
+    Saved,
+    check_rev,
+    clean,
+    find_by_reference,
+    not_in_future,
+    required,
+)
 from justice_desk.services.people import full_name
 from justice_desk.storage import case_queries as q
 from justice_desk.storage import repositories as repo
@@ -199,7 +214,9 @@ class CaseDetail:
         return [p for p in self.parties if p.side is side]
 
 
-def assess_eligibility(kind: CaseKind, category: CaseCategory, matter_code: str | None, amount_satang: int | None) -> Eligibility:
+def assess_eligibility(
+    kind: CaseKind, category: CaseCategory, matter_code: str | None, amount_satang: int | None
+) -> Eligibility:
     """The eligibility check the intake form runs as the user types."""
     return assess(config.mediation_rules(), kind, category, matter_code, amount_satang)
 
@@ -209,13 +226,25 @@ def _check_input(data: CaseInput) -> CaseInput:
     not_in_future(data.received_on, _("The date received"), "received_on")
     not_in_future(data.incident_on, _("The date of the incident"), "incident_on")
     if data.incident_on and data.incident_on > data.received_on:
-        raise ValidationError(_("The incident cannot be after the case was received."), "incident_on")
+        raise ValidationError(
+            _("The incident cannot be after the case was received."), "incident_on"
+        )
     if data.amount_satang is not None and data.amount_satang < 0:
         raise ValidationError(_("The amount cannot be negative."), "amount_satang")
-    category = data.category if data.kind is CaseKind.DISPUTE else (data.category or CaseCategory.NONE)
+    category = (
+        data.category if data.kind is CaseKind.DISPUTE else (data.category or CaseCategory.NONE)
+    )
     return CaseInput(
-        data.kind, subject, data.received_on, data.channel, category, clean(data.matter_code), data.amount_satang,
-        clean(data.facts), data.incident_on, data.parties,
+        data.kind,
+        subject,
+        data.received_on,
+        data.channel,
+        category,
+        clean(data.matter_code),
+        data.amount_satang,
+        clean(data.facts),
+        data.incident_on,
+        data.parties,
     )
 
 
@@ -248,12 +277,22 @@ def take_in(db: Database, data: CaseInput) -> Saved[CaseDetail]:
         session.flush()
         for i, party in enumerate(data.parties):
             repo.get(session, Person, party.person_id)
-            session.add(CaseParty(case_id=row.id, person_id=party.person_id, side=party.side.value, role_note=clean(party.role_note), sort_order=i))
+            session.add(
+                CaseParty(
+                    case_id=row.id,
+                    person_id=party.person_id,
+                    side=party.side.value,
+                    role_note=clean(party.role_note),
+                    sort_order=i,
+                )
+            )
         session.flush()
         return Saved(_detail(session, row), warnings)
 
 
-def update_case(db: Database, case_id: uuid.UUID, data: CaseInput, expected_rev: int | None = None) -> Saved[CaseDetail]:
+def update_case(
+    db: Database, case_id: uuid.UUID, data: CaseInput, expected_rev: int | None = None
+) -> Saved[CaseDetail]:
     """Edit what was recorded at intake (the number and the status are not edited here)."""
     data = _check_input(data)
     eligibility = assess_eligibility(data.kind, data.category, data.matter_code, data.amount_satang)
@@ -261,10 +300,20 @@ def update_case(db: Database, case_id: uuid.UUID, data: CaseInput, expected_rev:
         row = repo.get(session, Case, case_id)
         check_rev(row.rev, expected_rev)
         if data.kind.value != row.kind and row.status != CaseStatus.RECEIVED.value:
-            raise ValidationError(_("The kind of case can only be changed before any step was taken."), "kind")
-        row.kind, row.category, row.matter_code = data.kind.value, data.category.value, data.matter_code
+            raise ValidationError(
+                _("The kind of case can only be changed before any step was taken."), "kind"
+            )
+        row.kind, row.category, row.matter_code = (
+            data.kind.value,
+            data.category.value,
+            data.matter_code,
+        )
         row.channel, row.subject, row.facts = data.channel.value, data.subject, data.facts
-        row.amount_satang, row.incident_on, row.received_on = data.amount_satang, data.incident_on, data.received_on
+        row.amount_satang, row.incident_on, row.received_on = (
+            data.amount_satang,
+            data.incident_on,
+            data.received_on,
+        )
         row.eligibility_note, row.rules_version = eligibility.reason, eligibility.rules_version
         session.flush()
         return Saved(_detail(session, row), [] if eligibility.mediable else [eligibility.reason])
@@ -277,7 +326,15 @@ def add_party(db: Database, case_id: uuid.UUID, party: PartyInput) -> CaseDetail
         existing = repo.children(session, CaseParty, "case_id", case_id)
         if any(p.person_id == party.person_id for p in existing):
             raise ValidationError(_("This person is already a party to the case."), "person_id")
-        session.add(CaseParty(case_id=case_id, person_id=party.person_id, side=party.side.value, role_note=clean(party.role_note), sort_order=len(existing)))
+        session.add(
+            CaseParty(
+                case_id=case_id,
+                person_id=party.person_id,
+                side=party.side.value,
+                role_note=clean(party.role_note),
+                sort_order=len(existing),
+            )
+        )
         session.flush()
         return _detail(session, case)
 
@@ -288,14 +345,23 @@ def remove_party(db: Database, party_id: uuid.UUID) -> None:
 
 
 def assign_mediator(
-    db: Database, case_id: uuid.UUID, mediator_id: uuid.UUID, *, no_conflict_confirmed: bool, conflict_disclosure: str | None = None, on: dt.date | None = None
+    db: Database,
+    case_id: uuid.UUID,
+    mediator_id: uuid.UUID,
+    *,
+    no_conflict_confirmed: bool,
+    conflict_disclosure: str | None = None,
+    on: dt.date | None = None,
 ) -> CaseDetail:
     """Add a mediator chosen by the parties. §22–23: the mediator must confirm having no conflict
     of interest, or disclose it (the parties may still agree to them)."""
     on = on or dt.date.today()
     if not no_conflict_confirmed and not clean(conflict_disclosure):
         raise ValidationError(
-            _("The mediator must confirm there is no conflict of interest with the parties, or describe it (§22–23)."), "no_conflict_confirmed"
+            _(
+                "The mediator must confirm there is no conflict of interest with the parties, or describe it (§22–23)."
+            ),
+            "no_conflict_confirmed",
         )
     with db.write() as session:
         case = repo.get(session, Case, case_id)
@@ -303,13 +369,28 @@ def assign_mediator(
             raise ValidationError(_("Mediators are assigned only to disputes."), "mediator_id")
         mediator = repo.get(session, Mediator, mediator_id)
         if mediator.status != "active" or (mediator.expires_on and mediator.expires_on < on):
-            raise ValidationError(_("This mediator's registration is not valid on that date."), "mediator_id")
+            raise ValidationError(
+                _("This mediator's registration is not valid on that date."), "mediator_id"
+            )
         parties = {p.person_id for p in repo.children(session, CaseParty, "case_id", case_id)}
         if mediator.person_id in parties:
             raise ValidationError(_("A party to the case cannot mediate it."), "mediator_id")
-        if any(m.mediator_id == mediator_id for m in repo.children(session, CaseMediator, "case_id", case_id)):
-            raise ValidationError(_("This mediator is already assigned to the case."), "mediator_id")
-        session.add(CaseMediator(case_id=case_id, mediator_id=mediator_id, no_conflict_confirmed=no_conflict_confirmed, conflict_disclosure=clean(conflict_disclosure), confirmed_on=on))
+        if any(
+            m.mediator_id == mediator_id
+            for m in repo.children(session, CaseMediator, "case_id", case_id)
+        ):
+            raise ValidationError(
+                _("This mediator is already assigned to the case."), "mediator_id"
+            )
+        session.add(
+            CaseMediator(
+                case_id=case_id,
+                mediator_id=mediator_id,
+                no_conflict_confirmed=no_conflict_confirmed,
+                conflict_disclosure=clean(conflict_disclosure),
+                confirmed_on=on,
+            )
+        )
         session.flush()
         return _detail(session, case)
 
@@ -325,9 +406,17 @@ def add_session(db: Database, case_id: uuid.UUID, data: SessionInput) -> CaseDet
         session.add(
             CaseSession(
                 case_id=case_id,
-                session_no=q.next_child_number(session, CaseSession, "case_id", case_id, "session_no"),
-                held_on=data.held_on, starts_at=data.starts_at, ends_at=data.ends_at, place=clean(data.place),
-                attendees=clean(data.attendees), summary=clean(data.summary), notes=clean(data.notes), next_on=data.next_on,
+                session_no=q.next_child_number(
+                    session, CaseSession, "case_id", case_id, "session_no"
+                ),
+                held_on=data.held_on,
+                starts_at=data.starts_at,
+                ends_at=data.ends_at,
+                place=clean(data.place),
+                attendees=clean(data.attendees),
+                summary=clean(data.summary),
+                notes=clean(data.notes),
+                next_on=data.next_on,
             )
         )
         session.flush()
@@ -340,20 +429,32 @@ def record_settlement(db: Database, case_id: uuid.UUID, data: SettlementInput) -
     if not data.voluntary_confirmed:
         # §30: the agreement records that the parties took part of their own free will.
         raise ValidationError(
-            _("The agreement must state that the parties took part voluntarily (§30): tick the box once they have confirmed it."),
+            _(
+                "The agreement must state that the parties took part voluntarily (§30): tick the box once they have confirmed it."
+            ),
             "voluntary_confirmed",
         )
     not_in_future(data.agreed_on, _("The date of the agreement"), "agreed_on")
     if any(i.amount_satang <= 0 for i in data.instalments):
         raise ValidationError(_("Each instalment needs an amount above zero."), "instalments")
-    if data.total_satang is not None and data.instalments and sum(i.amount_satang for i in data.instalments) != data.total_satang:
-        raise ValidationError(_("The instalments do not add up to the total amount."), "instalments")
+    if (
+        data.total_satang is not None
+        and data.instalments
+        and sum(i.amount_satang for i in data.instalments) != data.total_satang
+    ):
+        raise ValidationError(
+            _("The instalments do not add up to the total amount."), "instalments"
+        )
     if any(i.due_on < data.agreed_on for i in data.instalments):
-        raise ValidationError(_("An instalment falls due before the agreement was made."), "instalments")
+        raise ValidationError(
+            _("An instalment falls due before the agreement was made."), "instalments"
+        )
     with db.write() as session:
         case = repo.get(session, Case, case_id)
         if case.status != CaseStatus.IN_MEDIATION.value:
-            raise ValidationError(_("A settlement can be recorded only while the case is in mediation."), "status")
+            raise ValidationError(
+                _("A settlement can be recorded only while the case is in mediation."), "status"
+            )
         # One agreement per case: a new version replaces the terms of the same record (its
         # history is in the change log), and its instalments are replaced.
         row = q.settlement_of(session, case_id)
@@ -367,7 +468,14 @@ def record_settlement(db: Database, case_id: uuid.UUID, data: SettlementInput) -
         row.total_satang, row.voluntary_confirmed = data.total_satang, data.voluntary_confirmed
         session.flush()
         for i, inst in enumerate(sorted(data.instalments, key=lambda x: x.due_on), start=1):
-            session.add(Instalment(settlement_id=row.id, seq=i, due_on=inst.due_on, amount_satang=inst.amount_satang))
+            session.add(
+                Instalment(
+                    settlement_id=row.id,
+                    seq=i,
+                    due_on=inst.due_on,
+                    amount_satang=inst.amount_satang,
+                )
+            )
         session.flush()
         return _detail(session, case)
 
@@ -396,9 +504,13 @@ def act(
         if action in (CaseAction.REQUEST_CONSENT, CaseAction.CONSENT_GIVEN):
             sides = {p.side for p in parties}
             if not {PartySide.APPLICANT.value, PartySide.RESPONDENT.value} <= sides:
-                raise ValidationError(_("A dispute needs at least one applicant and one respondent."), "parties")
+                raise ValidationError(
+                    _("A dispute needs at least one applicant and one respondent."), "parties"
+                )
         if action is CaseAction.CONSENT_GIVEN:
-            eligibility = assess_eligibility(kind, CaseCategory(case.category), case.matter_code, case.amount_satang)
+            eligibility = assess_eligibility(
+                kind, CaseCategory(case.category), case.matter_code, case.amount_satang
+            )
             if not eligibility.mediable:
                 raise ValidationError(eligibility.reason, "matter_code")
             for p in parties:
@@ -411,43 +523,78 @@ def act(
         if action is CaseAction.SETTLE:
             settlement = q.settlement_of(session, case_id)
             if settlement is None:
-                raise ValidationError(_("Record the settlement agreement before marking the case settled."), "settlement")
+                raise ValidationError(
+                    _("Record the settlement agreement before marking the case settled."),
+                    "settlement",
+                )
             if not repo.children(session, CaseMediator, "case_id", case_id):
-                raise ValidationError(_("Assign at least one mediator before recording a settlement."), "mediators")
+                raise ValidationError(
+                    _("Assign at least one mediator before recording a settlement."), "mediators"
+                )
         if action is CaseAction.REFER:
             target = clean(referral_target)
             if not target:
-                raise ValidationError(_("Say which agency the case is referred to."), "referral_target")
+                raise ValidationError(
+                    _("Say which agency the case is referred to."), "referral_target"
+                )
             case.referral_target, case.referred_on = target, on
         if action is CaseAction.ESCALATE:
             case.escalated_on = on
         if status is CaseStatus.IN_MEDIATION and action in case_flow.MEDIATION_ENDING:
             case.mediation_ended_on = on
-        if new_status in (CaseStatus.SETTLED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED, CaseStatus.DISMISSED, CaseStatus.COMPLETED, CaseStatus.REFERRED, CaseStatus.ESCALATED):
+        if new_status in (
+            CaseStatus.SETTLED,
+            CaseStatus.WITHDRAWN,
+            CaseStatus.TERMINATED,
+            CaseStatus.DISMISSED,
+            CaseStatus.COMPLETED,
+            CaseStatus.REFERRED,
+            CaseStatus.ESCALATED,
+        ):
             case.outcome_on = on
-        session.add(CaseEvent(case_id=case_id, action=action.value, from_status=status.value, to_status=new_status.value, occurred_on=on, note=clean(note)))
+        session.add(
+            CaseEvent(
+                case_id=case_id,
+                action=action.value,
+                from_status=status.value,
+                to_status=new_status.value,
+                occurred_on=on,
+                note=clean(note),
+            )
+        )
         case.status = new_status.value
         session.flush()
         return _detail(session, case)
 
 
-def record_certificate(db: Database, case_id: uuid.UUID, *, number: str, issued_on: dt.date) -> CaseDetail:
+def record_certificate(
+    db: Database, case_id: uuid.UUID, *, number: str, issued_on: dt.date
+) -> CaseDetail:
     """§69: a certified settlement is enforceable; record the certificate number and date."""
     number = required(number, _("The certificate number is required."), "certificate_no")
     not_in_future(issued_on, _("The certificate date"), "certificate_on")
     with db.write() as session:
         case = repo.get(session, Case, case_id)
         settlement = q.settlement_of(session, case_id)
-        if case.status not in (CaseStatus.SETTLED.value, CaseStatus.CLOSED.value) or settlement is None:
-            raise ValidationError(_("Only a settled case has a certificate of enforceability."), "certificate_no")
+        if (
+            case.status not in (CaseStatus.SETTLED.value, CaseStatus.CLOSED.value)
+            or settlement is None
+        ):
+            raise ValidationError(
+                _("Only a settled case has a certificate of enforceability."), "certificate_no"
+            )
         if issued_on < settlement.agreed_on:
-            raise ValidationError(_("The certificate cannot be dated before the agreement."), "certificate_on")
+            raise ValidationError(
+                _("The certificate cannot be dated before the agreement."), "certificate_on"
+            )
         case.certificate_no, case.certificate_on = number, issued_on
         session.flush()
         return _detail(session, case)
 
 
-def record_payment(db: Database, instalment_id: uuid.UUID, *, paid_on: dt.date, paid_satang: int) -> None:
+def record_payment(
+    db: Database, instalment_id: uuid.UUID, *, paid_on: dt.date, paid_satang: int
+) -> None:
     not_in_future(paid_on, _("The payment date"), "paid_on")
     if paid_satang <= 0:
         raise ValidationError(_("The amount paid must be above zero."), "paid_satang")
@@ -456,13 +603,24 @@ def record_payment(db: Database, instalment_id: uuid.UUID, *, paid_on: dt.date, 
         row.paid_on, row.paid_satang = paid_on, paid_satang
 
 
-def add_compliance_check(db: Database, case_id: uuid.UUID, *, checked_on: dt.date, result: Compliance, note: str | None = None) -> CaseDetail:
+def add_compliance_check(
+    db: Database,
+    case_id: uuid.UUID,
+    *,
+    checked_on: dt.date,
+    result: Compliance,
+    note: str | None = None,
+) -> CaseDetail:
     not_in_future(checked_on, _("The follow-up date"), "checked_on")
     with db.write() as session:
         case = repo.get(session, Case, case_id)
         if q.settlement_of(session, case_id) is None:
             raise ValidationError(_("Compliance is followed up only for a settled case."), "result")
-        session.add(ComplianceCheck(case_id=case_id, checked_on=checked_on, result=result.value, note=clean(note)))
+        session.add(
+            ComplianceCheck(
+                case_id=case_id, checked_on=checked_on, result=result.value, note=clean(note)
+            )
+        )
         session.flush()
         return _detail(session, case)
 
@@ -474,8 +632,15 @@ def delete_case(db: Database, case_id: uuid.UUID) -> None:
 
     with db.write() as session:
         case = repo.get(session, Case, case_id)
-        if case.status != CaseStatus.RECEIVED.value or repo.children(session, CaseEvent, "case_id", case_id):
-            raise ValidationError(_("Only a case entered by mistake, before any step was taken, can be deleted; close it instead."), "status")
+        if case.status != CaseStatus.RECEIVED.value or repo.children(
+            session, CaseEvent, "case_id", case_id
+        ):
+            raise ValidationError(
+                _(
+                    "Only a case entered by mistake, before any step was taken, can be deleted; close it instead."
+                ),
+                "status",
+            )
         now = utcnow()
         for party in repo.children(session, CaseParty, "case_id", case_id):
             party.deleted_at = now
@@ -508,14 +673,27 @@ def list_cases(
     """Cases newest first (or by ``order``), found by number, subject, facts or a party's name."""
     with db.read() as session:
         result = q.cases_page(
-            session, search=search, status=[s.value for s in status or []], kind=[k.value for k in kind or []],
-            owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit, order=order, descending=descending,
+            session,
+            search=search,
+            status=[s.value for s in status or []],
+            kind=[k.value for k in kind or []],
+            owner_id=db.owner_in_view(owner_id),
+            offset=offset,
+            limit=limit,
+            order=order,
+            descending=descending,
         )
         names = q.party_names(session, [r.id for r in result.rows])
         rows = [
             CaseRow(
-                r.id, format_case_number(r.number, r.year_be), r.received_on, CaseKind(r.kind), CaseStatus(r.status),
-                r.subject, _parties_line(names.get(r.id, [])), r.amount_satang,
+                r.id,
+                format_case_number(r.number, r.year_be),
+                r.received_on,
+                CaseKind(r.kind),
+                CaseStatus(r.status),
+                r.subject,
+                _parties_line(names.get(r.id, [])),
+                r.amount_satang,
             )
             for r in result.rows
         ]
@@ -523,14 +701,22 @@ def list_cases(
 
 
 def _parties_line(parties: list[tuple[str, str | None, str, str | None]]) -> str:
-    applicants = [full_name(t, g, s) for side, t, g, s in parties if side == PartySide.APPLICANT.value]
-    respondents = [full_name(t, g, s) for side, t, g, s in parties if side == PartySide.RESPONDENT.value]
+    applicants = [
+        full_name(t, g, s) for side, t, g, s in parties if side == PartySide.APPLICANT.value
+    ]
+    respondents = [
+        full_name(t, g, s) for side, t, g, s in parties if side == PartySide.RESPONDENT.value
+    ]
     if respondents:
-        return _("{applicants} v. {respondents}").format(applicants=", ".join(applicants), respondents=", ".join(respondents))
+        return _("{applicants} v. {respondents}").format(
+            applicants=", ".join(applicants), respondents=", ".join(respondents)
+        )
     return ", ".join(applicants or [full_name(t, g, s) for _side, t, g, s in parties])
 
 
-def case_counts(db: Database, *, by: str = "status", owner_id: uuid.UUID | None = None) -> dict[str, int]:
+def case_counts(
+    db: Database, *, by: str = "status", owner_id: uuid.UUID | None = None
+) -> dict[str, int]:
     with db.read() as session:
         return q.count_by(session, owner_id, by)
 
@@ -541,52 +727,130 @@ def _detail(session: object, row: Case) -> CaseDetail:
     parties = []
     for p in repo.children(session, CaseParty, "case_id", row.id, "sort_order"):  # type: ignore[arg-type]
         person = person_record(p.person)
-        parties.append(PartyRecord(p.id, p.person_id, person.full_name, format_address(person), PartySide(p.side), p.role_note, p.consent))
+        parties.append(
+            PartyRecord(
+                p.id,
+                p.person_id,
+                person.full_name,
+                format_address(person),
+                PartySide(p.side),
+                p.role_note,
+                p.consent,
+            )
+        )
     mediators = []
     for m in repo.children(session, CaseMediator, "case_id", row.id):  # type: ignore[arg-type]
         med = repo.get(session, Mediator, m.mediator_id, include_deleted=True)  # type: ignore[arg-type]
         mediators.append(
-            CaseMediatorRecord(m.id, m.mediator_id, full_name(med.person.title, med.person.given_name, med.person.surname), med.registration_no, m.no_conflict_confirmed, m.conflict_disclosure)
+            CaseMediatorRecord(
+                m.id,
+                m.mediator_id,
+                full_name(med.person.title, med.person.given_name, med.person.surname),
+                med.registration_no,
+                m.no_conflict_confirmed,
+                m.conflict_disclosure,
+            )
         )
     sessions = tuple(
-        SessionRecord(s.held_on, s.starts_at, s.ends_at, s.place, s.attendees, s.summary, s.notes, s.next_on, id=s.id, session_no=s.session_no)
+        SessionRecord(
+            s.held_on,
+            s.starts_at,
+            s.ends_at,
+            s.place,
+            s.attendees,
+            s.summary,
+            s.notes,
+            s.next_on,
+            id=s.id,
+            session_no=s.session_no,
+        )
         for s in repo.children(session, CaseSession, "case_id", row.id, "session_no")  # type: ignore[arg-type]
     )
     events = tuple(
-        EventRecord(e.id, CaseAction(e.action), CaseStatus(e.from_status), CaseStatus(e.to_status), e.occurred_on, e.note)
-        for e in sorted(repo.children(session, CaseEvent, "case_id", row.id), key=lambda e: (e.occurred_on, e.created_at))  # type: ignore[arg-type]
+        EventRecord(
+            e.id,
+            CaseAction(e.action),
+            CaseStatus(e.from_status),
+            CaseStatus(e.to_status),
+            e.occurred_on,
+            e.note,
+        )
+        for e in sorted(
+            repo.children(session, CaseEvent, "case_id", row.id),
+            key=lambda e: (e.occurred_on, e.created_at),
+        )  # type: ignore[arg-type]
     )
     settlement_row = q.settlement_of(session, row.id)  # type: ignore[arg-type]
     settlement = None
     if settlement_row is not None:
         instalments = tuple(
-            InstalmentRecord(i.due_on, i.amount_satang, id=i.id, seq=i.seq, paid_on=i.paid_on, paid_satang=i.paid_satang)
+            InstalmentRecord(
+                i.due_on,
+                i.amount_satang,
+                id=i.id,
+                seq=i.seq,
+                paid_on=i.paid_on,
+                paid_satang=i.paid_satang,
+            )
             for i in repo.children(session, Instalment, "settlement_id", settlement_row.id, "seq")  # type: ignore[arg-type]
         )
         settlement = SettlementRecord(
-            settlement_row.id, settlement_row.agreed_on, settlement_row.terms, settlement_row.voluntary_confirmed,
-            settlement_row.place, settlement_row.total_satang, instalments,
+            settlement_row.id,
+            settlement_row.agreed_on,
+            settlement_row.terms,
+            settlement_row.voluntary_confirmed,
+            settlement_row.place,
+            settlement_row.total_satang,
+            instalments,
         )
     compliance = tuple(
         ComplianceRecord(c.id, c.checked_on, Compliance(c.result), c.note)
         for c in repo.children(session, ComplianceCheck, "case_id", row.id, "checked_on")  # type: ignore[arg-type]
     )
     kind, status = CaseKind(row.kind), CaseStatus(row.status)
-    failed = row.mediation_ended_on if status is not CaseStatus.SETTLED and row.mediation_ended_on else None
+    failed = (
+        row.mediation_ended_on
+        if status is not CaseStatus.SETTLED and row.mediation_ended_on
+        else None
+    )
     known = (row.incident_on or row.received_on) if kind is CaseKind.VICTIM_COMPENSATION else None
     return CaseDetail(
-        id=row.id, rev=row.rev, number=format_case_number(row.number, row.year_be), year_be=row.year_be, number_in_year=row.number,
-        kind=kind, category=CaseCategory(row.category), matter_code=row.matter_code, channel=CaseChannel(row.channel),
-        subject=row.subject, facts=row.facts, amount_satang=row.amount_satang, received_on=row.received_on,
-        incident_on=row.incident_on, status=status,
-        eligibility=assess_eligibility(kind, CaseCategory(row.category), row.matter_code, row.amount_satang),
-        outcome_on=row.outcome_on, mediation_ended_on=row.mediation_ended_on, certificate_no=row.certificate_no,
-        certificate_on=row.certificate_on, referral_target=row.referral_target, referred_on=row.referred_on,
-        escalated_on=row.escalated_on, parties=tuple(parties), mediators=tuple(mediators), sessions=sessions,
-        events=events, settlement=settlement, compliance=compliance,
+        id=row.id,
+        rev=row.rev,
+        number=format_case_number(row.number, row.year_be),
+        year_be=row.year_be,
+        number_in_year=row.number,
+        kind=kind,
+        category=CaseCategory(row.category),
+        matter_code=row.matter_code,
+        channel=CaseChannel(row.channel),
+        subject=row.subject,
+        facts=row.facts,
+        amount_satang=row.amount_satang,
+        received_on=row.received_on,
+        incident_on=row.incident_on,
+        status=status,
+        eligibility=assess_eligibility(
+            kind, CaseCategory(row.category), row.matter_code, row.amount_satang
+        ),
+        outcome_on=row.outcome_on,
+        mediation_ended_on=row.mediation_ended_on,
+        certificate_no=row.certificate_no,
+        certificate_on=row.certificate_on,
+        referral_target=row.referral_target,
+        referred_on=row.referred_on,
+        escalated_on=row.escalated_on,
+        parties=tuple(parties),
+        mediators=tuple(mediators),
+        sessions=sessions,
+        events=events,
+        settlement=settlement,
+        compliance=compliance,
         deadlines=deadlines.case_deadlines(
             mediation_failed_on=failed,
-            settled_on=settlement.agreed_on if settlement and status in (CaseStatus.SETTLED, CaseStatus.CLOSED) else None,
+            settled_on=settlement.agreed_on
+            if settlement and status in (CaseStatus.SETTLED, CaseStatus.CLOSED)
+            else None,
             offence_known_on=known,
         ),
         allowed_actions=tuple(case_flow.allowed_actions(kind, status)),

@@ -56,11 +56,15 @@ def phone_warning(phone: str | None) -> str | None:
     if digits.startswith("+66"):
         digits = "0" + digits[3:]
     if not _PHONE.match(digits):
-        return _("The phone number {phone} does not look like a Thai number (0 and 8 or 9 more digits).").format(phone=phone)
+        return _(
+            "The phone number {phone} does not look like a Thai number (0 and 8 or 9 more digits)."
+        ).format(phone=phone)
     return None
 
 
-def not_in_future(day: dt.date | None, what: str, field_name: str, today: dt.date | None = None) -> None:
+def not_in_future(
+    day: dt.date | None, what: str, field_name: str, today: dt.date | None = None
+) -> None:
     if day is not None and day > (today or dt.date.today()):
         raise ValidationError(_("{what} cannot be in the future.").format(what=what), field_name)
 
@@ -69,7 +73,9 @@ def check_rev(current: int, expected: int | None) -> None:
     """Refuse to overwrite a record someone else saved since it was opened."""
     if expected is not None and current != expected:
         raise UserError(
-            _("This record was changed by someone else after you opened it. Close it, open it again and redo your change.")
+            _(
+                "This record was changed by someone else after you opened it. Close it, open it again and redo your change."
+            )
         )
 
 
@@ -79,10 +85,14 @@ def as_uuid(value: uuid.UUID | str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise ValidationError(_("{value} is not a record identifier.").format(value=value)) from None
+        raise ValidationError(
+            _("{value} is not a record identifier.").format(value=value)
+        ) from None
 
 
-def find_by_reference(db: Any, model: type[Any], reference: str, not_found: str, owner_id: uuid.UUID | None = None) -> uuid.UUID:
+def find_by_reference(
+    db: Any, model: type[Any], reference: str, not_found: str, owner_id: uuid.UUID | None = None
+) -> uuid.UUID:
     """A numbered record (case, meeting) by its visible number (``005/2569``, ``4/2569``, Thai
     digits too) or its UUID; ``not_found`` is the translated message with ``{number}``."""
     from justice_desk.domain.numbering import parse_year_number
@@ -92,7 +102,9 @@ def find_by_reference(db: Any, model: type[Any], reference: str, not_found: str,
     number = parse_year_number(reference)
     with db.read() as session:
         if number is not None:
-            row = repo.find_by_number(session, model, db.home_owner(owner_id), number.year_be, number.number)
+            row = repo.find_by_number(
+                session, model, db.home_owner(owner_id), number.year_be, number.number
+            )
             if row is None:
                 raise NotFoundError(not_found.format(number=reference.strip()))
             return row.id  # type: ignore[no-any-return]

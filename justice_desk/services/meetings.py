@@ -115,7 +115,10 @@ class MeetingDetail:
 
 def _locked_error() -> ValidationError:
     return ValidationError(
-        _("These minutes were adopted and are locked. To change them, make a correction (it becomes a new version)."), "status"
+        _(
+            "These minutes were adopted and are locked. To change them, make a correction (it becomes a new version)."
+        ),
+        "status",
     )
 
 
@@ -143,8 +146,12 @@ def create_meeting(db: Database, data: MeetingInput) -> MeetingDetail:
             place=clean(data.place),
             mode=data.mode.value,
             status=MeetingStatus.DRAFT.value,
-            minute_taker_id=data.minute_taker_id or next((s.person_id for s in seats if s.position is CommitteePosition.SECRETARY), None),
-            checker_id=data.checker_id or next((s.person_id for s in seats if s.position is CommitteePosition.CHAIR), None),
+            minute_taker_id=data.minute_taker_id
+            or next(
+                (s.person_id for s in seats if s.position is CommitteePosition.SECRETARY), None
+            ),
+            checker_id=data.checker_id
+            or next((s.person_id for s in seats if s.position is CommitteePosition.CHAIR), None),
         )
         session.add(row)
         session.flush()
@@ -153,15 +160,22 @@ def create_meeting(db: Database, data: MeetingInput) -> MeetingDetail:
         for i, seat in enumerate(seats):
             session.add(
                 MeetingAttendance(
-                    meeting_id=row.id, person_id=seat.person_id, name=seat.person_name, position=seat.position.value,
-                    position_label=seat.position.label(), attendance=Attendance.PRESENT.value, sort_order=i,
+                    meeting_id=row.id,
+                    person_id=seat.person_id,
+                    name=seat.person_name,
+                    position=seat.position.value,
+                    position_label=seat.position.label(),
+                    attendance=Attendance.PRESENT.value,
+                    sort_order=i,
                 )
             )
         session.flush()
         return _detail(session, row)
 
 
-def update_meeting(db: Database, meeting_id: uuid.UUID, data: MeetingInput, expected_rev: int | None = None) -> MeetingDetail:
+def update_meeting(
+    db: Database, meeting_id: uuid.UUID, data: MeetingInput, expected_rev: int | None = None
+) -> MeetingDetail:
     if data.starts_at and data.ends_at and data.ends_at < data.starts_at:
         raise ValidationError(_("The meeting ends before it starts."), "ends_at")
     with db.write() as session:
@@ -170,7 +184,12 @@ def update_meeting(db: Database, meeting_id: uuid.UUID, data: MeetingInput, expe
         if row.status == MeetingStatus.ADOPTED.value:
             raise _locked_error()
         if be_year(data.held_on) != row.year_be:
-            raise ValidationError(_("A meeting cannot move to another year: its number belongs to {year}.").format(year=row.year_be), "held_on")
+            raise ValidationError(
+                _("A meeting cannot move to another year: its number belongs to {year}.").format(
+                    year=row.year_be
+                ),
+                "held_on",
+            )
         row.held_on, row.starts_at, row.ends_at = data.held_on, data.starts_at, data.ends_at
         row.place, row.mode = clean(data.place), data.mode.value
         row.body_name = clean(data.body_name) or row.body_name
@@ -179,17 +198,23 @@ def update_meeting(db: Database, meeting_id: uuid.UUID, data: MeetingInput, expe
         return _detail(session, row)
 
 
-def save_attendance(db: Database, meeting_id: uuid.UUID, lines: list[AttendanceLine]) -> MeetingDetail:
+def save_attendance(
+    db: Database, meeting_id: uuid.UUID, lines: list[AttendanceLine]
+) -> MeetingDetail:
     """Replace the attendance list: lines with an id are updated, new ones added, missing ones removed."""
     for line in lines:
         required(line.name, _("Each attendance line needs a name."), "name")
         if line.attendance is Attendance.SUBSTITUTE and line.substitute_for_id is None:
-            raise ValidationError(_("Say whom {name} attends for.").format(name=line.name), "substitute_for_id")
+            raise ValidationError(
+                _("Say whom {name} attends for.").format(name=line.name), "substitute_for_id"
+            )
     with db.write() as session:
         row = repo.get(session, Meeting, meeting_id)
         if row.status == MeetingStatus.ADOPTED.value:
             raise _locked_error()
-        existing = {a.id: a for a in repo.children(session, MeetingAttendance, "meeting_id", meeting_id)}
+        existing = {
+            a.id: a for a in repo.children(session, MeetingAttendance, "meeting_id", meeting_id)
+        }
         keep: set[uuid.UUID] = set()
         for i, line in enumerate(lines):
             target = existing.get(line.id) if line.id else None
@@ -199,11 +224,19 @@ def save_attendance(db: Database, meeting_id: uuid.UUID, lines: list[AttendanceL
             else:
                 keep.add(target.id)
             values = dict(
-                person_id=line.person_id, name=line.name.strip(), position=line.position.value if line.position else None,
-                position_label=clean(line.position_label) or (line.position.label() if line.position else None),
+                person_id=line.person_id,
+                name=line.name.strip(),
+                position=line.position.value if line.position else None,
+                position_label=clean(line.position_label)
+                or (line.position.label() if line.position else None),
                 attendance=line.attendance.value,
-                absence_reason=clean(line.absence_reason) if line.attendance is Attendance.ABSENT else None,
-                substitute_for_id=line.substitute_for_id if line.attendance is Attendance.SUBSTITUTE else None, sort_order=i,
+                absence_reason=clean(line.absence_reason)
+                if line.attendance is Attendance.ABSENT
+                else None,
+                substitute_for_id=line.substitute_for_id
+                if line.attendance is Attendance.SUBSTITUTE
+                else None,
+                sort_order=i,
             )
             for key, value in values.items():
                 if getattr(target, key) != value:
@@ -242,8 +275,13 @@ def _write_agenda(session: object, meeting_id: uuid.UUID, items: list[AgendaItem
         else:
             keep.add(target.id)
         values = dict(
-            number=number, title=item.title.strip(), discussion=clean(item.discussion), resolution=clean(item.resolution),
-            votes_for=item.votes_for, votes_against=item.votes_against, votes_abstain=item.votes_abstain,
+            number=number,
+            title=item.title.strip(),
+            discussion=clean(item.discussion),
+            resolution=clean(item.resolution),
+            votes_for=item.votes_for,
+            votes_against=item.votes_against,
+            votes_abstain=item.votes_abstain,
         )
         for key, value in values.items():
             if getattr(target, key) != value:
@@ -259,60 +297,105 @@ def mark_held(db: Database, meeting_id: uuid.UUID) -> MeetingDetail:
         if row.status != MeetingStatus.DRAFT.value:
             raise ValidationError(_("Only a planned meeting can be marked as held."), "status")
         if row.held_on > dt.date.today():
-            raise ValidationError(_("A meeting dated in the future cannot be marked as held."), "held_on")
+            raise ValidationError(
+                _("A meeting dated in the future cannot be marked as held."), "held_on"
+            )
         row.status = MeetingStatus.HELD.value
         session.flush()
         return _detail(session, row)
 
 
-def adopt_minutes(db: Database, meeting_id: uuid.UUID, *, in_meeting_id: uuid.UUID) -> MeetingDetail:
+def adopt_minutes(
+    db: Database, meeting_id: uuid.UUID, *, in_meeting_id: uuid.UUID
+) -> MeetingDetail:
     """Agenda item 2 of ``in_meeting_id`` adopts the minutes of ``meeting_id``: they become locked
     and a frozen copy is kept as version 1."""
     with db.write() as session:
         target = repo.get(session, Meeting, meeting_id)
         current = repo.get(session, Meeting, in_meeting_id)
         if target.status != MeetingStatus.HELD.value:
-            raise ValidationError(_("Only the minutes of a meeting that was held and not yet adopted can be adopted."), "status")
-        if (current.held_on, current.year_be, current.number) <= (target.held_on, target.year_be, target.number):
+            raise ValidationError(
+                _(
+                    "Only the minutes of a meeting that was held and not yet adopted can be adopted."
+                ),
+                "status",
+            )
+        if (current.held_on, current.year_be, current.number) <= (
+            target.held_on,
+            target.year_be,
+            target.number,
+        ):
             raise ValidationError(_("Minutes are adopted at a later meeting."), "in_meeting_id")
         target.status = MeetingStatus.ADOPTED.value
         target.adopted_in_meeting_id = current.id
         snapshot = _detail(session, target)
-        session.add(MinutesVersion(meeting_id=target.id, version=target.minutes_version, snapshot=_snapshot_json(snapshot), adopted_in_meeting_id=current.id))
+        session.add(
+            MinutesVersion(
+                meeting_id=target.id,
+                version=target.minutes_version,
+                snapshot=_snapshot_json(snapshot),
+                adopted_in_meeting_id=current.id,
+            )
+        )
         label = format_meeting_number(target.number, target.year_be)
         for item in repo.children(session, AgendaItem, "meeting_id", current.id):
             if item.number == 2 and not item.resolution:
-                item.resolution = _("The meeting adopted the minutes of meeting {number} without amendment.").format(number=label)
+                item.resolution = _(
+                    "The meeting adopted the minutes of meeting {number} without amendment."
+                ).format(number=label)
         session.flush()
         return _detail(session, target)
 
 
-def correct_minutes(db: Database, meeting_id: uuid.UUID, items: list[AgendaItemData], *, reason: str, in_meeting_id: uuid.UUID | None = None) -> MeetingDetail:
+def correct_minutes(
+    db: Database,
+    meeting_id: uuid.UUID,
+    items: list[AgendaItemData],
+    *,
+    reason: str,
+    in_meeting_id: uuid.UUID | None = None,
+) -> MeetingDetail:
     """Correct adopted minutes: the content changes and a new version is recorded with the reason."""
     reason = required(reason, _("Say why the adopted minutes are corrected."), "reason")
     with db.write() as session:
         row = repo.get(session, Meeting, meeting_id)
         if row.status != MeetingStatus.ADOPTED.value:
-            raise ValidationError(_("Minutes not yet adopted are edited directly, not corrected."), "status")
+            raise ValidationError(
+                _("Minutes not yet adopted are edited directly, not corrected."), "status"
+            )
         _write_agenda(session, meeting_id, items)
         row.minutes_version += 1
         session.flush()
         snapshot = _detail(session, row)
-        session.add(MinutesVersion(meeting_id=row.id, version=row.minutes_version, snapshot=_snapshot_json(snapshot), reason=reason, adopted_in_meeting_id=in_meeting_id))
+        session.add(
+            MinutesVersion(
+                meeting_id=row.id,
+                version=row.minutes_version,
+                snapshot=_snapshot_json(snapshot),
+                reason=reason,
+                adopted_in_meeting_id=in_meeting_id,
+            )
+        )
         session.flush()
         return _detail(session, row)
 
 
 def minutes_versions(db: Database, meeting_id: uuid.UUID) -> list[tuple[int, str | None, dict]]:
     with db.read() as session:
-        return [(v.version, v.reason, json.loads(v.snapshot)) for v in repo.children(session, MinutesVersion, "meeting_id", meeting_id, "version")]
+        return [
+            (v.version, v.reason, json.loads(v.snapshot))
+            for v in repo.children(session, MinutesVersion, "meeting_id", meeting_id, "version")
+        ]
 
 
 def delete_meeting(db: Database, meeting_id: uuid.UUID) -> None:
     with db.write() as session:
         row = repo.get(session, Meeting, meeting_id)
         if row.status != MeetingStatus.DRAFT.value:
-            raise ValidationError(_("Only a planned meeting can be deleted; a held meeting stays on record."), "status")
+            raise ValidationError(
+                _("Only a planned meeting can be deleted; a held meeting stays on record."),
+                "status",
+            )
         row.deleted_at = utcnow()
         audit.record(session, "delete", table="meetings", row_id=meeting_id)
 
@@ -324,37 +407,76 @@ def get_meeting(db: Database, meeting_id: uuid.UUID) -> MeetingDetail:
 
 def find_meeting(db: Database, reference: str, *, owner_id: uuid.UUID | None = None) -> uuid.UUID:
     """A meeting by its visible number (``4/2569``) or its UUID."""
-    return find_by_reference(db, Meeting, reference, _("There is no meeting number {number}."), owner_id)
+    return find_by_reference(
+        db, Meeting, reference, _("There is no meeting number {number}."), owner_id
+    )
 
 
-def list_meetings(db: Database, *, search: str | None = None, owner_id: uuid.UUID | None = None, offset: int = 0, limit: int = 200) -> Page[MeetingRow]:
+def list_meetings(
+    db: Database,
+    *,
+    search: str | None = None,
+    owner_id: uuid.UUID | None = None,
+    offset: int = 0,
+    limit: int = 200,
+) -> Page[MeetingRow]:
     with db.read() as session:
-        result = q.meetings_page(session, search=search, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit)
+        result = q.meetings_page(
+            session, search=search, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit
+        )
         rows = [_row(m, present) for m, present in result.rows]
         return Page(rows, result.total, offset)
 
 
 def _row(m: Meeting, present: int) -> MeetingRow:
-    return MeetingRow(m.id, format_meeting_number(m.number, m.year_be), m.held_on, m.place, MeetingStatus(m.status), present)
+    return MeetingRow(
+        m.id,
+        format_meeting_number(m.number, m.year_be),
+        m.held_on,
+        m.place,
+        MeetingStatus(m.status),
+        present,
+    )
 
 
 def previous_to_adopt(db: Database, meeting_id: uuid.UUID) -> MeetingRow | None:
     """The latest earlier meeting that was held and whose minutes are not adopted yet: the one
     agenda item 2 of this meeting adopts."""
     with db.read() as session:
-        found = q.meetings_beside(session, repo.get(session, Meeting, meeting_id), earlier=True, status=MeetingStatus.HELD.value, limit=1)
+        found = q.meetings_beside(
+            session,
+            repo.get(session, Meeting, meeting_id),
+            earlier=True,
+            status=MeetingStatus.HELD.value,
+            limit=1,
+        )
         return _row(*found[0]) if found else None
 
 
 def meetings_after(db: Database, meeting_id: uuid.UUID) -> list[MeetingRow]:
     """Meetings held after this one, nearest first (where a correction of its minutes may be approved)."""
     with db.read() as session:
-        return [_row(m, present) for m, present in q.meetings_beside(session, repo.get(session, Meeting, meeting_id), earlier=False)]
+        return [
+            _row(m, present)
+            for m, present in q.meetings_beside(
+                session, repo.get(session, Meeting, meeting_id), earlier=False
+            )
+        ]
 
 
-def compute_quorum(lines: list[AttendanceLine] | tuple[AttendanceLine, ...], fraction: Fraction = rules.DEFAULT_QUORUM) -> rules.Quorum:
+def compute_quorum(
+    lines: list[AttendanceLine] | tuple[AttendanceLine, ...],
+    fraction: Fraction = rules.DEFAULT_QUORUM,
+) -> rules.Quorum:
     """Members are the committee lines (not guests, not advisers); substitutes count as present."""
-    members = [a for a in lines if a.position is not None and a.position.counts_for_quorum and a.attendance is not Attendance.SUBSTITUTE and a.attendance is not Attendance.GUEST]
+    members = [
+        a
+        for a in lines
+        if a.position is not None
+        and a.position.counts_for_quorum
+        and a.attendance is not Attendance.SUBSTITUTE
+        and a.attendance is not Attendance.GUEST
+    ]
     present = sum(1 for a in members if a.attendance is Attendance.PRESENT)
     substitutes = sum(1 for a in lines if a.attendance is Attendance.SUBSTITUTE)
     return rules.quorum(len(members), present + substitutes, fraction)
@@ -370,13 +492,28 @@ def _person_name(session: object, person_id: uuid.UUID | None) -> str | None:
 def _detail(session: object, row: Meeting) -> MeetingDetail:
     attendance = tuple(
         AttendanceLine(
-            a.name, Attendance(a.attendance), a.person_id, CommitteePosition(a.position) if a.position else None,
-            a.position_label, a.absence_reason, a.substitute_for_id, a.id,
+            a.name,
+            Attendance(a.attendance),
+            a.person_id,
+            CommitteePosition(a.position) if a.position else None,
+            a.position_label,
+            a.absence_reason,
+            a.substitute_for_id,
+            a.id,
         )
         for a in repo.children(session, MeetingAttendance, "meeting_id", row.id, "sort_order")  # type: ignore[arg-type]
     )
     agenda = tuple(
-        AgendaItemData(i.number, i.title, i.discussion, i.resolution, i.votes_for, i.votes_against, i.votes_abstain, i.id)
+        AgendaItemData(
+            i.number,
+            i.title,
+            i.discussion,
+            i.resolution,
+            i.votes_for,
+            i.votes_against,
+            i.votes_abstain,
+            i.id,
+        )
         for i in repo.children(session, AgendaItem, "meeting_id", row.id, "number")  # type: ignore[arg-type]
     )
     site = repo.get(session, Site, row.owner_id, include_deleted=True)  # type: ignore[arg-type]
@@ -386,13 +523,27 @@ def _detail(session: object, row: Meeting) -> MeetingDetail:
         other = repo.get(session, Meeting, row.adopted_in_meeting_id, include_deleted=True)  # type: ignore[arg-type]
         adopted_in = format_meeting_number(other.number, other.year_be)
     return MeetingDetail(
-        id=row.id, rev=row.rev, number=format_meeting_number(row.number, row.year_be), year_be=row.year_be,
-        number_in_year=row.number, body_name=row.body_name, held_on=row.held_on, starts_at=row.starts_at, ends_at=row.ends_at,
-        place=row.place, mode=MeetingMode(row.mode), status=MeetingStatus(row.status), attendance=attendance, agenda=agenda,
+        id=row.id,
+        rev=row.rev,
+        number=format_meeting_number(row.number, row.year_be),
+        year_be=row.year_be,
+        number_in_year=row.number,
+        body_name=row.body_name,
+        held_on=row.held_on,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        place=row.place,
+        mode=MeetingMode(row.mode),
+        status=MeetingStatus(row.status),
+        attendance=attendance,
+        agenda=agenda,
         quorum=compute_quorum(attendance, fraction),
         quorum_fraction=fraction,
-        minute_taker=_person_name(session, row.minute_taker_id), minute_taker_id=row.minute_taker_id,
-        checker=_person_name(session, row.checker_id), checker_id=row.checker_id, adopted_in=adopted_in,
+        minute_taker=_person_name(session, row.minute_taker_id),
+        minute_taker_id=row.minute_taker_id,
+        checker=_person_name(session, row.checker_id),
+        checker_id=row.checker_id,
+        adopted_in=adopted_in,
         minutes_version=row.minutes_version,
     )
 

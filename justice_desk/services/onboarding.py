@@ -6,10 +6,10 @@ import os
 from dataclasses import dataclass
 
 from justice_desk.domain.enums import CenterType
+from justice_desk.i18n import _
 from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from justice_desk.services import people, setup
 from justice_desk.services.common import required
-from justice_desk.i18n import _
 from justice_desk.storage.database import Database
 
 
@@ -34,23 +34,45 @@ COORDINATOR_ROLE = "ผู้ประสานงานยุติธรรม
 
 def set_up_center(db_path: str | os.PathLike[str], data: CenterSetup) -> Database:
     """Create the center database and record its first coordinator."""
-    required(data.coordinator_given_name, _("The first coordinator's given name is required."), "coordinator_given_name")
+    required(
+        data.coordinator_given_name,
+        _("The first coordinator's given name is required."),
+        "coordinator_given_name",
+    )
     db = setup.init_center(
-        db_path, code=data.code, name=data.name, province=data.province, amphoe=data.amphoe, tambon=data.tambon,
-        center_type=data.center_type, host_organisation=data.host_organisation, passphrase=data.key_passphrase,
+        db_path,
+        code=data.code,
+        name=data.name,
+        province=data.province,
+        amphoe=data.amphoe,
+        tambon=data.tambon,
+        center_type=data.center_type,
+        host_organisation=data.host_organisation,
+        passphrase=data.key_passphrase,
     )
     people.create_person(
         db,
         people.PersonInput(
-            given_name=data.coordinator_given_name, surname=data.coordinator_surname, title=data.coordinator_title,
-            phone=data.coordinator_phone, community_role=COORDINATOR_ROLE, no_id_reason=_("Not entered at set-up"),
-            province=data.province, amphoe=data.amphoe, tambon=data.tambon,
+            given_name=data.coordinator_given_name,
+            surname=data.coordinator_surname,
+            title=data.coordinator_title,
+            phone=data.coordinator_phone,
+            community_role=COORDINATOR_ROLE,
+            no_id_reason=_("Not entered at set-up"),
+            province=data.province,
+            amphoe=data.amphoe,
+            tambon=data.tambon,
         ),
     )
     return db
 
 
-def create_demo(db_path: str | os.PathLike[str], *, progress: ProgressCallback = no_progress, cancel: CancelToken = NEVER_CANCELLED) -> None:
+def create_demo(
+    db_path: str | os.PathLike[str],
+    *,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> None:
     """The demo center with its default data (about 60 people, 300 cases, 24 meetings)."""
     from justice_desk.services.demo import generate_demo
 

@@ -12,10 +12,18 @@ from justice_desk.domain import national_id
 from justice_desk.domain.enums import CommitteePosition, MediatorStatus, MembershipStatus, Sex
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import N_, _
-from justice_desk.services.common import Page, Saved, check_rev, clean, not_in_future, phone_warning, required
-from justice_desk.storage import repositories as repo
+from justice_desk.services.common import (
+    Page,
+    Saved,
+    check_rev,
+    clean,
+    not_in_future,
+    phone_warning,
+    required,
+)
 from justice_desk.storage import audit
 from justice_desk.storage import people_queries as q
+from justice_desk.storage import repositories as repo
 from justice_desk.storage.database import Database
 from justice_desk.storage.models import (
     CommitteePositionRow,
@@ -134,10 +142,15 @@ def check_person(data: PersonInput, today: dt.date | None = None) -> tuple[Perso
         if checked.warning:
             warnings.append(checked.warning)
     elif not clean(data.no_id_reason):
-        warnings.append(_("No national ID: note why (for example “not known yet”) in the reason field."))
+        warnings.append(
+            _("No national ID: note why (for example “not known yet”) in the reason field.")
+        )
     not_in_future(data.birth_date, _("The birth date"), "birth_date", today)
     if data.birth_year is not None and not (1900 <= data.birth_year <= today.year):
-        raise ValidationError(_("The birth year {year} is not possible.").format(year=data.birth_year + 543), "birth_year")
+        raise ValidationError(
+            _("The birth year {year} is not possible.").format(year=data.birth_year + 543),
+            "birth_year",
+        )
     if data.postcode and not (len(data.postcode.strip()) == 5 and data.postcode.strip().isdigit()):
         raise ValidationError(_("A postcode has 5 digits."), "postcode")
     if w := phone_warning(data.phone):
@@ -184,7 +197,9 @@ def create_person(db: Database, data: PersonInput) -> Saved[PersonRecord]:
         return Saved(person_record(row), warnings)
 
 
-def update_person(db: Database, person_id: uuid.UUID, data: PersonInput, expected_rev: int | None = None) -> Saved[PersonRecord]:
+def update_person(
+    db: Database, person_id: uuid.UUID, data: PersonInput, expected_rev: int | None = None
+) -> Saved[PersonRecord]:
     cleaned, warnings = check_person(data)
     with db.write() as session:
         row = repo.get(session, Person, person_id)
@@ -219,10 +234,24 @@ def list_people(
     """People in Thai dictionary order of given name and surname, optionally filtered."""
     with db.read() as session:
         result = q.people_page(
-            session, search=search, members_only=members_only, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit, descending=descending
+            session,
+            search=search,
+            members_only=members_only,
+            owner_id=db.owner_in_view(owner_id),
+            offset=offset,
+            limit=limit,
+            descending=descending,
         )
         rows = [
-            PersonRow(r.id, full_name(r.title, r.given_name, r.surname), national_id.masked(r.national_id or ""), r.phone, r.village, r.community_role, bool(r.is_member))
+            PersonRow(
+                r.id,
+                full_name(r.title, r.given_name, r.surname),
+                national_id.masked(r.national_id or ""),
+                r.phone,
+                r.village,
+                r.community_role,
+                bool(r.is_member),
+            )
             for r in result.rows
         ]
         return Page(rows, result.total, offset)
@@ -244,16 +273,35 @@ class MembershipRecord:
 
 def _membership(row: Membership) -> MembershipRecord:
     p = row.person
-    return MembershipRecord(row.id, row.person_id, full_name(p.title, p.given_name, p.surname), row.member_no, row.joined_on, MembershipStatus(row.status), row.left_on)
+    return MembershipRecord(
+        row.id,
+        row.person_id,
+        full_name(p.title, p.given_name, p.surname),
+        row.member_no,
+        row.joined_on,
+        MembershipStatus(row.status),
+        row.left_on,
+    )
 
 
-def add_membership(db: Database, person_id: uuid.UUID, *, member_no: str | None = None, joined_on: dt.date | None = None) -> MembershipRecord:
+def add_membership(
+    db: Database,
+    person_id: uuid.UUID,
+    *,
+    member_no: str | None = None,
+    joined_on: dt.date | None = None,
+) -> MembershipRecord:
     not_in_future(joined_on, _("The joining date"), "joined_on")
     with db.write() as session:
         repo.get(session, Person, person_id)
         if q.active_membership(session, person_id) is not None:
             raise ValidationError(_("This person is already a member of the network."), "person_id")
-        row = Membership(person_id=person_id, member_no=clean(member_no), joined_on=joined_on, status=MembershipStatus.ACTIVE.value)
+        row = Membership(
+            person_id=person_id,
+            member_no=clean(member_no),
+            joined_on=joined_on,
+            status=MembershipStatus.ACTIVE.value,
+        )
         session.add(row)
         session.flush()
         return _membership(row)
@@ -271,10 +319,17 @@ def end_membership(db: Database, membership_id: uuid.UUID, *, left_on: dt.date) 
 
 
 def list_members(
-    db: Database, *, search: str | None = None, owner_id: uuid.UUID | None = None, offset: int = 0, limit: int = 200
+    db: Database,
+    *,
+    search: str | None = None,
+    owner_id: uuid.UUID | None = None,
+    offset: int = 0,
+    limit: int = 200,
 ) -> Page[MembershipRecord]:
     with db.read() as session:
-        result = q.members_page(session, search=search, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit)
+        result = q.members_page(
+            session, search=search, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit
+        )
         return Page([_membership(r) for r in result.rows], result.total, offset)
 
 
@@ -303,16 +358,27 @@ def add_training(
     not_in_future(completed_on, _("The completion date"), "completed_on")
     with db.write() as session:
         repo.get(session, Person, person_id)
-        row = Training(person_id=person_id, course=course, completed_on=completed_on, organiser=clean(organiser), hours=hours, certificate_no=clean(certificate_no))
+        row = Training(
+            person_id=person_id,
+            course=course,
+            completed_on=completed_on,
+            organiser=clean(organiser),
+            hours=hours,
+            certificate_no=clean(certificate_no),
+        )
         session.add(row)
         session.flush()
-        return TrainingRecord(row.id, person_id, course, row.organiser, completed_on, hours, row.certificate_no)
+        return TrainingRecord(
+            row.id, person_id, course, row.organiser, completed_on, hours, row.certificate_no
+        )
 
 
 def trainings_of(db: Database, person_id: uuid.UUID) -> list[TrainingRecord]:
     with db.read() as session:
         return [
-            TrainingRecord(t.id, t.person_id, t.course, t.organiser, t.completed_on, t.hours, t.certificate_no)
+            TrainingRecord(
+                t.id, t.person_id, t.course, t.organiser, t.completed_on, t.hours, t.certificate_no
+            )
             for t in repo.children(session, Training, "person_id", person_id, "completed_on")
         ]
 
@@ -349,7 +415,9 @@ class SeatRecord:
         return self.position.label()
 
 
-def create_term(db: Database, *, name: str, starts_on: dt.date, ends_on: dt.date | None = None) -> TermRecord:
+def create_term(
+    db: Database, *, name: str, starts_on: dt.date, ends_on: dt.date | None = None
+) -> TermRecord:
     name = required(name, _("The term needs a name, for example “2568–2570”."), "name")
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError(_("The term ends before it starts."), "ends_on")
@@ -362,12 +430,23 @@ def create_term(db: Database, *, name: str, starts_on: dt.date, ends_on: dt.date
 
 def list_terms(db: Database) -> list[TermRecord]:
     with db.read() as session:
-        return [TermRecord(t.id, t.name, t.starts_on, t.ends_on) for t in q.terms(session, db.home_owner())]
+        return [
+            TermRecord(t.id, t.name, t.starts_on, t.ends_on)
+            for t in q.terms(session, db.home_owner())
+        ]
 
 
 def _seat(row: CommitteePositionRow) -> SeatRecord:
     p = row.person
-    return SeatRecord(row.id, row.term_id, row.person_id, full_name(p.title, p.given_name, p.surname), CommitteePosition(row.position), row.starts_on, row.ends_on)
+    return SeatRecord(
+        row.id,
+        row.term_id,
+        row.person_id,
+        full_name(p.title, p.given_name, p.surname),
+        CommitteePosition(row.position),
+        row.starts_on,
+        row.ends_on,
+    )
 
 
 def appoint(
@@ -391,12 +470,26 @@ def appoint(
             if not current:
                 continue
             if seat.person_id == person_id:
-                raise ValidationError(_("This person already has a seat in this term."), "person_id")
-            if position in (CommitteePosition.CHAIR, CommitteePosition.SECRETARY) and seat.position == position.value:
                 raise ValidationError(
-                    _("The committee already has a {position}. End that appointment first.").format(position=position.label()), "position"
+                    _("This person already has a seat in this term."), "person_id"
                 )
-        row = CommitteePositionRow(term_id=term_id, person_id=person_id, position=position.value, starts_on=start, ends_on=ends_on)
+            if (
+                position in (CommitteePosition.CHAIR, CommitteePosition.SECRETARY)
+                and seat.position == position.value
+            ):
+                raise ValidationError(
+                    _("The committee already has a {position}. End that appointment first.").format(
+                        position=position.label()
+                    ),
+                    "position",
+                )
+        row = CommitteePositionRow(
+            term_id=term_id,
+            person_id=person_id,
+            position=position.value,
+            starts_on=start,
+            ends_on=ends_on,
+        )
         session.add(row)
         session.flush()
         return _seat(row)
@@ -419,7 +512,9 @@ def seats_of_term(db: Database, term_id: uuid.UUID) -> list[SeatRecord]:
     return sorted(seats, key=lambda s: (s.position.order, s.starts_on))
 
 
-def roster(db: Database, on: dt.date | None = None, *, owner_id: uuid.UUID | None = None) -> list[SeatRecord]:
+def roster(
+    db: Database, on: dt.date | None = None, *, owner_id: uuid.UUID | None = None
+) -> list[SeatRecord]:
     """The committee serving on ``on`` (default today), in protocol order."""
     on = on or dt.date.today()
     with db.read() as session:
@@ -441,29 +536,53 @@ class MediatorRecord:
     status: MediatorStatus
 
     def valid_on(self, day: dt.date) -> bool:
-        return self.status is MediatorStatus.ACTIVE and (self.expires_on is None or self.expires_on >= day)
+        return self.status is MediatorStatus.ACTIVE and (
+            self.expires_on is None or self.expires_on >= day
+        )
 
 
 def _mediator(row: Mediator) -> MediatorRecord:
     p = row.person
-    return MediatorRecord(row.id, row.person_id, full_name(p.title, p.given_name, p.surname), row.registration_no, row.issued_on, row.expires_on, MediatorStatus(row.status))
+    return MediatorRecord(
+        row.id,
+        row.person_id,
+        full_name(p.title, p.given_name, p.surname),
+        row.registration_no,
+        row.issued_on,
+        row.expires_on,
+        MediatorStatus(row.status),
+    )
 
 
 def register_mediator(
-    db: Database, person_id: uuid.UUID, *, registration_no: str, issued_on: dt.date | None = None, expires_on: dt.date | None = None
+    db: Database,
+    person_id: uuid.UUID,
+    *,
+    registration_no: str,
+    issued_on: dt.date | None = None,
+    expires_on: dt.date | None = None,
 ) -> MediatorRecord:
-    registration_no = required(registration_no, _("The registration number is required."), "registration_no")
+    registration_no = required(
+        registration_no, _("The registration number is required."), "registration_no"
+    )
     if issued_on and expires_on and expires_on < issued_on:
         raise ValidationError(_("The registration expires before it was issued."), "expires_on")
     with db.write() as session:
         repo.get(session, Person, person_id)
-        row = Mediator(person_id=person_id, registration_no=registration_no, issued_on=issued_on, expires_on=expires_on)
+        row = Mediator(
+            person_id=person_id,
+            registration_no=registration_no,
+            issued_on=issued_on,
+            expires_on=expires_on,
+        )
         session.add(row)
         session.flush()
         return _mediator(row)
 
 
-def list_mediators(db: Database, *, valid_on: dt.date | None = None, owner_id: uuid.UUID | None = None) -> list[MediatorRecord]:
+def list_mediators(
+    db: Database, *, valid_on: dt.date | None = None, owner_id: uuid.UUID | None = None
+) -> list[MediatorRecord]:
     with db.read() as session:
         rows = [_mediator(m) for m in q.mediators(session, db.home_owner(owner_id))]
     if valid_on is not None:

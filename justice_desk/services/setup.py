@@ -86,13 +86,20 @@ def init_center(
                 province=province,
             )
         )
-        db.put_settings(session, {"site_id": str(site_id), "mode": SiteKind.CENTER.value, "epoch": secrets.token_hex(8)})
+        db.put_settings(
+            session,
+            {"site_id": str(site_id), "mode": SiteKind.CENTER.value, "epoch": secrets.token_hex(8)},
+        )
     _make_keys(db, passphrase=passphrase)
     return db
 
 
 def init_province(
-    db_path: str | os.PathLike[str] | None, *, province: str, code: str | None = None, passphrase: str | None = None
+    db_path: str | os.PathLike[str] | None,
+    *,
+    province: str,
+    code: str | None = None,
+    passphrase: str | None = None,
 ) -> Database:
     """Create a new Provincial Justice Office database."""
     check_passphrase(passphrase)
@@ -112,7 +119,14 @@ def init_province(
                 province=province,
             )
         )
-        db.put_settings(session, {"site_id": str(site_id), "mode": SiteKind.PROVINCE.value, "epoch": secrets.token_hex(8)})
+        db.put_settings(
+            session,
+            {
+                "site_id": str(site_id),
+                "mode": SiteKind.PROVINCE.value,
+                "epoch": secrets.token_hex(8),
+            },
+        )
     _make_keys(db, escrow=True, passphrase=passphrase)
     return db
 
@@ -125,12 +139,22 @@ def check_passphrase(passphrase: str | None, repeated: str | None = None) -> Non
     twice when ``repeated`` is given)."""
     if not passphrase:
         if repeated:
-            raise ValidationError(_("The two passphrases are not the same. Type it again in both boxes."), "passphrase")
+            raise ValidationError(
+                _("The two passphrases are not the same. Type it again in both boxes."),
+                "passphrase",
+            )
         return
     if len(passphrase) < MIN_PASSPHRASE:
-        raise ValidationError(_("A passphrase needs at least {count} characters; or leave both boxes empty.").format(count=MIN_PASSPHRASE), "passphrase")
+        raise ValidationError(
+            _("A passphrase needs at least {count} characters; or leave both boxes empty.").format(
+                count=MIN_PASSPHRASE
+            ),
+            "passphrase",
+        )
     if repeated is not None and repeated != passphrase:
-        raise ValidationError(_("The two passphrases are not the same. Type it again in both boxes."), "passphrase")
+        raise ValidationError(
+            _("The two passphrases are not the same. Type it again in both boxes."), "passphrase"
+        )
 
 
 def _make_keys(db: Database, *, escrow: bool = False, passphrase: str | None = None) -> None:
@@ -145,7 +169,9 @@ def _refuse_if_set_up(db: Database) -> None:
         db.dispose()
         mode = SiteKind(db.mode).label() if db.mode in SiteKind._value2member_map_ else db.mode
         raise UserError(
-            _("{path} is already set up for a {mode}. Choose a new file name.").format(path=db.target.display, mode=mode)
+            _("{path} is already set up for a {mode}. Choose a new file name.").format(
+                path=db.target.display, mode=mode
+            )
         )
 
 
@@ -180,5 +206,7 @@ def find_site(db: Database, code: str) -> SiteInfo:
     with db.read() as session:
         site = repo.site_by_code(session, code)
         if site is None:
-            raise NotFoundError(_("No center with the code {code} is known to this database.").format(code=code))
+            raise NotFoundError(
+                _("No center with the code {code} is known to this database.").format(code=code)
+            )
         return _site_info(site)

@@ -58,7 +58,9 @@ SYNC_SUFFIXES = (".jdbundle", ".jdrotate")
 REASONS = {
     "duplicate": N_("already imported"),
     "replay": N_("an old bundle sent again: its changes were already applied"),
-    "same_seq_different_content": N_("a different bundle with the same number was already imported: possible tampering or a copied database"),
+    "same_seq_different_content": N_(
+        "a different bundle with the same number was already imported: possible tampering or a copied database"
+    ),
     "gap": N_("changes {start}–{end} have not arrived yet; it will be applied when they do"),
     "not_enrolled": N_("this center has not been enrolled or approved at this office"),
     "wrong_owner": N_("a record that belongs to someone else"),
@@ -68,7 +70,9 @@ REASONS = {
     "not_a_sync_file": N_("not a Justice Desk sync file"),
     "unreadable": N_("the file cannot be read"),
     "bad_record": N_("a record with a value of the wrong kind"),
-    "number_taken": N_("its number is already used by another record of this center (a restored laptop?): kept in the conflict list"),
+    "number_taken": N_(
+        "its number is already used by another record of this center (a restored laptop?): kept in the conflict list"
+    ),
     "parent_refused": N_("it belongs to a record that was refused"),
 }
 
@@ -105,10 +109,20 @@ def _store_public(session: Any, site_id: uuid.UUID, keys: PublicKeySet, role: st
     from justice_desk.storage import sync_queries as q
 
     if q.site_key(session, site_id, keys.key_id) is None:
-        session.add(SiteKey(site_id=site_id, key_id=keys.key_id, role=role, signing_public=_b64(keys.signing), hpke_public=_b64(keys.hpke)))
+        session.add(
+            SiteKey(
+                site_id=site_id,
+                key_id=keys.key_id,
+                role=role,
+                signing_public=_b64(keys.signing),
+                hpke_public=_b64(keys.hpke),
+            )
+        )
 
 
-def create_site_keys(db: Database, *, passphrase: str | None = None, escrow: bool = False) -> PublicKeySet:
+def create_site_keys(
+    db: Database, *, passphrase: str | None = None, escrow: bool = False
+) -> PublicKeySet:
     """Make this site's key pair (and, for a province, an escrow pair), save the private keys
     in the data folder (owner-only file, optional passphrase) and record the public keys."""
     keys = fmt.generate_keyset()
@@ -135,7 +149,9 @@ def own_keys(db: Database, passphrase: str | None = None) -> KeySet:
     path = key_file(db)
     if not path.exists():
         raise UserError(
-            _("The private key file of this site is missing ({path}). Restore it from your backup, or make new keys and enrol again.").format(path=path)
+            _(
+                "The private key file of this site is missing ({path}). Restore it from your backup, or make new keys and enrol again."
+            ).format(path=path)
         )
     return fmt.load_private_keys(path, _passphrase(passphrase))
 
@@ -157,8 +173,14 @@ def _trust(db: Database) -> Any:
     with db.read() as session:
         directory: dict[str, dict[str, TrustedKey]] = {}
         for row in q.trusted_keys(session):
-            cutoff = RevocationCutoff(row.last_good_epoch, row.last_good_seq or 0) if row.status == "revoked" else None
-            directory.setdefault(str(row.site_id), {})[row.key_id] = TrustedKey(_public_from_row(row), cutoff)
+            cutoff = (
+                RevocationCutoff(row.last_good_epoch, row.last_good_seq or 0)
+                if row.status == "revoked"
+                else None
+            )
+            directory.setdefault(str(row.site_id), {})[row.key_id] = TrustedKey(
+                _public_from_row(row), cutoff
+            )
     return directory.get
 
 
@@ -192,13 +214,17 @@ class CenterSyncStatus:
         if not self.enrolled:
             return _("Not enrolled with a Provincial Justice Office yet.")
         if self.acked_on is None:
-            return _("The province has not confirmed any changes yet ({pending} waiting).").format(pending=self.pending_changes)
-        return _("Received by the province through change {number} on {when}; {pending} changes not yet confirmed.").format(
-            number=self.acked_through, when=self.acked_on, pending=self.pending_changes
-        )
+            return _("The province has not confirmed any changes yet ({pending} waiting).").format(
+                pending=self.pending_changes
+            )
+        return _(
+            "Received by the province through change {number} on {when}; {pending} changes not yet confirmed."
+        ).format(number=self.acked_through, when=self.acked_on, pending=self.pending_changes)
 
 
-def write_enrolment_request(db: Database, out: Path, *, passphrase: str | None = None) -> tuple[Path, str]:
+def write_enrolment_request(
+    db: Database, out: Path, *, passphrase: str | None = None
+) -> tuple[Path, str]:
     """The file a center sends to its province; returns it and the fingerprint to read aloud."""
     from justice_desk.services.setup import this_site
 
@@ -210,11 +236,20 @@ def write_enrolment_request(db: Database, out: Path, *, passphrase: str | None =
     return target, keys.public.fingerprint
 
 
-def accept_answer(db: Database, path: Path, *, expected_fingerprint: str | None = None, passphrase: str | None = None) -> fmt.EnrolmentAnswer:
+def accept_answer(
+    db: Database,
+    path: Path,
+    *,
+    expected_fingerprint: str | None = None,
+    passphrase: str | None = None,
+) -> fmt.EnrolmentAnswer:
     """Store the province's keys from its answer; later bundles are sealed to them."""
     keys = own_keys(db, passphrase)
     answer = fmt.open_enrolment_answer(
-        fmt.read_sync_file(path), center_id=str(db.site_id), center_key_id=keys.key_id, expected_fingerprint=expected_fingerprint
+        fmt.read_sync_file(path),
+        center_id=str(db.site_id),
+        center_key_id=keys.key_id,
+        expected_fingerprint=expected_fingerprint,
     )
     province_id = uuid.UUID(answer.province_id)
     with db.write() as session:
@@ -238,7 +273,11 @@ def _recipients(db: Database) -> list[PublicKeySet]:
 
     province = db.setting("province_id")
     if not province:
-        raise UserError(_("This center is not enrolled yet: send the enrolment request to the province and accept its answer first."))
+        raise UserError(
+            _(
+                "This center is not enrolled yet: send the enrolment request to the province and accept its answer first."
+            )
+        )
     with db.read() as session:
         rows = q.keys_of(session, uuid.UUID(province))
         main = [r for r in rows if r.role == "peer" and r.key_id == db.setting("province_key_id")]
@@ -275,15 +314,33 @@ def export_bundle(
             progress(len(records), total, _("Collecting changes…"))
         seq = q.next_export_seq(conn)
         fields = fmt.BundleFields(
-            center_id=str(db.site_id), epoch=epoch, seq=seq, first_change=after + 1, last_change=latest,
-            schema_version=SCHEMA_VERSION, created_at=dt.datetime.now(dt.UTC), previous_epochs=_epoch_history(db, epoch),
+            center_id=str(db.site_id),
+            epoch=epoch,
+            seq=seq,
+            first_change=after + 1,
+            last_change=latest,
+            schema_version=SCHEMA_VERSION,
+            created_at=dt.datetime.now(dt.UTC),
+            previous_epochs=_epoch_history(db, epoch),
         )
         out_dir.mkdir(parents=True, exist_ok=True)
         try:
             path = fmt.write_bundle(out_dir, fields, records, keys, recipients)
         except OSError as exc:
-            raise UserError(_("The bundle could not be written to {folder} ({error}). Check the USB stick or the free space.").format(folder=out_dir, error=exc.strerror or exc)) from exc
-        q.record_export(conn, epoch=epoch, seq=seq, first=after + 1, last=latest, records=len(records), file_name=str(path))
+            raise UserError(
+                _(
+                    "The bundle could not be written to {folder} ({error}). Check the USB stick or the free space."
+                ).format(folder=out_dir, error=exc.strerror or exc)
+            ) from exc
+        q.record_export(
+            conn,
+            epoch=epoch,
+            seq=seq,
+            first=after + 1,
+            last=latest,
+            records=len(records),
+            file_name=str(path),
+        )
     progress(total, total, _("Bundle written."))
     return ExportResult(path, seq, after + 1, latest, len(records))
 
@@ -294,7 +351,9 @@ def _epoch_history(db: Database, epoch: str) -> tuple[str, ...]:
         history = json.loads(db.setting("epoch_history") or "[]")
     except ValueError:
         return ()
-    return tuple(e for e in history if isinstance(e, str) and e != epoch)[-fmt.MAX_PREVIOUS_EPOCHS :]
+    return tuple(e for e in history if isinstance(e, str) and e != epoch)[
+        -fmt.MAX_PREVIOUS_EPOCHS :
+    ]
 
 
 def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) -> fmt.Receipt:
@@ -304,14 +363,24 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
     data = fmt.read_sync_file(path)
     keys = own_keys(db, passphrase)
     try:
-        verified = fmt.open_receipt(data, trusted_keys=_trust_for_center(db), recipient_private_key=keys, center_id=str(db.site_id))
+        verified = fmt.open_receipt(
+            data,
+            trusted_keys=_trust_for_center(db),
+            recipient_private_key=keys,
+            center_id=str(db.site_id),
+        )
     except fmt.WrongRecipientError:
         # Sealed to a key this center has since rotated away from (the province wrote it before
         # it read the key-change statement): the old key files are kept for this.
         older = _retired_keys(db, passphrase)
         if not older:
             raise
-        verified = fmt.open_receipt(data, trusted_keys=_trust_for_center(db), recipient_private_key=[keys, *older], center_id=str(db.site_id))
+        verified = fmt.open_receipt(
+            data,
+            trusted_keys=_trust_for_center(db),
+            recipient_private_key=[keys, *older],
+            center_id=str(db.site_id),
+        )
     receipt = verified.receipt
     with db.write() as session:
         last = int(db.setting("receipt_seq", "0") or 0)
@@ -325,13 +394,19 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
         }
         session.add(
             ReceiptRecord(
-                seq=receipt.seq, epoch=receipt.center_epoch, applied_through=receipt.applied_through, resend_from=receipt.resend_from,
-                summary=sync_store.as_json(summary), province_created_at=str(receipt.created_at or ""),
+                seq=receipt.seq,
+                epoch=receipt.center_epoch,
+                applied_through=receipt.applied_through,
+                resend_from=receipt.resend_from,
+                summary=sync_store.as_json(summary),
+                province_created_at=str(receipt.created_at or ""),
             )
         )
         values = {"receipt_seq": str(receipt.seq), "receipt_province_epoch": receipt.province_epoch}
         if receipt.center_epoch == db.setting("epoch"):
-            values["acked_through"] = str(max(receipt.applied_through, int(db.setting("acked_through", "0") or 0)))
+            values["acked_through"] = str(
+                max(receipt.applied_through, int(db.setting("acked_through", "0") or 0))
+            )
             values["acked_on"] = dt.date.today().isoformat()
             values["resend_from"] = str(receipt.resend_from) if receipt.resend_from else ""
         db.put_settings(session, values)
@@ -360,7 +435,9 @@ def _trust_for_center(db: Database) -> Any:
         if province:
             for row in q.keys_of(session, uuid.UUID(province)):
                 if row.role == "peer":
-                    directory.setdefault(province, {})[row.key_id] = TrustedKey(_public_from_row(row))
+                    directory.setdefault(province, {})[row.key_id] = TrustedKey(
+                        _public_from_row(row)
+                    )
     return directory.get
 
 
@@ -377,7 +454,9 @@ def center_status(db: Database) -> CenterSyncStatus:
         exports = tuple(q.recent_exports(session, 20))
         province_row = None
         if settings.get("province_id"):
-            province_row = q.site_key(session, uuid.UUID(settings["province_id"]), settings.get("province_key_id", ""))
+            province_row = q.site_key(
+                session, uuid.UUID(settings["province_id"]), settings.get("province_key_id", "")
+            )
         own_row = q.own_key(session, db.site_id, settings.get("key_id", ""))
         province_fp = _public_from_row(province_row).fingerprint if province_row else None
         own_fp = _public_from_row(own_row).fingerprint if own_row else None
@@ -422,26 +501,46 @@ def enrol_center(
     """Read a center's enrolment request; with ``approve`` (after the fingerprint was confirmed
     by phone or in person) enrol it and write the answer with this office's public keys."""
     _require_province(db)
-    request = fmt.open_enrolment_request(fmt.read_sync_file(request_file), expected_fingerprint=expected_fingerprint)
+    request = fmt.open_enrolment_request(
+        fmt.read_sync_file(request_file), expected_fingerprint=expected_fingerprint
+    )
     center_id = uuid.UUID(request.center_id)
     from justice_desk.storage import sync_queries as q
 
     with db.write() as session:
         enrolment = session.get(Enrolment, center_id)
         if enrolment is None:
-            enrolment = Enrolment(center_id=center_id, code=request.code, name=request.name, fingerprint=request.fingerprint, status="pending")
+            enrolment = Enrolment(
+                center_id=center_id,
+                code=request.code,
+                name=request.name,
+                fingerprint=request.fingerprint,
+                status="pending",
+            )
             session.add(enrolment)
         elif enrolment.fingerprint != request.fingerprint and enrolment.status == "approved":
             raise UserError(
-                _("{name} is already enrolled with other keys. A new key must come as a key change signed with the old key, or revoke the old key first.").format(name=request.name)
+                _(
+                    "{name} is already enrolled with other keys. A new key must come as a key change signed with the old key, or revoke the old key first."
+                ).format(name=request.name)
             )
-        enrolment.code, enrolment.name, enrolment.fingerprint = request.code, request.name, request.fingerprint
+        enrolment.code, enrolment.name, enrolment.fingerprint = (
+            request.code,
+            request.name,
+            request.fingerprint,
+        )
         _store_public(session, center_id, request.public_keys, "peer")
         if approve:
             enrolment.status, enrolment.approved_at = "approved", utcnow()
             if session.get(Site, center_id) is None:
                 # A placeholder with rev 0: the center's own record (rev >= 1) replaces it on import.
-                q.insert_placeholder_site(session.connection(), center_id, code=request.code, name=request.name, province=_province_name(db))
+                q.insert_placeholder_site(
+                    session.connection(),
+                    center_id,
+                    code=request.code,
+                    name=request.name,
+                    province=_province_name(db),
+                )
     answer = None
     if approve:
         keys = own_keys(db, passphrase)
@@ -452,9 +551,20 @@ def enrol_center(
         from justice_desk.services.setup import this_site
 
         office = this_site(db).name
-        _write_file(target, fmt.create_enrolment_answer(request, province_id=str(db.site_id), province_name=office, keys=keys, escrow_keys=escrow))
+        _write_file(
+            target,
+            fmt.create_enrolment_answer(
+                request,
+                province_id=str(db.site_id),
+                province_name=office,
+                keys=keys,
+                escrow_keys=escrow,
+            ),
+        )
         answer = target
-    return EnrolmentReview(center_id, request.code, request.name, request.fingerprint, approve, answer)
+    return EnrolmentReview(
+        center_id, request.code, request.name, request.fingerprint, approve, answer
+    )
 
 
 def _province_name(db: Database) -> str:
@@ -477,7 +587,9 @@ def _province_private_keys(db: Database, passphrase: str | None) -> list[KeySet]
         try:
             keys.append(fmt.load_private_keys(escrow, _passphrase(passphrase)))
         except fmt.SyncError:
-            log.warning("escrow key file present but not usable; importing with the office key only")
+            log.warning(
+                "escrow key file present but not usable; importing with the office key only"
+            )
     return keys
 
 
@@ -537,7 +649,9 @@ def import_paths(
             progress(i, len(files), _("Importing {name}…").format(name=path.name))
             assert ahead is not None
             read = ahead.result()
-            ahead = reader.submit(_read_file, files[i + 1], keys, trust) if i + 1 < len(files) else None
+            ahead = (
+                reader.submit(_read_file, files[i + 1], keys, trust) if i + 1 < len(files) else None
+            )
             outcome = _import_one(db, path, keys, trust, read)
             if outcome.reason == "key_rotation":
                 trust = _trust(db)
@@ -548,27 +662,74 @@ def import_paths(
     return outcomes
 
 
-def _log(session: Any, path: Path, status: str, *, reason: str | None = None, detail: str | None = None, sha: str | None = None, center: uuid.UUID | None = None, seq: int | None = None, records: int = 0) -> None:
-    session.add(ImportLogEntry(file_name=str(path), file_sha256=sha, center_id=center, seq=seq, status=status, reason=reason, detail=detail, records=records))
+def _log(
+    session: Any,
+    path: Path,
+    status: str,
+    *,
+    reason: str | None = None,
+    detail: str | None = None,
+    sha: str | None = None,
+    center: uuid.UUID | None = None,
+    seq: int | None = None,
+    records: int = 0,
+) -> None:
+    session.add(
+        ImportLogEntry(
+            file_name=str(path),
+            file_sha256=sha,
+            center_id=center,
+            seq=seq,
+            status=status,
+            reason=reason,
+            detail=detail,
+            records=records,
+        )
+    )
 
 
 def _reject(
-    db: Database, path: Path, reason: str, message: str, *, detail: str = "", sha: str | None = None, center: uuid.UUID | None = None,
-    seq: int | None = None, manifest: fmt.BundleManifest | None = None,
+    db: Database,
+    path: Path,
+    reason: str,
+    message: str,
+    *,
+    detail: str = "",
+    sha: str | None = None,
+    center: uuid.UUID | None = None,
+    seq: int | None = None,
+    manifest: fmt.BundleManifest | None = None,
 ) -> ImportOutcome:
     """Log a refusal; when the file names a center (even unverified), remember it so the
     center's next receipt reports the refusal and the Centers page counts it."""
     with db.write() as session:
-        _log(session, path, "rejected", reason=reason, detail=detail or message, sha=sha, center=center, seq=seq)
+        _log(
+            session,
+            path,
+            "rejected",
+            reason=reason,
+            detail=detail or message,
+            sha=sha,
+            center=center,
+            seq=seq,
+        )
         if center is not None:
             session.add(
                 ReceivedBundle(
-                    file_sha256=sha or "", center_id=center, seq=seq, status="rejected", reason=reason, detail=detail or message,
-                    epoch=manifest.epoch if manifest else None, first_change=manifest.first_change if manifest else None,
+                    file_sha256=sha or "",
+                    center_id=center,
+                    seq=seq,
+                    status="rejected",
+                    reason=reason,
+                    detail=detail or message,
+                    epoch=manifest.epoch if manifest else None,
+                    first_change=manifest.first_change if manifest else None,
                     last_change=manifest.last_change if manifest else None,
                 )
             )
-    return ImportOutcome(str(path), "rejected", reason, message, 0, str(center) if center else None, seq)
+    return ImportOutcome(
+        str(path), "rejected", reason, message, 0, str(center) if center else None, seq
+    )
 
 
 @dataclass(frozen=True)
@@ -605,7 +766,9 @@ def _read_file(path: Path, keys: list[KeySet], trust: Any) -> _Read:
     return _Read(data, sha=sha, kind=kind, bundle=bundle, decoded=_decode_records(bundle.records))
 
 
-def _import_one(db: Database, path: Path, keys: list[KeySet], trust: Any = None, read: _Read | None = None) -> ImportOutcome:
+def _import_one(
+    db: Database, path: Path, keys: list[KeySet], trust: Any = None, read: _Read | None = None
+) -> ImportOutcome:
     trust = trust or _trust(db)
     read = read or _read_file(path, keys, trust)
     if isinstance(read.failure, fmt.RejectedFileError):
@@ -616,7 +779,15 @@ def _import_one(db: Database, path: Path, keys: list[KeySet], trust: Any = None,
     if kind is fmt.Kind.KEY_ROTATION:
         return _import_rotation(db, path, data, sha)
     if kind is not None and kind is not fmt.Kind.BUNDLE:
-        return _reject(db, path, "wrong_kind", _("This is not a bundle but another kind of sync file (“{suffix}”).").format(suffix=fmt.SUFFIXES[kind]), sha=sha)
+        return _reject(
+            db,
+            path,
+            "wrong_kind",
+            _("This is not a bundle but another kind of sync file (“{suffix}”).").format(
+                suffix=fmt.SUFFIXES[kind]
+            ),
+            sha=sha,
+        )
     if read.bundle is None:
         exc = read.refused
         assert exc is not None  # _read_file gives a bundle or the reason it has none
@@ -626,22 +797,56 @@ def _import_one(db: Database, path: Path, keys: list[KeySet], trust: Any = None,
             center, seq = uuid.UUID(manifest.center_id), manifest.seq
         except (fmt.RejectedFileError, ValueError):
             manifest = None
-        return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha, center=center, seq=seq, manifest=manifest)
+        return _reject(
+            db,
+            path,
+            exc.reason,
+            str(exc),
+            detail=exc.detail,
+            sha=sha,
+            center=center,
+            seq=seq,
+            manifest=manifest,
+        )
     bundle = read.bundle
     center_id = uuid.UUID(bundle.center_id)
     if bundle.schema_version > SCHEMA_VERSION:
-        return _reject(db, path, "newer_schema", reason_text("newer_schema"), sha=sha, center=center_id, seq=bundle.seq, manifest=bundle.manifest)
+        return _reject(
+            db,
+            path,
+            "newer_schema",
+            reason_text("newer_schema"),
+            sha=sha,
+            center=center_id,
+            seq=bundle.seq,
+            manifest=bundle.manifest,
+        )
     outcome, held_waiting = _settle(db, path, data, sha, bundle, decoded=read.decoded)
     if outcome.status != "applied" or not held_waiting:
         return outcome
     released = _release_held(db, center_id, keys)
     if released:
-        outcome = ImportOutcome(outcome.file, outcome.status, outcome.reason, outcome.message, outcome.records, outcome.center, outcome.seq, tuple(released))
+        outcome = ImportOutcome(
+            outcome.file,
+            outcome.status,
+            outcome.reason,
+            outcome.message,
+            outcome.records,
+            outcome.center,
+            outcome.seq,
+            tuple(released),
+        )
     return outcome
 
 
 def _settle(
-    db: Database, path: Path, data: bytes, sha: str, bundle: fmt.VerifiedBundle, held_row_id: int | None = None, decoded: _Decoded | None = None
+    db: Database,
+    path: Path,
+    data: bytes,
+    sha: str,
+    bundle: fmt.VerifiedBundle,
+    held_row_id: int | None = None,
+    decoded: _Decoded | None = None,
 ) -> tuple[ImportOutcome, bool]:
     """Decide on a verified bundle and apply it, all in one write transaction: nothing can
     change between the decision and the apply, and a failure leaves no trace but the log line.
@@ -660,12 +865,37 @@ def _settle(
         log.warning("bundle %s refused (%s): %s", path, reason, exc)
         message = reason_text(reason) if reason == "missing_parent" else str(exc)
         if held_row_id is None:
-            return _reject(db, path, reason, message, detail=str(exc)[:500], sha=sha, center=center_id, seq=bundle.seq, manifest=bundle.manifest), False
-        _refuse_held(db, held_row_id, path, reason, str(exc)[:500], sha=sha, center=center_id, seq=bundle.seq)
-        return ImportOutcome(str(path), "rejected", reason, message, 0, str(center_id), bundle.seq), False
+            return _reject(
+                db,
+                path,
+                reason,
+                message,
+                detail=str(exc)[:500],
+                sha=sha,
+                center=center_id,
+                seq=bundle.seq,
+                manifest=bundle.manifest,
+            ), False
+        _refuse_held(
+            db, held_row_id, path, reason, str(exc)[:500], sha=sha, center=center_id, seq=bundle.seq
+        )
+        return ImportOutcome(
+            str(path), "rejected", reason, message, 0, str(center_id), bundle.seq
+        ), False
 
 
-def _record_bundle(session: Any, bundle: fmt.VerifiedBundle, sha: str, held_row_id: int | None, *, status: str, reason: str | None = None, raw: bytes | None = None, records: int = 0, detail: str | None = None) -> ReceivedBundle:
+def _record_bundle(
+    session: Any,
+    bundle: fmt.VerifiedBundle,
+    sha: str,
+    held_row_id: int | None,
+    *,
+    status: str,
+    reason: str | None = None,
+    raw: bytes | None = None,
+    records: int = 0,
+    detail: str | None = None,
+) -> ReceivedBundle:
     """The bundle's row in ``received_bundles``: a new one, or the held one now decided."""
     if held_row_id is not None:
         row = session.get(ReceivedBundle, held_row_id)
@@ -675,15 +905,31 @@ def _record_bundle(session: Any, bundle: fmt.VerifiedBundle, sha: str, held_row_
             row.raw = None
     else:
         row = ReceivedBundle(
-            file_sha256=sha, content_digest=bundle.content_digest, center_id=uuid.UUID(bundle.center_id), epoch=bundle.epoch, seq=bundle.seq,
-            first_change=bundle.first_change, last_change=bundle.last_change, status=status, reason=reason, raw=raw, records=records, detail=detail,
+            file_sha256=sha,
+            content_digest=bundle.content_digest,
+            center_id=uuid.UUID(bundle.center_id),
+            epoch=bundle.epoch,
+            seq=bundle.seq,
+            first_change=bundle.first_change,
+            last_change=bundle.last_change,
+            status=status,
+            reason=reason,
+            raw=raw,
+            records=records,
+            detail=detail,
         )
         session.add(row)
     return row  # type: ignore[no-any-return]
 
 
 def _decide_and_apply(
-    session: Any, path: Path, data: bytes, sha: str, bundle: fmt.VerifiedBundle, held_row_id: int | None, decoded: _Decoded | None = None
+    session: Any,
+    path: Path,
+    data: bytes,
+    sha: str,
+    bundle: fmt.VerifiedBundle,
+    held_row_id: int | None,
+    decoded: _Decoded | None = None,
 ) -> ImportOutcome:
     from justice_desk.storage import sync_queries as q
 
@@ -702,10 +948,26 @@ def _decide_and_apply(
     if held_row_id is None:
         same_seq = q.bundle_by_seq(session, center_id, bundle.epoch, seq)
         if same_seq is not None and same_seq.content_digest != bundle.content_digest:
-            _log(session, path, "rejected", reason="same_seq_different_content", sha=sha, center=center_id, seq=seq, detail=f"bundle {same_seq.id} has this number")
-            _record_bundle(session, bundle, sha, None, status="rejected", reason="same_seq_different_content")
-            return outcome("rejected", "same_seq_different_content", reason_text("same_seq_different_content"))
-        if same_seq is not None or q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None:
+            _log(
+                session,
+                path,
+                "rejected",
+                reason="same_seq_different_content",
+                sha=sha,
+                center=center_id,
+                seq=seq,
+                detail=f"bundle {same_seq.id} has this number",
+            )
+            _record_bundle(
+                session, bundle, sha, None, status="rejected", reason="same_seq_different_content"
+            )
+            return outcome(
+                "rejected", "same_seq_different_content", reason_text("same_seq_different_content")
+            )
+        if (
+            same_seq is not None
+            or q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None
+        ):
             # Nothing changes; the row makes the next receipt report it again (SYNC.md §7).
             _log(session, path, "duplicate", reason="duplicate", sha=sha, center=center_id, seq=seq)
             _record_bundle(session, bundle, sha, None, status="duplicate", reason="duplicate")
@@ -720,8 +982,25 @@ def _decide_and_apply(
         or (previous is not None and enrolment.epoch not in previous)
     ):
         # A bundle from an epoch the center has since left (restored from a backup): old news.
-        _log(session, path, "duplicate", reason="replay", sha=sha, center=center_id, seq=seq, detail="superseded epoch")
-        _record_bundle(session, bundle, sha, held_row_id, status="duplicate", reason="replay", detail="superseded epoch")
+        _log(
+            session,
+            path,
+            "duplicate",
+            reason="replay",
+            sha=sha,
+            center=center_id,
+            seq=seq,
+            detail="superseded epoch",
+        )
+        _record_bundle(
+            session,
+            bundle,
+            sha,
+            held_row_id,
+            status="duplicate",
+            reason="replay",
+            detail="superseded epoch",
+        )
         return outcome("duplicate", "replay", reason_text("replay"))
     applied = 0 if new_epoch or enrolment.epoch is None else enrolment.applied_through
     if bundle.last_change <= applied:
@@ -730,30 +1009,81 @@ def _decide_and_apply(
         return outcome("duplicate", "replay", reason_text("replay"))
     if bundle.first_change > applied + 1:
         if held_row_id is None:
-            _log(session, path, "held", reason="gap", sha=sha, center=center_id, seq=seq, detail=f"applied through {applied}")
-            _record_bundle(session, bundle, sha, None, status="held", reason="gap", raw=data, records=len(bundle.records))
-        return outcome("held", "gap", reason_text("gap", start=applied + 1, end=bundle.first_change - 1))
+            _log(
+                session,
+                path,
+                "held",
+                reason="gap",
+                sha=sha,
+                center=center_id,
+                seq=seq,
+                detail=f"applied through {applied}",
+            )
+            _record_bundle(
+                session,
+                bundle,
+                sha,
+                None,
+                status="held",
+                reason="gap",
+                raw=data,
+                records=len(bundle.records),
+            )
+        return outcome(
+            "held", "gap", reason_text("gap", start=applied + 1, end=bundle.first_change - 1)
+        )
 
     conn = session.connection()
     sync_store.defer_foreign_keys(conn)
     result = _apply_records(conn, center_id, decoded or bundle.records, new_epoch=new_epoch)
     status = "partial" if result.rejected else "applied"
     detail = f"{len(result.rejected)} records refused" if result.rejected else None
-    row = _record_bundle(session, bundle, sha, held_row_id, status=status, raw=data, records=result.applied, detail=detail)
+    row = _record_bundle(
+        session,
+        bundle,
+        sha,
+        held_row_id,
+        status=status,
+        raw=data,
+        records=result.applied,
+        detail=detail,
+    )
     session.flush()
     for table, rid, rev, reason, rdetail in result.rejected:
-        session.add(RejectedRecordRow(bundle_id=row.id, table_name=table, row_id=rid, rev=rev, reason=reason, detail=rdetail))
+        session.add(
+            RejectedRecordRow(
+                bundle_id=row.id,
+                table_name=table,
+                row_id=rid,
+                rev=rev,
+                reason=reason,
+                detail=rdetail,
+            )
+        )
     session.add_all(result.conflicts)
     if new_epoch:
         q.supersede_held(session, center_id, bundle.epoch)
-    enrolment.applied_through = bundle.last_change if new_epoch or enrolment.epoch is None else max(enrolment.applied_through, bundle.last_change)
+    enrolment.applied_through = (
+        bundle.last_change
+        if new_epoch or enrolment.epoch is None
+        else max(enrolment.applied_through, bundle.last_change)
+    )
     enrolment.last_seq = seq if new_epoch else max(enrolment.last_seq or 0, seq)
     if new_epoch or enrolment.epoch is None:
         left = superseded | set(previous or ()) | ({enrolment.epoch} if enrolment.epoch else set())
         enrolment.superseded_epochs = json.dumps(sorted(left)) if left else None
     enrolment.epoch = bundle.epoch
     enrolment.last_bundle_at = utcnow()
-    _log(session, path, status, sha=sha, center=center_id, seq=seq, records=result.applied, detail=detail)
+    _log(
+        session,
+        path,
+        status,
+        sha=sha,
+        center=center_id,
+        seq=seq,
+        records=result.applied,
+        detail=detail,
+    )
     message = _("{count} records applied").format(count=result.applied)
     if result.rejected:
         message += "; " + _("{count} refused").format(count=len(result.rejected))
@@ -777,7 +1107,9 @@ class _Decoded:
     database work, so it is done on the reading thread."""
 
     unknown: list[fmt.Record]  # records of tables this version does not have
-    tables: list[tuple[str, list[tuple[fmt.Record, dict[str, Any] | None, str]]]]  # (record, row or None, error)
+    tables: list[
+        tuple[str, list[tuple[fmt.Record, dict[str, Any] | None, str]]]
+    ]  # (record, row or None, error)
 
 
 def _json_list(text: str | None) -> list[str]:
@@ -809,7 +1141,9 @@ def _decode_records(records: Sequence[fmt.Record]) -> _Decoded:
     return _Decoded(unknown, tables)
 
 
-def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record] | _Decoded, *, new_epoch: bool) -> _Applied:
+def _apply_records(
+    conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record] | _Decoded, *, new_epoch: bool
+) -> _Applied:
     """Apply a bundle's records, parents first, in the caller's transaction.
 
     Per record: a known table, values of the right types, owned by the sending center (and not
@@ -825,7 +1159,9 @@ def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record
     for r in decoded.unknown:
         result.rejected.append((r.table, r.id, r.rev, "unknown_table", ""))
     queued = q.open_conflicts(conn, center_id)
-    refused: set[uuid.UUID] = q.refused_rows(conn, center_id, REFUSED_CONFLICTS) if queued else set()
+    refused: set[uuid.UUID] = (
+        q.refused_rows(conn, center_id, REFUSED_CONFLICTS) if queued else set()
+    )
 
     def to_queue(table: str, row: dict[str, Any], kept_rev: int, reason: str) -> None:
         revs = queued.setdefault((table, row["id"]), set())
@@ -833,7 +1169,15 @@ def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record
             return  # already waiting in the queue (the same version sent again)
         revs.add(row["rev"])
         result.conflicts.append(
-            SyncConflict(center_id=center_id, table_name=table, row_id=row["id"], kept_rev=kept_rev, other_rev=row["rev"], other_fields=sync_store.as_json(row), reason=reason)
+            SyncConflict(
+                center_id=center_id,
+                table_name=table,
+                row_id=row["id"],
+                kept_rev=kept_rev,
+                other_rev=row["rev"],
+                other_fields=sync_store.as_json(row),
+                reason=reason,
+            )
         )
 
     def refuse(table: str, row: dict[str, Any], reason: str, detail: str, kept_rev: int) -> None:
@@ -879,11 +1223,19 @@ def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record
             if refused and parents:
                 keep = []
                 for row in candidates:
-                    missing = next((row[c] for c, _parent in parents if row.get(c) in refused), None)
+                    missing = next(
+                        (row[c] for c, _parent in parents if row.get(c) in refused), None
+                    )
                     if missing is None:
                         keep.append(row)
                     else:
-                        refuse(table, row, "parent_refused", str(missing), stored.get(row["id"], (0,))[0])
+                        refuse(
+                            table,
+                            row,
+                            "parent_refused",
+                            str(missing),
+                            stored.get(row["id"], (0,))[0],
+                        )
                 if len(keep) != len(candidates):
                     candidates = keep
                     continue  # a refused row may be the parent of another in this table
@@ -893,7 +1245,13 @@ def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record
             keep = []
             for row in candidates:
                 if row["id"] in clashes:
-                    refuse(table, row, "number_taken", f"the same number is held by {clashes[row['id']]}", stored.get(row["id"], (0,))[0])
+                    refuse(
+                        table,
+                        row,
+                        "number_taken",
+                        f"the same number is held by {clashes[row['id']]}",
+                        stored.get(row["id"], (0,))[0],
+                    )
                 else:
                     keep.append(row)
             candidates = keep
@@ -902,7 +1260,17 @@ def _apply_records(conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record
     return result
 
 
-def _refuse_held(db: Database, row_id: int, path: Path, reason: str, detail: str, *, sha: str, center: uuid.UUID, seq: int | None) -> None:
+def _refuse_held(
+    db: Database,
+    row_id: int,
+    path: Path,
+    reason: str,
+    detail: str,
+    *,
+    sha: str,
+    center: uuid.UUID,
+    seq: int | None,
+) -> None:
     """A held bundle that can no longer be applied: refused (reported in the next receipt) and
     logged, in one transaction, so it is never tried again in a loop."""
     with db.write() as session:
@@ -910,7 +1278,9 @@ def _refuse_held(db: Database, row_id: int, path: Path, reason: str, detail: str
         if row is None or row.status != "held":
             return  # already decided
         row.status, row.reason, row.detail, row.receipt_seq = "rejected", reason, detail, None
-        _log(session, path, "rejected", reason=reason, detail=detail, sha=sha, center=center, seq=seq)
+        _log(
+            session, path, "rejected", reason=reason, detail=detail, sha=sha, center=center, seq=seq
+        )
 
 
 def _release_held(db: Database, center_id: uuid.UUID, keys: list[KeySet]) -> list[str]:
@@ -928,21 +1298,44 @@ def _release_held(db: Database, center_id: uuid.UUID, keys: list[KeySet]) -> lis
             candidate = q.next_held(session, center_id, enrolment.epoch, enrolment.applied_through)
             if candidate is None:
                 return released
-            row_id, data, sha, seq = candidate.id, candidate.raw, candidate.file_sha256, candidate.seq
+            row_id, data, sha, seq = (
+                candidate.id,
+                candidate.raw,
+                candidate.file_sha256,
+                candidate.seq,
+            )
         path = Path(f"held:{sha[:12]}")
         try:
             if data is None:
                 raise fmt.BadContainerError("the held bundle's bytes are gone")
             bundle = fmt.open_bundle(data, trusted_keys=_trust(db), recipient_private_key=keys)
         except fmt.RejectedFileError as exc:
-            _refuse_held(db, row_id, path, exc.reason, exc.detail or str(exc), sha=sha, center=center_id, seq=seq)
+            _refuse_held(
+                db,
+                row_id,
+                path,
+                exc.reason,
+                exc.detail or str(exc),
+                sha=sha,
+                center=center_id,
+                seq=seq,
+            )
             released.append(f"{seq}:rejected")
             continue
         outcome, _waiting = _settle(db, path, data, sha, bundle, held_row_id=row_id)
         if outcome.status in ("held", "rejected"):
             # Still held (cannot happen: it connects) or refused without touching its row (its
             # center is no longer enrolled): never try it again in this loop.
-            _refuse_held(db, row_id, path, outcome.reason or "rejected", outcome.message, sha=sha, center=center_id, seq=bundle.seq)
+            _refuse_held(
+                db,
+                row_id,
+                path,
+                outcome.reason or "rejected",
+                outcome.message,
+                sha=sha,
+                center=center_id,
+                seq=bundle.seq,
+            )
         released.append(f"{bundle.seq}:{outcome.status}")
 
 
@@ -960,8 +1353,18 @@ def _import_rotation(db: Database, path: Path, data: bytes, sha: str) -> ImportO
         enrolment = session.get(Enrolment, site)
         if enrolment is not None:
             enrolment.fingerprint = rotation.new_keys.fingerprint
-        _log(session, path, "applied", reason="key_rotation", sha=sha, center=site, detail=f"{rotation.old_key_id} -> {rotation.new_key_id}")
-    return ImportOutcome(str(path), "applied", "key_rotation", _("New keys of the center recorded."), 0, str(site))
+        _log(
+            session,
+            path,
+            "applied",
+            reason="key_rotation",
+            sha=sha,
+            center=site,
+            detail=f"{rotation.old_key_id} -> {rotation.new_key_id}",
+        )
+    return ImportOutcome(
+        str(path), "applied", "key_rotation", _("New keys of the center recorded."), 0, str(site)
+    )
 
 
 def rotate_center_keys(db: Database, out: Path, *, passphrase: str | None = None) -> Path:
@@ -980,7 +1383,9 @@ def rotate_center_keys(db: Database, out: Path, *, passphrase: str | None = None
     return target
 
 
-def revoke_center_key(db: Database, center_code: str, *, keep_through_seq: int | None = None) -> None:
+def revoke_center_key(
+    db: Database, center_code: str, *, keep_through_seq: int | None = None
+) -> None:
     """Revoke a center's current key (a stolen laptop): bundles it signed after
     ``keep_through_seq`` (default: the last one already received) are refused."""
     _require_province(db)
@@ -989,12 +1394,16 @@ def revoke_center_key(db: Database, center_code: str, *, keep_through_seq: int |
     with db.write() as session:
         enrolment = q.enrolment_by_code(session, center_code)
         if enrolment is None:
-            raise UserError(_("No center with the code {code} is enrolled here.").format(code=center_code))
+            raise UserError(
+                _("No center with the code {code} is enrolled here.").format(code=center_code)
+            )
         for row in q.keys_of(session, enrolment.center_id):
             if row.role == "peer" and row.status == "active":
                 row.status = "revoked"
                 row.last_good_epoch = enrolment.epoch
-                row.last_good_seq = enrolment.last_seq if keep_through_seq is None else keep_through_seq
+                row.last_good_seq = (
+                    enrolment.last_seq if keep_through_seq is None else keep_through_seq
+                )
                 row.revocation_number = q.next_revocation_number(session)
         enrolment.status = "revoked"
 
@@ -1006,7 +1415,9 @@ class ReceiptWritten:
     applied_through: int
 
 
-def write_receipts(db: Database, out_dir: Path, *, passphrase: str | None = None, only_new: bool = True) -> list[ReceiptWritten]:
+def write_receipts(
+    db: Database, out_dir: Path, *, passphrase: str | None = None, only_new: bool = True
+) -> list[ReceiptWritten]:
     """A signed receipt per enrolled center with news since its last receipt."""
     _require_province(db)
     from justice_desk.storage import sync_queries as q
@@ -1019,7 +1430,11 @@ def write_receipts(db: Database, out_dir: Path, *, passphrase: str | None = None
             pending = q.unreported_bundles(session, enrolment.center_id)
             if only_new and not pending:
                 continue
-            center_keys = [r for r in q.keys_of(session, enrolment.center_id) if r.role == "peer" and r.status == "active"]
+            center_keys = [
+                r
+                for r in q.keys_of(session, enrolment.center_id)
+                if r.role == "peer" and r.status == "active"
+            ]
             if not center_keys:
                 continue
             # Before anything was applied (only held bundles so far) the receipt speaks of the
@@ -1033,20 +1448,40 @@ def write_receipts(db: Database, out_dir: Path, *, passphrase: str | None = None
             held = q.held_bundles(session, enrolment.center_id, epoch)
             resend = applied_through + 1 if held else None
             results = tuple(
-                fmt.BundleResult(b.epoch or "", b.seq or 0, b.first_change or 0, b.last_change if b.last_change is not None else -1, b.status, b.content_digest or "", b.reason or "", (b.detail or "")[:500])
-                for b in pending if b.epoch
+                fmt.BundleResult(
+                    b.epoch or "",
+                    b.seq or 0,
+                    b.first_change or 0,
+                    b.last_change if b.last_change is not None else -1,
+                    b.status,
+                    b.content_digest or "",
+                    b.reason or "",
+                    (b.detail or "")[:500],
+                )
+                for b in pending
+                if b.epoch
             )
             rejected = tuple(
-                fmt.RejectedRecord(r.table_name, r.row_id, r.rev, r.reason, r.detail or "") for r in q.rejected_records_of(session, [b.id for b in pending])
+                fmt.RejectedRecord(r.table_name, r.row_id, r.rev, r.reason, r.detail or "")
+                for r in q.rejected_records_of(session, [b.id for b in pending])
             )
             enrolment.receipt_seq += 1
             receipt = fmt.Receipt(
-                province_id=str(db.site_id), province_epoch=db.setting("epoch") or "", center_id=str(enrolment.center_id),
-                seq=enrolment.receipt_seq, center_epoch=epoch, applied_through=applied_through,
-                resend_from=resend, bundles=results, rejected=rejected, created_at=dt.datetime.now(dt.UTC),
+                province_id=str(db.site_id),
+                province_epoch=db.setting("epoch") or "",
+                center_id=str(enrolment.center_id),
+                seq=enrolment.receipt_seq,
+                center_epoch=epoch,
+                applied_through=applied_through,
+                resend_from=resend,
+                bundles=results,
+                rejected=rejected,
+                created_at=dt.datetime.now(dt.UTC),
             )
             target = out_dir / f"{enrolment.code}-{enrolment.receipt_seq:06d}.jdreceipt"
-            _write_file(target, fmt.create_receipt(receipt, keys, _public_from_row(center_keys[-1])))
+            _write_file(
+                target, fmt.create_receipt(receipt, keys, _public_from_row(center_keys[-1]))
+            )
             for b in pending:
                 b.receipt_seq = enrolment.receipt_seq
             written.append(ReceiptWritten(enrolment.code, target, applied_through))
@@ -1080,11 +1515,26 @@ def centers_overview(db: Database) -> list[CenterOverview]:
         for e in q.all_enrolments(session):
             c = counts.get(e.center_id, Counter())
             quiet = (now - e.last_bundle_at).days if e.last_bundle_at else None
-            out.append(CenterOverview(e.center_id, e.code, e.name, e.status, e.fingerprint, e.last_bundle_at, e.applied_through, c.get("held", 0), c.get("rejected", 0), quiet))
+            out.append(
+                CenterOverview(
+                    e.center_id,
+                    e.code,
+                    e.name,
+                    e.status,
+                    e.fingerprint,
+                    e.last_bundle_at,
+                    e.applied_through,
+                    c.get("held", 0),
+                    c.get("rejected", 0),
+                    quiet,
+                )
+            )
     return out
 
 
-def sync_conflicts(db: Database, center_id: uuid.UUID | None = None, *, open_only: bool = True) -> list[SyncConflict]:
+def sync_conflicts(
+    db: Database, center_id: uuid.UUID | None = None, *, open_only: bool = True
+) -> list[SyncConflict]:
     """The conflict queue: versions of records that were not applied, for a person to look at."""
     from justice_desk.storage import sync_queries as q
 
@@ -1105,7 +1555,11 @@ def _write_file(target: Path, data: bytes) -> None:
     try:
         fmt.write_atomically(target, data, mode=0o644, overwrite=True)
     except OSError as exc:
-        raise UserError(_("Cannot write {path} ({error}). Check the folder and the free space.").format(path=target, error=exc.strerror or exc)) from exc
+        raise UserError(
+            _("Cannot write {path} ({error}). Check the folder and the free space.").format(
+                path=target, error=exc.strerror or exc
+            )
+        ) from exc
 
 
 def new_epoch() -> str:

@@ -19,7 +19,21 @@ def current_actor() -> str:
         return "unknown"
 
 
-def record(session: Session, action: str, *, table: str | None = None, row_id: uuid.UUID | None = None, detail: str | None = None) -> None:
+def record(
+    session: Session,
+    action: str,
+    *,
+    table: str | None = None,
+    row_id: uuid.UUID | None = None,
+    detail: str | None = None,
+) -> None:
     session.execute(
-        insert(AuditEvent).values(at=utcnow(), actor=current_actor(), action=action, table_name=table, row_id=row_id, detail=detail)
+        insert(AuditEvent).values(
+            at=utcnow(),
+            actor=current_actor(),
+            action=action,
+            table_name=table,
+            row_id=row_id,
+            detail=detail,
+        )
     )

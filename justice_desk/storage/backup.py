@@ -21,11 +21,19 @@ def backup(db: Database, folder: Path, *, label: str = "justice-desk") -> Path:
     a pulled USB stick or a full disk never leaves a file that looks like a good backup.
     """
     if db.target.path is None:
-        raise UserError(_("Backups from here are for SQLite databases; back up a server database with its own tools (pg_dump)."))
+        raise UserError(
+            _(
+                "Backups from here are for SQLite databases; back up a server database with its own tools (pg_dump)."
+            )
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(_("Cannot create the folder {folder}: {error}").format(folder=folder, error=exc.strerror)) from exc
+        raise UserError(
+            _("Cannot create the folder {folder}: {error}").format(
+                folder=folder, error=exc.strerror
+            )
+        ) from exc
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     final = folder / f"{label}-{stamp}.sqlite3"
     partial = final.with_name(final.name + ".partial")
@@ -47,7 +55,11 @@ def backup(db: Database, folder: Path, *, label: str = "justice-desk") -> Path:
         finally:
             src.close()
         if result != "ok":
-            raise DatabaseError(_("The backup copy failed its integrity check ({result}); the database may be damaged.").format(result=result))
+            raise DatabaseError(
+                _(
+                    "The backup copy failed its integrity check ({result}); the database may be damaged."
+                ).format(result=result)
+            )
         with open(partial, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(partial, final)
@@ -55,9 +67,9 @@ def backup(db: Database, folder: Path, *, label: str = "justice-desk") -> Path:
         partial.unlink(missing_ok=True)
         message = getattr(exc, "strerror", None) or str(exc)
         raise UserError(
-            _("The backup could not be written to {folder} ({error}). Check that the drive is plugged in and has free space.").format(
-                folder=folder, error=message
-            )
+            _(
+                "The backup could not be written to {folder} ({error}). Check that the drive is plugged in and has free space."
+            ).format(folder=folder, error=message)
         ) from exc
     except DatabaseError:
         partial.unlink(missing_ok=True)
@@ -99,7 +111,11 @@ MAX_EPOCH_HISTORY = 64
 
 
 def _epoch_settings(conn: sqlite3.Connection) -> tuple[str | None, list[str]]:
-    rows = dict(conn.execute("SELECT key, value FROM settings WHERE key IN ('epoch', 'epoch_history')").fetchall())
+    rows = dict(
+        conn.execute(
+            "SELECT key, value FROM settings WHERE key IN ('epoch', 'epoch_history')"
+        ).fetchall()
+    )
     try:
         history = [e for e in json.loads(rows.get("epoch_history") or "[]") if isinstance(e, str)]
     except ValueError:
@@ -123,7 +139,9 @@ def epochs_of(path: Path) -> list[str]:
     return history + ([epoch] if epoch else [])
 
 
-def start_new_epoch(conn: sqlite3.Connection, *, also_left: list[str] | tuple[str, ...] = ()) -> str:
+def start_new_epoch(
+    conn: sqlite3.Connection, *, also_left: list[str] | tuple[str, ...] = ()
+) -> str:
     """Give a copied or restored database a new sync epoch (SYNC.md §3), remembering the one it
     leaves (and ``also_left``) in ``epoch_history``, and forget what the province acknowledged."""
     epoch, history = _epoch_settings(conn)
@@ -131,7 +149,10 @@ def start_new_epoch(conn: sqlite3.Connection, *, also_left: list[str] | tuple[st
     unique = list(dict.fromkeys(e for e in left if e))[-MAX_EPOCH_HISTORY:]
     new = secrets.token_hex(8)
     conn.execute("UPDATE settings SET value = ? WHERE key = 'epoch'", (new,))
-    conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('epoch_history', ?)", (json.dumps(unique),))
+    conn.execute(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES ('epoch_history', ?)",
+        (json.dumps(unique),),
+    )
     conn.execute("DELETE FROM settings WHERE key IN ('acked_through', 'acked_on', 'resend_from')")
     return new
 
@@ -147,9 +168,13 @@ def restore(backup_file: Path, db_path: Path) -> Path:
 
     inspect_sqlite_file(backup_file)  # refuses what is not a Justice Desk database
     if integrity_check(backup_file) != "ok":
-        raise DatabaseError(_("The backup {path} is damaged; choose another backup.").format(path=backup_file))
+        raise DatabaseError(
+            _("The backup {path} is damaged; choose another backup.").format(path=backup_file)
+        )
     if _open_elsewhere(db_path):
-        raise UserError(_("{path} is open in Justice Desk. Close the app, then restore.").format(path=db_path))
+        raise UserError(
+            _("{path} is open in Justice Desk. Close the app, then restore.").format(path=db_path)
+        )
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     kept = db_path
     partial = db_path.with_name(db_path.name + ".restoring")
@@ -186,5 +211,9 @@ def restore(backup_file: Path, db_path: Path) -> Path:
         os.replace(partial, db_path)
     except (OSError, sqlite3.Error) as exc:
         partial.unlink(missing_ok=True)
-        raise UserError(_("The backup could not be restored ({error}). The database was not changed.").format(error=getattr(exc, "strerror", None) or exc)) from exc
+        raise UserError(
+            _("The backup could not be restored ({error}). The database was not changed.").format(
+                error=getattr(exc, "strerror", None) or exc
+            )
+        ) from exc
     return kept

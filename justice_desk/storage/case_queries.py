@@ -33,7 +33,14 @@ def cases_page(
     descending: bool = True,
 ) -> PageResult:
     stmt = select(
-        Case.id, Case.year_be, Case.number, Case.received_on, Case.kind, Case.status, Case.subject, Case.amount_satang
+        Case.id,
+        Case.year_be,
+        Case.number,
+        Case.received_on,
+        Case.kind,
+        Case.status,
+        Case.subject,
+        Case.amount_satang,
     ).where(live(Case, owner_id))
     if search and search.strip():
         stmt = stmt.where(case_text_match(session, search))
@@ -46,7 +53,9 @@ def cases_page(
     return page(session, stmt, offset=offset, limit=limit)
 
 
-def party_names(session: Session, case_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[tuple[str, str | None, str, str | None]]]:
+def party_names(
+    session: Session, case_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[str, str | None, str, str | None]]]:
     """(side, title, given name, surname) of the parties of each case, in entry order."""
     if not case_ids:
         return {}
@@ -63,16 +72,28 @@ def party_names(session: Session, case_ids: Sequence[uuid.UUID]) -> dict[uuid.UU
 
 
 def settlement_of(session: Session, case_id: uuid.UUID) -> Settlement | None:
-    return session.execute(select(Settlement).where(Settlement.case_id == case_id, Settlement.deleted_at.is_(None))).scalars().first()
+    return (
+        session.execute(
+            select(Settlement).where(Settlement.case_id == case_id, Settlement.deleted_at.is_(None))
+        )
+        .scalars()
+        .first()
+    )
 
 
-def next_child_number(session: Session, model: type, parent_column: str, parent_id: uuid.UUID, number_column: str) -> int:
+def next_child_number(
+    session: Session, model: type, parent_column: str, parent_id: uuid.UUID, number_column: str
+) -> int:
     col = getattr(model, number_column)
-    current = session.execute(select(func.max(col)).where(getattr(model, parent_column) == parent_id)).scalar()
+    current = session.execute(
+        select(func.max(col)).where(getattr(model, parent_column) == parent_id)
+    ).scalar()
     return (current or 0) + 1
 
 
 def count_by(session: Session, owner_id: uuid.UUID | None, column: str) -> dict[str, int]:
     col = getattr(Case, column)
-    rows = session.execute(select(col, func.count()).where(live(Case, owner_id)).group_by(col)).all()
+    rows = session.execute(
+        select(col, func.count()).where(live(Case, owner_id)).group_by(col)
+    ).all()
     return {k: n for k, n in rows}

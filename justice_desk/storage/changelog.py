@@ -32,7 +32,12 @@ def person_derived(values: dict[str, Any]) -> dict[str, str]:
     return {
         "sort_key": thai_text.sort_key(f"{given} {surname}")[:300],
         "search_text": thai_text.search_text(
-            values.get("title"), given, surname, values.get("national_id"), values.get("phone"), values.get("line_id")
+            values.get("title"),
+            given,
+            surname,
+            values.get("national_id"),
+            values.get("phone"),
+            values.get("line_id"),
         ),
     }
 
@@ -48,7 +53,11 @@ def case_derived(values: dict[str, Any]) -> dict[str, str]:
 
 
 def activity_derived(values: dict[str, Any]) -> dict[str, str]:
-    return {"search_text": thai_text.search_text(values.get("topic"), values.get("place"), values.get("partners"))}
+    return {
+        "search_text": thai_text.search_text(
+            values.get("topic"), values.get("place"), values.get("partners")
+        )
+    }
 
 
 #: Derived columns per model: the ORM hook, the bulk paths, the demo and sync imports all use these.
@@ -72,7 +81,9 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     logs: list[ChangeLog] = []
     for obj in session.deleted:
         if isinstance(obj, Syncable):
-            raise RuntimeError(f"hard delete of a syncable {type(obj).__name__} row; soft-delete it instead")
+            raise RuntimeError(
+                f"hard delete of a syncable {type(obj).__name__} row; soft-delete it instead"
+            )
     for obj in session.new:
         if not isinstance(obj, Syncable):
             continue
@@ -86,7 +97,15 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         obj.created_at = obj.created_at or now
         obj.updated_at = now
         _refresh_derived(obj)
-        logs.append(ChangeLog(table_name=obj.__tablename__, row_id=obj.id, op=ChangeOp.INSERT, rev=1, changed_at=now))
+        logs.append(
+            ChangeLog(
+                table_name=obj.__tablename__,
+                row_id=obj.id,
+                op=ChangeOp.INSERT,
+                rev=1,
+                changed_at=now,
+            )
+        )
     for obj in session.dirty:
         if not isinstance(obj, Syncable) or not session.is_modified(obj, include_collections=False):
             continue
@@ -94,15 +113,25 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             # SYNC.md rule 1: only the owner changes a record. At a province office, the
             # centers' records are copies, shown read-only.
             raise ValidationError(
-                _("This record belongs to a center: it is changed there, and arrives here with its next bundle.")
+                _(
+                    "This record belongs to a center: it is changed there, and arrives here with its next bundle."
+                )
             )
         state = inspect(obj)
         deleted_hist = state.attrs.deleted_at.history
-        op = ChangeOp.DELETE if (deleted_hist.added and deleted_hist.added[0] is not None) else ChangeOp.UPDATE
+        op = (
+            ChangeOp.DELETE
+            if (deleted_hist.added and deleted_hist.added[0] is not None)
+            else ChangeOp.UPDATE
+        )
         _refresh_derived(obj)
         obj.rev = (obj.rev or 0) + 1
         obj.updated_at = now
-        logs.append(ChangeLog(table_name=obj.__tablename__, row_id=obj.id, op=op, rev=obj.rev, changed_at=now))
+        logs.append(
+            ChangeLog(
+                table_name=obj.__tablename__, row_id=obj.id, op=op, rev=obj.rev, changed_at=now
+            )
+        )
     session.add_all(logs)
 
 
@@ -143,7 +172,13 @@ def bulk_insert(
     conn.execute(
         insert(ChangeLog.__table__),
         [
-            {"table_name": table.name, "row_id": r["id"], "op": ChangeOp.INSERT.value, "rev": 1, "changed_at": now}
+            {
+                "table_name": table.name,
+                "row_id": r["id"],
+                "op": ChangeOp.INSERT.value,
+                "rev": 1,
+                "changed_at": now,
+            }
             for r in prepared
         ],
     )

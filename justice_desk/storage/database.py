@@ -64,7 +64,9 @@ def _sqlite_pragmas(dbapi_conn: Any, record: Any) -> None:
 def _make_engine(target: Target, *, immediate: bool) -> Engine:
     if target.path is None:
         return create_engine(target.url, pool_pre_ping=True)
-    engine = create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+    engine = create_engine(
+        target.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    )
     event.listen(engine, "connect", _sqlite_pragmas)
 
     # Writers start with BEGIN IMMEDIATE: they queue on the busy timeout at BEGIN instead of
@@ -85,7 +87,9 @@ def _is_busy(exc: BaseException) -> bool:
 
 def busy_error() -> DatabaseBusyError:
     return DatabaseBusyError(
-        _("The database is busy with another task (an import, a backup or a demo run). Wait until it finishes and try again.")
+        _(
+            "The database is busy with another task (an import, a backup or a demo run). Wait until it finishes and try again."
+        )
     )
 
 
@@ -95,7 +99,9 @@ class Database:
     def __init__(self, target: Target) -> None:
         self.target = target
         self.read_engine = _make_engine(target, immediate=False)
-        self.write_engine = _make_engine(target, immediate=True) if target.path else self.read_engine
+        self.write_engine = (
+            _make_engine(target, immediate=True) if target.path else self.read_engine
+        )
         self._read = sessionmaker(self.read_engine, class_=JusticeSession, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, class_=JusticeSession, expire_on_commit=False)
         self._settings_cache: dict[str, str] | None = None
@@ -134,7 +140,9 @@ class Database:
             raise
         except IntegrityError as exc:
             raise DataIntegrityError(
-                _("The change was not saved because it breaks the database's rules ({error}).").format(error=exc.orig)
+                _(
+                    "The change was not saved because it breaks the database's rules ({error})."
+                ).format(error=exc.orig)
             ) from exc
 
     @contextlib.contextmanager
@@ -194,7 +202,9 @@ class Database:
         value = self.site_id_or_none()
         if value is None:
             raise DatabaseError(
-                _("This database has not been set up yet. Run “justice-desk init center” or open it in the app to set it up.")
+                _(
+                    "This database has not been set up yet. Run “justice-desk init center” or open it in the app to set it up."
+                )
             )
         return value
 
@@ -225,20 +235,28 @@ def inspect_sqlite_file(path: Path) -> DatabaseState:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
-        raise DatabaseError(_("Cannot read {path}: {error}").format(path=path, error=exc.strerror)) from exc
+        raise DatabaseError(
+            _("Cannot read {path}: {error}").format(path=path, error=exc.strerror)
+        ) from exc
     if header != SQLITE_HEADER:
         raise NotADatabaseError(
-            _("{path} is not a Justice Desk database (it is not a SQLite file). The file was not changed. Choose another file.").format(path=path)
+            _(
+                "{path} is not a Justice Desk database (it is not a SQLite file). The file was not changed. Choose another file."
+            ).format(path=path)
         )
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise NotADatabaseError(_("Cannot open {path}: {error}").format(path=path, error=exc)) from exc
+        raise NotADatabaseError(
+            _("Cannot open {path}: {error}").format(path=path, error=exc)
+        ) from exc
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "alembic_version" not in tables or "settings" not in tables:
             raise NotADatabaseError(
-                _("{path} is a database, but not a Justice Desk database. The file was not changed. Choose another file.").format(path=path)
+                _(
+                    "{path} is a database, but not a Justice Desk database. The file was not changed. Choose another file."
+                ).format(path=path)
             )
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         app = conn.execute("SELECT value FROM settings WHERE key='app_version'").fetchone()
@@ -247,9 +265,9 @@ def inspect_sqlite_file(path: Path) -> DatabaseState:
         if isinstance(exc, NotADatabaseError):  # pragma: no cover - not an sqlite3 error
             raise
         raise NotADatabaseError(
-            _("{path} is damaged or not a database ({error}). The file was not changed. Restore it from a backup.").format(
-                path=path, error=exc
-            )
+            _(
+                "{path} is damaged or not a database ({error}). The file was not changed. Restore it from a backup."
+            ).format(path=path, error=exc)
         ) from exc
     finally:
         conn.close()
@@ -263,10 +281,16 @@ def _inspect_url(target: Target) -> DatabaseState:
             if "alembic_version" not in names:
                 return DatabaseState(None, None)
             rev = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            app = conn.execute(text("SELECT value FROM settings WHERE key='app_version'")).scalar() if "settings" in names else None
+            app = (
+                conn.execute(text("SELECT value FROM settings WHERE key='app_version'")).scalar()
+                if "settings" in names
+                else None
+            )
             return DatabaseState(rev, app)
     except OperationalError as exc:
-        raise DatabaseError(_("Cannot connect to {url}: {error}").format(url=target.display, error=exc.orig)) from exc
+        raise DatabaseError(
+            _("Cannot connect to {url}: {error}").format(url=target.display, error=exc.orig)
+        ) from exc
     finally:
         engine.dispose()
 
@@ -305,15 +329,17 @@ def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = Fa
         if not target.path.exists():
             if not create:
                 raise DatabaseError(
-                    _("There is no database at {path}. Create one with “justice-desk init center” or “justice-desk demo”.").format(
-                        path=target.path
-                    )
+                    _(
+                        "There is no database at {path}. Create one with “justice-desk init center” or “justice-desk demo”."
+                    ).format(path=target.path)
                 )
             target.path.parent.mkdir(parents=True, exist_ok=True)
             state = DatabaseState(None, None)
         else:
             if target.path.is_dir():
-                raise NotADatabaseError(_("{path} is a folder, not a database file.").format(path=target.path))
+                raise NotADatabaseError(
+                    _("{path} is a folder, not a database file.").format(path=target.path)
+                )
             state = inspect_sqlite_file(target.path)
     else:
         state = _inspect_url(target)
@@ -335,7 +361,9 @@ def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = Fa
     if state.revision != HEAD:
         if state.revision is not None and target.path is not None:
             copy = backup_copy_before_upgrade(target.path, state.revision)
-            log.info("copied %s to %s before upgrading from schema %s", target.path, copy, state.revision)
+            log.info(
+                "copied %s to %s before upgrading from schema %s", target.path, copy, state.revision
+            )
         from justice_desk.storage.migrate import upgrade
 
         try:

@@ -243,9 +243,13 @@ class _TablePlan:
             process = col.type.dialect_impl(dialect).bind_processor(dialect)
             if col.key in constants:
                 value = constants[col.key]
-                steps.append((col.key, process(value) if process is not None else value, None, _CONSTANT))
+                steps.append(
+                    (col.key, process(value) if process is not None else value, None, _CONSTANT)
+                )
                 continue
-            default = col.default.arg if (col.default is not None and col.default.is_scalar) else None
+            default = (
+                col.default.arg if (col.default is not None and col.default.is_scalar) else None
+            )
             if process is not None and col.key != "id" and not col.foreign_keys:
                 process = _memoised(process)
             steps.append((col.key, None, default, process))

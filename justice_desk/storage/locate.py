@@ -69,7 +69,11 @@ def glance(target: Target) -> SiteGlance | None:
     except sqlite3.Error:
         return None
     try:
-        settings = dict(conn.execute("SELECT key, value FROM settings WHERE key IN ('site_id', 'demo')").fetchall())
+        settings = dict(
+            conn.execute(
+                "SELECT key, value FROM settings WHERE key IN ('site_id', 'demo')"
+            ).fetchall()
+        )
         site_id = uuid.UUID(settings["site_id"])
         row = conn.execute("SELECT name, kind FROM sites WHERE id = ?", (site_id.hex,)).fetchone()
     except (sqlite3.Error, KeyError, ValueError):

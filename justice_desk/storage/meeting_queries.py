@@ -16,33 +16,71 @@ from justice_desk.storage.repositories import PageResult, live, page, text_match
 def _present() -> Any:
     return (
         select(func.count())
-        .where(MeetingAttendance.meeting_id == Meeting.id, MeetingAttendance.deleted_at.is_(None), MeetingAttendance.attendance.in_(["present", "substitute"]))
+        .where(
+            MeetingAttendance.meeting_id == Meeting.id,
+            MeetingAttendance.deleted_at.is_(None),
+            MeetingAttendance.attendance.in_(["present", "substitute"]),
+        )
         .scalar_subquery()
         .label("present")
     )
 
 
-def meetings_page(session: Session, *, search: str | None, owner_id: uuid.UUID | None, offset: int, limit: int) -> PageResult:
+def meetings_page(
+    session: Session, *, search: str | None, owner_id: uuid.UUID | None, offset: int, limit: int
+) -> PageResult:
     stmt = select(Meeting, _present()).where(live(Meeting, owner_id))
     if search and search.strip():
         term = f"%{search.strip()}%"
-        stmt = stmt.where(Meeting.place.ilike(term) | Meeting.body_name.ilike(term) | (func.cast(Meeting.number, type_=Meeting.place.type) + "/" + func.cast(Meeting.year_be, type_=Meeting.place.type)).ilike(term))
-    return page(session, stmt.order_by(Meeting.year_be.desc(), Meeting.number.desc()), offset=offset, limit=limit)
+        stmt = stmt.where(
+            Meeting.place.ilike(term)
+            | Meeting.body_name.ilike(term)
+            | (
+                func.cast(Meeting.number, type_=Meeting.place.type)
+                + "/"
+                + func.cast(Meeting.year_be, type_=Meeting.place.type)
+            ).ilike(term)
+        )
+    return page(
+        session,
+        stmt.order_by(Meeting.year_be.desc(), Meeting.number.desc()),
+        offset=offset,
+        limit=limit,
+    )
 
 
-def previous_meeting(session: Session, owner_id: uuid.UUID, before: dt.date, exclude: uuid.UUID | None = None) -> Meeting | None:
+def previous_meeting(
+    session: Session, owner_id: uuid.UUID, before: dt.date, exclude: uuid.UUID | None = None
+) -> Meeting | None:
     stmt = select(Meeting).where(live(Meeting, owner_id), Meeting.held_on <= before)
     if exclude is not None:
         stmt = stmt.where(Meeting.id != exclude)
-    return session.execute(stmt.order_by(Meeting.held_on.desc(), Meeting.year_be.desc(), Meeting.number.desc())).scalars().first()
+    return (
+        session.execute(
+            stmt.order_by(Meeting.held_on.desc(), Meeting.year_be.desc(), Meeting.number.desc())
+        )
+        .scalars()
+        .first()
+    )
 
 
-def meetings_beside(session: Session, meeting: Meeting, *, earlier: bool, status: str | None = None, limit: int | None = None) -> list[tuple[Meeting, int]]:
+def meetings_beside(
+    session: Session,
+    meeting: Meeting,
+    *,
+    earlier: bool,
+    status: str | None = None,
+    limit: int | None = None,
+) -> list[tuple[Meeting, int]]:
     """The same body's meetings held before (``earlier``) or after ``meeting``, in the order
     they were held (date, then number), nearest first, with how many were present."""
     key = tuple_(Meeting.held_on, Meeting.year_be, Meeting.number)
     mine = tuple_(literal(meeting.held_on), literal(meeting.year_be), literal(meeting.number))
-    stmt = select(Meeting, _present()).where(live(Meeting, meeting.owner_id), Meeting.id != meeting.id, key < mine if earlier else key > mine)
+    stmt = select(Meeting, _present()).where(
+        live(Meeting, meeting.owner_id),
+        Meeting.id != meeting.id,
+        key < mine if earlier else key > mine,
+    )
     if status is not None:
         stmt = stmt.where(Meeting.status == status)
     order = (Meeting.held_on, Meeting.year_be, Meeting.number)
@@ -50,9 +88,13 @@ def meetings_beside(session: Session, meeting: Meeting, *, earlier: bool, status
     return [(m, present) for m, present in session.execute(stmt).all()]
 
 
-def activities_page(session: Session, *, search: str | None, owner_id: uuid.UUID | None, offset: int, limit: int) -> PageResult:
+def activities_page(
+    session: Session, *, search: str | None, owner_id: uuid.UUID | None, offset: int, limit: int
+) -> PageResult:
     stmt = select(Activity).where(live(Activity, owner_id))
     if search and search.strip():
         stmt = stmt.where(text_match(session, Activity, search))
-    result = page(session, stmt.order_by(Activity.held_on.desc(), Activity.id), offset=offset, limit=limit)
+    result = page(
+        session, stmt.order_by(Activity.held_on.desc(), Activity.id), offset=offset, limit=limit
+    )
     return PageResult([r[0] for r in result.rows], result.total)

@@ -13,7 +13,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FTS_TABLES = ("people", "cases", "activities")
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     """Leave FTS5 virtual tables and their shadow tables out of autogenerate comparisons."""
     return not (type_ == "table" and name is not None and "_fts" in name)
 

@@ -152,7 +152,9 @@ class Membership(Syncable, Base):
     """Membership of the Community Justice Network (เครือข่ายยุติธรรมชุมชน)."""
 
     __tablename__ = "memberships"
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     member_no: Mapped[str | None] = mapped_column(String(64))
     joined_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="active")
@@ -165,7 +167,9 @@ class Training(Syncable, Base):
     """A course a person completed (the network curriculum, mediator training, ...)."""
 
     __tablename__ = "trainings"
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     course: Mapped[str] = mapped_column(String(255))
     organiser: Mapped[str | None] = mapped_column(String(255))
     completed_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -187,8 +191,12 @@ class CommitteePositionRow(Syncable, Base):
     """A person's seat on the committee within a term, with its own dates (resignations happen)."""
 
     __tablename__ = "committee_positions"
-    term_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("committee_terms.id", deferrable=True, initially="IMMEDIATE"), index=True)
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    term_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("committee_terms.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     position: Mapped[str] = mapped_column(String(32))  # CommitteePosition
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -199,7 +207,9 @@ class Mediator(Syncable, Base):
     """A mediator registered under the Dispute Mediation Act (registration number, validity)."""
 
     __tablename__ = "mediators"
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     registration_no: Mapped[str] = mapped_column(String(64))
     issued_on: Mapped[dt.date | None] = mapped_column(Date)
     expires_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -225,9 +235,15 @@ class Meeting(Syncable, Base):
     place: Mapped[str | None] = mapped_column(String(255))
     mode: Mapped[str] = mapped_column(String(16), default="in_person")
     status: Mapped[str] = mapped_column(String(16), default="draft")  # MeetingStatus
-    minute_taker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"))
-    checker_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"))
-    adopted_in_meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"))
+    minute_taker_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("people.id", deferrable=True, initially="IMMEDIATE")
+    )
+    checker_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("people.id", deferrable=True, initially="IMMEDIATE")
+    )
+    adopted_in_meeting_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE")
+    )
     minutes_version: Mapped[int] = mapped_column(Integer, default=1)
     notes: Mapped[str | None] = mapped_column(Text)
 
@@ -236,14 +252,20 @@ class MeetingAttendance(Syncable, Base):
     """One line of the attendance list: present, absent with reason, substitute, or guest."""
 
     __tablename__ = "meeting_attendance"
-    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"), index=True)
-    person_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"))
+    meeting_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
+    person_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("people.id", deferrable=True, initially="IMMEDIATE")
+    )
     name: Mapped[str] = mapped_column(String(255))  # as printed; kept even if the person changes
     position_label: Mapped[str | None] = mapped_column(String(255))
     position: Mapped[str | None] = mapped_column(String(32))  # CommitteePosition when a member
     attendance: Mapped[str] = mapped_column(String(16))  # Attendance
     absence_reason: Mapped[str | None] = mapped_column(String(255))
-    substitute_for_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"))
+    substitute_for_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("people.id", deferrable=True, initially="IMMEDIATE")
+    )
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 
@@ -251,7 +273,9 @@ class AgendaItem(Syncable, Base):
     """An agenda item (ระเบียบวาระที่ n) with its discussion, resolution (มติ) and votes."""
 
     __tablename__ = "agenda_items"
-    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
     discussion: Mapped[str | None] = mapped_column(Text)
@@ -265,11 +289,15 @@ class MinutesVersion(Syncable, Base):
     """A frozen copy of adopted minutes; a later correction is a new version, never an edit."""
 
     __tablename__ = "minutes_versions"
-    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[str] = mapped_column(Text)  # JSON of the minutes as adopted
     reason: Mapped[str | None] = mapped_column(Text)
-    adopted_in_meeting_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE"))
+    adopted_in_meeting_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("meetings.id", deferrable=True, initially="IMMEDIATE")
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,10 +313,37 @@ class Case(Syncable, Base):
         Index("ix_cases_received", "received_on"),
         # Partial indexes over live rows: the register's count, its sort orders and the short
         # (LIKE) search read these instead of the wide table.
-        Index("ix_cases_live_number", "year_be", "number", sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
-        Index("ix_cases_live_received", "received_on", "year_be", "number", sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
-        Index("ix_cases_live_status", "status", "year_be", "number", sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
-        Index("ix_cases_live_search", "search_text", "year_be", "number", sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+        Index(
+            "ix_cases_live_number",
+            "year_be",
+            "number",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_cases_live_received",
+            "received_on",
+            "year_be",
+            "number",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_cases_live_status",
+            "status",
+            "year_be",
+            "number",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_cases_live_search",
+            "search_text",
+            "year_be",
+            "number",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
     year_be: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
@@ -312,15 +367,21 @@ class Case(Syncable, Base):
     referral_code: Mapped[str | None] = mapped_column(String(32))
     referred_on: Mapped[dt.date | None] = mapped_column(Date)
     escalated_on: Mapped[dt.date | None] = mapped_column(Date)
-    responsible_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"))
+    responsible_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("people.id", deferrable=True, initially="IMMEDIATE")
+    )
     sort_key: Mapped[str] = mapped_column(String(300), default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
 
 
 class CaseParty(Syncable, Base):
     __tablename__ = "case_parties"
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True)
-    person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
+    person_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("people.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     side: Mapped[str] = mapped_column(String(16))  # PartySide
     role_note: Mapped[str | None] = mapped_column(String(255))
     consent: Mapped[bool | None] = mapped_column(Boolean)
@@ -332,8 +393,12 @@ class CaseMediator(Syncable, Base):
     """A mediator chosen by the parties; §22–23 conflicts must be disclosed and confirmed."""
 
     __tablename__ = "case_mediators"
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True)
-    mediator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mediators.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
+    mediator_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("mediators.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     no_conflict_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     conflict_disclosure: Mapped[str | None] = mapped_column(Text)
     confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -343,7 +408,9 @@ class CaseSession(Syncable, Base):
     """A mediation session or meeting with the parties. ``notes`` are confidential (§12, §29)."""
 
     __tablename__ = "case_sessions"
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     session_no: Mapped[int] = mapped_column(Integer)
     held_on: Mapped[dt.date] = mapped_column(Date)
     starts_at: Mapped[dt.time | None] = mapped_column(Time)
@@ -359,7 +426,9 @@ class CaseEvent(Syncable, Base):
     """An append-only status event: the case's status is the result of its events."""
 
     __tablename__ = "case_events"
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     action: Mapped[str] = mapped_column(String(32))  # CaseAction
     from_status: Mapped[str] = mapped_column(String(32))
     to_status: Mapped[str] = mapped_column(String(32))
@@ -371,7 +440,9 @@ class Settlement(Syncable, Base):
     """The settlement agreement (บันทึกข้อตกลงระงับข้อพิพาท, §30)."""
 
     __tablename__ = "settlements"
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True, unique=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True, unique=True
+    )
     agreed_on: Mapped[dt.date] = mapped_column(Date)
     place: Mapped[str | None] = mapped_column(String(255))
     terms: Mapped[str] = mapped_column(Text)
@@ -381,7 +452,9 @@ class Settlement(Syncable, Base):
 
 class Instalment(Syncable, Base):
     __tablename__ = "instalments"
-    settlement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("settlements.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    settlement_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("settlements.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     seq: Mapped[int] = mapped_column(Integer)
     due_on: Mapped[dt.date] = mapped_column(Date)
     amount_satang: Mapped[int] = mapped_column(Integer)
@@ -393,7 +466,9 @@ class ComplianceCheck(Syncable, Base):
     """Follow-up on whether the parties keep the agreement."""
 
     __tablename__ = "compliance_checks"
-    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     checked_on: Mapped[dt.date] = mapped_column(Date)
     result: Mapped[str] = mapped_column(String(16))  # Compliance
     note: Mapped[str | None] = mapped_column(Text)
@@ -493,7 +568,9 @@ class Enrolment(Base):
     code: Mapped[str] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | approved | revoked
+    status: Mapped[str] = mapped_column(
+        String(16), default="pending"
+    )  # pending | approved | revoked
     requested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     epoch: Mapped[str | None] = mapped_column(String(64))
@@ -519,13 +596,17 @@ class ReceivedBundle(Base):
     seq: Mapped[int | None] = mapped_column(Integer)
     first_change: Mapped[int | None] = mapped_column(Integer)
     last_change: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # applied | partial | held | duplicate | rejected
+    status: Mapped[str] = mapped_column(
+        String(16), index=True
+    )  # applied | partial | held | duplicate | rejected
     reason: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
     records: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     receipt_seq: Mapped[int | None] = mapped_column(Integer)  # the receipt that reported it
-    raw: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # loaded only when applied
+    raw: Mapped[bytes | None] = mapped_column(
+        LargeBinary, deferred=True
+    )  # loaded only when applied
 
 
 class ImportLogEntry(Base):
@@ -550,7 +631,9 @@ class RejectedRecordRow(Base):
 
     __tablename__ = "rejected_records"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    bundle_id: Mapped[int] = mapped_column(ForeignKey("received_bundles.id", deferrable=True, initially="IMMEDIATE"), index=True)
+    bundle_id: Mapped[int] = mapped_column(
+        ForeignKey("received_bundles.id", deferrable=True, initially="IMMEDIATE"), index=True
+    )
     table_name: Mapped[str] = mapped_column(String(64))
     row_id: Mapped[str] = mapped_column(String(64))
     rev: Mapped[int] = mapped_column(Integer)

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from justice_desk.storage.models import CommitteePositionRow, CommitteeTerm, Mediator, Membership, Person
+from justice_desk.storage.models import (
+    CommitteePositionRow,
+    CommitteeTerm,
+    Mediator,
+    Membership,
+    Person,
+)
 from justice_desk.storage.repositories import PageResult, live, page, text_match
 
 
 def _active_members() -> Any:
     """Ids of people with an active network membership (a small set, probed per row)."""
-    return select(Membership.person_id).where(Membership.status == "active", Membership.deleted_at.is_(None))
+    return select(Membership.person_id).where(
+        Membership.status == "active", Membership.deleted_at.is_(None)
+    )
 
 
 def people_page(
@@ -37,16 +44,31 @@ def people_page(
         ids = ids.where(text_match(session, Person, search))
     if members_only:
         ids = ids.where(Person.id.in_(members))
-    order = (Person.sort_key.desc(), Person.id.desc()) if descending else (Person.sort_key, Person.id)
+    order = (
+        (Person.sort_key.desc(), Person.id.desc()) if descending else (Person.sort_key, Person.id)
+    )
     total = session.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
     window = ids.order_by(*order).offset(offset).limit(limit).subquery()
     stmt = (
         select(
-            Person.id, Person.title, Person.given_name, Person.surname, Person.national_id, Person.phone,
-            Person.village, Person.community_role, Person.id.in_(members).label("is_member"),
+            Person.id,
+            Person.title,
+            Person.given_name,
+            Person.surname,
+            Person.national_id,
+            Person.phone,
+            Person.village,
+            Person.community_role,
+            Person.id.in_(members).label("is_member"),
         )
         .join(window, window.c.id == Person.id)
-        .order_by(*((window.c.sort_key.desc(), window.c.id.desc()) if descending else (window.c.sort_key, window.c.id)))
+        .order_by(
+            *(
+                (window.c.sort_key.desc(), window.c.id.desc())
+                if descending
+                else (window.c.sort_key, window.c.id)
+            )
+        )
     )
     return PageResult(session.execute(stmt).all(), total)
 
@@ -54,7 +76,9 @@ def people_page(
 def membership_of(session: Session, person_id: uuid.UUID) -> list[Membership]:
     return list(
         session.execute(
-            select(Membership).where(Membership.person_id == person_id, Membership.deleted_at.is_(None)).order_by(Membership.joined_on)
+            select(Membership)
+            .where(Membership.person_id == person_id, Membership.deleted_at.is_(None))
+            .order_by(Membership.joined_on)
         ).scalars()
     )
 
@@ -62,31 +86,57 @@ def membership_of(session: Session, person_id: uuid.UUID) -> list[Membership]:
 def seats_of_term(session: Session, term_id: uuid.UUID) -> list[CommitteePositionRow]:
     return list(
         session.execute(
-            select(CommitteePositionRow).where(CommitteePositionRow.term_id == term_id, CommitteePositionRow.deleted_at.is_(None))
-        ).scalars().unique()
+            select(CommitteePositionRow).where(
+                CommitteePositionRow.term_id == term_id, CommitteePositionRow.deleted_at.is_(None)
+            )
+        )
+        .scalars()
+        .unique()
     )
 
 
 def active_membership(session: Session, person_id: uuid.UUID) -> Membership | None:
-    return session.execute(
-        select(Membership).where(Membership.person_id == person_id, Membership.status == "active", Membership.deleted_at.is_(None))
-    ).scalars().first()
+    return (
+        session.execute(
+            select(Membership).where(
+                Membership.person_id == person_id,
+                Membership.status == "active",
+                Membership.deleted_at.is_(None),
+            )
+        )
+        .scalars()
+        .first()
+    )
 
 
-def members_page(session: Session, *, search: str | None, owner_id: uuid.UUID | None, offset: int, limit: int) -> PageResult:
-    stmt = select(Membership).join(Person, Person.id == Membership.person_id).where(live(Membership, owner_id), Person.deleted_at.is_(None))
+def members_page(
+    session: Session, *, search: str | None, owner_id: uuid.UUID | None, offset: int, limit: int
+) -> PageResult:
+    stmt = (
+        select(Membership)
+        .join(Person, Person.id == Membership.person_id)
+        .where(live(Membership, owner_id), Person.deleted_at.is_(None))
+    )
     if search and search.strip():
-        stmt = stmt.where(or_(text_match(session, Person, search), Membership.member_no == search.strip()))
+        stmt = stmt.where(
+            or_(text_match(session, Person, search), Membership.member_no == search.strip())
+        )
     result = page(session, stmt.order_by(Person.sort_key, Person.id), offset=offset, limit=limit)
     return PageResult([r[0] for r in result.rows], result.total)
 
 
 def terms(session: Session, owner_id: uuid.UUID | None) -> list[CommitteeTerm]:
-    stmt = select(CommitteeTerm).where(live(CommitteeTerm, owner_id)).order_by(CommitteeTerm.starts_on.desc())
+    stmt = (
+        select(CommitteeTerm)
+        .where(live(CommitteeTerm, owner_id))
+        .order_by(CommitteeTerm.starts_on.desc())
+    )
     return list(session.execute(stmt).scalars())
 
 
-def seats_on(session: Session, on: dt.date, owner_id: uuid.UUID | None) -> list[CommitteePositionRow]:
+def seats_on(
+    session: Session, on: dt.date, owner_id: uuid.UUID | None
+) -> list[CommitteePositionRow]:
     stmt = (
         select(CommitteePositionRow)
         .join(CommitteeTerm, CommitteeTerm.id == CommitteePositionRow.term_id)
@@ -103,5 +153,10 @@ def seats_on(session: Session, on: dt.date, owner_id: uuid.UUID | None) -> list[
 
 
 def mediators(session: Session, owner_id: uuid.UUID | None) -> list[Mediator]:
-    stmt = select(Mediator).join(Person, Person.id == Mediator.person_id).where(live(Mediator, owner_id)).order_by(Person.sort_key)
+    stmt = (
+        select(Mediator)
+        .join(Person, Person.id == Mediator.person_id)
+        .where(live(Mediator, owner_id))
+        .order_by(Person.sort_key)
+    )
     return list(session.execute(stmt).scalars().unique())

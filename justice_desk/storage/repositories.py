@@ -61,12 +61,19 @@ def _like_rowids(model: type[Any], query: str) -> Any:
     return (
         select(literal_column("rowid"))
         .select_from(source)
-        .where(literal_column("deleted_at").is_(None), literal_column("search_text").like(f"%{_escape_like(query)}%", escape="\\"))
+        .where(
+            literal_column("deleted_at").is_(None),
+            literal_column("search_text").like(f"%{_escape_like(query)}%", escape="\\"),
+        )
     )
 
 
 def _matching_rowids(session: Session, model: type[Any], query: str) -> Any:
-    return _fts_rowids(model.__tablename__, query) if len(query) >= TRIGRAM_MIN else _like_rowids(model, query)
+    return (
+        _fts_rowids(model.__tablename__, query)
+        if len(query) >= TRIGRAM_MIN
+        else _like_rowids(model, query)
+    )
 
 
 def text_match(session: Session, model: type[Any], query: str) -> ColumnElement[bool]:
@@ -77,7 +84,9 @@ def text_match(session: Session, model: type[Any], query: str) -> ColumnElement[
     """
     q = thai_text.search_query(query)
     if session.get_bind().dialect.name == "sqlite":
-        return literal_column(f"{model.__tablename__}.rowid").in_(_matching_rowids(session, model, q))
+        return literal_column(f"{model.__tablename__}.rowid").in_(
+            _matching_rowids(session, model, q)
+        )
     return model.search_text.ilike(f"%{_escape_like(q)}%", escape="\\")
 
 
@@ -91,7 +100,9 @@ def case_text_match(session: Session, query: str) -> ColumnElement[bool]:
 
     q = thai_text.search_query(query)
     if session.get_bind().dialect.name == "sqlite":
-        people = select(Person.id).where(literal_column("people.rowid").in_(_matching_rowids(session, Person, q)))
+        people = select(Person.id).where(
+            literal_column("people.rowid").in_(_matching_rowids(session, Person, q))
+        )
         by_party = (
             select(literal_column("cases.rowid"))
             .select_from(CaseParty.__table__.join(Case.__table__, Case.id == CaseParty.case_id))
@@ -99,7 +110,9 @@ def case_text_match(session: Session, query: str) -> ColumnElement[bool]:
         )
         return literal_column("cases.rowid").in_(_matching_rowids(session, Case, q).union(by_party))
     people = select(Person.id).where(text_match(session, Person, query))
-    by_party_ids = select(CaseParty.case_id).where(CaseParty.person_id.in_(people), CaseParty.deleted_at.is_(None))
+    by_party_ids = select(CaseParty.case_id).where(
+        CaseParty.person_id.in_(people), CaseParty.deleted_at.is_(None)
+    )
     return or_(text_match(session, Case, query), Case.id.in_(by_party_ids))
 
 
@@ -109,9 +122,17 @@ class PageResult:
     total: int
 
 
-def page(session: Session, stmt: Select[Any], *, offset: int, limit: int, count: bool = True) -> PageResult:
+def page(
+    session: Session, stmt: Select[Any], *, offset: int, limit: int, count: bool = True
+) -> PageResult:
     """One window of ``stmt`` and the total number of rows it has."""
-    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one() if count else -1
+    total = (
+        session.execute(
+            select(func.count()).select_from(stmt.order_by(None).subquery())
+        ).scalar_one()
+        if count
+        else -1
+    )
     rows = session.execute(stmt.offset(offset).limit(limit)).all()
     return PageResult(rows, total)
 
@@ -123,14 +144,24 @@ def max_number(session: Session, model: type[Any], owner_id: uuid.UUID, year_be:
     ).scalar()
 
 
-def find_by_number(session: Session, model: type[Any], owner_id: uuid.UUID | None, year_be: int, number: int) -> Any:
-    stmt = select(model).where(model.year_be == year_be, model.number == number, model.deleted_at.is_(None))
+def find_by_number(
+    session: Session, model: type[Any], owner_id: uuid.UUID | None, year_be: int, number: int
+) -> Any:
+    stmt = select(model).where(
+        model.year_be == year_be, model.number == number, model.deleted_at.is_(None)
+    )
     if owner_id is not None:
         stmt = stmt.where(model.owner_id == owner_id)
     return session.execute(stmt).scalars().first()
 
 
-def children(session: Session, model: type[M], parent_column: str, parent_id: uuid.UUID, order_by: str | None = None) -> list[M]:
+def children(
+    session: Session,
+    model: type[M],
+    parent_column: str,
+    parent_id: uuid.UUID,
+    order_by: str | None = None,
+) -> list[M]:
     col = getattr(model, parent_column)
     stmt = select(model).where(col == parent_id, model.deleted_at.is_(None))
     if order_by:
@@ -145,4 +176,8 @@ def scalars(session: Session, stmt: Select[Any]) -> list[Any]:
 def site_by_code(session: Session, code: str) -> Any:
     from justice_desk.storage.models import Site
 
-    return session.execute(select(Site).where(Site.code == code.strip(), Site.deleted_at.is_(None))).scalars().first()
+    return (
+        session.execute(select(Site).where(Site.code == code.strip(), Site.deleted_at.is_(None)))
+        .scalars()
+        .first()
+    )

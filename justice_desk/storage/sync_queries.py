@@ -24,17 +24,31 @@ from justice_desk.storage.models import (
 
 
 def site_key(session: Session, site_id: uuid.UUID, key_id: str) -> SiteKey | None:
-    return session.execute(select(SiteKey).where(SiteKey.site_id == site_id, SiteKey.key_id == key_id)).scalars().first()
+    return (
+        session.execute(select(SiteKey).where(SiteKey.site_id == site_id, SiteKey.key_id == key_id))
+        .scalars()
+        .first()
+    )
 
 
 def own_key(session: Session, site_id: uuid.UUID, key_id: str) -> SiteKey | None:
-    return session.execute(
-        select(SiteKey).where(SiteKey.site_id == site_id, SiteKey.key_id == key_id, SiteKey.role == "own")
-    ).scalars().first()
+    return (
+        session.execute(
+            select(SiteKey).where(
+                SiteKey.site_id == site_id, SiteKey.key_id == key_id, SiteKey.role == "own"
+            )
+        )
+        .scalars()
+        .first()
+    )
 
 
 def keys_of(session: Session, site_id: uuid.UUID) -> list[SiteKey]:
-    return list(session.execute(select(SiteKey).where(SiteKey.site_id == site_id).order_by(SiteKey.id)).scalars())
+    return list(
+        session.execute(
+            select(SiteKey).where(SiteKey.site_id == site_id).order_by(SiteKey.id)
+        ).scalars()
+    )
 
 
 def trusted_keys(session: Session) -> list[SiteKey]:
@@ -42,13 +56,21 @@ def trusted_keys(session: Session) -> list[SiteKey]:
     approved = select(Enrolment.center_id).where(Enrolment.status.in_(["approved", "revoked"]))
     return list(
         session.execute(
-            select(SiteKey).where(SiteKey.role == "peer", SiteKey.status != "rotated_out", SiteKey.site_id.in_(approved))
+            select(SiteKey).where(
+                SiteKey.role == "peer",
+                SiteKey.status != "rotated_out",
+                SiteKey.site_id.in_(approved),
+            )
         ).scalars()
     )
 
 
 def mark_key(session: Session, site_id: uuid.UUID, key_id: str, *, status: str) -> None:
-    session.execute(update(SiteKey).where(SiteKey.site_id == site_id, SiteKey.key_id == key_id).values(status=status))
+    session.execute(
+        update(SiteKey)
+        .where(SiteKey.site_id == site_id, SiteKey.key_id == key_id)
+        .values(status=status)
+    )
 
 
 def next_revocation_number(session: Session) -> int:
@@ -61,14 +83,28 @@ def next_export_seq(conn: Connection) -> int:
     return (current or 0) + 1
 
 
-def record_export(conn: Connection, *, epoch: str, seq: int, first: int, last: int, records: int, file_name: str) -> None:
+def record_export(
+    conn: Connection, *, epoch: str, seq: int, first: int, last: int, records: int, file_name: str
+) -> None:
     conn.execute(
-        insert(ExportRecord).values(epoch=epoch, seq=seq, first_change=first, last_change=last, records=records, file_name=file_name, created_at=utcnow())
+        insert(ExportRecord).values(
+            epoch=epoch,
+            seq=seq,
+            first_change=first,
+            last_change=last,
+            records=records,
+            file_name=file_name,
+            created_at=utcnow(),
+        )
     )
 
 
 def recent_exports(session: Session, limit: int) -> list[ExportRecord]:
-    rows = list(session.execute(select(ExportRecord).order_by(ExportRecord.id.desc()).limit(limit)).scalars())
+    rows = list(
+        session.execute(
+            select(ExportRecord).order_by(ExportRecord.id.desc()).limit(limit)
+        ).scalars()
+    )
     session.expunge_all()
     return rows
 
@@ -77,56 +113,88 @@ def mark_exports_acked(session: Session, epoch: str, through: int) -> None:
     """Nothing to prune yet: exports are small bookkeeping rows kept as history."""
 
 
-def insert_placeholder_site(conn: Connection, center_id: uuid.UUID, *, code: str, name: str, province: str) -> None:
+def insert_placeholder_site(
+    conn: Connection, center_id: uuid.UUID, *, code: str, name: str, province: str
+) -> None:
     """The enrolled center's site row with rev 0, replaced by the center's own record on import.
     Written with Core, so the province's change log does not claim it."""
     now = utcnow()
     conn.execute(
         insert(Site).values(
-            id=center_id, owner_id=center_id, rev=0, created_at=now, updated_at=now, kind="center", code=code, name=name,
-            province=province, quorum_numerator=1, quorum_denominator=2,
+            id=center_id,
+            owner_id=center_id,
+            rev=0,
+            created_at=now,
+            updated_at=now,
+            kind="center",
+            code=code,
+            name=name,
+            province=province,
+            quorum_numerator=1,
+            quorum_denominator=2,
         )
     )
 
 
-def bundle_by_sha(session: Session, sha: str, *, exclude_status: Sequence[str] = ()) -> ReceivedBundle | None:
+def bundle_by_sha(
+    session: Session, sha: str, *, exclude_status: Sequence[str] = ()
+) -> ReceivedBundle | None:
     stmt = select(ReceivedBundle).where(ReceivedBundle.file_sha256 == sha)
     if exclude_status:
         stmt = stmt.where(ReceivedBundle.status.not_in(list(exclude_status)))
     return session.execute(stmt).scalars().first()
 
 
-def bundle_by_seq(session: Session, center_id: uuid.UUID, epoch: str, seq: int) -> ReceivedBundle | None:
-    return session.execute(
-        select(ReceivedBundle).where(
-            ReceivedBundle.center_id == center_id,
-            ReceivedBundle.epoch == epoch,
-            ReceivedBundle.seq == seq,
-            ReceivedBundle.status.not_in(["rejected"]),
+def bundle_by_seq(
+    session: Session, center_id: uuid.UUID, epoch: str, seq: int
+) -> ReceivedBundle | None:
+    return (
+        session.execute(
+            select(ReceivedBundle).where(
+                ReceivedBundle.center_id == center_id,
+                ReceivedBundle.epoch == epoch,
+                ReceivedBundle.seq == seq,
+                ReceivedBundle.status.not_in(["rejected"]),
+            )
         )
-    ).scalars().first()
+        .scalars()
+        .first()
+    )
 
 
 def epoch_seen(session: Session, center_id: uuid.UUID, epoch: str) -> bool:
-    return session.execute(
-        select(ReceivedBundle.id).where(
-            ReceivedBundle.center_id == center_id, ReceivedBundle.epoch == epoch, ReceivedBundle.status.in_(["applied", "partial"])
-        ).limit(1)
-    ).first() is not None
+    return (
+        session.execute(
+            select(ReceivedBundle.id)
+            .where(
+                ReceivedBundle.center_id == center_id,
+                ReceivedBundle.epoch == epoch,
+                ReceivedBundle.status.in_(["applied", "partial"]),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
-def next_held(session: Session, center_id: uuid.UUID, epoch: str | None, applied_through: int) -> ReceivedBundle | None:
+def next_held(
+    session: Session, center_id: uuid.UUID, epoch: str | None, applied_through: int
+) -> ReceivedBundle | None:
     """A held bundle of the current epoch that now connects (starts at or before the next change)."""
-    return session.execute(
-        select(ReceivedBundle)
-        .where(
-            ReceivedBundle.center_id == center_id,
-            ReceivedBundle.epoch == epoch,
-            ReceivedBundle.status == "held",
-            ReceivedBundle.first_change <= applied_through + 1,
+    return (
+        session.execute(
+            select(ReceivedBundle)
+            .where(
+                ReceivedBundle.center_id == center_id,
+                ReceivedBundle.epoch == epoch,
+                ReceivedBundle.status == "held",
+                ReceivedBundle.first_change <= applied_through + 1,
+            )
+            .order_by(ReceivedBundle.first_change, ReceivedBundle.seq)
         )
-        .order_by(ReceivedBundle.first_change, ReceivedBundle.seq)
-    ).scalars().first()
+        .scalars()
+        .first()
+    )
 
 
 def held_bundles(session: Session, center_id: uuid.UUID, epoch: str | None) -> list[ReceivedBundle]:
@@ -134,16 +202,25 @@ def held_bundles(session: Session, center_id: uuid.UUID, epoch: str | None) -> l
     return list(
         session.execute(
             select(ReceivedBundle)
-            .where(ReceivedBundle.center_id == center_id, ReceivedBundle.epoch == epoch, ReceivedBundle.status == "held")
+            .where(
+                ReceivedBundle.center_id == center_id,
+                ReceivedBundle.epoch == epoch,
+                ReceivedBundle.status == "held",
+            )
             .order_by(ReceivedBundle.first_change)
         ).scalars()
     )
 
 
 def has_held(session: Session, center_id: uuid.UUID) -> bool:
-    return session.execute(
-        select(ReceivedBundle.id).where(ReceivedBundle.center_id == center_id, ReceivedBundle.status == "held").limit(1)
-    ).first() is not None
+    return (
+        session.execute(
+            select(ReceivedBundle.id)
+            .where(ReceivedBundle.center_id == center_id, ReceivedBundle.status == "held")
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def latest_bundle_epoch(session: Session, center_id: uuid.UUID) -> str | None:
@@ -152,7 +229,11 @@ def latest_bundle_epoch(session: Session, center_id: uuid.UUID) -> str | None:
     for exclude in (["rejected"], []):
         epoch = session.execute(
             select(ReceivedBundle.epoch)
-            .where(ReceivedBundle.center_id == center_id, ReceivedBundle.epoch.is_not(None), ReceivedBundle.status.not_in(exclude))
+            .where(
+                ReceivedBundle.center_id == center_id,
+                ReceivedBundle.epoch.is_not(None),
+                ReceivedBundle.status.not_in(exclude),
+            )
             .order_by(ReceivedBundle.id.desc())
             .limit(1)
         ).scalar()
@@ -166,7 +247,11 @@ def supersede_held(session: Session, center_id: uuid.UUID, epoch: str) -> int:
     they become duplicates of what the new epoch sends again. Their bytes stay."""
     result = session.execute(
         update(ReceivedBundle)
-        .where(ReceivedBundle.center_id == center_id, ReceivedBundle.epoch != epoch, ReceivedBundle.status == "held")
+        .where(
+            ReceivedBundle.center_id == center_id,
+            ReceivedBundle.epoch != epoch,
+            ReceivedBundle.status == "held",
+        )
         .values(status="duplicate", reason="superseded_epoch")
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -191,13 +276,17 @@ def refused_rows(conn: Connection, center_id: uuid.UUID, reasons: Sequence[str])
         row_id
         for (row_id,) in conn.execute(
             select(SyncConflict.row_id).where(
-                SyncConflict.center_id == center_id, SyncConflict.resolved_at.is_(None), SyncConflict.reason.in_(list(reasons))
+                SyncConflict.center_id == center_id,
+                SyncConflict.resolved_at.is_(None),
+                SyncConflict.reason.in_(list(reasons)),
             )
         )
     }
 
 
-def conflicts_of(session: Session, center_id: uuid.UUID | None = None, *, open_only: bool = True) -> list[SyncConflict]:
+def conflicts_of(
+    session: Session, center_id: uuid.UUID | None = None, *, open_only: bool = True
+) -> list[SyncConflict]:
     stmt = select(SyncConflict).order_by(SyncConflict.id)
     if center_id is not None:
         stmt = stmt.where(SyncConflict.center_id == center_id)
@@ -209,11 +298,17 @@ def conflicts_of(session: Session, center_id: uuid.UUID | None = None, *, open_o
 
 
 def enrolment_by_code(session: Session, code: str) -> Enrolment | None:
-    return session.execute(select(Enrolment).where(Enrolment.code == code.strip())).scalars().first()
+    return (
+        session.execute(select(Enrolment).where(Enrolment.code == code.strip())).scalars().first()
+    )
 
 
 def approved_enrolments(session: Session) -> list[Enrolment]:
-    return list(session.execute(select(Enrolment).where(Enrolment.status == "approved").order_by(Enrolment.code)).scalars())
+    return list(
+        session.execute(
+            select(Enrolment).where(Enrolment.status == "approved").order_by(Enrolment.code)
+        ).scalars()
+    )
 
 
 def all_enrolments(session: Session) -> list[Enrolment]:
@@ -225,7 +320,9 @@ def all_enrolments(session: Session) -> list[Enrolment]:
 def unreported_bundles(session: Session, center_id: uuid.UUID) -> list[ReceivedBundle]:
     return list(
         session.execute(
-            select(ReceivedBundle).where(ReceivedBundle.center_id == center_id, ReceivedBundle.receipt_seq.is_(None)).order_by(ReceivedBundle.id)
+            select(ReceivedBundle)
+            .where(ReceivedBundle.center_id == center_id, ReceivedBundle.receipt_seq.is_(None))
+            .order_by(ReceivedBundle.id)
         ).scalars()
     )
 
@@ -233,13 +330,19 @@ def unreported_bundles(session: Session, center_id: uuid.UUID) -> list[ReceivedB
 def rejected_records_of(session: Session, bundle_ids: Sequence[int]) -> list[RejectedRecordRow]:
     if not bundle_ids:
         return []
-    return list(session.execute(select(RejectedRecordRow).where(RejectedRecordRow.bundle_id.in_(list(bundle_ids)))).scalars())
+    return list(
+        session.execute(
+            select(RejectedRecordRow).where(RejectedRecordRow.bundle_id.in_(list(bundle_ids)))
+        ).scalars()
+    )
 
 
 def bundle_status_counts(session: Session) -> dict[uuid.UUID, Counter[str]]:
     out: dict[uuid.UUID, Counter[str]] = {}
     for center, status, n in session.execute(
-        select(ReceivedBundle.center_id, ReceivedBundle.status, func.count()).group_by(ReceivedBundle.center_id, ReceivedBundle.status)
+        select(ReceivedBundle.center_id, ReceivedBundle.status, func.count()).group_by(
+            ReceivedBundle.center_id, ReceivedBundle.status
+        )
     ):
         if center is not None:
             out.setdefault(center, Counter())[status] = n
@@ -247,7 +350,11 @@ def bundle_status_counts(session: Session) -> dict[uuid.UUID, Counter[str]]:
 
 
 def import_log(session: Session, limit: int) -> list[ImportLogEntry]:
-    return list(session.execute(select(ImportLogEntry).order_by(ImportLogEntry.id.desc()).limit(limit)).scalars())
+    return list(
+        session.execute(
+            select(ImportLogEntry).order_by(ImportLogEntry.id.desc()).limit(limit)
+        ).scalars()
+    )
 
 
 def count_rows(conn: Connection, table: Any) -> int:

@@ -40,7 +40,9 @@ from justice_desk.storage.changelog import DERIVED
 from justice_desk.storage.models import MODEL_BY_TABLE, SYNCABLE_MODELS, ChangeLog
 
 #: Columns never sent: confidential session notes (§12, §29) and what the receiver derives.
-NOT_SENT: dict[str, frozenset[str]] = defaultdict(frozenset, {"case_sessions": frozenset({"notes"})})
+NOT_SENT: dict[str, frozenset[str]] = defaultdict(
+    frozenset, {"case_sessions": frozenset({"notes"})}
+)
 DERIVED_COLUMNS = frozenset({"sort_key", "search_text"})
 TABLE_ORDER = {m.__tablename__: i for i, m in enumerate(SYNCABLE_MODELS)}  # type: ignore[attr-defined]
 
@@ -77,17 +79,29 @@ def changed_rows(conn: Connection, after: int, through: int) -> dict[str, list[u
     return out
 
 
-def current_records(conn: Connection, table_name: str, ids: Sequence[uuid.UUID], chunk: int = 500) -> list[dict[str, Any]]:
+def current_records(
+    conn: Connection, table_name: str, ids: Sequence[uuid.UUID], chunk: int = 500
+) -> list[dict[str, Any]]:
     """The current state of rows as sync records (JSON values; confidential and derived columns left out)."""
     table = _table(table_name)
     skip = NOT_SENT[table_name] | DERIVED_COLUMNS
     cols = [c for c in table.columns if c.key not in skip]
     out = []
     for start in range(0, len(ids), chunk):
-        for row in conn.execute(select(*cols).where(table.c.id.in_(ids[start : start + chunk]))).mappings():
+        for row in conn.execute(
+            select(*cols).where(table.c.id.in_(ids[start : start + chunk]))
+        ).mappings():
             fields = {k: to_json_value(v) for k, v in row.items() if k not in ("id", "rev")}
             op = "delete" if row["deleted_at"] is not None else "update"
-            out.append({"table": table_name, "id": str(row["id"]), "op": op, "rev": int(row["rev"]), "fields": fields})
+            out.append(
+                {
+                    "table": table_name,
+                    "id": str(row["id"]),
+                    "op": op,
+                    "rev": int(row["rev"]),
+                    "fields": fields,
+                }
+            )
     return out
 
 
@@ -98,7 +112,9 @@ def known_table(name: str) -> bool:
     return name in MODEL_BY_TABLE
 
 
-def stored_revs(conn: Connection, table_name: str, ids: Sequence[uuid.UUID], chunk: int = 900) -> dict[uuid.UUID, tuple[int, uuid.UUID]]:
+def stored_revs(
+    conn: Connection, table_name: str, ids: Sequence[uuid.UUID], chunk: int = 900
+) -> dict[uuid.UUID, tuple[int, uuid.UUID]]:
     """``id -> (rev, owner)`` of rows already stored."""
     table = _table(table_name)
     out: dict[uuid.UUID, tuple[int, uuid.UUID]] = {}
@@ -112,17 +128,25 @@ def stored_revs(conn: Connection, table_name: str, ids: Sequence[uuid.UUID], chu
                 out[UUID(hex=rid)] = (rev, UUID(hex=owner))
         return out
     for start in range(0, len(ids), chunk):
-        for rid, rev, owner in conn.execute(select(table.c.id, table.c.rev, table.c.owner_id).where(table.c.id.in_(ids[start : start + chunk]))):
+        for rid, rev, owner in conn.execute(
+            select(table.c.id, table.c.rev, table.c.owner_id).where(
+                table.c.id.in_(ids[start : start + chunk])
+            )
+        ):
             out[rid] = (rev, owner)
     return out
 
 
-def stored_rows(conn: Connection, table_name: str, ids: Sequence[uuid.UUID], chunk: int = 900) -> dict[uuid.UUID, dict[str, Any]]:
+def stored_rows(
+    conn: Connection, table_name: str, ids: Sequence[uuid.UUID], chunk: int = 900
+) -> dict[uuid.UUID, dict[str, Any]]:
     """``id -> column values`` of rows already stored (to compare with an incoming record)."""
     table = _table(table_name)
     out: dict[uuid.UUID, dict[str, Any]] = {}
     for start in range(0, len(ids), chunk):
-        for row in conn.execute(select(table).where(table.c.id.in_(ids[start : start + chunk]))).mappings():
+        for row in conn.execute(
+            select(table).where(table.c.id.in_(ids[start : start + chunk]))
+        ).mappings():
             out[row["id"]] = dict(row)
     return out
 
@@ -228,7 +252,9 @@ class Decoder:
     def __init__(self) -> None:
         self._tables: dict[str, _TablePlan] = {}
 
-    def decode(self, table_name: str, record_id: str, rev: int, fields: Mapping[str, Any]) -> dict[str, Any]:
+    def decode(
+        self, table_name: str, record_id: str, rev: int, fields: Mapping[str, Any]
+    ) -> dict[str, Any]:
         plan = self._tables.get(table_name)
         if plan is None:
             plan = self._tables[table_name] = _TablePlan(table_name)
@@ -275,12 +301,16 @@ class _TablePlan:
         self.text = tuple(key for key, convert, _m, _a in steps if convert is _to_text)
         self.integers = tuple(key for key, convert, _m, _a in steps if convert is _to_int)
         self.converted = tuple(
-            (key, convert, {} if memoise else None) for key, convert, memoise, _a in steps if convert not in (None, _to_text, _to_int)
+            (key, convert, {} if memoise else None)
+            for key, convert, memoise, _a in steps
+            if convert not in (None, _to_text, _to_int)
         )
         self.defaults = tuple((key, absent) for key, _c, _m, absent in steps if absent is not None)
 
 
-def decode_record(table_name: str, record_id: str, rev: int, fields: Mapping[str, Any]) -> dict[str, Any]:
+def decode_record(
+    table_name: str, record_id: str, rev: int, fields: Mapping[str, Any]
+) -> dict[str, Any]:
     """Column values for one incoming record (unknown fields dropped, derived ones recomputed)."""
     return Decoder().decode(table_name, record_id, rev, fields)
 
@@ -313,7 +343,9 @@ def _unique_keys(table_name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(k for k in keys if k != ("id",)))
 
 
-def unique_clashes(conn: Connection, table_name: str, rows: Sequence[dict[str, Any]], chunk: int = 500) -> dict[uuid.UUID, uuid.UUID]:
+def unique_clashes(
+    conn: Connection, table_name: str, rows: Sequence[dict[str, Any]], chunk: int = 500
+) -> dict[uuid.UUID, uuid.UUID]:
     """``incoming id -> stored id`` for incoming rows that would take a unique value (a case
     number, say) already held by another stored row that this batch does not change."""
     keys = _unique_keys(table_name)
@@ -340,7 +372,9 @@ def unique_clashes(conn: Connection, table_name: str, rows: Sequence[dict[str, A
             values = list(wanted)
             condition = [table.c[c] == v for c, v in zip(prefix, head, strict=True)]
             for start in range(0, len(values), chunk):
-                stmt = select(table.c.id, table.c[last]).where(*condition, table.c[last].in_(values[start : start + chunk]))
+                stmt = select(table.c.id, table.c[last]).where(
+                    *condition, table.c[last].in_(values[start : start + chunk])
+                )
                 for stored_id, value in conn.execute(stmt):
                     mine = wanted.get(value)
                     if mine is not None and stored_id != mine and stored_id not in incoming:
@@ -348,7 +382,9 @@ def unique_clashes(conn: Connection, table_name: str, rows: Sequence[dict[str, A
     return out
 
 
-def upsert(conn: Connection, table_name: str, rows: list[dict[str, Any]], *, force: bool = False) -> None:
+def upsert(
+    conn: Connection, table_name: str, rows: list[dict[str, Any]], *, force: bool = False
+) -> None:
     """Insert or update ``rows`` (full column sets as :class:`Decoder` makes them), keeping a
     stored row whose ``rev`` is higher (unless ``force``).
 
@@ -380,7 +416,9 @@ def _upsert_statement(table_name: str, keys: tuple[str, ...], dialect: str, forc
     insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
     stmt = insert(table)
     where = None if force else stmt.excluded.rev > table.c.rev
-    return stmt.on_conflict_do_update(index_elements=[table.c.id], set_={k: stmt.excluded[k] for k in keys}, where=where)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.id], set_={k: stmt.excluded[k] for k in keys}, where=where
+    )
 
 
 #: Bound parameters in one statement: 32,766 from SQLite 3.32, 999 before.
@@ -399,10 +437,16 @@ class _SqliteUpsert:
         for key in keys:
             column = table.c[key]
             self.processors.append(column.type.dialect_impl(dialect).bind_processor(dialect))
-            self.uuid_columns.append(isinstance(column.type, Uuid) and not dialect.supports_native_uuid)
+            self.uuid_columns.append(
+                isinstance(column.type, Uuid) and not dialect.supports_native_uuid
+            )
         self.keys = keys
         names = ", ".join(quote(table.c[k].name) for k in keys)
-        sets = ", ".join(f"{quote(table.c[k].name)} = excluded.{quote(table.c[k].name)}" for k in keys if k != "id")
+        sets = ", ".join(
+            f"{quote(table.c[k].name)} = excluded.{quote(table.c[k].name)}"
+            for k in keys
+            if k != "id"
+        )
         where = "" if force else f" WHERE excluded.rev > {quote(table.name)}.rev"
         self._prefix = f"INSERT INTO {quote(table.name)} ({names}) VALUES "
         self._suffix = f" ON CONFLICT (id) DO UPDATE SET {sets}{where}"
@@ -423,10 +467,16 @@ class _SqliteUpsert:
     def converter(self) -> Any:
         """``row -> list of database values``; only the columns whose values need processing
         (ids, dates, flags) are touched, and repeated values are processed once per call."""
-        take = operator.itemgetter(*self.keys) if len(self.keys) > 1 else (lambda row: (row[self.keys[0]],))
+        take = (
+            operator.itemgetter(*self.keys)
+            if len(self.keys) > 1
+            else (lambda row: (row[self.keys[0]],))
+        )
         fixes = [
             (i, process, is_uuid, {})
-            for i, (process, is_uuid) in enumerate(zip(self.processors, self.uuid_columns, strict=True))
+            for i, (process, is_uuid) in enumerate(
+                zip(self.processors, self.uuid_columns, strict=True)
+            )
             if process is not None
         ]
 
@@ -466,4 +516,3 @@ def as_json(value: Any) -> str:
 
 def ordered_tables(names: Iterable[str]) -> list[str]:
     return sorted(names, key=lambda n: TABLE_ORDER.get(n, 10_000))
-

@@ -7,6 +7,7 @@ layer drives it: it reads the change log, calls :func:`write_bundle`, hands inco
 
 from __future__ import annotations
 
+from justice_desk.sync._files import write_atomically
 from justice_desk.sync.bundle import (
     MAX_PREVIOUS_EPOCHS,
     OPS,
@@ -21,7 +22,6 @@ from justice_desk.sync.bundle import (
     read_bundle_manifest,
     write_bundle,
 )
-from justice_desk.sync._files import write_atomically
 from justice_desk.sync.container import (
     DEFAULT_LIMITS,
     FORMAT_VERSION,

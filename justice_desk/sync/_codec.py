@@ -59,7 +59,9 @@ def parse_json(data: bytes, error: type[RejectedFileError], what: str) -> Any:
         raise error(f"{what}: not valid JSON ({exc})") from None
 
 
-def parse_canonical_object(data: bytes, error: type[RejectedFileError], what: str) -> dict[str, Any]:
+def parse_canonical_object(
+    data: bytes, error: type[RejectedFileError], what: str
+) -> dict[str, Any]:
     """``parse_json_object`` for large documents that we write canonically (bundle payloads).
 
     orjson parses them several times faster than the standard library but keeps the last of

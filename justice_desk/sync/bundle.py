@@ -204,17 +204,29 @@ def _records_from_plaintext(plaintext: bytes, limits: Limits) -> tuple[Record, .
         if type(raw) is not dict:
             raise BadPayloadError(f"payload: record {index} is not an object")
         try:
-            table, record_id, op, rev, fields = raw["table"], raw["id"], raw["op"], raw["rev"], raw["fields"]
+            table, record_id, op, rev, fields = (
+                raw["table"],
+                raw["id"],
+                raw["op"],
+                raw["rev"],
+                raw["fields"],
+            )
         except KeyError as exc:
-            raise BadPayloadError(f"payload: record {index}: missing field {exc.args[0]!r}") from None
+            raise BadPayloadError(
+                f"payload: record {index}: missing field {exc.args[0]!r}"
+            ) from None
         if type(table) is not str or not table_ok(table):
             raise BadPayloadError(f"payload: record {index}: bad table name")
         if type(record_id) is not str or not id_ok(record_id):
             raise BadPayloadError(f"payload: record {index}: field 'id' is not a valid id")
         if type(op) is not str or op not in OPS:
-            raise BadPayloadError(f"payload: record {index}: unknown op {_codec.printable(str(op))}")
+            raise BadPayloadError(
+                f"payload: record {index}: unknown op {_codec.printable(str(op))}"
+            )
         if type(rev) is not int or rev < 0:
-            raise BadPayloadError(f"payload: record {index}: field 'rev' is not a non-negative integer")
+            raise BadPayloadError(
+                f"payload: record {index}: field 'rev' is not a non-negative integer"
+            )
         if type(fields) is not dict:
             raise BadPayloadError(f"payload: record {index}: field 'fields' is not an object")
         key = (table, record_id)
@@ -360,7 +372,10 @@ def _read_manifest(sealed: _envelope.SealedFile, limits: Limits) -> BundleManife
     previous: tuple[str, ...] | None = None
     if reader.has("previous_epochs"):
         items = reader.items("previous_epochs", max_items=MAX_PREVIOUS_EPOCHS)
-        if not all(isinstance(e, str) and _codec.ID_PATTERN.fullmatch(e) for e in items) or epoch in items:
+        if (
+            not all(isinstance(e, str) and _codec.ID_PATTERN.fullmatch(e) for e in items)
+            or epoch in items
+        ):
             reader.fail("bad previous_epochs")
         previous = tuple(items)
     return BundleManifest(

@@ -59,7 +59,9 @@ DONE_STATUS_STYLE = "background: #eeeeee; color: #333;"
 class CaseEditSection(CaseFieldsForm):
     """The intake data of a recorded case, editable; saving re-runs the eligibility check."""
 
-    def __init__(self, ctx: AppContext, view: CaseDetailView, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, view: CaseDetailView, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent, offer_refer=False)
         self.ctx = ctx
         self.view = view
@@ -86,7 +88,9 @@ class CaseEditSection(CaseFieldsForm):
         data = self.case_input()
         if data is None:
             return False
-        ok, saved = self.attempt(cases.update_case, self.ctx.db, self.detail.id, data, expected_rev=self.detail.rev)
+        ok, saved = self.attempt(
+            cases.update_case, self.ctx.db, self.detail.id, data, expected_rev=self.detail.rev
+        )
         if ok:
             self.dirty = False
             self.view.section_changed(saved.record)
@@ -266,11 +270,22 @@ class CaseDetailView(QWidget):
         self.number.setText(_("Case {number}").format(number=detail.number))
         self.status.setText(" " + detail.status.label() + " ")
         self.status.setStyleSheet(OPEN_STATUS_STYLE if detail.status.is_open else DONE_STATUS_STYLE)
-        self.kind.setText(detail.kind.label() + (f" · {detail.category.label()}" if detail.kind is CaseKind.DISPUTE and detail.category.value != "none" else ""))
+        self.kind.setText(
+            detail.kind.label()
+            + (
+                f" · {detail.category.label()}"
+                if detail.kind is CaseKind.DISPUTE and detail.category.value != "none"
+                else ""
+            )
+        )
         received = _("received {date}").format(date=long_date(detail.received_on))
         self.subject.setText(f"<b>{_escape(detail.subject)}</b> — {received}")
         is_dispute = detail.kind is CaseKind.DISPUTE
-        not_mediable = is_dispute and not detail.eligibility.mediable and detail.status in (CaseStatus.RECEIVED, CaseStatus.AWAITING_CONSENT)
+        not_mediable = (
+            is_dispute
+            and not detail.eligibility.mediable
+            and detail.status in (CaseStatus.RECEIVED, CaseStatus.AWAITING_CONSENT)
+        )
         self.eligibility_warning.setVisible(not_mediable)
         self.eligibility_warning.setText("✖ " + detail.eligibility.reason if not_mediable else "")
         self._show_deadlines(detail)
@@ -278,9 +293,16 @@ class CaseDetailView(QWidget):
         self._show_print_buttons(detail)
         self.tabs.setTabVisible(self.tab_index["mediators"], is_dispute)
         self.tabs.setTabVisible(self.tab_index["outcome"], is_dispute)
-        self.tabs.setTabText(self.tab_index["parties"], _("Parties ({count})").format(count=len(detail.parties)))
-        self.tabs.setTabText(self.tab_index["sessions"], _("Sessions ({count})").format(count=len(detail.sessions)))
-        self.tabs.setTabText(self.tab_index["mediators"], _("Mediators ({count})").format(count=len(detail.mediators)))
+        self.tabs.setTabText(
+            self.tab_index["parties"], _("Parties ({count})").format(count=len(detail.parties))
+        )
+        self.tabs.setTabText(
+            self.tab_index["sessions"], _("Sessions ({count})").format(count=len(detail.sessions))
+        )
+        self.tabs.setTabText(
+            self.tab_index["mediators"],
+            _("Mediators ({count})").format(count=len(detail.mediators)),
+        )
         for section in self.all_sections():
             section.load(detail)
         self.events_model.set_rows(detail.events)
@@ -295,23 +317,43 @@ class CaseDetailView(QWidget):
         d = detail.deadlines
         rows: list[tuple[str, dt.date, str]] = []
         if d.limitation_extended_until:
-            rows.append((
-                _("Limitation extended until"), d.limitation_extended_until,
-                _("Mediation ended without agreement on {date}. §6: the limitation period runs on for 60 days after that, so the applicant can still go to court or to the police until this date.").format(date=long_date(detail.mediation_ended_on)),
-            ))
+            rows.append(
+                (
+                    _("Limitation extended until"),
+                    d.limitation_extended_until,
+                    _(
+                        "Mediation ended without agreement on {date}. §6: the limitation period runs on for 60 days after that, so the applicant can still go to court or to the police until this date."
+                    ).format(date=long_date(detail.mediation_ended_on)),
+                )
+            )
         if d.enforcement_deadline:
-            rows.append((
-                _("Enforcement petition by"), d.enforcement_deadline,
-                _("If the agreement is not kept, a party may petition the court to enforce it within 3 years of the agreement (§32)."),
-            ))
+            rows.append(
+                (
+                    _("Enforcement petition by"),
+                    d.enforcement_deadline,
+                    _(
+                        "If the agreement is not kept, a party may petition the court to enforce it within 3 years of the agreement (§32)."
+                    ),
+                )
+            )
         # The compensation claim applies to victims seeking compensation, not to other kinds of case.
         if d.compensation_claim_deadline and detail.kind is CaseKind.VICTIM_COMPENSATION:
-            rows.append((
-                _("Compensation claim by"), d.compensation_claim_deadline,
-                _("A victim must claim compensation from the Rights and Liberties Protection Department within 1 year of knowing of the offence."),
-            ))
+            rows.append(
+                (
+                    _("Compensation claim by"),
+                    d.compensation_claim_deadline,
+                    _(
+                        "A victim must claim compensation from the Rights and Liberties Protection Department within 1 year of knowing of the offence."
+                    ),
+                )
+            )
         if not rows:
-            empty = QLabel(_("No legal deadline runs for this case yet. Deadlines appear here when mediation fails (60 days, §6), when an agreement is made (3 years, §32), or for a compensation claim (1 year)."), self.deadlines_box)
+            empty = QLabel(
+                _(
+                    "No legal deadline runs for this case yet. Deadlines appear here when mediation fails (60 days, §6), when an agreement is made (3 years, §32), or for a compensation claim (1 year)."
+                ),
+                self.deadlines_box,
+            )
             empty.setWordWrap(True)
             empty.setStyleSheet("color: #555;")
             self.deadlines.addWidget(empty, 0, 0, 1, 2)
@@ -319,7 +361,9 @@ class CaseDetailView(QWidget):
             return
         today = dt.date.today()
         for i, (title, day, why) in enumerate(rows):
-            date_label = QLabel(f"<b>{_escape(title)}</b><br>{_escape(long_date(day))}", self.deadlines_box)
+            date_label = QLabel(
+                f"<b>{_escape(title)}</b><br>{_escape(long_date(day))}", self.deadlines_box
+            )
             date_label.setObjectName(f"deadline{i}")
             if today <= day <= today + dt.timedelta(days=SOON_DAYS):
                 date_label.setStyleSheet("color: #c62828;")
@@ -353,9 +397,18 @@ class CaseDetailView(QWidget):
         is_dispute = detail.kind is CaseKind.DISPUTE
         available = {
             "intake": (True, ""),
-            "agreement": (detail.settlement is not None, _("Record the settlement agreement first.")),
-            "unsettled": (detail.deadlines.limitation_extended_until is not None, _("Only when mediation ended without agreement.")),
-            "referral": (detail.referral_target is not None, _("Only when the case was referred to another agency.")),
+            "agreement": (
+                detail.settlement is not None,
+                _("Record the settlement agreement first."),
+            ),
+            "unsettled": (
+                detail.deadlines.limitation_extended_until is not None,
+                _("Only when mediation ended without agreement."),
+            ),
+            "referral": (
+                detail.referral_target is not None,
+                _("Only when the case was referred to another agency."),
+            ),
         }
         for key, button in self.print_buttons.items():
             enabled, why = available[key]
@@ -366,13 +419,29 @@ class CaseDetailView(QWidget):
     def _show_outcome_summary(self, detail: CaseDetail) -> None:
         parts = []
         if detail.outcome_on:
-            parts.append(_("Outcome: {status} on {date}.").format(status=detail.status.label(), date=long_date(detail.outcome_on)))
+            parts.append(
+                _("Outcome: {status} on {date}.").format(
+                    status=detail.status.label(), date=long_date(detail.outcome_on)
+                )
+            )
         if detail.settlement and detail.settlement.total_satang:
-            parts.append(_("Agreed amount: {amount}.").format(amount=baht_text(detail.settlement.total_satang)))
+            parts.append(
+                _("Agreed amount: {amount}.").format(
+                    amount=baht_text(detail.settlement.total_satang)
+                )
+            )
         if detail.certificate_no:
-            parts.append(_("Certificate {number} of {date}.").format(number=detail.certificate_no, date=long_date(detail.certificate_on)))
+            parts.append(
+                _("Certificate {number} of {date}.").format(
+                    number=detail.certificate_no, date=long_date(detail.certificate_on)
+                )
+            )
         if detail.referral_target:
-            parts.append(_("Referred to {agency} on {date}.").format(agency=detail.referral_target, date=long_date(detail.referred_on)))
+            parts.append(
+                _("Referred to {agency} on {date}.").format(
+                    agency=detail.referral_target, date=long_date(detail.referred_on)
+                )
+            )
         self.outcome_summary.setText(" ".join(parts))
         self.outcome_summary.setVisible(bool(parts))
 
@@ -390,14 +459,24 @@ class CaseDetailView(QWidget):
         if not self.resolve_unsaved():
             return
         detail = self.detail
-        self.action_dialog = ActionDialog(detail, action, lambda on, note, target: self._act(action, on, note, target), self)
+        self.action_dialog = ActionDialog(
+            detail, action, lambda on, note, target: self._act(action, on, note, target), self
+        )
         self.action_dialog.open()
 
     def _act(self, action: CaseAction, on: dt.date, note: str | None, target: str | None) -> bool:
         assert self.detail is not None and self.action_dialog is not None
         ok, detail = attempt(
-            self.action_dialog, cases.act, self.ctx.db, self.detail.id, action,
-            on=on, note=note, referral_target=target, expected_rev=self.detail.rev, section=self.action_dialog.section,
+            self.action_dialog,
+            cases.act,
+            self.ctx.db,
+            self.detail.id,
+            action,
+            on=on,
+            note=note,
+            referral_target=target,
+            expected_rev=self.detail.rev,
+            section=self.action_dialog.section,
         )
         if ok:
             self.section_changed(detail)
@@ -410,7 +489,9 @@ class CaseDetailView(QWidget):
     def print_document(self, key: str) -> Job | None:
         if self.detail is None:
             return None
-        self.last_print_job = print_case_document(self, self.ctx, self.detail.id, self.detail.number, key)
+        self.last_print_job = print_case_document(
+            self, self.ctx, self.detail.id, self.detail.number, key
+        )
         return self.last_print_job
 
     # -- unsaved changes ------------------------------------------------------------------------

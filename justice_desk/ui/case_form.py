@@ -50,9 +50,15 @@ class CaseFieldsForm(FormSection):
         self.matter = QComboBox(self)
         self.matter.setMinimumContentsLength(24)
         self.amount = MoneyEdit(self)
-        self.amount.setToolTip(_("The amount in dispute, in baht. A civil dispute over the cap in the rules may not be mediated."))
+        self.amount.setToolTip(
+            _(
+                "The amount in dispute, in baht. A civil dispute over the cap in the rules may not be mediated."
+            )
+        )
         self.subject = QLineEdit(self)
-        self.subject.setPlaceholderText(_("In a few words, for example: loan of 20,000 baht not repaid"))
+        self.subject.setPlaceholderText(
+            _("In a few words, for example: loan of 20,000 baht not repaid")
+        )
         self.facts = QPlainTextEdit(self)
         self.facts.setPlaceholderText(_("What happened, as the applicant tells it"))
         self.facts.setMinimumHeight(70)
@@ -60,8 +66,14 @@ class CaseFieldsForm(FormSection):
         self.incident = date_field(self)
         self.panel = EligibilityPanel(self, offer_refer=offer_refer)
         self.fields = {
-            "kind": self.kind, "channel": self.channel, "received_on": self.received, "category": self.category,
-            "matter_code": self.matter, "amount_satang": self.amount, "subject": self.subject, "facts": self.facts,
+            "kind": self.kind,
+            "channel": self.channel,
+            "received_on": self.received,
+            "category": self.category,
+            "matter_code": self.matter,
+            "amount_satang": self.amount,
+            "subject": self.subject,
+            "facts": self.facts,
             "incident_on": self.incident,
         }
 
@@ -88,7 +100,17 @@ class CaseFieldsForm(FormSection):
         self.category.currentIndexChanged.connect(self._category_changed)
         self.matter.currentIndexChanged.connect(self.update_eligibility)
         self.amount.textChanged.connect(self.update_eligibility)
-        self.watch(self.kind, self.channel, self.received, self.category, self.matter, self.amount, self.subject, self.facts, self.incident)
+        self.watch(
+            self.kind,
+            self.channel,
+            self.received,
+            self.category,
+            self.matter,
+            self.amount,
+            self.subject,
+            self.facts,
+            self.incident,
+        )
         with self.loading():
             self._kind_changed()
 
@@ -105,7 +127,12 @@ class CaseFieldsForm(FormSection):
         return self.matter.currentData() or None
 
     def eligibility(self) -> Eligibility:
-        return cases.assess_eligibility(self.current_kind(), self.current_category(), self.current_matter(), self.amount.satang())
+        return cases.assess_eligibility(
+            self.current_kind(),
+            self.current_category(),
+            self.current_matter(),
+            self.amount.satang(),
+        )
 
     # -- reacting to input ----------------------------------------------------------------------
 
@@ -122,7 +149,14 @@ class CaseFieldsForm(FormSection):
             self.category.addItem(CaseCategory.NONE.label(), CaseCategory.NONE.value)
         combo_select(self.category, previous)
         self.category.blockSignals(False)
-        for w in (self.category, self.matter, self._category_label, self._matter_label, self.amount, self._amount_label):
+        for w in (
+            self.category,
+            self.matter,
+            self._category_label,
+            self._matter_label,
+            self.amount,
+            self._amount_label,
+        ):
             w.setEnabled(is_dispute)
         self._category_changed()
 
@@ -139,7 +173,9 @@ class CaseFieldsForm(FormSection):
         self.update_eligibility()
 
     def update_eligibility(self, *_args: object) -> None:
-        self.panel.show_eligibility(self.eligibility(), is_dispute=self.current_kind() is CaseKind.DISPUTE)
+        self.panel.show_eligibility(
+            self.eligibility(), is_dispute=self.current_kind() is CaseKind.DISPUTE
+        )
 
     # -- in and out -----------------------------------------------------------------------------
 
@@ -147,12 +183,19 @@ class CaseFieldsForm(FormSection):
         """The case as typed, or None after showing what must be corrected."""
         received_error = self.received.error()
         incident_error = self.incident.error()
-        ok = self.check_fields([
-            ("subject", None if self.subject.text().strip() else _("Say in a few words what the case is about.")),
-            ("received_on", received_error),
-            ("incident_on", incident_error),
-            ("amount_satang", self.amount.error()),
-        ])
+        ok = self.check_fields(
+            [
+                (
+                    "subject",
+                    None
+                    if self.subject.text().strip()
+                    else _("Say in a few words what the case is about."),
+                ),
+                ("received_on", received_error),
+                ("incident_on", incident_error),
+                ("amount_satang", self.amount.error()),
+            ]
+        )
         if not ok:
             return None
         received = self.received.date()
@@ -175,7 +218,10 @@ class CaseFieldsForm(FormSection):
             combo_select(self.kind, detail.kind.value)
             combo_select(self.channel, detail.channel.value)
             self.received.setDate(detail.received_on)
-            combo_select(self.category, detail.category.value if detail.category is not CaseCategory.NONE else None)
+            combo_select(
+                self.category,
+                detail.category.value if detail.category is not CaseCategory.NONE else None,
+            )
             combo_select(self.matter, detail.matter_code)
             self.amount.set_satang(detail.amount_satang)
             self.subject.setText(detail.subject)

@@ -51,7 +51,10 @@ class CaseIntakeDialog(QDialog):
         self.setWindowTitle(_("Take in a new case"))
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         # Laptops at the centers are often 1366×768: never open taller than the screen.
-        self.resize(min(1100, int(screen.width() * 0.95)) if screen else 1100, min(760, int(screen.height() * 0.92)) if screen else 760)
+        self.resize(
+            min(1100, int(screen.width() * 0.95)) if screen else 1100,
+            min(760, int(screen.height() * 0.92)) if screen else 760,
+        )
         self.pending: list[PendingParty] = []
         self.result_detail: CaseDetail | None = None
         self.warnings: list[str] = []
@@ -71,7 +74,10 @@ class CaseIntakeDialog(QDialog):
             [
                 Column(_("Name"), lambda p: p.name),
                 Column(_("Side"), lambda p: p.side.label()),
-                Column(_("Record"), lambda p: _("new, saved with the case") if p.is_new else _("registered")),
+                Column(
+                    _("Record"),
+                    lambda p: _("new, saved with the case") if p.is_new else _("registered"),
+                ),
             ],
             self,
         )
@@ -80,7 +86,12 @@ class CaseIntakeDialog(QDialog):
         self.remove_party_button.clicked.connect(self.remove_selected_party)
         self.picker = PartyPicker(ctx, parties_box)
         self.picker.picked.connect(self.add_pending)
-        self.parties_hint = QLabel(_("A dispute needs at least one applicant and one respondent before the respondent is asked for consent."), parties_box)
+        self.parties_hint = QLabel(
+            _(
+                "A dispute needs at least one applicant and one respondent before the respondent is asked for consent."
+            ),
+            parties_box,
+        )
         self.parties_hint.setWordWrap(True)
         self.parties_hint.setStyleSheet("color: #555;")
         self.parties_table.setMaximumHeight(170)
@@ -98,8 +109,12 @@ class CaseIntakeDialog(QDialog):
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
 
-        self.buttons = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self))
-        self.save_button = self.buttons.addButton(_("Take in the case"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons = translate_buttons(
+            QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        )
+        self.save_button = self.buttons.addButton(
+            _("Take in the case"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.save_button.setObjectName("takeInButton")
         self.save_button.setDefault(True)
         self.save_button.setToolTip(_("Record the case with the next number of the year (Ctrl+S)"))
@@ -120,15 +135,21 @@ class CaseIntakeDialog(QDialog):
         self.parties_hint.setVisible(is_dispute)
 
     def add_pending(self, party: PendingParty) -> None:
-        if party.person_id is not None and any(p.person_id == party.person_id for p in self.pending):
-            self.picker.check_fields([("person_id", _("This person is already a party to the case."))])
+        if party.person_id is not None and any(
+            p.person_id == party.person_id for p in self.pending
+        ):
+            self.picker.check_fields(
+                [("person_id", _("This person is already a party to the case."))]
+            )
             return
         self.pending.append(party)
         self.parties_model.set_rows(self.pending)
         if party.is_new:
             self.picker.clear_new_person()
         # The usual order is applicant first, then respondent: offer the other side next.
-        if party.side is PartySide.APPLICANT and not any(p.side is PartySide.RESPONDENT for p in self.pending):
+        if party.side is PartySide.APPLICANT and not any(
+            p.side is PartySide.RESPONDENT for p in self.pending
+        ):
             self.picker.set_side(PartySide.RESPONDENT)
 
     def remove_selected_party(self) -> None:
@@ -154,7 +175,16 @@ class CaseIntakeDialog(QDialog):
         if data is None:
             return False
         if self.picker.has_typed_person():
-            self.picker.check_fields([("given_name", _("You typed a new person but did not add them: click “Add this new person as a party”, or clear the fields."))])
+            self.picker.check_fields(
+                [
+                    (
+                        "given_name",
+                        _(
+                            "You typed a new person but did not add them: click “Add this new person as a party”, or clear the fields."
+                        ),
+                    )
+                ]
+            )
             return False
         warnings: list[str] = []
         # New people are written first; a person written stays in the list as registered, so
@@ -162,13 +192,19 @@ class CaseIntakeDialog(QDialog):
         for i, party in enumerate(self.pending):
             if party.new_person is None:
                 continue
-            ok, saved = attempt(self, people.create_person, self.ctx.db, party.new_person, section=self.picker)
+            ok, saved = attempt(
+                self, people.create_person, self.ctx.db, party.new_person, section=self.picker
+            )
             if not ok:
                 return False
             self.pending[i] = dataclasses.replace(party, person_id=saved.record.id, new_person=None)
-            warnings.extend(_("{name}: {warning}").format(name=party.name, warning=w) for w in saved.warnings)
+            warnings.extend(
+                _("{name}: {warning}").format(name=party.name, warning=w) for w in saved.warnings
+            )
         self.parties_model.set_rows(self.pending)
-        data = with_parties(data, tuple(cases.PartyInput(p.person_id, p.side) for p in self.pending if p.person_id))
+        data = with_parties(
+            data, tuple(cases.PartyInput(p.person_id, p.side) for p in self.pending if p.person_id)
+        )
         ok, saved_case = attempt(self, cases.take_in, self.ctx.db, data, section=self.form)
         if not ok:
             return False
@@ -178,11 +214,21 @@ class CaseIntakeDialog(QDialog):
             # The case exists now: whatever happens to the referral, the dialog closes and the
             # case opens, where the referral can be made again from its buttons.
             ok, referred = attempt(
-                self, cases.act, self.ctx.db, detail.id, CaseAction.REFER, on=max(dt.date.today(), detail.received_on), referral_target=refer_to
+                self,
+                cases.act,
+                self.ctx.db,
+                detail.id,
+                CaseAction.REFER,
+                on=max(dt.date.today(), detail.received_on),
+                referral_target=refer_to,
             )
             if ok:
                 detail = referred
-                warnings = [_("Case {number} was recorded and referred to {referral}.").format(number=detail.number, referral=refer_to)]
+                warnings = [
+                    _("Case {number} was recorded and referred to {referral}.").format(
+                        number=detail.number, referral=refer_to
+                    )
+                ]
         self.result_detail, self.warnings = detail, warnings
         self.form.dirty = False
         self.pending = []

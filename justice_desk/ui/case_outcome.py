@@ -96,7 +96,13 @@ class InstalmentsEditor(QWidget):
         assert isinstance(widget, MoneyEdit)
         return widget
 
-    def add_row(self, due_on: dt.date | None = None, amount_satang: int | None = None, *, quiet: bool = False) -> int:
+    def add_row(
+        self,
+        due_on: dt.date | None = None,
+        amount_satang: int | None = None,
+        *,
+        quiet: bool = False,
+    ) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
         due = BeDateEdit(self.table, required=True)  # fills its cell
@@ -162,7 +168,9 @@ class SettlementSection(CaseSection):
         self.terms.setMinimumHeight(80)
         self.terms.setMaximumHeight(150)
         self.total = MoneyEdit(self)
-        self.voluntary = QCheckBox(_("The parties took part voluntarily and agreed freely (§30)"), self)
+        self.voluntary = QCheckBox(
+            _("The parties took part voluntarily and agreed freely (§30)"), self
+        )
         self.voluntary.setObjectName("voluntaryCheck")
         self.instalments = InstalmentsEditor(self._instalments_changed, self)
         self.sum_label = QLabel(self)
@@ -173,8 +181,13 @@ class SettlementSection(CaseSection):
         self.state.setWordWrap(True)
         self.state.setStyleSheet("color: #555;")
         self.fields = {
-            "agreed_on": self.agreed_on, "place": self.place, "terms": self.terms, "total_satang": self.total,
-            "voluntary_confirmed": self.voluntary, "instalments": self.instalments.table, "settlement": self.terms,
+            "agreed_on": self.agreed_on,
+            "place": self.place,
+            "terms": self.terms,
+            "total_satang": self.total,
+            "voluntary_confirmed": self.voluntary,
+            "instalments": self.instalments.table,
+            "settlement": self.terms,
         }
         box = QGroupBox(_("Settlement agreement (§30)"), self)
         form = QFormLayout(box)
@@ -211,7 +224,9 @@ class SettlementSection(CaseSection):
         total, summed = self.total.satang(), self.instalments.total()
         text = _("{count} instalments add up to {sum}.").format(count=count, sum=baht_text(summed))
         if total is not None and total != summed:
-            text += " " + _("The total amount is {total}: they must be equal.").format(total=baht_text(total))
+            text += " " + _("The total amount is {total}: they must be equal.").format(
+                total=baht_text(total)
+            )
             self.sum_label.setStyleSheet("color: #c62828;")
         else:
             self.sum_label.setStyleSheet("color: #2e7d32;")
@@ -220,13 +235,27 @@ class SettlementSection(CaseSection):
     def load(self, detail: CaseDetail) -> None:
         self.detail = detail
         editable = detail.status is CaseStatus.IN_MEDIATION
-        for w in (self.agreed_on, self.place, self.terms, self.total, self.voluntary, self.instalments, self.save_button):
+        for w in (
+            self.agreed_on,
+            self.place,
+            self.terms,
+            self.total,
+            self.voluntary,
+            self.instalments,
+            self.save_button,
+        ):
             w.setEnabled(editable)
         s = detail.settlement
         if editable:
-            self.state.setText(_("Record the agreement here, then use the button “Record the settlement” above.") if s is None else _("Saving again replaces the agreement recorded before."))
+            self.state.setText(
+                _("Record the agreement here, then use the button “Record the settlement” above.")
+                if s is None
+                else _("Saving again replaces the agreement recorded before.")
+            )
         elif s is None:
-            self.state.setText(_("A settlement agreement is recorded while the case is in mediation."))
+            self.state.setText(
+                _("A settlement agreement is recorded while the case is in mediation.")
+            )
         else:
             self.state.setText(_("The agreement as recorded."))
         if self.dirty:
@@ -251,27 +280,47 @@ class SettlementSection(CaseSection):
         summed = self.instalments.total()
         checks = [
             ("agreed_on", self.agreed_on.error()),
-            ("terms", None if self.terms.toPlainText().strip() else _("Write the terms the parties agreed on.")),
+            (
+                "terms",
+                None
+                if self.terms.toPlainText().strip()
+                else _("Write the terms the parties agreed on."),
+            ),
             ("total_satang", self.total.error()),
-            ("voluntary_confirmed", None if self.voluntary.isChecked() else _("The agreement must state that the parties took part voluntarily (§30): tick the box once they have confirmed it.")),
+            (
+                "voluntary_confirmed",
+                None
+                if self.voluntary.isChecked()
+                else _(
+                    "The agreement must state that the parties took part voluntarily (§30): tick the box once they have confirmed it."
+                ),
+            ),
         ]
         checks += [("instalments", problem) for problem in self.instalments.problems()]
-        if total is not None and self.instalments.row_count() and not self.instalments.problems() and summed != total:
+        if (
+            total is not None
+            and self.instalments.row_count()
+            and not self.instalments.problems()
+            and summed != total
+        ):
             checks.append(("instalments", _("The instalments do not add up to the total amount.")))
         if not self.check_fields(checks):
             return False
         agreed_on = self.agreed_on.date()
         assert agreed_on is not None
         data = SettlementInput(
-            agreed_on=agreed_on, terms=self.terms.toPlainText().strip(), voluntary_confirmed=True,
-            place=self.place.text().strip() or None, total_satang=total, instalments=tuple(self.instalments.values()),
+            agreed_on=agreed_on,
+            terms=self.terms.toPlainText().strip(),
+            voluntary_confirmed=True,
+            place=self.place.text().strip() or None,
+            total_satang=total,
+            instalments=tuple(self.instalments.values()),
         )
         ok, detail = self.attempt(cases.record_settlement, self.ctx.db, self.detail.id, data)
         if ok:
             self.dirty = False
             self.on_changed(detail)
         return ok
-
 
 
 # -- payments -----------------------------------------------------------------------------------
@@ -297,9 +346,17 @@ class PaymentsSection(CaseSection):
             [
                 Column(_("No."), lambda i: str(i.seq), align=Qt.AlignmentFlag.AlignCenter),
                 Column(_("Due on"), lambda i: short_date(i.due_on)),
-                Column(_("Amount"), lambda i: baht_text(i.amount_satang), align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                Column(
+                    _("Amount"),
+                    lambda i: baht_text(i.amount_satang),
+                    align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                ),
                 Column(_("Paid on"), lambda i: short_date(i.paid_on)),
-                Column(_("Paid"), lambda i: baht_text(i.paid_satang), align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                Column(
+                    _("Paid"),
+                    lambda i: baht_text(i.paid_satang),
+                    align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                ),
                 Column(_("State"), _instalment_state),
             ],
             self,
@@ -311,7 +368,11 @@ class PaymentsSection(CaseSection):
         self.pay_button = QPushButton(_("Record the payment of the selected instalment"), self)
         self.pay_button.setObjectName("recordPaymentButton")
         self.pay_button.clicked.connect(self.save)
-        self.fields = {"paid_on": self.paid_on, "paid_satang": self.amount, "instalment": self.table}
+        self.fields = {
+            "paid_on": self.paid_on,
+            "paid_satang": self.amount,
+            "instalment": self.table,
+        }
         box = QGroupBox(_("Instalments and payments"), self)
         v = QVBoxLayout(box)
         v.addWidget(self.table)
@@ -355,21 +416,27 @@ class PaymentsSection(CaseSection):
         inst = selected_object(self.table)
         if self.detail is None or (inst is None and not self.dirty):
             return True
-        ok = self.check_fields([
-            ("instalment", None if inst is not None else _("Select the instalment that was paid.")),
-            ("paid_on", self.paid_on.error()),
-            ("paid_satang", self.amount.error()),
-        ])
+        ok = self.check_fields(
+            [
+                (
+                    "instalment",
+                    None if inst is not None else _("Select the instalment that was paid."),
+                ),
+                ("paid_on", self.paid_on.error()),
+                ("paid_satang", self.amount.error()),
+            ]
+        )
         if not ok:
             return False
         paid_on, amount = self.paid_on.date(), self.amount.satang()
         assert inst is not None and paid_on is not None and amount is not None
-        ok, _none = self.attempt(cases.record_payment, self.ctx.db, inst.id, paid_on=paid_on, paid_satang=amount)
+        ok, _none = self.attempt(
+            cases.record_payment, self.ctx.db, inst.id, paid_on=paid_on, paid_satang=amount
+        )
         if ok:
             self.dirty = False
             self.on_changed(cases.get_case(self.ctx.db, self.detail.id))
         return ok
-
 
 
 # -- certificate --------------------------------------------------------------------------------
@@ -407,7 +474,10 @@ class CertificateSection(CaseSection):
 
     def load(self, detail: CaseDetail) -> None:
         self.detail = detail
-        editable = detail.status in (CaseStatus.SETTLED, CaseStatus.CLOSED) and detail.settlement is not None
+        editable = (
+            detail.status in (CaseStatus.SETTLED, CaseStatus.CLOSED)
+            and detail.settlement is not None
+        )
         for w in (self.number, self.issued_on, self.save_button):
             w.setEnabled(editable)
         self.note.setVisible(not editable)
@@ -421,20 +491,32 @@ class CertificateSection(CaseSection):
     def save(self) -> bool:
         if self.detail is None:
             return True
-        ok = self.check_fields([
-            ("certificate_no", None if self.number.text().strip() else _("The certificate number is required.")),
-            ("certificate_on", self.issued_on.error()),
-        ])
+        ok = self.check_fields(
+            [
+                (
+                    "certificate_no",
+                    None
+                    if self.number.text().strip()
+                    else _("The certificate number is required."),
+                ),
+                ("certificate_on", self.issued_on.error()),
+            ]
+        )
         if not ok:
             return False
         issued_on = self.issued_on.date()
         assert issued_on is not None
-        ok, detail = self.attempt(cases.record_certificate, self.ctx.db, self.detail.id, number=self.number.text().strip(), issued_on=issued_on)
+        ok, detail = self.attempt(
+            cases.record_certificate,
+            self.ctx.db,
+            self.detail.id,
+            number=self.number.text().strip(),
+            issued_on=issued_on,
+        )
         if ok:
             self.dirty = False
             self.on_changed(detail)
         return ok
-
 
 
 # -- compliance ---------------------------------------------------------------------------------
@@ -484,7 +566,10 @@ class ComplianceSection(CaseSection):
     def load(self, detail: CaseDetail) -> None:
         self.detail = detail
         self.model.set_rows(detail.compliance)
-        self.setVisible(detail.settlement is not None and detail.status in (CaseStatus.SETTLED, CaseStatus.CLOSED))
+        self.setVisible(
+            detail.settlement is not None
+            and detail.status in (CaseStatus.SETTLED, CaseStatus.CLOSED)
+        )
         if not self.dirty:
             with self.loading():
                 self.checked_on.setDate(dt.date.today())
@@ -501,11 +586,14 @@ class ComplianceSection(CaseSection):
         checked_on = self.checked_on.date()
         assert checked_on is not None
         ok, detail = self.attempt(
-            cases.add_compliance_check, self.ctx.db, self.detail.id, checked_on=checked_on,
-            result=Compliance(self.result.currentData()), note=self.note.text().strip() or None,
+            cases.add_compliance_check,
+            self.ctx.db,
+            self.detail.id,
+            checked_on=checked_on,
+            result=Compliance(self.result.currentData()),
+            note=self.note.text().strip() or None,
         )
         if ok:
             self.dirty = False
             self.on_changed(detail)
         return ok
-

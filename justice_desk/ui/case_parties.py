@@ -46,7 +46,19 @@ from justice_desk.ui.models import Column, ListTableModel
 
 # Thai titles are data printed on Thai documents, not interface text: they stay Thai in every
 # interface language; the box stays editable for titles not listed.
-TITLES = ("นาย", "นาง", "นางสาว", "เด็กชาย", "เด็กหญิง", "พระ", "พระครู", "พระมหา", "สามเณร", "แม่ชี", "ดร.")
+TITLES = (
+    "นาย",
+    "นาง",
+    "นางสาว",
+    "เด็กชาย",
+    "เด็กหญิง",
+    "พระ",
+    "พระครู",
+    "พระมหา",
+    "สามเณร",
+    "แม่ชี",
+    "ดร.",
+)
 SEARCH_DELAY_MS = 150
 RESULTS = 50
 WARNING_TEXT = "color: #b26a00; font-weight: bold;"
@@ -123,7 +135,9 @@ class PartyPicker(FormSection):
         self.phone_status.setWordWrap(True)
         self.phone_status.setStyleSheet(WARNING_TEXT)
         self.phone_status.setVisible(False)
-        self.house_no, self.moo, self.tambon, self.amphoe, self.province = (QLineEdit(new) for _i in range(5))
+        self.house_no, self.moo, self.tambon, self.amphoe, self.province = (
+            QLineEdit(new) for _i in range(5)
+        )
         self.add_new = QPushButton(_("Add this new person as a party"), new)
         self.add_new.setObjectName("addNewParty")
         f = QFormLayout()
@@ -137,7 +151,13 @@ class PartyPicker(FormSection):
         f.addRow("", self.phone_status)
         address = QGridLayout()
         for i, (label, widget) in enumerate(
-            [(_("House no."), self.house_no), (_("Moo"), self.moo), (_("Tambon"), self.tambon), (_("Amphoe"), self.amphoe), (_("Province"), self.province)]
+            [
+                (_("House no."), self.house_no),
+                (_("Moo"), self.moo),
+                (_("Tambon"), self.tambon),
+                (_("Amphoe"), self.amphoe),
+                (_("Province"), self.province),
+            ]
         ):
             widget.setAccessibleName(label)
             address.addWidget(QLabel(label, new), i // 2, (i % 2) * 2)
@@ -162,7 +182,13 @@ class PartyPicker(FormSection):
         layout.addLayout(side_row)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.errors)
-        self.fields = {"given_name": self.given_name, "national_id": self.national_id, "person_id": self.results, "side": self.side, "phone": self.phone}
+        self.fields = {
+            "given_name": self.given_name,
+            "national_id": self.national_id,
+            "person_id": self.results,
+            "side": self.side,
+            "phone": self.phone,
+        }
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -175,7 +201,18 @@ class PartyPicker(FormSection):
         self.add_new.clicked.connect(self._pick_new)
         self.national_id.textChanged.connect(self.check_national_id)
         self.phone.textChanged.connect(self.check_phone)
-        self.watch(self.given_name, self.surname, self.national_id, self.phone, self.no_id_reason, self.house_no, self.moo, self.tambon, self.amphoe, self.province)
+        self.watch(
+            self.given_name,
+            self.surname,
+            self.national_id,
+            self.phone,
+            self.no_id_reason,
+            self.house_no,
+            self.moo,
+            self.tambon,
+            self.amphoe,
+            self.province,
+        )
         self._searched = False
 
     def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 - Qt naming
@@ -189,7 +226,9 @@ class PartyPicker(FormSection):
         """Search now (tests, Enter, and after the debounce delay)."""
         self._timer.stop()
         self._searched = True
-        page = people.list_people(self.ctx.db, search=self.search.text().strip() or None, limit=RESULTS)
+        page = people.list_people(
+            self.ctx.db, search=self.search.text().strip() or None, limit=RESULTS
+        )
         self.results.clear()
         for row in page.rows:
             parts = [row.name]
@@ -208,7 +247,9 @@ class PartyPicker(FormSection):
     def _pick_existing(self) -> None:
         item = self.results.currentItem()
         if item is None:
-            self.check_fields([("person_id", _("Find the person in the list first, or add a new person."))])
+            self.check_fields(
+                [("person_id", _("Find the person in the list first, or add a new person."))]
+            )
             return
         self.clear_errors()
         row = item.data(Qt.ItemDataRole.UserRole)
@@ -226,10 +267,14 @@ class PartyPicker(FormSection):
         text = self.national_id.text().strip()
         self.no_id_reason.setEnabled(not text)
         result = national_id.check(text) if text else None
-        if result is None or (len(result.digits) < 13 and result.digits.isdigit() and self.national_id.hasFocus()):
+        if result is None or (
+            len(result.digits) < 13 and result.digits.isdigit() and self.national_id.hasFocus()
+        ):
             self.id_status.setVisible(bool(text))
             self.id_status.setStyleSheet("color: #555;")
-            self.id_status.setText(_("{count} of 13 digits").format(count=len(result.digits)) if result else "")
+            self.id_status.setText(
+                _("{count} of 13 digits").format(count=len(result.digits)) if result else ""
+            )
             return None
         self.id_status.setVisible(True)
         if result.warning:
@@ -262,14 +307,29 @@ class PartyPicker(FormSection):
         )
 
     def _pick_new(self) -> None:
-        if not self.check_fields([("given_name", None if self.given_name.text().strip() else _("The given name is required."))]):
+        if not self.check_fields(
+            [
+                (
+                    "given_name",
+                    None if self.given_name.text().strip() else _("The given name is required."),
+                )
+            ]
+        ):
             return
         data = self.new_person()
-        self.picked.emit(PendingParty(self.current_side(), full_name(data.title, data.given_name, data.surname), new_person=data))
+        self.picked.emit(
+            PendingParty(
+                self.current_side(),
+                full_name(data.title, data.given_name, data.surname),
+                new_person=data,
+            )
+        )
 
     def has_typed_person(self) -> bool:
         """Something typed in the new-person fields that was not added yet."""
-        return any(w.text().strip() for w in (self.given_name, self.surname, self.national_id, self.phone))
+        return any(
+            w.text().strip() for w in (self.given_name, self.surname, self.national_id, self.phone)
+        )
 
     def is_dirty(self) -> bool:
         return self.has_typed_person()
@@ -277,7 +337,18 @@ class PartyPicker(FormSection):
     def clear_new_person(self) -> None:
         with self.loading():
             self.title_box.setCurrentIndex(0)
-            for w in (self.given_name, self.surname, self.national_id, self.no_id_reason, self.phone, self.house_no, self.moo, self.tambon, self.amphoe, self.province):
+            for w in (
+                self.given_name,
+                self.surname,
+                self.national_id,
+                self.no_id_reason,
+                self.phone,
+                self.house_no,
+                self.moo,
+                self.tambon,
+                self.amphoe,
+                self.province,
+            ):
                 w.clear()
             self.clear_errors()
         self.dirty = False
@@ -296,7 +367,13 @@ class PartyPicker(FormSection):
 class CasePartiesSection(FormSection):
     """The parties of a recorded case: the list, removing one, and adding one (written at once)."""
 
-    def __init__(self, ctx: AppContext, on_changed: Callable[[CaseDetail], None], on_warnings: Callable[[list[str]], None], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        on_changed: Callable[[CaseDetail], None],
+        on_warnings: Callable[[list[str]], None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.on_changed = on_changed
@@ -339,13 +416,25 @@ class CasePartiesSection(FormSection):
             return
         person_id, warnings = party.person_id, []
         if party.new_person is not None:
-            ok, saved = attempt(self, people.create_person, self.ctx.db, party.new_person, section=self.picker)
+            ok, saved = attempt(
+                self, people.create_person, self.ctx.db, party.new_person, section=self.picker
+            )
             if not ok:
                 return
-            person_id, warnings = saved.record.id, [_("{name}: {warning}").format(name=party.name, warning=w) for w in saved.warnings]
+            person_id, warnings = (
+                saved.record.id,
+                [_("{name}: {warning}").format(name=party.name, warning=w) for w in saved.warnings],
+            )
             self.picker.clear_new_person()
         assert person_id is not None
-        ok, detail = attempt(self, cases.add_party, self.ctx.db, self.detail.id, cases.PartyInput(person_id, party.side), section=self.picker)
+        ok, detail = attempt(
+            self,
+            cases.add_party,
+            self.ctx.db,
+            self.detail.id,
+            cases.PartyInput(person_id, party.side),
+            section=self.picker,
+        )
         if ok:
             self.on_changed(detail)
             if warnings:
@@ -355,7 +444,13 @@ class CasePartiesSection(FormSection):
         party = selected_object(self.table)
         if party is None or self.detail is None:
             return
-        if not dialogs.confirm(self, _("Remove {name} from case {number}? The person stays in the register.").format(name=party.name, number=self.detail.number), yes=_("Remove")):
+        if not dialogs.confirm(
+            self,
+            _("Remove {name} from case {number}? The person stays in the register.").format(
+                name=party.name, number=self.detail.number
+            ),
+            yes=_("Remove"),
+        ):
             return
         ok, _none = attempt(self, cases.remove_party, self.ctx.db, party.id)
         if ok:

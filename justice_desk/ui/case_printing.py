@@ -70,7 +70,9 @@ def default_file_name(doc: CaseDocument, number: str) -> str:
 
 def ask_save_path(parent: QWidget | None, title: str, suggested: str) -> str:
     """The file chosen in the save dialog, or "" when the user cancelled."""
-    chosen, _filter = QFileDialog.getSaveFileName(parent, title, suggested, _("PDF documents (*.pdf)"))
+    chosen, _filter = QFileDialog.getSaveFileName(
+        parent, title, suggested, _("PDF documents (*.pdf)")
+    )
     return chosen
 
 
@@ -79,12 +81,21 @@ def open_file(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-def print_case_document(parent: QWidget | None, ctx: AppContext, case_id: uuid.UUID, number: str, key: str) -> Job | None:
+def print_case_document(
+    parent: QWidget | None, ctx: AppContext, case_id: uuid.UUID, number: str, key: str
+) -> Job | None:
     """Ask where to save, then build in the background and open the PDF; returns the job."""
     doc = document(key)
     build = _builder(doc)
-    folder = str(ctx.settings.value(FOLDER_SETTING, "") or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
-    chosen = ask_save_path(parent, _("Save “{document}” as PDF").format(document=_(doc.title)), str(Path(folder) / default_file_name(doc, number)))
+    folder = str(
+        ctx.settings.value(FOLDER_SETTING, "")
+        or QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    )
+    chosen = ask_save_path(
+        parent,
+        _("Save “{document}” as PDF").format(document=_(doc.title)),
+        str(Path(folder) / default_file_name(doc, number)),
+    )
     if not chosen:
         return None
     path = Path(chosen)
@@ -97,11 +108,22 @@ def print_case_document(parent: QWidget | None, ctx: AppContext, case_id: uuid.U
 
     def done(written: Path) -> None:
         if not open_file(written):
-            dialogs.show_info(parent, _("The PDF was saved to {path}. Open it from there to print it.").format(path=written))
+            dialogs.show_info(
+                parent,
+                _("The PDF was saved to {path}. Open it from there to print it.").format(
+                    path=written
+                ),
+            )
 
     return ctx.runner.run(
-        _("Preparing the “{document}” of case {number}").format(document=_(doc.title), number=number),
-        _write_pdf, build, ctx.db, case_id, path,
+        _("Preparing the “{document}” of case {number}").format(
+            document=_(doc.title), number=number
+        ),
+        _write_pdf,
+        build,
+        ctx.db,
+        case_id,
+        path,
         on_success=done,
         on_error=lambda message, _expected: dialogs.show_error(parent, message),
     )

@@ -46,7 +46,12 @@ CONFIDENTIAL_BACKGROUND = QColor("#fdecea")
 class MediatorsSection(FormSection):
     """The mediators assigned, and assigning one more from the center's list valid on a date."""
 
-    def __init__(self, ctx: AppContext, on_changed: Callable[[CaseDetail], None], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        on_changed: Callable[[CaseDetail], None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.on_changed = on_changed
@@ -57,7 +62,11 @@ class MediatorsSection(FormSection):
                 Column(_("Registration no."), lambda m: m.registration_no),
                 Column(
                     _("Conflict of interest"),
-                    lambda m: _("Confirmed none") if m.no_conflict_confirmed else _("Disclosed: {text}").format(text=m.conflict_disclosure or ""),
+                    lambda m: (
+                        _("Confirmed none")
+                        if m.no_conflict_confirmed
+                        else _("Disclosed: {text}").format(text=m.conflict_disclosure or "")
+                    ),
                 ),
             ],
             self,
@@ -67,20 +76,37 @@ class MediatorsSection(FormSection):
         self.valid_on.setDate(dt.date.today())
         self.mediator = QComboBox(self)
         self.mediator.setMinimumContentsLength(30)
-        self.none_available = QLabel(_("No registered mediator of the center is valid on this date. Register mediators on the page “Committee & mediators”."), self)
+        self.none_available = QLabel(
+            _(
+                "No registered mediator of the center is valid on this date. Register mediators on the page “Committee & mediators”."
+            ),
+            self,
+        )
         self.none_available.setWordWrap(True)
         self.none_available.setStyleSheet("color: #b26a00;")
-        self.no_conflict = QCheckBox(_("The mediator confirms having no conflict of interest with any party (§22–23)"), self)
+        self.no_conflict = QCheckBox(
+            _("The mediator confirms having no conflict of interest with any party (§22–23)"), self
+        )
         self.no_conflict.setObjectName("noConflictCheck")
         self.disclosure = QPlainTextEdit(self)
-        self.disclosure.setPlaceholderText(_("Or: describe the interest the mediator disclosed to the parties, who still chose them"))
+        self.disclosure.setPlaceholderText(
+            _(
+                "Or: describe the interest the mediator disclosed to the parties, who still chose them"
+            )
+        )
         self.disclosure.setMaximumHeight(80)
         self.assign_button = QPushButton(_("Assign this mediator"), self)
         self.assign_button.setObjectName("assignMediatorButton")
         self.assign_button.clicked.connect(self.save)
-        self.closed_note = QLabel(_("Mediators can be assigned while the case is open and not yet settled."), self)
+        self.closed_note = QLabel(
+            _("Mediators can be assigned while the case is open and not yet settled."), self
+        )
         self.closed_note.setStyleSheet("color: #555;")
-        self.fields = {"mediator_id": self.mediator, "no_conflict_confirmed": self.no_conflict, "valid_on": self.valid_on}
+        self.fields = {
+            "mediator_id": self.mediator,
+            "no_conflict_confirmed": self.no_conflict,
+            "valid_on": self.valid_on,
+        }
 
         box = QGroupBox(_("Assign a mediator chosen by the parties"), self)
         form = QFormLayout(box)
@@ -105,7 +131,11 @@ class MediatorsSection(FormSection):
     def load(self, detail: CaseDetail) -> None:
         self.detail = detail
         self.model.set_rows(detail.mediators)
-        can_assign = detail.status in (CaseStatus.RECEIVED, CaseStatus.AWAITING_CONSENT, CaseStatus.IN_MEDIATION)
+        can_assign = detail.status in (
+            CaseStatus.RECEIVED,
+            CaseStatus.AWAITING_CONSENT,
+            CaseStatus.IN_MEDIATION,
+        )
         self.form_box.setEnabled(can_assign)
         self.closed_note.setVisible(not can_assign)
         if not self.dirty:
@@ -124,7 +154,11 @@ class MediatorsSection(FormSection):
         for m in people.list_mediators(self.ctx.db, valid_on=day):
             if m.id in assigned or m.person_id in parties:
                 continue
-            expires = _("valid until {date}").format(date=short_date(m.expires_on)) if m.expires_on else _("no expiry date")
+            expires = (
+                _("valid until {date}").format(date=short_date(m.expires_on))
+                if m.expires_on
+                else _("no expiry date")
+            )
             self.mediator.addItem(f"{m.person_name} ({m.registration_no}, {expires})", m.id)
         index = self.mediator.findData(current)
         if index >= 0:
@@ -136,21 +170,33 @@ class MediatorsSection(FormSection):
         if self.detail is None:
             return True
         disclosure = self.disclosure.toPlainText().strip()
-        ok = self.check_fields([
-            ("valid_on", self.valid_on.error()),
-            ("mediator_id", None if self.mediator.currentData() else _("Choose a mediator from the list.")),
-            (
-                "no_conflict_confirmed",
-                None
-                if self.no_conflict.isChecked() or disclosure
-                else _("The mediator must confirm there is no conflict of interest with the parties, or describe it (§22–23)."),
-            ),
-        ])
+        ok = self.check_fields(
+            [
+                ("valid_on", self.valid_on.error()),
+                (
+                    "mediator_id",
+                    None if self.mediator.currentData() else _("Choose a mediator from the list."),
+                ),
+                (
+                    "no_conflict_confirmed",
+                    None
+                    if self.no_conflict.isChecked() or disclosure
+                    else _(
+                        "The mediator must confirm there is no conflict of interest with the parties, or describe it (§22–23)."
+                    ),
+                ),
+            ]
+        )
         if not ok:
             return False
         ok, detail = self.attempt(
-            cases.assign_mediator, self.ctx.db, self.detail.id, self.mediator.currentData(),
-            no_conflict_confirmed=self.no_conflict.isChecked(), conflict_disclosure=disclosure or None, on=self.valid_on.date(),
+            cases.assign_mediator,
+            self.ctx.db,
+            self.detail.id,
+            self.mediator.currentData(),
+            no_conflict_confirmed=self.no_conflict.isChecked(),
+            conflict_disclosure=disclosure or None,
+            on=self.valid_on.date(),
         )
         if ok:
             self.dirty = False
@@ -168,8 +214,14 @@ class SessionsModel(ListTableModel):
 
     NOTES_COLUMN = 6
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.BackgroundRole and index.isValid() and index.column() == self.NOTES_COLUMN:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and index.isValid()
+            and index.column() == self.NOTES_COLUMN
+        ):
             return CONFIDENTIAL_BACKGROUND
         return super().data(index, role)
 
@@ -183,7 +235,12 @@ def _session_time(s: SessionRecord) -> str:
 class SessionsSection(FormSection):
     """The sessions held, and the form for the next one."""
 
-    def __init__(self, ctx: AppContext, on_changed: Callable[[CaseDetail], None], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        on_changed: Callable[[CaseDetail], None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.on_changed = on_changed
@@ -211,24 +268,41 @@ class SessionsSection(FormSection):
         self.attendees.setMaximumHeight(70)
         self.fill_attendees = QToolButton(self)
         self.fill_attendees.setText(_("Parties and mediators"))
-        self.fill_attendees.setToolTip(_("Write the names of the parties and mediators of the case"))
+        self.fill_attendees.setToolTip(
+            _("Write the names of the parties and mediators of the case")
+        )
         self.fill_attendees.clicked.connect(self._fill_attendees)
         self.summary = QPlainTextEdit(self)
-        self.summary.setPlaceholderText(_("What was discussed and agreed (may be shown to the parties)"))
+        self.summary.setPlaceholderText(
+            _("What was discussed and agreed (may be shown to the parties)")
+        )
         self.summary.setMaximumHeight(90)
         self.notes = QPlainTextEdit(self)
         self.notes.setObjectName("confidentialNotes")
         self.notes.setStyleSheet(f"QPlainTextEdit {{ {CONFIDENTIAL_STYLE} }}")
         self.notes.setPlaceholderText(_("Confidential: the mediator's own notes"))
         self.notes.setMaximumHeight(90)
-        notes_label = QLabel("<b>" + _("Confidential notes") + "</b><br><small>" + _("§12, §29: never printed, never in minutes, never sent to the province") + "</small>", self)
+        notes_label = QLabel(
+            "<b>"
+            + _("Confidential notes")
+            + "</b><br><small>"
+            + _("§12, §29: never printed, never in minutes, never sent to the province")
+            + "</small>",
+            self,
+        )
         notes_label.setWordWrap(True)
         notes_label.setStyleSheet("color: #c62828;")
         self.next_on = date_field(self)
         self.add_button = QPushButton(_("Add this session"), self)
         self.add_button.setObjectName("addSessionButton")
         self.add_button.clicked.connect(self.save)
-        self.fields = {"held_on": self.held_on, "starts_at": self.starts_at, "ends_at": self.ends_at, "place": self.place, "next_on": self.next_on}
+        self.fields = {
+            "held_on": self.held_on,
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+            "place": self.place,
+            "next_on": self.next_on,
+        }
 
         self.form_box = QGroupBox(_("Record a session"), self)
         form = QFormLayout(self.form_box)
@@ -255,7 +329,16 @@ class SessionsSection(FormSection):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.form_box)
         layout.addWidget(self.errors)
-        self.watch(self.held_on, self.starts_at, self.ends_at, self.place, self.attendees, self.summary, self.notes, self.next_on)
+        self.watch(
+            self.held_on,
+            self.starts_at,
+            self.ends_at,
+            self.place,
+            self.attendees,
+            self.summary,
+            self.notes,
+            self.next_on,
+        )
 
     def load(self, detail: CaseDetail) -> None:
         self.detail = detail
@@ -285,20 +368,26 @@ class SessionsSection(FormSection):
     def save(self) -> bool:
         if self.detail is None:
             return True
-        ok = self.check_fields([
-            ("held_on", self.held_on.error()),
-            ("starts_at", self.starts_at.error()),
-            ("ends_at", self.ends_at.error()),
-            ("next_on", self.next_on.error()),
-        ])
+        ok = self.check_fields(
+            [
+                ("held_on", self.held_on.error()),
+                ("starts_at", self.starts_at.error()),
+                ("ends_at", self.ends_at.error()),
+                ("next_on", self.next_on.error()),
+            ]
+        )
         if not ok:
             return False
         held_on = self.held_on.date()
         assert held_on is not None
         data = SessionInput(
-            held_on=held_on, starts_at=self.starts_at.time(), ends_at=self.ends_at.time(),
-            place=self.place.text().strip() or None, attendees=self.attendees.toPlainText().strip() or None,
-            summary=self.summary.toPlainText().strip() or None, notes=self.notes.toPlainText().strip() or None,
+            held_on=held_on,
+            starts_at=self.starts_at.time(),
+            ends_at=self.ends_at.time(),
+            place=self.place.text().strip() or None,
+            attendees=self.attendees.toPlainText().strip() or None,
+            summary=self.summary.toPlainText().strip() or None,
+            notes=self.notes.toPlainText().strip() or None,
             next_on=self.next_on.date(),
         )
         ok, detail = self.attempt(cases.add_session, self.ctx.db, self.detail.id, data)

@@ -165,7 +165,9 @@ def combo_select(combo: QComboBox, data: Any) -> None:
     combo.setCurrentIndex(index if index >= 0 else 0)
 
 
-def make_table(model: Any, parent: QWidget | None = None, *, stretch_last: bool = True) -> QTableView:
+def make_table(
+    model: Any, parent: QWidget | None = None, *, stretch_last: bool = True
+) -> QTableView:
     table = QTableView(parent)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -315,7 +317,13 @@ def _highlight(widget: QWidget, on: bool, message: str = "") -> None:
             widget.setToolTip(message if on else "")
 
 
-def attempt(parent: QWidget | None, fn: Callable[..., Any], *args: Any, section: FormSection | None = None, **kwargs: Any) -> tuple[bool, Any]:
+def attempt(
+    parent: QWidget | None,
+    fn: Callable[..., Any],
+    *args: Any,
+    section: FormSection | None = None,
+    **kwargs: Any,
+) -> tuple[bool, Any]:
     """``(True, result)``, or ``(False, None)`` after showing why the service refused."""
     try:
         return True, fn(*args, **kwargs)
@@ -373,13 +381,19 @@ class EligibilityPanel(QFrame):
             self.setStyleSheet("#eligibilityPanel { background: #eef3f8; }")
         elif result.mediable:
             self.title.setText("✔ " + _("May be mediated"))
-            self.setStyleSheet("#eligibilityPanel { background: #e8f5e9; border: 1px solid #2e7d32; }")
+            self.setStyleSheet(
+                "#eligibilityPanel { background: #e8f5e9; border: 1px solid #2e7d32; }"
+            )
         elif result.rule:
             self.title.setText("✖ " + _("May not be mediated here"))
-            self.setStyleSheet("#eligibilityPanel { background: #fdecea; border: 2px solid #c62828; }")
+            self.setStyleSheet(
+                "#eligibilityPanel { background: #fdecea; border: 2px solid #c62828; }"
+            )
         else:
             self.title.setText(_("Eligibility not checked yet"))
-            self.setStyleSheet("#eligibilityPanel { background: #fff8e1; border: 1px solid #f9a825; }")
+            self.setStyleSheet(
+                "#eligibilityPanel { background: #fff8e1; border: 1px solid #f9a825; }"
+            )
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -388,12 +402,18 @@ class EligibilityPanel(QFrame):
         self.referral.setVisible(has_referral)
         if has_referral:
             if self.offer_refer:
-                guidance = _("Suggested referral: {referral}. You can record the case and refer it there at once.")
+                guidance = _(
+                    "Suggested referral: {referral}. You can record the case and refer it there at once."
+                )
             else:
-                guidance = _("Suggested referral: {referral}. Use the button “Refer to another agency” above to refer it.")
+                guidance = _(
+                    "Suggested referral: {referral}. Use the button “Refer to another agency” above to refer it."
+                )
             self.referral.setText(guidance.format(referral=result.referral_label))
         self.refer_button.setVisible(has_referral and self.offer_refer)
-        self.refer_button.setText(_("Take in and refer to {referral}").format(referral=result.referral_label))
+        self.refer_button.setText(
+            _("Take in and refer to {referral}").format(referral=result.referral_label)
+        )
 
 
 class CaseSection(FormSection):

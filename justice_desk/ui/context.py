@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # not imported at run time: the window frame appears before the storage layer is loaded
+if (
+    TYPE_CHECKING
+):  # not imported at run time: the window frame appears before the storage layer is loaded
     from PySide6.QtCore import QSettings
 
     from justice_desk.services.setup import SiteInfo

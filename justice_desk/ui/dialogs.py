@@ -61,7 +61,9 @@ def show_info(parent: QWidget | None, text: str, title: str | None = None) -> No
     box.exec()
 
 
-def confirm(parent: QWidget | None, text: str, *, yes: str, no: str | None = None, title: str | None = None) -> bool:
+def confirm(
+    parent: QWidget | None, text: str, *, yes: str, no: str | None = None, title: str | None = None
+) -> bool:
     """Ask; ``yes`` names the action (``Delete``), never a bare "Yes"."""
     box = _box(parent, QMessageBox.Icon.Question, title or _("Please confirm"), text)
     ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
@@ -74,7 +76,12 @@ def confirm(parent: QWidget | None, text: str, *, yes: str, no: str | None = Non
 
 def ask_save_changes(parent: QWidget | None) -> str:
     """``save``, ``discard`` or ``cancel`` for a form with unsaved changes."""
-    box = _box(parent, QMessageBox.Icon.Question, _("Unsaved changes"), _("You have changes that are not saved yet. Save them?"))
+    box = _box(
+        parent,
+        QMessageBox.Icon.Question,
+        _("Unsaved changes"),
+        _("You have changes that are not saved yet. Save them?"),
+    )
     save = box.addButton(_("Save"), QMessageBox.ButtonRole.AcceptRole)
     discard = box.addButton(_("Don't save"), QMessageBox.ButtonRole.DestructiveRole)
     cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
@@ -102,9 +109,9 @@ def install_exception_hook() -> None:
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         show_error(
             None,
-            _("Something unexpected went wrong. Your saved work is safe. The details were written to {log}; please send that file to your provincial office.").format(
-                log=paths.log_file()
-            ),
+            _(
+                "Something unexpected went wrong. Your saved work is safe. The details were written to {log}; please send that file to your provincial office."
+            ).format(log=paths.log_file()),
             _("Unexpected error"),
         )
 

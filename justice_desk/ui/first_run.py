@@ -45,8 +45,10 @@ class PassphraseBox(QGroupBox):
         super().__init__(_("Protect the sync keys with a passphrase (optional)"), parent)
         layout = QFormLayout(self)
         note = QLabel(
-            _("Anyone who copies this computer's data folder could sign bundles in your name unless the keys have a passphrase. "
-              "You will type it when you export or apply a receipt. If it is forgotten, the province must enrol new keys.")
+            _(
+                "Anyone who copies this computer's data folder could sign bundles in your name unless the keys have a passphrase. "
+                "You will type it when you export or apply a receipt. If it is forgotten, the province must enrol new keys."
+            )
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: #555")
@@ -86,7 +88,9 @@ class FirstRunDialog(QDialog):
 
         intro = QWidget()
         v = QVBoxLayout(intro)
-        welcome = QLabel(_("This computer has no Justice Desk database yet. What would you like to do?"))
+        welcome = QLabel(
+            _("This computer has no Justice Desk database yet. What would you like to do?")
+        )
         welcome.setWordWrap(True)
         v.addWidget(welcome)
         self.center_button = QPushButton(_("Set up our Community Justice Center"))
@@ -123,7 +127,12 @@ class FirstRunDialog(QDialog):
         field("province", _("Province *"))
         box = QGroupBox(_("First coordinator"))
         coord = QFormLayout(box)
-        for key, label in (("coordinator_title", _("Title")), ("coordinator_given_name", _("Given name *")), ("coordinator_surname", _("Surname")), ("coordinator_phone", _("Phone"))):
+        for key, label in (
+            ("coordinator_title", _("Title")),
+            ("coordinator_given_name", _("Given name *")),
+            ("coordinator_surname", _("Surname")),
+            ("coordinator_phone", _("Phone")),
+        ):
             edit = QLineEdit()
             edit.setObjectName(key)
             self.fields[key] = edit
@@ -135,7 +144,11 @@ class FirstRunDialog(QDialog):
         self.center_error.setStyleSheet("color: #c62828")
         self.center_error.setWordWrap(True)
         form.addRow(self.center_error)
-        center_buttons = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel))
+        center_buttons = translate_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+            )
+        )
         center_buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create the center"))
         center_buttons.accepted.connect(self.create_center)
         center_buttons.rejected.connect(lambda: self.stack.setCurrentIndex(0))
@@ -152,8 +165,14 @@ class FirstRunDialog(QDialog):
         self.province_error = QLabel()
         self.province_error.setStyleSheet("color: #c62828")
         pform.addRow(self.province_error)
-        p_buttons = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel))
-        p_buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create the province office"))
+        p_buttons = translate_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+            )
+        )
+        p_buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
+            _("Create the province office")
+        )
         p_buttons.accepted.connect(self.create_province)
         p_buttons.rejected.connect(lambda: self.stack.setCurrentIndex(0))
         pform.addRow(p_buttons)
@@ -161,12 +180,16 @@ class FirstRunDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
-        where = QLabel(_("The database will be kept in {folder}").format(folder=self.db_path.parent))
+        where = QLabel(
+            _("The database will be kept in {folder}").format(folder=self.db_path.parent)
+        )
         where.setWordWrap(True)
         where.setStyleSheet("color: #555")
         layout.addWidget(where)
         self.center_button.clicked.connect(lambda: self.stack.setCurrentWidget(self.center_form))
-        self.province_button.clicked.connect(lambda: self.stack.setCurrentWidget(self.province_form))
+        self.province_button.clicked.connect(
+            lambda: self.stack.setCurrentWidget(self.province_form)
+        )
         self.demo_button.clicked.connect(self.open_demo)
         self.resize(600, 640)
 
@@ -177,16 +200,28 @@ class FirstRunDialog(QDialog):
         for edit in self.fields.values():
             edit.setStyleSheet("")
         data = onboarding.CenterSetup(
-            code=self._text("code"), name=self._text("name"), province=self._text("province"), amphoe=self._text("amphoe") or None,
-            tambon=self._text("tambon") or None, host_organisation=self._text("host_organisation") or None,
-            center_type=CenterType(self.center_type.currentData()), coordinator_given_name=self._text("coordinator_given_name"),
-            coordinator_surname=self._text("coordinator_surname") or None, coordinator_title=self._text("coordinator_title") or None,
-            coordinator_phone=self._text("coordinator_phone") or None, key_passphrase=self.center_passphrase.passphrase(),
+            code=self._text("code"),
+            name=self._text("name"),
+            province=self._text("province"),
+            amphoe=self._text("amphoe") or None,
+            tambon=self._text("tambon") or None,
+            host_organisation=self._text("host_organisation") or None,
+            center_type=CenterType(self.center_type.currentData()),
+            coordinator_given_name=self._text("coordinator_given_name"),
+            coordinator_surname=self._text("coordinator_surname") or None,
+            coordinator_title=self._text("coordinator_title") or None,
+            coordinator_phone=self._text("coordinator_phone") or None,
+            key_passphrase=self.center_passphrase.passphrase(),
         )
         self.center_passphrase.mark(False)
         try:
             # Check the center's own fields before anything is written to disk.
-            for key, message in (("name", _("The center name is required.")), ("code", _("The center code is required.")), ("province", _("The province is required.")), ("coordinator_given_name", _("The first coordinator's given name is required."))):
+            for key, message in (
+                ("name", _("The center name is required.")),
+                ("code", _("The center code is required.")),
+                ("province", _("The province is required.")),
+                ("coordinator_given_name", _("The first coordinator's given name is required.")),
+            ):
                 if not self._text(key):
                     raise ValidationError(message, key)
             self.center_passphrase.check()
@@ -211,7 +246,11 @@ class FirstRunDialog(QDialog):
         self.province_passphrase.mark(False)
         try:
             self.province_passphrase.check()
-            db = setup.init_province(self.db_path, province=self.province_name.text(), passphrase=self.province_passphrase.passphrase())
+            db = setup.init_province(
+                self.db_path,
+                province=self.province_name.text(),
+                passphrase=self.province_passphrase.passphrase(),
+            )
             db.dispose()
         except UserError as exc:
             self.province_error.setText(str(exc))
@@ -249,7 +288,14 @@ def make_demo(parent: QWidget | None, path: Path) -> bool:
     def failed(message: str, _expected: bool) -> None:
         outcome["error"] = message
 
-    job = runner.run(_("Creating the demo center"), onboarding.create_demo, path, takes_progress=True, on_success=lambda _r: outcome.update(ok=True), on_error=failed)
+    job = runner.run(
+        _("Creating the demo center"),
+        onboarding.create_demo,
+        path,
+        takes_progress=True,
+        on_success=lambda _r: outcome.update(ok=True),
+        on_error=failed,
+    )
     job.progress.connect(progress)
     dialog.canceled.connect(job.cancel)
     job.finished.connect(loop.quit)

@@ -59,16 +59,31 @@ class Job(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, job: Job, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], takes_progress: bool) -> None:
+    def __init__(
+        self,
+        job: Job,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        takes_progress: bool,
+    ) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self.job, self.fn, self.args, self.kwargs, self.takes_progress = job, fn, args, kwargs, takes_progress
+        self.job, self.fn, self.args, self.kwargs, self.takes_progress = (
+            job,
+            fn,
+            args,
+            kwargs,
+            takes_progress,
+        )
 
     def run(self) -> None:
         relay = self.job.relay
         try:
             if self.takes_progress:
-                result = self.fn(*self.args, progress=relay.progress.emit, cancel=self.job.token, **self.kwargs)
+                result = self.fn(
+                    *self.args, progress=relay.progress.emit, cancel=self.job.token, **self.kwargs
+                )
             else:
                 result = self.fn(*self.args, **self.kwargs)
             relay.succeeded.emit(result)
@@ -78,7 +93,12 @@ class _Runnable(QRunnable):
             relay.failed.emit(str(exc), True)
         except Exception:  # noqa: BLE001 - relayed to the GUI, never swallowed
             log.error("job %r failed:\n%s", self.job.title, traceback.format_exc())
-            relay.failed.emit(_("Something went wrong while working on “{title}”. The details were written to the log file.").format(title=self.job.title), False)
+            relay.failed.emit(
+                _(
+                    "Something went wrong while working on “{title}”. The details were written to the log file."
+                ).format(title=self.job.title),
+                False,
+            )
         finally:
             relay.finished.emit()
 

@@ -34,7 +34,9 @@ from justice_desk.ui.pages.base import Page
 PageFactory = Callable[[AppContext], Page]
 
 
-def page_factories(province: bool = False) -> list[tuple[str, Callable[[], str], Callable[[AppContext], Page]]]:
+def page_factories(
+    province: bool = False,
+) -> list[tuple[str, Callable[[], str], Callable[[AppContext], Page]]]:
     """(key, title, factory) of every page, in navigation order; imported lazily for a fast start.
     At a province office the centers and imports come first."""
 
@@ -178,7 +180,11 @@ class MainWindow(QMainWindow):
         for action in self._page_actions:
             self.removeAction(action)
         self._page_actions = [
-            self._action(title_fn(), QKeySequence(f"Alt+{i}"), lambda k=key: self.attached and self.show_page(k))
+            self._action(
+                title_fn(),
+                QKeySequence(f"Alt+{i}"),
+                lambda k=key: self.attached and self.show_page(k),
+            )
             for i, (key, title_fn, _f) in enumerate(self._factories, start=1)
         ]
 
@@ -204,7 +210,11 @@ class MainWindow(QMainWindow):
             self.center_scope = QComboBox(self)
             self.center_scope.setObjectName("centerScope")
             self.center_scope.setAccessibleName(_("Center shown"))
-            self.center_scope.setToolTip(_("Records of centers are shown read-only: they are changed at the center and arrive with its bundles."))
+            self.center_scope.setToolTip(
+                _(
+                    "Records of centers are shown read-only: they are changed at the center and arrive with its bundles."
+                )
+            )
             self._top.addWidget(QLabel(_("Center shown:"), self))
             self._top.addWidget(self.center_scope)
             self.reload_centers()
@@ -294,7 +304,9 @@ class MainWindow(QMainWindow):
 
     # -- menus and shortcuts --------------------------------------------------------------
 
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: Callable[[], None]) -> QAction:
+    def _action(
+        self, text: str, shortcut: QKeySequence | str | None, slot: Callable[[], None]
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -312,9 +324,17 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
-        file_menu.addAction(self._action(_("New record"), QKeySequence.StandardKey.New, self._on_page("new_record")))
-        file_menu.addAction(self._action(_("Save"), QKeySequence.StandardKey.Save, self._on_page("save")))
-        file_menu.addAction(self._action(_("Print…"), QKeySequence.StandardKey.Print, self._on_page("print_current")))
+        file_menu.addAction(
+            self._action(_("New record"), QKeySequence.StandardKey.New, self._on_page("new_record"))
+        )
+        file_menu.addAction(
+            self._action(_("Save"), QKeySequence.StandardKey.Save, self._on_page("save"))
+        )
+        file_menu.addAction(
+            self._action(
+                _("Print…"), QKeySequence.StandardKey.Print, self._on_page("print_current")
+            )
+        )
         file_menu.addSeparator()
         backup = self._action(_("Back up the database…"), None, self.backup)
         settings = self._action(_("Settings…"), None, self.open_settings)
@@ -326,13 +346,31 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("Quit"), QKeySequence.StandardKey.Quit, self.close))
         view = self.menuBar().addMenu(_("&View"))
-        view.addAction(self._action(_("Find"), QKeySequence.StandardKey.Find, self._on_page("focus_search")))
-        view.addAction(self._action(_("Reload"), QKeySequence.StandardKey.Refresh, self._on_page("refresh")))
+        view.addAction(
+            self._action(_("Find"), QKeySequence.StandardKey.Find, self._on_page("focus_search"))
+        )
+        view.addAction(
+            self._action(_("Reload"), QKeySequence.StandardKey.Refresh, self._on_page("refresh"))
+        )
         view.addSeparator()
-        view.addAction(self._action(_("Larger text"), QKeySequence("Ctrl++"), lambda: self.change_text_size(+1)))
+        view.addAction(
+            self._action(
+                _("Larger text"), QKeySequence("Ctrl++"), lambda: self.change_text_size(+1)
+            )
+        )
         self._action("", QKeySequence("Ctrl+="), lambda: self.change_text_size(+1))
-        view.addAction(self._action(_("Smaller text"), QKeySequence("Ctrl+-"), lambda: self.change_text_size(-1)))
-        view.addAction(self._action(_("Normal text size"), QKeySequence("Ctrl+0"), lambda: self.set_text_size(prefs.DEFAULT_TEXT_SIZE)))
+        view.addAction(
+            self._action(
+                _("Smaller text"), QKeySequence("Ctrl+-"), lambda: self.change_text_size(-1)
+            )
+        )
+        view.addAction(
+            self._action(
+                _("Normal text size"),
+                QKeySequence("Ctrl+0"),
+                lambda: self.set_text_size(prefs.DEFAULT_TEXT_SIZE),
+            )
+        )
         help_menu = self.menuBar().addMenu(_("&Help"))
         help_menu.addAction(self._action(_("About Justice Desk"), None, self.about))
 
@@ -384,7 +422,9 @@ class MainWindow(QMainWindow):
         from justice_desk.services import maintenance
         from justice_desk.ui.dialogs import show_info
 
-        folder = QFileDialog.getExistingDirectory(self, _("Choose the folder for the backup (for example a USB stick)"))
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Choose the folder for the backup (for example a USB stick)")
+        )
         if not folder:
             return
         from pathlib import Path
@@ -394,7 +434,9 @@ class MainWindow(QMainWindow):
             maintenance.backup,
             self.ctx.db,
             Path(folder),
-            on_success=lambda path: show_info(self, _("Backup written and checked: {path}").format(path=path)),
+            on_success=lambda path: show_info(
+                self, _("Backup written and checked: {path}").format(path=path)
+            ),
             on_error=lambda message, _expected: show_error(self, message),
         )
 
@@ -409,9 +451,9 @@ class MainWindow(QMainWindow):
 
         show_info(
             self,
-            _("Justice Desk {version}\nRegisters, cases, meetings and sync for Community Justice Centers.\nDatabase: {path}").format(
-                version=__version__, path=self.identity.database
-            ),
+            _(
+                "Justice Desk {version}\nRegisters, cases, meetings and sync for Community Justice Centers.\nDatabase: {path}"
+            ).format(version=__version__, path=self.identity.database),
             _("About Justice Desk"),
         )
 
@@ -436,7 +478,11 @@ class MainWindow(QMainWindow):
         if self.runner.busy and self.attached:
             from justice_desk.ui.dialogs import confirm
 
-            if not confirm(self, _("Work is still running in the background. Stop it and quit?"), yes=_("Stop and quit")):
+            if not confirm(
+                self,
+                _("Work is still running in the background. Stop it and quit?"),
+                yes=_("Stop and quit"),
+            ):
                 event.ignore()
                 return
         self.runner.cancel_all()

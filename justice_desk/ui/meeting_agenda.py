@@ -70,7 +70,9 @@ class AgendaItemBox(QGroupBox):
         self.remove.setToolTip(_("Remove this item from the agenda"))
         self.discussion = _text_box(self, 4, _("What was reported and discussed"))
         self.discussion.setAccessibleName(_("Discussion"))
-        self.resolution = _text_box(self, 2, _("for example: the meeting acknowledged / approved …"))
+        self.resolution = _text_box(
+            self, 2, _("for example: the meeting acknowledged / approved …")
+        )
         self.resolution.setAccessibleName(_("Resolution of the meeting"))
         self.votes_for = _vote_field(self, _("Votes for"))
         self.votes_against = _vote_field(self, _("Votes against"))
@@ -82,7 +84,11 @@ class AgendaItemBox(QGroupBox):
         if item is not None:
             self.discussion.setPlainText(item.discussion or "")
             self.resolution.setPlainText(item.resolution or "")
-            for field, value in ((self.votes_for, item.votes_for), (self.votes_against, item.votes_against), (self.votes_abstain, item.votes_abstain)):
+            for field, value in (
+                (self.votes_for, item.votes_for),
+                (self.votes_against, item.votes_against),
+                (self.votes_abstain, item.votes_abstain),
+            ):
                 field.setText("" if value is None else str(value))
 
         top = QHBoxLayout()
@@ -91,7 +97,11 @@ class AgendaItemBox(QGroupBox):
         top.addWidget(self.down)
         top.addWidget(self.remove)
         votes = QHBoxLayout()
-        for label, field in ((_("For"), self.votes_for), (_("Against"), self.votes_against), (_("Abstain"), self.votes_abstain)):
+        for label, field in (
+            (_("For"), self.votes_for),
+            (_("Against"), self.votes_against),
+            (_("Abstain"), self.votes_abstain),
+        ):
             votes.addWidget(QLabel(label, self))
             votes.addWidget(field)
             votes.addSpacing(12)
@@ -141,18 +151,35 @@ class AgendaItemBox(QGroupBox):
 
     def data(self, number: int) -> AgendaItemData:
         return AgendaItemData(
-            number=number, title=self.title_edit.text().strip(), discussion=self.discussion.toPlainText().strip() or None,
-            resolution=self.resolution.toPlainText().strip() or None, votes_for=_votes(self.votes_for),
-            votes_against=_votes(self.votes_against), votes_abstain=_votes(self.votes_abstain), id=self.item_id,
+            number=number,
+            title=self.title_edit.text().strip(),
+            discussion=self.discussion.toPlainText().strip() or None,
+            resolution=self.resolution.toPlainText().strip() or None,
+            votes_for=_votes(self.votes_for),
+            votes_against=_votes(self.votes_against),
+            votes_abstain=_votes(self.votes_abstain),
+            id=self.item_id,
         )
 
     def check_votes(self) -> None:
         """A gentle note, not a block: more votes than people present is usually a typing slip."""
-        total = sum(v for v in (_votes(self.votes_for), _votes(self.votes_against), _votes(self.votes_abstain)) if v is not None)
+        total = sum(
+            v
+            for v in (
+                _votes(self.votes_for),
+                _votes(self.votes_against),
+                _votes(self.votes_abstain),
+            )
+            if v is not None
+        )
         present = self.editor.present
         too_many = present is not None and total > present
         self.vote_note.setText(
-            _("{total} votes, but only {present} members are present. Check the numbers.").format(total=total, present=present) if too_many else ""
+            _("{total} votes, but only {present} members are present. Check the numbers.").format(
+                total=total, present=present
+            )
+            if too_many
+            else ""
         )
         self.vote_note.setVisible(too_many)
 
@@ -230,7 +257,11 @@ class AgendaEditor(QWidget):
         from justice_desk.ui import dialogs
 
         if box.has_content() and not dialogs.confirm(
-            self, _("Remove agenda item {number} with what was written under it?").format(number=self.boxes.index(box) + 1), yes=_("Remove the item")
+            self,
+            _("Remove agenda item {number} with what was written under it?").format(
+                number=self.boxes.index(box) + 1
+            ),
+            yes=_("Remove the item"),
         ):
             return
         self.boxes.remove(box)

@@ -57,14 +57,18 @@ def quorum_style(quorum: rules.Quorum) -> str:
 class RosterRow:
     """One committee member: the choice, the reason for an absence, the substitute."""
 
-    def __init__(self, editor: AttendanceEditor, line: AttendanceLine, substitute: AttendanceLine | None) -> None:
+    def __init__(
+        self, editor: AttendanceEditor, line: AttendanceLine, substitute: AttendanceLine | None
+    ) -> None:
         self.editor = editor
         self.line = line
         self.substitute_line_id = substitute.id if substitute else None
         self.substitute_person_id: uuid.UUID | None = substitute.person_id if substitute else None
         self.substitute_position: str | None = substitute.position_label if substitute else None
         position = line.position_label or (line.position.label() if line.position else "")
-        self.name = QLabel(f"{html.escape(line.name)}<br><span style='color:#555'>{html.escape(position)}</span>")
+        self.name = QLabel(
+            f"{html.escape(line.name)}<br><span style='color:#555'>{html.escape(position)}</span>"
+        )
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.choice = QComboBox()
         self.choice.addItem(_("Present"), PRESENT)
@@ -79,7 +83,11 @@ class RosterRow:
         self.substitute.setAccessibleName(_("Substitute for {name}").format(name=line.name))
         self.pick = QPushButton(_("Choose…"))
         self.pick.setToolTip(_("Choose the substitute from the people register"))
-        kind = SUBSTITUTE if substitute else (ABSENT if line.attendance is Attendance.ABSENT else PRESENT)
+        kind = (
+            SUBSTITUTE
+            if substitute
+            else (ABSENT if line.attendance is Attendance.ABSENT else PRESENT)
+        )
         self.choice.setCurrentIndex(self.choice.findData(kind))
         self.reason.setText(line.absence_reason or "")
         self.substitute.setText(substitute.name if substitute else "")
@@ -118,7 +126,9 @@ class RosterRow:
         self.choice.setEnabled(not read_only)
         self.reason.setReadOnly(read_only)
         self.reason.setVisible(kind != PRESENT)
-        self.reason.setPlaceholderText(_("Reason for the absence") if kind == ABSENT else _("Reason (optional)"))
+        self.reason.setPlaceholderText(
+            _("Reason for the absence") if kind == ABSENT else _("Reason (optional)")
+        )
         self.substitute.setVisible(kind == SUBSTITUTE)
         self.substitute.setReadOnly(read_only)
         self.pick.setVisible(kind == SUBSTITUTE)
@@ -144,14 +154,19 @@ class RosterRow:
         kind = self.kind
         reason = self.reason.text().strip() or None
         member = dataclasses.replace(
-            self.line, attendance=Attendance.PRESENT if kind == PRESENT else Attendance.ABSENT,
+            self.line,
+            attendance=Attendance.PRESENT if kind == PRESENT else Attendance.ABSENT,
             absence_reason=None if kind == PRESENT else reason,
         )
         if kind != SUBSTITUTE:
             return [member]
         substitute = AttendanceLine(
-            name=self.substitute.text().strip(), attendance=Attendance.SUBSTITUTE, person_id=self.substitute_person_id,
-            position_label=self.substitute_position, substitute_for_id=self.line.person_id, id=self.substitute_line_id,
+            name=self.substitute.text().strip(),
+            attendance=Attendance.SUBSTITUTE,
+            person_id=self.substitute_person_id,
+            position_label=self.substitute_position,
+            substitute_for_id=self.line.person_id,
+            id=self.substitute_line_id,
         )
         return [member, substitute]
 
@@ -162,13 +177,32 @@ class RosterRow:
         self.substitute.setStyleSheet("")
         if kind == ABSENT and not self.reason.text().strip():
             self.reason.setStyleSheet(ERROR_STYLE)
-            found.append((self.reason, _("Give the reason {name} is absent (for example “did not say”).").format(name=self.line.name)))
+            found.append(
+                (
+                    self.reason,
+                    _("Give the reason {name} is absent (for example “did not say”).").format(
+                        name=self.line.name
+                    ),
+                )
+            )
         if kind == SUBSTITUTE:
             if not self.substitute.text().strip():
                 self.substitute.setStyleSheet(ERROR_STYLE)
-                found.append((self.substitute, _("Type or choose who attends for {name}.").format(name=self.line.name)))
+                found.append(
+                    (
+                        self.substitute,
+                        _("Type or choose who attends for {name}.").format(name=self.line.name),
+                    )
+                )
             if self.line.person_id is None:
-                found.append((self.choice, _("{name} is not linked to the people register, so a substitute cannot be recorded for them.").format(name=self.line.name)))
+                found.append(
+                    (
+                        self.choice,
+                        _(
+                            "{name} is not linked to the people register, so a substitute cannot be recorded for them."
+                        ).format(name=self.line.name),
+                    )
+                )
         return found
 
 
@@ -223,8 +257,11 @@ class GuestRow(QWidget):
 
     def line(self) -> AttendanceLine:
         return AttendanceLine(
-            name=self.name.text().strip(), attendance=Attendance.GUEST, person_id=self.person_id,
-            position_label=self.position.text().strip() or None, id=self.line_id,
+            name=self.name.text().strip(),
+            attendance=Attendance.GUEST,
+            person_id=self.person_id,
+            position_label=self.position.text().strip() or None,
+            id=self.line_id,
         )
 
     def problems(self) -> list[tuple[QWidget, str]]:
@@ -257,7 +294,9 @@ class AttendanceEditor(QWidget):
         self.roster_hint = QLabel(self)
         self.roster_hint.setWordWrap(True)
         self.add_missing = QPushButton(_("Add committee members missing from the list"), self)
-        self.add_missing.setToolTip(_("Adds the members serving on the meeting date who are not on this list yet"))
+        self.add_missing.setToolTip(
+            _("Adds the members serving on the meeting date who are not on this list yet")
+        )
         self.add_missing.setVisible(False)
         self.roster_box = QGroupBox(_("Committee members"), self)
         self.roster_layout = QVBoxLayout(self.roster_box)
@@ -292,17 +331,26 @@ class AttendanceEditor(QWidget):
 
     # -- loading ----------------------------------------------------------------------------
 
-    def set_lines(self, lines: tuple[AttendanceLine, ...] | list[AttendanceLine], *, fraction: Fraction | None = None) -> None:
+    def set_lines(
+        self,
+        lines: tuple[AttendanceLine, ...] | list[AttendanceLine],
+        *,
+        fraction: Fraction | None = None,
+    ) -> None:
         self._loading = True
         try:
             if fraction is not None:
                 self.fraction = fraction
             members = [a for a in lines if a.attendance in (Attendance.PRESENT, Attendance.ABSENT)]
             substitutes = [a for a in lines if a.attendance is Attendance.SUBSTITUTE]
-            by_member = {s.substitute_for_id: s for s in substitutes if s.substitute_for_id is not None}
+            by_member = {
+                s.substitute_for_id: s for s in substitutes if s.substitute_for_id is not None
+            }
             member_ids = {m.person_id for m in members if m.person_id is not None}
             self._kept = [s for s in substitutes if s.substitute_for_id not in member_ids]
-            self._build_roster([(m, by_member.get(m.person_id) if m.person_id else None) for m in members])
+            self._build_roster(
+                [(m, by_member.get(m.person_id) if m.person_id else None) for m in members]
+            )
             for guest in list(self.guests):
                 self._drop_guest(guest)
             for line in lines:
@@ -321,21 +369,32 @@ class AttendanceEditor(QWidget):
         grid = QGridLayout(holder)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(10)
-        for column, title in enumerate((_("Name and position"), _("Attendance"), _("Reason for absence / substitute"))):
+        for column, title in enumerate(
+            (_("Name and position"), _("Attendance"), _("Reason for absence / substitute"))
+        ):
             grid.addWidget(QLabel(f"<b>{html.escape(title)}</b>", holder), 0, column)
         self.rows = []
         for i, (line, substitute) in enumerate(pairs, start=1):
             row = RosterRow(self, line, substitute)
             for column, widget in enumerate(row.widgets(holder)):
                 widget.setParent(holder)
-                grid.addWidget(widget, i, column, Qt.AlignmentFlag.AlignVCenter if column == 1 else Qt.AlignmentFlag(0))
+                grid.addWidget(
+                    widget,
+                    i,
+                    column,
+                    Qt.AlignmentFlag.AlignVCenter if column == 1 else Qt.AlignmentFlag(0),
+                )
             self.rows.append(row)
         grid.setColumnStretch(2, 1)
         self.roster_layout.addWidget(holder)
         holder.show()
         self._grid_holder = holder
         self.roster_hint.setText(
-            "" if pairs else _("Nobody from the committee is on this list. Set up the committee term and its members on the Committee page, then add them here.")
+            ""
+            if pairs
+            else _(
+                "Nobody from the committee is on this list. Set up the committee term and its members on the Committee page, then add them here."
+            )
         )
         self.roster_hint.setVisible(not pairs)
 
@@ -344,12 +403,20 @@ class AttendanceEditor(QWidget):
         self.missing = seats
         self.add_missing.setVisible(bool(seats) and not self.read_only)
         if seats:
-            self.add_missing.setText(_("Add committee members missing from the list ({count})").format(count=len(seats)))
+            self.add_missing.setText(
+                _("Add committee members missing from the list ({count})").format(count=len(seats))
+            )
 
     def _add_missing_members(self) -> None:
         current = self.lines()
         added = [
-            AttendanceLine(seat.person_name, Attendance.PRESENT, seat.person_id, seat.position, seat.position.label())
+            AttendanceLine(
+                seat.person_name,
+                Attendance.PRESENT,
+                seat.person_id,
+                seat.position,
+                seat.position.label(),
+            )
             for seat in self.missing
         ]
         guests = [a for a in current if a.attendance is Attendance.GUEST]

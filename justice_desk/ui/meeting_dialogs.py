@@ -121,13 +121,20 @@ class NewMeetingDialog(QDialog):
         self.starts.setText("09.30")
         self.ends = TimeEdit(self)
         self.place = QLineEdit(self)
-        self.place.setPlaceholderText(_("for example the meeting room of the local government office"))
+        self.place.setPlaceholderText(
+            _("for example the meeting room of the local government office")
+        )
         self.mode = mode_combo(self)
         self.errors = QLabel(self)
         self.errors.setStyleSheet(ERROR_LABEL_STYLE)
         self.errors.setWordWrap(True)
         self.errors.setVisible(False)
-        note = QLabel(_("The meeting gets the next number of its year (Buddhist Era) and the standard five agenda items; the attendance list starts from the committee serving on that date."), self)
+        note = QLabel(
+            _(
+                "The meeting gets the next number of its year (Buddhist Era) and the standard five agenda items; the attendance list starts from the committee serving on that date."
+            ),
+            self,
+        )
         note.setWordWrap(True)
         form = QFormLayout()
         form.addRow(_("Date"), self.date)
@@ -136,7 +143,11 @@ class NewMeetingDialog(QDialog):
         form.addRow(_("Ends at"), self.ends)
         form.addRow(_("Place"), self.place)
         form.addRow(_("How it meets"), self.mode)
-        self.buttons = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self))
+        self.buttons = translate_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+            )
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Create the meeting"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -169,7 +180,10 @@ class NewMeetingDialog(QDialog):
         held_on = self.date.date()
         assert held_on is not None  # required, checked above
         data = meetings.MeetingInput(
-            held_on=held_on, starts_at=self.starts.value(), ends_at=self.ends.value(), place=self.place.text(),
+            held_on=held_on,
+            starts_at=self.starts.value(),
+            ends_at=self.ends.value(),
+            place=self.place.text(),
             mode=MeetingMode(self.mode.currentData()),
         )
         try:
@@ -189,7 +203,9 @@ class PickedPerson:
 class PersonPickerDialog(QDialog):
     """Find a person in the register by any part of the name (Thai substrings work)."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None, *, title: str | None = None) -> None:
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, title: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.setWindowTitle(title or _("Choose a person"))
@@ -197,7 +213,11 @@ class PersonPickerDialog(QDialog):
         self.search.setPlaceholderText(_("Search (Thai or numbers; part of a word is enough)"))
         self.search.setClearButtonEnabled(True)
         self.results = QListWidget(self)
-        self.buttons = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self))
+        self.buttons = translate_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+            )
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Choose"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -233,7 +253,9 @@ class PersonPickerDialog(QDialog):
         return None if item is None else item.data(Qt.ItemDataRole.UserRole)
 
 
-def pick_person(db: Database, parent: QWidget | None, title: str | None = None) -> PickedPerson | None:
+def pick_person(
+    db: Database, parent: QWidget | None, title: str | None = None
+) -> PickedPerson | None:
     """Ask for a person from the register; ``None`` when the user cancels."""
     dialog = PersonPickerDialog(db, parent, title=title)
     if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -244,13 +266,22 @@ def pick_person(db: Database, parent: QWidget | None, title: str | None = None) 
 class CorrectionDialog(QDialog):
     """Why adopted minutes are corrected, and (optionally) the meeting that approved the correction."""
 
-    def __init__(self, number: str, later: Sequence[meetings.MeetingRow], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, number: str, later: Sequence[meetings.MeetingRow], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Correct the minutes of meeting {number}").format(number=number))
-        intro = QLabel(_("The adopted version stays on record; the corrected minutes become a new version. Say why they are corrected."), self)
+        intro = QLabel(
+            _(
+                "The adopted version stays on record; the corrected minutes become a new version. Say why they are corrected."
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         self.reason = QPlainTextEdit(self)
-        self.reason.setPlaceholderText(_("for example: the wording of the resolution under item 4 was corrected"))
+        self.reason.setPlaceholderText(
+            _("for example: the wording of the resolution under item 4 was corrected")
+        )
         self.reason.setMinimumHeight(self.fontMetrics().lineSpacing() * 4)
         self.meeting = QComboBox(self)
         self.meeting.addItem(_("(not recorded)"), "")
@@ -262,7 +293,11 @@ class CorrectionDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("Reason for the correction"), self.reason)
         form.addRow(_("Approved at meeting"), self.meeting)
-        self.buttons = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self))
+        self.buttons = translate_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+            )
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save the correction"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -286,7 +321,9 @@ class CorrectionDialog(QDialog):
         return self.reason.toPlainText().strip(), uuid.UUID(chosen) if chosen else None
 
 
-def ask_correction_reason(parent: QWidget | None, number: str, later: Sequence[meetings.MeetingRow]) -> tuple[str, uuid.UUID | None] | None:
+def ask_correction_reason(
+    parent: QWidget | None, number: str, later: Sequence[meetings.MeetingRow]
+) -> tuple[str, uuid.UUID | None] | None:
     """The reason (and approving meeting) for a correction; ``None`` when the user cancels."""
     dialog = CorrectionDialog(number, later, parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -49,8 +49,12 @@ from justice_desk.ui.meeting_dialogs import ERROR_LABEL_STYLE, TimeEdit, mode_co
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
 
-LOCKED_BANNER_STYLE = "background: #fff4d6; border: 1px solid #d9a400; padding: 6px; color: #4a3500;"
-CORRECTING_BANNER_STYLE = "background: #e3f0ff; border: 1px solid #4a7fc1; padding: 6px; color: #0d2f5a;"
+LOCKED_BANNER_STYLE = (
+    "background: #fff4d6; border: 1px solid #d9a400; padding: 6px; color: #4a3500;"
+)
+CORRECTING_BANNER_STYLE = (
+    "background: #e3f0ff; border: 1px solid #4a7fc1; padding: 6px; color: #0d2f5a;"
+)
 
 
 def _documents() -> dict[str, tuple[str, str]]:
@@ -104,7 +108,9 @@ class MeetingEditor(QWidget):
         self.held_button = QPushButton(_("Mark as held"), self)
         self.adopt_button = QPushButton(_("Adopt the previous minutes"), self)
         self.correct_button = QPushButton(_("Correct the minutes…"), self)
-        self.correct_button.setToolTip(_("Adopted minutes are locked; a correction is saved as a new version with its reason"))
+        self.correct_button.setToolTip(
+            _("Adopted minutes are locked; a correction is saved as a new version with its reason")
+        )
         self.cancel_correction_button = QPushButton(_("Cancel the correction"), self)
         self.delete_button = QPushButton(_("Delete"), self)
         self.delete_button.setToolTip(_("Only a planned meeting can be deleted"))
@@ -113,22 +119,35 @@ class MeetingEditor(QWidget):
             "attendance": QPushButton(_("Attendance sheet"), self),
             "minutes": QPushButton(_("Minutes"), self),
         }
-        self.print_buttons["invitation"].setToolTip(_("The letter inviting the committee, with the agenda (PDF)"))
-        self.print_buttons["attendance"].setToolTip(_("The list of attendees with a column for signatures (PDF)"))
+        self.print_buttons["invitation"].setToolTip(
+            _("The letter inviting the committee, with the agenda (PDF)")
+        )
+        self.print_buttons["attendance"].setToolTip(
+            _("The list of attendees with a column for signatures (PDF)")
+        )
         self.print_buttons["minutes"].setToolTip(_("The minutes in the official format (PDF)"))
 
         # -- tabs ---------------------------------------------------------------------------
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._build_details(), _("Meeting details"))
         self.attendance = AttendanceEditor(self._pick_person, self)
-        self.attendance.quorum.setVisible(False)  # the heading above the tabs shows it, on every tab
+        self.attendance.quorum.setVisible(
+            False
+        )  # the heading above the tabs shows it, on every tab
         self.tabs.addTab(self.attendance, _("Attendance and quorum"))
         self.agenda = AgendaEditor(self)
         self.tabs.addTab(self.agenda, _("Agenda and minutes"))
         self.tabs.addTab(self._build_versions(), _("Minutes versions"))
 
         actions = QHBoxLayout()
-        for button in (self.save_button, self.revert_button, self.held_button, self.adopt_button, self.correct_button, self.cancel_correction_button):
+        for button in (
+            self.save_button,
+            self.revert_button,
+            self.held_button,
+            self.adopt_button,
+            self.correct_button,
+            self.cancel_correction_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.delete_button)
@@ -167,7 +186,9 @@ class MeetingEditor(QWidget):
     def _build_details(self) -> QWidget:
         page = QWidget(self)
         self.body_name = QLineEdit(page)
-        self.body_name.setPlaceholderText(_("for example: Committee of the Community Justice Center of Tambon …"))
+        self.body_name.setPlaceholderText(
+            _("for example: Committee of the Community Justice Center of Tambon …")
+        )
         self.date = BeDateEdit(page, required=True)
         self.date_words = QLabel(page)
         self.starts = TimeEdit(page)
@@ -209,14 +230,24 @@ class MeetingEditor(QWidget):
 
     def _build_versions(self) -> QWidget:
         page = QWidget(self)
-        intro = QLabel(_("Version 1 is the minutes as adopted; every correction adds a version with its reason. Earlier versions stay on record."), page)
+        intro = QLabel(
+            _(
+                "Version 1 is the minutes as adopted; every correction adds a version with its reason. Earlier versions stay on record."
+            ),
+            page,
+        )
         intro.setWordWrap(True)
         self.versions_model = ListTableModel(
             [
                 Column(_("Version"), lambda v: str(v[0])),
                 # The approving meeting of a correction is not in the version record; show it for v1 only.
-                Column(_("Adopted at meeting"), lambda v: str(v[2].get("adopted_in") or "") if v[0] == 1 else ""),
-                Column(_("Reason"), lambda v: v[1] or (_("Minutes as adopted") if v[0] == 1 else "")),
+                Column(
+                    _("Adopted at meeting"),
+                    lambda v: str(v[2].get("adopted_in") or "") if v[0] == 1 else "",
+                ),
+                Column(
+                    _("Reason"), lambda v: v[1] or (_("Minutes as adopted") if v[0] == 1 else "")
+                ),
             ],
             self,
         )
@@ -227,11 +258,17 @@ class MeetingEditor(QWidget):
         self.versions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.versions.verticalHeader().setVisible(False)
         self.versions.horizontalHeader().setStretchLastSection(True)
-        self.versions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.versions.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.version_text = QPlainTextEdit(page)
         self.version_text.setReadOnly(True)
-        self.version_text.setPlaceholderText(_("Choose a version to read its agenda and resolutions."))
-        self.versions.selectionModel().currentRowChanged.connect(lambda current, _prev: self._show_version(current.row()))
+        self.version_text.setPlaceholderText(
+            _("Choose a version to read its agenda and resolutions.")
+        )
+        self.versions.selectionModel().currentRowChanged.connect(
+            lambda current, _prev: self._show_version(current.row())
+        )
         split = QSplitter(Qt.Orientation.Vertical, page)
         split.addWidget(self.versions)
         split.addWidget(self.version_text)
@@ -269,26 +306,42 @@ class MeetingEditor(QWidget):
             self.ends.set_value(detail.ends_at)
             self.place.setText(detail.place or "")
             self.mode.setCurrentIndex(max(0, self.mode.findData(detail.mode.value)))
-            self._fill_people(self.minute_taker, detail, detail.minute_taker_id, detail.minute_taker)
+            self._fill_people(
+                self.minute_taker, detail, detail.minute_taker_id, detail.minute_taker
+            )
             self._fill_people(self.checker, detail, detail.checker_id, detail.checker)
             self.details_errors.setVisible(False)
             self.attendance.set_lines(detail.attendance, fraction=detail.quorum_fraction)
             self.agenda.set_items(detail.agenda)
-            self.attendance.set_missing_members([] if detail.locked else self._missing_members(detail))
+            self.attendance.set_missing_members(
+                [] if detail.locked else self._missing_members(detail)
+            )
             self._load_versions(detail)
-            self._previous = None if detail.locked else meetings.previous_to_adopt(self.ctx.db, detail.id)
+            self._previous = (
+                None if detail.locked else meetings.previous_to_adopt(self.ctx.db, detail.id)
+            )
         finally:
             self._loading = False
         self._dirty.clear()
         self._apply_mode()
 
-    def _fill_people(self, combo: QComboBox, detail: MeetingDetail, current_id: uuid.UUID | None, current_name: str | None) -> None:
+    def _fill_people(
+        self,
+        combo: QComboBox,
+        detail: MeetingDetail,
+        current_id: uuid.UUID | None,
+        current_name: str | None,
+    ) -> None:
         # Ids are kept as text: Qt compares item data by value only for its own types.
         combo.clear()
         combo.addItem(_("(not chosen)"), "")
         seen: set[uuid.UUID] = set()
         for line in detail.attendance:
-            if line.person_id and line.person_id not in seen and line.attendance is not Attendance.GUEST:
+            if (
+                line.person_id
+                and line.person_id not in seen
+                and line.attendance is not Attendance.GUEST
+            ):
                 seen.add(line.person_id)
                 label = f"{line.name} ({line.position_label})" if line.position_label else line.name
                 combo.addItem(label, str(line.person_id))
@@ -310,7 +363,11 @@ class MeetingEditor(QWidget):
         return [s for s in seats if s.person_id not in on_list]
 
     def _load_versions(self, detail: MeetingDetail) -> None:
-        versions = meetings.minutes_versions(self.ctx.db, detail.id) if detail.status is MeetingStatus.ADOPTED else []
+        versions = (
+            meetings.minutes_versions(self.ctx.db, detail.id)
+            if detail.status is MeetingStatus.ADOPTED
+            else []
+        )
         self.versions_model.set_rows(versions)
         self.version_text.clear()
         if versions:
@@ -326,7 +383,11 @@ class MeetingEditor(QWidget):
             parts.append(_("Reason for the correction: {reason}").format(reason=reason))
         for item in snapshot.get("agenda", []):
             parts.append("")
-            parts.append(_("Agenda item {number}: {title}").format(number=item.get("number"), title=item.get("title") or ""))
+            parts.append(
+                _("Agenda item {number}: {title}").format(
+                    number=item.get("number"), title=item.get("title") or ""
+                )
+            )
             if item.get("discussion"):
                 parts.append(str(item["discussion"]))
             if item.get("resolution"):
@@ -355,7 +416,9 @@ class MeetingEditor(QWidget):
     def _check_year(self) -> str | None:
         day = self.date.date()
         if self.detail is not None and day is not None and be_year(day) != self.detail.year_be:
-            message = _("A meeting cannot move to another year: its number belongs to {year}.").format(year=self.detail.year_be)
+            message = _(
+                "A meeting cannot move to another year: its number belongs to {year}."
+            ).format(year=self.detail.year_be)
             self.date.line.setStyleSheet(ERROR_STYLE)
             self.details_errors.setText(message)
             self.details_errors.setVisible(True)
@@ -381,24 +444,30 @@ class MeetingEditor(QWidget):
             self.heading.setText("")
             self.subheading.setText("")
         else:
-            self.heading.setText(_("Meeting {number} · {status}").format(number=detail.number, status=detail.status.label()))
+            self.heading.setText(
+                _("Meeting {number} · {status}").format(
+                    number=detail.number, status=detail.status.label()
+                )
+            )
             when = format_date(detail.held_on, language(), weekday=True)
             if detail.starts_at:
                 when += " · " + format_time(detail.starts_at, language())
-            self.subheading.setText(" · ".join(p for p in (detail.body_name, when, detail.place or "") if p))
+            self.subheading.setText(
+                " · ".join(p for p in (detail.body_name, when, detail.place or "") if p)
+            )
         if detail is not None and self.correcting:
             self.banner.setText(
-                _("Correcting the adopted minutes of meeting {number}. Change the agenda items, then save: you will be asked for the reason, and the correction becomes version {version}.").format(
-                    number=detail.number, version=detail.minutes_version + 1
-                )
+                _(
+                    "Correcting the adopted minutes of meeting {number}. Change the agenda items, then save: you will be asked for the reason, and the correction becomes version {version}."
+                ).format(number=detail.number, version=detail.minutes_version + 1)
             )
             self.banner.setStyleSheet(CORRECTING_BANNER_STYLE)
             self.banner.setVisible(True)
         elif locked and detail is not None:
             self.banner.setText(
-                _("These minutes were adopted at meeting {adopted_in} and are locked. Changes are made as a correction, which is saved as a new version (now version {version}).").format(
-                    adopted_in=detail.adopted_in or "…", version=detail.minutes_version
-                )
+                _(
+                    "These minutes were adopted at meeting {adopted_in} and are locked. Changes are made as a correction, which is saved as a new version (now version {version})."
+                ).format(adopted_in=detail.adopted_in or "…", version=detail.minutes_version)
             )
             self.banner.setStyleSheet(LOCKED_BANNER_STYLE)
             self.banner.setVisible(True)
@@ -417,18 +486,30 @@ class MeetingEditor(QWidget):
         future = detail is not None and detail.held_on > dt.date.today()
         self.held_button.setEnabled(not future)
         self.held_button.setToolTip(
-            _("The meeting is on {date}: it can be marked as held from that day.").format(date=format_date(detail.held_on, language()))
+            _("The meeting is on {date}: it can be marked as held from that day.").format(
+                date=format_date(detail.held_on, language())
+            )
             if future and detail is not None
-            else _("Record that the meeting took place; its minutes can then be adopted at the next meeting")
+            else _(
+                "Record that the meeting took place; its minutes can then be adopted at the next meeting"
+            )
         )
         self.adopt_button.setVisible(has and not locked)
         self.adopt_button.setEnabled(self._previous is not None)
         if self._previous is not None:
-            self.adopt_button.setText(_("Adopt the minutes of meeting {number}").format(number=self._previous.number))
-            self.adopt_button.setToolTip(_("Agenda item 2: the minutes of meeting {number} are adopted and locked").format(number=self._previous.number))
+            self.adopt_button.setText(
+                _("Adopt the minutes of meeting {number}").format(number=self._previous.number)
+            )
+            self.adopt_button.setToolTip(
+                _("Agenda item 2: the minutes of meeting {number} are adopted and locked").format(
+                    number=self._previous.number
+                )
+            )
         else:
             self.adopt_button.setText(_("Adopt the previous minutes"))
-            self.adopt_button.setToolTip(_("There is no earlier meeting that was held and whose minutes wait for adoption."))
+            self.adopt_button.setToolTip(
+                _("There is no earlier meeting that was held and whose minutes wait for adoption.")
+            )
         self.correct_button.setVisible(bool(locked) and not self.correcting)
         self.cancel_correction_button.setVisible(self.correcting)
         self.delete_button.setVisible(status is MeetingStatus.DRAFT)
@@ -469,9 +550,14 @@ class MeetingEditor(QWidget):
         held_on = self.date.date()
         assert held_on is not None  # checked by problems()
         return MeetingInput(
-            held_on=held_on, starts_at=self.starts.value(), ends_at=self.ends.value(), place=self.place.text(),
-            mode=MeetingMode(self.mode.currentData()), body_name=self.body_name.text(),
-            minute_taker_id=self._person_id(self.minute_taker), checker_id=self._person_id(self.checker),
+            held_on=held_on,
+            starts_at=self.starts.value(),
+            ends_at=self.ends.value(),
+            place=self.place.text(),
+            mode=MeetingMode(self.mode.currentData()),
+            body_name=self.body_name.text(),
+            minute_taker_id=self._person_id(self.minute_taker),
+            checker_id=self._person_id(self.checker),
         )
 
     # -- saving -------------------------------------------------------------------------------
@@ -495,11 +581,15 @@ class MeetingEditor(QWidget):
                 if answer is None:
                     return False
                 reason, approved_in = answer
-                detail = meetings.correct_minutes(db, detail.id, self.agenda.items(), reason=reason, in_meeting_id=approved_in)
+                detail = meetings.correct_minutes(
+                    db, detail.id, self.agenda.items(), reason=reason, in_meeting_id=approved_in
+                )
                 self._dirty.clear()
             else:
                 if "details" in self._dirty:
-                    detail = meetings.update_meeting(db, detail.id, self.meeting_input(), expected_rev=detail.rev)
+                    detail = meetings.update_meeting(
+                        db, detail.id, self.meeting_input(), expected_rev=detail.rev
+                    )
                     self.detail = detail
                     self._dirty.discard("details")
                 if "attendance" in self._dirty:
@@ -550,9 +640,13 @@ class MeetingEditor(QWidget):
             return
         detail = self.detail
         assert detail is not None
-        text = _("Mark meeting {number} as held? Its minutes can then be adopted at the next meeting.").format(number=detail.number)
+        text = _(
+            "Mark meeting {number} as held? Its minutes can then be adopted at the next meeting."
+        ).format(number=detail.number)
         if not detail.quorum.met:
-            text += "\n\n" + _("Note: the attendance list shows no quorum ({quorum})").format(quorum=detail.quorum.describe())
+            text += "\n\n" + _("Note: the attendance list shows no quorum ({quorum})").format(
+                quorum=detail.quorum.describe()
+            )
         if not dialogs.confirm(self, text, yes=_("Mark as held")):
             return
         try:
@@ -569,7 +663,10 @@ class MeetingEditor(QWidget):
         if detail is None:
             return
         if previous is None:
-            dialogs.show_info(self, _("There is no earlier meeting that was held and whose minutes wait for adoption."))
+            dialogs.show_info(
+                self,
+                _("There is no earlier meeting that was held and whose minutes wait for adoption."),
+            )
             return
         if not self._ensure_saved():
             return
@@ -577,7 +674,9 @@ class MeetingEditor(QWidget):
         assert detail is not None
         if not dialogs.confirm(
             self,
-            _("Adopt the minutes of meeting {previous} at this meeting (agenda item 2)? They will be locked: later changes can only be made as a correction, which becomes a new version.").format(previous=previous.number),
+            _(
+                "Adopt the minutes of meeting {previous} at this meeting (agenda item 2)? They will be locked: later changes can only be made as a correction, which becomes a new version."
+            ).format(previous=previous.number),
             yes=_("Adopt the minutes"),
         ):
             return
@@ -587,7 +686,11 @@ class MeetingEditor(QWidget):
             dialogs.show_error(self, str(exc))
             return
         self.load(detail.id)
-        self._say(_("The minutes of meeting {number} are adopted and locked.").format(number=previous.number))
+        self._say(
+            _("The minutes of meeting {number} are adopted and locked.").format(
+                number=previous.number
+            )
+        )
         self.records_changed.emit(detail.id)
 
     def start_correction(self) -> None:
@@ -598,7 +701,9 @@ class MeetingEditor(QWidget):
         self.tabs.setCurrentWidget(self.agenda)
 
     def cancel_correction(self) -> None:
-        if self.dirty and not dialogs.confirm(self, _("Throw away the changes made for this correction?"), yes=_("Throw them away")):
+        if self.dirty and not dialogs.confirm(
+            self, _("Throw away the changes made for this correction?"), yes=_("Throw them away")
+        ):
             return
         self.revert()
 
@@ -607,10 +712,15 @@ class MeetingEditor(QWidget):
         if detail is None:
             return
         if detail.status is not MeetingStatus.DRAFT:
-            dialogs.show_error(self, _("Only a planned meeting can be deleted; a held meeting stays on record."))
+            dialogs.show_error(
+                self, _("Only a planned meeting can be deleted; a held meeting stays on record.")
+            )
             return
         if not dialogs.confirm(
-            self, _("Delete meeting {number} of {date}? It has not been held yet.").format(number=detail.number, date=format_date(detail.held_on, language())),
+            self,
+            _("Delete meeting {number} of {date}? It has not been held yet.").format(
+                number=detail.number, date=format_date(detail.held_on, language())
+            ),
             yes=_("Delete the meeting"),
         ):
             return
@@ -629,7 +739,9 @@ class MeetingEditor(QWidget):
 
     def print_current(self) -> None:
         if self.detail is not None:
-            self.print_document("invitation" if self.detail.status is MeetingStatus.DRAFT else "minutes")
+            self.print_document(
+                "invitation" if self.detail.status is MeetingStatus.DRAFT else "minutes"
+            )
 
     def print_document(self, kind: str) -> None:
         """Build the PDF in the background, then ask where to save it and open it."""
@@ -644,7 +756,9 @@ class MeetingEditor(QWidget):
         build = getattr(printing, f"{kind}_pdf")
         suggested = f"{stem}-{detail.number.replace('/', '-')}.pdf"
         self.print_job = self.ctx.runner.run(
-            _("Preparing the {document} of meeting {number}").format(document=document, number=detail.number),
+            _("Preparing the {document} of meeting {number}").format(
+                document=document, number=detail.number
+            ),
             build,
             self.ctx.db,
             detail.id,
@@ -653,19 +767,33 @@ class MeetingEditor(QWidget):
         )
 
     def _save_pdf(self, pdf: Any, document: str, suggested: str) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        ) or str(Path.home())
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the {document} as").format(document=document), str(Path(folder) / suggested), _("PDF documents (*.pdf)")
+            self,
+            _("Save the {document} as").format(document=document),
+            str(Path(folder) / suggested),
+            _("PDF documents (*.pdf)"),
         )
         if not path:
             return
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
         try:
-            data = bytes(pdf) if isinstance(pdf, bytes | bytearray | memoryview) else Path(pdf).read_bytes()
+            data = (
+                bytes(pdf)
+                if isinstance(pdf, bytes | bytearray | memoryview)
+                else Path(pdf).read_bytes()
+            )
             Path(path).write_bytes(data)
         except (OSError, TypeError) as exc:
-            dialogs.show_error(self, _("The file could not be written to {path}: {error}").format(path=path, error=getattr(exc, "strerror", None) or exc))
+            dialogs.show_error(
+                self,
+                _("The file could not be written to {path}: {error}").format(
+                    path=path, error=getattr(exc, "strerror", None) or exc
+                ),
+            )
             return
         self._say(_("Saved {path}").format(path=path))
         QDesktopServices.openUrl(QUrl.fromLocalFile(path))

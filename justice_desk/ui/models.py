@@ -35,7 +35,9 @@ Fetcher = Callable[[int, int, str, str | None, bool], Page[Any]]
 class PagedTableModel(QAbstractTableModel):
     """Rows fetched from a service in windows of ``block`` rows, on demand."""
 
-    def __init__(self, columns: Sequence[Column], fetch: Fetcher, *, block: int = 200, parent: Any = None) -> None:
+    def __init__(
+        self, columns: Sequence[Column], fetch: Fetcher, *, block: int = 200, parent: Any = None
+    ) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self._fetch = fetch
@@ -91,7 +93,9 @@ class PagedTableModel(QAbstractTableModel):
         number = row // self.block
         block = self._blocks.get(number)
         if block is None:
-            page = self._fetch(number * self.block, self.block, self.search, self.order, self.descending)
+            page = self._fetch(
+                number * self.block, self.block, self.search, self.order, self.descending
+            )
             block = self._blocks[number] = list(page.rows)
             if len(self._blocks) > 50:  # keep memory flat while scrolling far
                 for key in list(self._blocks)[:10]:
@@ -124,8 +128,14 @@ class PagedTableModel(QAbstractTableModel):
             return self.row_object(index.row())
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
             return self.columns[section].title
         return None
 
@@ -161,7 +171,13 @@ class ListTableModel(QAbstractTableModel):
             return obj
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
             return self.columns[section].title
         return None

@@ -57,7 +57,16 @@ def main() -> int:
         window.close()
         window.ctx.db.dispose()
 
-    shoot("th", [("cases", "cases-th"), ("meetings", "meetings-th"), ("people", "people-th"), ("committee", "committee-th"), ("sync", "sync-th")])
+    shoot(
+        "th",
+        [
+            ("cases", "cases-th"),
+            ("meetings", "meetings-th"),
+            ("people", "people-th"),
+            ("committee", "committee-th"),
+            ("sync", "sync-th"),
+        ],
+    )
     shoot("en", [("cases", "cases-en")])
     return 0
 

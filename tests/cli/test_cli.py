@@ -15,7 +15,22 @@ def one_line(text: str) -> bool:
 
 def test_init_center_then_list_is_empty(cli, tmp_path: Path) -> None:
     db = tmp_path / "c.sqlite3"
-    r = cli("init", "center", "--db", str(db), "--code", "500107", "--name", "ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ", "--province", "เชียงใหม่", "--amphoe", "เมืองเชียงใหม่", "--tambon", "แม่เหียะ")
+    r = cli(
+        "init",
+        "center",
+        "--db",
+        str(db),
+        "--code",
+        "500107",
+        "--name",
+        "ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ",
+        "--province",
+        "เชียงใหม่",
+        "--amphoe",
+        "เมืองเชียงใหม่",
+        "--tambon",
+        "แม่เหียะ",
+    )
     assert r.returncode == 0, r.stderr
     assert str(db) in r.stdout
     r = cli("list", "cases", "--db", str(db), "--json")
@@ -40,7 +55,12 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo")
     db = folder / "demo.sqlite3"
     env = dict(os.environ, JUSTICE_DESK_HOME=str(folder), JUSTICE_DESK_LANG="en")
-    r = subprocess.run([sys.executable, "-m", "justice_desk", "demo", "--db", str(db), "--seed", "7"], capture_output=True, text=True, env=env)
+    r = subprocess.run(
+        [sys.executable, "-m", "justice_desk", "demo", "--db", str(db), "--seed", "7"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert r.returncode == 0, r.stderr
     return db
 
@@ -50,7 +70,10 @@ def test_demo_then_list_cases_as_json(cli, demo_db: Path) -> None:
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
     assert len(rows) == 300
-    assert all(len(row["number"].split("/")[0]) == 3 and row["number"].split("/")[1].startswith("25") for row in rows)
+    assert all(
+        len(row["number"].split("/")[0]) == 3 and row["number"].split("/")[1].startswith("25")
+        for row in rows
+    )
     assert {"id", "number", "received_on", "kind", "status", "subject", "parties"} <= set(rows[0])
     assert len({row["kind"] for row in rows}) == 6
 
@@ -67,13 +90,17 @@ def test_search_with_a_thai_substring_of_a_name_finds_that_person(cli, demo_db: 
     assert r.returncode == 0, r.stderr
     found = [p["name"] for p in json.loads(r.stdout)]
     assert name in found and all(part in n for n in found)
-    cases = json.loads(cli("list", "cases", "--db", str(demo_db), "--search", surname, "--json").stdout)
+    cases = json.loads(
+        cli("list", "cases", "--db", str(demo_db), "--search", surname, "--json").stdout
+    )
     assert all(surname in c["parties"] or surname in c["subject"] for c in cases)
 
 
 def test_meetings_and_members_and_activities_lists(cli, demo_db: Path) -> None:
     meetings = json.loads(cli("list", "meetings", "--db", str(demo_db), "--json").stdout)
-    assert len(meetings) == 24 and all("/" in m["number"] and not m["number"].startswith("0") for m in meetings)
+    assert len(meetings) == 24 and all(
+        "/" in m["number"] and not m["number"].startswith("0") for m in meetings
+    )
     text = cli("list", "members", "--db", str(demo_db)).stdout
     assert "shown" in text
     assert json.loads(cli("list", "activities", "--db", str(demo_db), "--json").stdout)
@@ -89,8 +116,26 @@ def test_people_list_is_readable_text(cli, demo_db: Path) -> None:
 
 def test_demo_adds_to_an_existing_center(cli, tmp_path: Path) -> None:
     db = tmp_path / "d.sqlite3"
-    assert cli("demo", "--db", str(db), "--people", "10", "--cases", "5", "--meetings", "2").returncode == 0
-    assert cli("demo", "--db", str(db), "--seed", "2", "--people", "5", "--cases", "7", "--meetings", "1").returncode == 0
+    assert (
+        cli("demo", "--db", str(db), "--people", "10", "--cases", "5", "--meetings", "2").returncode
+        == 0
+    )
+    assert (
+        cli(
+            "demo",
+            "--db",
+            str(db),
+            "--seed",
+            "2",
+            "--people",
+            "5",
+            "--cases",
+            "7",
+            "--meetings",
+            "1",
+        ).returncode
+        == 0
+    )
     cases = json.loads(cli("list", "cases", "--db", str(db), "--json").stdout)
     assert len(cases) == 12 and len({c["number"] for c in cases}) == 12
 
@@ -103,13 +148,23 @@ def test_demo_adds_to_an_existing_center(cli, tmp_path: Path) -> None:
         (["list", "cases"], "--db"),
         (["list", "nonsense", "--db", "x"], "invalid choice"),
         (["demo", "--db", "{new}", "--cases", "-3"], "negative"),
-        (["init", "center", "--db", "{new}", "--code", "1", "--name", " ", "--province", "x"], "name is required"),
+        (
+            ["init", "center", "--db", "{new}", "--code", "1", "--name", " ", "--province", "x"],
+            "name is required",
+        ),
         (["backup", "--db", "{missing}", "--to", "{dir}"], "no database"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(cli, tmp_path: Path, args: list[str], fragment: str) -> None:
+def test_bad_input_exits_2_with_one_line(
+    cli, tmp_path: Path, args: list[str], fragment: str
+) -> None:
     (tmp_path / "text.txt").write_text("hello")
-    subs = {"missing": str(tmp_path / "none.sqlite3"), "text": str(tmp_path / "text.txt"), "new": str(tmp_path / "new.sqlite3"), "dir": str(tmp_path / "b")}
+    subs = {
+        "missing": str(tmp_path / "none.sqlite3"),
+        "text": str(tmp_path / "text.txt"),
+        "new": str(tmp_path / "new.sqlite3"),
+        "dir": str(tmp_path / "b"),
+    }
     r = cli(*[a.format(**subs) for a in args])
     assert r.returncode == 2, (r.stdout, r.stderr)
     assert one_line(r.stderr), r.stderr
@@ -131,7 +186,9 @@ def test_newer_database_refused_in_one_line(cli, tmp_path: Path) -> None:
 
 
 def test_thai_messages_by_default(cli, tmp_path: Path) -> None:
-    r = cli("list", "cases", "--db", str(tmp_path / "none.sqlite3"), env={"JUSTICE_DESK_LANG": "th"})
+    r = cli(
+        "list", "cases", "--db", str(tmp_path / "none.sqlite3"), env={"JUSTICE_DESK_LANG": "th"}
+    )
     assert r.returncode == 2 and one_line(r.stderr)
     assert any("\u0e00" <= ch <= "\u0e7f" for ch in r.stderr)
 
@@ -164,10 +221,28 @@ def test_help_and_version(cli) -> None:
 
 def test_restore_a_backup_keeps_the_old_file_and_starts_a_new_epoch(cli, tmp_path: Path) -> None:
     db = tmp_path / "c.sqlite3"
-    assert cli("demo", "--db", str(db), "--people", "10", "--cases", "5", "--meetings", "1").returncode == 0
+    assert (
+        cli("demo", "--db", str(db), "--people", "10", "--cases", "5", "--meetings", "1").returncode
+        == 0
+    )
     assert cli("backup", "--db", str(db), "--to", str(tmp_path / "b")).returncode == 0
     backup = next((tmp_path / "b").glob("*.sqlite3"))
-    assert cli("demo", "--db", str(db), "--seed", "2", "--people", "3", "--cases", "4", "--meetings", "0").returncode == 0
+    assert (
+        cli(
+            "demo",
+            "--db",
+            str(db),
+            "--seed",
+            "2",
+            "--people",
+            "3",
+            "--cases",
+            "4",
+            "--meetings",
+            "0",
+        ).returncode
+        == 0
+    )
     epochs = []
     for _ in range(2):
         r = cli("restore", "--db", str(db), "--from", str(backup))

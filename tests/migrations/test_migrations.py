@@ -47,7 +47,9 @@ def test_empty_database_migrated_to_head_equals_the_models(tmp_path: Path) -> No
     with engine.begin() as conn:
         migrate.upgrade(conn)
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"include_object": migrate.include_object, "compare_type": True})
+        ctx = MigrationContext.configure(
+            conn, opts={"include_object": migrate.include_object, "compare_type": True}
+        )
         diff = compare_metadata(ctx, sqlite_metadata())
     engine.dispose()
     assert diff == []
@@ -62,8 +64,13 @@ def test_downgrade_to_base_and_up_again(tmp_path: Path) -> None:
     with engine.begin() as conn:
         command.downgrade(migrate.alembic_config(conn), "base")
     with engine.connect() as conn:
-        names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert names <= {"alembic_version", "sqlite_sequence"}  # SQLite keeps its AUTOINCREMENT bookkeeping
+        names = {
+            r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+    assert names <= {
+        "alembic_version",
+        "sqlite_sequence",
+    }  # SQLite keeps its AUTOINCREMENT bookkeeping
     with engine.begin() as conn:
         migrate.upgrade(conn)
     engine.dispose()
@@ -77,7 +84,10 @@ def test_every_released_schema_fixture_upgrades_with_its_data(tmp_path: Path) ->
         path = tmp_path / fixture.name
         shutil.copy(fixture, path)
         raw = sqlite3.connect(path)
-        counts = {t: raw.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("people", "cases", "meetings", "change_log")}
+        counts = {
+            t: raw.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+            for t in ("people", "cases", "meetings", "change_log")
+        }
         raw.close()
         db = open_database(path)
         try:

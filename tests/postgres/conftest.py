@@ -22,7 +22,9 @@ def _bin(name: str) -> str:
         candidate = Path(f"/usr/lib/postgresql/{version}/bin/{name}")
         if candidate.exists():
             return str(candidate)
-    pytest.fail(f"PostgreSQL's {name} is not installed; the province's PostgreSQL support cannot be tested")
+    pytest.fail(
+        f"PostgreSQL's {name} is not installed; the province's PostgreSQL support cannot be tested"
+    )
 
 
 def _free_port() -> int:
@@ -43,13 +45,44 @@ def postgres_url() -> Iterator[str]:
         as_user = ["runuser", "-u", "postgres", "--"]
         shutil.chown(folder, "postgres")
     env = dict(os.environ, LC_ALL="C.UTF-8", LANG="C.UTF-8")
-    initdb = subprocess.run([*as_user, _bin("initdb"), "-D", str(data), "-U", "justice", "-E", "UTF8", "--auth=trust", "-N"], capture_output=True, text=True, env=env)
+    initdb = subprocess.run(
+        [
+            *as_user,
+            _bin("initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "justice",
+            "-E",
+            "UTF8",
+            "--auth=trust",
+            "-N",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert initdb.returncode == 0, initdb.stderr
     port = _free_port()
     log = folder / "server.log"
     subprocess.run(
-        [*as_user, _bin("pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", f"-p {port} -k {folder} -c listen_addresses='127.0.0.1' -c fsync=off", "start"],
-        check=True, capture_output=True, env=env,
+        [
+            *as_user,
+            _bin("pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {port} -k {folder} -c listen_addresses='127.0.0.1' -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
     )
     try:
         url = f"postgresql+psycopg://justice@127.0.0.1:{port}/postgres"
@@ -66,7 +99,11 @@ def postgres_url() -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
-        subprocess.run([*as_user, _bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True, env=env)
+        subprocess.run(
+            [*as_user, _bin("pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+            capture_output=True,
+            env=env,
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 

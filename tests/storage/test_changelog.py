@@ -13,7 +13,14 @@ from justice_desk.storage.models import SYNCABLE_MODELS, Activity, ChangeLog, Pe
 
 def log_rows(db) -> list[tuple[str, uuid.UUID, str, int]]:
     with db.read() as s:
-        return [tuple(r) for r in s.execute(select(ChangeLog.table_name, ChangeLog.row_id, ChangeLog.op, ChangeLog.rev).order_by(ChangeLog.change_no))]
+        return [
+            tuple(r)
+            for r in s.execute(
+                select(
+                    ChangeLog.table_name, ChangeLog.row_id, ChangeLog.op, ChangeLog.rev
+                ).order_by(ChangeLog.change_no)
+            )
+        ]
 
 
 def test_insert_update_delete_are_logged_with_revs(center_db) -> None:
@@ -28,7 +35,11 @@ def test_insert_update_delete_are_logged_with_revs(center_db) -> None:
 
         s.get(Person, p.id).deleted_at = utcnow()
     rows = log_rows(center_db)[start:]
-    assert rows == [("people", p.id, "insert", 1), ("people", p.id, "update", 2), ("people", p.id, "delete", 3)]
+    assert rows == [
+        ("people", p.id, "insert", 1),
+        ("people", p.id, "update", 2),
+        ("people", p.id, "delete", 3),
+    ]
     with center_db.read() as s:
         assert s.get(Person, p.id).rev == 3
 
@@ -36,9 +47,13 @@ def test_insert_update_delete_are_logged_with_revs(center_db) -> None:
 def test_change_numbers_are_monotonic(center_db) -> None:
     with center_db.write() as s:
         for i in range(5):
-            s.add(Activity(held_on=__import__("datetime").date(2026, 1, i + 1), topic=f"กิจกรรม {i}"))
+            s.add(
+                Activity(held_on=__import__("datetime").date(2026, 1, i + 1), topic=f"กิจกรรม {i}")
+            )
     with center_db.read() as s:
-        numbers = list(s.execute(select(ChangeLog.change_no).order_by(ChangeLog.change_no)).scalars())
+        numbers = list(
+            s.execute(select(ChangeLog.change_no).order_by(ChangeLog.change_no)).scalars()
+        )
     assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
 
 
@@ -77,19 +92,28 @@ def test_hard_delete_of_a_syncable_row_is_refused(center_db) -> None:
 def test_bulk_insert_logs_each_row_in_the_same_transaction(center_db) -> None:
     start = len(log_rows(center_db))
     with center_db.connect_write() as conn:
-        ids = bulk_insert(conn, Person, [{"given_name": f"คน{i}", "surname": "ทดสอบ"} for i in range(50)], center_db.site_id)
+        ids = bulk_insert(
+            conn,
+            Person,
+            [{"given_name": f"คน{i}", "surname": "ทดสอบ"} for i in range(50)],
+            center_db.site_id,
+        )
     rows = log_rows(center_db)[start:]
     assert [r[1] for r in rows] == ids and {r[2] for r in rows} == {"insert"}
     with center_db.read() as s:
         people = s.execute(select(Person).where(Person.id.in_(ids))).scalars().all()
-        assert len(people) == 50 and all(p.search_text and p.sort_key and p.rev == 1 for p in people)
+        assert len(people) == 50 and all(
+            p.search_text and p.sort_key and p.rev == 1 for p in people
+        )
 
 
 def test_bulk_insert_failure_writes_nothing(center_db) -> None:
     start = len(log_rows(center_db))
     with pytest.raises(Exception):
         with center_db.connect_write() as conn:
-            bulk_insert(conn, Person, [{"given_name": "ก"}, {"given_name": None}], center_db.site_id)
+            bulk_insert(
+                conn, Person, [{"given_name": "ก"}, {"given_name": None}], center_db.site_id
+            )
     assert len(log_rows(center_db)) == start
 
 

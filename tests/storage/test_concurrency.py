@@ -32,7 +32,9 @@ print("done", flush=True)
 
 
 def test_second_writer_waits_for_the_first(center_db_path: Path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(center_db_path), "2"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(center_db_path), "2"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
         db = open_database(center_db_path)
@@ -48,8 +50,12 @@ def test_second_writer_waits_for_the_first(center_db_path: Path) -> None:
     assert sorted(names) == sorted(["ผู้เขียนคนแรก", "ผู้เขียนคนที่สอง"])
 
 
-def test_hopeless_wait_is_a_clear_message(center_db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(center_db_path), "3"], stdout=subprocess.PIPE, text=True)
+def test_hopeless_wait_is_a_clear_message(
+    center_db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(center_db_path), "3"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"
         monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)

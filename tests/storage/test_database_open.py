@@ -58,7 +58,12 @@ def test_future_revision_is_refused_and_file_untouched(center_db_path: Path) -> 
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"hello, this is a text file\n" * 100, b"SQLite format 3\x00" + b"\xff" * 4000, bytes(range(256)) * 64],
+    [
+        b"",
+        b"hello, this is a text file\n" * 100,
+        b"SQLite format 3\x00" + b"\xff" * 4000,
+        bytes(range(256)) * 64,
+    ],
     ids=["empty", "text", "damaged-sqlite", "binary"],
 )
 def test_not_a_database_is_refused_and_untouched(tmp_path: Path, content: bytes) -> None:
@@ -106,13 +111,17 @@ def test_older_schema_is_copied_aside_then_upgraded(tmp_path: Path) -> None:
     copies = list(tmp_path.glob(f"old.sqlite3.before-upgrade-{KNOWN_REVISIONS[0]}-*.bak"))
     assert len(copies) == 1
     old = sqlite3.connect(copies[0])
-    assert old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == KNOWN_REVISIONS[0]
+    assert (
+        old.execute("SELECT version_num FROM alembic_version").fetchone()[0] == KNOWN_REVISIONS[0]
+    )
     assert old.execute("SELECT value FROM settings WHERE key='marker'").fetchone()[0] == "kept"
     old.close()
     assert len(copies[0].read_bytes()) >= len(before) // 2
 
 
-def test_targets_from_paths_urls_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_targets_from_paths_urls_and_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     t = resolve_target(tmp_path / "a.sqlite3")
     assert t.path == (tmp_path / "a.sqlite3").resolve() and t.url.startswith("sqlite:///")
     pg = resolve_target("postgresql+psycopg://user:secret@localhost/jd")

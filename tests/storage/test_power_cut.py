@@ -21,7 +21,10 @@ from justice_desk.storage.database import open_database
 def test_sigkill_during_demo_leaves_a_sound_database(tmp_path: Path) -> None:
     db = tmp_path / "big.sqlite3"
     env = dict(os.environ, JUSTICE_DESK_HOME=str(tmp_path))
-    proc = subprocess.Popen([sys.executable, "-m", "justice_desk", "demo", "--db", str(db), "--cases", "100000"], env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "justice_desk", "demo", "--db", str(db), "--cases", "100000"],
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 60
         # Wait until some chunks have been committed, then cut the power.
@@ -47,7 +50,9 @@ def test_sigkill_during_demo_leaves_a_sound_database(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     cases = conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
     logged = conn.execute("SELECT COUNT(*) FROM change_log WHERE table_name='cases'").fetchone()[0]
-    orphans = conn.execute("SELECT COUNT(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id) AND c.status != 'received'").fetchone()[0]
+    orphans = conn.execute(
+        "SELECT COUNT(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id) AND c.status != 'received'"
+    ).fetchone()[0]
     conn.close()
     assert 0 < cases < 100000 and logged == cases and orphans == 0
     database = open_database(db)

@@ -55,8 +55,12 @@ def home() -> Path:
 # --- sites ------------------------------------------------------------------------------------
 
 
-def new_center(path: Path, code: str = "CJC-0001", name: str = "ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ") -> Database:
-    return setup.init_center(path, code=code, name=name, province="เชียงใหม่", amphoe="เมืองเชียงใหม่", tambon="แม่เหียะ")
+def new_center(
+    path: Path, code: str = "CJC-0001", name: str = "ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ"
+) -> Database:
+    return setup.init_center(
+        path, code=code, name=name, province="เชียงใหม่", amphoe="เมืองเชียงใหม่", tambon="แม่เหียะ"
+    )
 
 
 def new_province(path: Path) -> Database:
@@ -66,8 +70,16 @@ def new_province(path: Path) -> Database:
 def enrol(center: Database, province: Database, folder: Path) -> str:
     """Request, approve at the province, accept the answer; returns the center fingerprint."""
     folder.mkdir(parents=True, exist_ok=True)
-    request, fingerprint = sync.write_enrolment_request(center, folder / f"{center.site_id}.jdenrol")
-    review = sync.enrol_center(province, request, approve=True, answer_out=folder / f"{center.site_id}.jdanswer", expected_fingerprint=fingerprint)
+    request, fingerprint = sync.write_enrolment_request(
+        center, folder / f"{center.site_id}.jdenrol"
+    )
+    review = sync.enrol_center(
+        province,
+        request,
+        approve=True,
+        answer_out=folder / f"{center.site_id}.jdanswer",
+        expected_fingerprint=fingerprint,
+    )
     assert review.approved and review.answer is not None
     sync.accept_answer(center, review.answer)
     return fingerprint
@@ -184,7 +196,9 @@ def clone_world(template: tuple[Path, Path], dest: Path) -> World:
     keys.mkdir(parents=True, exist_ok=True)
     for key in (keys_home / "keys").iterdir():
         shutil.copy2(key, keys / key.name)
-    return World(dest, open_database(dest / "center.sqlite3"), open_database(dest / "province.sqlite3"))
+    return World(
+        dest, open_database(dest / "center.sqlite3"), open_database(dest / "province.sqlite3")
+    )
 
 
 # --- snapshots --------------------------------------------------------------------------------
@@ -206,7 +220,9 @@ def snapshot(db_or_path: Database | Path, owner: uuid.UUID | None = None) -> Sna
         out: Snapshot = {}
         for table in SYNCABLE_TABLES:
             rows = conn.execute(f"SELECT * FROM {table}").fetchall()  # noqa: S608 - our table names
-            out[table] = {r["id"]: dict(r) for r in rows if owner is None or r["owner_id"] == owner.hex}
+            out[table] = {
+                r["id"]: dict(r) for r in rows if owner is None or r["owner_id"] == owner.hex
+            }
         return out
     finally:
         conn.close()
@@ -234,7 +250,9 @@ def diff(expected: Snapshot, actual: Snapshot, limit: int = 10) -> list[str]:
         for rid in sorted(set(a) & set(b)):
             for column in a[rid]:
                 if a[rid][column] != b[rid].get(column):
-                    problems.append(f"{table} {rid}.{column}: {a[rid][column]!r} != {b[rid].get(column)!r}")
+                    problems.append(
+                        f"{table} {rid}.{column}: {a[rid][column]!r} != {b[rid].get(column)!r}"
+                    )
             if len(problems) > limit * 4:
                 return problems
     return problems

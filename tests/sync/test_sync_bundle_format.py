@@ -265,9 +265,16 @@ def test_recipients_are_required_and_unique(sites, bundle_fields) -> None:
 
 
 def test_previous_epochs_travel_in_the_manifest(sites, make_records, bundle_fields) -> None:
-    data = build_bundle(bundle_fields(previous_epochs=("a1b2c3d4", "e5f6a7b8")), make_records(2), sites.center, [sites.province.public])
+    data = build_bundle(
+        bundle_fields(previous_epochs=("a1b2c3d4", "e5f6a7b8")),
+        make_records(2),
+        sites.center,
+        [sites.province.public],
+    )
     assert read_bundle_manifest(data).previous_epochs == ("a1b2c3d4", "e5f6a7b8")
-    none_left = build_bundle(bundle_fields(), make_records(2), sites.center, [sites.province.public])
+    none_left = build_bundle(
+        bundle_fields(), make_records(2), sites.center, [sites.province.public]
+    )
     assert read_bundle_manifest(none_left).previous_epochs == ()
 
 
@@ -279,26 +286,41 @@ def test_a_manifest_without_previous_epochs_still_opens(sites, make_records, bun
     records = [Record(**r) for r in make_records(2)]
     manifest = bundle_manifest_fields(bundle_fields(), {"dispute": 2})
     del manifest["previous_epochs"]
-    data = _envelope.seal(Kind.BUNDLE, manifest, records_plaintext(records), sites.center, [sites.province.public])
-    opened = open_bundle(data, trusted_keys=sites.province_trust().get, recipient_private_key=sites.province)
+    data = _envelope.seal(
+        Kind.BUNDLE, manifest, records_plaintext(records), sites.center, [sites.province.public]
+    )
+    opened = open_bundle(
+        data, trusted_keys=sites.province_trust().get, recipient_private_key=sites.province
+    )
     assert opened.manifest.previous_epochs is None and len(opened.records) == 2
 
 
 @pytest.mark.parametrize("bad", [("e5f0c1d2a3b4",), ("not an id!",)])
 def test_previous_epochs_are_checked_when_writing(sites, make_records, bundle_fields, bad) -> None:
     with pytest.raises(ValueError):
-        build_bundle(bundle_fields(previous_epochs=bad), make_records(1), sites.center, [sites.province.public])
+        build_bundle(
+            bundle_fields(previous_epochs=bad),
+            make_records(1),
+            sites.center,
+            [sites.province.public],
+        )
 
 
 @pytest.mark.parametrize("bad", ["e5f0c1d2a3b4", ["bad id!"], ["e5f0c1d2a3b4"], [1]])
-def test_a_bad_previous_epochs_field_is_refused_when_reading(sites, make_records, bundle_fields, bad) -> None:
+def test_a_bad_previous_epochs_field_is_refused_when_reading(
+    sites, make_records, bundle_fields, bad
+) -> None:
     from justice_desk.sync import RejectedFileError, _envelope
     from justice_desk.sync.bundle import bundle_manifest_fields, records_plaintext
 
     records = [Record(**r) for r in make_records(1)]
     manifest = bundle_manifest_fields(bundle_fields(), {"dispute": 1})
     manifest["previous_epochs"] = bad
-    data = _envelope.seal(Kind.BUNDLE, manifest, records_plaintext(records), sites.center, [sites.province.public])
+    data = _envelope.seal(
+        Kind.BUNDLE, manifest, records_plaintext(records), sites.center, [sites.province.public]
+    )
     with pytest.raises(RejectedFileError) as refused:
-        open_bundle(data, trusted_keys=sites.province_trust().get, recipient_private_key=sites.province)
+        open_bundle(
+            data, trusted_keys=sites.province_trust().get, recipient_private_key=sites.province
+        )
     assert refused.value.reason == "bad_container"

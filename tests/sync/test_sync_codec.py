@@ -12,8 +12,14 @@ from justice_desk.sync import _codec
 from justice_desk.sync.exceptions import BadPayloadError
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -37,9 +43,16 @@ def test_canonical_documents_read_the_same(document: dict) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.dictionaries(st.text(max_size=6), json_values, max_size=5), st.sampled_from(["indent", "ascii", "unsorted"]))
+@given(
+    st.dictionaries(st.text(max_size=6), json_values, max_size=5),
+    st.sampled_from(["indent", "ascii", "unsorted"]),
+)
 def test_other_spellings_read_the_same(document: dict, spelling: str) -> None:
-    options = {"indent": {"indent": 1, "ensure_ascii": False}, "ascii": {"ensure_ascii": True}, "unsorted": {"ensure_ascii": False}}[spelling]
+    options = {
+        "indent": {"indent": 1, "ensure_ascii": False},
+        "ascii": {"ensure_ascii": True},
+        "unsorted": {"ensure_ascii": False},
+    }[spelling]
     data = json.dumps(document, **options).encode()
     fast, strict = both(data)
     assert fast == strict

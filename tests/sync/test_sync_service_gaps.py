@@ -19,7 +19,9 @@ from justice_desk.sync import open_receipt, read_sync_file
 
 def _receipt_body(world: h.World, path: Path):
     return open_receipt(
-        read_sync_file(path), trusted_keys=sync._trust_for_center(world.center), recipient_private_key=sync.own_keys(world.center)
+        read_sync_file(path),
+        trusted_keys=sync._trust_for_center(world.center),
+        recipient_private_key=sync.own_keys(world.center),
     ).receipt
 
 
@@ -32,7 +34,11 @@ def gap(tmp_path: Path):
     assert world.import_one(first.path).status == "applied"
     assert world.receipt_to_center() is not None
     people.create_person(world.center, people.PersonInput(given_name="สมบัติ", surname="ตามมา"))
-    people.update_person(world.center, people.create_person(world.center, people.PersonInput(given_name="มานี")).record.id, people.PersonInput(given_name="มานี", surname="มีนา"))
+    people.update_person(
+        world.center,
+        people.create_person(world.center, people.PersonInput(given_name="มานี")).record.id,
+        people.PersonInput(given_name="มานี", surname="มีนา"),
+    )
     second = world.export()
     assert second.first_change == first.last_change + 1
     world.province = h.replace_database(world.province, copy)
@@ -69,10 +75,17 @@ def test_bundle_after_a_gap_is_held_then_released(gap) -> None:
     (done,) = sync.write_receipts(world.province, world.root / "r3")
     receipt = _receipt_body(world, done.path)
     assert (receipt.resend_from, receipt.applied_through) == (None, second.last_change)
-    assert {(b.seq, b.result) for b in receipt.bundles} >= {(first.seq, "applied"), (second.seq, "applied")}
+    assert {(b.seq, b.result) for b in receipt.bundles} >= {
+        (first.seq, "applied"),
+        (second.seq, "applied"),
+    }
     sync.apply_receipt(world.center, done.path)
     status = sync.center_status(world.center)
-    assert (status.acked_through, status.resend_from, status.pending_changes) == (second.last_change, None, 0)
+    assert (status.acked_through, status.resend_from, status.pending_changes) == (
+        second.last_change,
+        None,
+        0,
+    )
 
 
 def test_center_resends_from_the_number_the_receipt_asks(gap) -> None:
@@ -98,13 +111,18 @@ def test_several_held_bundles_are_released_in_order(gap) -> None:
     world, first, second = gap
     people.create_person(world.center, people.PersonInput(given_name="ชูใจ", surname="ลำดับสาม"))
     third = world.export()
-    assert third.first_change == first.last_change + 1  # still not acknowledged: covers 2's range too
+    assert (
+        third.first_change == first.last_change + 1
+    )  # still not acknowledged: covers 2's range too
     assert world.import_one(third.path).status == "held"
     assert world.import_one(second.path).status == "held"
     outcome = world.import_one(first.path)
     assert outcome.status == "applied"
     # Both connect once 1 is in: the one reaching further makes the other a duplicate.
-    assert sorted(outcome.applied_after) in ([f"{second.seq}:applied", f"{third.seq}:applied"], [f"{second.seq}:duplicate", f"{third.seq}:applied"])
+    assert sorted(outcome.applied_after) in (
+        [f"{second.seq}:applied", f"{third.seq}:applied"],
+        [f"{second.seq}:duplicate", f"{third.seq}:applied"],
+    )
     h.assert_province_holds_center(world)
     assert [c.held for c in sync.centers_overview(world.province)] == [0]
 

@@ -17,7 +17,9 @@ def test_key_rotation(tmp_path: Path) -> None:
         first = world.export()
         assert world.import_one(first.path).status == "applied"
         people.create_person(world.center, people.PersonInput(given_name="ก่อนเปลี่ยนกุญแจ"))
-        old_key_bundle = world.export(world.root / "in-transit")  # signed with the old key, still travelling
+        old_key_bundle = world.export(
+            world.root / "in-transit"
+        )  # signed with the old key, still travelling
         old_key = sync.own_keys(world.center).key_id
 
         (world.root / "rotate").mkdir()
@@ -36,19 +38,26 @@ def test_key_rotation(tmp_path: Path) -> None:
         new_key_bundle = world.export()
         before = h.snapshot(world.province)
         early = world.import_one(new_key_bundle.path)
-        assert (early.status, early.reason) == ("rejected", "unknown_key")  # the statement has not arrived
+        assert (early.status, early.reason) == (
+            "rejected",
+            "unknown_key",
+        )  # the statement has not arrived
         assert h.snapshot(world.province) == before
 
         rotation = world.import_one(statement)
         assert (rotation.status, rotation.reason) == ("applied", "key_rotation")
         (overview,) = sync.centers_overview(world.province)
         assert overview.fingerprint == fmt.fingerprint(sync.own_keys(world.center).public)
-        assert world.import_one(statement).status == "applied"  # reading it twice changes nothing more
+        assert (
+            world.import_one(statement).status == "applied"
+        )  # reading it twice changes nothing more
 
         late_old = world.import_one(old_key_bundle.path)  # made before the rotation: still good
         assert late_old.status == "applied", late_old
         applied = world.import_one(new_key_bundle.path)
-        assert applied.status == "applied" and applied.records == 1  # the other record came with the old-key bundle
+        assert (
+            applied.status == "applied" and applied.records == 1
+        )  # the other record came with the old-key bundle
         h.assert_province_holds_center(world)
 
         # Receipts now go to the new key.
@@ -57,10 +66,25 @@ def test_key_rotation(tmp_path: Path) -> None:
 
         # A bundle in this center's name signed with a key the province never saw: refused.
         stranger = fmt.generate_keyset()
-        fields = fmt.BundleFields(center_id=str(world.center.site_id), epoch=world.center.setting("epoch"), seq=99, first_change=1, last_change=1, schema_version=sync.SCHEMA_VERSION)
+        fields = fmt.BundleFields(
+            center_id=str(world.center.site_id),
+            epoch=world.center.setting("epoch"),
+            seq=99,
+            first_change=1,
+            last_change=1,
+            schema_version=sync.SCHEMA_VERSION,
+        )
         forged_path = world.root / "forged.jdbundle"
-        record = {"table": "sites", "id": str(world.center.site_id), "op": "update", "rev": 99, "fields": {"owner_id": str(world.center.site_id), "name": "ปลอม"}}
-        forged_path.write_bytes(fmt.build_bundle(fields, [record], stranger, [sync.own_public(world.province)]))
+        record = {
+            "table": "sites",
+            "id": str(world.center.site_id),
+            "op": "update",
+            "rev": 99,
+            "fields": {"owner_id": str(world.center.site_id), "name": "ปลอม"},
+        }
+        forged_path.write_bytes(
+            fmt.build_bundle(fields, [record], stranger, [sync.own_public(world.province)])
+        )
         before = h.snapshot(world.province)
         refused = world.import_one(forged_path)
         assert (refused.status, refused.reason) == ("rejected", "unknown_key")
@@ -83,7 +107,9 @@ def test_rotation_statement_of_a_center_not_enrolled_is_refused(tmp_path: Path) 
         world.close()
 
 
-def test_a_folder_with_the_key_change_before_new_key_bundles_imports_in_one_run(tmp_path: Path) -> None:
+def test_a_folder_with_the_key_change_before_new_key_bundles_imports_in_one_run(
+    tmp_path: Path,
+) -> None:
     """The importer reads one file ahead; after a key-change statement the next file is read
     again with the new key, so a folder holding both is imported in one run."""
     import shutil
@@ -100,7 +126,10 @@ def test_a_folder_with_the_key_change_before_new_key_bundles_imports_in_one_run(
         shutil.copy(statement, stick / f"1-{statement.name}")
         shutil.copy(bundle.path, stick / f"2-{bundle.path.name}")
         outcomes = sync.import_paths(world.province, [stick])
-        assert [(o.status, o.reason) for o in outcomes] == [("applied", "key_rotation"), ("applied", None)]
+        assert [(o.status, o.reason) for o in outcomes] == [
+            ("applied", "key_rotation"),
+            ("applied", None),
+        ]
         h.assert_province_holds_center(world)
     finally:
         world.close()

@@ -26,15 +26,28 @@ def _wal(path: Path) -> int:
         return 0
 
 
-def _import_and_kill(province: Path, bundle: Path, *, wal_bytes: int, timeout: float = 60) -> tuple[bool, int]:
+def _import_and_kill(
+    province: Path, bundle: Path, *, wal_bytes: int, timeout: float = 60
+) -> tuple[bool, int]:
     """Run ``sync import`` in a child process and SIGKILL it once the province's write-ahead log
     has grown by ``wal_bytes`` (the apply transaction is writing pages). Returns whether the
     child was killed (rather than finishing first) and how far the log had grown."""
     start = _wal(province)
     env = dict(os.environ, JUSTICE_DESK_LANG="en")
     child = subprocess.Popen(
-        [sys.executable, "-m", "justice_desk", "sync", "import", "--db", str(province), str(bundle)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "justice_desk",
+            "sync",
+            "import",
+            "--db",
+            str(province),
+            str(bundle),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + timeout
     grown = 0
@@ -95,8 +108,19 @@ def test_import_killed_at_random_moments_is_all_or_nothing(tmp_path: Path) -> No
     for delay in (0.05, 0.3, 0.6, 0.9, 1.2, 2.0):
         h.copy_database(pristine, world.province_path)
         child = subprocess.Popen(
-            [sys.executable, "-m", "justice_desk", "sync", "import", "--db", str(world.province_path), str(bundle.path)],
-            env=dict(os.environ, JUSTICE_DESK_LANG="en"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "justice_desk",
+                "sync",
+                "import",
+                "--db",
+                str(world.province_path),
+                str(bundle.path),
+            ],
+            env=dict(os.environ, JUSTICE_DESK_LANG="en"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         time.sleep(delay)
         child.send_signal(signal.SIGKILL)
@@ -108,7 +132,10 @@ def test_import_killed_at_random_moments_is_all_or_nothing(tmp_path: Path) -> No
             assert h.query(world.province_path, "SELECT count(*) FROM received_bundles")[0][0] == 0
         else:
             assert not h.diff(expected, now), f"partly applied after a kill at {delay} s"
-            assert h.query(world.province_path, "SELECT status FROM received_bundles")[0][0] == "applied"
+            assert (
+                h.query(world.province_path, "SELECT status FROM received_bundles")[0][0]
+                == "applied"
+            )
             outcomes.add("all")
     assert "nothing" in outcomes
     world.province = h.open_database(world.province_path)

@@ -44,12 +44,19 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     with h.data_home(root / "home"):
         world = h.build_world(root / "w")
         for i in range(3):
-            people.create_person(world.center, people.PersonInput(given_name=NAMES[i], surname="ตั้งต้น"))
+            people.create_person(
+                world.center, people.PersonInput(given_name=NAMES[i], surname="ตั้งต้น")
+            )
         return h.freeze_world(world, root / "home")
 
 
 def _live(db, table: str) -> list[uuid.UUID]:
-    return [uuid.UUID(hex=r[0]) for r in h.query(db, f"SELECT id FROM {table} WHERE deleted_at IS NULL ORDER BY created_at, id")]  # noqa: S608
+    return [
+        uuid.UUID(hex=r[0])
+        for r in h.query(
+            db, f"SELECT id FROM {table} WHERE deleted_at IS NULL ORDER BY created_at, id"
+        )
+    ]  # noqa: S608
 
 
 def _pick(items: list, n: int):
@@ -60,24 +67,65 @@ def _do(world: h.World, action: tuple, state: dict) -> None:
     center, today = world.center, dt.date.today()
     kind = action[0]
     if kind == "person":
-        people.create_person(center, people.PersonInput(given_name=_pick(NAMES, action[1]), surname=f"ลำดับ{action[1]}", sex=Sex.FEMALE))
+        people.create_person(
+            center,
+            people.PersonInput(
+                given_name=_pick(NAMES, action[1]), surname=f"ลำดับ{action[1]}", sex=Sex.FEMALE
+            ),
+        )
     elif kind == "edit_person" and (who := _pick(_live(center, "people"), action[1])):
         record = people.get_person(center, who)
-        people.update_person(center, who, people.PersonInput(given_name=record.given_name, surname=record.surname, phone=f"08{action[2]:08d}", village=_pick(NAMES, action[2])))
+        people.update_person(
+            center,
+            who,
+            people.PersonInput(
+                given_name=record.given_name,
+                surname=record.surname,
+                phone=f"08{action[2]:08d}",
+                village=_pick(NAMES, action[2]),
+            ),
+        )
     elif kind == "delete_person" and (who := _pick(_live(center, "people"), action[1])):
         people.delete_person(center, who)
     elif kind == "case":
         live = _live(center, "people")
         a, b = _pick(live, action[1]), _pick(live, action[2])
         if a is not None and b is not None and a != b:
-            cases.take_in(center, cases.CaseInput(kind=CaseKind.DISPUTE, subject=f"ข้อพิพาท {action[1]}", received_on=today, facts="เรื่องเล่า", parties=(cases.PartyInput(a, PartySide.APPLICANT), cases.PartyInput(b, PartySide.RESPONDENT))))
+            cases.take_in(
+                center,
+                cases.CaseInput(
+                    kind=CaseKind.DISPUTE,
+                    subject=f"ข้อพิพาท {action[1]}",
+                    received_on=today,
+                    facts="เรื่องเล่า",
+                    parties=(
+                        cases.PartyInput(a, PartySide.APPLICANT),
+                        cases.PartyInput(b, PartySide.RESPONDENT),
+                    ),
+                ),
+            )
     elif kind == "session" and (case := _pick(_live(center, "cases"), action[1])):
-        cases.add_session(center, case, cases.SessionInput(held_on=today, summary="นัดหมาย", notes="บันทึกลับ"))
+        cases.add_session(
+            center, case, cases.SessionInput(held_on=today, summary="นัดหมาย", notes="บันทึกลับ")
+        )
     elif kind == "activity":
-        activities.create_activity(center, activities.ActivityInput(held_on=today, topic=f"กิจกรรม {action[1]}", participants_male=action[1] % 7))
+        activities.create_activity(
+            center,
+            activities.ActivityInput(
+                held_on=today, topic=f"กิจกรรม {action[1]}", participants_male=action[1] % 7
+            ),
+        )
     elif kind == "edit_activity" and (what := _pick(_live(center, "activities"), action[1])):
         record = next(r for r in activities.list_activities(center).rows if r.id == what)
-        activities.update_activity(center, what, activities.ActivityInput(held_on=record.held_on, topic=record.topic + " (แก้)", participants_female=record.participants_female + 1))
+        activities.update_activity(
+            center,
+            what,
+            activities.ActivityInput(
+                held_on=record.held_on,
+                topic=record.topic + " (แก้)",
+                participants_female=record.participants_female + 1,
+            ),
+        )
     elif kind == "delete_activity" and (what := _pick(_live(center, "activities"), action[1])):
         activities.delete_activity(center, what)
     elif kind == "export":
@@ -88,14 +136,25 @@ def _do(world: h.World, action: tuple, state: dict) -> None:
         outcome = world.import_one(_pick(state["bundles"], action[1]))
         state["statuses"].add(outcome.status)
     elif kind == "receipts":
-        state["receipts"].extend(w.path for w in sync.write_receipts(world.province, world.root / f"receipts-{len(state['receipts'])}"))
+        state["receipts"].extend(
+            w.path
+            for w in sync.write_receipts(
+                world.province, world.root / f"receipts-{len(state['receipts'])}"
+            )
+        )
     elif kind == "apply_receipt" and state["receipts"]:
         sync.apply_receipt(center, _pick(state["receipts"], action[1]))  # perhaps an old one
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.lists(ACTION, min_size=4, max_size=28))
-def test_province_ends_with_exactly_the_centers_records(template: tuple[Path, Path], actions: list[tuple]) -> None:
+def test_province_ends_with_exactly_the_centers_records(
+    template: tuple[Path, Path], actions: list[tuple]
+) -> None:
     folder = Path(tempfile.mkdtemp(prefix="prop-"))
     world = h.clone_world(template, folder / "w")
     state: dict = {"bundles": [], "receipts": [], "statuses": set()}

@@ -56,7 +56,9 @@ def write(world: h.World, name: str, data: bytes) -> Path:
 def refused(world: h.World, path: Path, reason: str | set[str]) -> sync.ImportOutcome:
     """Import ``path``: refused with ``reason``, logged, and not one syncable row changed."""
     before, counts = h.snapshot(world.province), h.row_counts(world.province)
-    enrolment = h.query(world.province, "SELECT epoch, applied_through, last_seq FROM enrolments ORDER BY code")
+    enrolment = h.query(
+        world.province, "SELECT epoch, applied_through, last_seq FROM enrolments ORDER BY code"
+    )
     (outcome,) = world.import_(path)
     reasons = {reason} if isinstance(reason, str) else reason
     assert outcome.status == "rejected", outcome
@@ -64,9 +66,12 @@ def refused(world: h.World, path: Path, reason: str | set[str]) -> sync.ImportOu
     assert outcome.records == 0 and outcome.message
     assert h.row_counts(world.province) == counts
     assert h.snapshot(world.province) == before
-    assert [tuple(r) for r in h.query(world.province, "SELECT epoch, applied_through, last_seq FROM enrolments ORDER BY code")] == [
-        tuple(r) for r in enrolment
-    ]
+    assert [
+        tuple(r)
+        for r in h.query(
+            world.province, "SELECT epoch, applied_through, last_seq FROM enrolments ORDER BY code"
+        )
+    ] == [tuple(r) for r in enrolment]
     entry = h.last_log(world.province)
     assert (entry.status, entry.reason, entry.file_name) == ("rejected", outcome.reason, str(path))
     return outcome
@@ -85,7 +90,9 @@ def test_empty_file(world: h.World) -> None:
     refused(world, write(world, "empty.jdbundle", b""), "empty")
 
 
-@pytest.mark.parametrize("keep", [3, 11, 200, -1, -33], ids=["magic", "header", "members", "checksum", "last-member"])
+@pytest.mark.parametrize(
+    "keep", [3, 11, 200, -1, -33], ids=["magic", "header", "members", "checksum", "last-member"]
+)
 def test_truncated_file(world: h.World, good: bytes, keep: int) -> None:
     refused(world, write(world, "cut.jdbundle", good[:keep]), "truncated")
 
@@ -99,7 +106,9 @@ def test_a_flipped_byte_in_the_body(world: h.World, good: bytes) -> None:
 def test_any_single_flipped_byte(world: h.World, good: bytes) -> None:
     """A sample across the whole file (header, every member, checksum): all refused, then the
     good file still imports, so no refusal left anything behind."""
-    positions = sorted(set(range(0, 16)) | set(range(16, len(good), max(1, len(good) // 60))) | {len(good) - 1})
+    positions = sorted(
+        set(range(0, 16)) | set(range(16, len(good), max(1, len(good) // 60))) | {len(good) - 1}
+    )
     for position in positions:
         data = bytearray(good)
         data[position] ^= 0x80
@@ -117,7 +126,11 @@ def test_manifest_edited(world: h.World, good: bytes, raw) -> None:
         data["last"] += 1000  # claim a longer range
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
-    refused(world, write(world, "edited.jdbundle", raw.replace_member(good, b"manifest.json", edit)), "bad_signature")
+    refused(
+        world,
+        write(world, "edited.jdbundle", raw.replace_member(good, b"manifest.json", edit)),
+        "bad_signature",
+    )
 
 
 def test_payload_swapped_from_another_bundle(world: h.World, good: bytes, raw) -> None:
@@ -128,7 +141,9 @@ def test_payload_swapped_from_another_bundle(world: h.World, good: bytes, raw) -
     # The center hears of it in its next receipt.
     (written,) = sync.write_receipts(world.province, world.root / "receipts")
     receipt = sync.apply_receipt(world.center, written.path)
-    assert [(b.seq, b.result, b.reason) for b in receipt.bundles] == [(1, "rejected", "digest_mismatch")]
+    assert [(b.seq, b.result, b.reason) for b in receipt.bundles] == [
+        (1, "rejected", "digest_mismatch")
+    ]
     assert receipt.applied_through == 0
 
 
@@ -152,27 +167,46 @@ def test_bundle_re_signed_by_another_centers_key(world: h.World, good: bytes, ra
     new_manifest = _canonical(manifest)
     wraps = raw.member(good, b"recipients.hpke")
     signature = other_keys.sign(_envelope.sealed_signed_message(Kind.BUNDLE, new_manifest, wraps))
-    forged = raw.replace_member(raw.replace_member(good, b"manifest.json", new_manifest), b"signature.ed25519", signature)
+    forged = raw.replace_member(
+        raw.replace_member(good, b"manifest.json", new_manifest), b"signature.ed25519", signature
+    )
     refused(world, write(world, "claimed.jdbundle", forged), "decrypt_failed")
 
 
-def test_bundle_signed_by_another_centers_key_in_this_centers_name(world: h.World, good: bytes, raw) -> None:
+def test_bundle_signed_by_another_centers_key_in_this_centers_name(
+    world: h.World, good: bytes, raw
+) -> None:
     _other_id, other_keys = _other_center_keys(world)
-    message = _envelope.sealed_signed_message(Kind.BUNDLE, raw.member(good, b"manifest.json"), raw.member(good, b"recipients.hpke"))
+    message = _envelope.sealed_signed_message(
+        Kind.BUNDLE, raw.member(good, b"manifest.json"), raw.member(good, b"recipients.hpke")
+    )
     forged = raw.replace_member(good, b"signature.ed25519", other_keys.sign(message))
     refused(world, write(world, "resigned.jdbundle", forged), "bad_signature")
     manifest = json.loads(raw.member(good, b"manifest.json"))
     manifest["key"] = other_keys.key_id
     new_manifest = _canonical(manifest)
-    signature = other_keys.sign(_envelope.sealed_signed_message(Kind.BUNDLE, new_manifest, raw.member(good, b"recipients.hpke")))
-    forged = raw.replace_member(raw.replace_member(good, b"manifest.json", new_manifest), b"signature.ed25519", signature)
+    signature = other_keys.sign(
+        _envelope.sealed_signed_message(
+            Kind.BUNDLE, new_manifest, raw.member(good, b"recipients.hpke")
+        )
+    )
+    forged = raw.replace_member(
+        raw.replace_member(good, b"manifest.json", new_manifest), b"signature.ed25519", signature
+    )
     refused(world, write(world, "wrong-key.jdbundle", forged), "unknown_key")
 
 
 def _bundle_from(world: h.World, center_db, records: list[dict]) -> bytes:
     """A real, well-made bundle of ``center_db`` sealed to this province (even if never enrolled)."""
     province_keys = sync.own_public(world.province)
-    fields = fmt.BundleFields(center_id=str(center_db.site_id), epoch=center_db.setting("epoch"), seq=1, first_change=1, last_change=len(records), schema_version=sync.SCHEMA_VERSION)
+    fields = fmt.BundleFields(
+        center_id=str(center_db.site_id),
+        epoch=center_db.setting("epoch"),
+        seq=1,
+        first_change=1,
+        last_change=len(records),
+        schema_version=sync.SCHEMA_VERSION,
+    )
     return fmt.build_bundle(fields, records, sync.own_keys(center_db), [province_keys])
 
 
@@ -180,13 +214,27 @@ def _site_record(center_db) -> list[dict]:
     row = dict(h.query(center_db, "SELECT * FROM sites")[0])
     fields = {k: v for k, v in row.items() if k not in ("id", "rev")}
     fields["owner_id"] = str(uuid.UUID(hex=fields["owner_id"]))
-    return [{"table": "sites", "id": str(uuid.UUID(hex=row["id"])), "op": "update", "rev": row["rev"], "fields": fields}]
+    return [
+        {
+            "table": "sites",
+            "id": str(uuid.UUID(hex=row["id"])),
+            "op": "update",
+            "rev": row["rev"],
+            "fields": fields,
+        }
+    ]
 
 
 def test_unknown_center(world: h.World) -> None:
     stranger = h.new_center(world.root / "stranger.sqlite3", code="CJC-0099")
     try:
-        refused(world, write(world, "stranger.jdbundle", _bundle_from(world, stranger, _site_record(stranger))), "unknown_center")
+        refused(
+            world,
+            write(
+                world, "stranger.jdbundle", _bundle_from(world, stranger, _site_record(stranger))
+            ),
+            "unknown_center",
+        )
     finally:
         stranger.dispose()
 
@@ -198,8 +246,14 @@ def test_center_not_approved_yet(world: h.World) -> None:
         request, _fp = sync.write_enrolment_request(waiting, world.root / "waiting.jdenrol")
         review = sync.enrol_center(world.province, request, approve=False)
         assert not review.approved
-        refused(world, write(world, "waiting.jdbundle", _bundle_from(world, waiting, _site_record(waiting))), "unknown_center")
-        assert [c.status for c in sync.centers_overview(world.province) if c.code == "CJC-0007"] == ["pending"]
+        refused(
+            world,
+            write(world, "waiting.jdbundle", _bundle_from(world, waiting, _site_record(waiting))),
+            "unknown_center",
+        )
+        assert [
+            c.status for c in sync.centers_overview(world.province) if c.code == "CJC-0007"
+        ] == ["pending"]
     finally:
         waiting.dispose()
 
@@ -231,12 +285,18 @@ def test_replay_of_an_old_bundle(world: h.World) -> None:
     second = world.export()
     applied(world, second.path)
     before = h.snapshot(world.province)
-    for path in (first.path, second.path, write(world, "copy-of-first.jdbundle", first.path.read_bytes())):
+    for path in (
+        first.path,
+        second.path,
+        write(world, "copy-of-first.jdbundle", first.path.read_bytes()),
+    ):
         outcome = world.import_one(path)
         assert (outcome.status, outcome.reason, outcome.records) == ("duplicate", "duplicate", 0)
         assert h.last_log(world.province).status == "duplicate"
     assert h.snapshot(world.province) == before
-    assert h.query(world.province, "SELECT applied_through, last_seq FROM enrolments WHERE code='CJC-0001'")[0][:] == (second.last_change, 2)
+    assert h.query(
+        world.province, "SELECT applied_through, last_seq FROM enrolments WHERE code='CJC-0001'"
+    )[0][:] == (second.last_change, 2)
 
 
 def test_older_bundle_never_seen_arriving_after_a_newer_one(world: h.World) -> None:
@@ -272,18 +332,38 @@ def test_newer_format(world: h.World, good: bytes, raw) -> None:
 
 
 def test_bundle_from_a_newer_schema(world: h.World) -> None:
-    fields = fmt.BundleFields(center_id=str(world.center.site_id), epoch=world.center.setting("epoch"), seq=1, first_change=1, last_change=1, schema_version=sync.SCHEMA_VERSION + 1)
-    data = fmt.build_bundle(fields, _site_record(world.center), sync.own_keys(world.center), [sync.own_public(world.province)])
+    fields = fmt.BundleFields(
+        center_id=str(world.center.site_id),
+        epoch=world.center.setting("epoch"),
+        seq=1,
+        first_change=1,
+        last_change=1,
+        schema_version=sync.SCHEMA_VERSION + 1,
+    )
+    data = fmt.build_bundle(
+        fields,
+        _site_record(world.center),
+        sync.own_keys(world.center),
+        [sync.own_public(world.province)],
+    )
     refused(world, write(world, "future.jdbundle", data), "newer_schema")
 
 
 def test_container_with_an_extra_member(world: h.World, good: bytes, raw) -> None:
     _version, kind, members = raw.split(good)
-    refused(world, write(world, "extra.jdbundle", raw.join([*members, (b"readme.txt", b"hello")], kind=kind)), "bad_container")
+    refused(
+        world,
+        write(world, "extra.jdbundle", raw.join([*members, (b"readme.txt", b"hello")], kind=kind)),
+        "bad_container",
+    )
 
 
-@pytest.mark.parametrize("name", [b"../payload.bin", b"/etc/passwd", b"..", b"C:payload.bin", b"dir/payload.bin"])
-def test_container_with_a_path_for_a_member_name(world: h.World, good: bytes, raw, name: bytes) -> None:
+@pytest.mark.parametrize(
+    "name", [b"../payload.bin", b"/etc/passwd", b"..", b"C:payload.bin", b"dir/payload.bin"]
+)
+def test_container_with_a_path_for_a_member_name(
+    world: h.World, good: bytes, raw, name: bytes
+) -> None:
     _version, kind, members = raw.split(good)
     members[-1] = (name, members[-1][1])
     refused(world, write(world, "paths.jdbundle", raw.join(members, kind=kind)), "unsafe_path")
@@ -292,14 +372,32 @@ def test_container_with_a_path_for_a_member_name(world: h.World, good: bytes, ra
 def _forged(world: h.World, compressed: bytes, plain_size: int, counts: dict[str, int]) -> bytes:
     """A bundle signed with the center's real key whose payload we choose (an attacker who
     stole a laptop, or a bug): the importer must still stop it."""
-    fields = fmt.BundleFields(center_id=str(world.center.site_id), epoch=world.center.setting("epoch"), seq=1, first_change=1, last_change=10, schema_version=sync.SCHEMA_VERSION)
-    return _envelope.seal_compressed(Kind.BUNDLE, bundle_manifest_fields(fields, counts), compressed, plain_size, sync.own_keys(world.center), [sync.own_public(world.province)])
+    fields = fmt.BundleFields(
+        center_id=str(world.center.site_id),
+        epoch=world.center.setting("epoch"),
+        seq=1,
+        first_change=1,
+        last_change=10,
+        schema_version=sync.SCHEMA_VERSION,
+    )
+    return _envelope.seal_compressed(
+        Kind.BUNDLE,
+        bundle_manifest_fields(fields, counts),
+        compressed,
+        plain_size,
+        sync.own_keys(world.center),
+        [sync.own_public(world.province)],
+    )
 
 
 def test_decompression_bomb_lying_about_its_size(world: h.World) -> None:
     deflater = zlib.compressobj(9)
     compressed = b"".join(deflater.compress(bytes(1 << 20)) for _ in range(64)) + deflater.flush()
-    refused(world, write(world, "bomb.jdbundle", _forged(world, compressed, 4096, {"people": 1})), "too_large")
+    refused(
+        world,
+        write(world, "bomb.jdbundle", _forged(world, compressed, 4096, {"people": 1})),
+        "too_large",
+    )
 
 
 def test_decompression_bomb_announced_too_big(world: h.World) -> None:
@@ -347,18 +445,40 @@ def test_folder_of_good_and_bad_files_on_the_command_line(world: h.World, cli, r
     by_name = {Path(line["file"]).name: line for line in lines}
     assert len(lines) == 7
     assert all({"file", "status", "reason", "records"} <= set(line) for line in lines)
-    assert (by_name["a-good.jdbundle"]["status"], by_name["a-good.jdbundle"]["records"]) == ("applied", first.records)
-    assert (by_name["b-empty.jdbundle"]["status"], by_name["b-empty.jdbundle"]["reason"]) == ("rejected", "empty")
-    assert (by_name["c-cut.jdbundle"]["status"], by_name["c-cut.jdbundle"]["reason"]) == ("rejected", "truncated")
-    assert (by_name["d-flipped.jdbundle"]["status"], by_name["d-flipped.jdbundle"]["reason"]) == ("rejected", "damaged")
-    assert (by_name["e-notes.txt"]["status"], by_name["e-notes.txt"]["reason"]) == ("rejected", "not_a_bundle")
+    assert (by_name["a-good.jdbundle"]["status"], by_name["a-good.jdbundle"]["records"]) == (
+        "applied",
+        first.records,
+    )
+    assert (by_name["b-empty.jdbundle"]["status"], by_name["b-empty.jdbundle"]["reason"]) == (
+        "rejected",
+        "empty",
+    )
+    assert (by_name["c-cut.jdbundle"]["status"], by_name["c-cut.jdbundle"]["reason"]) == (
+        "rejected",
+        "truncated",
+    )
+    assert (by_name["d-flipped.jdbundle"]["status"], by_name["d-flipped.jdbundle"]["reason"]) == (
+        "rejected",
+        "damaged",
+    )
+    assert (by_name["e-notes.txt"]["status"], by_name["e-notes.txt"]["reason"]) == (
+        "rejected",
+        "not_a_bundle",
+    )
     assert by_name["f-good.jdbundle"]["status"] == "applied"
-    assert (by_name["g-again.jdbundle"]["status"], by_name["g-again.jdbundle"]["records"]) == ("duplicate", 0)
+    assert (by_name["g-again.jdbundle"]["status"], by_name["g-again.jdbundle"]["records"]) == (
+        "duplicate",
+        0,
+    )
 
-    world = h.World(world.root, h.open_database(world.center_path), h.open_database(world.province_path))
+    world = h.World(
+        world.root, h.open_database(world.center_path), h.open_database(world.province_path)
+    )
     try:
         h.assert_province_holds_center(world)
         log = sync.import_log(world.province)
-        assert sorted((e.status, e.reason) for e in log) == sorted((line["status"], line["reason"]) for line in lines)
+        assert sorted((e.status, e.reason) for e in log) == sorted(
+            (line["status"], line["reason"]) for line in lines
+        )
     finally:
         world.close()

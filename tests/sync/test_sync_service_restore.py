@@ -17,7 +17,12 @@ from justice_desk.storage.backup import backup
 
 
 def _person_ids(db, n: int) -> list[uuid.UUID]:
-    return [uuid.UUID(hex=r[0]) for r in h.query(db, "SELECT id FROM people WHERE deleted_at IS NULL ORDER BY id LIMIT ?", (n,))]
+    return [
+        uuid.UUID(hex=r[0])
+        for r in h.query(
+            db, "SELECT id FROM people WHERE deleted_at IS NULL ORDER BY id LIMIT ?", (n,)
+        )
+    ]
 
 
 def _edit(db, person_id: uuid.UUID, **changes) -> None:
@@ -32,11 +37,18 @@ def _new_case(db, parties: list[uuid.UUID], subject: str) -> cases.CaseDetail:
     detail = cases.take_in(
         db,
         cases.CaseInput(
-            kind=CaseKind.DISPUTE, subject=subject, received_on=today,
-            parties=(cases.PartyInput(parties[0], PartySide.APPLICANT), cases.PartyInput(parties[1], PartySide.RESPONDENT)),
+            kind=CaseKind.DISPUTE,
+            subject=subject,
+            received_on=today,
+            parties=(
+                cases.PartyInput(parties[0], PartySide.APPLICANT),
+                cases.PartyInput(parties[1], PartySide.RESPONDENT),
+            ),
         ),
     ).record
-    cases.add_session(db, detail.id, cases.SessionInput(held_on=today, summary="ไกล่เกลี่ยครั้งแรก", notes="ลับ"))
+    cases.add_session(
+        db, detail.id, cases.SessionInput(held_on=today, summary="ไกล่เกลี่ยครั้งแรก", notes="ลับ")
+    )
     return detail
 
 
@@ -66,7 +78,9 @@ def test_center_restored_from_a_backup(tmp_path: Path) -> None:
         new_epoch = world.center.setting("epoch")
         assert new_epoch and new_epoch != old_epoch
         assert sync.center_status(world.center).acked_through == 0
-        _edit(world.center, p1, phone="080-999-9999")  # the same rev as the province's, other content
+        _edit(
+            world.center, p1, phone="080-999-9999"
+        )  # the same rev as the province's, other content
         _edit(world.center, p2, line_id="restored-1")
         _edit(world.center, p2, line_id="restored-2")  # newer than anything the province has
         case_b = _new_case(world.center, [p4, p5], "ข้อพิพาทเรื่องน้ำ (หลังกู้คืน)")
@@ -84,33 +98,68 @@ def test_center_restored_from_a_backup(tmp_path: Path) -> None:
         assert h.query(world.province, "SELECT epoch FROM enrolments")[0][0] == new_epoch
 
         # What the province had newer is kept, and both versions are visible in the queue.
-        queue = {(c.table_name, c.row_id): c for c in sync.sync_conflicts(world.province, world.center.site_id)}
+        queue = {
+            (c.table_name, c.row_id): c
+            for c in sync.sync_conflicts(world.province, world.center.site_id)
+        }
         assert queue[("people", p1)].reason == "restored_center_older"
         assert (queue[("people", p1)].kept_rev, queue[("people", p1)].other_rev) == (2, 2)
         assert "080-999-9999" in queue[("people", p1)].other_fields
         assert (queue[("people", p3)].kept_rev, queue[("people", p3)].other_rev) == (3, 1)
         assert ("people", p2) not in queue
-        province_people = {r["id"]: r for r in h.query(world.province, "SELECT id, phone, occupation, line_id, rev FROM people")}
+        province_people = {
+            r["id"]: r
+            for r in h.query(
+                world.province, "SELECT id, phone, occupation, line_id, rev FROM people"
+            )
+        }
         assert province_people[p1.hex]["phone"] == "080-000-0001"
-        assert (province_people[p3.hex]["occupation"], province_people[p3.hex]["rev"]) == ("ชาวนา", 3)
-        assert (province_people[p2.hex]["line_id"], province_people[p2.hex]["rev"]) == ("restored-2", 3)
+        assert (province_people[p3.hex]["occupation"], province_people[p3.hex]["rev"]) == (
+            "ชาวนา",
+            3,
+        )
+        assert (province_people[p2.hex]["line_id"], province_people[p2.hex]["rev"]) == (
+            "restored-2",
+            3,
+        )
         # The restored center's new case took a number the province already holds: refused with
         # its parties and session, all kept in the queue; the old case stays.
         assert queue[("cases", case_b.id)].reason == "number_taken"
         refused_children = {k for k, c in queue.items() if c.reason == "parent_refused"}
         assert {t for t, _id in refused_children} == {"case_parties", "case_sessions"}
         assert len(refused_children) == 3
-        assert h.query(world.province, "SELECT count(*) FROM cases WHERE id = ?", (case_b.id.hex,))[0][0] == 0
-        assert h.query(world.province, "SELECT count(*) FROM cases WHERE id = ?", (case_a.id.hex,))[0][0] == 1
+        assert (
+            h.query(world.province, "SELECT count(*) FROM cases WHERE id = ?", (case_b.id.hex,))[0][
+                0
+            ]
+            == 0
+        )
+        assert (
+            h.query(world.province, "SELECT count(*) FROM cases WHERE id = ?", (case_a.id.hex,))[0][
+                0
+            ]
+            == 1
+        )
 
         # Everything else is exactly the center's.
-        expected, actual = h.center_as_sent(world.center), h.snapshot(world.province, world.center.site_id)
+        expected, actual = (
+            h.center_as_sent(world.center),
+            h.snapshot(world.province, world.center.site_id),
+        )
         for table, row_id in queue:
             expected[table].pop(row_id.hex, None)
             actual[table].pop(row_id.hex, None)
-        for table, rows in actual.items():  # what only the old epoch had (case A, its rows, the extra person)
+        for (
+            table,
+            rows,
+        ) in actual.items():  # what only the old epoch had (case A, its rows, the extra person)
             for row_id in [r for r in rows if r not in expected[table]]:
-                assert h.query(world.province, f"SELECT count(*) FROM {table} WHERE id = ?", (row_id,))[0][0] == 1  # noqa: S608
+                assert (
+                    h.query(
+                        world.province, f"SELECT count(*) FROM {table} WHERE id = ?", (row_id,)
+                    )[0][0]
+                    == 1
+                )  # noqa: S608
                 rows.pop(row_id)
         assert not h.diff(expected, actual)
 
@@ -120,14 +169,19 @@ def test_center_restored_from_a_backup(tmp_path: Path) -> None:
             result = world.import_one(late)
             assert result.status == "duplicate" and result.reason in ("replay", "duplicate"), result
         assert h.snapshot(world.province) == before
-        assert h.query(world.province, "SELECT epoch, applied_through FROM enrolments")[0][:] == (new_epoch, restored.last_change)
+        assert h.query(world.province, "SELECT epoch, applied_through FROM enrolments")[0][:] == (
+            new_epoch,
+            restored.last_change,
+        )
 
         # The receipt speaks of the new epoch and lists the refused records.
         receipt_path = world.receipt_to_center()
         assert receipt_path is not None
         status = sync.center_status(world.center)
         assert (status.acked_through, status.pending_changes) == (restored.last_change, 0)
-        summary = h.query(world.center, "SELECT summary FROM receipts ORDER BY id DESC LIMIT 1")[0][0]
+        summary = h.query(world.center, "SELECT summary FROM receipts ORDER BY id DESC LIMIT 1")[0][
+            0
+        ]
         assert "number_taken" in summary and "parent_refused" in summary
 
         # Sending the same versions again does not fill the queue twice; a newer edit of a
@@ -172,7 +226,9 @@ def _restore_center(world, copy: Path) -> None:
     world.center = open_database(path)
 
 
-def test_bundle_of_an_epoch_the_province_never_saw_is_old_news_after_a_later_restore(tmp_path: Path) -> None:
+def test_bundle_of_an_epoch_the_province_never_saw_is_old_news_after_a_later_restore(
+    tmp_path: Path,
+) -> None:
     """Restored twice: the first restore's bundle is still on a USB stick when the second's
     arrives. The later bundle names the epochs its database left, so the stray one is
     recognised as old (never applied over the newer state), though the province never saw

@@ -41,7 +41,9 @@ def no_blocking_dialogs(monkeypatch) -> None:
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     def refuse(*args, **kwargs):
-        raise AssertionError(f"an unexpected modal dialog was opened: {args[1:3] if len(args) > 2 else args}")
+        raise AssertionError(
+            f"an unexpected modal dialog was opened: {args[1:3] if len(args) > 2 else args}"
+        )
 
     for name in ("getSaveFileName", "getOpenFileName", "getOpenFileNames", "getExistingDirectory"):
         monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
@@ -60,7 +62,9 @@ def ui_ctx(center_db, ui_settings, qapp):
     from justice_desk.ui.jobs import JobRunner
 
     runner = JobRunner()
-    ctx = AppContext(db=center_db, runner=runner, site=setup.this_site(center_db), settings=ui_settings)
+    ctx = AppContext(
+        db=center_db, runner=runner, site=setup.this_site(center_db), settings=ui_settings
+    )
     yield ctx
     runner.wait_for_done(10000)
 
@@ -82,8 +86,12 @@ def type_text(qtbot, widget, text: str) -> None:
     from PySide6.QtWidgets import QApplication
 
     for ch in text:
-        QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, 0, Qt.KeyboardModifier.NoModifier, ch))
-        QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyRelease, 0, Qt.KeyboardModifier.NoModifier, ch))
+        QApplication.sendEvent(
+            widget, QKeyEvent(QEvent.Type.KeyPress, 0, Qt.KeyboardModifier.NoModifier, ch)
+        )
+        QApplication.sendEvent(
+            widget, QKeyEvent(QEvent.Type.KeyRelease, 0, Qt.KeyboardModifier.NoModifier, ch)
+        )
 
 
 @pytest.fixture

@@ -43,8 +43,12 @@ def messages(monkeypatch):
     from justice_desk.ui import dialogs
 
     shown: dict[str, list[str]] = {"error": [], "info": [], "confirm": []}
-    monkeypatch.setattr(dialogs, "show_error", lambda parent, text, title=None: shown["error"].append(text))
-    monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title=None: shown["info"].append(text))
+    monkeypatch.setattr(
+        dialogs, "show_error", lambda parent, text, title=None: shown["error"].append(text)
+    )
+    monkeypatch.setattr(
+        dialogs, "show_info", lambda parent, text, title=None: shown["info"].append(text)
+    )
 
     def confirm(parent, text, *, yes, no=None, title=None):
         shown["confirm"].append(text)
@@ -66,9 +70,17 @@ def page(main_window):
 @pytest.fixture
 def registered(center_db):
     """An applicant already in the register, and a mediator of the center."""
-    somsak = people.create_person(center_db, PersonInput(given_name="สมศักดิ์", surname="ใจดี", title="นาย", no_id_reason="ยังไม่ทราบ")).record
-    kitti = people.create_person(center_db, PersonInput(given_name="กิตติศักดิ์", surname="ศรีสุข", title="นาย", no_id_reason="ยังไม่ทราบ")).record
-    mediator = people.register_mediator(center_db, kitti.id, registration_no="ชม 1/2567", expires_on=dt.date(2100, 1, 1))
+    somsak = people.create_person(
+        center_db,
+        PersonInput(given_name="สมศักดิ์", surname="ใจดี", title="นาย", no_id_reason="ยังไม่ทราบ"),
+    ).record
+    kitti = people.create_person(
+        center_db,
+        PersonInput(given_name="กิตติศักดิ์", surname="ศรีสุข", title="นาย", no_id_reason="ยังไม่ทราบ"),
+    ).record
+    mediator = people.register_mediator(
+        center_db, kitti.id, registration_no="ชม 1/2567", expires_on=dt.date(2100, 1, 1)
+    )
     return somsak, mediator
 
 
@@ -95,33 +107,50 @@ def take_step(qtbot, view, action: A, *, target: str | None = None) -> None:
 
 def dispute(db, applicant, respondent, **kw) -> cases.CaseDetail:
     data = dict(
-        kind=CaseKind.DISPUTE, subject="ยืมเงินแล้วไม่คืน", received_on=RECEIVED, category=CaseCategory.CIVIL, matter_code="debt",
-        parties=(cases.PartyInput(applicant.id, PartySide.APPLICANT), cases.PartyInput(respondent.id, PartySide.RESPONDENT)),
+        kind=CaseKind.DISPUTE,
+        subject="ยืมเงินแล้วไม่คืน",
+        received_on=RECEIVED,
+        category=CaseCategory.CIVIL,
+        matter_code="debt",
+        parties=(
+            cases.PartyInput(applicant.id, PartySide.APPLICANT),
+            cases.PartyInput(respondent.id, PartySide.RESPONDENT),
+        ),
     )
     data.update(kw)
     return cases.take_in(db, cases.CaseInput(**data)).record
 
 
 def person(db, given: str, surname: str):
-    return people.create_person(db, PersonInput(given_name=given, surname=surname, no_id_reason="-")).record
+    return people.create_person(
+        db, PersonInput(given_name=given, surname=surname, no_id_reason="-")
+    ).record
 
 
 # -- the main path --------------------------------------------------------------------------------
 
 
-def test_dispute_from_intake_through_sessions_to_settlement(page, main_window, ui_ctx, registered, qtbot, typer, messages) -> None:
+def test_dispute_from_intake_through_sessions_to_settlement(
+    page, main_window, ui_ctx, registered, qtbot, typer, messages
+) -> None:
     somsak, mediator = registered
     db = ui_ctx.db
 
     # -- intake: the window's "New record" action (Ctrl+N)
-    new_record = next(a for a in main_window.actions() if a.shortcut() == QKeySequence(QKeySequence.StandardKey.New))
+    new_record = next(
+        a
+        for a in main_window.actions()
+        if a.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    )
     new_record.trigger()
     dlg = page.intake_dialog
     assert dlg is not None and dlg.isVisible()
     form = dlg.form
     assert form.kind.currentData() == CaseKind.DISPUTE.value
     form.category.setCurrentIndex(form.category.findData(CaseCategory.CIVIL.value))
-    assert form.matter.findData("debt") > 0 and form.matter.findData("theft") < 0  # the civil list only
+    assert (
+        form.matter.findData("debt") > 0 and form.matter.findData("theft") < 0
+    )  # the civil list only
     form.matter.setCurrentIndex(form.matter.findData("debt"))
     set_date(typer, form.received, RECEIVED)
     typer(form.amount, "20000")
@@ -162,7 +191,11 @@ def test_dispute_from_intake_through_sessions_to_settlement(page, main_window, u
     assert "check digit" in view.messages.text()  # the new person's ID warning, shown, not blocking
 
     # -- steps, only through the buttons the flow allows
-    assert set(view.action_buttons) == set(view.detail.allowed_actions) == {A.REQUEST_CONSENT, A.WITHDRAW, A.REFER, A.ESCALATE}
+    assert (
+        set(view.action_buttons)
+        == set(view.detail.allowed_actions)
+        == {A.REQUEST_CONSENT, A.WITHDRAW, A.REFER, A.ESCALATE}
+    )
     take_step(qtbot, view, A.REQUEST_CONSENT)
     take_step(qtbot, view, A.CONSENT_GIVEN)
     assert view.detail.status is CaseStatus.IN_MEDIATION
@@ -178,7 +211,9 @@ def test_dispute_from_intake_through_sessions_to_settlement(page, main_window, u
     assert cases.get_case(db, case_id).mediators == ()
     click(qtbot, section.no_conflict)
     click(qtbot, section.assign_button)
-    assert [(m.mediator_id, m.no_conflict_confirmed) for m in view.detail.mediators] == [(mediator.id, True)]
+    assert [(m.mediator_id, m.no_conflict_confirmed) for m in view.detail.mediators] == [
+        (mediator.id, True)
+    ]
     assert section.mediator.count() == 0  # an assigned mediator is not offered twice
 
     # -- two sessions
@@ -211,7 +246,9 @@ def test_dispute_from_intake_through_sessions_to_settlement(page, main_window, u
     st.instalments.table.selectRow(2)
     click(qtbot, st.instalments.remove_button)
     assert st.instalments.row_count() == 2
-    for row, (due, amount) in enumerate([(agreed + dt.timedelta(days=30), "10000"), (agreed + dt.timedelta(days=60), "10,000")]):
+    for row, (due, amount) in enumerate(
+        [(agreed + dt.timedelta(days=30), "10000"), (agreed + dt.timedelta(days=60), "10,000")]
+    ):
         set_date(typer, st.instalments.date_edit(row), due)
         typer(st.instalments.money_edit(row), amount)
     assert "20,000 baht" in st.sum_label.text()
@@ -227,26 +264,54 @@ def test_dispute_from_intake_through_sessions_to_settlement(page, main_window, u
     # -- what the database now holds
     c = cases.get_case(db, case_id)
     assert c.status is CaseStatus.SETTLED and c.outcome_on == TODAY
-    assert c.kind is CaseKind.DISPUTE and c.category is CaseCategory.CIVIL and c.matter_code == "debt"
-    assert c.amount_satang == 2_000_000 and c.received_on == RECEIVED and c.subject == "ยืมเงินแล้วไม่คืน"
-    assert [(p.name, p.side) for p in c.parties] == [("นายสมศักดิ์ ใจดี", PartySide.APPLICANT), ("นางน้ำฝน ปั้นทอง", PartySide.RESPONDENT)]
+    assert (
+        c.kind is CaseKind.DISPUTE and c.category is CaseCategory.CIVIL and c.matter_code == "debt"
+    )
+    assert (
+        c.amount_satang == 2_000_000 and c.received_on == RECEIVED and c.subject == "ยืมเงินแล้วไม่คืน"
+    )
+    assert [(p.name, p.side) for p in c.parties] == [
+        ("นายสมศักดิ์ ใจดี", PartySide.APPLICANT),
+        ("นางน้ำฝน ปั้นทอง", PartySide.RESPONDENT),
+    ]
     assert c.parties[0].person_id == somsak.id
     assert c.parties[1].consent is True
     new_person = people.get_person(db, c.parties[1].person_id)
-    assert (new_person.national_id, new_person.phone, new_person.tambon) == ("1101700203451", "0812345678", "แม่เหียะ")
-    assert [(x.session_no, x.held_on) for x in c.sessions] == [(1, RECEIVED + dt.timedelta(days=5)), (2, agreed)]
-    assert (c.sessions[0].starts_at, c.sessions[0].ends_at, c.sessions[0].place) == (dt.time(9, 30), dt.time(11, 0), "ศาลาหมู่บ้าน")
-    assert c.sessions[0].notes == "ผู้ถูกร้องยอมรับว่ายืมเงินจริง" and "นายสมศักดิ์ ใจดี" in c.sessions[0].attendees
+    assert (new_person.national_id, new_person.phone, new_person.tambon) == (
+        "1101700203451",
+        "0812345678",
+        "แม่เหียะ",
+    )
+    assert [(x.session_no, x.held_on) for x in c.sessions] == [
+        (1, RECEIVED + dt.timedelta(days=5)),
+        (2, agreed),
+    ]
+    assert (c.sessions[0].starts_at, c.sessions[0].ends_at, c.sessions[0].place) == (
+        dt.time(9, 30),
+        dt.time(11, 0),
+        "ศาลาหมู่บ้าน",
+    )
+    assert (
+        c.sessions[0].notes == "ผู้ถูกร้องยอมรับว่ายืมเงินจริง" and "นายสมศักดิ์ ใจดี" in c.sessions[0].attendees
+    )
     assert c.sessions[1].summary == "ตกลงผ่อนชำระสองงวด"
-    assert c.settlement.voluntary_confirmed and c.settlement.total_satang == 2_000_000 and c.settlement.agreed_on == agreed
+    assert (
+        c.settlement.voluntary_confirmed
+        and c.settlement.total_satang == 2_000_000
+        and c.settlement.agreed_on == agreed
+    )
     assert [(i.due_on, i.amount_satang) for i in c.settlement.instalments] == [
-        (agreed + dt.timedelta(days=30), 1_000_000), (agreed + dt.timedelta(days=60), 1_000_000)
+        (agreed + dt.timedelta(days=30), 1_000_000),
+        (agreed + dt.timedelta(days=60), 1_000_000),
     ]
     assert [e.action for e in c.events] == [A.REQUEST_CONSENT, A.CONSENT_GIVEN, A.SETTLE]
 
     # -- after the settlement: the 3-year deadline, certificate, a payment, a follow-up
     assert c.deadlines.enforcement_deadline == agreed.replace(year=agreed.year + 3)
-    assert str(agreed.year + 3 + 543) in view.deadlines_box.findChild(type(view.number), "deadline0").text()
+    assert (
+        str(agreed.year + 3 + 543)
+        in view.deadlines_box.findChild(type(view.number), "deadline0").text()
+    )
     assert set(view.action_buttons) == {A.CLOSE}
     typer(view.certificate.number, "คร 5/2569")
     set_date(typer, view.certificate.issued_on, TODAY)
@@ -254,12 +319,17 @@ def test_dispute_from_intake_through_sessions_to_settlement(page, main_window, u
     pay = view.payments
     assert pay.isVisible() and pay.model.rowCount() == 2
     click(qtbot, pay.pay_button)  # the first unpaid instalment is selected, its amount filled in
-    view.compliance.result.setCurrentIndex(view.compliance.result.findData(Compliance.PARTIAL.value))
+    view.compliance.result.setCurrentIndex(
+        view.compliance.result.findData(Compliance.PARTIAL.value)
+    )
     typer(view.compliance.note, "ชำระงวดแรกแล้ว")
     click(qtbot, view.compliance.add_button)
     c = cases.get_case(db, case_id)
     assert (c.certificate_no, c.certificate_on) == ("คร 5/2569", TODAY)
-    assert (c.settlement.instalments[0].paid_on, c.settlement.instalments[0].paid_satang) == (TODAY, 1_000_000)
+    assert (c.settlement.instalments[0].paid_on, c.settlement.instalments[0].paid_satang) == (
+        TODAY,
+        1_000_000,
+    )
     assert c.settlement.instalments[1].paid_on is None
     assert [(x.result, x.note) for x in c.compliance] == [(Compliance.PARTIAL, "ชำระงวดแรกแล้ว")]
     assert messages["error"] == []
@@ -280,7 +350,9 @@ def choose_theft(form, typer) -> None:
     typer(form.subject, "ลักควายของเพื่อนบ้าน")
 
 
-def test_theft_says_why_and_is_taken_in_and_referred_in_one_step(page, ui_ctx, registered, qtbot, typer) -> None:
+def test_theft_says_why_and_is_taken_in_and_referred_in_one_step(
+    page, ui_ctx, registered, qtbot, typer
+) -> None:
     somsak, _mediator = registered
     page.new_record()
     dlg = page.intake_dialog
@@ -296,7 +368,11 @@ def test_theft_says_why_and_is_taken_in_and_referred_in_one_step(page, ui_ctx, r
     click(qtbot, panel.refer_button)
     assert not dlg.isVisible()
     c = cases.get_case(ui_ctx.db, page.detail.detail.id)
-    assert c.status is CaseStatus.REFERRED and c.referral_target == "the police (inquiry officer)" and c.referred_on == TODAY
+    assert (
+        c.status is CaseStatus.REFERRED
+        and c.referral_target == "the police (inquiry officer)"
+        and c.referred_on == TODAY
+    )
     assert c.matter_code == "theft" and not c.eligibility.mediable and len(c.parties) == 1
     assert "referred to the police" in page.detail.messages.text()
     assert set(page.detail.action_buttons) == {A.CLOSE}
@@ -313,7 +389,9 @@ def test_theft_taken_in_then_referred_from_its_buttons(page, ui_ctx, qtbot, type
     assert "§35" in view.messages.text()  # the service's warning, shown but not blocking
     assert view.eligibility_warning.isVisible() and "§35" in view.eligibility_warning.text()
     click(qtbot, view.action_buttons[A.REFER])
-    assert view.action_dialog.target.currentText() == "the police (inquiry officer)"  # prefilled from the rules
+    assert (
+        view.action_dialog.target.currentText() == "the police (inquiry officer)"
+    )  # prefilled from the rules
     typer(view.action_dialog.note, "ส่งบันทึกให้ สภ.")
     click(qtbot, view.action_dialog.ok_button)
     c = cases.get_case(ui_ctx.db, view.detail.id)
@@ -337,7 +415,10 @@ def test_only_the_allowed_steps_are_offered(page, ui_ctx, qtbot, messages) -> No
         (set(), None),
     ):
         assert set(view.action_buttons) == expected == set(view.detail.allowed_actions)
-        assert all(button.isVisible() and button.text() == action.label() for action, button in view.action_buttons.items())
+        assert all(
+            button.isVisible() and button.text() == action.label()
+            for action, button in view.action_buttons.items()
+        )
         view.start_action(A.SETTLE)  # never offered on this path: nothing happens
         assert view.action_dialog is None or not view.action_dialog.isVisible()
         if step is not None:
@@ -346,11 +427,15 @@ def test_only_the_allowed_steps_are_offered(page, ui_ctx, qtbot, messages) -> No
     assert cases.get_case(db, c.id).status is CaseStatus.CLOSED
     assert messages["error"] == []
 
-    advice = cases.take_in(db, cases.CaseInput(CaseKind.LEGAL_ADVICE, "ขอคำปรึกษาเรื่องมรดก", RECEIVED)).record
+    advice = cases.take_in(
+        db, cases.CaseInput(CaseKind.LEGAL_ADVICE, "ขอคำปรึกษาเรื่องมรดก", RECEIVED)
+    ).record
     page.show_list()
     page.open_case(advice.id)
     assert set(view.action_buttons) == {A.TAKE_UP, A.COMPLETE, A.REFER, A.ESCALATE}
-    assert not view.tabs.isTabVisible(view.tab_index["mediators"]) and not view.tabs.isTabVisible(view.tab_index["outcome"])
+    assert not view.tabs.isTabVisible(view.tab_index["mediators"]) and not view.tabs.isTabVisible(
+        view.tab_index["outcome"]
+    )
 
 
 # -- the register ------------------------------------------------------------------------------------
@@ -378,7 +463,9 @@ def test_search_finds_a_case_by_part_of_a_partys_thai_name(page, ui_ctx, qtbot, 
         qtbot.keyClick(page.register.search, Qt.Key.Key_Return)
         assert page.register.count.text() == "Searching…"  # the window stays responsive meanwhile
     assert page.register.model.search == "ฝน"
-    assert [page.register.model.row_object(i).id for i in range(page.register.model.total)] == [wanted.id]
+    assert [page.register.model.row_object(i).id for i in range(page.register.model.total)] == [
+        wanted.id
+    ]
 
 
 def test_filters_and_sorting_are_done_by_the_service(page, ui_ctx, qtbot) -> None:
@@ -386,11 +473,17 @@ def test_filters_and_sorting_are_done_by_the_service(page, ui_ctx, qtbot) -> Non
     a, b = person(db, "ประเสริฐ", "สุวรรณ"), person(db, "ศิริพร", "ทองดี")
     first = dispute(db, a, b, subject="ไก่ชน")
     second = dispute(db, a, b, subject="กระบือ")
-    advice = cases.take_in(db, cases.CaseInput(CaseKind.LEGAL_ADVICE, "เอกสารมรดก", RECEIVED)).record
+    advice = cases.take_in(
+        db, cases.CaseInput(CaseKind.LEGAL_ADVICE, "เอกสารมรดก", RECEIVED)
+    ).record
     cases.act(db, advice.id, A.COMPLETE, on=RECEIVED)
     page.refresh()
     model = page.register.model
-    assert [model.row_object(i).id for i in range(3)] == [advice.id, second.id, first.id]  # newest first
+    assert [model.row_object(i).id for i in range(3)] == [
+        advice.id,
+        second.id,
+        first.id,
+    ]  # newest first
     page.status_filter.setCurrentIndex(page.status_filter.findData("closed"))
     assert [model.row_object(i).id for i in range(model.total)] == [advice.id]
     page.status_filter.setCurrentIndex(page.status_filter.findData("open"))
@@ -400,7 +493,9 @@ def test_filters_and_sorting_are_done_by_the_service(page, ui_ctx, qtbot) -> Non
     assert [model.row_object(i).id for i in range(model.total)] == [advice.id]
     assert ui_ctx.settings.value("cases/kind") == CaseKind.LEGAL_ADVICE.value
     page.kind_filter.setCurrentIndex(0)
-    page.register.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)  # subject, Thai dictionary order
+    page.register.table.sortByColumn(
+        4, Qt.SortOrder.AscendingOrder
+    )  # subject, Thai dictionary order
     assert model.order == "subject"
     assert [model.row_object(i).subject for i in range(3)] == ["กระบือ", "ไก่ชน", "เอกสารมรดก"]
 
@@ -408,7 +503,9 @@ def test_filters_and_sorting_are_done_by_the_service(page, ui_ctx, qtbot) -> Non
 # -- validation and unsaved changes ------------------------------------------------------------------
 
 
-def test_intake_checks_fields_inline_and_highlights_what_a_service_refuses(page, ui_ctx, qtbot, typer, messages) -> None:
+def test_intake_checks_fields_inline_and_highlights_what_a_service_refuses(
+    page, ui_ctx, qtbot, typer, messages
+) -> None:
     page.new_record()
     dlg = page.intake_dialog
     form = dlg.form
@@ -420,7 +517,9 @@ def test_intake_checks_fields_inline_and_highlights_what_a_service_refuses(page,
     form.amount.clear()
     typer(form.subject, "ข้อพิพาทเรื่องทางเดิน")
     set_date(typer, form.received, RECEIVED)
-    set_date(typer, form.incident, RECEIVED + dt.timedelta(days=3))  # after it was received: the service refuses
+    set_date(
+        typer, form.incident, RECEIVED + dt.timedelta(days=3)
+    )  # after it was received: the service refuses
     click(qtbot, dlg.save_button)
     assert dlg.isVisible()
     assert messages["error"] == ["The incident cannot be after the case was received."]
@@ -431,7 +530,9 @@ def test_intake_checks_fields_inline_and_highlights_what_a_service_refuses(page,
     assert not dlg.isVisible() and cases.list_cases(ui_ctx.db).total == 1
 
 
-def test_unsaved_changes_prompt(page, main_window, ui_ctx, registered, qtbot, typer, monkeypatch) -> None:
+def test_unsaved_changes_prompt(
+    page, main_window, ui_ctx, registered, qtbot, typer, monkeypatch
+) -> None:
     from justice_desk.ui import dialogs
 
     somsak, _m = registered
@@ -474,14 +575,18 @@ def test_unsaved_changes_prompt(page, main_window, ui_ctx, registered, qtbot, ty
 # -- printing ------------------------------------------------------------------------------------------
 
 
-def test_print_buttons_build_the_pdf_in_the_background(page, ui_ctx, registered, qtbot, monkeypatch, tmp_path, messages) -> None:
+def test_print_buttons_build_the_pdf_in_the_background(
+    page, ui_ctx, registered, qtbot, monkeypatch, tmp_path, messages
+) -> None:
     from justice_desk.ui import case_printing
 
     somsak, _m = registered
     c = dispute(ui_ctx.db, somsak, person(ui_ctx.db, "ศิริพร", "ทองดี"))
     page.open_case(c.id)
     view = page.detail
-    assert view.print_buttons["intake"].isEnabled() and not view.print_buttons["agreement"].isEnabled()
+    assert (
+        view.print_buttons["intake"].isEnabled() and not view.print_buttons["agreement"].isEnabled()
+    )
 
     built, opened = [], []
     fake = types.ModuleType("justice_desk.services.printing")
@@ -493,39 +598,67 @@ def test_print_buttons_build_the_pdf_in_the_background(page, ui_ctx, registered,
     fake.intake_pdf = intake_pdf
     monkeypatch.setitem(sys.modules, "justice_desk.services.printing", fake)
     target = tmp_path / "intake"
-    monkeypatch.setattr(case_printing, "ask_save_path", lambda parent, title, suggested: str(target))
+    monkeypatch.setattr(
+        case_printing, "ask_save_path", lambda parent, title, suggested: str(target)
+    )
     monkeypatch.setattr(case_printing, "open_file", lambda path: opened.append(path) or True)
     with qtbot.waitSignal(ui_ctx.runner.idle, timeout=10000):
         click(qtbot, view.print_buttons["intake"])
     assert built == [c.id]
-    assert opened == [tmp_path / "intake.pdf"] and (tmp_path / "intake.pdf").read_bytes() == b"%PDF-1.4 intake"
+    assert (
+        opened == [tmp_path / "intake.pdf"]
+        and (tmp_path / "intake.pdf").read_bytes() == b"%PDF-1.4 intake"
+    )
     assert messages["error"] == []
 
 
-def test_print_the_settlement_agreement_with_the_real_printing_service(page, ui_ctx, registered, qtbot, monkeypatch, tmp_path, messages) -> None:
+def test_print_the_settlement_agreement_with_the_real_printing_service(
+    page, ui_ctx, registered, qtbot, monkeypatch, tmp_path, messages
+) -> None:
     pytest.importorskip("justice_desk.services.printing")
     from justice_desk.ui import case_printing
 
     db = ui_ctx.db
     _somsak, mediator = registered
-    address = dict(house_no="12", moo="3", tambon="แม่เหียะ", amphoe="เมืองเชียงใหม่", province="เชียงใหม่")
-    applicant = people.create_person(db, PersonInput(given_name="ประเสริฐ", surname="สุวรรณ", title="นาย", no_id_reason="-", **address)).record
-    respondent = people.create_person(db, PersonInput(given_name="น้ำฝน", surname="ปั้นทอง", title="นาง", no_id_reason="-", **address)).record
+    address = dict(
+        house_no="12", moo="3", tambon="แม่เหียะ", amphoe="เมืองเชียงใหม่", province="เชียงใหม่"
+    )
+    applicant = people.create_person(
+        db,
+        PersonInput(
+            given_name="ประเสริฐ", surname="สุวรรณ", title="นาย", no_id_reason="-", **address
+        ),
+    ).record
+    respondent = people.create_person(
+        db,
+        PersonInput(given_name="น้ำฝน", surname="ปั้นทอง", title="นาง", no_id_reason="-", **address),
+    ).record
     c = dispute(db, applicant, respondent, amount_satang=2_000_000)
     cases.act(db, c.id, A.REQUEST_CONSENT, on=RECEIVED)
     cases.act(db, c.id, A.CONSENT_GIVEN, on=RECEIVED)
     cases.assign_mediator(db, c.id, mediator.id, no_conflict_confirmed=True, on=RECEIVED)
     agreed = RECEIVED + dt.timedelta(days=7)
-    cases.record_settlement(db, c.id, cases.SettlementInput(
-        agreed, "ผู้ถูกร้องตกลงชำระเงินสองหมื่นบาท", True, total_satang=2_000_000,
-        instalments=(cases.InstalmentInput(agreed + dt.timedelta(days=30), 2_000_000),),
-    ))
+    cases.record_settlement(
+        db,
+        c.id,
+        cases.SettlementInput(
+            agreed,
+            "ผู้ถูกร้องตกลงชำระเงินสองหมื่นบาท",
+            True,
+            total_satang=2_000_000,
+            instalments=(cases.InstalmentInput(agreed + dt.timedelta(days=30), 2_000_000),),
+        ),
+    )
     cases.act(db, c.id, A.SETTLE, on=agreed)
     page.open_case(c.id)
     button = page.detail.print_buttons["agreement"]
     assert button.isEnabled() and not page.detail.print_buttons["unsettled"].isEnabled()
     opened = []
-    monkeypatch.setattr(case_printing, "ask_save_path", lambda parent, title, suggested: str(tmp_path / "agreement.pdf"))
+    monkeypatch.setattr(
+        case_printing,
+        "ask_save_path",
+        lambda parent, title, suggested: str(tmp_path / "agreement.pdf"),
+    )
     monkeypatch.setattr(case_printing, "open_file", lambda path: opened.append(path) or True)
     with qtbot.waitSignal(ui_ctx.runner.idle, timeout=60000):
         click(qtbot, button)

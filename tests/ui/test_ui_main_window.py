@@ -6,7 +6,10 @@ from PySide6.QtCore import Qt
 def test_main_window_shows_center_and_database_and_all_pages(main_window, ui_ctx) -> None:
     assert ui_ctx.site.name in main_window.windowTitle()
     assert str(ui_ctx.db.target.path) in main_window.header.text()
-    keys = [main_window.nav.item(i).data(Qt.ItemDataRole.UserRole) for i in range(main_window.nav.count())]
+    keys = [
+        main_window.nav.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(main_window.nav.count())
+    ]
     assert keys == ["people", "committee", "meetings", "cases", "activities", "sync"]
     for key in keys:
         page = main_window.show_page(key)

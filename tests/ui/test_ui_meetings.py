@@ -36,7 +36,9 @@ class Prompts:
 @pytest.fixture
 def prompts(monkeypatch) -> Prompts:
     p = Prompts()
-    monkeypatch.setattr(dialogs, "show_error", lambda parent, text, title=None: p.errors.append(text))
+    monkeypatch.setattr(
+        dialogs, "show_error", lambda parent, text, title=None: p.errors.append(text)
+    )
     monkeypatch.setattr(dialogs, "show_info", lambda parent, text, title=None: p.infos.append(text))
 
     def confirm(parent, text, *, yes, no=None, title=None) -> bool:
@@ -67,7 +69,10 @@ def committee(center_db):
     ]
     ids = []
     for given, surname, position in seats:
-        person = people.create_person(center_db, PersonInput(given_name=given, surname=surname, title="นาย", no_id_reason="ไม่ทราบ")).record
+        person = people.create_person(
+            center_db,
+            PersonInput(given_name=given, surname=surname, title="นาย", no_id_reason="ไม่ทราบ"),
+        ).record
         people.appoint(center_db, term.id, person.id, position)
         ids.append(person.id)
     return ids
@@ -107,7 +112,9 @@ def new_meeting_through_dialog(page, qtbot, typer, date_text: str, place: str):
 # -- create ------------------------------------------------------------------------------------
 
 
-def test_new_meeting_gets_next_number_and_standard_agenda(window, ui_ctx, qtbot, typer, prompts) -> None:
+def test_new_meeting_gets_next_number_and_standard_agenda(
+    window, ui_ctx, qtbot, typer, prompts
+) -> None:
     page = open_page(window)
     assert page.register.model.total == 0
     page.new_record()
@@ -137,12 +144,17 @@ def test_new_meeting_gets_next_number_and_standard_agenda(window, ui_ctx, qtbot,
     editor = page.editor
     assert editor.detail.id == row.id
     assert "1/2569" in editor.heading.text()
-    assert [box.title_edit.text() for box in editor.agenda.boxes] == [a.title for a in detail.agenda]
+    assert [box.title_edit.text() for box in editor.agenda.boxes] == [
+        a.title for a in detail.agenda
+    ]
     assert editor.agenda.boxes[0].title_edit.text() == "Matters the chair informs the meeting of"
     assert editor.starts.text() == "09.30" and editor.ends.text() == "12.00"
     assert page.register.model.total == 1 and page.register.model.row_object(0).number == "1/2569"
     # the committee roster is on the attendance list, in protocol order
-    assert [r.line.position for r in editor.attendance.rows][:2] == [CommitteePosition.CHAIR, CommitteePosition.VICE_CHAIR]
+    assert [r.line.position for r in editor.attendance.rows][:2] == [
+        CommitteePosition.CHAIR,
+        CommitteePosition.VICE_CHAIR,
+    ]
     assert "Quorum: 6 of 6" in editor.quorum.text()
 
     # the second meeting of the year is number 2, and its item 2 names meeting 1/2569
@@ -152,7 +164,9 @@ def test_new_meeting_gets_next_number_and_standard_agenda(window, ui_ctx, qtbot,
     assert page.register.model.total == 2
 
 
-def test_agenda_items_are_added_moved_renamed_and_removed(window, ui_ctx, qtbot, typer, prompts) -> None:
+def test_agenda_items_are_added_moved_renamed_and_removed(
+    window, ui_ctx, qtbot, typer, prompts
+) -> None:
     m = meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_1))
     page = open_page(window)
     agenda = page.editor.agenda
@@ -184,8 +198,13 @@ def test_agenda_items_are_added_moved_renamed_and_removed(window, ui_ctx, qtbot,
 # -- attendance and quorum ---------------------------------------------------------------------
 
 
-def test_attendance_below_and_above_quorum_with_reason_substitute_and_guest(window, ui_ctx, qtbot, typer, prompts, monkeypatch, committee) -> None:
-    guest_person = people.create_person(ui_ctx.db, PersonInput(given_name="พัฒนา", surname="กร", title="นางสาว", no_id_reason="ไม่ทราบ")).record
+def test_attendance_below_and_above_quorum_with_reason_substitute_and_guest(
+    window, ui_ctx, qtbot, typer, prompts, monkeypatch, committee
+) -> None:
+    guest_person = people.create_person(
+        ui_ctx.db,
+        PersonInput(given_name="พัฒนา", surname="กร", title="นางสาว", no_id_reason="ไม่ทราบ"),
+    ).record
     m = meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_1))
     page = open_page(window)
     editor = page.editor
@@ -212,11 +231,19 @@ def test_attendance_below_and_above_quorum_with_reason_substitute_and_guest(wind
     rows[3].choice.setCurrentIndex(rows[3].choice.findData("substitute"))
     assert not rows[3].substitute.isHidden()
     typer(rows[3].substitute, "นายแทน ดีมาก")
-    assert editor.quorum.text().startswith("Quorum: 3 of 6") and "1b5e20" in editor.quorum.styleSheet()
+    assert (
+        editor.quorum.text().startswith("Quorum: 3 of 6") and "1b5e20" in editor.quorum.styleSheet()
+    )
     typer(rows[4].reason, "ไม่ได้แจ้ง")
 
     # a guest picked from the register, with position; another typed and then removed
-    monkeypatch.setattr(meeting_dialogs, "pick_person", lambda db, parent, title=None: meeting_dialogs.PickedPerson(guest_person.id, "นางสาวพัฒนา กร"))
+    monkeypatch.setattr(
+        meeting_dialogs,
+        "pick_person",
+        lambda db, parent, title=None: meeting_dialogs.PickedPerson(
+            guest_person.id, "นางสาวพัฒนา กร"
+        ),
+    )
     click(qtbot, att.add_guest_button)
     guest = att.guests[0]
     click(qtbot, guest.pick)
@@ -233,12 +260,29 @@ def test_attendance_below_and_above_quorum_with_reason_substitute_and_guest(wind
 
     saved = meetings.get_meeting(ui_ctx.db, m.id)
     absent = {a.name: a.absence_reason for a in saved.lines(Attendance.ABSENT)}
-    assert absent == {"นายปิ่นมณี ศรีสุข": "ติดภารกิจ", "นายญาณวุฒิ แก้วมา": "ป่วย", "นายกมล ทองดี": "ไปต่างจังหวัด", "นายขวัญ ใจงาม": "ไม่ได้แจ้ง"}
+    assert absent == {
+        "นายปิ่นมณี ศรีสุข": "ติดภารกิจ",
+        "นายญาณวุฒิ แก้วมา": "ป่วย",
+        "นายกมล ทองดี": "ไปต่างจังหวัด",
+        "นายขวัญ ใจงาม": "ไม่ได้แจ้ง",
+    }
     (sub,) = saved.lines(Attendance.SUBSTITUTE)
-    assert sub.name == "นายแทน ดีมาก" and sub.substitute_for_id == committee[3] and sub.person_id is None
+    assert (
+        sub.name == "นายแทน ดีมาก"
+        and sub.substitute_for_id == committee[3]
+        and sub.person_id is None
+    )
     (g,) = saved.lines(Attendance.GUEST)
-    assert (g.name, g.person_id, g.position_label) == ("นางสาวพัฒนา กร", guest_person.id, "นักวิชาการยุติธรรม")
-    assert saved.quorum.met and (saved.quorum.present, saved.quorum.members, saved.quorum.required) == (3, 6, 3)
+    assert (g.name, g.person_id, g.position_label) == (
+        "นางสาวพัฒนา กร",
+        guest_person.id,
+        "นักวิชาการยุติธรรม",
+    )
+    assert saved.quorum.met and (
+        saved.quorum.present,
+        saved.quorum.members,
+        saved.quorum.required,
+    ) == (3, 6, 3)
     assert page.register.model.row_object(0).present == 4  # chair, secretary, adviser, substitute
 
     # the saved list comes back as it was entered
@@ -261,8 +305,12 @@ def test_person_picker_finds_a_thai_substring(ui_ctx, qtbot, committee) -> None:
 # -- minutes: resolution, held, adoption, correction ---------------------------------------------
 
 
-def test_resolution_votes_held_adoption_locks_and_correction_versions(window, ui_ctx, qtbot, typer, prompts, monkeypatch) -> None:
-    m1 = meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_1, starts_at=dt.time(9, 30), place="ห้องประชุม อบต."))
+def test_resolution_votes_held_adoption_locks_and_correction_versions(
+    window, ui_ctx, qtbot, typer, prompts, monkeypatch
+) -> None:
+    m1 = meetings.create_meeting(
+        ui_ctx.db, meetings.MeetingInput(MEET_1, starts_at=dt.time(9, 30), place="ห้องประชุม อบต.")
+    )
     page = open_page(window)
     editor = page.editor
     assert editor.detail.id == m1.id
@@ -278,9 +326,14 @@ def test_resolution_votes_held_adoption_locks_and_correction_versions(window, ui
     assert box.vote_note.isHidden()
     click(qtbot, editor.save_button)
     item = meetings.get_meeting(ui_ctx.db, m1.id).agenda[3]
-    assert (item.discussion, item.resolution) == ("เลขานุการเสนอแผนการไกล่เกลี่ยสัญจรประจำปี", "ที่ประชุมมีมติเห็นชอบ")
+    assert (item.discussion, item.resolution) == (
+        "เลขานุการเสนอแผนการไกล่เกลี่ยสัญจรประจำปี",
+        "ที่ประชุมมีมติเห็นชอบ",
+    )
     assert (item.votes_for, item.votes_against, item.votes_abstain) == (5, 0, 1)
-    assert meetings.get_meeting(ui_ctx.db, m1.id).agenda[0].votes_for is None  # empty = no vote taken
+    assert (
+        meetings.get_meeting(ui_ctx.db, m1.id).agenda[0].votes_for is None
+    )  # empty = no vote taken
 
     # held
     assert editor.delete_button.isVisibleTo(editor) and not editor.adopt_button.isEnabled()
@@ -288,7 +341,9 @@ def test_resolution_votes_held_adoption_locks_and_correction_versions(window, ui
     assert "Mark meeting 1/2569 as held" in prompts.confirms[-1]
     assert meetings.get_meeting(ui_ctx.db, m1.id).status is MeetingStatus.HELD
     assert "Held" in editor.heading.text()
-    assert not editor.held_button.isVisibleTo(editor) and not editor.delete_button.isVisibleTo(editor)
+    assert not editor.held_button.isVisibleTo(editor) and not editor.delete_button.isVisibleTo(
+        editor
+    )
 
     # the next meeting adopts the minutes of 1/2569 as item 2
     new_meeting_through_dialog(page, qtbot, typer, "04/11/2569", "ห้องประชุม อบต.")
@@ -298,7 +353,11 @@ def test_resolution_votes_held_adoption_locks_and_correction_versions(window, ui
     click(qtbot, editor.adopt_button)
     assert "1/2569" in prompts.confirms[-1] and prompts.errors == []
     adopted = meetings.get_meeting(ui_ctx.db, m1.id)
-    assert adopted.locked and adopted.status is MeetingStatus.ADOPTED and adopted.adopted_in == "2/2569"
+    assert (
+        adopted.locked
+        and adopted.status is MeetingStatus.ADOPTED
+        and adopted.adopted_in == "2/2569"
+    )
     assert "1/2569" in editor.agenda.boxes[1].resolution.toPlainText()
     assert "1/2569" in (meetings.get_meeting(ui_ctx.db, m2.id).agenda[1].resolution or "")
     assert not editor.adopt_button.isEnabled()  # nothing left to adopt
@@ -307,13 +366,24 @@ def test_resolution_votes_held_adoption_locks_and_correction_versions(window, ui
     assert page.register.select_id(m1.id)
     assert editor.detail.id == m1.id
     assert editor.banner.isVisibleTo(editor)
-    assert "adopted at meeting 2/2569" in editor.banner.text() and "correction" in editor.banner.text()
+    assert (
+        "adopted at meeting 2/2569" in editor.banner.text() and "correction" in editor.banner.text()
+    )
     box = editor.agenda.boxes[3]
-    assert box.resolution.isReadOnly() and box.discussion.isReadOnly() and box.title_edit.isReadOnly() and box.votes_for.isReadOnly()
+    assert (
+        box.resolution.isReadOnly()
+        and box.discussion.isReadOnly()
+        and box.title_edit.isReadOnly()
+        and box.votes_for.isReadOnly()
+    )
     assert box.remove.isHidden() and box.up.isHidden() and editor.agenda.add_button.isHidden()
     assert all(not r.choice.isEnabled() for r in editor.attendance.rows)
-    assert editor.attendance.add_guest_button.isHidden() and all(r.reason.isReadOnly() for r in editor.attendance.rows)
-    assert editor.place.isReadOnly() and editor.date.line.isReadOnly() and not editor.mode.isEnabled()
+    assert editor.attendance.add_guest_button.isHidden() and all(
+        r.reason.isReadOnly() for r in editor.attendance.rows
+    )
+    assert (
+        editor.place.isReadOnly() and editor.date.line.isReadOnly() and not editor.mode.isEnabled()
+    )
     assert not editor.save_button.isEnabled() and not editor.adopt_button.isVisibleTo(editor)
     assert editor.versions_model.rowCount() == 1
     with pytest.raises(Exception, match="locked"):
@@ -331,7 +401,9 @@ def test_resolution_votes_held_adoption_locks_and_correction_versions(window, ui
     click(qtbot, editor.correct_button)
     box = editor.agenda.boxes[3]
     assert not box.resolution.isReadOnly() and "Correcting" in editor.banner.text()
-    assert all(not r.choice.isEnabled() for r in editor.attendance.rows)  # only the minutes' body is corrected
+    assert all(
+        not r.choice.isEnabled() for r in editor.attendance.rows
+    )  # only the minutes' body is corrected
     box.resolution.clear()
     typer(box.resolution, "ที่ประชุมมีมติเห็นชอบ (แก้ไขถ้อยคำ)")
     click(qtbot, editor.save_button)
@@ -351,7 +423,9 @@ def test_resolution_votes_held_adoption_locks_and_correction_versions(window, ui
     assert editor.agenda.boxes[3].resolution.isReadOnly() and "version 2" in editor.banner.text()
 
 
-def test_correction_needs_a_reason_and_can_be_cancelled(window, ui_ctx, qtbot, typer, prompts, monkeypatch) -> None:
+def test_correction_needs_a_reason_and_can_be_cancelled(
+    window, ui_ctx, qtbot, typer, prompts, monkeypatch
+) -> None:
     m1 = meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_1))
     meetings.mark_held(ui_ctx.db, m1.id)
     m2 = meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_2))
@@ -361,12 +435,17 @@ def test_correction_needs_a_reason_and_can_be_cancelled(window, ui_ctx, qtbot, t
     editor = page.editor
     click(qtbot, editor.correct_button)
     typer(editor.agenda.boxes[0].discussion, "ประธานแจ้งเพิ่มเติม")
-    monkeypatch.setattr(meeting_dialogs, "ask_correction_reason", lambda parent, number, later: None)
+    monkeypatch.setattr(
+        meeting_dialogs, "ask_correction_reason", lambda parent, number, later: None
+    )
     click(qtbot, editor.save_button)  # the user cancelled the reason: nothing saved
     assert meetings.get_meeting(ui_ctx.db, m1.id).minutes_version == 1 and editor.dirty
     click(qtbot, editor.cancel_correction_button)
     assert prompts.confirms and not editor.dirty and not editor.correcting
-    assert editor.agenda.boxes[0].discussion.toPlainText() == "" and editor.agenda.boxes[0].discussion.isReadOnly()
+    assert (
+        editor.agenda.boxes[0].discussion.toPlainText() == ""
+        and editor.agenda.boxes[0].discussion.isReadOnly()
+    )
 
     # the reason dialog itself refuses an empty reason
     dialog = meeting_dialogs.CorrectionDialog("1/2569", meetings.list_meetings(ui_ctx.db).rows[:1])
@@ -383,7 +462,9 @@ def test_correction_needs_a_reason_and_can_be_cancelled(window, ui_ctx, qtbot, t
 # -- unsaved changes, delete -------------------------------------------------------------------
 
 
-def test_unsaved_changes_prompt_on_leaving_the_page_and_the_meeting(window, ui_ctx, qtbot, typer, prompts) -> None:
+def test_unsaved_changes_prompt_on_leaving_the_page_and_the_meeting(
+    window, ui_ctx, qtbot, typer, prompts
+) -> None:
     m1 = meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_1, place="ห้องประชุม อบต."))
     m2 = meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_2, place="ศาลาประชาคม"))
     page = open_page(window)
@@ -396,7 +477,11 @@ def test_unsaved_changes_prompt_on_leaving_the_page_and_the_meeting(window, ui_c
     window.show_page("sync")
     assert prompts.save_asked == 1 and window.current_page() is page and editor.dirty
     assert page.register.select_id(m1.id)  # choosing another meeting asks too; Cancel stays
-    assert prompts.save_asked == 2 and editor.detail.id == m2.id and editor.place.text() == "ศาลาประชาคม หมู่ 3"
+    assert (
+        prompts.save_asked == 2
+        and editor.detail.id == m2.id
+        and editor.place.text() == "ศาลาประชาคม หมู่ 3"
+    )
 
     prompts.save_answer = "discard"
     window.show_page("sync")
@@ -442,10 +527,14 @@ def test_delete_only_a_planned_meeting_after_confirmation(window, ui_ctx, qtbot,
 # -- printing ------------------------------------------------------------------------------------
 
 
-def test_print_buttons_build_the_pdf_in_the_background_and_save_it(window, ui_ctx, qtbot, prompts, monkeypatch, tmp_path: Path) -> None:
+def test_print_buttons_build_the_pdf_in_the_background_and_save_it(
+    window, ui_ctx, qtbot, prompts, monkeypatch, tmp_path: Path
+) -> None:
     from justice_desk.ui import meeting_editor
 
-    m = meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_1, starts_at=dt.time(9, 30), place="ห้องประชุม อบต."))
+    m = meetings.create_meeting(
+        ui_ctx.db, meetings.MeetingInput(MEET_1, starts_at=dt.time(9, 30), place="ห้องประชุม อบต.")
+    )
     page = open_page(window)
     editor = page.editor
 
@@ -462,9 +551,17 @@ def test_print_buttons_build_the_pdf_in_the_background_and_save_it(window, ui_ct
     target = tmp_path / "out" / "รายงานการประชุม"
     target.parent.mkdir()
     asked = []
-    monkeypatch.setattr(meeting_editor.QFileDialog, "getSaveFileName", lambda *a, **k: (asked.append(a[2]) or str(target), ""))
+    monkeypatch.setattr(
+        meeting_editor.QFileDialog,
+        "getSaveFileName",
+        lambda *a, **k: (asked.append(a[2]) or str(target), ""),
+    )
     opened = []
-    monkeypatch.setattr(meeting_editor.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(
+        meeting_editor.QDesktopServices,
+        "openUrl",
+        lambda url: opened.append(url.toLocalFile()) or True,
+    )
     click(qtbot, editor.print_buttons["minutes"])
     assert editor.print_job is not None
     qtbot.waitUntil(lambda: bool(opened), timeout=10000)
@@ -475,16 +572,26 @@ def test_print_buttons_build_the_pdf_in_the_background_and_save_it(window, ui_ct
     assert prompts.errors == []
 
 
-def test_print_with_the_real_printing_service(window, ui_ctx, qtbot, prompts, monkeypatch, tmp_path: Path) -> None:
+def test_print_with_the_real_printing_service(
+    window, ui_ctx, qtbot, prompts, monkeypatch, tmp_path: Path
+) -> None:
     pytest.importorskip("justice_desk.services.printing")
     from justice_desk.ui import meeting_editor
 
-    meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_1, starts_at=dt.time(9, 30), place="ห้องประชุม อบต."))
+    meetings.create_meeting(
+        ui_ctx.db, meetings.MeetingInput(MEET_1, starts_at=dt.time(9, 30), place="ห้องประชุม อบต.")
+    )
     page = open_page(window)
     target = tmp_path / "invitation.pdf"
-    monkeypatch.setattr(meeting_editor.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(
+        meeting_editor.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
+    )
     opened = []
-    monkeypatch.setattr(meeting_editor.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(
+        meeting_editor.QDesktopServices,
+        "openUrl",
+        lambda url: opened.append(url.toLocalFile()) or True,
+    )
     click(qtbot, page.editor.print_buttons["invitation"])
     qtbot.waitUntil(lambda: bool(opened) or bool(prompts.errors), timeout=30000)
     qtbot.waitUntil(lambda: ui_ctx.runner.active == 0, timeout=10000)
@@ -492,11 +599,18 @@ def test_print_with_the_real_printing_service(window, ui_ctx, qtbot, prompts, mo
     assert target.read_bytes().startswith(b"%PDF") and opened == [str(target)]
 
 
-def test_members_appointed_after_the_meeting_was_planned_can_be_added(window, ui_ctx, qtbot, prompts) -> None:
+def test_members_appointed_after_the_meeting_was_planned_can_be_added(
+    window, ui_ctx, qtbot, prompts
+) -> None:
     m = meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_1))
     (term,) = people.list_terms(ui_ctx.db)
-    late = people.create_person(ui_ctx.db, PersonInput(given_name="ใหม่", surname="มาทีหลัง", title="นาง", no_id_reason="ไม่ทราบ")).record
-    people.appoint(ui_ctx.db, term.id, late.id, CommitteePosition.MEMBER, starts_on=dt.date(2026, 6, 1))
+    late = people.create_person(
+        ui_ctx.db,
+        PersonInput(given_name="ใหม่", surname="มาทีหลัง", title="นาง", no_id_reason="ไม่ทราบ"),
+    ).record
+    people.appoint(
+        ui_ctx.db, term.id, late.id, CommitteePosition.MEMBER, starts_on=dt.date(2026, 6, 1)
+    )
     page = open_page(window)
     editor = page.editor
     att = editor.attendance

@@ -10,7 +10,6 @@ from justice_desk import i18n
 from justice_desk.errors import Cancelled, UserError
 from justice_desk.progress import CancelToken
 
-
 # -- job runner ------------------------------------------------------------------------------
 
 
@@ -99,7 +98,10 @@ def test_first_run_sets_up_a_center_with_its_coordinator(qtbot, typer, isolated_
     # An optional passphrase for the keys: too short, then typed differently twice, then right.
     typer(dialog.center_passphrase.first, "สั้น")
     dialog.create_center()
-    assert "at least 8" in dialog.center_error.text() and "border" in dialog.center_passphrase.first.styleSheet()
+    assert (
+        "at least 8" in dialog.center_error.text()
+        and "border" in dialog.center_passphrase.first.styleSheet()
+    )
     assert not dialog.db_path.exists()
     dialog.center_passphrase.first.setText("กุญแจของศูนย์ 2569")
     dialog.center_passphrase.again.setText("กุญแจของศูนย์ 2568")
@@ -116,7 +118,9 @@ def test_first_run_sets_up_a_center_with_its_coordinator(qtbot, typer, isolated_
         assert sync.own_keys(db, "กุญแจของศูนย์ 2569") is not None
         assert setup.this_site(db).name == "ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ"
         rows = people.list_people(db).rows
-        assert [r.name for r in rows] == ["น้ำฝน ปั้นทอง"] and rows[0].community_role == "ผู้ประสานงานยุติธรรมชุมชน"
+        assert [r.name for r in rows] == ["น้ำฝน ปั้นทอง"] and rows[
+            0
+        ].community_role == "ผู้ประสานงานยุติธรรมชุมชน"
     finally:
         db.dispose()
 
@@ -147,7 +151,9 @@ def test_language_switch_takes_effect_at_the_next_start(main_window, ui_ctx, qtb
     i18n.set_language("th")
     thai = MainWindow(ui_ctx)
     qtbot.addWidget(thai)
-    assert thai.nav.item(0).text() == "บุคคลและสมาชิก" or any("\u0e00" <= ch <= "\u0e7f" for ch in thai.nav.item(0).text())
+    assert thai.nav.item(0).text() == "บุคคลและสมาชิก" or any(
+        "\u0e00" <= ch <= "\u0e7f" for ch in thai.nav.item(0).text()
+    )
     dialog = SettingsDialog(ui_ctx, thai)
     qtbot.addWidget(dialog)
     dialog.language.setCurrentIndex(dialog.language.findData("en"))
@@ -171,14 +177,23 @@ def test_standard_buttons_are_translated(qtbot) -> None:
     from justice_desk.ui.dialogs import translate_buttons
 
     i18n.set_language("th")
-    box = translate_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel))
+    box = translate_buttons(
+        QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+    )
     qtbot.addWidget(box)
-    texts = {box.button(QDialogButtonBox.StandardButton.Ok).text(), box.button(QDialogButtonBox.StandardButton.Cancel).text()}
+    texts = {
+        box.button(QDialogButtonBox.StandardButton.Ok).text(),
+        box.button(QDialogButtonBox.StandardButton.Cancel).text(),
+    }
     assert texts.isdisjoint({"OK", "Cancel", "&OK", "&Cancel"})
     assert all(any("\u0e00" <= ch <= "\u0e7f" for ch in t) for t in texts)
 
 
-def test_a_second_copy_of_the_app_is_told_the_database_is_already_open(center_db_path, qapp, monkeypatch) -> None:
+def test_a_second_copy_of_the_app_is_told_the_database_is_already_open(
+    center_db_path, qapp, monkeypatch
+) -> None:
     import sys
 
     from PySide6.QtCore import QLockFile

@@ -25,7 +25,13 @@ def test_the_window_frame_needs_no_storage_layer() -> None:
         "import justice_desk.ui.fonts, justice_desk.ui.dialogs, justice_desk.ui.jobs\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'reportlab')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"QT_QPA_PLATFORM": "offscreen"})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"QT_QPA_PLATFORM": "offscreen"},
+    )
     assert out.stdout.strip() == "[]"
 
 
@@ -47,7 +53,9 @@ def test_glance_gives_no_answer_for_what_it_cannot_read(tmp_path: Path) -> None:
     assert glance(resolve_target("postgresql+psycopg://user:secret@localhost/jd")) is None
 
 
-def test_window_appears_first_then_the_last_page_is_built(center_db_path: Path, tmp_path: Path, qtbot) -> None:
+def test_window_appears_first_then_the_last_page_is_built(
+    center_db_path: Path, tmp_path: Path, qtbot
+) -> None:
     from justice_desk.app import start_main_window
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
@@ -78,7 +86,9 @@ def test_province_window_starts_with_centers_and_import(tmp_path: Path, qtbot) -
 
     path = tmp_path / "province.sqlite3"
     setup.init_province(path, province="เชียงใหม่").dispose()
-    window = start_main_window(resolve_target(path), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = start_main_window(
+        resolve_target(path), QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    )
     qtbot.addWidget(window)
     assert nav_keys(window)[0] == "sync"  # known from the glance, before the database is open
     with qtbot.waitSignal(window.ready, timeout=20000):
@@ -89,7 +99,9 @@ def test_province_window_starts_with_centers_and_import(tmp_path: Path, qtbot) -
     window.ctx.db.dispose()
 
 
-def test_a_database_from_a_newer_app_is_explained_and_the_app_ends(center_db_path: Path, qapp, monkeypatch) -> None:
+def test_a_database_from_a_newer_app_is_explained_and_the_app_ends(
+    center_db_path: Path, qapp, monkeypatch
+) -> None:
     from justice_desk import app
     from justice_desk.ui import dialogs
 
@@ -100,7 +112,9 @@ def test_a_database_from_a_newer_app_is_explained_and_the_app_ends(center_db_pat
     conn.close()
     before = center_db_path.read_bytes()
     told: list[tuple[str, str | None]] = []
-    monkeypatch.setattr(dialogs, "show_error", lambda parent, text, title=None: told.append((text, title)))
+    monkeypatch.setattr(
+        dialogs, "show_error", lambda parent, text, title=None: told.append((text, title))
+    )
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own; restore it
     monkeypatch.setenv("JUSTICE_DESK_LANG", "en")
     assert app.run_gui(str(center_db_path)) == 2

@@ -14,7 +14,9 @@ def messages(monkeypatch):
     from justice_desk.ui.pages import sync as page
 
     monkeypatch.setattr(page, "show_info", lambda parent, text, title=None: seen.append(text))
-    monkeypatch.setattr(page, "show_error", lambda parent, text, title=None: seen.append("ERROR: " + text))
+    monkeypatch.setattr(
+        page, "show_error", lambda parent, text, title=None: seen.append("ERROR: " + text)
+    )
     return seen
 
 
@@ -25,7 +27,12 @@ def province(tmp_path: Path, qapp):
     from justice_desk.ui.jobs import JobRunner
 
     db = setup.init_province(tmp_path / "province.sqlite3", province="เชียงใหม่")
-    ctx = AppContext(db=db, runner=JobRunner(), site=setup.this_site(db), settings=QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat))
+    ctx = AppContext(
+        db=db,
+        runner=JobRunner(),
+        site=setup.this_site(db),
+        settings=QSettings(str(tmp_path / "p.ini"), QSettings.Format.IniFormat),
+    )
     yield ctx
     ctx.runner.wait_for_done(10000)
     db.dispose()
@@ -35,11 +42,15 @@ def wait_jobs(qtbot, ctx) -> None:
     qtbot.waitUntil(lambda: ctx.runner.active == 0, timeout=20000)
 
 
-def test_center_enrols_exports_and_applies_a_receipt(ui_ctx, province, qtbot, tmp_path: Path, messages, monkeypatch) -> None:
+def test_center_enrols_exports_and_applies_a_receipt(
+    ui_ctx, province, qtbot, tmp_path: Path, messages, monkeypatch
+) -> None:
     from justice_desk.services import people, sync
     from justice_desk.ui.pages.sync import ProvinceSync, SyncPage
 
-    people.create_person(ui_ctx.db, people.PersonInput(given_name="น้ำฝน", surname="ปั้นทอง", no_id_reason="-"))
+    people.create_person(
+        ui_ctx.db, people.PersonInput(given_name="น้ำฝน", surname="ปั้นทอง", no_id_reason="-")
+    )
     page = SyncPage(ui_ctx)
     qtbot.addWidget(page)
     center = page.inner
@@ -56,12 +67,22 @@ def test_center_enrols_exports_and_applies_a_receipt(ui_ctx, province, qtbot, tm
 
     asked: list[str] = []
     monkeypatch.setattr(sync_page, "confirm", lambda parent, text, **kw: asked.append(text) or True)
-    monkeypatch.setattr(sync_page.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "ans.jdanswer"), "")))
+    monkeypatch.setattr(
+        sync_page.QFileDialog,
+        "getSaveFileName",
+        staticmethod(lambda *a, **k: (str(tmp_path / "ans.jdanswer"), "")),
+    )
     prov.enrol_file(request)
     assert fingerprint in asked[0]
-    assert [c.code for c in prov.centers.rows] == [ui_ctx.site.code] and prov.centers.rows[0].status == "approved"
+    assert [c.code for c in prov.centers.rows] == [ui_ctx.site.code] and prov.centers.rows[
+        0
+    ].status == "approved"
 
-    monkeypatch.setattr(sync_page.QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(tmp_path / "ans.jdanswer"), "")))
+    monkeypatch.setattr(
+        sync_page.QFileDialog,
+        "getOpenFileName",
+        staticmethod(lambda *a, **k: (str(tmp_path / "ans.jdanswer"), "")),
+    )
     center.accept_answer()
     wait_jobs(qtbot, ui_ctx)
     assert center.export_button.isEnabled()
@@ -84,7 +105,9 @@ def test_center_enrols_exports_and_applies_a_receipt(ui_ctx, province, qtbot, tm
     assert not [m for m in messages if m.startswith("ERROR")]
 
 
-def test_province_import_of_junk_is_reported_not_raised(province, qtbot, tmp_path: Path, messages) -> None:
+def test_province_import_of_junk_is_reported_not_raised(
+    province, qtbot, tmp_path: Path, messages
+) -> None:
     from justice_desk.ui.pages.sync import ProvinceSync
 
     folder = tmp_path / "stick"
@@ -116,13 +139,28 @@ def test_province_browses_one_center_at_a_time(province, qtbot, tmp_path: Path) 
         bulk_insert(conn, Person, [{"given_name": "น้ำฝน"}], b)
         from justice_desk.storage.models import Enrolment
 
-        conn.execute(Enrolment.__table__.insert(), [
-            {"center_id": a, "code": "A1", "name": "ศูนย์ ก", "fingerprint": "1", "status": "approved", "applied_through": 0, "last_seq": 0, "receipt_seq": 0},
-        ])
+        conn.execute(
+            Enrolment.__table__.insert(),
+            [
+                {
+                    "center_id": a,
+                    "code": "A1",
+                    "name": "ศูนย์ ก",
+                    "fingerprint": "1",
+                    "status": "approved",
+                    "applied_through": 0,
+                    "last_seq": 0,
+                    "receipt_seq": 0,
+                },
+            ],
+        )
     window = MainWindow(province)
     qtbot.addWidget(window)
     assert window.nav.item(0).data(Qt.ItemDataRole.UserRole) == "sync"
-    assert [window.center_scope.itemText(i) for i in range(window.center_scope.count())] == ["All centers", "A1 ศูนย์ ก"]
+    assert [window.center_scope.itemText(i) for i in range(window.center_scope.count())] == [
+        "All centers",
+        "A1 ศูนย์ ก",
+    ]
     assert people.list_people(province.db).total == 2
     window.center_scope.setCurrentIndex(1)
     assert province.db.scope_owner == a
@@ -131,7 +169,9 @@ def test_province_browses_one_center_at_a_time(province, qtbot, tmp_path: Path) 
     assert province.db.scope_owner is None
 
 
-def test_center_makes_new_keys_from_the_sync_page(ui_ctx, qtbot, tmp_path: Path, messages, monkeypatch) -> None:
+def test_center_makes_new_keys_from_the_sync_page(
+    ui_ctx, qtbot, tmp_path: Path, messages, monkeypatch
+) -> None:
     from justice_desk.services import sync
     from justice_desk.ui.pages import sync as sync_page
 
@@ -139,7 +179,11 @@ def test_center_makes_new_keys_from_the_sync_page(ui_ctx, qtbot, tmp_path: Path,
     page = sync_page.SyncPage(ui_ctx)
     qtbot.addWidget(page)
     monkeypatch.setattr(sync_page, "confirm", lambda parent, text, **kw: True)
-    monkeypatch.setattr(sync_page.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "new.jdrotate"), "")))
+    monkeypatch.setattr(
+        sync_page.QFileDialog,
+        "getSaveFileName",
+        staticmethod(lambda *a, **k: (str(tmp_path / "new.jdrotate"), "")),
+    )
     page.inner.rotate_keys()
     wait_jobs(qtbot, ui_ctx)
     assert (tmp_path / "new.jdrotate").exists()
@@ -147,7 +191,9 @@ def test_center_makes_new_keys_from_the_sync_page(ui_ctx, qtbot, tmp_path: Path,
     assert "New keys made" in messages[-1]
 
 
-def test_protected_keys_are_unlocked_with_a_typed_passphrase(ui_ctx, province, qtbot, tmp_path: Path, messages, monkeypatch) -> None:
+def test_protected_keys_are_unlocked_with_a_typed_passphrase(
+    ui_ctx, province, qtbot, tmp_path: Path, messages, monkeypatch
+) -> None:
     from justice_desk import sync as fmt
     from justice_desk.services import sync
     from justice_desk.ui.pages import sync as sync_page
@@ -158,11 +204,19 @@ def test_protected_keys_are_unlocked_with_a_typed_passphrase(ui_ctx, province, q
     assert sync.needs_passphrase(ui_ctx.db)
     page = sync_page.SyncPage(ui_ctx)
     qtbot.addWidget(page)
-    monkeypatch.setattr(sync_page.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "req.jdenrol"), "")))
-    monkeypatch.setattr(sync_page.QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
+    monkeypatch.setattr(
+        sync_page.QFileDialog,
+        "getSaveFileName",
+        staticmethod(lambda *a, **k: (str(tmp_path / "req.jdenrol"), "")),
+    )
+    monkeypatch.setattr(
+        sync_page.QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False))
+    )
     page.inner.write_request()  # cancelled at the passphrase: nothing written
     assert not (tmp_path / "req.jdenrol").exists()
-    monkeypatch.setattr(sync_page.QInputDialog, "getText", staticmethod(lambda *a, **k: ("ลับมาก 2569", True)))
+    monkeypatch.setattr(
+        sync_page.QInputDialog, "getText", staticmethod(lambda *a, **k: ("ลับมาก 2569", True))
+    )
     page.inner.write_request()
     wait_jobs(qtbot, ui_ctx)
     assert (tmp_path / "req.jdenrol").exists() and "Request written" in messages[-1]

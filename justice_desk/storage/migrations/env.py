@@ -14,7 +14,9 @@ from justice_desk.storage.models import Base
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through justice_desk.storage.migrate, which provides the connection")
+    raise RuntimeError(
+        "run migrations through justice_desk.storage.migrate, which provides the connection"
+    )
 
 context.configure(
     connection=connection,

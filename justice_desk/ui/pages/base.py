@@ -78,7 +78,9 @@ class RegisterView(QWidget):
         self.runner = runner
         self._search_generation = 0
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(placeholder or _("Search (Thai or numbers; part of a word is enough)"))
+        self.search.setPlaceholderText(
+            placeholder or _("Search (Thai or numbers; part of a word is enough)")
+        )
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(_("Search"))
         self.count = QLabel(self)
@@ -111,7 +113,9 @@ class RegisterView(QWidget):
         self.search.textChanged.connect(lambda _text: self._timer.start())
         self.table.doubleClicked.connect(lambda index: self._emit(index.row(), self.activated))
         self.table.activated.connect(lambda index: self._emit(index.row(), self.activated))
-        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._emit(cur.row(), self.current_changed))
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda cur, _prev: self._emit(cur.row(), self.current_changed)
+        )
         self.model.modelReset.connect(self._update_count)
         self.model.modelReset.connect(self._reconnect_selection)
         self._update_count()
@@ -149,7 +153,14 @@ class RegisterView(QWidget):
                 self._update_count()
                 show_error(self, message)
 
-        self.runner.run(_("Searching"), self.model.first_page, text, on_success=done, on_error=failed, announce=False)
+        self.runner.run(
+            _("Searching"),
+            self.model.first_page,
+            text,
+            on_success=done,
+            on_error=failed,
+            announce=False,
+        )
 
     def apply_search_now(self) -> None:
         """Run the pending search at once (Enter in the search box)."""
@@ -165,7 +176,9 @@ class RegisterView(QWidget):
     def select_row(self, row: int) -> None:
         index = self.model.index(row, 0)
         self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
         )
         self.table.scrollTo(index)
 

@@ -46,7 +46,11 @@ class CaseRegister(RegisterView):
     def _apply_search(self) -> None:
         text = self.search.text().strip()
         if 0 < len(text) < INSTANT_SEARCH_MIN:
-            self.count.setText(_("Type {count} letters or more, or press Enter to search").format(count=INSTANT_SEARCH_MIN))
+            self.count.setText(
+                _("Type {count} letters or more, or press Enter to search").format(
+                    count=INSTANT_SEARCH_MIN
+                )
+            )
             return
         super()._apply_search()
 
@@ -94,7 +98,13 @@ class CasesPage(Page):
         combo_select(self.kind_filter, ctx.settings.value(KIND_SETTING) or None)
 
         self.register = CaseRegister(
-            case_columns(), self.fetch, runner=ctx.runner, placeholder=_("Search by number, subject, facts or a party's name (part of a word is enough)"), parent=self
+            case_columns(),
+            self.fetch,
+            runner=ctx.runner,
+            placeholder=_(
+                "Search by number, subject, facts or a party's name (part of a word is enough)"
+            ),
+            parent=self,
         )
         self.register.setObjectName("casesRegister")
         header = self.register.table.horizontalHeader()
@@ -158,12 +168,20 @@ class CasesPage(Page):
         value = self.kind_filter.currentData()
         return [CaseKind(value)] if value else None
 
-    def fetch(self, offset: int, limit: int, search: str, order: str | None, descending: bool) -> RowsPage[CaseRow]:
+    def fetch(
+        self, offset: int, limit: int, search: str, order: str | None, descending: bool
+    ) -> RowsPage[CaseRow]:
         if order is None:  # newest first until the user sorts by a column
             order, descending = "number", True
         return cases.list_cases(
-            self.ctx.db, search=search or None, status=self.status_group(), kind=self.kinds(),
-            offset=offset, limit=limit, order=order, descending=descending,
+            self.ctx.db,
+            search=search or None,
+            status=self.status_group(),
+            kind=self.kinds(),
+            offset=offset,
+            limit=limit,
+            order=order,
+            descending=descending,
         )
 
     def _filters_changed(self) -> None:

@@ -53,9 +53,16 @@ class MeetingsPage(Page):
 
         self.new_button = QPushButton(_("New meeting"), self)
         self.new_button.setToolTip(_("Plan a new meeting (Ctrl+N)"))
-        self.register = RegisterView(meeting_columns(), self._fetch, placeholder=_("Search by number (4/2569), place or body"), parent=self)
+        self.register = RegisterView(
+            meeting_columns(),
+            self._fetch,
+            placeholder=_("Search by number (4/2569), place or body"),
+            parent=self,
+        )
         self.editor = MeetingEditor(ctx, self)
-        self.empty = QLabel(_("Choose a meeting in the list, or plan a new one with “New meeting” (Ctrl+N)."), self)
+        self.empty = QLabel(
+            _("Choose a meeting in the list, or plan a new one with “New meeting” (Ctrl+N)."), self
+        )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.detail_stack = QStackedWidget(self)
@@ -97,9 +104,13 @@ class MeetingsPage(Page):
 
     # -- the register ---------------------------------------------------------------------
 
-    def _fetch(self, offset: int, limit: int, search: str, _order: str | None, _descending: bool) -> RowsPage[MeetingRow]:
+    def _fetch(
+        self, offset: int, limit: int, search: str, _order: str | None, _descending: bool
+    ) -> RowsPage[MeetingRow]:
         try:
-            return meetings.list_meetings(self.ctx.db, search=search or None, offset=offset, limit=limit)
+            return meetings.list_meetings(
+                self.ctx.db, search=search or None, offset=offset, limit=limit
+            )
         except UserError as exc:
             dialogs.show_error(self, str(exc))
             return RowsPage([], 0, offset)
@@ -155,7 +166,9 @@ class MeetingsPage(Page):
         self.editor.show_detail(detail)
         self.detail_stack.setCurrentWidget(self.editor)
         self.editor.tabs.setCurrentIndex(0)
-        self.editor._say(_("Meeting {number} was created with the standard agenda.").format(number=detail.number))
+        self.editor._say(
+            _("Meeting {number} was created with the standard agenda.").format(number=detail.number)
+        )
 
     # -- what the main window calls -------------------------------------------------------
 

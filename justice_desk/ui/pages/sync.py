@@ -31,7 +31,13 @@ from justice_desk.ui.dialogs import confirm, show_error, show_info
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.pages.base import Page
 
-STATUS_COLOURS = {"applied": "#2e7d32", "duplicate": "#555555", "held": "#ef6c00", "rejected": "#c62828", "partial": "#ef6c00"}
+STATUS_COLOURS = {
+    "applied": "#2e7d32",
+    "duplicate": "#555555",
+    "held": "#ef6c00",
+    "rejected": "#c62828",
+    "partial": "#ef6c00",
+}
 
 
 def _when(value: Any) -> str:
@@ -67,7 +73,10 @@ def ask_passphrase(parent: QWidget, ctx: AppContext) -> dict[str, str] | None:
     if not sync.needs_passphrase(ctx.db):
         return {}
     text, ok = QInputDialog.getText(
-        parent, _("Passphrase"), _("The keys of this site are protected. Type the passphrase:"), QLineEdit.EchoMode.Password
+        parent,
+        _("Passphrase"),
+        _("The keys of this site are protected. Type the passphrase:"),
+        QLineEdit.EchoMode.Password,
     )
     return {"passphrase": text} if ok and text else None
 
@@ -117,7 +126,11 @@ class CenterSync(QWidget):
         self.export_button = QPushButton(_("Export changes to a USB stick or folder…"))
         self.receipt_button = QPushButton(_("Apply a receipt from the province…"))
         self.rotate_button = QPushButton(_("Make new keys…"))
-        self.rotate_button.setToolTip(_("For example after the laptop was repaired or the key file may have been copied: the province receives a statement signed with the old and the new key."))
+        self.rotate_button.setToolTip(
+            _(
+                "For example after the laptop was repaired or the key file may have been copied: the province receives a statement signed with the old and the new key."
+            )
+        )
         self.export_button.setObjectName("exportButton")
         self.export_button.setMinimumHeight(40)
         enrol_box = QGroupBox(_("Enrolment"))
@@ -164,51 +177,131 @@ class CenterSync(QWidget):
             return
         self.state = state
         self.status.setText(state.describe())
-        lines = [_("This center's key fingerprint (read it to the province): {fp}").format(fp=state.own_fingerprint or "—")]
+        lines = [
+            _("This center's key fingerprint (read it to the province): {fp}").format(
+                fp=state.own_fingerprint or "—"
+            )
+        ]
         if state.enrolled:
-            lines.append(_("Enrolled with {name}; its fingerprint: {fp}").format(name=state.province_name, fp=state.province_fingerprint or "—"))
+            lines.append(
+                _("Enrolled with {name}; its fingerprint: {fp}").format(
+                    name=state.province_name, fp=state.province_fingerprint or "—"
+                )
+            )
         if state.resend_from:
-            lines.append(_("The province asked for the changes from number {number} again; the next export includes them.").format(number=state.resend_from))
+            lines.append(
+                _(
+                    "The province asked for the changes from number {number} again; the next export includes them."
+                ).format(number=state.resend_from)
+            )
         self.fingerprint.setText("\n".join(lines))
         self.export_button.setEnabled(state.enrolled)
         self.receipt_button.setEnabled(state.enrolled)
         self.exports.set_rows(list(state.exports))
 
     def write_request(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save the enrolment request"), f"{self.ctx.site.code}.jdenrol", _("Enrolment request (*.jdenrol)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Save the enrolment request"),
+            f"{self.ctx.site.code}.jdenrol",
+            _("Enrolment request (*.jdenrol)"),
+        )
         if path:
-            self._run(_("Writing the enrolment request"), sync.write_enrolment_request, self.ctx.db, Path(path), done=lambda r: show_info(self, _("Request written: {path}\nSend it to the province and read this fingerprint to them by phone: {fp}").format(path=r[0], fp=r[1])))
+            self._run(
+                _("Writing the enrolment request"),
+                sync.write_enrolment_request,
+                self.ctx.db,
+                Path(path),
+                done=lambda r: show_info(
+                    self,
+                    _(
+                        "Request written: {path}\nSend it to the province and read this fingerprint to them by phone: {fp}"
+                    ).format(path=r[0], fp=r[1]),
+                ),
+            )
 
     def accept_answer(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Open the province's answer"), "", _("Enrolment answer (*.jdanswer)"))
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Open the province's answer"), "", _("Enrolment answer (*.jdanswer)")
+        )
         if path:
-            self._run(_("Accepting the answer"), sync.accept_answer, self.ctx.db, Path(path), done=lambda a: show_info(self, _("Enrolled with {name}. Check this fingerprint with the province: {fp}").format(name=a.province_name, fp=a.fingerprint)))
+            self._run(
+                _("Accepting the answer"),
+                sync.accept_answer,
+                self.ctx.db,
+                Path(path),
+                done=lambda a: show_info(
+                    self,
+                    _(
+                        "Enrolled with {name}. Check this fingerprint with the province: {fp}"
+                    ).format(name=a.province_name, fp=a.fingerprint),
+                ),
+            )
 
     def rotate_keys(self) -> None:
-        if not confirm(self, _("Make new keys for this center? Send the key-change statement to the province before the next bundle."), yes=_("Make new keys")):
+        if not confirm(
+            self,
+            _(
+                "Make new keys for this center? Send the key-change statement to the province before the next bundle."
+            ),
+            yes=_("Make new keys"),
+        ):
             return
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save the key-change statement"), f"{self.ctx.site.code}.jdrotate", _("Key change (*.jdrotate)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Save the key-change statement"),
+            f"{self.ctx.site.code}.jdrotate",
+            _("Key change (*.jdrotate)"),
+        )
         if path:
-            self._run(_("Making new keys"), sync.rotate_center_keys, self.ctx.db, Path(path), done=lambda p: show_info(self, _("New keys made. Send this statement to the province: {path}").format(path=p)))
+            self._run(
+                _("Making new keys"),
+                sync.rotate_center_keys,
+                self.ctx.db,
+                Path(path),
+                done=lambda p: show_info(
+                    self,
+                    _("New keys made. Send this statement to the province: {path}").format(path=p),
+                ),
+            )
 
     def export(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Choose the USB stick or folder for the bundle"))
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Choose the USB stick or folder for the bundle")
+        )
         if folder:
             self.export_to(Path(folder))
 
     def export_to(self, folder: Path) -> None:
         self._run(
-            _("Exporting changes"), sync.export_bundle, self.ctx.db, folder, progress=True,
-            done=lambda r: show_info(self, _("Bundle written: {path}\n{records} records, changes {first}–{last}. Take it to the province.").format(path=r.path, records=r.records, first=r.first_change, last=r.last_change)),
+            _("Exporting changes"),
+            sync.export_bundle,
+            self.ctx.db,
+            folder,
+            progress=True,
+            done=lambda r: show_info(
+                self,
+                _(
+                    "Bundle written: {path}\n{records} records, changes {first}–{last}. Take it to the province."
+                ).format(path=r.path, records=r.records, first=r.first_change, last=r.last_change),
+            ),
         )
 
     def apply_receipt(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Open a receipt from the province"), "", _("Receipt (*.jdreceipt)"))
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Open a receipt from the province"), "", _("Receipt (*.jdreceipt)")
+        )
         if path:
             self.apply_receipt_file(Path(path))
 
     def apply_receipt_file(self, path: Path) -> None:
-        self._run(_("Applying the receipt"), sync.apply_receipt, self.ctx.db, path, done=lambda _r: show_info(self, sync.center_status(self.ctx.db).describe()))
+        self._run(
+            _("Applying the receipt"),
+            sync.apply_receipt,
+            self.ctx.db,
+            path,
+            done=lambda _r: show_info(self, sync.center_status(self.ctx.db).describe()),
+        )
 
     def _run(self, title: str, fn: Any, *args: Any, done: Any, progress: bool = False) -> None:
         def finished(result: Any) -> None:
@@ -218,7 +311,15 @@ class CenterSync(QWidget):
         extra = ask_passphrase(self, self.ctx)
         if extra is None:
             return
-        self.ctx.runner.run(title, fn, *args, takes_progress=progress, on_success=finished, on_error=lambda message, _expected: show_error(self, message), **extra)
+        self.ctx.runner.run(
+            title,
+            fn,
+            *args,
+            takes_progress=progress,
+            on_success=finished,
+            on_error=lambda message, _expected: show_error(self, message),
+            **extra,
+        )
 
 
 class ProvinceSync(QWidget):
@@ -241,7 +342,14 @@ class ProvinceSync(QWidget):
                 Column(_("Applied through"), lambda c: str(c.applied_through)),
                 Column(_("Bundles held"), lambda c: str(c.held)),
                 Column(_("Bundles rejected"), lambda c: str(c.rejected)),
-                Column(_("Not heard from"), lambda c: _("{days} days").format(days=c.quiet_days) if c.quiet_days is not None else _("never")),
+                Column(
+                    _("Not heard from"),
+                    lambda c: (
+                        _("{days} days").format(days=c.quiet_days)
+                        if c.quiet_days is not None
+                        else _("never")
+                    ),
+                ),
             ],
             self,
         )
@@ -259,7 +367,14 @@ class ProvinceSync(QWidget):
                 Column(_("When"), lambda e: _when(e.at)),
                 Column(_("File"), lambda e: Path(e.file_name).name),
                 Column(_("Result"), lambda e: _status_label(e.status)),
-                Column(_("Reason"), lambda e: sync.reason_text(e.reason) if e.reason in sync.REASONS else (e.detail or e.reason or "")),
+                Column(
+                    _("Reason"),
+                    lambda e: (
+                        sync.reason_text(e.reason)
+                        if e.reason in sync.REASONS
+                        else (e.detail or e.reason or "")
+                    ),
+                ),
                 Column(_("Records"), lambda e: str(e.records)),
             ],
             self,
@@ -272,7 +387,13 @@ class ProvinceSync(QWidget):
         self.import_folder_button = QPushButton(_("Import a folder or USB stick…"))
         self.receipts_button = QPushButton(_("Write receipts…"))
         self.revoke_button = QPushButton(_("Revoke the selected center's key…"))
-        for b in (self.enrol_button, self.import_files_button, self.import_folder_button, self.receipts_button, self.revoke_button):
+        for b in (
+            self.enrol_button,
+            self.import_files_button,
+            self.import_folder_button,
+            self.receipts_button,
+            self.revoke_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         quiet_row = QHBoxLayout()
@@ -301,7 +422,13 @@ class ProvinceSync(QWidget):
         self.centers.set_rows(rows)
         days = self.quiet_days.value()
         late = [c.code for c in rows if c.status == "approved" and c.overdue(days)]
-        self.overdue.setText(_("{count} centers not heard from: {codes}").format(count=len(late), codes=", ".join(late)) if late else _("All enrolled centers have sent a bundle recently."))
+        self.overdue.setText(
+            _("{count} centers not heard from: {codes}").format(
+                count=len(late), codes=", ".join(late)
+            )
+            if late
+            else _("All enrolled centers have sent a bundle recently.")
+        )
         self.overdue.setStyleSheet("color: #c62828" if late else "color: #2e7d32")
         self.log.set_rows(sync.import_log(self.ctx.db, 200))
 
@@ -310,7 +437,9 @@ class ProvinceSync(QWidget):
         self.refresh()
 
     def enrol(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Open a center's enrolment request"), "", _("Enrolment request (*.jdenrol)"))
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Open a center's enrolment request"), "", _("Enrolment request (*.jdenrol)")
+        )
         if path:
             self.enrol_file(Path(path))
 
@@ -320,33 +449,59 @@ class ProvinceSync(QWidget):
         except Exception as exc:  # noqa: BLE001 - UserError or format refusal: shown to the user
             show_error(self, str(exc))
             return
-        question = _("{name} ({code}) asks to be enrolled.\n\nIts key fingerprint is:\n{fp}\n\nCall the center and ask them to read their fingerprint. Enrol only if every group of digits is the same.").format(
-            name=review.name, code=review.code, fp=review.fingerprint
-        )
-        if not confirm(self, question, yes=_("The fingerprints match: enrol"), title=_("Confirm the fingerprint")):
+        question = _(
+            "{name} ({code}) asks to be enrolled.\n\nIts key fingerprint is:\n{fp}\n\nCall the center and ask them to read their fingerprint. Enrol only if every group of digits is the same."
+        ).format(name=review.name, code=review.code, fp=review.fingerprint)
+        if not confirm(
+            self,
+            question,
+            yes=_("The fingerprints match: enrol"),
+            title=_("Confirm the fingerprint"),
+        ):
             self.refresh()
             return
-        answer, _filter = QFileDialog.getSaveFileName(self, _("Save the answer for the center"), str(path.with_suffix(".jdanswer")), _("Enrolment answer (*.jdanswer)"))
+        answer, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Save the answer for the center"),
+            str(path.with_suffix(".jdanswer")),
+            _("Enrolment answer (*.jdanswer)"),
+        )
         if not answer:
             return
         try:
             extra = ask_passphrase(self, self.ctx)
             if extra is None:
                 return
-            done = sync.enrol_center(self.ctx.db, path, approve=True, answer_out=Path(answer), expected_fingerprint=review.fingerprint, **extra)
+            done = sync.enrol_center(
+                self.ctx.db,
+                path,
+                approve=True,
+                answer_out=Path(answer),
+                expected_fingerprint=review.fingerprint,
+                **extra,
+            )
         except Exception as exc:  # noqa: BLE001
             show_error(self, str(exc))
             return
-        show_info(self, _("{name} is enrolled. Send the answer file back to the center: {path}").format(name=done.name, path=done.answer))
+        show_info(
+            self,
+            _("{name} is enrolled. Send the answer file back to the center: {path}").format(
+                name=done.name, path=done.answer
+            ),
+        )
         self.refresh()
 
     def import_files(self) -> None:
-        paths, _filter = QFileDialog.getOpenFileNames(self, _("Choose bundle files"), "", _("Bundles (*.jdbundle *.jdrotate);;All files (*)"))
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, _("Choose bundle files"), "", _("Bundles (*.jdbundle *.jdrotate);;All files (*)")
+        )
         if paths:
             self.import_paths([Path(p) for p in paths])
 
     def import_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Choose a folder or USB stick with bundles"))
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Choose a folder or USB stick with bundles")
+        )
         if folder:
             self.import_paths([Path(folder)])
 
@@ -358,20 +513,39 @@ class ProvinceSync(QWidget):
             for o in outcomes:
                 counts[o.status] = counts.get(o.status, 0) + 1
             summary = ", ".join(f"{_status_label(k)}: {v}" for k, v in sorted(counts.items()))
-            show_info(self, _("Import finished. {summary}").format(summary=summary or _("no files")))
+            show_info(
+                self, _("Import finished. {summary}").format(summary=summary or _("no files"))
+            )
 
         extra = ask_passphrase(self, self.ctx)
         if extra is None:
             return
-        self.ctx.runner.run(_("Importing bundles"), sync.import_paths, self.ctx.db, paths, takes_progress=True, on_success=finished, on_error=lambda message, _e: show_error(self, message), **extra)
+        self.ctx.runner.run(
+            _("Importing bundles"),
+            sync.import_paths,
+            self.ctx.db,
+            paths,
+            takes_progress=True,
+            on_success=finished,
+            on_error=lambda message, _e: show_error(self, message),
+            **extra,
+        )
 
     def write_receipts(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, _("Choose the folder for the receipts"))
         extra = ask_passphrase(self, self.ctx) if folder else None
         if folder and extra is not None:
             self.ctx.runner.run(
-                _("Writing receipts"), sync.write_receipts, self.ctx.db, Path(folder),
-                on_success=lambda written: show_info(self, _("{count} receipts written to {folder}.").format(count=len(written), folder=folder)),
+                _("Writing receipts"),
+                sync.write_receipts,
+                self.ctx.db,
+                Path(folder),
+                on_success=lambda written: show_info(
+                    self,
+                    _("{count} receipts written to {folder}.").format(
+                        count=len(written), folder=folder
+                    ),
+                ),
                 on_error=lambda message, _e: show_error(self, message),
                 **extra,
             )
@@ -385,7 +559,13 @@ class ProvinceSync(QWidget):
         if center is None:
             show_error(self, _("Select a center in the list first."))
             return
-        if confirm(self, _("Revoke the key of {name}? Bundles it signs from now on are refused until the center enrols again with new keys.").format(name=center.name), yes=_("Revoke the key")):
+        if confirm(
+            self,
+            _(
+                "Revoke the key of {name}? Bundles it signs from now on are refused until the center enrols again with new keys."
+            ).format(name=center.name),
+            yes=_("Revoke the key"),
+        ):
             try:
                 sync.revoke_center_key(self.ctx.db, center.code)
             except Exception as exc:  # noqa: BLE001

@@ -22,7 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from justice_desk.domain.dates import BE_OFFSET, DateInputError, format_date, format_numeric_date, parse_be_date
+from justice_desk.domain.dates import (
+    BE_OFFSET,
+    DateInputError,
+    format_date,
+    format_numeric_date,
+    parse_be_date,
+)
 from justice_desk.i18n import _, language
 
 ERROR_STYLE = "border: 2px solid #c62828;"
@@ -45,7 +51,9 @@ class BeCalendarPopup(QDialog):
         initial = initial or dt.date.today()
         self.calendar = QCalendarWidget(self)
         self.calendar.setNavigationBarVisible(False)
-        self.calendar.setLocale(QLocale(QLocale.Language.Thai if language() == "th" else QLocale.Language.English))
+        self.calendar.setLocale(
+            QLocale(QLocale.Language.Thai if language() == "th" else QLocale.Language.English)
+        )
         self.calendar.setGridVisible(True)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.month = QComboBox(self)

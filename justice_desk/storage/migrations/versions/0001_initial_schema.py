@@ -12,7 +12,6 @@ from alembic import op
 
 from justice_desk.storage.migrate import FTS_TABLES, create_fts
 
-
 revision = "0001"
 down_revision = None
 branch_labels = None

@@ -22,14 +22,21 @@ depends_on = None
 
 def _foreign_keys() -> list[tuple[str, str]]:
     inspector = sa.inspect(op.get_bind())
-    return [(table, fk["name"]) for table in inspector.get_table_names() for fk in inspector.get_foreign_keys(table) if fk.get("name")]
+    return [
+        (table, fk["name"])
+        for table in inspector.get_table_names()
+        for fk in inspector.get_foreign_keys(table)
+        if fk.get("name")
+    ]
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     for table, name in _foreign_keys():
-        op.execute(f'ALTER TABLE "{table}" ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY IMMEDIATE')
+        op.execute(
+            f'ALTER TABLE "{table}" ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY IMMEDIATE'
+        )
 
 
 def downgrade() -> None:

@@ -35,17 +35,23 @@ def _recompute_search_text() -> None:
     conn = op.get_bind()
     rows = conn.execute(sa.text("SELECT id, year_be, number, subject FROM cases")).all()
     updates = [
-        {"id": rid, "s": thai_text.search_text(f"{number:03d}/{year}", subject)} for rid, year, number, subject in rows
+        {"id": rid, "s": thai_text.search_text(f"{number:03d}/{year}", subject)}
+        for rid, year, number, subject in rows
     ]
     for start in range(0, len(updates), 5000):
-        conn.execute(sa.text("UPDATE cases SET search_text = :s WHERE id = :id"), updates[start : start + 5000])
+        conn.execute(
+            sa.text("UPDATE cases SET search_text = :s WHERE id = :id"),
+            updates[start : start + 5000],
+        )
 
 
 def upgrade() -> None:
     _recompute_search_text()
     with op.batch_alter_table("cases", schema=None, recreate="never") as batch_op:
         for name, columns in INDEXES.items():
-            batch_op.create_index(name, columns, unique=False, sqlite_where=LIVE, postgresql_where=LIVE)
+            batch_op.create_index(
+                name, columns, unique=False, sqlite_where=LIVE, postgresql_where=LIVE
+            )
 
 
 def downgrade() -> None:
