@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,8 +102,6 @@ def center_db(center_db_path: Path) -> Iterator[object]:
 def run_cli(
     *args: str, env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
-    import subprocess
-
     full_env = dict(os.environ)
     full_env.update(env or {})
     full_env.setdefault("JUSTICE_DESK_LANG", "en")

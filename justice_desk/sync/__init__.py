@@ -186,6 +186,7 @@ __all__ = [
     "read_sync_file",
     "save_private_keys",
     "sniff_kind",
+    "write_atomically",
     "write_bundle",
     "write_enrolment_answer",
     "write_enrolment_request",

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from justice_desk.storage.changelog import bulk_insert
 from justice_desk.storage.models import SYNCABLE_MODELS, Activity, ChangeLog, Person
@@ -109,7 +110,8 @@ def test_bulk_insert_logs_each_row_in_the_same_transaction(center_db) -> None:
 
 def test_bulk_insert_failure_writes_nothing(center_db) -> None:
     start = len(log_rows(center_db))
-    with pytest.raises(Exception):
+    # The second row breaks NOT NULL on given_name: the whole batch, log lines included, rolls back.
+    with pytest.raises(IntegrityError, match="NOT NULL"):
         with center_db.connect_write() as conn:
             bulk_insert(
                 conn, Person, [{"given_name": "ก"}, {"given_name": None}], center_db.site_id
