@@ -128,7 +128,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
     with center.connect_read() as conn:
         latest = sync_store.latest_change(conn)
     print(
-        f"demo center: {latest:,} changes (built and enrolled in {time.perf_counter() - started:.1f} s)"
+        "demo center: "
+        f"{latest:,} changes (built and enrolled in {time.perf_counter() - started:.1f} s)"
     )
     if latest < 100_000:
         print("not enough changes for 100 bundles of 1,000; raise --cases")
@@ -148,7 +149,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
     median, best = statistics.median(times), min(times)
     ok &= median < 2.0
     print(
-        f"\n1. export of {result.last_change - result.first_change + 1:,} changes ({result.records:,} records, {size / 1024:.0f} KiB sealed)"
+        f"\n1. export of {result.last_change - result.first_change + 1:,} changes "
+        f"({result.records:,} records, {size / 1024:.0f} KiB sealed)"
     )
     print(
         f"   median {median:.2f} s, best {best:.2f} s over {args.repeat} runs   target < 2 s  {'OK' if median < 2.0 else 'MISSED'}"
@@ -266,10 +268,12 @@ def run(args: argparse.Namespace, work: Path) -> int:
     )
     print("   runs: " + ", ".join(f"{t:.2f} s ({records / t:,.0f}/s)" for t, _c in runs))
     print(
-        f"   (CPU {import_cpu:.2f} s = {records / import_cpu:,.0f} records per CPU second; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+        f"   (CPU {import_cpu:.2f} s = {records / import_cpu:,.0f} records per CPU second; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
     )
     print(
-        f"   raw executemany of the same {raw_rows:,} rows, median of {len(raw_runs)}: {raw_seconds:.2f} s = {raw_rate:,.0f} rows/s (CPU {raw_cpu:.2f} s)"
+        f"   raw executemany of the same {raw_rows:,} rows, median of {len(raw_runs)}: "
+        f"{raw_seconds:.2f} s = {raw_rate:,.0f} rows/s (CPU {raw_cpu:.2f} s)"
     )
     print(f"   import / raw = {share:.0%}   target >= 25 %  {'OK' if share >= 0.25 else 'MISSED'}")
     if profiler:

@@ -65,7 +65,8 @@ def run_gui(db_arg: str | None) -> int:
             show_error(
                 None,
                 _(
-                    "{path} is already open in another Justice Desk window. Switch to that window instead of opening it twice."
+                    "{path} is already open in another Justice Desk window. "
+                    "Switch to that window instead of opening it twice."
                 ).format(path=target.path),
                 _("Already open"),
             )

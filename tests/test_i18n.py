@@ -45,7 +45,8 @@ def test_every_message_in_the_code_is_translated(msgids: set[str], language: str
     translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
     missing = sorted(msgids - translated)
     assert not missing, (
-        f"{len(missing)} untranslated in {language} (run translations/update-catalogs.sh and translate): {missing[:10]}"
+        f"{len(missing)} untranslated in {language} (run translations/update-catalogs.sh and "
+        f"translate): {missing[:10]}"
     )
 
 

@@ -405,7 +405,8 @@ def main(
         log.exception("unexpected error in %s", args.command)
         print(
             _(
-                "justice-desk: an unexpected error happened; details are in {log}. Please report it."
+                "justice-desk: an unexpected error happened; "
+                "details are in {log}. Please report it."
             ).format(log=paths.log_file()),
             file=sys.stderr,
         )

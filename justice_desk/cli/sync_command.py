@@ -129,7 +129,8 @@ def _enrol(sync: Any, db: Any, args: argparse.Namespace) -> int:
     else:
         print(
             _(
-                "Not enrolled yet: confirm the fingerprint with the center, then run again with --approve."
+                "Not enrolled yet: confirm the fingerprint with the center, "
+                "then run again with --approve."
             )
         )
     return 0

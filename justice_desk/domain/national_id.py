@@ -50,7 +50,8 @@ def check(value: str) -> NationalIdCheck:
             digits,
             False,
             _(
-                "The check digit of this national ID is wrong. Compare it with the ID card; you can still save it."
+                "The check digit of this national ID is wrong. Compare it with the ID card; "
+                "you can still save it."
             ),
         )
     except (InvalidFormat, ValidationError):

@@ -359,7 +359,8 @@ def assign_mediator(
     if not no_conflict_confirmed and not clean(conflict_disclosure):
         raise ValidationError(
             _(
-                "The mediator must confirm there is no conflict of interest with the parties, or describe it (§22–23)."
+                "The mediator must confirm there is no conflict of interest with the parties, "
+                "or describe it (§22–23)."
             ),
             "no_conflict_confirmed",
         )
@@ -430,7 +431,8 @@ def record_settlement(db: Database, case_id: uuid.UUID, data: SettlementInput) -
         # §30: the agreement records that the parties took part of their own free will.
         raise ValidationError(
             _(
-                "The agreement must state that the parties took part voluntarily (§30): tick the box once they have confirmed it."
+                "The agreement must state that the parties took part voluntarily (§30): "
+                "tick the box once they have confirmed it."
             ),
             "voluntary_confirmed",
         )
@@ -637,7 +639,8 @@ def delete_case(db: Database, case_id: uuid.UUID) -> None:
         ):
             raise ValidationError(
                 _(
-                    "Only a case entered by mistake, before any step was taken, can be deleted; close it instead."
+                    "Only a case entered by mistake, before any step was taken, "
+                    "can be deleted; close it instead."
                 ),
                 "status",
             )

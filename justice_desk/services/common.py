@@ -74,7 +74,8 @@ def check_rev(current: int, expected: int | None) -> None:
     if expected is not None and current != expected:
         raise UserError(
             _(
-                "This record was changed by someone else after you opened it. Close it, open it again and redo your change."
+                "This record was changed by someone else after you opened it. Close it, "
+                "open it again and redo your change."
             )
         )
 

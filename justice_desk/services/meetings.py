@@ -116,7 +116,8 @@ class MeetingDetail:
 def _locked_error() -> ValidationError:
     return ValidationError(
         _(
-            "These minutes were adopted and are locked. To change them, make a correction (it becomes a new version)."
+            "These minutes were adopted and are locked. To change them, "
+            "make a correction (it becomes a new version)."
         ),
         "status",
     )
@@ -316,7 +317,8 @@ def adopt_minutes(
         if target.status != MeetingStatus.HELD.value:
             raise ValidationError(
                 _(
-                    "Only the minutes of a meeting that was held and not yet adopted can be adopted."
+                    "Only the minutes of a meeting that was held and not yet "
+                    "adopted can be adopted."
                 ),
                 "status",
             )

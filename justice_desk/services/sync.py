@@ -59,7 +59,8 @@ REASONS = {
     "duplicate": N_("already imported"),
     "replay": N_("an old bundle sent again: its changes were already applied"),
     "same_seq_different_content": N_(
-        "a different bundle with the same number was already imported: possible tampering or a copied database"
+        "a different bundle with the same number was already imported: "
+        "possible tampering or a copied database"
     ),
     "gap": N_("changes {start}–{end} have not arrived yet; it will be applied when they do"),
     "not_enrolled": N_("this center has not been enrolled or approved at this office"),
@@ -71,7 +72,8 @@ REASONS = {
     "unreadable": N_("the file cannot be read"),
     "bad_record": N_("a record with a value of the wrong kind"),
     "number_taken": N_(
-        "its number is already used by another record of this center (a restored laptop?): kept in the conflict list"
+        "its number is already used by another record of this center (a restored laptop?): "
+        "kept in the conflict list"
     ),
     "parent_refused": N_("it belongs to a record that was refused"),
 }
@@ -150,7 +152,8 @@ def own_keys(db: Database, passphrase: str | None = None) -> KeySet:
     if not path.exists():
         raise UserError(
             _(
-                "The private key file of this site is missing ({path}). Restore it from your backup, or make new keys and enrol again."
+                "The private key file of this site is missing ({path}). "
+                "Restore it from your backup, or make new keys and enrol again."
             ).format(path=path)
         )
     return fmt.load_private_keys(path, _passphrase(passphrase))
@@ -218,7 +221,8 @@ class CenterSyncStatus:
                 pending=self.pending_changes
             )
         return _(
-            "Received by the province through change {number} on {when}; {pending} changes not yet confirmed."
+            "Received by the province through change {number} on {when}; "
+            "{pending} changes not yet confirmed."
         ).format(number=self.acked_through, when=self.acked_on, pending=self.pending_changes)
 
 
@@ -275,7 +279,8 @@ def _recipients(db: Database) -> list[PublicKeySet]:
     if not province:
         raise UserError(
             _(
-                "This center is not enrolled yet: send the enrolment request to the province and accept its answer first."
+                "This center is not enrolled yet: send the enrolment request to the province and "
+                "accept its answer first."
             )
         )
     with db.read() as session:
@@ -329,7 +334,8 @@ def export_bundle(
         except OSError as exc:
             raise UserError(
                 _(
-                    "The bundle could not be written to {folder} ({error}). Check the USB stick or the free space."
+                    "The bundle could not be written to {folder} ({error}). "
+                    "Check the USB stick or the free space."
                 ).format(folder=out_dir, error=exc.strerror or exc)
             ) from exc
         q.record_export(
@@ -521,7 +527,8 @@ def enrol_center(
         elif enrolment.fingerprint != request.fingerprint and enrolment.status == "approved":
             raise UserError(
                 _(
-                    "{name} is already enrolled with other keys. A new key must come as a key change signed with the old key, or revoke the old key first."
+                    "{name} is already enrolled with other keys. A new key must come as a key "
+                    "change signed with the old key, or revoke the old key first."
                 ).format(name=request.name)
             )
         enrolment.code, enrolment.name, enrolment.fingerprint = (

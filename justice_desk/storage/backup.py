@@ -23,7 +23,8 @@ def backup(db: Database, folder: Path, *, label: str = "justice-desk") -> Path:
     if db.target.path is None:
         raise UserError(
             _(
-                "Backups from here are for SQLite databases; back up a server database with its own tools (pg_dump)."
+                "Backups from here are for SQLite databases; "
+                "back up a server database with its own tools (pg_dump)."
             )
         )
     try:
@@ -57,7 +58,8 @@ def backup(db: Database, folder: Path, *, label: str = "justice-desk") -> Path:
         if result != "ok":
             raise DatabaseError(
                 _(
-                    "The backup copy failed its integrity check ({result}); the database may be damaged."
+                    "The backup copy failed its integrity check ({result}); "
+                    "the database may be damaged."
                 ).format(result=result)
             )
         with open(partial, "rb") as fh:
@@ -68,7 +70,8 @@ def backup(db: Database, folder: Path, *, label: str = "justice-desk") -> Path:
         message = getattr(exc, "strerror", None) or str(exc)
         raise UserError(
             _(
-                "The backup could not be written to {folder} ({error}). Check that the drive is plugged in and has free space."
+                "The backup could not be written to {folder} ({error}). "
+                "Check that the drive is plugged in and has free space."
             ).format(folder=folder, error=message)
         ) from exc
     except DatabaseError:

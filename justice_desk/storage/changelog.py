@@ -114,7 +114,8 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             # centers' records are copies, shown read-only.
             raise ValidationError(
                 _(
-                    "This record belongs to a center: it is changed there, and arrives here with its next bundle."
+                    "This record belongs to a center: it is changed there, "
+                    "and arrives here with its next bundle."
                 )
             )
         state = inspect(obj)

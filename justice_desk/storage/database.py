@@ -88,7 +88,8 @@ def _is_busy(exc: BaseException) -> bool:
 def busy_error() -> DatabaseBusyError:
     return DatabaseBusyError(
         _(
-            "The database is busy with another task (an import, a backup or a demo run). Wait until it finishes and try again."
+            "The database is busy with another task (an import, a backup or a demo run). "
+            "Wait until it finishes and try again."
         )
     )
 
@@ -203,7 +204,8 @@ class Database:
         if value is None:
             raise DatabaseError(
                 _(
-                    "This database has not been set up yet. Run “justice-desk init center” or open it in the app to set it up."
+                    "This database has not been set up yet. "
+                    "Run “justice-desk init center” or open it in the app to set it up."
                 )
             )
         return value
@@ -241,7 +243,8 @@ def inspect_sqlite_file(path: Path) -> DatabaseState:
     if header != SQLITE_HEADER:
         raise NotADatabaseError(
             _(
-                "{path} is not a Justice Desk database (it is not a SQLite file). The file was not changed. Choose another file."
+                "{path} is not a Justice Desk database (it is not a SQLite file). "
+                "The file was not changed. Choose another file."
             ).format(path=path)
         )
     try:
@@ -255,7 +258,8 @@ def inspect_sqlite_file(path: Path) -> DatabaseState:
         if "alembic_version" not in tables or "settings" not in tables:
             raise NotADatabaseError(
                 _(
-                    "{path} is a database, but not a Justice Desk database. The file was not changed. Choose another file."
+                    "{path} is a database, but not a Justice Desk database. "
+                    "The file was not changed. Choose another file."
                 ).format(path=path)
             )
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -266,7 +270,8 @@ def inspect_sqlite_file(path: Path) -> DatabaseState:
             raise
         raise NotADatabaseError(
             _(
-                "{path} is damaged or not a database ({error}). The file was not changed. Restore it from a backup."
+                "{path} is damaged or not a database ({error}). The file was not changed. "
+                "Restore it from a backup."
             ).format(path=path, error=exc)
         ) from exc
     finally:
@@ -330,7 +335,8 @@ def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = Fa
             if not create:
                 raise DatabaseError(
                     _(
-                        "There is no database at {path}. Create one with “justice-desk init center” or “justice-desk demo”."
+                        "There is no database at {path}. "
+                        "Create one with “justice-desk init center” or “justice-desk demo”."
                     ).format(path=target.path)
                 )
             target.path.parent.mkdir(parents=True, exist_ok=True)
@@ -347,8 +353,10 @@ def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = Fa
     if state.revision is not None and state.revision not in KNOWN_REVISIONS:
         raise NewerDatabaseError(
             _(
-                "This database was written by a newer Justice Desk ({their_version}, schema {their_schema}); "
-                "this is Justice Desk {our_version} (schema {our_schema}). Install the newer version to open it. "
+                "This database was written by a newer Justice Desk ({their_version}, "
+                "schema {their_schema}); "
+                "this is Justice Desk {our_version} (schema {our_schema}). "
+                "Install the newer version to open it. "
                 "The file was not changed."
             ).format(
                 their_version=state.app_version or _("unknown version"),

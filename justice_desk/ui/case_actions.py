@@ -36,16 +36,20 @@ EXPLANATIONS = {
         "The respondent agreed: mediation starts. The parties then choose mediators from the center's list."
     ),
     CaseAction.CONSENT_REFUSED: N_(
-        "The respondent did not agree: the request is dismissed (§21). The limitation period is not extended."
+        "The respondent did not agree: the request is dismissed (§21). "
+        "The limitation period is not extended."
     ),
     CaseAction.SETTLE: N_(
-        "The parties signed the settlement agreement recorded on the Outcome tab (§30). It can be enforced through the court within 3 years (§32)."
+        "The parties signed the settlement agreement recorded on the Outcome tab (§30). "
+        "It can be enforced through the court within 3 years (§32)."
     ),
     CaseAction.WITHDRAW: N_(
-        "The applicant withdrew the request in writing (§27). Keep the written withdrawal with the file."
+        "The applicant withdrew the request in writing (§27). "
+        "Keep the written withdrawal with the file."
     ),
     CaseAction.TERMINATE: N_(
-        "The mediator ends the mediation without agreement (§31). Limitation runs on for 60 days after this date (§6)."
+        "The mediator ends the mediation without agreement (§31). "
+        "Limitation runs on for 60 days after this date (§6)."
     ),
     CaseAction.TAKE_UP: N_("The center starts working on the request."),
     CaseAction.COMPLETE: N_("The help asked for was given."),

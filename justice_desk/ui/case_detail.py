@@ -322,7 +322,9 @@ class CaseDetailView(QWidget):
                     _("Limitation extended until"),
                     d.limitation_extended_until,
                     _(
-                        "Mediation ended without agreement on {date}. §6: the limitation period runs on for 60 days after that, so the applicant can still go to court or to the police until this date."
+                        "Mediation ended without agreement on {date}. §6: "
+                        "the limitation period runs on for 60 days after that, "
+                        "so the applicant can still go to court or to the police until this date."
                     ).format(date=long_date(detail.mediation_ended_on)),
                 )
             )
@@ -332,7 +334,8 @@ class CaseDetailView(QWidget):
                     _("Enforcement petition by"),
                     d.enforcement_deadline,
                     _(
-                        "If the agreement is not kept, a party may petition the court to enforce it within 3 years of the agreement (§32)."
+                        "If the agreement is not kept, a party may petition the court to enforce "
+                        "it within 3 years of the agreement (§32)."
                     ),
                 )
             )
@@ -343,14 +346,17 @@ class CaseDetailView(QWidget):
                     _("Compensation claim by"),
                     d.compensation_claim_deadline,
                     _(
-                        "A victim must claim compensation from the Rights and Liberties Protection Department within 1 year of knowing of the offence."
+                        "A victim must claim compensation from the Rights and Liberties Protection "
+                        "Department within 1 year of knowing of the offence."
                     ),
                 )
             )
         if not rows:
             empty = QLabel(
                 _(
-                    "No legal deadline runs for this case yet. Deadlines appear here when mediation fails (60 days, §6), when an agreement is made (3 years, §32), or for a compensation claim (1 year)."
+                    "No legal deadline runs for this case yet. Deadlines appear here when "
+                    "mediation fails (60 days, §6), when an agreement is made (3 years, §32), "
+                    "or for a compensation claim (1 year)."
                 ),
                 self.deadlines_box,
             )

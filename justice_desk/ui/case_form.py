@@ -52,7 +52,8 @@ class CaseFieldsForm(FormSection):
         self.amount = MoneyEdit(self)
         self.amount.setToolTip(
             _(
-                "The amount in dispute, in baht. A civil dispute over the cap in the rules may not be mediated."
+                "The amount in dispute, in baht. A civil dispute over the cap in the rules "
+                "may not be mediated."
             )
         )
         self.subject = QLineEdit(self)

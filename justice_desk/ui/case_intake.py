@@ -88,7 +88,8 @@ class CaseIntakeDialog(QDialog):
         self.picker.picked.connect(self.add_pending)
         self.parties_hint = QLabel(
             _(
-                "A dispute needs at least one applicant and one respondent before the respondent is asked for consent."
+                "A dispute needs at least one applicant and one respondent before the respondent "
+                "is asked for consent."
             ),
             parties_box,
         )
@@ -180,7 +181,8 @@ class CaseIntakeDialog(QDialog):
                     (
                         "given_name",
                         _(
-                            "You typed a new person but did not add them: click “Add this new person as a party”, or clear the fields."
+                            "You typed a new person but did not add them: "
+                            "click “Add this new person as a party”, or clear the fields."
                         ),
                     )
                 ]

@@ -292,7 +292,8 @@ class SettlementSection(CaseSection):
                 None
                 if self.voluntary.isChecked()
                 else _(
-                    "The agreement must state that the parties took part voluntarily (§30): tick the box once they have confirmed it."
+                    "The agreement must state that the parties took part voluntarily (§30): "
+                    "tick the box once they have confirmed it."
                 ),
             ),
         ]

@@ -78,7 +78,8 @@ class MediatorsSection(FormSection):
         self.mediator.setMinimumContentsLength(30)
         self.none_available = QLabel(
             _(
-                "No registered mediator of the center is valid on this date. Register mediators on the page “Committee & mediators”."
+                "No registered mediator of the center is valid on this date. "
+                "Register mediators on the page “Committee & mediators”."
             ),
             self,
         )
@@ -91,7 +92,8 @@ class MediatorsSection(FormSection):
         self.disclosure = QPlainTextEdit(self)
         self.disclosure.setPlaceholderText(
             _(
-                "Or: describe the interest the mediator disclosed to the parties, who still chose them"
+                "Or: describe the interest the mediator disclosed to the parties, "
+                "who still chose them"
             )
         )
         self.disclosure.setMaximumHeight(80)
@@ -182,7 +184,8 @@ class MediatorsSection(FormSection):
                     None
                     if self.no_conflict.isChecked() or disclosure
                     else _(
-                        "The mediator must confirm there is no conflict of interest with the parties, or describe it (§22–23)."
+                        "The mediator must confirm there is no conflict of interest with the "
+                        "parties, or describe it (§22–23)."
                     ),
                 ),
             ]

@@ -403,11 +403,13 @@ class EligibilityPanel(QFrame):
         if has_referral:
             if self.offer_refer:
                 guidance = _(
-                    "Suggested referral: {referral}. You can record the case and refer it there at once."
+                    "Suggested referral: {referral}. "
+                    "You can record the case and refer it there at once."
                 )
             else:
                 guidance = _(
-                    "Suggested referral: {referral}. Use the button “Refer to another agency” above to refer it."
+                    "Suggested referral: {referral}. "
+                    "Use the button “Refer to another agency” above to refer it."
                 )
             self.referral.setText(guidance.format(referral=result.referral_label))
         self.refer_button.setVisible(has_referral and self.offer_refer)

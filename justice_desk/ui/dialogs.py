@@ -110,7 +110,8 @@ def install_exception_hook() -> None:
         show_error(
             None,
             _(
-                "Something unexpected went wrong. Your saved work is safe. The details were written to {log}; please send that file to your provincial office."
+                "Something unexpected went wrong. Your saved work is safe. The details were "
+                "written to {log}; please send that file to your provincial office."
             ).format(log=paths.log_file()),
             _("Unexpected error"),
         )

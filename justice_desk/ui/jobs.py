@@ -95,7 +95,8 @@ class _Runnable(QRunnable):
             log.error("job %r failed:\n%s", self.job.title, traceback.format_exc())
             relay.failed.emit(
                 _(
-                    "Something went wrong while working on “{title}”. The details were written to the log file."
+                    "Something went wrong while working on “{title}”. "
+                    "The details were written to the log file."
                 ).format(title=self.job.title),
                 False,
             )

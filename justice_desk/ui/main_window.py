@@ -212,7 +212,8 @@ class MainWindow(QMainWindow):
             self.center_scope.setAccessibleName(_("Center shown"))
             self.center_scope.setToolTip(
                 _(
-                    "Records of centers are shown read-only: they are changed at the center and arrive with its bundles."
+                    "Records of centers are shown read-only: "
+                    "they are changed at the center and arrive with its bundles."
                 )
             )
             self._top.addWidget(QLabel(_("Center shown:"), self))
@@ -452,7 +453,8 @@ class MainWindow(QMainWindow):
         show_info(
             self,
             _(
-                "Justice Desk {version}\nRegisters, cases, meetings and sync for Community Justice Centers.\nDatabase: {path}"
+                "Justice Desk {version}\nRegisters, cases, "
+                "meetings and sync for Community Justice Centers.\nDatabase: {path}"
             ).format(version=__version__, path=self.identity.database),
             _("About Justice Desk"),
         )

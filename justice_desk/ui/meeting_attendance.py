@@ -199,7 +199,8 @@ class RosterRow:
                     (
                         self.choice,
                         _(
-                            "{name} is not linked to the people register, so a substitute cannot be recorded for them."
+                            "{name} is not linked to the people register, "
+                            "so a substitute cannot be recorded for them."
                         ).format(name=self.line.name),
                     )
                 )
@@ -393,7 +394,8 @@ class AttendanceEditor(QWidget):
             ""
             if pairs
             else _(
-                "Nobody from the committee is on this list. Set up the committee term and its members on the Committee page, then add them here."
+                "Nobody from the committee is on this list. Set up the committee term and its "
+                "members on the Committee page, then add them here."
             )
         )
         self.roster_hint.setVisible(not pairs)

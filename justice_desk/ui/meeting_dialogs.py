@@ -131,7 +131,8 @@ class NewMeetingDialog(QDialog):
         self.errors.setVisible(False)
         note = QLabel(
             _(
-                "The meeting gets the next number of its year (Buddhist Era) and the standard five agenda items; the attendance list starts from the committee serving on that date."
+                "The meeting gets the next number of its year (Buddhist Era) and the standard five "
+                "agenda items; the attendance list starts from the committee serving on that date."
             ),
             self,
         )
@@ -273,7 +274,8 @@ class CorrectionDialog(QDialog):
         self.setWindowTitle(_("Correct the minutes of meeting {number}").format(number=number))
         intro = QLabel(
             _(
-                "The adopted version stays on record; the corrected minutes become a new version. Say why they are corrected."
+                "The adopted version stays on record; the corrected minutes become a new version. "
+                "Say why they are corrected."
             ),
             self,
         )

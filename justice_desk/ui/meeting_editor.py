@@ -232,7 +232,8 @@ class MeetingEditor(QWidget):
         page = QWidget(self)
         intro = QLabel(
             _(
-                "Version 1 is the minutes as adopted; every correction adds a version with its reason. Earlier versions stay on record."
+                "Version 1 is the minutes as adopted; every correction adds a version with its "
+                "reason. Earlier versions stay on record."
             ),
             page,
         )
@@ -458,7 +459,9 @@ class MeetingEditor(QWidget):
         if detail is not None and self.correcting:
             self.banner.setText(
                 _(
-                    "Correcting the adopted minutes of meeting {number}. Change the agenda items, then save: you will be asked for the reason, and the correction becomes version {version}."
+                    "Correcting the adopted minutes of meeting {number}. "
+                    "Change the agenda items, then save: you will be asked for the reason, "
+                    "and the correction becomes version {version}."
                 ).format(number=detail.number, version=detail.minutes_version + 1)
             )
             self.banner.setStyleSheet(CORRECTING_BANNER_STYLE)
@@ -466,7 +469,9 @@ class MeetingEditor(QWidget):
         elif locked and detail is not None:
             self.banner.setText(
                 _(
-                    "These minutes were adopted at meeting {adopted_in} and are locked. Changes are made as a correction, which is saved as a new version (now version {version})."
+                    "These minutes were adopted at meeting {adopted_in} and are locked. "
+                    "Changes are made as a correction, "
+                    "which is saved as a new version (now version {version})."
                 ).format(adopted_in=detail.adopted_in or "…", version=detail.minutes_version)
             )
             self.banner.setStyleSheet(LOCKED_BANNER_STYLE)
@@ -491,7 +496,8 @@ class MeetingEditor(QWidget):
             )
             if future and detail is not None
             else _(
-                "Record that the meeting took place; its minutes can then be adopted at the next meeting"
+                "Record that the meeting took place; "
+                "its minutes can then be adopted at the next meeting"
             )
         )
         self.adopt_button.setVisible(has and not locked)
@@ -675,7 +681,9 @@ class MeetingEditor(QWidget):
         if not dialogs.confirm(
             self,
             _(
-                "Adopt the minutes of meeting {previous} at this meeting (agenda item 2)? They will be locked: later changes can only be made as a correction, which becomes a new version."
+                "Adopt the minutes of meeting {previous} at this meeting (agenda item 2)? "
+                "They will be locked: later changes can only be made as a correction, "
+                "which becomes a new version."
             ).format(previous=previous.number),
             yes=_("Adopt the minutes"),
         ):

@@ -128,7 +128,8 @@ class CenterSync(QWidget):
         self.rotate_button = QPushButton(_("Make new keys…"))
         self.rotate_button.setToolTip(
             _(
-                "For example after the laptop was repaired or the key file may have been copied: the province receives a statement signed with the old and the new key."
+                "For example after the laptop was repaired or the key file may have been copied: "
+                "the province receives a statement signed with the old and the new key."
             )
         )
         self.export_button.setObjectName("exportButton")
@@ -191,7 +192,8 @@ class CenterSync(QWidget):
         if state.resend_from:
             lines.append(
                 _(
-                    "The province asked for the changes from number {number} again; the next export includes them."
+                    "The province asked for the changes from number {number} again; "
+                    "the next export includes them."
                 ).format(number=state.resend_from)
             )
         self.fingerprint.setText("\n".join(lines))
@@ -215,7 +217,8 @@ class CenterSync(QWidget):
                 done=lambda r: show_info(
                     self,
                     _(
-                        "Request written: {path}\nSend it to the province and read this fingerprint to them by phone: {fp}"
+                        "Request written: {path}\nSend it to the province and read this "
+                        "fingerprint to them by phone: {fp}"
                     ).format(path=r[0], fp=r[1]),
                 ),
             )
@@ -242,7 +245,8 @@ class CenterSync(QWidget):
         if not confirm(
             self,
             _(
-                "Make new keys for this center? Send the key-change statement to the province before the next bundle."
+                "Make new keys for this center? Send the key-change statement to the province "
+                "before the next bundle."
             ),
             yes=_("Make new keys"),
         ):
@@ -282,7 +286,8 @@ class CenterSync(QWidget):
             done=lambda r: show_info(
                 self,
                 _(
-                    "Bundle written: {path}\n{records} records, changes {first}–{last}. Take it to the province."
+                    "Bundle written: {path}\n{records} records, changes {first}–{last}. "
+                    "Take it to the province."
                 ).format(path=r.path, records=r.records, first=r.first_change, last=r.last_change),
             ),
         )
@@ -450,7 +455,9 @@ class ProvinceSync(QWidget):
             show_error(self, str(exc))
             return
         question = _(
-            "{name} ({code}) asks to be enrolled.\n\nIts key fingerprint is:\n{fp}\n\nCall the center and ask them to read their fingerprint. Enrol only if every group of digits is the same."
+            "{name} ({code}) asks to be enrolled.\n\nIts key fingerprint is:\n"
+            "{fp}\n\nCall the center and ask them to read their fingerprint. "
+            "Enrol only if every group of digits is the same."
         ).format(name=review.name, code=review.code, fp=review.fingerprint)
         if not confirm(
             self,
@@ -562,7 +569,8 @@ class ProvinceSync(QWidget):
         if confirm(
             self,
             _(
-                "Revoke the key of {name}? Bundles it signs from now on are refused until the center enrols again with new keys."
+                "Revoke the key of {name}? Bundles it signs from now on are refused until the "
+                "center enrols again with new keys."
             ).format(name=center.name),
             yes=_("Revoke the key"),
         ):
