@@ -153,7 +153,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
         f"({result.records:,} records, {size / 1024:.0f} KiB sealed)"
     )
     print(
-        f"   median {median:.2f} s, best {best:.2f} s over {args.repeat} runs   target < 2 s  {'OK' if median < 2.0 else 'MISSED'}"
+        f"   median {median:.2f} s, best {best:.2f} s over {args.repeat} runs   target < 2 s  "
+        f"{'OK' if median < 2.0 else 'MISSED'}"
     )
     with center.write() as session:
         center.put_settings(session, {"acked_through": "0"})
@@ -165,7 +166,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
     def make_bundles(
         folder: Path, count: int, size: int, recipients: list[Any]
     ) -> list[dict[str, list[Any]]]:
-        """``count`` bundles of the ranges of ``size`` changes; returns the ids in each, per table."""
+        """``count`` bundles of the ranges of ``size`` changes; returns the ids in each,
+        per table."""
         folder.mkdir()
         contents = []
         with center.connect_read() as conn:
@@ -236,7 +238,10 @@ def run(args: argparse.Namespace, work: Path) -> int:
                 f"SELECT * FROM {table} WHERE id IN ({', '.join('?' for _ in hexes)})", hexes
             )  # noqa: S608
             columns = [d[0] for d in cursor.description]
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
+            sql = (
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608
+            )
             batch.append((sql, cursor.fetchall()))
         batches.append(batch)
     source.close()
@@ -264,7 +269,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
     ok &= rate >= 20_000 and share >= 0.25
     print(f"\n2. import of 100 bundles of 1,000 records ({records:,} records) into SQLite")
     print(
-        f"   median of {len(runs)} runs {import_seconds:.2f} s = {rate:,.0f} records/s   target >= 20,000  {'OK' if rate >= 20_000 else 'MISSED'}"
+        f"   median of {len(runs)} runs {import_seconds:.2f} s = {rate:,.0f} records/s   "
+        f"target >= 20,000  {'OK' if rate >= 20_000 else 'MISSED'}"
     )
     print("   runs: " + ", ".join(f"{t:.2f} s ({records / t:,.0f}/s)" for t, _c in runs))
     print(
@@ -319,7 +325,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
     flat_enough = growth < 16
     ok &= flat_enough
     print(
-        f"\n3. memory over 1,000 bundles of 100 records ({seconds:.1f} s, {100_000 / seconds:,.0f} records/s{' under tracemalloc' if args.tracemalloc else ''})"
+        f"\n3. memory over 1,000 bundles of 100 records ({seconds:.1f} s, "
+        f"{100_000 / seconds:,.0f} records/s{' under tracemalloc' if args.tracemalloc else ''})"
     )
     print(
         f"   RSS before {before:.0f} MiB; every 100 bundles: "
@@ -333,7 +340,8 @@ def run(args: argparse.Namespace, work: Path) -> int:
             + " MiB"
         )
     print(
-        f"   RSS change over the second 500 bundles: {growth:+.1f} MiB   target flat (< 16 MiB)  {'OK' if flat_enough else 'MISSED'}"
+        f"   RSS change over the second 500 bundles: {growth:+.1f} MiB   target flat (< 16 MiB)  "
+        f"{'OK' if flat_enough else 'MISSED'}"
     )
     province2.dispose()
     center.dispose()

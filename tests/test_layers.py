@@ -29,11 +29,16 @@ sys.modules['PySide6'] = None
 sys.modules['shiboken6'] = None
 import pkgutil, importlib, justice_desk
 for m in pkgutil.walk_packages(justice_desk.__path__, 'justice_desk.'):
-    if m.name.startswith(('justice_desk.ui', 'justice_desk.app', 'justice_desk.storage.migrations')):
+    if m.name.startswith(
+        ('justice_desk.ui', 'justice_desk.app', 'justice_desk.storage.migrations')
+    ):
         continue
     importlib.import_module(m.name)
 from justice_desk.cli.main import main
-sys.exit(main(['init', 'center', '--db', r'{tmp_path / "c.sqlite3"}', '--code', '1', '--name', 'ศูนย์', '--province', 'เชียงใหม่']))
+db = r'{tmp_path / "c.sqlite3"}'
+sys.exit(
+    main(['init', 'center', '--db', db, '--code', '1', '--name', 'ศูนย์', '--province', 'เชียงใหม่'])
+)
 """
     env = {"JUSTICE_DESK_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
@@ -44,7 +49,11 @@ sys.exit(main(['init', 'center', '--db', r'{tmp_path / "c.sqlite3"}', '--code', 
 
 
 def test_heavy_libraries_stay_off_the_command_line_start_up_path() -> None:
-    code = "import sys; import justice_desk.cli.main; print(','.join(m for m in ('alembic','reportlab','PySide6','sqlalchemy') if m in sys.modules))"
+    code = (
+        "import sys; import justice_desk.cli.main; "
+        "heavy = ('alembic', 'reportlab', 'PySide6', 'sqlalchemy'); "
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""

@@ -40,8 +40,10 @@ def _db_arg(p: argparse.ArgumentParser, required: bool = False) -> None:
 def build_parser() -> ArgumentParser:
     parser = ArgumentParser(
         prog="justice-desk",
-        description="Justice Desk: registers, cases, meetings and sync for Community Justice Centers. "
-        "Without a command, opens the desktop app.",
+        description=(
+            "Justice Desk: registers, cases, meetings and sync for Community Justice Centers. "
+            "Without a command, opens the desktop app."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _db_arg(parser)

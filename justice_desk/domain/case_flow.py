@@ -104,7 +104,8 @@ def allowed_actions(kind: CaseKind, status: CaseStatus) -> list[CaseAction]:
 
 
 def next_status(kind: CaseKind, status: CaseStatus, action: CaseAction) -> CaseStatus:
-    """The status after ``action``; raises :class:`ValidationError` for a move that is not allowed."""
+    """The status after ``action``; raises :class:`ValidationError` for a move that
+    is not allowed."""
     try:
         return _moves(kind)[status][action]
     except KeyError:

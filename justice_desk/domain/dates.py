@@ -56,7 +56,8 @@ def add_years(day: dt.date, years: int) -> dt.date:
 def format_date(
     day: dt.date | None, language: str = "th", *, weekday: bool = False, short: bool = False
 ) -> str:
-    """``14 มกราคม 2569`` / ``วันพุธที่ 14 มกราคม 2569`` / ``14 ม.ค. 2569``; English: ``14 January 2569 BE``."""
+    """``14 มกราคม 2569`` / ``วันพุธที่ 14 มกราคม 2569`` / ``14 ม.ค. 2569``;
+    English: ``14 January 2569 BE``."""
     if day is None:
         return ""
     if language == "th":

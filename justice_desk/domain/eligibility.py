@@ -1,8 +1,9 @@
 """May a people's-sector center mediate this matter? (Dispute Mediation Act B.E. 2562)
 
-The caps and the lists of matters and offences are data — ``justice_desk/data/mediation-rules.json``,
-versioned — because ministerial regulations change them; this module only applies them and says
-why, citing the rule, and which agency to refer the matter to instead.
+The caps and the lists of matters and offences are data —
+``justice_desk/data/mediation-rules.json``, versioned — because ministerial regulations change
+them; this module only applies them and says why, citing the rule, and which agency to refer the
+matter to instead.
 """
 
 from __future__ import annotations
@@ -121,7 +122,8 @@ def assess(
         return Eligibility(
             False,
             _(
-                "A people's-sector center may not mediate {matter} ({rule}). Refer it to {referral}."
+                "A people's-sector center may not mediate {matter} ({rule}). "
+                "Refer it to {referral}."
             ).format(
                 matter=matter.label(),
                 rule=matter.rule or "",
@@ -141,7 +143,8 @@ def assess(
         return Eligibility(
             False,
             _(
-                "A civil dispute over {cap:,} baht may not be mediated by a people's-sector center ({rule}). Refer it to {referral}."
+                "A civil dispute over {cap:,} baht may not be mediated by a people's-sector center "
+                "({rule}). Refer it to {referral}."
             ).format(
                 cap=cap,
                 rule=rules.civil_amount_cap_rule,

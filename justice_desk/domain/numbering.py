@@ -26,7 +26,8 @@ def format_meeting_number(number: int, year_be: int) -> str:
 
 
 def parse_year_number(text: str) -> YearNumber | None:
-    """``005/2569``, ``5/2569`` or Thai digits ``๕/๒๕๖๙`` → ``YearNumber(2569, 5)``; else ``None``."""
+    """``005/2569``, ``5/2569`` or Thai digits ``๕/๒๕๖๙``
+    → ``YearNumber(2569, 5)``; else ``None``."""
     from pythainlp.util import thai_digit_to_arabic_digit
 
     m = _NUMBER.match(thai_digit_to_arabic_digit(text or ""))

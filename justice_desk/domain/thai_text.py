@@ -85,8 +85,8 @@ def sort_key(text: str) -> str:
 
     Leading vowels (เ แ โ ใ ไ) do not lead the sort, and tone marks only break ties, as in
     ``pythainlp.util.collate`` — except that a word sorts before its own extensions
-    (``ไก่`` before ``ไก่ชน``), as the Royal Institute dictionary orders them. It is stored in an indexed column so that SQL can sort
-    100,000 names without loading them.
+    (``ไก่`` before ``ไก่ชน``), as the Royal Institute dictionary orders them. It is stored in an
+    indexed column so that SQL can sort 100,000 names without loading them.
     """
     text = normalize(text)
     base = _LEADING_VOWEL.sub(r"\2\1", _TONE_AND_SIGNS.sub("", text))

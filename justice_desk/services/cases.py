@@ -249,7 +249,8 @@ def _check_input(data: CaseInput) -> CaseInput:
 
 
 def take_in(db: Database, data: CaseInput) -> Saved[CaseDetail]:
-    """Register a new case with the next number of its BE year; warns when it may not be mediated."""
+    """Register a new case with the next number of its BE year; warns when it may
+    not be mediated."""
     data = _check_input(data)
     eligibility = assess_eligibility(data.kind, data.category, data.matter_code, data.amount_satang)
     warnings = [] if eligibility.mediable else [eligibility.reason]

@@ -202,7 +202,8 @@ def update_meeting(
 def save_attendance(
     db: Database, meeting_id: uuid.UUID, lines: list[AttendanceLine]
 ) -> MeetingDetail:
-    """Replace the attendance list: lines with an id are updated, new ones added, missing ones removed."""
+    """Replace the attendance list: lines with an id are updated, new ones added,
+    missing ones removed."""
     for line in lines:
         required(line.name, _("Each attendance line needs a name."), "name")
         if line.attendance is Attendance.SUBSTITUTE and line.substitute_for_id is None:
@@ -357,7 +358,8 @@ def correct_minutes(
     reason: str,
     in_meeting_id: uuid.UUID | None = None,
 ) -> MeetingDetail:
-    """Correct adopted minutes: the content changes and a new version is recorded with the reason."""
+    """Correct adopted minutes: the content changes and a new version is recorded
+    with the reason."""
     reason = required(reason, _("Say why the adopted minutes are corrected."), "reason")
     with db.write() as session:
         row = repo.get(session, Meeting, meeting_id)
@@ -456,7 +458,8 @@ def previous_to_adopt(db: Database, meeting_id: uuid.UUID) -> MeetingRow | None:
 
 
 def meetings_after(db: Database, meeting_id: uuid.UUID) -> list[MeetingRow]:
-    """Meetings held after this one, nearest first (where a correction of its minutes may be approved)."""
+    """Meetings held after this one, nearest first (where a correction of its minutes
+    may be approved)."""
     with db.read() as session:
         return [
             _row(m, present)

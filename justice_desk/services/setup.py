@@ -62,7 +62,8 @@ def init_center(
     passphrase: str | None = None,
 ) -> Database:
     """Create a new center database (refuses to re-initialise one that is already set up);
-    ``passphrase`` protects its private key file (else ``JUSTICE_DESK_KEY_PASSPHRASE``, else none)."""
+    ``passphrase`` protects its private key file (else ``JUSTICE_DESK_KEY_PASSPHRASE``, else
+    none)."""
     check_passphrase(passphrase)
     code = _require(code, _("The center code is required."), "code")
     name = _require(name, _("The center name is required."), "name")

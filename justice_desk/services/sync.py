@@ -308,7 +308,8 @@ def export_bundle(
     after = min(acked, int(resend) - 1) if resend else acked
     epoch = db.setting("epoch") or ""
     with db.connect_write() as conn:
-        # A write transaction: nothing can commit between reading the range and recording the export.
+        # A write transaction: nothing can commit between reading the range
+        # and recording the export.
         latest = sync_store.latest_change(conn)
         touched = sync_store.changed_rows(conn, after, latest)
         records: list[dict[str, Any]] = []
@@ -540,7 +541,8 @@ def enrol_center(
         if approve:
             enrolment.status, enrolment.approved_at = "approved", utcnow()
             if session.get(Site, center_id) is None:
-                # A placeholder with rev 0: the center's own record (rev >= 1) replaces it on import.
+                # A placeholder with rev 0: the center's own record (rev >= 1)
+                # replaces it on import.
                 q.insert_placeholder_site(
                     session.connection(),
                     center_id,
@@ -637,7 +639,8 @@ def import_paths(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> list[ImportOutcome]:
-    """Import files and whole folders in any order; every file gets an outcome, none stops the rest."""
+    """Import files and whole folders in any order; every file gets an outcome, none
+    stops the rest."""
     _require_province(db)
     keys = _province_private_keys(db, passphrase)
     files = _expand(inputs)

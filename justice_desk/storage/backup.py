@@ -15,7 +15,8 @@ from justice_desk.storage.database import BUSY_TIMEOUT_MS, Database
 
 
 def backup(db: Database, folder: Path, *, label: str = "justice-desk") -> Path:
-    """Copy the live database into ``folder`` while it stays in use, then ``integrity_check`` the copy.
+    """Copy the live database into ``folder`` while it stays in use, then
+    ``integrity_check`` the copy.
 
     The copy is written under a temporary name and renamed only once it is whole and checked, so
     a pulled USB stick or a full disk never leaves a file that looks like a good backup.

@@ -69,11 +69,13 @@ def create_fts(op: Any, table: str) -> None:
     )
     op.execute(
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.rowid, old.search_text); END"
+        f"INSERT INTO {fts}({fts}, rowid, search_text) "
+        "VALUES ('delete', old.rowid, old.search_text); END"
     )
     op.execute(
         f"CREATE TRIGGER {fts}_au AFTER UPDATE OF search_text ON {table} BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.rowid, old.search_text); "
+        f"INSERT INTO {fts}({fts}, rowid, search_text) "
+        "VALUES ('delete', old.rowid, old.search_text); "
         f"INSERT INTO {fts}(rowid, search_text) VALUES (new.rowid, new.search_text); END"
     )
     op.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")

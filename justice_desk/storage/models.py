@@ -76,7 +76,8 @@ class Setting(Base):
 
 
 class ChangeLog(Base):
-    """Every insert/update/delete of a syncable row, in commit order (``change_no`` is monotonic)."""
+    """Every insert/update/delete of a syncable row, in commit order
+    (``change_no`` is monotonic)."""
 
     __tablename__ = "change_log"
     __table_args__ = {"sqlite_autoincrement": True}

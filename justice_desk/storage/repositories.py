@@ -55,7 +55,8 @@ def _fts_rowids(table: str, query: str) -> Any:
 
 
 def _like_rowids(model: type[Any], query: str) -> Any:
-    """``SELECT rowid`` of live rows whose search text contains ``query`` (scan, for 1–2 characters)."""
+    """``SELECT rowid`` of live rows whose search text contains ``query``
+    (scan, for 1–2 characters)."""
     table = model.__tablename__
     source = text(f"{table} INDEXED BY ix_{table}_live_search") if table == "cases" else text(table)
     return (
@@ -138,7 +139,8 @@ def page(
 
 
 def max_number(session: Session, model: type[Any], owner_id: uuid.UUID, year_be: int) -> int | None:
-    """Highest number used this BE year (deleted records keep their numbers: numbers never repeat)."""
+    """Highest number used this BE year (deleted records keep their numbers:
+    numbers never repeat)."""
     return session.execute(
         select(func.max(model.number)).where(model.owner_id == owner_id, model.year_be == year_be)
     ).scalar()

@@ -180,7 +180,8 @@ def epoch_seen(session: Session, center_id: uuid.UUID, epoch: str) -> bool:
 def next_held(
     session: Session, center_id: uuid.UUID, epoch: str | None, applied_through: int
 ) -> ReceivedBundle | None:
-    """A held bundle of the current epoch that now connects (starts at or before the next change)."""
+    """A held bundle of the current epoch that now connects (starts at or before
+    the next change)."""
     return (
         session.execute(
             select(ReceivedBundle)

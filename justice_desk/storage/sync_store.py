@@ -82,7 +82,8 @@ def changed_rows(conn: Connection, after: int, through: int) -> dict[str, list[u
 def current_records(
     conn: Connection, table_name: str, ids: Sequence[uuid.UUID], chunk: int = 500
 ) -> list[dict[str, Any]]:
-    """The current state of rows as sync records (JSON values; confidential and derived columns left out)."""
+    """The current state of rows as sync records (JSON values; confidential and derived
+    columns left out)."""
     table = _table(table_name)
     skip = NOT_SENT[table_name] | DERIVED_COLUMNS
     cols = [c for c in table.columns if c.key not in skip]
@@ -123,7 +124,10 @@ def stored_revs(
         UUID = uuid.UUID
         for start in range(0, len(ids), chunk):
             part = [i.hex for i in ids[start : start + chunk]]
-            sql = f"SELECT id, rev, owner_id FROM {table.name} WHERE id IN ({', '.join('?' * len(part))})"  # noqa: S608
+            sql = (
+                f"SELECT id, rev, owner_id FROM {table.name} "
+                f"WHERE id IN ({', '.join('?' * len(part))})"  # noqa: S608
+            )
             for rid, rev, owner in conn.exec_driver_sql(sql, tuple(part)):
                 out[UUID(hex=rid)] = (rev, UUID(hex=owner))
         return out

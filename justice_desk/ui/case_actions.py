@@ -33,7 +33,8 @@ EXPLANATIONS = {
         "The respondent is asked whether they agree to mediation (§21)."
     ),
     CaseAction.CONSENT_GIVEN: N_(
-        "The respondent agreed: mediation starts. The parties then choose mediators from the center's list."
+        "The respondent agreed: mediation starts. "
+        "The parties then choose mediators from the center's list."
     ),
     CaseAction.CONSENT_REFUSED: N_(
         "The respondent did not agree: the request is dismissed (§21). "

@@ -339,7 +339,8 @@ class CaseDetailView(QWidget):
                     ),
                 )
             )
-        # The compensation claim applies to victims seeking compensation, not to other kinds of case.
+        # The compensation claim applies to victims seeking compensation,
+        # not to other kinds of case.
         if d.compensation_claim_deadline and detail.kind is CaseKind.VICTIM_COMPENSATION:
             rows.append(
                 (

@@ -79,7 +79,8 @@ def time_text(value: dt.time | None) -> str:
 
 
 class MoneyEdit(QLineEdit):
-    """An amount typed in baht (``20000``, ``20,000``, ``1500.50``, Thai digits too), kept in satang."""
+    """An amount typed in baht (``20000``, ``20,000``, ``1500.50``, Thai digits too),
+    kept in satang."""
 
     def __init__(self, parent: QWidget | None = None, *, required: bool = False) -> None:
         super().__init__(parent)

@@ -46,7 +46,8 @@ class PassphraseBox(QGroupBox):
         layout = QFormLayout(self)
         note = QLabel(
             _(
-                "Anyone who copies this computer's data folder could sign bundles in your name unless the keys have a passphrase. "
+                "Anyone who copies this computer's data folder could sign bundles in your name "
+                "unless the keys have a passphrase. "
                 "You will type it when you export or apply a receipt. If it is forgotten, "
                 "the province must enrol new keys."
             )

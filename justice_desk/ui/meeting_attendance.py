@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from justice_desk.domain import meetings as rules
 from justice_desk.domain.enums import Attendance
-from justice_desk.i18n import _
+from justice_desk.i18n import _, pgettext
 from justice_desk.services import meetings
 from justice_desk.services.meetings import AttendanceLine
 from justice_desk.ui.meeting_dialogs import PickedPerson
@@ -371,7 +371,11 @@ class AttendanceEditor(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(10)
         for column, title in enumerate(
-            (_("Name and position"), _("Attendance"), _("Reason for absence / substitute"))
+            (
+                _("Name and position"),
+                pgettext("meeting roster", "Attendance"),
+                _("Reason for absence / substitute"),
+            )
         ):
             grid.addWidget(QLabel(f"<b>{html.escape(title)}</b>", holder), 0, column)
         self.rows = []
@@ -401,7 +405,8 @@ class AttendanceEditor(QWidget):
         self.roster_hint.setVisible(not pairs)
 
     def set_missing_members(self, seats: list[SeatRecord]) -> None:
-        """Committee members serving on the meeting date who are not on the list (offered, not forced)."""
+        """Committee members serving on the meeting date who are not on the list
+        (offered, not forced)."""
         self.missing = seats
         self.add_missing.setVisible(bool(seats) and not self.read_only)
         if seats:

@@ -265,7 +265,8 @@ def pick_person(
 
 
 class CorrectionDialog(QDialog):
-    """Why adopted minutes are corrected, and (optionally) the meeting that approved the correction."""
+    """Why adopted minutes are corrected, and (optionally) the meeting that approved
+    the correction."""
 
     def __init__(
         self, number: str, later: Sequence[meetings.MeetingRow], parent: QWidget | None = None

@@ -241,7 +241,8 @@ class MeetingEditor(QWidget):
         self.versions_model = ListTableModel(
             [
                 Column(_("Version"), lambda v: str(v[0])),
-                # The approving meeting of a correction is not in the version record; show it for v1 only.
+                # The approving meeting of a correction is not in the version record;
+                # show it for v1 only.
                 Column(
                     _("Adopted at meeting"),
                     lambda v: str(v[2].get("adopted_in") or "") if v[0] == 1 else "",

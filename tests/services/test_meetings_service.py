@@ -147,7 +147,8 @@ def test_the_meeting_to_adopt_and_the_later_ones(center_db, committee) -> None:
 
 
 def test_the_detail_carries_the_centers_quorum_rule(center_db, committee) -> None:
-    """The live indicator in the editor uses the rule itself, not a ratio guessed from one result."""
+    """The live indicator in the editor uses the rule itself, not a ratio guessed
+    from one result."""
     from fractions import Fraction
 
     from justice_desk.storage.models import Site

@@ -51,7 +51,9 @@ def test_sigkill_during_demo_leaves_a_sound_database(tmp_path: Path) -> None:
     cases = conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
     logged = conn.execute("SELECT COUNT(*) FROM change_log WHERE table_name='cases'").fetchone()[0]
     orphans = conn.execute(
-        "SELECT COUNT(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id) AND c.status != 'received'"
+        "SELECT COUNT(*) FROM cases c "
+        "WHERE NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id) "
+        "AND c.status != 'received'"
     ).fetchone()[0]
     conn.close()
     assert 0 < cases < 100000 and logged == cases and orphans == 0

@@ -78,7 +78,8 @@ def test_import_killed_while_applying_leaves_the_province_unchanged(tmp_path: Pa
     assert killed, "the import finished before it could be killed; use a larger bundle"
     assert grown >= 512 * 1024  # it was writing the bundle's rows when it died
 
-    # Nothing of it is there: not a row, not a log line, not a received bundle, and the file is sound.
+    # Nothing of it is there: not a row, not a log line, not a received bundle,
+    # and the file is sound.
     assert h.integrity(world.province_path) == "ok"
     assert h.snapshot(world.province_path) == before
     assert h.query(world.province_path, "SELECT count(*) FROM received_bundles")[0][0] == 0

@@ -197,7 +197,8 @@ def test_bundle_signed_by_another_centers_key_in_this_centers_name(
 
 
 def _bundle_from(world: h.World, center_db, records: list[dict]) -> bytes:
-    """A real, well-made bundle of ``center_db`` sealed to this province (even if never enrolled)."""
+    """A real, well-made bundle of ``center_db`` sealed to this province (even if
+    never enrolled)."""
     province_keys = sync.own_public(world.province)
     fields = fmt.BundleFields(
         center_id=str(center_db.site_id),

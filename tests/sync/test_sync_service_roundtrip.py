@@ -176,7 +176,8 @@ def test_demo_center_round_trip_field_by_field(tmp_path: Path) -> None:
             f"Received by the province through change {second.last_change} on" in status.describe()
         )
 
-        # Nothing new: the next export is empty and the province calls it a replay, changing nothing.
+        # Nothing new: the next export is empty and the province calls it a replay,
+        # changing nothing.
         before = h.snapshot(world.province)
         empty = world.export()
         assert empty.records == 0 and empty.first_change == second.last_change + 1

@@ -438,7 +438,7 @@ def test_only_the_allowed_steps_are_offered(page, ui_ctx, qtbot, messages) -> No
     )
 
 
-# -- the register ------------------------------------------------------------------------------------
+# -- the register ----------------------------------------------------------------------------------
 
 
 def test_search_finds_a_case_by_part_of_a_partys_thai_name(page, ui_ctx, qtbot, typer) -> None:
@@ -500,7 +500,7 @@ def test_filters_and_sorting_are_done_by_the_service(page, ui_ctx, qtbot) -> Non
     assert [model.row_object(i).subject for i in range(3)] == ["กระบือ", "ไก่ชน", "เอกสารมรดก"]
 
 
-# -- validation and unsaved changes ------------------------------------------------------------------
+# -- validation and unsaved changes ----------------------------------------------------------------
 
 
 def test_intake_checks_fields_inline_and_highlights_what_a_service_refuses(
@@ -572,7 +572,7 @@ def test_unsaved_changes_prompt(
     assert not dlg.isVisible() and cases.list_cases(ui_ctx.db).total == 1
 
 
-# -- printing ------------------------------------------------------------------------------------------
+# -- printing --------------------------------------------------------------------------------------
 
 
 def test_print_buttons_build_the_pdf_in_the_background(

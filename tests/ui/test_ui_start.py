@@ -24,7 +24,8 @@ def test_the_window_frame_needs_no_storage_layer() -> None:
         "import justice_desk.app, justice_desk.storage.locate, justice_desk.ui.main_window, "
         "justice_desk.ui.context\n"
         "import justice_desk.ui.fonts, justice_desk.ui.dialogs, justice_desk.ui.jobs\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'reportlab')))\n"
+        "print(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('sqlalchemy', 'alembic', 'reportlab')))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],

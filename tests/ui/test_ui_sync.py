@@ -198,7 +198,8 @@ def test_protected_keys_are_unlocked_with_a_typed_passphrase(
     from justice_desk.services import sync
     from justice_desk.ui.pages import sync as sync_page
 
-    # Protect the center's key file with a passphrase, as JUSTICE_DESK_KEY_PASSPHRASE does at set-up.
+    # Protect the center's key file with a passphrase, as JUSTICE_DESK_KEY_PASSPHRASE
+    # does at set-up.
     keys = sync.own_keys(ui_ctx.db)
     fmt.save_private_keys(keys, sync.key_file(ui_ctx.db), "ลับมาก 2569", overwrite=True)
     assert sync.needs_passphrase(ui_ctx.db)

@@ -104,7 +104,8 @@ class BeCalendarPopup(QDialog):
 
 
 class BeDateEdit(QWidget):
-    """A date field: type ``14/01/2569`` (or pick from the calendar); empty is allowed unless required."""
+    """A date field: type ``14/01/2569`` (or pick from the calendar); empty is allowed
+    unless required."""
 
     dateChanged = Signal(object)
 
