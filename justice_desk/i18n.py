@@ -111,6 +111,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations().ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """Translate ``message`` as meant in ``context``: for an English word with two Thai
+    meanings ("Attendance" of a meeting's roster and of a mediation session)."""
+    return _translations().pgettext(context, message)
+
+
 def initial_language() -> str:
     """The language chosen by ``JUSTICE_DESK_LANG``, else the Thai default."""
     return os.environ.get("JUSTICE_DESK_LANG", DEFAULT_LANGUAGE)

@@ -71,11 +71,6 @@ def sarabun_font(style: str = "regular") -> Path:
     return Path(fontpkg_sarabun.ROOT) / "files" / SARABUN_FILES[style]
 
 
-def resources_dir() -> Path:
-    """The top-level ``resources`` folder (icons, demo data, styles) in a source checkout."""
-    return Path(__file__).resolve().parent.parent / "resources"
-
-
 def translations_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "translations"
 

@@ -24,7 +24,7 @@ databases for the benchmarks (100,000 cases in well under a minute).
   except a few legacy records kept on purpose.
 
 The place data is Chiang Mai (real amphoes, tambons and postcodes); texts are in
-``resources/demo/*.json``.
+``justice_desk/data/demo/*.json``.
 """
 
 from __future__ import annotations
@@ -187,12 +187,12 @@ class DemoTexts:
 
 
 def demo_dir() -> Path:
-    return paths.resources_dir() / "demo"
+    return paths.package_data("demo")
 
 
 @functools.lru_cache(maxsize=1)
 def load_texts() -> DemoTexts:
-    """The demo vocabulary shipped in ``resources/demo`` (UTF-8 JSON)."""
+    """The demo vocabulary shipped in ``justice_desk/data/demo`` (UTF-8 JSON)."""
     folder = demo_dir()
 
     def read(name: str) -> dict[str, Any]:

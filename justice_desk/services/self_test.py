@@ -7,7 +7,7 @@ code path that would break, and the check names say what a person would lose:
 
 - ``Thai messages``: the message catalogs (without them the app silently falls back to English);
 - ``database`` and ``migrations``: the Alembic scripts, which Alembic loads as files, the demo
-  texts in ``resources/`` and the mediation rules in ``justice_desk/data``;
+  texts and the mediation rules in ``justice_desk/data``;
 - ``Thai words`` and ``Thai font``: PyThaiNLP's dictionary (lines would break inside words), the
   bundled Sarabun files and HarfBuzz shaping (tone marks would print in the wrong place);
 - ``document``: an official document printed through the same service as ``justice-desk print``;

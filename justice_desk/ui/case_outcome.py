@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from justice_desk.domain.enums import CaseStatus, Compliance
-from justice_desk.i18n import _
+from justice_desk.i18n import _, pgettext
 from justice_desk.services import cases
 from justice_desk.services.cases import (
     CaseDetail,
@@ -461,7 +461,7 @@ class CertificateSection(CaseSection):
         box = QGroupBox(_("Certificate of enforceability (§69)"), self)
         form = QFormLayout(box)
         form.addRow("", self.note)
-        form.addRow(_("Certificate no."), self.number)
+        form.addRow(pgettext("enforceability", "Certificate no."), self.number)
         form.addRow(_("Issued on"), self.issued_on)
         row = QHBoxLayout()
         row.addWidget(self.save_button)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from justice_desk.domain.enums import CaseStatus
-from justice_desk.i18n import _
+from justice_desk.i18n import _, pgettext
 from justice_desk.services import cases, people
 from justice_desk.services.cases import CaseDetail, SessionInput, SessionRecord
 from justice_desk.ui.case_widgets import (
@@ -254,7 +254,7 @@ class SessionsSection(FormSection):
                 Column(_("Date"), lambda s: short_date(s.held_on)),
                 Column(_("Time"), _session_time),
                 Column(_("Place"), lambda s: s.place or ""),
-                Column(_("Attendance"), lambda s: s.attendees or ""),
+                Column(pgettext("mediation session", "Attendance"), lambda s: s.attendees or ""),
                 Column(_("Summary"), lambda s: s.summary or ""),
                 Column(_("Confidential notes"), lambda s: s.notes or ""),
             ],
@@ -320,7 +320,7 @@ class SessionsSection(FormSection):
         attendance = QHBoxLayout()
         attendance.addWidget(self.attendees, 1)
         attendance.addWidget(self.fill_attendees)
-        form.addRow(_("Attendance"), attendance)
+        form.addRow(pgettext("mediation session", "Attendance"), attendance)
         form.addRow(_("Summary"), self.summary)
         form.addRow(notes_label, self.notes)
         form.addRow(_("Next session on"), self.next_on)

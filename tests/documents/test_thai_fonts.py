@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from reportlab.lib.fonts import tt2ps
 from reportlab.pdfbase import pdfmetrics, ttfonts
+from thai_pdf_checks import require
 
 from justice_desk.documents import fonts
 from justice_desk.documents.fonts import (
@@ -110,11 +111,11 @@ def test_official_font_without_bold_is_not_used(tmp_path: Path) -> None:
     assert not choose_fonts(search_dirs=[root]).official
 
 
-@pytest.mark.skipif(not LAKSAMAN.exists(), reason="fonts-tlwg-laksaman is not installed")
 def test_size_ratio_matches_a_fresh_measurement_against_laksaman(
     thai_samples: dict[str, list[str]],
 ) -> None:
-    """Repeat the measurement documented in fonts.py (optional: needs Debian's Laksaman)."""
+    """Repeat the measurement documented in fonts.py (needs Debian's Laksaman)."""
+    require(f"the font {LAKSAMAN}", LAKSAMAN.exists(), "fonts-tlwg-laksaman")
     import uharfbuzz
 
     text = "".join(p for lines in thai_samples.values() for line in lines for p in line.split("\t"))

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import cm
-from thai_pdf_checks import nfkc, pypdf_pages, text_chunks
+from thai_pdf_checks import nfkc, pypdf_pages, require_program, text_chunks
 
 from justice_desk.documents import build_pdf, page_number_text, thai_digits, thai_paragraph
 from justice_desk.documents.pdf import MARGIN_LEFT, MARGIN_RIGHT, PAGE_NUMBER_BASELINE_FROM_TOP
@@ -78,9 +77,7 @@ def test_page_renders_to_png_without_errors(
     tmp_path: Path, thai_samples: dict[str, list[str]]
 ) -> None:
     """The page a person looks at (see the report): poppler renders it without complaint."""
-    exe = shutil.which("pdftoppm")
-    if exe is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    exe = require_program("pdftoppm", "poppler-utils")
     items = thai_samples["words"] + thai_samples["names"]
     flowables = [
         thai_paragraph(" ".join(items[i : i + 6]), "body") for i in range(0, len(items), 6)

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 PAGE_NUMBER = re.compile(r"^-\s*[0-9๐-๙]+\s*-$")  # pdftotext drops these spaces
@@ -31,11 +32,28 @@ def pypdf_pages(pdf: bytes) -> list[list[str]]:
     ]
 
 
-def pdftotext_pages(pdf: bytes, tmp_path: Path) -> list[list[str]] | None:
-    """Lines per page from poppler's ``pdftotext`` (reading order), or None if not installed."""
-    exe = shutil.which("pdftotext")
-    if exe is None:
-        return None
+def require(thing: str, found: object, debian_package: str) -> None:
+    """Fail (never skip) a test whose real component is missing, saying what to install:
+    a skipped document check is a check that silently stopped running. ``.ci/run`` installs
+    every such package."""
+    if not found:
+        pytest.fail(
+            f"{thing} is missing: install the Debian/Ubuntu package {debian_package} "
+            f"(apt-get install {debian_package}); .ci/run installs it",
+            pytrace=False,
+        )
+
+
+def require_program(name: str, debian_package: str) -> str:
+    exe = shutil.which(name)
+    require(f"the program {name}", exe, debian_package)
+    assert exe is not None
+    return exe
+
+
+def pdftotext_pages(pdf: bytes, tmp_path: Path) -> list[list[str]]:
+    """Lines per page from poppler's ``pdftotext`` (reading order)."""
+    exe = require_program("pdftotext", "poppler-utils")
     path = tmp_path / "doc.pdf"
     path.write_bytes(pdf)
     out = subprocess.run([exe, "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)

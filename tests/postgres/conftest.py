@@ -23,7 +23,10 @@ def _bin(name: str) -> str:
         if candidate.exists():
             return str(candidate)
     pytest.fail(
-        f"PostgreSQL's {name} is not installed; the province's PostgreSQL support cannot be tested"
+        f"PostgreSQL's {name} is not installed, so the province's PostgreSQL support cannot be "
+        "tested: install the server binaries (Debian/Ubuntu: apt-get install postgresql; "
+        ".ci/run installs them when they are missing)",
+        pytrace=False,
     )
 
 

@@ -615,7 +615,6 @@ def test_print_buttons_build_the_pdf_in_the_background(
 def test_print_the_settlement_agreement_with_the_real_printing_service(
     page, ui_ctx, registered, qtbot, monkeypatch, tmp_path, messages
 ) -> None:
-    pytest.importorskip("justice_desk.services.printing")
     from justice_desk.ui import case_printing
 
     db = ui_ctx.db

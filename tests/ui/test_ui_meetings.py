@@ -575,7 +575,6 @@ def test_print_buttons_build_the_pdf_in_the_background_and_save_it(
 def test_print_with_the_real_printing_service(
     window, ui_ctx, qtbot, prompts, monkeypatch, tmp_path: Path
 ) -> None:
-    pytest.importorskip("justice_desk.services.printing")
     from justice_desk.ui import meeting_editor
 
     meetings.create_meeting(

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from justice_desk.domain.enums import MembershipStatus
 from justice_desk.errors import UserError, ValidationError
-from justice_desk.i18n import _
+from justice_desk.i18n import _, pgettext
 from justice_desk.services import people
 from justice_desk.services.people import MembershipRecord, PersonRecord
 from justice_desk.storage.database import Database
@@ -142,7 +142,7 @@ class MembershipPanel(QWidget):
                     lambda t: "" if t.hours is None else str(t.hours),
                     align=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 ),
-                Column(_("Certificate no."), lambda t: t.certificate_no or ""),
+                Column(pgettext("training", "Certificate no."), lambda t: t.certificate_no or ""),
             ],
             self,
         )
@@ -166,7 +166,7 @@ class MembershipPanel(QWidget):
         self.hours.setSpecialValueText(_("not known"))
         self.hours.setAccessibleName(_("Hours"))
         self.certificate_no = QLineEdit(self)
-        self.certificate_no.setAccessibleName(_("Certificate no."))
+        self.certificate_no.setAccessibleName(pgettext("training", "Certificate no."))
         self.add_training_button = QPushButton(_("Add training record"), self)
         self.errors.add("course", self.course)
         self.errors.add("completed_on", self.completed_on)
@@ -179,7 +179,7 @@ class MembershipPanel(QWidget):
         tf.addRow(_("Completed on"), self.completed_on)
         row = QHBoxLayout()
         row.addWidget(self.hours)
-        row.addWidget(QLabel(_("Certificate no."), self))
+        row.addWidget(QLabel(pgettext("training", "Certificate no."), self))
         row.addWidget(self.certificate_no, 1)
         tf.addRow(_("Hours"), row)
         tf.addRow("", self.add_training_button)
