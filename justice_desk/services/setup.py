@@ -159,7 +159,7 @@ def check_passphrase(passphrase: str | None, repeated: str | None = None) -> Non
 
 
 def _make_keys(db: Database, *, escrow: bool = False, passphrase: str | None = None) -> None:
-    """Key pairs are made at set-up (SYNC.md §9), so enrolment can start at once."""
+    """Key pairs are made at set-up (docs/sync.md §9), so enrolment can start at once."""
     from justice_desk.services.sync import create_site_keys
 
     create_site_keys(db, escrow=escrow, passphrase=passphrase)

@@ -1,4 +1,4 @@
-"""Sync between a center and its Provincial Justice Office (SYNC.md), both sides.
+"""Sync between a center and its Provincial Justice Office (docs/sync.md), both sides.
 
 Center: key pairs at set-up, an enrolment request, the province's answer, exports of everything
 the province has not yet acknowledged (signed, sealed, written atomically), receipts.
@@ -978,7 +978,7 @@ def _decide_and_apply(
             same_seq is not None
             or q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None
         ):
-            # Nothing changes; the row makes the next receipt report it again (SYNC.md §7).
+            # Nothing changes; the row makes the next receipt report it again (docs/sync.md §7).
             _log(session, path, "duplicate", reason="duplicate", sha=sha, center=center_id, seq=seq)
             _record_bundle(session, bundle, sha, None, status="duplicate", reason="duplicate")
             return outcome("duplicate", "duplicate", reason_text("duplicate"))
@@ -1160,8 +1160,9 @@ def _apply_records(
     stored as someone else's), never a lower or equal ``rev`` over a stored one. When the center
     was restored from a backup (``new_epoch``), or a record already waits in the conflict
     queue, an incoming version that differs from a stored newer one goes to the queue
-    (SYNC.md §1: never resolved silently). A record whose unique number is held by another
-    stored record, or whose parent was refused, is refused and queued with its fields."""
+    (docs/sync.md §1: never resolved silently). A record whose unique number is held by
+    another stored record, or whose parent was refused, is refused and queued with its
+    fields."""
     from justice_desk.storage import sync_queries as q
 
     decoded = records if isinstance(records, _Decoded) else _decode_records(records)
@@ -1222,7 +1223,8 @@ def _apply_records(
                 candidates.append(row)
             elif new_epoch or (table, row["id"]) in queued:
                 compare.append((row, have[0]))
-            # else: the same or an older version of what is stored: nothing to do (SYNC.md §7)
+            # else: the same or an older version of what is stored: nothing to do
+            # (docs/sync.md §7)
         if compare:
             current = sync_store.stored_rows(conn, table, [row["id"] for row, _kept in compare])
             for row, kept in compare:

@@ -46,8 +46,8 @@ def backup(db: Database, folder: Path, *, label: str = "justice-desk") -> Path:
             try:
                 src.backup(dst, pages=1024)
                 result = dst.execute("PRAGMA integrity_check").fetchone()[0]
-                # A restored copy is a new epoch (SYNC.md §3): the province must not take its
-                # change numbers for ones it has already seen, and it resends everything.
+                # A restored copy is a new epoch (docs/sync.md §3): the province must not take
+                # its change numbers for ones it has already seen, and it resends everything.
                 start_new_epoch(dst)
                 dst.commit()
                 # The copy keeps WAL mode; switch it to a plain single file that opens anywhere.
@@ -146,8 +146,9 @@ def epochs_of(path: Path) -> list[str]:
 def start_new_epoch(
     conn: sqlite3.Connection, *, also_left: list[str] | tuple[str, ...] = ()
 ) -> str:
-    """Give a copied or restored database a new sync epoch (SYNC.md §3), remembering the one it
-    leaves (and ``also_left``) in ``epoch_history``, and forget what the province acknowledged."""
+    """Give a copied or restored database a new sync epoch (docs/sync.md §3), remembering the
+    one it leaves (and ``also_left``) in ``epoch_history``, and forget what the province
+    acknowledged."""
     epoch, history = _epoch_settings(conn)
     left = [*history, *([epoch] if epoch else []), *also_left]
     unique = list(dict.fromkeys(e for e in left if e))[-MAX_EPOCH_HISTORY:]
@@ -164,8 +165,8 @@ def start_new_epoch(
 def restore(backup_file: Path, db_path: Path) -> Path:
     """Put a backup in place of the database, keeping the current file aside.
 
-    The restored database starts a new sync epoch (SYNC.md rule 3), even when the same backup is
-    restored twice, so the province never takes its change numbers for ones it has seen.
+    The restored database starts a new sync epoch (docs/sync.md §3), even when the same backup
+    is restored twice, so the province never takes its change numbers for ones it has seen.
     Returns the path of the copy kept aside (or the database path when there was none).
     """
     from justice_desk.storage.database import inspect_sqlite_file

@@ -110,7 +110,7 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         if not isinstance(obj, Syncable) or not session.is_modified(obj, include_collections=False):
             continue
         if owner is not None and obj.owner_id != owner:
-            # SYNC.md rule 1: only the owner changes a record. At a province office, the
+            # docs/sync.md §1: only the owner changes a record. At a province office, the
             # centers' records are copies, shown read-only.
             raise ValidationError(
                 _(

@@ -4,7 +4,7 @@ Records travel as ``{table, id, op, rev, fields}`` with JSON values; this module
 from and to column types (checking each value's type, recomputing the derived columns), and
 applies them with multi-row upserts that never let a lower ``rev`` overwrite a higher one.
 
-The import side is the province's hot path (PRODUCT.md: 20,000 records a second); see
+The import side is the province's hot path (targets in docs/product.md §5); see
 ``benchmarks/bench_sync.py`` for what each step costs.
 """
 

@@ -1,4 +1,4 @@
-"""Sync file format, signing, sealing and verification (see FORMAT.md next to this file).
+"""Sync file format, signing, sealing and verification (see docs/sync-format.md).
 
 Bytes, paths and frozen data objects in and out: no database, no ORM, no Qt. The services
 layer drives it: it reads the change log, calls :func:`write_bundle`, hands incoming files to

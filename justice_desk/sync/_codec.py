@@ -68,7 +68,7 @@ def parse_canonical_object(
     duplicated keys. So the result is accepted only when encoding it again gives exactly the
     bytes received: canonical input cannot have held a duplicate key (it would have been
     dropped) or anything else orjson reads differently. Any other input takes the strict
-    standard-library path, so FORMAT.md §4 holds for every document."""
+    standard-library path, so docs/sync-format.md §4 holds for every document."""
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:

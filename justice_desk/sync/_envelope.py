@@ -200,7 +200,7 @@ def _key_id_field(reader: _codec.FieldReader, key: str) -> str:
 
 
 def unpack_sealed(data: bytes, kind: Kind, limits: Limits) -> SealedFile:
-    """Container sanity and common manifest checks for a sealed file (step 1 of SYNC.md §6)."""
+    """Container sanity and common manifest checks of a sealed file (docs/sync.md §6, step 1)."""
     unpacked = container.unpack(
         data,
         kind,

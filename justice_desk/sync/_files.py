@@ -19,7 +19,8 @@ def write_atomically(path: Path, data: bytes, *, mode: int, overwrite: bool) -> 
     """Write ``data`` to ``path`` all-or-nothing and return ``path``.
 
     ``mode`` applies on POSIX; on Windows only the read-only bit exists, so a private file is
-    protected by the user profile's ACLs instead (best effort, documented in FORMAT.md).
+    protected by the user profile's ACLs instead (best effort, documented in
+    docs/sync-format.md §2).
     Raises ``FileExistsError`` when ``path`` exists and ``overwrite`` is false.
     """
     path = Path(path)

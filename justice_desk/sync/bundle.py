@@ -5,10 +5,10 @@ A bundle covers the change-log range ``first_change..last_change`` of one center
 state of every record that range touched. Its cleartext manifest holds no personal data; the
 records are compressed and sealed with HPKE to the province (and an optional escrow key).
 
-This module only checks what a file can prove by itself (SYNC.md §6, steps 1-6). Whether a
-bundle is a replay, a duplicate, a gap or the same seq with different content is decided by the
-importer with the database, using :attr:`VerifiedBundle.content_digest`, ``center_id``,
-``epoch``, ``seq`` and the change range.
+This module only checks what a file can prove by itself (docs/sync.md §6, steps 1-6).
+Whether a bundle is a replay, a duplicate, a gap or the same seq with different content is
+decided by the importer with the database, using :attr:`VerifiedBundle.content_digest`,
+``center_id``, ``epoch``, ``seq`` and the change range.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from justice_desk.sync.exceptions import (
 )
 from justice_desk.sync.keys import KeySet, PublicKeySet, TrustLookup
 
-#: Change-log operations a record can carry (SYNC.md §2: deletes are tombstones, a PDPA
+#: Change-log operations a record can carry (docs/sync.md §2: deletes are tombstones, a PDPA
 #: erasure is a purge that blanks the fields and is itself a logged change).
 OPS: frozenset[str] = frozenset({"insert", "update", "delete", "purge"})
 BUNDLE_SUFFIX = SUFFIXES[Kind.BUNDLE]
@@ -49,7 +49,7 @@ class Record:
     """The current state of one record touched by the bundle's change range.
 
     ``extra`` holds keys this version does not know, kept so a newer center's data survives
-    an older reader (schema changes are additive, SYNC.md §10).
+    an older reader (schema changes are additive, docs/sync.md §10).
     """
 
     table: str
@@ -411,7 +411,7 @@ def open_bundle(
     recipient_private_key: KeySet | Sequence[KeySet],
     limits: Limits = DEFAULT_LIMITS,
 ) -> VerifiedBundle:
-    """Verify and decrypt a bundle, in the order of SYNC.md §6.
+    """Verify and decrypt a bundle, in the order of docs/sync.md §6.
 
     1. container sane (:mod:`~justice_desk.sync.container` reasons, ``newer_format``)
     2. center enrolled (``unknown_center``), key enrolled (``unknown_key``), key not revoked at

@@ -1,6 +1,6 @@
 """The container every Justice Desk sync file uses: a table of named members and a checksum.
 
-Layout (all integers big-endian; FORMAT.md is the reference)::
+Layout (all integers big-endian; docs/sync-format.md §1 is the reference)::
 
     magic        8 bytes  89 4A 44 53 0D 0A 1A 0A   ("\\x89JDS\\r\\n\\x1a\\n")
     version      u16      container/format version (1)
@@ -46,7 +46,8 @@ from justice_desk.sync.exceptions import (
 )
 
 MAGIC = b"\x89JDS\r\n\x1a\n"
-#: The newest format this code writes and reads. Readers refuse anything newer (SYNC.md §10).
+#: The newest format this code writes and reads. Readers refuse anything newer
+#: (docs/sync.md §10).
 FORMAT_VERSION = 1
 CHECKSUM_SIZE = 32
 _PREAMBLE = struct.Struct(">8sHcB")

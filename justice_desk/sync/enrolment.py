@@ -1,4 +1,4 @@
-"""Enrolment, key rotation and key revocation files (SYNC.md §9).
+"""Enrolment, key rotation and key revocation files (docs/sync.md §9).
 
 * **Enrolment request** (center -> province): center id, code, name and public keys, signed by
   the center's own new key. The signature only proves the sender holds the key; trust comes

@@ -4,7 +4,7 @@ One receipt per center says how far the province has applied that center's chang
 (``applied_through`` within ``center_epoch``), what happened to each bundle, which records were
 rejected and why, which records changed owner (an escalated dispute handed to the province),
 and notices about the province's keys. The center shows "received by the province through
-change N" and prunes nothing before that (SYNC.md §8).
+change N" and prunes nothing before that (docs/sync.md §8).
 
 The result and reason values are plain strings so that an older center keeps a receipt from a
 newer province instead of refusing it; the known values are listed below.
@@ -31,7 +31,7 @@ from justice_desk.sync.keys import KeySet, PublicKeySet, TrustLookup
 
 RECEIPT_SUFFIX = SUFFIXES[Kind.RECEIPT]
 
-#: Known per-bundle results (SYNC.md §7). Others may appear from a newer province.
+#: Known per-bundle results (docs/sync.md §7). Others may appear from a newer province.
 BUNDLE_RESULTS: frozenset[str] = frozenset({"applied", "partial", "duplicate", "held", "rejected"})
 #: Known key notice kinds.
 KEY_NOTICE_KINDS: frozenset[str] = frozenset({"rotated", "revoked", "escrow_added"})
@@ -66,7 +66,8 @@ class RejectedRecord:
 
 @dataclass(frozen=True)
 class Handover:
-    """A record whose owner changed, e.g. a dispute escalated to the province (SYNC.md §1)."""
+    """A record whose owner changed, e.g. a dispute escalated to the province (see
+    docs/sync.md §1)."""
 
     table: str
     id: str

@@ -1,6 +1,6 @@
 """Shared fixtures for the sync format tests: sites with keys, records, raw container tools.
 
-The raw container helpers re-implement the layout from justice_desk/sync/FORMAT.md on their
+The raw container helpers re-implement the layout from docs/sync-format.md on their
 own (not by calling the library), so the tests also check that the document and the code agree.
 """
 
@@ -103,7 +103,7 @@ def good_bundle(sites: Sites) -> bytes:
     )
 
 
-# --- raw container tools, written from FORMAT.md ----------------------------------------------
+# --- raw container tools, written from docs/sync-format.md ------------------------------------
 
 
 def split_container(data: bytes) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:

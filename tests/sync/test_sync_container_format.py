@@ -1,4 +1,5 @@
-"""The container layout agrees with FORMAT.md; errors keep their contract; layering holds."""
+"""The container layout agrees with docs/sync-format.md; errors keep their contract; layering
+holds."""
 
 from __future__ import annotations
 

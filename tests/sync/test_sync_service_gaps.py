@@ -1,5 +1,5 @@
-"""Gaps (SYNC.md §7): a bundle whose range starts past what was applied is held, the receipt asks
-for a resend, and the bundle is applied as soon as the missing range arrives.
+"""Gaps (docs/sync.md §7): a bundle whose range starts past what was applied is held, the
+receipt asks for a resend, and the bundle is applied as soon as the missing range arrives.
 
 A gap happens when the province lost what a center was told it had: here the province office's
 database is restored from a backup made before it imported the first bundle (after the center

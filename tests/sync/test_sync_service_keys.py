@@ -1,5 +1,5 @@
-"""Key rotation (SYNC.md §9): the center makes new keys and a statement signed by the old and
-the new key; the province reads it and trusts the new key; an unknown key is refused."""
+"""Key rotation (docs/sync.md §9): the center makes new keys and a statement signed by the old
+and the new key; the province reads it and trusts the new key; an unknown key is refused."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A province import killed with SIGKILL in the middle of applying a large bundle leaves the
-province database as it was (SYNC.md §6: one transaction, all or nothing); importing again
+province database as it was (docs/sync.md §6: one transaction, all or nothing); importing again
 afterwards works."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""Property (SYNC.md §3, §7): whatever a center does, whenever it exports, however the bundles
-travel (out of order, twice, or never) and whichever receipts come back, once the last export
-has arrived the province holds exactly the center's current records."""
+"""Property (docs/sync.md §3, §7): whatever a center does, whenever it exports, however the
+bundles travel (out of order, twice, or never) and whichever receipts come back, once the last
+export has arrived the province holds exactly the center's current records."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Per-record checks at the province (SYNC.md §6, §7): a bundle signed by an enrolled center
-but carrying records it must not send. Each such record is refused with a reason that the
-receipt reports; the rest of the bundle applies, unless the database itself refuses it (a
+"""Per-record checks at the province (docs/sync.md §6, §7): a bundle signed by an enrolled
+center but carrying records it must not send. Each such record is refused with a reason that
+the receipt reports; the rest of the bundle applies, unless the database itself refuses it (a
 missing parent), and then nothing of it does."""
 
 from __future__ import annotations

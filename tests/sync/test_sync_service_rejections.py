@@ -1,5 +1,5 @@
-"""Every bad input of SYNC.md, through the province's importer: each is refused with its own
-named reason, logged in the import log, and writes nothing to the syncable tables."""
+"""Every bad input listed in docs/sync.md, through the province's importer: each is refused
+with its own named reason, logged in the import log, and writes nothing to the syncable tables."""
 
 from __future__ import annotations
 

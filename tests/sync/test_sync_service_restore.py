@@ -1,4 +1,4 @@
-"""A center restored from a backup (SYNC.md §3, rule 3 of backup.py): a new epoch that starts
+"""A center restored from a backup (docs/sync.md §3, storage/backup.py): a new epoch that starts
 again from change 1, applied at the province without taking anything newer away, conflicts in
 the visible queue, and old-epoch bundles never applied over it."""
 

@@ -1,5 +1,6 @@
-"""A demo center's whole database travels to the province and arrives field by field (SYNC.md
-§3, §6, §8): first export, edits and soft deletes, second export, receipts back at the center."""
+"""A demo center's whole database travels to the province and arrives field by field
+(docs/sync.md §3, §6, §8): first export, edits and soft deletes, second export, receipts back
+at the center."""
 
 from __future__ import annotations
 
@@ -189,7 +190,7 @@ def test_demo_center_round_trip_field_by_field(tmp_path: Path) -> None:
 
 def test_second_export_without_a_receipt_covers_everything_again(tmp_path: Path) -> None:
     """Without a receipt the center cannot know the first bundle arrived: the next one repeats
-    it (SYNC.md §3) and the province applies only what is new."""
+    it (docs/sync.md §3) and the province applies only what is new."""
     world = h.build_world(tmp_path / "w", demo=dict(seed=2, people=30, cases=30, meetings=2))
     try:
         first = world.export()
