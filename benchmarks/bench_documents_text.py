@@ -18,15 +18,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-SAMPLES = [
-    REPO.parent / "shared" / "thai-text-samples.txt",
-    REPO / "tests" / "data" / "thai-text-samples.txt",
-]
+SAMPLES = REPO / "tests" / "data" / "thai-text-samples.txt"
 
 
 def _paragraphs() -> list[str]:
-    path = next(p for p in SAMPLES if p.exists())
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = SAMPLES.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("## paragraphs"))
     out: list[str] = []
     for line in lines[start + 1 :]:

@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/bench_services_list.py [--cases N]
 
 The GUI's register shows the first page of ``list_cases``/``list_people`` and searches as the
-user types through the same calls; PRODUCT.md's targets for the GUI are < 150 ms first paint
-and < 100 ms search, so the service calls must be well inside those.
+user types through the same calls; the product's targets for the GUI (docs/product.md §5) are
+< 150 ms first paint and < 100 ms search, so the service calls must be well inside those.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Sync services against the PRODUCT.md targets: export, import rate, memory over many bundles.
+"""Sync services against the targets of docs/product.md §5: export, import rate, memory over
+many bundles.
 
 Run: ``.venv/bin/python benchmarks/bench_sync.py [--cases N] [--repeat R] [--profile]``
 

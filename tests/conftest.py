@@ -14,16 +14,16 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "thai-text-samples.txt"
 REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "tests" / "data" / "thai-text-samples.txt"
 
 
 def read_samples() -> dict[str, list[str]]:
-    """Sections of ``shared/thai-text-samples.txt`` (or the copy kept in tests/data)."""
-    path = SAMPLES if SAMPLES.exists() else REPO / "tests" / "data" / "thai-text-samples.txt"
+    """Sections of ``tests/data/thai-text-samples.txt``: ``## name: purpose`` starts a section,
+    then one item a line; lines starting with ``#`` are comments."""
     sections: dict[str, list[str]] = {}
     current = ""
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in SAMPLES.read_text(encoding="utf-8").splitlines():
         if line.startswith("## "):
             current = line[3:].split(":")[0].strip()
             sections[current] = []

@@ -1,4 +1,4 @@
-"""The layer contract (STYLE.md) is a test, not a wish."""
+"""The layer contract (docs/architecture.md §3) is a test, not a wish."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ Why: ReportLab writes a PDF ``ToUnicode`` map that sends each code of a font sub
 code point the code was made from. Shaped Thai glyphs (tone marks moved or swapped for their
 "small"/"narrow" forms, ญ/ฐ without their tails, the นํ้ ligature, ...) have no code point of
 their own, so ReportLab gives them private-use code points, and text copied or searched in the
-PDF loses its tone marks (THAI-PRINTING.md: 7 of 19 test words found).
+PDF loses its tone marks (docs/thai-text-and-printing.md §4: 7 of 19 test words found).
 
 What we do instead:
 

@@ -1,4 +1,4 @@
-"""The form for one person (§3 of the product brief): name, national ID checked as it is typed,
+"""The form for one person (docs/domain.md §1): name, national ID checked as it is typed,
 birth date or year, sex, address, contact and community role.
 
 A wrong check digit warns in orange beside the field and never blocks saving: legacy paper

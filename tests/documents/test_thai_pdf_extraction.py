@@ -58,7 +58,8 @@ def test_every_sample_line_extracts_exactly_with_pdftotext(
 
 
 def test_tone_marks_survive_in_every_word(thai_samples: dict[str, list[str]]) -> None:
-    """The failure THAI-PRINTING.md measured (7 of 19 words found): search each word alone."""
+    """The failure measured in docs/thai-text-and-printing.md §4 (7 of 19 words found): search
+    each word alone."""
     words = thai_samples["words"]
     pdf = build_pdf([thai_paragraph(" ".join(words), "body")])
     text = nfkc("".join(body_lines(pypdf_pages(pdf))))

@@ -133,7 +133,7 @@ def test_membership_training_committee_and_mediators(center_db) -> None:
 
 
 def test_province_sees_center_records_read_only_and_per_center(tmp_path) -> None:
-    """SYNC rule 1 at the province: a center's records can be listed (per center)
+    """docs/sync.md §1 at the province: a center's records can be listed (per center)
     but not changed."""
     import uuid as _uuid
 

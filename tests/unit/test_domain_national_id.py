@@ -25,7 +25,7 @@ def english() -> Iterator[None]:
 
 
 def product_check_digit(first12: str) -> str:
-    """PRODUCT.md §3: (11 − Σ dᵢ·(14−i) for i=1..12 mod 11) mod 10."""
+    """docs/domain.md §1: (11 − Σ dᵢ·(14−i) for i=1..12 mod 11) mod 10."""
     total = sum(int(d) * (14 - i) for i, d in enumerate(first12, start=1))
     return str((11 - total % 11) % 10)
 

@@ -13,15 +13,11 @@ from pythainlp.util import collate
 from justice_desk.domain import thai_text
 from justice_desk.domain.thai_text import normalize, search_query, search_text, sort_key
 
-_REPO = Path(__file__).resolve().parents[2]
-_SAMPLE_PATHS = (
-    _REPO.parent / "shared" / "thai-text-samples.txt",
-    _REPO / "tests" / "data" / "thai-text-samples.txt",
-)
+_SAMPLES_FILE = Path(__file__).resolve().parents[1] / "data" / "thai-text-samples.txt"
 
 
 def _samples() -> dict[str, list[str]]:
-    path = next(p for p in _SAMPLE_PATHS if p.exists())
+    path = _SAMPLES_FILE
     sections: dict[str, list[str]] = {}
     current = ""
     for line in path.read_text(encoding="utf-8").splitlines():
