@@ -8,10 +8,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from justice_desk.services.setup import SiteInfo
+    from justice_desk.storage.database import Database
     from justice_desk.storage.locate import Target
+    from justice_desk.ui.main_window import MainWindow
 
 
-def prepare_application():  # type: ignore[no-untyped-def]
+def prepare_application() -> tuple[QApplication, QSettings]:
     """The QApplication with our name, language, Thai font and last-resort error dialog;
     returns it with the user's settings."""
     from PySide6.QtWidgets import QApplication
@@ -22,7 +28,8 @@ def prepare_application():  # type: ignore[no-untyped-def]
     from justice_desk.ui.fonts import load_thai_font
     from justice_desk.ui.jobs import GuiThreadGarbageCollector
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Justice Desk")
     settings = prefs.open_settings()
     if not os.environ.get("JUSTICE_DESK_LANG"):
@@ -82,7 +89,7 @@ def run_gui(db_arg: str | None) -> int:
     return int(code)
 
 
-def start_main_window(target: Target, settings, *, demo: bool = False):  # type: ignore[no-untyped-def]
+def start_main_window(target: Target, settings: QSettings, *, demo: bool = False) -> MainWindow:
     """Show the main window at once, then open the database in the background.
 
     The frame (title, navigation, the center's name, menus) comes from a read-only glance at the
@@ -109,7 +116,7 @@ def start_main_window(target: Target, settings, *, demo: bool = False):  # type:
     window = MainWindow(identity=identity, settings=settings)
     window.show()
 
-    def opened(result: tuple) -> None:  # type: ignore[type-arg]
+    def opened(result: tuple[Database, SiteInfo, bool]) -> None:
         db, site, is_demo = result
         window.attach(
             AppContext(
@@ -132,7 +139,7 @@ def start_main_window(target: Target, settings, *, demo: bool = False):  # type:
     return window
 
 
-def _open_database(db_ref: str, page: str) -> tuple:  # type: ignore[type-arg]
+def _open_database(db_ref: str, page: str) -> tuple[Database, SiteInfo, bool]:
     """Runs in the background: the storage layer, the database and the first page's code."""
     import importlib
 
@@ -150,7 +157,7 @@ def _open_database(db_ref: str, page: str) -> tuple:  # type: ignore[type-arg]
     return db, site, demo
 
 
-def open_main_window(db_ref: str | Path, settings, *, demo: bool = False):  # type: ignore[no-untyped-def]
+def open_main_window(db_ref: str | Path, settings: QSettings, *, demo: bool = False) -> MainWindow:
     """Open the database and build the main window (used by the app and by tests)."""
     from justice_desk.services import setup
     from justice_desk.storage.database import open_database

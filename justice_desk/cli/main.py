@@ -181,7 +181,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from justice_desk.services import setup
     from justice_desk.services.demo import generate_demo
-    from justice_desk.storage.database import open_database, resolve_target
+    from justice_desk.storage.database import open_database
+    from justice_desk.storage.locate import resolve_target
 
     target = resolve_target(args.db)
     if target.path is not None and not target.path.exists():
@@ -228,28 +229,34 @@ def cmd_list(args: argparse.Namespace) -> int:
         owner = setup.find_site(db, args.center).id if args.center else None
         limit = args.limit or 10**9
         lang = i18n.language()
-        if args.what in ("people", "members"):
-            if args.what == "people":
-                page = people.list_people(db, search=args.search, owner_id=owner, limit=limit)
-                headers = [_("Name"), _("National ID"), _("Phone"), _("Village"), _("Role")]
-                rows = [
-                    [r.name, r.masked_id, r.phone or "", r.village or "", r.community_role or ""]
-                    for r in page.rows
+        # Each kind of list has its own row type; ``found`` keeps the rows for --json.
+        found: Sequence[object]
+        rows: list[list[str]]
+        if args.what == "people":
+            people_page = people.list_people(db, search=args.search, owner_id=owner, limit=limit)
+            headers = [_("Name"), _("National ID"), _("Phone"), _("Village"), _("Role")]
+            rows = [
+                [p.name, p.masked_id, p.phone or "", p.village or "", p.community_role or ""]
+                for p in people_page.rows
+            ]
+            found, total = people_page.rows, people_page.total
+        elif args.what == "members":
+            members = people.list_members(db, search=args.search, owner_id=owner, limit=limit)
+            headers = [_("Name"), _("Member no."), _("Joined"), _("Status")]
+            rows = [
+                [
+                    m.person_name,
+                    m.member_no or "",
+                    format_date(m.joined_on, lang, short=True),
+                    m.status.label(),
                 ]
-            else:
-                page = people.list_members(db, search=args.search, owner_id=owner, limit=limit)  # type: ignore[assignment]
-                headers = [_("Name"), _("Member no."), _("Joined"), _("Status")]
-                rows = [
-                    [
-                        r.person_name,
-                        r.member_no or "",
-                        format_date(r.joined_on, lang, short=True),
-                        r.status.label(),
-                    ]
-                    for r in page.rows
-                ]  # type: ignore[attr-defined]
+                for m in members.rows
+            ]
+            found, total = members.rows, members.total
         elif args.what == "meetings":
-            page = meetings.list_meetings(db, search=args.search, owner_id=owner, limit=limit)  # type: ignore[assignment]
+            meeting_page = meetings.list_meetings(
+                db, search=args.search, owner_id=owner, limit=limit
+            )
             headers = [_("No."), _("Date"), _("Place"), _("Status"), _("Present")]
             rows = [
                 [
@@ -259,41 +266,46 @@ def cmd_list(args: argparse.Namespace) -> int:
                     r.status.label(),
                     str(r.present),
                 ]
-                for r in page.rows
-            ]  # type: ignore[attr-defined]
+                for r in meeting_page.rows
+            ]
+            found, total = meeting_page.rows, meeting_page.total
         elif args.what == "cases":
-            page = cases.list_cases(db, search=args.search, owner_id=owner, limit=limit)  # type: ignore[assignment]
+            case_page = cases.list_cases(db, search=args.search, owner_id=owner, limit=limit)
             headers = [_("No."), _("Received"), _("Kind"), _("Status"), _("Subject"), _("Parties")]
             rows = [
                 [
-                    r.number,
-                    format_date(r.received_on, lang, short=True),
-                    r.kind.label(),
-                    r.status.label(),
-                    r.subject,
-                    r.parties,
+                    c.number,
+                    format_date(c.received_on, lang, short=True),
+                    c.kind.label(),
+                    c.status.label(),
+                    c.subject,
+                    c.parties,
                 ]
-                for r in page.rows
-            ]  # type: ignore[attr-defined]
+                for c in case_page.rows
+            ]
+            found, total = case_page.rows, case_page.total
         else:
-            page = activities.list_activities(db, search=args.search, owner_id=owner, limit=limit)  # type: ignore[assignment]
+            activity_page = activities.list_activities(
+                db, search=args.search, owner_id=owner, limit=limit
+            )
             headers = [_("Date"), _("Topic"), _("Place"), _("Participants")]
             rows = [
                 [
-                    format_date(r.held_on, lang, short=True),
-                    r.topic,
-                    r.place or "",
-                    str(r.participants),
+                    format_date(a.held_on, lang, short=True),
+                    a.topic,
+                    a.place or "",
+                    str(a.participants),
                 ]
-                for r in page.rows
-            ]  # type: ignore[attr-defined]
+                for a in activity_page.rows
+            ]
+            found, total = activity_page.rows, activity_page.total
     finally:
         db.dispose()
     if args.json:
-        print(output.dumps(page.rows))
+        print(output.dumps(found))
     else:
         print(output.table(headers, rows))
-        print(_("{shown} of {total} shown.").format(shown=len(rows), total=page.total))
+        print(_("{shown} of {total} shown.").format(shown=len(rows), total=total))
     return 0
 
 

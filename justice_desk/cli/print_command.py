@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import TypeVar
 
 from justice_desk.errors import UserError
 from justice_desk.i18n import _
@@ -42,9 +43,12 @@ _HELP = {
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+_Parser = TypeVar("_Parser", bound=argparse.ArgumentParser)
+
+
+def add_parser(subparsers: argparse._SubParsersAction[_Parser]) -> _Parser:
     """Add the ``print`` sub-command (the parser class is the one ``subparsers`` uses)."""
-    p: argparse.ArgumentParser = subparsers.add_parser(
+    p = subparsers.add_parser(
         "print",
         help="print an official document to a PDF file",
         description="Write an official Thai document as a PDF file. "

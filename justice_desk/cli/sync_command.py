@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from justice_desk.i18n import _
 
+_Parser = TypeVar("_Parser", bound=argparse.ArgumentParser)
 
-def add_parser(sub: Any) -> None:
+
+def add_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     s = sub.add_parser("sync", help="enrol, export bundles, import bundles, receipts")
     ss = s.add_subparsers(
         dest="sync_command", metavar="SUBCOMMAND", required=True, parser_class=type(s)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from justice_desk.domain.enums import CaseCategory, CaseKind
 from justice_desk.i18n import _, language
@@ -41,8 +42,8 @@ class MediationRules:
     criminal_offences: dict[str, Matter]
 
     @classmethod
-    def from_dict(cls, data: dict) -> MediationRules:
-        def matters(items: list[dict]) -> dict[str, Matter]:
+    def from_dict(cls, data: dict[str, Any]) -> MediationRules:
+        def matters(items: list[dict[str, Any]]) -> dict[str, Matter]:
             return {
                 m["code"]: Matter(
                     m["code"],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from justice_desk import config
 from justice_desk.domain import case_flow, deadlines
@@ -49,6 +50,9 @@ from justice_desk.storage.models import (
     Settlement,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -470,13 +474,13 @@ def record_settlement(db: Database, case_id: uuid.UUID, data: SettlementInput) -
         row.agreed_on, row.place, row.terms = data.agreed_on, clean(data.place), terms
         row.total_satang, row.voluntary_confirmed = data.total_satang, data.voluntary_confirmed
         session.flush()
-        for i, inst in enumerate(sorted(data.instalments, key=lambda x: x.due_on), start=1):
+        for i, due in enumerate(sorted(data.instalments, key=lambda x: x.due_on), start=1):
             session.add(
                 Instalment(
                     settlement_id=row.id,
                     seq=i,
-                    due_on=inst.due_on,
-                    amount_satang=inst.amount_satang,
+                    due_on=due.due_on,
+                    amount_satang=due.amount_satang,
                 )
             )
         session.flush()
@@ -725,11 +729,11 @@ def case_counts(
         return q.count_by(session, owner_id, by)
 
 
-def _detail(session: object, row: Case) -> CaseDetail:
+def _detail(session: Session, row: Case) -> CaseDetail:
     from justice_desk.services.people import format_address, person_record
 
     parties = []
-    for p in repo.children(session, CaseParty, "case_id", row.id, "sort_order"):  # type: ignore[arg-type]
+    for p in repo.children(session, CaseParty, "case_id", row.id, "sort_order"):
         person = person_record(p.person)
         parties.append(
             PartyRecord(
@@ -743,8 +747,8 @@ def _detail(session: object, row: Case) -> CaseDetail:
             )
         )
     mediators = []
-    for m in repo.children(session, CaseMediator, "case_id", row.id):  # type: ignore[arg-type]
-        med = repo.get(session, Mediator, m.mediator_id, include_deleted=True)  # type: ignore[arg-type]
+    for m in repo.children(session, CaseMediator, "case_id", row.id):
+        med = repo.get(session, Mediator, m.mediator_id, include_deleted=True)
         mediators.append(
             CaseMediatorRecord(
                 m.id,
@@ -768,7 +772,7 @@ def _detail(session: object, row: Case) -> CaseDetail:
             id=s.id,
             session_no=s.session_no,
         )
-        for s in repo.children(session, CaseSession, "case_id", row.id, "session_no")  # type: ignore[arg-type]
+        for s in repo.children(session, CaseSession, "case_id", row.id, "session_no")
     )
     events = tuple(
         EventRecord(
@@ -782,9 +786,9 @@ def _detail(session: object, row: Case) -> CaseDetail:
         for e in sorted(
             repo.children(session, CaseEvent, "case_id", row.id),
             key=lambda e: (e.occurred_on, e.created_at),
-        )  # type: ignore[arg-type]
+        )
     )
-    settlement_row = q.settlement_of(session, row.id)  # type: ignore[arg-type]
+    settlement_row = q.settlement_of(session, row.id)
     settlement = None
     if settlement_row is not None:
         instalments = tuple(
@@ -796,7 +800,7 @@ def _detail(session: object, row: Case) -> CaseDetail:
                 paid_on=i.paid_on,
                 paid_satang=i.paid_satang,
             )
-            for i in repo.children(session, Instalment, "settlement_id", settlement_row.id, "seq")  # type: ignore[arg-type]
+            for i in repo.children(session, Instalment, "settlement_id", settlement_row.id, "seq")
         )
         settlement = SettlementRecord(
             settlement_row.id,
@@ -809,7 +813,7 @@ def _detail(session: object, row: Case) -> CaseDetail:
         )
     compliance = tuple(
         ComplianceRecord(c.id, c.checked_on, Compliance(c.result), c.note)
-        for c in repo.children(session, ComplianceCheck, "case_id", row.id, "checked_on")  # type: ignore[arg-type]
+        for c in repo.children(session, ComplianceCheck, "case_id", row.id, "checked_on")
     )
     kind, status = CaseKind(row.kind), CaseStatus(row.status)
     failed = (

@@ -33,7 +33,7 @@ def integrity_check(path: Path) -> str:
 
 def restore(backup_file: Path, db_path: str | os.PathLike[str]) -> Path:
     """Replace the database with a backup (the current file is kept aside); a new sync epoch."""
-    from justice_desk.storage.database import resolve_target
+    from justice_desk.storage.locate import resolve_target
 
     target = resolve_target(db_path)
     if target.path is None:

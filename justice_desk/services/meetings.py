@@ -9,6 +9,7 @@ import json
 import uuid
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from justice_desk.domain import meetings as rules
 from justice_desk.domain.dates import be_year
@@ -31,6 +32,9 @@ from justice_desk.storage.models import (
     Site,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,8 @@ def _locked_error() -> ValidationError:
     )
 
 
-def _default_body_name(session: object, owner_id: uuid.UUID) -> str:
-    site = repo.get(session, Site, owner_id)  # type: ignore[arg-type]
+def _default_body_name(session: Session, owner_id: uuid.UUID) -> str:
+    site = repo.get(session, Site, owner_id)
     return _("Committee of the {center}").format(center=site.name)
 
 
@@ -243,8 +247,8 @@ def save_attendance(
             for key, value in values.items():
                 if getattr(target, key) != value:
                     setattr(target, key, value)
-        for key, old in existing.items():
-            if key not in keep:
+        for old_id, old in existing.items():
+            if old_id not in keep:
                 old.deleted_at = utcnow()
         session.flush()
         return _detail(session, row)
@@ -261,19 +265,19 @@ def save_agenda(db: Database, meeting_id: uuid.UUID, items: list[AgendaItemData]
         return _detail(session, row)
 
 
-def _write_agenda(session: object, meeting_id: uuid.UUID, items: list[AgendaItemData]) -> None:
+def _write_agenda(session: Session, meeting_id: uuid.UUID, items: list[AgendaItemData]) -> None:
     for item in items:
         required(item.title, _("Each agenda item needs a title."), "title")
         for votes in (item.votes_for, item.votes_against, item.votes_abstain):
             if votes is not None and votes < 0:
                 raise ValidationError(_("Votes cannot be negative."), "votes")
-    existing = {a.id: a for a in repo.children(session, AgendaItem, "meeting_id", meeting_id)}  # type: ignore[arg-type]
+    existing = {a.id: a for a in repo.children(session, AgendaItem, "meeting_id", meeting_id)}
     keep: set[uuid.UUID] = set()
     for number, item in enumerate(items, start=1):
         target = existing.get(item.id) if item.id else None
         if target is None:
             target = AgendaItem(meeting_id=meeting_id)
-            session.add(target)  # type: ignore[attr-defined]
+            session.add(target)
         else:
             keep.add(target.id)
         values = dict(
@@ -288,8 +292,8 @@ def _write_agenda(session: object, meeting_id: uuid.UUID, items: list[AgendaItem
         for key, value in values.items():
             if getattr(target, key) != value:
                 setattr(target, key, value)
-    for key, old in existing.items():
-        if key not in keep:
+    for old_id, old in existing.items():
+        if old_id not in keep:
             old.deleted_at = utcnow()
 
 
@@ -384,7 +388,9 @@ def correct_minutes(
         return _detail(session, row)
 
 
-def minutes_versions(db: Database, meeting_id: uuid.UUID) -> list[tuple[int, str | None, dict]]:
+def minutes_versions(
+    db: Database, meeting_id: uuid.UUID
+) -> list[tuple[int, str | None, dict[str, Any]]]:
     with db.read() as session:
         return [
             (v.version, v.reason, json.loads(v.snapshot))
@@ -487,14 +493,14 @@ def compute_quorum(
     return rules.quorum(len(members), present + substitutes, fraction)
 
 
-def _person_name(session: object, person_id: uuid.UUID | None) -> str | None:
+def _person_name(session: Session, person_id: uuid.UUID | None) -> str | None:
     if person_id is None:
         return None
-    p = repo.get(session, Person, person_id, include_deleted=True)  # type: ignore[arg-type]
+    p = repo.get(session, Person, person_id, include_deleted=True)
     return full_name(p.title, p.given_name, p.surname)
 
 
-def _detail(session: object, row: Meeting) -> MeetingDetail:
+def _detail(session: Session, row: Meeting) -> MeetingDetail:
     attendance = tuple(
         AttendanceLine(
             a.name,
@@ -506,7 +512,7 @@ def _detail(session: object, row: Meeting) -> MeetingDetail:
             a.substitute_for_id,
             a.id,
         )
-        for a in repo.children(session, MeetingAttendance, "meeting_id", row.id, "sort_order")  # type: ignore[arg-type]
+        for a in repo.children(session, MeetingAttendance, "meeting_id", row.id, "sort_order")
     )
     agenda = tuple(
         AgendaItemData(
@@ -519,13 +525,13 @@ def _detail(session: object, row: Meeting) -> MeetingDetail:
             i.votes_abstain,
             i.id,
         )
-        for i in repo.children(session, AgendaItem, "meeting_id", row.id, "number")  # type: ignore[arg-type]
+        for i in repo.children(session, AgendaItem, "meeting_id", row.id, "number")
     )
-    site = repo.get(session, Site, row.owner_id, include_deleted=True)  # type: ignore[arg-type]
+    site = repo.get(session, Site, row.owner_id, include_deleted=True)
     fraction = Fraction(site.quorum_numerator, site.quorum_denominator)
     adopted_in = None
     if row.adopted_in_meeting_id:
-        other = repo.get(session, Meeting, row.adopted_in_meeting_id, include_deleted=True)  # type: ignore[arg-type]
+        other = repo.get(session, Meeting, row.adopted_in_meeting_id, include_deleted=True)
         adopted_in = format_meeting_number(other.number, other.year_be)
     return MeetingDetail(
         id=row.id,

@@ -168,7 +168,9 @@ def _make_keys(db: Database, *, escrow: bool = False, passphrase: str | None = N
 def _refuse_if_set_up(db: Database) -> None:
     if db.site_id_or_none() is not None:
         db.dispose()
-        mode = SiteKind(db.mode).label() if db.mode in SiteKind._value2member_map_ else db.mode
+        mode = db.mode
+        if mode is not None and mode in SiteKind._value2member_map_:
+            mode = SiteKind(mode).label()
         raise UserError(
             _("{path} is already set up for a {mode}. Choose a new file name.").format(
                 path=db.target.display, mode=mode

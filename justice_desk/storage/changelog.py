@@ -12,10 +12,10 @@ Hard deletes of syncable rows are refused: sync needs tombstones (soft delete se
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, event, insert, inspect
+from sqlalchemy import ColumnDefault, Connection, Table, event, insert, inspect
 from sqlalchemy.orm import Session
 
 from justice_desk.domain import thai_text
@@ -61,7 +61,14 @@ def activity_derived(values: dict[str, Any]) -> dict[str, str]:
 
 
 #: Derived columns per model: the ORM hook, the bulk paths, the demo and sync imports all use these.
-DERIVED = {Person: person_derived, Case: case_derived, Activity: activity_derived}
+#: Computes derived columns (sort key, search text) from a row's values.
+Derive = Callable[[dict[str, Any]], dict[str, str]]
+
+DERIVED: dict[type[Syncable], Derive] = {
+    Person: person_derived,
+    Case: case_derived,
+    Activity: activity_derived,
+}
 _DERIVED = DERIVED
 
 
@@ -168,7 +175,7 @@ def bulk_insert(
         if derive is not None:
             full.update(derive(full))
         prepared.append(full)
-    table = model.__table__  # type: ignore[attr-defined]
+    table: Table = model.__table__
     conn.execute(insert(table), _complete(table, prepared))
     conn.execute(
         insert(ChangeLog.__table__),
@@ -186,7 +193,7 @@ def bulk_insert(
     return [r["id"] for r in prepared]
 
 
-def _complete(table: Any, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def _complete(table: Table, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """executemany needs the same keys in every row: fill the missing ones with column defaults."""
     rows = list(rows)
     keys: set[str] = set()
@@ -196,7 +203,7 @@ def _complete(table: Any, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]
     for col in table.columns:
         if col.key in keys:
             continue
-        if col.default is not None and col.default.is_scalar:
+        if isinstance(col.default, ColumnDefault) and col.default.is_scalar:
             defaults[col.key] = col.default.arg
     all_keys = keys | set(defaults)
     out = []

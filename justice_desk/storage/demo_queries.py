@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnDefault, Connection, Table, func, select
 
 from justice_desk.domain.enums import ChangeOp
 from justice_desk.storage.changelog import DERIVED, bulk_insert
@@ -233,14 +233,15 @@ class _TablePlan:
     def __init__(self, conn: Connection, model: type[Syncable], constants: dict[str, Any]) -> None:
         dialect = conn.dialect
         quote = dialect.identifier_preparer.quote
-        table = model.__table__  # type: ignore[attr-defined]
+        table: Table = model.__table__
         # Plain str: sqlite3 probes str subclasses (SQLAlchemy's quoted_name) for __conform__.
         self.name: str = table.name.encode().decode()
         steps: list[tuple[str, Any, Any, Any]] = []  # key, constant, default, processor
         keys: list[str] = []
         for col in table.columns:
             keys.append(col.key)
-            process = col.type.dialect_impl(dialect).bind_processor(dialect)
+            impl = col.type.dialect_impl(dialect)
+            process: Callable[[Any], Any] | None = impl.bind_processor(dialect)
             if col.key in constants:
                 value = constants[col.key]
                 steps.append(
@@ -248,7 +249,9 @@ class _TablePlan:
                 )
                 continue
             default = (
-                col.default.arg if (col.default is not None and col.default.is_scalar) else None
+                col.default.arg
+                if (isinstance(col.default, ColumnDefault) and col.default.is_scalar)
+                else None
             )
             if process is not None and col.key != "id" and not col.foreign_keys:
                 process = _memoised(process)

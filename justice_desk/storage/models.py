@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     Time,
     UniqueConstraint,
@@ -47,6 +49,10 @@ NAMING = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
+    if TYPE_CHECKING:
+        # Every model here is mapped to a table of its own (never to a join or a select).
+        __table__: ClassVar[Table]
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -54,6 +60,13 @@ def utcnow() -> dt.datetime:
 
 class Syncable:
     """Columns every record that travels in sync bundles carries."""
+
+    if TYPE_CHECKING:
+        # Every syncable model is also a ``Base`` class mapped to a table of its own. ``Any``
+        # because mypy wants a mixin's declaration to equal SQLAlchemy's own (``FromClause``)
+        # and ``Base``'s (``Table``) at once; annotate a use as ``Table``.
+        __tablename__: str
+        __table__: ClassVar[Any]
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
@@ -518,7 +531,7 @@ SYNCABLE_MODELS: tuple[type[Syncable], ...] = (
     ComplianceCheck,
     Activity,
 )
-MODEL_BY_TABLE = {m.__tablename__: m for m in SYNCABLE_MODELS}  # type: ignore[attr-defined]
+MODEL_BY_TABLE = {m.__tablename__: m for m in SYNCABLE_MODELS}
 
 
 class AuditEvent(Base):

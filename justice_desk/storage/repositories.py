@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
@@ -17,9 +17,13 @@ from sqlalchemy.orm import Session
 from justice_desk.domain import thai_text
 from justice_desk.errors import NotFoundError
 from justice_desk.i18n import _
-from justice_desk.storage.models import Case, CaseParty, Syncable
+from justice_desk.storage.models import Activity, Case, CaseParty, Meeting, Person, Site, Syncable
 
 M = TypeVar("M", bound=Syncable)
+#: Records with a visible number per Buddhist Era year.
+Numbered = TypeVar("Numbered", Case, Meeting)
+#: Records with a normalised ``search_text`` column (FTS5-indexed on SQLite).
+Searchable: TypeAlias = type[Person] | type[Case] | type[Activity]
 
 #: Queries shorter than this cannot use the trigram index and fall back to LIKE.
 TRIGRAM_MIN = 3
@@ -34,7 +38,7 @@ def get(session: Session, model: type[M], row_id: uuid.UUID, *, include_deleted:
 
 def live(model: type[Syncable], owner_id: uuid.UUID | None = None) -> ColumnElement[bool]:
     """Not soft-deleted (and owned by ``owner_id`` when given)."""
-    cond = model.deleted_at.is_(None)
+    cond: ColumnElement[bool] = model.deleted_at.is_(None)
     if owner_id is not None:
         cond = and_(cond, model.owner_id == owner_id)
     return cond
@@ -44,7 +48,7 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _fts_rowids(table: str, query: str) -> Any:
+def _fts_rowids(table: str, query: str) -> Select[Any]:
     """``SELECT rowid`` of rows whose search text contains ``query`` (trigram index)."""
     phrase = '"' + query.replace('"', '""') + '"'
     return (
@@ -54,7 +58,7 @@ def _fts_rowids(table: str, query: str) -> Any:
     )
 
 
-def _like_rowids(model: type[Any], query: str) -> Any:
+def _like_rowids(model: Searchable, query: str) -> Select[Any]:
     """``SELECT rowid`` of live rows whose search text contains ``query``
     (scan, for 1–2 characters)."""
     table = model.__tablename__
@@ -69,7 +73,7 @@ def _like_rowids(model: type[Any], query: str) -> Any:
     )
 
 
-def _matching_rowids(session: Session, model: type[Any], query: str) -> Any:
+def _matching_rowids(session: Session, model: Searchable, query: str) -> Select[Any]:
     return (
         _fts_rowids(model.__tablename__, query)
         if len(query) >= TRIGRAM_MIN
@@ -77,7 +81,7 @@ def _matching_rowids(session: Session, model: type[Any], query: str) -> Any:
     )
 
 
-def text_match(session: Session, model: type[Any], query: str) -> ColumnElement[bool]:
+def text_match(session: Session, model: Searchable, query: str) -> ColumnElement[bool]:
     """Rows of ``model`` whose search text contains ``query`` (normalised, case-insensitive).
 
     SQLite with 3+ characters uses the FTS5 trigram index; shorter queries scan the narrow
@@ -97,14 +101,12 @@ def case_text_match(session: Session, query: str) -> ColumnElement[bool]:
     On SQLite both ways are one UNION of rowids, so the trigram index is read once and the
     register's sort index does the rest.
     """
-    from justice_desk.storage.models import Person
-
     q = thai_text.search_query(query)
     if session.get_bind().dialect.name == "sqlite":
         people = select(Person.id).where(
             literal_column("people.rowid").in_(_matching_rowids(session, Person, q))
         )
-        by_party = (
+        by_party: Select[Any] = (
             select(literal_column("cases.rowid"))
             .select_from(CaseParty.__table__.join(Case.__table__, Case.id == CaseParty.case_id))
             .where(CaseParty.deleted_at.is_(None), CaseParty.person_id.in_(people))
@@ -124,7 +126,12 @@ class PageResult:
 
 
 def page(
-    session: Session, stmt: Select[Any], *, offset: int, limit: int, count: bool = True
+    session: Session,
+    stmt: Select[*tuple[Any, ...]],
+    *,
+    offset: int,
+    limit: int,
+    count: bool = True,
 ) -> PageResult:
     """One window of ``stmt`` and the total number of rows it has."""
     total = (
@@ -138,7 +145,9 @@ def page(
     return PageResult(rows, total)
 
 
-def max_number(session: Session, model: type[Any], owner_id: uuid.UUID, year_be: int) -> int | None:
+def max_number(
+    session: Session, model: type[Case] | type[Meeting], owner_id: uuid.UUID, year_be: int
+) -> int | None:
     """Highest number used this BE year (deleted records keep their numbers:
     numbers never repeat)."""
     return session.execute(
@@ -147,8 +156,8 @@ def max_number(session: Session, model: type[Any], owner_id: uuid.UUID, year_be:
 
 
 def find_by_number(
-    session: Session, model: type[Any], owner_id: uuid.UUID | None, year_be: int, number: int
-) -> Any:
+    session: Session, model: type[Numbered], owner_id: uuid.UUID | None, year_be: int, number: int
+) -> Numbered | None:
     stmt = select(model).where(
         model.year_be == year_be, model.number == number, model.deleted_at.is_(None)
     )
@@ -175,9 +184,7 @@ def scalars(session: Session, stmt: Select[Any]) -> list[Any]:
     return list(session.execute(stmt).scalars())
 
 
-def site_by_code(session: Session, code: str) -> Any:
-    from justice_desk.storage.models import Site
-
+def site_by_code(session: Session, code: str) -> Site | None:
     return (
         session.execute(select(Site).where(Site.code == code.strip(), Site.deleted_at.is_(None)))
         .scalars()

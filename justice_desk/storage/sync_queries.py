@@ -239,7 +239,7 @@ def latest_bundle_epoch(session: Session, center_id: uuid.UUID) -> str | None:
             .limit(1)
         ).scalar()
         if epoch:
-            return epoch  # type: ignore[no-any-return]
+            return epoch
     return None
 
 
@@ -255,6 +255,7 @@ def supersede_held(session: Session, center_id: uuid.UUID, epoch: str) -> int:
         )
         .values(status="duplicate", reason="superseded_epoch")
     )
+    # Session.execute() is typed as returning a plain Result; an UPDATE gives a CursorResult.
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -17,11 +17,13 @@ import operator
 import sqlite3
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NoReturn
 
 from sqlalchemy import (
     Boolean,
+    Column,
+    ColumnDefault,
     Connection,
     Date,
     DateTime,
@@ -36,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from justice_desk.storage.changelog import DERIVED
+from justice_desk.storage.changelog import DERIVED, Derive
 from justice_desk.storage.models import MODEL_BY_TABLE, SYNCABLE_MODELS, ChangeLog
 
 #: Columns never sent: confidential session notes (§12, §29) and what the receiver derives.
@@ -44,11 +46,12 @@ NOT_SENT: dict[str, frozenset[str]] = defaultdict(
     frozenset, {"case_sessions": frozenset({"notes"})}
 )
 DERIVED_COLUMNS = frozenset({"sort_key", "search_text"})
-TABLE_ORDER = {m.__tablename__: i for i, m in enumerate(SYNCABLE_MODELS)}  # type: ignore[attr-defined]
+TABLE_ORDER = {m.__tablename__: i for i, m in enumerate(SYNCABLE_MODELS)}
 
 
 def _table(name: str) -> Table:
-    return MODEL_BY_TABLE[name].__table__  # type: ignore[attr-defined,no-any-return]
+    table: Table = MODEL_BY_TABLE[name].__table__
+    return table
 
 
 def to_json_value(value: Any) -> Any:
@@ -186,8 +189,12 @@ def _to_text(value: Any) -> str:
     return value
 
 
-def _from_iso(kind: Any) -> Any:
-    def convert(value: Any) -> Any:
+#: Turns an incoming JSON value into a column value; raises ``TypeError`` for the wrong type.
+Convert = Callable[[Any], Any]
+
+
+def _from_iso(kind: type[dt.date] | type[dt.time]) -> Convert:
+    def convert(value: Any) -> dt.date | dt.time:
         if not isinstance(value, str):
             raise TypeError(f"expected an ISO date or time, not {type(value).__name__}")
         return kind.fromisoformat(value)
@@ -197,7 +204,7 @@ def _from_iso(kind: Any) -> Any:
 
 #: Converters of column types; the second item says whether results may be memoised per value
 #: (pure functions of a ``str``; never for ints and flags, where ``True == 1`` would mix them).
-def _converter(column: Any) -> tuple[Any, bool]:
+def _converter(column: Column[Any]) -> tuple[Convert | None, bool]:
     kind = column.type
     if isinstance(kind, Uuid):
         return _to_uuid, True
@@ -217,20 +224,22 @@ def _converter(column: Any) -> tuple[Any, bool]:
 
 
 @functools.cache
-def _decode_plan(table_name: str) -> tuple[tuple[tuple[str, Any, bool, str], ...], Any]:
+def _decode_plan(
+    table_name: str,
+) -> tuple[tuple[tuple[str, Convert | None, bool, Any], ...], Derive | None]:
     """Per column: key, converter, whether to memoise, and what a missing or null value becomes
     (``None``; the column's default; or a refusal for a required column without one)."""
     table = _table(table_name)
     skip = NOT_SENT[table_name] | DERIVED_COLUMNS | {"id", "rev"}
-    plan = []
+    plan: list[tuple[str, Convert | None, bool, Any]] = []
     for col in table.columns:
         if col.key in skip:
             continue
         absent: Any
         if col.nullable:
             absent = None
-        elif col.default is not None and col.default.is_scalar:
-            absent = col.default.arg  # type: ignore[attr-defined]
+        elif isinstance(col.default, ColumnDefault) and col.default.is_scalar:
+            absent = col.default.arg
         else:
             absent = _REQUIRED
         plan.append((col.key, *_converter(col), absent))
@@ -240,7 +249,7 @@ def _decode_plan(table_name: str) -> tuple[tuple[tuple[str, Any, bool, str], ...
 _REQUIRED = object()  # a required column without a default: a missing value refuses the record
 
 
-def _bad_type(value: Any, expected: str) -> Any:
+def _bad_type(value: Any, expected: str) -> NoReturn:
     raise TypeError(f"expected {expected}, not {type(value).__name__}")
 
 
@@ -304,10 +313,10 @@ class _TablePlan:
         self.keys = tuple(key for key, *_rest in steps)
         self.text = tuple(key for key, convert, _m, _a in steps if convert is _to_text)
         self.integers = tuple(key for key, convert, _m, _a in steps if convert is _to_int)
-        self.converted = tuple(
+        self.converted: tuple[tuple[str, Convert, dict[str, Any] | None], ...] = tuple(
             (key, convert, {} if memoise else None)
             for key, convert, memoise, _a in steps
-            if convert not in (None, _to_text, _to_int)
+            if convert is not None and convert not in (_to_text, _to_int)
         )
         self.defaults = tuple((key, absent) for key, _c, _m, absent in steps if absent is not None)
 
@@ -436,8 +445,8 @@ class _SqliteUpsert:
         dialect = sqlite.dialect()
         quote = dialect.identifier_preparer.quote
         table = _table(table_name)
-        self.processors = []
-        self.uuid_columns = []
+        self.processors: list[Convert | None] = []
+        self.uuid_columns: list[bool] = []
         for key in keys:
             column = table.c[key]
             self.processors.append(column.type.dialect_impl(dialect).bind_processor(dialect))
@@ -468,7 +477,7 @@ class _SqliteUpsert:
             return text
         return self._prefix + ", ".join([self._one] * rows) + self._suffix
 
-    def converter(self) -> Any:
+    def converter(self) -> Callable[[Mapping[str, Any]], list[Any]]:
         """``row -> list of database values``; only the columns whose values need processing
         (ids, dates, flags) are touched, and repeated values are processed once per call."""
         take = (
@@ -476,7 +485,7 @@ class _SqliteUpsert:
             if len(self.keys) > 1
             else (lambda row: (row[self.keys[0]],))
         )
-        fixes = [
+        fixes: list[tuple[int, Convert, bool, dict[Any, Any]]] = [
             (i, process, is_uuid, {})
             for i, (process, is_uuid) in enumerate(
                 zip(self.processors, self.uuid_columns, strict=True)

@@ -50,7 +50,8 @@ def _builder(doc: CaseDocument) -> Callable[..., bytes]:
     import importlib
 
     printing = importlib.import_module("justice_desk.services.printing")
-    return getattr(printing, doc.builder)  # type: ignore[no-any-return]
+    builder: Callable[..., bytes] = getattr(printing, doc.builder)
+    return builder
 
 
 def _write_pdf(build: Callable[..., bytes], db: object, case_id: uuid.UUID, path: Path) -> Path:

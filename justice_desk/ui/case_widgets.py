@@ -431,4 +431,4 @@ class CaseSection(FormSection):
     def discard(self) -> None:
         self.dirty = False
         if self.detail is not None:
-            self.load(self.detail)  # type: ignore[attr-defined]
+            self.load(self.detail)

@@ -180,13 +180,18 @@ class MainWindow(QMainWindow):
         for action in self._page_actions:
             self.removeAction(action)
         self._page_actions = [
-            self._action(
-                title_fn(),
-                QKeySequence(f"Alt+{i}"),
-                lambda k=key: self.attached and self.show_page(k),
-            )
+            self._action(title_fn(), QKeySequence(f"Alt+{i}"), self._go_to(key))
             for i, (key, title_fn, _f) in enumerate(self._factories, start=1)
         ]
+
+    def _go_to(self, key: str) -> Callable[[], None]:
+        # A closure without parameters: QAction.triggered passes ``checked`` to a slot that
+        # takes an argument, even a defaulted one (``lambda k=key: ...`` got False).
+        def go() -> None:
+            if self.attached:
+                self.show_page(key)
+
+        return go
 
     @property
     def attached(self) -> bool:
@@ -306,7 +311,10 @@ class MainWindow(QMainWindow):
     # -- menus and shortcuts --------------------------------------------------------------
 
     def _action(
-        self, text: str, shortcut: QKeySequence | str | None, slot: Callable[[], None]
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+        slot: Callable[[], object],
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:

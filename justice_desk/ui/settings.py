@@ -15,11 +15,20 @@ def open_settings() -> QSettings:
     return QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
 
 
-def text_size(settings: QSettings) -> int:
+def int_value(settings: QSettings, key: str, default: int) -> int:
+    """A whole-number preference; ``default`` when it is missing or not a number (a hand-edited
+    INI file)."""
+    value = settings.value(key, default)
+    if not isinstance(value, str | int | float):
+        return default
     try:
-        value = int(settings.value("ui/text_size", DEFAULT_TEXT_SIZE))
-    except (TypeError, ValueError):
-        value = DEFAULT_TEXT_SIZE
+        return int(value)
+    except ValueError:
+        return default
+
+
+def text_size(settings: QSettings) -> int:
+    value = int_value(settings, "ui/text_size", DEFAULT_TEXT_SIZE)
     return max(MIN_TEXT_SIZE, min(MAX_TEXT_SIZE, value))
 
 

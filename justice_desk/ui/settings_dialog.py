@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol, runtime_checkable
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -17,6 +19,13 @@ from justice_desk.i18n import _
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import translate_buttons
+
+
+@runtime_checkable
+class _TextSizeHost(Protocol):
+    """A parent (the main window) that applies a new text size at once."""
+
+    def set_text_size(self, size: int) -> None: ...
 
 
 class SettingsDialog(QDialog):
@@ -52,7 +61,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         self.ctx.settings.setValue("ui/language", self.language.currentData())
         parent = self.parent()
-        if hasattr(parent, "set_text_size"):
+        if isinstance(parent, _TextSizeHost):
             parent.set_text_size(self.text_size.value())
         else:
             self.ctx.settings.setValue("ui/text_size", self.text_size.value())

@@ -77,6 +77,10 @@ def test_window_appears_first_then_the_last_page_is_built(
     assert window.attached and window.nav.isEnabled()
     assert window.current_page().key == "meetings"
     assert window.ctx.site.name == name
+    # Once it is open, Alt+4 goes to the fourth page (the action's ``checked`` argument must
+    # not reach the slot as the page key).
+    window._page_actions[3].trigger()
+    assert window.current_page().key == "cases"
     qtbot.waitUntil(lambda: window.runner.active == 0)
     window.close()
     window.ctx.db.dispose()

@@ -4,7 +4,7 @@ centers, imports bundles and folders, writes receipts and sees every center's st
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from justice_desk.domain.dates import format_date
 from justice_desk.i18n import _, language
 from justice_desk.services import sync
+from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import confirm, show_error, show_info
 from justice_desk.ui.models import Column, ListTableModel
@@ -67,7 +68,13 @@ class _ColouredModel(ListTableModel):
         return super().data(index, role)
 
 
-def ask_passphrase(parent: QWidget, ctx: AppContext) -> dict[str, str] | None:
+class PassphraseArg(TypedDict, total=False):
+    """The keyword argument a sync service takes for protected keys (absent when none)."""
+
+    passphrase: str
+
+
+def ask_passphrase(parent: QWidget, ctx: AppContext) -> PassphraseArg | None:
     """``{}`` when the keys need no passphrase, ``{"passphrase": ...}`` once typed, ``None`` when
     the user cancelled."""
     if not sync.needs_passphrase(ctx.db):
@@ -335,7 +342,7 @@ class ProvinceSync(QWidget):
         self.ctx = ctx
         self.quiet_days = QSpinBox()
         self.quiet_days.setRange(1, 365)
-        self.quiet_days.setValue(int(ctx.settings.value("sync/quiet_days", 30)))
+        self.quiet_days.setValue(prefs.int_value(ctx.settings, "sync/quiet_days", 30))
         self.quiet_days.setSuffix(" " + _("days"))
         self.centers = _ColouredModel(
             [

@@ -23,10 +23,10 @@ depends_on = None
 def _foreign_keys() -> list[tuple[str, str]]:
     inspector = sa.inspect(op.get_bind())
     return [
-        (table, fk["name"])
+        (table, name)
         for table in inspector.get_table_names()
         for fk in inspector.get_foreign_keys(table)
-        if fk.get("name")
+        if (name := fk.get("name"))
     ]
 
 
