@@ -123,6 +123,21 @@ def test_province_import_of_junk_is_reported_not_raised(
     assert "Import finished" in messages[-1]
 
 
+def test_a_hand_edited_quiet_days_setting_falls_back_to_the_default(province, qtbot) -> None:
+    """A value that is not a number in settings.ini no longer stops the page from opening."""
+    from justice_desk.ui.pages.sync import ProvinceSync
+
+    province.settings.setValue("sync/quiet_days", "a month")
+    prov = ProvinceSync(province)
+    qtbot.addWidget(prov)
+    assert prov.quiet_days.value() == 30
+    province.settings.setValue("sync/quiet_days", "45")
+    again = ProvinceSync(province)
+    qtbot.addWidget(again)
+    assert again.quiet_days.value() == 45
+    wait_jobs(qtbot, province)
+
+
 def test_province_browses_one_center_at_a_time(province, qtbot, tmp_path: Path) -> None:
     import uuid
 
