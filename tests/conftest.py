@@ -11,8 +11,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Property tests judge results, never speed: no per-example deadline and no "too slow" health
+# check, so a busy CI machine cannot fail them. A test's own @settings keeps these defaults.
+settings.register_profile(
+    "justice-desk", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("justice-desk")
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "tests" / "data" / "thai-text-samples.txt"

@@ -8,32 +8,17 @@ first printed document must be fast.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from functools import lru_cache
+
+from justice_desk import configure_pythainlp
 
 __all__ = ["configure_pythainlp", "tcc_clusters", "thai_digits", "warm_up", "words"]
 
 _lock = threading.Lock()
 _tokenize: Callable[[str], list[str]] | None = None
 _tcc: Callable[[str], list[str]] | None = None
-
-
-def configure_pythainlp() -> None:
-    """Put PyThaiNLP in read-only, offline mode before it is first imported.
-
-    Read-only mode stops PyThaiNLP from creating ``~/pythainlp-data`` in the user's home folder
-    (a shared office laptop, possibly a roaming profile); offline mode stops it from trying to
-    download corpora on a machine that is usually offline. ``newmm`` and the digit helpers only
-    need the data shipped inside the package.
-    """
-    # PyThaiNLP 5.4 raises if both the new and the deprecated variable are set.
-    legacy = os.environ.pop("PYTHAINLP_READ_MODE", None)
-    if legacy is not None and "PYTHAINLP_READ_ONLY" not in os.environ:
-        os.environ["PYTHAINLP_READ_ONLY"] = legacy
-    os.environ["PYTHAINLP_READ_ONLY"] = "1"
-    os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
 
 def _load() -> tuple[Callable[[str], list[str]], Callable[[str], list[str]]]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -322,3 +324,26 @@ def test_skipping_pythainlp_agrees_on_the_shared_samples(thai_samples) -> None:
     assert lines
     for line in lines:
         assert thai_text._normalize_cached.__wrapped__(line) == _through_pythainlp(line), line
+
+
+def test_domain_helpers_never_write_to_the_home_folder(tmp_path: Path) -> None:
+    """PyThaiNLP creates ``~/pythainlp-data`` unless read-only mode is set before its first
+    import; the domain helpers import it lazily, before any document is printed."""
+    home = tmp_path / "home"
+    home.mkdir()
+    code = (
+        "from justice_desk.domain import national_id, thai_text; "
+        "print(national_id.clean('๑ ๒๓๔๕')); print(thai_text.normalize('ศูนย์ยุติธรรม'))"
+    )
+    env = {"HOME": str(home), "USERPROFILE": str(home), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        check=True,
+    )
+    assert out.stdout.splitlines()[0] == "12345"
+    assert list(home.iterdir()) == []
