@@ -6,10 +6,15 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _
+
+if TYPE_CHECKING:
+    # Only named in annotations: the storage layer is imported where it is used.
+    from justice_desk.storage.database import Database
+    from justice_desk.storage.repositories import Numbered
 
 T = TypeVar("T")
 
@@ -92,7 +97,11 @@ def as_uuid(value: uuid.UUID | str) -> uuid.UUID:
 
 
 def find_by_reference(
-    db: Any, model: type[Any], reference: str, not_found: str, owner_id: uuid.UUID | None = None
+    db: Database,
+    model: type[Numbered],
+    reference: str,
+    not_found: str,
+    owner_id: uuid.UUID | None = None,
 ) -> uuid.UUID:
     """A numbered record (case, meeting) by its visible number (``005/2569``, ``4/2569``, Thai
     digits too) or its UUID; ``not_found`` is the translated message with ``{number}``."""
@@ -108,5 +117,5 @@ def find_by_reference(
             )
             if row is None:
                 raise NotFoundError(not_found.format(number=reference.strip()))
-            return row.id  # type: ignore[no-any-return]
-        return repo.get(session, model, as_uuid(reference)).id  # type: ignore[no-any-return]
+            return row.id
+        return repo.get(session, model, as_uuid(reference)).id

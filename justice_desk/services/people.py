@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from typing import Any
 
 from justice_desk.domain import national_id
 from justice_desk.domain.enums import CommitteePosition, MediatorStatus, MembershipStatus, Sex
@@ -99,7 +98,7 @@ def full_name(title: str | None, given: str, surname: str | None) -> str:
     return f"{title or ''}{given} {surname or ''}".strip()
 
 
-def format_address(p: Any, tr: Callable[[str], str] = _) -> str:
+def format_address(p: PersonInput, tr: Callable[[str], str] = _) -> str:
     """One line of address; ``tr`` translates the labels (documents pass the Thai catalog's)."""
     parts = []
     if p.house_no:

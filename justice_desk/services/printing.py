@@ -20,7 +20,6 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from functools import cache
-from typing import Any
 
 from justice_desk import config, i18n
 from justice_desk.documents.data import (
@@ -50,6 +49,7 @@ from justice_desk.domain.enums import (
     CaseKind,
     CaseStatus,
     CommitteePosition,
+    LabelledEnum,
     MeetingStatus,
     PartySide,
 )
@@ -59,6 +59,7 @@ from justice_desk.i18n import _
 from justice_desk.services import activities, cases, meetings, people, setup
 from justice_desk.services.cases import CaseDetail, PartyRecord
 from justice_desk.services.meetings import AttendanceLine, MeetingDetail
+from justice_desk.services.people import PersonInput
 from justice_desk.storage import audit
 from justice_desk.storage import case_queries as q
 from justice_desk.storage import repositories as repo
@@ -161,14 +162,14 @@ def _chair_title(body_name: str) -> str:
     return "ประธาน" + (body_name[3:] if body_name.startswith("คณะ") else body_name)
 
 
-def _address(person: Any) -> str:
+def _address(person: PersonInput) -> str:
     """people.format_address, in Thai whatever the app's language."""
     from justice_desk.services.people import format_address
 
     return format_address(person, th)
 
 
-def _label(value: Any) -> str:
+def _label(value: LabelledEnum) -> str:
     return th(type(value).labels()[value.value])
 
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from justice_desk import paths
 from justice_desk import sync as fmt
@@ -46,7 +46,17 @@ from justice_desk.storage.models import (
     utcnow,
 )
 from justice_desk.storage.schema import KNOWN_REVISIONS
-from justice_desk.sync.keys import KeySet, PublicKeySet, RevocationCutoff, TrustedKey
+from justice_desk.sync.keys import (
+    KeySet,
+    PublicKeySet,
+    RevocationCutoff,
+    TrustedKey,
+    TrustLookup,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +117,7 @@ def _public_from_row(row: SiteKey) -> PublicKeySet:
     return PublicKeySet(base64.b64decode(row.signing_public), base64.b64decode(row.hpke_public))
 
 
-def _store_public(session: Any, site_id: uuid.UUID, keys: PublicKeySet, role: str) -> None:
+def _store_public(session: Session, site_id: uuid.UUID, keys: PublicKeySet, role: str) -> None:
     from justice_desk.storage import sync_queries as q
 
     if q.site_key(session, site_id, keys.key_id) is None:
@@ -169,7 +179,7 @@ def own_public(db: Database) -> PublicKeySet:
         return _public_from_row(row)
 
 
-def _trust(db: Database) -> Any:
+def _trust(db: Database) -> TrustLookup:
     """The key directory for the format layer: enrolled, approved sites and their keys."""
     from justice_desk.storage import sync_queries as q
 
@@ -433,7 +443,7 @@ def _retired_keys(db: Database, passphrase: str | None) -> list[KeySet]:
     return out
 
 
-def _trust_for_center(db: Database) -> Any:
+def _trust_for_center(db: Database) -> TrustLookup:
     from justice_desk.storage import sync_queries as q
 
     with db.read() as session:
@@ -673,7 +683,7 @@ def import_paths(
 
 
 def _log(
-    session: Any,
+    session: Session,
     path: Path,
     status: str,
     *,
@@ -750,13 +760,13 @@ class _Read:
     data: bytes | None
     failure: Exception | None = None  # reading failed (RejectedFileError or OSError)
     sha: str = ""
-    kind: Any = None
+    kind: fmt.Kind | None = None
     bundle: fmt.VerifiedBundle | None = None
     refused: fmt.RejectedFileError | None = None  # the format layer refused the bundle
     decoded: _Decoded | None = None  # the bundle's records as column values
 
 
-def _read_file(path: Path, keys: list[KeySet], trust: Any) -> _Read:
+def _read_file(path: Path, keys: list[KeySet], trust: TrustLookup) -> _Read:
     import hashlib
 
     try:
@@ -777,7 +787,11 @@ def _read_file(path: Path, keys: list[KeySet], trust: Any) -> _Read:
 
 
 def _import_one(
-    db: Database, path: Path, keys: list[KeySet], trust: Any = None, read: _Read | None = None
+    db: Database,
+    path: Path,
+    keys: list[KeySet],
+    trust: TrustLookup | None = None,
+    read: _Read | None = None,
 ) -> ImportOutcome:
     trust = trust or _trust(db)
     read = read or _read_file(path, keys, trust)
@@ -895,7 +909,7 @@ def _settle(
 
 
 def _record_bundle(
-    session: Any,
+    session: Session,
     bundle: fmt.VerifiedBundle,
     sha: str,
     held_row_id: int | None,
@@ -908,7 +922,7 @@ def _record_bundle(
 ) -> ReceivedBundle:
     """The bundle's row in ``received_bundles``: a new one, or the held one now decided."""
     if held_row_id is not None:
-        row = session.get(ReceivedBundle, held_row_id)
+        row = session.get_one(ReceivedBundle, held_row_id)  # the held row is there
         row.status, row.reason, row.records, row.detail = status, reason, records, detail
         row.receipt_seq = None  # news for the next receipt
         if raw is None:
@@ -929,11 +943,11 @@ def _record_bundle(
             detail=detail,
         )
         session.add(row)
-    return row  # type: ignore[no-any-return]
+    return row
 
 
 def _decide_and_apply(
-    session: Any,
+    session: Session,
     path: Path,
     data: bytes,
     sha: str,
@@ -1152,7 +1166,11 @@ def _decode_records(records: Sequence[fmt.Record]) -> _Decoded:
 
 
 def _apply_records(
-    conn: Any, center_id: uuid.UUID, records: Sequence[fmt.Record] | _Decoded, *, new_epoch: bool
+    conn: Connection,
+    center_id: uuid.UUID,
+    records: Sequence[fmt.Record] | _Decoded,
+    *,
+    new_epoch: bool,
 ) -> _Applied:
     """Apply a bundle's records, parents first, in the caller's transaction.
 

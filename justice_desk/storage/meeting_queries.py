@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
-from sqlalchemy import func, literal, select, tuple_
+from sqlalchemy import Label, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from justice_desk.storage.models import Activity, Meeting, MeetingAttendance
 from justice_desk.storage.repositories import PageResult, live, page, text_match
 
 
-def _present() -> Any:
+def _present() -> Label[int]:
     return (
         select(func.count())
         .where(

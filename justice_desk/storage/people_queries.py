@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from justice_desk.storage.models import (
@@ -19,7 +18,7 @@ from justice_desk.storage.models import (
 from justice_desk.storage.repositories import PageResult, live, page, text_match
 
 
-def _active_members() -> Any:
+def _active_members() -> Select[uuid.UUID]:
     """Ids of people with an active network membership (a small set, probed per row)."""
     return select(Membership.person_id).where(
         Membership.status == "active", Membership.deleted_at.is_(None)

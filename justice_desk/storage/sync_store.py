@@ -424,7 +424,9 @@ def upsert(
 
 
 @functools.lru_cache(maxsize=256)
-def _upsert_statement(table_name: str, keys: tuple[str, ...], dialect: str, force: bool) -> Any:
+def _upsert_statement(
+    table_name: str, keys: tuple[str, ...], dialect: str, force: bool
+) -> sqlite.Insert | postgresql.Insert:
     table = _table(table_name)
     insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
     stmt = insert(table)

@@ -15,16 +15,17 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSpinBox,
     QTableView,
     QTextEdit,
     QVBoxLayout,
@@ -189,8 +190,8 @@ class DirtyTracker:
                     w.editTextChanged.connect(self.touch)
             elif isinstance(w, (QPlainTextEdit, QTextEdit)):
                 w.textChanged.connect(self.touch)
-            elif isinstance(w, QAbstractSpinBox):
-                w.valueChanged.connect(self.touch)  # type: ignore[attr-defined]
+            elif isinstance(w, QSpinBox | QDoubleSpinBox):
+                w.valueChanged.connect(self.touch)
             elif isinstance(w, (QCheckBox, QAbstractButton)):
                 w.toggled.connect(self.touch)
 

@@ -162,7 +162,7 @@ class RecordPage(Page):
     def can_leave(self) -> bool:
         return self.resolve_unsaved()
 
-    def save(self) -> bool:  # type: ignore[override]  # tells callers whether it saved
+    def save(self) -> bool:
         self.errors.clear()
         try:
             record, warnings = self.save_record()

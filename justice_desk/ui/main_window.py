@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
             identity, settings, runner = Identity.of(ctx), ctx.settings, ctx.runner
         if identity is None or settings is None:
             raise TypeError("MainWindow needs a context, or an identity and settings")
-        self.ctx: AppContext = None  # type: ignore[assignment]  # set by attach()
+        self._ctx: AppContext | None = None  # set by attach()
         self.settings = settings
         self.runner = runner or JobRunner(self)
         self.identity = identity
@@ -195,11 +195,18 @@ class MainWindow(QMainWindow):
 
     @property
     def attached(self) -> bool:
-        return self.ctx is not None
+        return self._ctx is not None
+
+    @property
+    def ctx(self) -> AppContext:
+        """The open database, its site and the settings; there once ``attached``."""
+        if self._ctx is None:
+            raise RuntimeError("the main window has no database yet (see attached)")
+        return self._ctx
 
     def attach(self, ctx: AppContext) -> None:
         """The database is open: show what it really is and build the last page used."""
-        self.ctx = ctx
+        self._ctx = ctx
         identity = Identity.of(ctx)
         province_changed = identity.province != self.identity.province
         self.identity = identity

@@ -484,7 +484,7 @@ class MeetingEditor(QWidget):
     def _update_buttons(self) -> None:
         detail = self.detail
         has = detail is not None
-        locked = has and detail.locked  # type: ignore[union-attr]
+        locked = detail is not None and detail.locked
         status = detail.status if detail is not None else None
         self.save_button.setEnabled(has and self.dirty)
         self.revert_button.setEnabled(has and self.dirty)

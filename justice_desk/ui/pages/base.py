@@ -47,8 +47,8 @@ class Page(QWidget):
     def focus_search(self) -> None:
         """Ctrl+F."""
 
-    def save(self) -> None:
-        """Ctrl+S."""
+    def save(self) -> bool | None:
+        """Ctrl+S (form pages answer whether it was saved)."""
 
     def print_current(self) -> None:
         """Ctrl+P."""

@@ -105,14 +105,16 @@ class SyncPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         layout = QVBoxLayout(self)
-        self.inner: QWidget = ProvinceSync(ctx, self) if ctx.is_province else CenterSync(ctx, self)
+        self.inner: ProvinceSync | CenterSync = (
+            ProvinceSync(ctx, self) if ctx.is_province else CenterSync(ctx, self)
+        )
         layout.addWidget(self.inner)
 
     def title(self) -> str:
         return _("Centers & import") if self.ctx.is_province else _("Sync")
 
     def refresh(self) -> None:
-        self.inner.refresh()  # type: ignore[attr-defined]
+        self.inner.refresh()
 
 
 class CenterSync(QWidget):
