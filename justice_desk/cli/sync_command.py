@@ -82,6 +82,18 @@ def add_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     db(p, "DATABASE")
 
     p = ss.add_parser(
+        "epoch",
+        help="province: accept or refuse a center's new start (restored from a backup), "
+        "after confirming it with the center by phone",
+    )
+    db(p, "PROVINCE")
+    p.add_argument("--center", required=True, metavar="CODE")
+    choice = p.add_mutually_exclusive_group(required=True)
+    choice.add_argument("--accept", action="store_true", help="apply its waiting bundles")
+    choice.add_argument("--refuse", action="store_true", help="reject its waiting bundles")
+    p.add_argument("--epoch", help="which new start, when several are waiting")
+
+    p = ss.add_parser(
         "rotate", help="center: make new keys and a key-change statement for the province"
     )
     db(p, "CENTER")
@@ -232,8 +244,23 @@ def _status(sync: Any, db: Any, args: argparse.Namespace) -> int:
                 rows,
             )
         )
+        for c in sync.centers_overview(db):
+            for epoch in c.new_starts:
+                print(
+                    _(
+                        "! {code} {name} sends from a new start ({epoch}): confirm with the "
+                        "center that it restored a backup, then run “justice-desk sync epoch "
+                        "--center {code} --accept” (or --refuse)."
+                    ).format(code=c.code, name=c.name, epoch=epoch)
+                )
     else:
         print(sync.center_status(db).describe())
+    return 0
+
+
+def _epoch(sync: Any, db: Any, args: argparse.Namespace) -> int:
+    decision = sync.decide_epoch(db, args.center, accept=args.accept, epoch=args.epoch)
+    print(decision.describe())
     return 0
 
 
@@ -246,8 +273,7 @@ def _rotate(sync: Any, db: Any, args: argparse.Namespace) -> int:
 
 
 def _revoke(sync: Any, db: Any, args: argparse.Namespace) -> int:
-    sync.revoke_center_key(db, args.center, keep_through_seq=args.keep_through)
-    print(_("The key of center {code} is revoked.").format(code=args.center))
+    print(sync.revoke_center_key(db, args.center, keep_through_seq=args.keep_through).describe())
     return 0
 
 
@@ -262,4 +288,5 @@ _COMMANDS = {
     "status": _status,
     "rotate": _rotate,
     "revoke": _revoke,
+    "epoch": _epoch,
 }

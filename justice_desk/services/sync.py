@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from justice_desk import paths
 from justice_desk import sync as fmt
+from justice_desk.domain import center_code
 from justice_desk.errors import Cancelled, DataIntegrityError, UserError
 from justice_desk.i18n import N_, _
 from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
@@ -46,6 +47,7 @@ from justice_desk.storage.models import (
     utcnow,
 )
 from justice_desk.storage.schema import KNOWN_REVISIONS
+from justice_desk.sync._codec import MAX_COUNTER
 from justice_desk.sync.keys import (
     KeySet,
     PublicKeySet,
@@ -86,6 +88,13 @@ REASONS = {
         "kept in the conflict list"
     ),
     "parent_refused": N_("it belongs to a record that was refused"),
+    "foreign_reference": N_("it refers to a record of another center"),
+    "other_site": N_("a center may send only its own site record"),
+    "new_epoch": N_(
+        "{code} {name} sends from a new start (restored from a backup?); it waits until an "
+        "officer confirms it with the center and accepts it"
+    ),
+    "epoch_refused": N_("an officer refused this new start of the center"),
 }
 
 
@@ -179,22 +188,43 @@ def own_public(db: Database) -> PublicKeySet:
         return _public_from_row(row)
 
 
-def _trust(db: Database) -> TrustLookup:
-    """The key directory for the format layer: enrolled, approved sites and their keys."""
+def _trust(db: Database, *, retired_ok: bool = False) -> TrustLookup:
+    """The key directory for the format layer: enrolled, approved sites and their keys.
+    ``retired_ok`` lifts the limit of keys retired by a rotation (never of revoked ones): only
+    to recognise a rotation statement read again."""
     from justice_desk.storage import sync_queries as q
 
     with db.read() as session:
         directory: dict[str, dict[str, TrustedKey]] = {}
         for row in q.trusted_keys(session):
-            cutoff = (
-                RevocationCutoff(row.last_good_epoch, row.last_good_seq or 0)
-                if row.status == "revoked"
-                else None
-            )
+            cutoff = None if retired_ok and row.status == "rotated" else _cutoff(row)
             directory.setdefault(str(row.site_id), {})[row.key_id] = TrustedKey(
                 _public_from_row(row), cutoff
             )
     return directory.get
+
+
+def _cutoff(row: SiteKey) -> RevocationCutoff | None:
+    """Up to where a peer key still verifies: without limit while it is the center's key; up to
+    the last bundle it signed once a rotation retired it; up to the officer's cut-off once it is
+    revoked (and never past its retirement point)."""
+    retired = (
+        RevocationCutoff(row.retired_epoch or None, row.retired_seq or 0)
+        if row.retired_seq is not None
+        else None
+    )
+    revoked = (
+        RevocationCutoff(row.last_good_epoch, row.last_good_seq or 0)
+        if row.status == "revoked"
+        else None
+    )
+    if retired is None or revoked is None:
+        return retired or revoked
+    if retired.last_good_epoch != revoked.last_good_epoch:
+        return RevocationCutoff(None)  # the two windows do not meet: nothing more
+    return RevocationCutoff(
+        retired.last_good_epoch, min(retired.last_good_seq, revoked.last_good_seq)
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -317,9 +347,10 @@ def export_bundle(
     resend = db.setting("resend_from")
     after = min(acked, int(resend) - 1) if resend else acked
     epoch = db.setting("epoch") or ""
-    with db.connect_write() as conn:
-        # A write transaction: nothing can commit between reading the range
-        # and recording the export.
+    with db.write() as session:
+        # A write transaction: nothing can commit between reading the range and reserving
+        # the bundle's number.
+        conn = session.connection()
         latest = sync_store.latest_change(conn)
         touched = sync_store.changed_rows(conn, after, latest)
         records: list[dict[str, Any]] = []
@@ -328,38 +359,84 @@ def export_bundle(
             cancel.raise_if_cancelled()
             records.extend(sync_store.current_records(conn, table, touched[table]))
             progress(len(records), total, _("Collecting changes…"))
-        seq = q.next_export_seq(conn)
-        fields = fmt.BundleFields(
-            center_id=str(db.site_id),
-            epoch=epoch,
-            seq=seq,
-            first_change=after + 1,
-            last_change=latest,
-            schema_version=SCHEMA_VERSION,
-            created_at=dt.datetime.now(dt.UTC),
-            previous_epochs=_epoch_history(db, epoch),
-        )
-        out_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            path = fmt.write_bundle(out_dir, fields, records, keys, recipients)
-        except OSError as exc:
-            raise UserError(
-                _(
-                    "The bundle could not be written to {folder} ({error}). "
-                    "Check the USB stick or the free space."
-                ).format(folder=out_dir, error=exc.strerror or exc)
-            ) from exc
+        content = fmt.prepare_records(records)
+        del records
+
+        def bundle_fields(seq: int) -> fmt.BundleFields:
+            return fmt.BundleFields(
+                center_id=str(db.site_id),
+                epoch=epoch,
+                seq=seq,
+                first_change=after + 1,
+                last_change=latest,
+                schema_version=SCHEMA_VERSION,
+                created_at=dt.datetime.now(dt.UTC),
+                previous_epochs=_epoch_history(db, epoch),
+            )
+
+        fields = bundle_fields(q.next_export_seq(conn))
+        again = False
+        pending = _pending_export(session, epoch)
+        if pending is not None and pending[0] >= fields.seq:
+            # An export of this number was started and never recorded: killed between its
+            # file and the database, so its file may exist, here or on another stick. The same
+            # content keeps the number (the province sees the same content digest: a
+            # duplicate); other content takes the next number, so that no number ever stands
+            # for two contents (docs/sync.md §3).
+            again = pending == (fields.seq, content.digest(fields))
+            if not again:
+                fields = bundle_fields(pending[0] + 1)
+        _reserve_export(db, session, epoch, fields.seq, content.digest(fields))
+    # Committed: from here on a file with this number may exist, and the next export knows it.
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        path = fmt.write_bundle(out_dir, fields, content, keys, recipients, replace_same=again)
+    except OSError as exc:
+        raise UserError(
+            _(
+                "The bundle could not be written to {folder} ({error}). "
+                "Check the USB stick or the free space."
+            ).format(folder=out_dir, error=exc.strerror or exc)
+        ) from exc
+    with db.write() as session:
         q.record_export(
-            conn,
+            session.connection(),
             epoch=epoch,
-            seq=seq,
+            seq=fields.seq,
             first=after + 1,
             last=latest,
-            records=len(records),
+            records=content.record_count,
             file_name=str(path),
         )
+        if _pending_export(session, epoch) == (fields.seq, content.digest(fields)):
+            _reserve_export(db, session, epoch, None, None)
     progress(total, total, _("Bundle written."))
-    return ExportResult(path, seq, after + 1, latest, len(records))
+    return ExportResult(path, fields.seq, after + 1, latest, content.record_count)
+
+
+#: Settings key of the export under way: its number and content digest, committed before its
+#: file is written and cleared when the export is recorded (docs/sync.md §3).
+PENDING_EXPORT = "export_pending"
+
+
+def _pending_export(session: Session, epoch: str) -> tuple[int, str] | None:
+    """``(seq, content digest)`` of an export of this epoch that was started and not recorded."""
+    from justice_desk.storage import sync_queries as q
+
+    try:
+        value = json.loads(q.setting_now(session, PENDING_EXPORT) or "null")
+        if value["epoch"] == epoch and type(value["seq"]) is int:
+            return value["seq"], str(value["digest"])
+    except (ValueError, TypeError, KeyError):
+        pass
+    return None
+
+
+def _reserve_export(
+    db: Database, session: Session, epoch: str, seq: int | None, digest: str | None
+) -> None:
+    value = json.dumps({"epoch": epoch, "seq": seq, "digest": digest}) if seq else ""
+    db.put_settings(session, {PENDING_EXPORT: value})
 
 
 def _epoch_history(db: Database, epoch: str) -> tuple[str, ...]:
@@ -426,9 +503,36 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
             )
             values["acked_on"] = dt.date.today().isoformat()
             values["resend_from"] = str(receipt.resend_from) if receipt.resend_from else ""
+        retired_through = db.setting("retired_key_through") or ""
+        confirmed = bool(retired_through) and _confirms_new_key(receipt, retired_through)
+        if confirmed:
+            values["retired_key_through"] = ""
         db.put_settings(session, values)
         q.mark_exports_acked(session, receipt.center_epoch, receipt.applied_through)
+    if confirmed:
+        _delete_retired_keys(db)
     return receipt
+
+
+def _confirms_new_key(receipt: fmt.Receipt, retired_through: str) -> bool:
+    """The receipt reports a bundle numbered after the last one the retired key signed as
+    accepted: the province verified the new key, so the retired one is no longer needed."""
+    epoch, _sep, seq = retired_through.rpartition(":")
+    return any(
+        b.epoch == epoch and b.seq > int(seq or 0) and b.result in ("applied", "partial")
+        for b in receipt.bundles
+    )
+
+
+def _delete_retired_keys(db: Database) -> None:
+    """Remove the key files a rotation retired (``<site>.jdkey.<key id>.old``): once the
+    province trusts the new key, a copy of an old one must not be found on this laptop."""
+    current = key_file(db)
+    for path in current.parent.glob(current.name + ".*.old"):
+        try:
+            path.unlink()
+        except OSError as exc:  # the receipt is applied all the same; the log says what is left
+            log.warning("retired key file %s could not be deleted: %s", path, exc)
 
 
 def _retired_keys(db: Database, passphrase: str | None) -> list[KeySet]:
@@ -516,74 +620,117 @@ def enrol_center(
     passphrase: str | None = None,
 ) -> EnrolmentReview:
     """Read a center's enrolment request; with ``approve`` (after the fingerprint was confirmed
-    by phone or in person) enrol it and write the answer with this office's public keys."""
+    by phone or in person) enrol it and write the answer with this office's public keys.
+
+    Only an approval writes anything verification trusts. Looking at a request (``approve``
+    false) records at most a *pending* center, with no key: a forged request that is only
+    viewed, for a new center or for one whose key was revoked, lets nothing in. An approval
+    trusts exactly the key of the request being approved, and refuses a code that is not a
+    center code (it names files) or that another center is already enrolled under.
+    """
     _require_province(db)
     request = fmt.open_enrolment_request(
         fmt.read_sync_file(request_file), expected_fingerprint=expected_fingerprint
     )
     center_id = uuid.UUID(request.center_id)
+    if not center_code.is_valid(request.code):
+        raise UserError(
+            _(
+                "The request gives “{code}” as the center code, which is not a center code "
+                "(letters A-Z, digits and hyphens, at most 32). Ask the center to correct its "
+                "code in its set-up and send a new request."
+            ).format(code=request.code[:80])
+        )
     from justice_desk.storage import sync_queries as q
 
     with db.write() as session:
         enrolment = session.get(Enrolment, center_id)
-        if enrolment is None:
-            enrolment = Enrolment(
-                center_id=center_id,
-                code=request.code,
-                name=request.name,
-                fingerprint=request.fingerprint,
-                status="pending",
+        if not approve:
+            if enrolment is None:
+                session.add(
+                    Enrolment(
+                        center_id=center_id,
+                        code=request.code,
+                        name=request.name,
+                        fingerprint=request.fingerprint,
+                        status="pending",
+                    )
+                )
+            return EnrolmentReview(
+                center_id, request.code, request.name, request.fingerprint, False, None
             )
-            session.add(enrolment)
-        elif enrolment.fingerprint != request.fingerprint and enrolment.status == "approved":
+        holder = q.enrolment_by_code(session, request.code)
+        if (
+            holder is not None
+            and holder.center_id != center_id
+            and holder.status in ("approved", "revoked")
+        ):
+            raise UserError(
+                _(
+                    "The code {code} is already enrolled for {name}. Each center has its own "
+                    "code: ask the center that sent this request to check its code."
+                ).format(code=holder.code, name=holder.name)
+            )
+        if (
+            enrolment is not None
+            and enrolment.status == "approved"
+            and enrolment.fingerprint != request.fingerprint
+        ):
             raise UserError(
                 _(
                     "{name} is already enrolled with other keys. A new key must come as a key "
                     "change signed with the old key, or revoke the old key first."
-                ).format(name=request.name)
+                ).format(name=enrolment.name)
             )
+        known = q.site_key(session, center_id, request.public_keys.key_id)
+        if known is not None and known.status == "revoked":
+            raise UserError(
+                _(
+                    "This request carries a key of {name} that was revoked. A center whose key "
+                    "was revoked enrols again with new keys."
+                ).format(name=enrolment.name if enrolment is not None else request.name)
+            )
+        # Pending requests of other centers under the same code were never trusted: drop them.
+        for other in q.pending_enrolments_with_code(session, request.code, besides=center_id):
+            session.delete(other)
+        if enrolment is None:
+            enrolment = Enrolment(center_id=center_id)
+            session.add(enrolment)
         enrolment.code, enrolment.name, enrolment.fingerprint = (
             request.code,
             request.name,
             request.fingerprint,
         )
         _store_public(session, center_id, request.public_keys, "peer")
-        if approve:
-            enrolment.status, enrolment.approved_at = "approved", utcnow()
-            if session.get(Site, center_id) is None:
-                # A placeholder with rev 0: the center's own record (rev >= 1)
-                # replaces it on import.
-                q.insert_placeholder_site(
-                    session.connection(),
-                    center_id,
-                    code=request.code,
-                    name=request.name,
-                    province=_province_name(db),
-                )
-    answer = None
-    if approve:
-        keys = own_keys(db, passphrase)
-        escrow = _escrow_publics(db)
-        target = answer_out or request_file.with_suffix(".jdanswer")
-        if target.is_dir():
-            target = target / f"{request.code}.jdanswer"
-        from justice_desk.services.setup import this_site
+        enrolment.status, enrolment.approved_at = "approved", utcnow()
+        if session.get(Site, center_id) is None:
+            # A placeholder with rev 0: the center's own record (rev >= 1) replaces it on import.
+            q.insert_placeholder_site(
+                session.connection(),
+                center_id,
+                code=request.code,
+                name=request.name,
+                province=_province_name(db),
+            )
+    keys = own_keys(db, passphrase)
+    escrow = _escrow_publics(db)
+    target = answer_out or request_file.with_suffix(".jdanswer")
+    if target.is_dir():
+        target = target / f"{request.code}.jdanswer"
+    from justice_desk.services.setup import this_site
 
-        office = this_site(db).name
-        _write_file(
-            target,
-            fmt.create_enrolment_answer(
-                request,
-                province_id=str(db.site_id),
-                province_name=office,
-                keys=keys,
-                escrow_keys=escrow,
-            ),
-        )
-        answer = target
-    return EnrolmentReview(
-        center_id, request.code, request.name, request.fingerprint, approve, answer
+    office = this_site(db).name
+    _write_file(
+        target,
+        fmt.create_enrolment_answer(
+            request,
+            province_id=str(db.site_id),
+            province_name=office,
+            keys=keys,
+            escrow_keys=escrow,
+        ),
     )
+    return EnrolmentReview(center_id, request.code, request.name, request.fingerprint, True, target)
 
 
 def _province_name(db: Database) -> str:
@@ -1026,6 +1173,34 @@ def _decide_and_apply(
             detail="superseded epoch",
         )
         return outcome("duplicate", "replay", reason_text("replay"))
+    if new_epoch and enrolment.accepted_epoch != bundle.epoch:
+        # A new epoch is a restore from a backup, or someone with a copy of the database and
+        # the key: adopting it silently would make the real center's bundles look like replays.
+        # It waits, bytes kept, for an officer's decision (decide_epoch).
+        if held_row_id is None:
+            _log(
+                session,
+                path,
+                "held",
+                reason="new_epoch",
+                sha=sha,
+                center=center_id,
+                seq=seq,
+                detail=f"epoch {bundle.epoch}",
+            )
+            _record_bundle(
+                session,
+                bundle,
+                sha,
+                None,
+                status="held",
+                reason="new_epoch",
+                raw=data,
+                records=len(bundle.records),
+            )
+        return outcome(
+            "held", "new_epoch", reason_text("new_epoch", code=enrolment.code, name=enrolment.name)
+        )
     applied = 0 if new_epoch or enrolment.epoch is None else enrolment.applied_through
     if bundle.last_change <= applied:
         _log(session, path, "duplicate", reason="replay", sha=sha, center=center_id, seq=seq)
@@ -1122,7 +1297,7 @@ class _Applied:
 
 
 #: Conflict reasons for records that were not applied at all: their children cannot be either.
-REFUSED_CONFLICTS = ("number_taken", "parent_refused")
+REFUSED_CONFLICTS = ("number_taken", "parent_refused", "foreign_reference")
 
 
 @dataclass(frozen=True)
@@ -1179,11 +1354,15 @@ def _apply_records(
     was restored from a backup (``new_epoch``), or a record already waits in the conflict
     queue, an incoming version that differs from a stored newer one goes to the queue
     (docs/sync.md §1: never resolved silently). A record whose unique number is held by
-    another stored record, or whose parent was refused, is refused and queued with its
-    fields."""
+    another stored record, whose parent was refused, or that points at a record of another
+    center, is refused and queued with its fields; so is a site row other than the center's
+    own, whose identity (code, name) stays the one it enrolled with (sync_store.Ownership)."""
     from justice_desk.storage import sync_queries as q
 
     decoded = records if isinstance(records, _Decoded) else _decode_records(records)
+    ownership = sync_store.Ownership(
+        conn, center_id, ((t, [row for _r, row, _e in recs]) for t, recs in decoded.tables)
+    )
     result = _Applied([], [], 0)
     for r in decoded.unknown:
         result.rejected.append((r.table, r.id, r.rev, "unknown_table", ""))
@@ -1226,7 +1405,8 @@ def _apply_records(
                 foreign.append(row["id"])
                 continue
             rows.append(row)
-        stored = sync_store.stored_revs(conn, table, [row["id"] for row in rows] + foreign)
+        ownership.keep_identity(table, rows)
+        stored = ownership.stored(table, [row["id"] for row in rows] + foreign)
         # A record refused as someone else's is still a valid parent if its owner's copy is here.
         refused.update(rid for rid in foreign if rid not in stored)
         candidates: list[dict[str, Any]] = []
@@ -1248,6 +1428,16 @@ def _apply_records(
             for row, kept in compare:
                 if not sync_store.same_content(current[row["id"]], row):
                     to_queue(table, row, kept, "restored_center_older")
+        refusals = ownership.refusals(table, candidates)
+        if refusals:
+            keep = []
+            for row in candidates:
+                found = refusals.get(row["id"])
+                if found is None:
+                    keep.append(row)
+                else:
+                    refuse(table, row, *found, stored.get(row["id"], (0,))[0])
+            candidates = keep
         parents = sync_store.parent_columns(table)
         while True:
             if refused and parents:
@@ -1369,18 +1559,165 @@ def _release_held(db: Database, center_id: uuid.UUID, keys: list[KeySet]) -> lis
         released.append(f"{bundle.seq}:{outcome.status}")
 
 
+@dataclass(frozen=True)
+class EpochDecision:
+    code: str
+    name: str
+    epoch: str
+    accepted: bool
+    bundles: int
+    outcomes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.accepted:
+            return _(
+                "The new start of {code} {name} is accepted; {count} waiting bundles were "
+                "processed."
+            ).format(code=self.code, name=self.name, count=self.bundles)
+        return _(
+            "The new start of {code} {name} is refused; {count} waiting bundles are rejected."
+        ).format(code=self.code, name=self.name, count=self.bundles)
+
+
+def waiting_epochs(db: Database, center_code: str) -> list[str]:
+    """New epochs of a center whose bundles wait for an officer's decision, oldest first."""
+    from justice_desk.storage import sync_queries as q
+
+    with db.read() as session:
+        enrolment = _enrolled(session, center_code)
+        return q.epochs_waiting(session, enrolment.center_id)
+
+
+def _enrolled(session: Session, center_code: str) -> Enrolment:
+    from justice_desk.storage import sync_queries as q
+
+    enrolment = q.enrolment_by_code(session, center_code)
+    if enrolment is None or enrolment.status == "pending":
+        raise UserError(
+            _("No center with the code {code} is enrolled here.").format(code=center_code)
+        )
+    return enrolment
+
+
+def decide_epoch(
+    db: Database,
+    center_code: str,
+    *,
+    accept: bool,
+    epoch: str | None = None,
+    passphrase: str | None = None,
+) -> EpochDecision:
+    """An officer's decision on a center's new start (docs/sync.md §3), after confirming with
+    the center by phone that it really restored a backup. Accepting applies the waiting
+    bundles in order (the province then follows the new epoch); refusing rejects them, and a
+    later bundle of that epoch waits again."""
+    _require_province(db)
+    from justice_desk.storage import sync_queries as q
+
+    with db.write() as session:
+        enrolment = _enrolled(session, center_code)
+        waiting = q.epochs_waiting(session, enrolment.center_id)
+        if not waiting:
+            raise UserError(
+                _("Nothing from a new start of {code} {name} is waiting for a decision.").format(
+                    code=enrolment.code, name=enrolment.name
+                )
+            )
+        if epoch is None:
+            if len(waiting) > 1:
+                raise UserError(
+                    _(
+                        "{code} {name} has several new starts waiting ({epochs}): name the "
+                        "one to decide on."
+                    ).format(code=enrolment.code, name=enrolment.name, epochs=", ".join(waiting))
+                )
+            epoch = waiting[0]
+        elif epoch not in waiting:
+            raise UserError(
+                _("No bundle of {code} {name} from the start {epoch} is waiting.").format(
+                    code=enrolment.code, name=enrolment.name, epoch=epoch
+                )
+            )
+        center_id, code, name = enrolment.center_id, enrolment.code, enrolment.name
+        rows = q.held_of_epoch(session, center_id, epoch)
+        if not accept:
+            for row in rows:
+                row.status, row.reason = "rejected", "epoch_refused"
+                _log(
+                    session,
+                    Path(f"held:{row.file_sha256[:12]}"),
+                    "rejected",
+                    reason="epoch_refused",
+                    sha=row.file_sha256,
+                    center=center_id,
+                    seq=row.seq,
+                    detail=f"epoch {epoch}",
+                )
+            return EpochDecision(code, name, epoch, False, len(rows))
+        enrolment.accepted_epoch = epoch
+        first = [(r.id, r.raw, r.file_sha256, r.seq) for r in rows[:1]]
+    keys = _province_private_keys(db, passphrase)
+    outcomes: list[str] = []
+    for row_id, data, sha, seq in first:
+        path = Path(f"held:{sha[:12]}")
+        try:
+            if data is None:
+                raise fmt.BadContainerError("the held bundle's bytes are gone")
+            bundle = fmt.open_bundle(data, trusted_keys=_trust(db), recipient_private_key=keys)
+        except fmt.RejectedFileError as exc:
+            detail = exc.detail or str(exc)
+            _refuse_held(db, row_id, path, exc.reason, detail, sha=sha, center=center_id, seq=seq)
+            outcomes.append(f"{seq}:rejected")
+            continue
+        outcome, _waiting = _settle(db, path, data, sha, bundle, held_row_id=row_id)
+        outcomes.append(f"{bundle.seq}:{outcome.status}")
+    outcomes += _release_held(db, center_id, keys)
+    return EpochDecision(code, name, epoch, True, len(outcomes), tuple(outcomes))
+
+
 def _import_rotation(db: Database, path: Path, data: bytes, sha: str) -> ImportOutcome:
+    from justice_desk.storage import sync_queries as q
+
     try:
         rotation = fmt.open_key_rotation(data, trusted_keys=_trust(db))
+    except fmt.RevokedKeyError as exc:
+        # A key a rotation already retired vouches only for the successor it named then: the
+        # same statement read again is a duplicate; any other (someone holding a copy of the
+        # retired key file appointing a key of their own) is refused.
+        try:
+            rotation = fmt.open_key_rotation(data, trusted_keys=_trust(db, retired_ok=True))
+        except fmt.RejectedFileError:
+            return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha)
+        with db.read() as session:
+            site = uuid.UUID(rotation.site_id)
+            old = q.site_key(session, site, rotation.old_key_id)
+            known = q.site_key(session, site, rotation.new_key_id)
+            repeated = old is not None and old.status == "rotated" and known is not None
+        if not repeated:
+            return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha)
+        with db.write() as session:
+            _log(session, path, "duplicate", reason="duplicate", sha=sha, center=site)
+        return ImportOutcome(
+            str(path), "duplicate", "duplicate", reason_text("duplicate"), 0, str(site)
+        )
     except fmt.RejectedFileError as exc:
         return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha)
-    from justice_desk.storage import sync_queries as q
 
     site = uuid.UUID(rotation.site_id)
     with db.write() as session:
         _store_public(session, site, rotation.new_keys, "peer")
-        q.mark_key(session, site, rotation.old_key_id, status="rotated")
         enrolment = session.get(Enrolment, site)
+        old = q.site_key(session, site, rotation.old_key_id)
+        if old is not None:
+            old.status = "rotated"
+            # The old key verifies only what it signed before: the statement says up to where;
+            # one from an older version did not, so: what this office had received by now.
+            if rotation.last_seq is not None:
+                old.retired_epoch, old.retired_seq = rotation.last_epoch, rotation.last_seq
+            elif enrolment is not None:
+                old.retired_epoch, old.retired_seq = enrolment.epoch, enrolment.last_seq
+            else:
+                old.retired_epoch, old.retired_seq = None, 0
         if enrolment is not None:
             enrolment.fingerprint = rotation.new_keys.fingerprint
         _log(
@@ -1399,9 +1736,18 @@ def _import_rotation(db: Database, path: Path, data: bytes, sha: str) -> ImportO
 
 def rotate_center_keys(db: Database, out: Path, *, passphrase: str | None = None) -> Path:
     """Make new keys and a statement signed by the old and the new key for the province."""
+    from justice_desk.storage import sync_queries as q
+
     old = own_keys(db, passphrase)
     new = fmt.generate_keyset()
-    data = fmt.create_key_rotation(str(db.site_id), old, new, reason="rotation")
+    epoch = db.setting("epoch") or ""
+    with db.read() as session:
+        last_seq = q.next_export_seq(session.connection()) - 1
+    # The statement names the last bundle the old key signed: the province accepts nothing
+    # newer signed by it, so a copy of the retired key file cannot speak for the center.
+    data = fmt.create_key_rotation(
+        str(db.site_id), old, new, reason="rotation", last_epoch=epoch, last_seq=last_seq
+    )
     target = out if not out.is_dir() else out / f"{db.site_id}-{new.key_id}.jdrotate"
     _write_file(target, data)
     old_path = key_file(db)
@@ -1409,33 +1755,73 @@ def rotate_center_keys(db: Database, out: Path, *, passphrase: str | None = None
     fmt.save_private_keys(new, key_file(db), _passphrase(passphrase))
     with db.write() as session:
         _store_public(session, db.site_id, new.public, "own")
-        db.put_settings(session, {"key_id": new.key_id})
+        # Kept until a receipt confirms a bundle signed with the new key (apply_receipt).
+        db.put_settings(
+            session, {"key_id": new.key_id, "retired_key_through": f"{epoch}:{last_seq}"}
+        )
     return target
+
+
+@dataclass(frozen=True)
+class Revoked:
+    """What a revocation did: the center, the cut-off now in force, the one before (``None``
+    for a first revocation) and how many of the center's keys it covers."""
+
+    code: str
+    name: str
+    keep_through: int
+    previous: int | None
+    keys: int
+
+    def describe(self) -> str:
+        if self.previous is None:
+            return _(
+                "The keys of {code} {name} are revoked: bundles numbered after {seq} are "
+                "refused, whichever of its keys signed them."
+            ).format(code=self.code, name=self.name, seq=self.keep_through)
+        if self.previous == self.keep_through:
+            return _(
+                "The keys of {code} {name} were already revoked after bundle {seq}; nothing "
+                "changed."
+            ).format(code=self.code, name=self.name, seq=self.keep_through)
+        return _(
+            "The revocation of {code} {name} now accepts bundles up to {seq} (before: up to "
+            "{previous})."
+        ).format(code=self.code, name=self.name, seq=self.keep_through, previous=self.previous)
 
 
 def revoke_center_key(
     db: Database, center_code: str, *, keep_through_seq: int | None = None
-) -> None:
-    """Revoke a center's current key (a stolen laptop): bundles it signed after
-    ``keep_through_seq`` (default: the last one already received) are refused."""
+) -> Revoked:
+    """Revoke every key a center ever had (a stolen laptop may hold a retired key file too):
+    bundles numbered after ``keep_through_seq`` (default: the last one already received) are
+    refused whichever key signed them. A key retired by a rotation keeps its own, earlier
+    limit. Revoking again with another ``keep_through_seq`` moves the cut-off."""
     _require_province(db)
     from justice_desk.storage import sync_queries as q
 
+    if keep_through_seq is not None and not 0 <= keep_through_seq <= MAX_COUNTER:
+        raise UserError(_("The bundle number to keep must be 0 or more."))
     with db.write() as session:
         enrolment = q.enrolment_by_code(session, center_code)
-        if enrolment is None:
+        if enrolment is None or enrolment.status == "pending":
             raise UserError(
                 _("No center with the code {code} is enrolled here.").format(code=center_code)
             )
-        for row in q.keys_of(session, enrolment.center_id):
-            if row.role == "peer" and row.status == "active":
-                row.status = "revoked"
-                row.last_good_epoch = enrolment.epoch
-                row.last_good_seq = (
-                    enrolment.last_seq if keep_through_seq is None else keep_through_seq
-                )
-                row.revocation_number = q.next_revocation_number(session)
+        keep = enrolment.last_seq if keep_through_seq is None else keep_through_seq
+        peer = [r for r in q.keys_of(session, enrolment.center_id) if r.role == "peer"]
+        cut_offs = [r.last_good_seq for r in peer if r.status == "revoked"]
+        previous = next((c for c in cut_offs if c is not None), None)
+        number = None
+        for row in peer:
+            if row.status != "revoked":
+                number = number or q.next_revocation_number(session)
+                row.revocation_number = number
+            row.status = "revoked"
+            row.last_good_epoch = enrolment.epoch
+            row.last_good_seq = keep
         enrolment.status = "revoked"
+        return Revoked(enrolment.code, enrolment.name, keep, previous, len(peer))
 
 
 @dataclass(frozen=True)
@@ -1456,15 +1842,14 @@ def write_receipts(
     written: list[ReceiptWritten] = []
     out_dir.mkdir(parents=True, exist_ok=True)
     with db.write() as session:
-        for enrolment in q.approved_enrolments(session):
+        for enrolment in q.enrolments_with_receipts(session):
             pending = q.unreported_bundles(session, enrolment.center_id)
             if only_new and not pending:
                 continue
-            center_keys = [
-                r
-                for r in q.keys_of(session, enrolment.center_id)
-                if r.role == "peer" and r.status == "active"
-            ]
+            # Sealed to the center's current key; a revoked center (bundles accepted under the
+            # cut-off still get their receipt) to the newest key it had.
+            peer = [r for r in q.keys_of(session, enrolment.center_id) if r.role == "peer"]
+            center_keys = [r for r in peer if r.status == "active"] or peer
             if not center_keys:
                 continue
             # Before anything was applied (only held bundles so far) the receipt speaks of the
@@ -1508,7 +1893,14 @@ def write_receipts(
                 rejected=rejected,
                 created_at=dt.datetime.now(dt.UTC),
             )
-            target = out_dir / f"{enrolment.code}-{enrolment.receipt_seq:06d}.jdreceipt"
+            # The code names the file: one from before codes were checked may not be a plain
+            # word, so such a center's receipt is named by its id (inside out_dir either way).
+            stem = (
+                enrolment.code
+                if center_code.is_valid(enrolment.code)
+                else f"center-{enrolment.center_id.hex[:12]}"
+            )
+            target = out_dir / f"{stem}-{enrolment.receipt_seq:06d}.jdreceipt"
             _write_file(
                 target, fmt.create_receipt(receipt, keys, _public_from_row(center_keys[-1]))
             )
@@ -1530,6 +1922,8 @@ class CenterOverview:
     held: int
     rejected: int
     quiet_days: int | None
+    #: New epochs (a restore, or a copy of the database) waiting for an officer's decision.
+    new_starts: tuple[str, ...] = ()
 
     def overdue(self, days: int) -> bool:
         return self.quiet_days is None or self.quiet_days > days
@@ -1557,6 +1951,7 @@ def centers_overview(db: Database) -> list[CenterOverview]:
                     c.get("held", 0),
                     c.get("rejected", 0),
                     quiet,
+                    tuple(q.epochs_waiting(session, e.center_id)) if c.get("held") else (),
                 )
             )
     return out

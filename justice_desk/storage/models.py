@@ -17,6 +17,7 @@ import uuid
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -571,6 +572,10 @@ class SiteKey(Base):
     revocation_number: Mapped[int | None] = mapped_column(Integer)
     last_good_epoch: Mapped[str | None] = mapped_column(String(64))
     last_good_seq: Mapped[int | None] = mapped_column(Integer)
+    #: A key retired by a rotation verifies bundles only up to here (the statement's last
+    #: bundle signed by it, or what the province had when it read a statement that did not say).
+    retired_epoch: Mapped[str | None] = mapped_column(String(64))
+    retired_seq: Mapped[int | None] = mapped_column(BigInteger)
     added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -595,6 +600,9 @@ class Enrolment(Base):
     #: Epochs the center has left (JSON list), from its bundles' ``previous_epochs``: a bundle
     #: of one of them is old news, never the newest state.
     superseded_epochs: Mapped[str | None] = mapped_column(Text)
+    #: A new epoch an officer accepted (docs/sync.md §3): bundles of any other new epoch are
+    #: held with the reason ``new_epoch`` until someone decides.
+    accepted_epoch: Mapped[str | None] = mapped_column(String(64))
 
 
 class ReceivedBundle(Base):

@@ -3,5 +3,5 @@
 A test checks these against the migration scripts, so they cannot drift.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = KNOWN_REVISIONS[-1]

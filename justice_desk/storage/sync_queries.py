@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from justice_desk.storage.models import (
@@ -16,6 +16,7 @@ from justice_desk.storage.models import (
     ImportLogEntry,
     ReceivedBundle,
     RejectedRecordRow,
+    Setting,
     Site,
     SiteKey,
     SyncConflict,
@@ -76,6 +77,13 @@ def mark_key(session: Session, site_id: uuid.UUID, key_id: str, *, status: str) 
 def next_revocation_number(session: Session) -> int:
     current = session.execute(select(func.max(SiteKey.revocation_number))).scalar()
     return (current or 0) + 1
+
+
+def setting_now(session: Session, key: str) -> str | None:
+    """A setting as the database holds it in this transaction (``Database.setting`` may answer
+    from its cache)."""
+    row = session.get(Setting, key)
+    return row.value if row is not None else None
 
 
 def next_export_seq(conn: Connection) -> int:
@@ -305,6 +313,20 @@ def enrolment_by_code(session: Session, code: str) -> Enrolment | None:
     )
 
 
+def enrolled_site(session: Session, code: str) -> tuple[Site, Enrolment] | None:
+    """The site row of the center enrolled under ``code`` (approved, or revoked), with its
+    enrolment: codes resolve through enrolments, so a site row that carries a center's code
+    without being that center can never stand for it."""
+    found = session.execute(
+        select(Site, Enrolment)
+        .join(Enrolment, Enrolment.center_id == Site.id)
+        .where(Enrolment.code == code.strip(), Enrolment.status.in_(["approved", "revoked"]))
+        .order_by(case((Enrolment.status == "approved", 0), else_=1))
+        .limit(1)
+    ).first()
+    return (found[0], found[1]) if found is not None else None
+
+
 def approved_enrolments(session: Session) -> list[Enrolment]:
     return list(
         session.execute(
@@ -361,3 +383,61 @@ def import_log(session: Session, limit: int) -> list[ImportLogEntry]:
 
 def count_rows(conn: Connection, table: Any) -> int:
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def pending_enrolments_with_code(
+    session: Session, code: str, *, besides: uuid.UUID
+) -> list[Enrolment]:
+    """Requests that were only looked at (never approved) under ``code``, of other centers."""
+    return list(
+        session.execute(
+            select(Enrolment).where(
+                Enrolment.code == code,
+                Enrolment.status == "pending",
+                Enrolment.center_id != besides,
+            )
+        ).scalars()
+    )
+
+
+def enrolments_with_receipts(session: Session) -> list[Enrolment]:
+    """Centers that get receipts: approved ones, and revoked ones for the bundles accepted
+    under their cut-off."""
+    return list(
+        session.execute(
+            select(Enrolment)
+            .where(Enrolment.status.in_(["approved", "revoked"]))
+            .order_by(Enrolment.code)
+        ).scalars()
+    )
+
+
+def epochs_waiting(session: Session, center_id: uuid.UUID) -> list[str]:
+    """New epochs of the center held for an officer's decision, in the order they arrived."""
+    rows = session.execute(
+        select(ReceivedBundle.epoch, func.min(ReceivedBundle.id))
+        .where(
+            ReceivedBundle.center_id == center_id,
+            ReceivedBundle.status == "held",
+            ReceivedBundle.reason == "new_epoch",
+        )
+        .group_by(ReceivedBundle.epoch)
+        .order_by(func.min(ReceivedBundle.id))
+    ).all()
+    return [epoch for epoch, _first in rows if epoch]
+
+
+def held_of_epoch(session: Session, center_id: uuid.UUID, epoch: str) -> list[ReceivedBundle]:
+    """The center's bundles of ``epoch`` held for a decision, in the order of their changes."""
+    return list(
+        session.execute(
+            select(ReceivedBundle)
+            .where(
+                ReceivedBundle.center_id == center_id,
+                ReceivedBundle.epoch == epoch,
+                ReceivedBundle.status == "held",
+                ReceivedBundle.reason == "new_epoch",
+            )
+            .order_by(ReceivedBundle.first_change, ReceivedBundle.seq)
+        ).scalars()
+    )

@@ -22,6 +22,11 @@ from justice_desk.sync.exceptions import RejectedFileError
 #: Site ids, epochs and key ids end up in file names and log lines: keep them plain.
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: The largest counter (seq, rev, change number) a database column can hold: SQLite's and
+#: PostgreSQL's 64-bit integers.
+MAX_COUNTER = 2**63 - 1
+#: The smallest integer a 64-bit database column holds.
+MIN_INTEGER = -(2**63)
 
 
 def canonical_json(value: object) -> bytes:
@@ -109,22 +114,29 @@ class FieldReader:
     def has(self, key: str) -> bool:
         return key in self.data
 
-    def integer(self, key: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    def integer(
+        self, key: str, *, minimum: int = MIN_INTEGER, maximum: int = MAX_COUNTER
+    ) -> int:
+        """An integer field within ``minimum..maximum``; by default the 64-bit signed range,
+        since every integer read from a file may end up in a database column (JSON itself
+        allows integers of any size, and Python reads them all)."""
         value = self._get(key)
         # bool is an int in Python but never a valid counter here.
         if not isinstance(value, int) or isinstance(value, bool):
             self.fail(f"field {key!r} is not an integer")
-        if minimum is not None and value < minimum:
+        if value < minimum:
             self.fail(f"field {key!r} is below {minimum}")
-        if maximum is not None and value > maximum:
+        if value > maximum:
             self.fail(f"field {key!r} is above {maximum}")
         return value
 
-    def optional_integer(self, key: str, *, minimum: int | None = None) -> int | None:
+    def optional_integer(
+        self, key: str, *, minimum: int = MIN_INTEGER, maximum: int = MAX_COUNTER
+    ) -> int | None:
         if self.data.get(key) is None:
             self.used.add(key)
             return None
-        return self.integer(key, minimum=minimum)
+        return self.integer(key, minimum=minimum, maximum=maximum)
 
     def text(self, key: str, *, max_length: int = 1000, allow_empty: bool = False) -> str:
         value = self._get(key)

@@ -298,6 +298,10 @@ class KeyRotation:
     reason: str
     created_at: str
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: The last bundle the old key signed (epoch and seq): the old key verifies nothing newer.
+    #: ``None`` in a statement from a version that did not say.
+    last_epoch: str | None = None
+    last_seq: int | None = None
 
     @property
     def new_key_id(self) -> str:
@@ -311,16 +315,24 @@ def create_key_rotation(
     *,
     reason: str = "",
     created_at: datetime | str | None = None,
+    last_epoch: str = "",
+    last_seq: int = 0,
 ) -> bytes:
-    """A rotation statement signed by both the old and the new key."""
+    """A rotation statement signed by both the old and the new key. ``last_epoch`` and
+    ``last_seq`` name the last bundle the old key signed: the province accepts nothing newer
+    signed by it (bundles still travelling are older)."""
     if old_keys.key_id == new_keys.key_id:
         raise ValueError("the new keys are the old keys")
+    if not 0 <= last_seq <= _codec.MAX_COUNTER:
+        raise ValueError("last_seq out of range")
     manifest = {
         "site": _codec.check_ident(site_id, "site id"),
         "old_key": old_keys.key_id,
         "new_keys": new_keys.public.to_dict(),
         "reason": _codec.check_text(reason, "reason", max_length=1000, allow_empty=True),
         "created_at": _codec.display_timestamp(created_at),
+        "last_epoch": _codec.check_text(last_epoch, "last epoch", max_length=64, allow_empty=True),
+        "last_seq": last_seq,
     }
     return _envelope.sign_document(
         Kind.KEY_ROTATION, manifest, [(OLD_SIGNATURE, old_keys), (NEW_SIGNATURE, new_keys)]
@@ -358,6 +370,14 @@ def open_key_rotation(
     new_keys = _public_keys(reader, "new_keys")
     reason = reader.text("reason", max_length=1000, allow_empty=True)
     created_at = reader.text("created_at", max_length=64, allow_empty=True)
+    last_epoch = (
+        reader.text("last_epoch", max_length=64, allow_empty=True)
+        if reader.has("last_epoch")
+        else None
+    )
+    last_seq = reader.optional_integer("last_seq", minimum=0)
+    if last_seq is not None and last_seq > _codec.MAX_COUNTER:
+        reader.fail("field 'last_seq' is out of range")
     if new_keys.key_id == old_key_id:
         reader.fail("new keys equal the old keys")
     # No epoch/seq: a key under any revocation must not be able to appoint its successor.
@@ -371,6 +391,8 @@ def open_key_rotation(
         reason=reason,
         created_at=created_at,
         extra=reader.extra(),
+        last_epoch=last_epoch or None,
+        last_seq=last_seq,
     )
 
 

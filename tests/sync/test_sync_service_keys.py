@@ -20,7 +20,8 @@ def test_key_rotation(tmp_path: Path) -> None:
         old_key_bundle = world.export(
             world.root / "in-transit"
         )  # signed with the old key, still travelling
-        old_key = sync.own_keys(world.center).key_id
+        old_keys = sync.own_keys(world.center)
+        old_key = old_keys.key_id
 
         (world.root / "rotate").mkdir()
         statement = sync.rotate_center_keys(world.center, world.root / "rotate")
@@ -48,9 +49,20 @@ def test_key_rotation(tmp_path: Path) -> None:
         assert (rotation.status, rotation.reason) == ("applied", "key_rotation")
         (overview,) = sync.centers_overview(world.province)
         assert overview.fingerprint == fmt.fingerprint(sync.own_keys(world.center).public)
-        assert (
-            world.import_one(statement).status == "applied"
-        )  # reading it twice changes nothing more
+        # Reading it twice changes nothing more.
+        assert world.import_one(statement).status == "duplicate"
+        # The retired key cannot appoint another successor (a copy of the old key file).
+        thief = fmt.generate_keyset()
+        forged = world.root / "forged.jdrotate"
+        forged.write_bytes(
+            fmt.create_key_rotation(str(world.center.site_id), old_keys, thief, reason="x")
+        )
+        before_forged = h.snapshot(world.province)
+        assert (world.import_one(forged).status, world.import_one(forged).reason) == (
+            "rejected",
+            "revoked_key",
+        )
+        assert h.snapshot(world.province) == before_forged
 
         late_old = world.import_one(old_key_bundle.path)  # made before the rotation: still good
         assert late_old.status == "applied", late_old

@@ -92,7 +92,12 @@ def test_center_restored_from_a_backup(tmp_path: Path) -> None:
         before_conflicts = len(sync.sync_conflicts(world.province))
         assert before_conflicts == 0
         outcome = world.import_one(restored.path)
-        assert outcome.status == "applied" and outcome.records > 0, outcome
+        # A new start waits for an officer (docs/sync.md §3): nothing applied, the old epoch kept.
+        assert (outcome.status, outcome.reason) == ("held", "new_epoch"), outcome
+        assert h.query(world.province, "SELECT epoch FROM enrolments")[0][0] != new_epoch
+        assert sync.waiting_epochs(world.province, _code(world)) == [new_epoch]
+        decision = sync.decide_epoch(world.province, _code(world), accept=True)
+        assert decision.accepted and decision.outcomes == ("2:applied",), decision
         (overview,) = sync.centers_overview(world.province)
         assert overview.applied_through == restored.last_change
         assert h.query(world.province, "SELECT epoch FROM enrolments")[0][0] == new_epoch
@@ -252,7 +257,8 @@ def test_bundle_of_an_epoch_the_province_never_saw_is_old_news_after_a_later_res
         assert manifest.epoch not in (epoch_1, epoch_2)
         assert {epoch_1, epoch_2} <= set(manifest.previous_epochs)
 
-        assert world.import_one(latest.path).status == "applied"
+        assert world.import_one(latest.path).reason == "new_epoch"
+        sync.decide_epoch(world.province, _code(world), accept=True)
         h.assert_province_holds_center(world)
         before = h.snapshot(world.province)
         late = world.import_one(stray.path)
@@ -261,3 +267,8 @@ def test_bundle_of_an_epoch_the_province_never_saw_is_old_news_after_a_later_res
         h.assert_province_holds_center(world)
     finally:
         world.close()
+
+
+def _code(world: h.World) -> str:
+    (overview,) = sync.centers_overview(world.province)
+    return overview.code
