@@ -82,6 +82,24 @@ def add_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     db(p, "DATABASE")
 
     p = ss.add_parser(
+        "refused", help="center: the records the province refused, and what to do about them"
+    )
+    db(p, "CENTER")
+    p.add_argument(
+        "--resend",
+        action="store_true",
+        help="send the refused records again with the next export (after correcting them)",
+    )
+
+    p = ss.add_parser(
+        "conflicts", help="province: versions of records that were not applied, to look at"
+    )
+    db(p, "PROVINCE")
+    p.add_argument("--center", metavar="CODE", help="only this center")
+    p.add_argument("--all", action="store_true", help="also the entries already dealt with")
+    p.add_argument("--resolve", type=int, metavar="ID", help="mark this entry as dealt with")
+
+    p = ss.add_parser(
         "epoch",
         help="province: accept or refuse a center's new start (restored from a backup), "
         "after confirming it with the center by phone",
@@ -258,6 +276,51 @@ def _status(sync: Any, db: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _refused(sync: Any, db: Any, args: argparse.Namespace) -> int:
+    from justice_desk.cli.output import table
+
+    if args.resend:
+        print(sync.resend_refused(db).describe())
+        return 0
+    rows = sync.center_refusals(db)
+    if not rows:
+        print(_("The province has refused no record of this center."))
+        return 0
+    print(
+        table(
+            [_("Record"), _("Reason"), _("What to do"), _("Sent again")],
+            [
+                [r.record, r.reason_label, r.action, _("yes") if r.sent_again else _("no")]
+                for r in rows
+            ],
+        )
+    )
+    return 0
+
+
+def _conflicts(sync: Any, db: Any, args: argparse.Namespace) -> int:
+    from justice_desk.cli.output import table
+
+    if args.resolve is not None:
+        sync.resolve_conflict(db, args.resolve)
+        print(_("Conflict {id} is marked as dealt with.").format(id=args.resolve))
+        return 0
+    rows = sync.conflict_list(db, args.center, open_only=not args.all)
+    if not rows:
+        print(_("The conflict list is empty."))
+        return 0
+    print(
+        table(
+            [_("No."), _("Center"), _("Record"), _("Reason"), _("What to do")],
+            [
+                [str(c.id), f"{c.center_code} {c.center_name}", c.record, c.reason_label, c.action]
+                for c in rows
+            ],
+        )
+    )
+    return 0
+
+
 def _epoch(sync: Any, db: Any, args: argparse.Namespace) -> int:
     decision = sync.decide_epoch(db, args.center, accept=args.accept, epoch=args.epoch)
     print(decision.describe())
@@ -289,4 +352,6 @@ _COMMANDS = {
     "rotate": _rotate,
     "revoke": _revoke,
     "epoch": _epoch,
+    "refused": _refused,
+    "conflicts": _conflicts,
 }

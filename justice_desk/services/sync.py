@@ -252,18 +252,27 @@ class CenterSyncStatus:
     pending_changes: int
     resend_from: int | None
     exports: tuple[ExportRecord, ...] = ()
+    #: Records the province refused that are not settled yet (center_refusals).
+    refused: int = 0
 
     def describe(self) -> str:
         if not self.enrolled:
             return _("Not enrolled with a Provincial Justice Office yet.")
         if self.acked_on is None:
-            return _("The province has not confirmed any changes yet ({pending} waiting).").format(
+            text = _("The province has not confirmed any changes yet ({pending} waiting).").format(
                 pending=self.pending_changes
             )
-        return _(
-            "Received by the province through change {number} on {when}; "
-            "{pending} changes not yet confirmed."
-        ).format(number=self.acked_through, when=self.acked_on, pending=self.pending_changes)
+        else:
+            text = _(
+                "Received by the province through change {number} on {when}; "
+                "{pending} changes not yet confirmed."
+            ).format(number=self.acked_through, when=self.acked_on, pending=self.pending_changes)
+        if self.refused:
+            text += " " + _(
+                "The province refused {count} records: see “justice-desk sync refused” or the "
+                "Sync page, correct them and send them again."
+            ).format(count=self.refused)
+        return text
 
 
 def write_enrolment_request(
@@ -593,6 +602,7 @@ def center_status(db: Database) -> CenterSyncStatus:
         pending_changes=max(0, latest - acked),
         resend_from=int(settings["resend_from"]) if settings.get("resend_from") else None,
         exports=exports,
+        refused=len(center_refusals(db)) if settings.get("province_id") else 0,
     )
 
 
@@ -1469,7 +1479,8 @@ def _apply_records(
                         table,
                         row,
                         "number_taken",
-                        f"the same number is held by {clashes[row['id']]}",
+                        f"the same number is held by {clashes[row['id']]}"
+                        f"; highest={sync_store.highest_number(conn, table, row)}",
                         stored.get(row["id"], (0,))[0],
                     )
                 else:
@@ -1477,6 +1488,8 @@ def _apply_records(
             candidates = keep
         sync_store.upsert(conn, table, candidates)
         result.applied += len(candidates)
+        # A record refused before (queued) and applied now is a valid parent again.
+        refused.difference_update(row["id"] for row in candidates)
     return result
 
 
@@ -1967,6 +1980,240 @@ def sync_conflicts(
         return q.conflicts_of(session, center_id, open_only=open_only)
 
 
+#: What a person can do about a conflict or a refused record, by reason.
+ACTIONS = {
+    "restored_center_older": N_(
+        "The province kept its newer version. Ask the center which one is right; if it is the "
+        "center's, the center edits the record again and sends it."
+    ),
+    "restored_center_overwrote": N_(
+        "The center's version (made after its restore) replaced this one, which the province "
+        "had from before the restore. Check with the center that nothing in it is missing."
+    ),
+    "number_taken": N_(
+        "The number is already used by another record of the center (from before a restore). "
+        "The center gives the record a new number and sends it again."
+    ),
+    "parent_refused": N_(
+        "It belongs to a record that was refused. It arrives with that record once the center "
+        "has corrected it and sent it again."
+    ),
+}
+
+
+def _table_label(table: str) -> str:
+    labels = {
+        "cases": _("Case"),
+        "meetings": _("Meeting"),
+        "people": _("Person"),
+        "case_parties": _("Party of a case"),
+        "case_events": _("Event of a case"),
+        "sites": _("Center"),
+    }
+    return labels.get(table, table)
+
+
+def _record_label(table: str, parts: tuple[str, ...] | None, row_id: str) -> str:
+    if parts and table in ("cases", "meetings") and len(parts) == 2:
+        number = f"{int(parts[0]):03d}" if table == "cases" else parts[0]
+        return f"{_table_label(table)} {number}/{parts[1]}"
+    if parts and table == "people":
+        return f"{_table_label(table)} {' '.join(p for p in parts if p)}"
+    return f"{_table_label(table)} {row_id[:8]}"
+
+
+def _label_parts(table: str, fields_json: str | None) -> tuple[str, ...] | None:
+    """:func:`_record_label`'s parts from a record's fields (JSON), as ``record_labels``."""
+    try:
+        fields = json.loads(fields_json or "{}")
+    except ValueError:
+        return None
+    keys = ("given_name", "surname") if table == "people" else ("number", "year_be")
+    if not isinstance(fields, dict) or fields.get(keys[0]) is None:
+        return None
+    return tuple("" if fields.get(k) is None else str(fields[k]) for k in keys)
+
+
+@dataclass(frozen=True)
+class ConflictEntry:
+    """One entry of the province's conflict list, as a person reads it."""
+
+    id: int
+    at: dt.datetime
+    center_code: str
+    center_name: str
+    record: str
+    kept_rev: int
+    other_rev: int
+    reason: str
+    reason_label: str
+    action: str
+    resolved: bool
+
+
+def conflict_list(
+    db: Database, center_code: str | None = None, *, open_only: bool = True
+) -> list[ConflictEntry]:
+    """The conflict list at the province: versions of records that were not applied or that
+    replaced a version from before a center's restore, with what to do about each."""
+    from justice_desk.storage import sync_queries as q
+
+    with db.read() as session:
+        center_id = _enrolled(session, center_code).center_id if center_code else None
+        rows = q.conflicts_of(session, center_id, open_only=open_only)
+        centers = {e.center_id: (e.code, e.name) for e in q.all_enrolments(session)}
+        labels: dict[str, dict[uuid.UUID, tuple[str, ...]]] = {}
+        for table in {r.table_name for r in rows}:
+            labels[table] = q.record_labels(
+                session, table, [r.row_id for r in rows if r.table_name == table]
+            )
+        out = []
+        for r in rows:
+            code, name = centers.get(r.center_id, ("", ""))
+            # A refused record is not stored here: its label comes from the version queued.
+            parts = labels[r.table_name].get(r.row_id) or _label_parts(r.table_name, r.other_fields)
+            out.append(
+                ConflictEntry(
+                    r.id,
+                    r.at,
+                    code,
+                    name,
+                    _record_label(r.table_name, parts, r.row_id.hex),
+                    r.kept_rev,
+                    r.other_rev,
+                    r.reason,
+                    reason_text(r.reason) if r.reason in REASONS else r.reason,
+                    _(ACTIONS[r.reason]) if r.reason in ACTIONS else "",
+                    r.resolved_at is not None,
+                )
+            )
+    return out
+
+
+def resolve_conflict(db: Database, conflict_id: int) -> None:
+    """A person has dealt with this entry: it leaves the open list (it is kept, marked)."""
+    _require_province(db)
+    from justice_desk.storage import sync_queries as q
+
+    with db.write() as session:
+        if q.set_conflict_resolved(session, conflict_id) is None:
+            raise UserError(_("There is no conflict number {id}.").format(id=conflict_id))
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A record of this center that the province refused (from its receipts)."""
+
+    table: str
+    row_id: str
+    rev: int
+    reason: str
+    record: str
+    reason_label: str
+    action: str
+    #: Changed since and sent again: waiting for the province's next receipt.
+    sent_again: bool
+    detail: str = ""
+
+
+def center_refusals(db: Database) -> list[Refusal]:
+    """Records the province refused, as its receipts of this center's current epoch said,
+    that this center has not sent again in an accepted version since."""
+    from justice_desk.storage import sync_queries as q
+
+    epoch = db.setting("epoch") or ""
+    acked = int(db.setting("acked_through", "0") or 0)
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    with db.read() as session:
+        for receipt in q.receipts_of_epoch(session, epoch):
+            for r in json.loads(receipt.summary or "{}").get("rejected", []):
+                latest[(r["table"], r["id"])] = r  # a later refusal replaces an earlier one
+        by_table: dict[str, list[dict[str, Any]]] = {}
+        for r in latest.values():
+            by_table.setdefault(r["table"], []).append(r)
+        out = []
+        for table, items in by_table.items():
+            ids = [uuid.UUID(r["id"]) for r in items]
+            revs = q.current_revs(session, table, ids)
+            changes = q.last_changes(session, ids)
+            labels = q.record_labels(session, table, ids)
+            for r, rid in zip(items, ids, strict=True):
+                refused_rev = int(r.get("rev", 0))
+                sent_again = revs.get(rid, 0) > refused_rev
+                if sent_again and changes.get(rid, 0) <= acked:
+                    continue  # a newer version reached the province and was not refused
+                reason = r.get("reason", "")
+                out.append(
+                    Refusal(
+                        table,
+                        r["id"],
+                        refused_rev,
+                        reason,
+                        _record_label(table, labels.get(rid), rid.hex),
+                        reason_text(reason) if reason in REASONS else reason,
+                        _(ACTIONS[reason]) if reason in ACTIONS else "",
+                        sent_again,
+                        str(r.get("detail", "")),
+                    )
+                )
+    return out
+
+
+@dataclass(frozen=True)
+class Resent:
+    """What ``resend_refused`` did: records marked to go again, and the new numbers given."""
+
+    count: int
+    renumbered: tuple[tuple[str, str], ...] = ()  # (record as it was, its new number)
+
+    def describe(self) -> str:
+        text = _("{count} refused records will be sent again with the next export.").format(
+            count=self.count
+        )
+        for old, new in self.renumbered:
+            line = _("{record} now has the number {number}.")
+            text += "\n" + line.format(record=old, number=new)
+        return text
+
+
+def _highest_held(detail: str) -> int:
+    """The highest number the province holds, from a ``number_taken`` refusal (``highest=N``)."""
+    for word in detail.replace(";", " ").split():
+        if word.startswith("highest="):
+            try:
+                return int(word.removeprefix("highest="))
+            except ValueError:
+                return 0
+    return 0
+
+
+def resend_refused(db: Database) -> Resent:
+    """Send the refused records again with the next export: a case or meeting refused for its
+    number gets the next free number of its year (above what the province holds, when its
+    receipt said), the others are marked as changed (for records refused only because another
+    one was, or after the center corrected them)."""
+    from justice_desk.storage import sync_queries as q
+
+    waiting = [r for r in center_refusals(db) if not r.sent_again]
+    touch: dict[str, list[uuid.UUID]] = {}
+    renumbered: list[tuple[str, str]] = []
+    with db.write() as session:
+        for r in waiting:
+            rid = uuid.UUID(r.row_id)
+            if r.reason == "number_taken" and r.table in ("cases", "meetings"):
+                number = q.renumber(session, r.table, rid, _highest_held(r.detail))
+                if number is not None:
+                    year = r.record.rsplit("/", 1)[-1]
+                    shown = f"{number:03d}" if r.table == "cases" else str(number)
+                    renumbered.append((r.record, f"{shown}/{year}"))
+                    continue
+            touch.setdefault(r.table, []).append(rid)
+        count = len(renumbered)
+        for table, ids in touch.items():
+            count += q.touch_rows(session, table, ids)
+    return Resent(count, tuple(renumbered))
+
+
 def import_log(db: Database, limit: int = 500) -> list[ImportLogEntry]:
     from justice_desk.storage import sync_queries as q
 
@@ -2006,6 +2253,12 @@ __all__ = [
     "revoke_center_key",
     "rotate_center_keys",
     "sync_conflicts",
+    "conflict_list",
+    "resolve_conflict",
+    "center_refusals",
+    "resend_refused",
+    "decide_epoch",
+    "waiting_epochs",
     "write_enrolment_request",
     "write_receipts",
 ]

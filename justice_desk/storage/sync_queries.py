@@ -11,9 +11,14 @@ from sqlalchemy import Connection, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from justice_desk.storage.models import (
+    MODEL_BY_TABLE,
+    Case,
+    ChangeLog,
     Enrolment,
     ExportRecord,
     ImportLogEntry,
+    Meeting,
+    ReceiptRecord,
     ReceivedBundle,
     RejectedRecordRow,
     Setting,
@@ -441,3 +446,98 @@ def held_of_epoch(session: Session, center_id: uuid.UUID, epoch: str) -> list[Re
             .order_by(ReceivedBundle.first_change, ReceivedBundle.seq)
         ).scalars()
     )
+
+
+def current_revs(
+    session: Session, table_name: str, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, int]:
+    """The rev of each of these rows of ``table_name`` as stored here (missing: not here)."""
+    model = MODEL_BY_TABLE.get(table_name)
+    if model is None or not ids:
+        return {}
+    table = model.__table__
+    rows = session.execute(select(table.c.id, table.c.rev).where(table.c.id.in_(list(ids))))
+    return {row_id: int(rev) for row_id, rev in rows}
+
+
+def record_labels(
+    session: Session, table_name: str, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, ...]]:
+    """What identifies these rows to a person: (number, year) of cases and meetings, (given
+    name, surname) of people; nothing for other tables."""
+    if not ids or table_name not in ("cases", "meetings", "people"):
+        return {}
+    table = MODEL_BY_TABLE[table_name].__table__
+    cols = (
+        (table.c.given_name, table.c.surname)
+        if table_name == "people"
+        else (table.c.number, table.c.year_be)
+    )
+    rows = session.execute(select(table.c.id, *cols).where(table.c.id.in_(list(ids))))
+    return {row[0]: tuple("" if v is None else str(v) for v in row[1:]) for row in rows}
+
+
+def touch_rows(session: Session, table_name: str, ids: Sequence[uuid.UUID]) -> int:
+    """Mark rows as changed (a new rev and a change-log line through the ORM hook), so that the
+    next export sends them again. Returns how many were found."""
+    from sqlalchemy.orm.attributes import flag_modified
+
+    model = MODEL_BY_TABLE.get(table_name)
+    if model is None or not ids:
+        return 0
+    found = 0
+    for obj in session.execute(select(model).where(model.id.in_(list(ids)))).scalars():
+        flag_modified(obj, "updated_at")
+        found += 1
+    return found
+
+
+def set_conflict_resolved(session: Session, conflict_id: int) -> SyncConflict | None:
+    row = session.get(SyncConflict, conflict_id)
+    if row is not None and row.resolved_at is None:
+        row.resolved_at = utcnow()
+    return row
+
+
+def receipts_of_epoch(session: Session, epoch: str) -> list[ReceiptRecord]:
+    """The receipts this center accepted for ``epoch``, oldest first."""
+    return list(
+        session.execute(
+            select(ReceiptRecord).where(ReceiptRecord.epoch == epoch).order_by(ReceiptRecord.seq)
+        ).scalars()
+    )
+
+
+def last_changes(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """The change number of each row's newest change here."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(ChangeLog.row_id, func.max(ChangeLog.change_no))
+        .where(ChangeLog.row_id.in_(list(ids)))
+        .group_by(ChangeLog.row_id)
+    )
+    return {row_id: int(change) for row_id, change in rows}
+
+
+def renumber(session: Session, table_name: str, row_id: uuid.UUID, above: int) -> int | None:
+    """Give a case or meeting the next free number of its BE year above ``above`` (and above
+    every number this database used that year); returns the new number, ``None`` if the row is
+    not here. The change goes through the change log like any edit."""
+    obj: Case | Meeting | None
+    if table_name == "cases":
+        obj = session.get(Case, row_id)
+    elif table_name == "meetings":
+        obj = session.get(Meeting, row_id)
+    else:
+        return None
+    if obj is None:
+        return None
+    model = type(obj)
+    used = session.execute(
+        select(func.max(model.number)).where(
+            model.owner_id == obj.owner_id, model.year_be == obj.year_be
+        )
+    ).scalar()
+    obj.number = max(above, used or 0) + 1
+    return int(obj.number)

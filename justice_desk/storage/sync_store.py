@@ -38,8 +38,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from justice_desk.domain.enums import SiteKind
 from justice_desk.storage.changelog import DERIVED, Derive
-from justice_desk.storage.models import MODEL_BY_TABLE, SYNCABLE_MODELS, ChangeLog
+from justice_desk.storage.models import MODEL_BY_TABLE, SYNCABLE_MODELS, ChangeLog, Enrolment
 
 #: Columns never sent: confidential session notes (§12, §29) and what the receiver derives.
 NOT_SENT: dict[str, frozenset[str]] = defaultdict(
@@ -86,7 +87,8 @@ def current_records(
     conn: Connection, table_name: str, ids: Sequence[uuid.UUID], chunk: int = 500
 ) -> list[dict[str, Any]]:
     """The current state of rows as sync records (JSON values; confidential and derived
-    columns left out)."""
+    columns left out), in the order of their ids: the same rows in the same state give the
+    same records, so an export made again has the same content digest."""
     table = _table(table_name)
     skip = NOT_SENT[table_name] | DERIVED_COLUMNS
     cols = [c for c in table.columns if c.key not in skip]
@@ -106,6 +108,7 @@ def current_records(
                     "fields": fields,
                 }
             )
+    out.sort(key=operator.itemgetter("id"))
     return out
 
 
@@ -341,6 +344,122 @@ def parent_columns(table_name: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((fk.parent.key, fk.column.table.name) for fk in table.foreign_keys))
 
 
+# -- ownership of what incoming records point at and claim (docs/sync.md §1) ---------------------
+
+
+@functools.cache
+def owned_references(table_name: str) -> tuple[tuple[str, str], ...]:
+    """``(column, parent table)`` of the foreign keys whose parent table is syncable: the row
+    pointed at has an owner, and it must be the sending center. Keys into tables that do not
+    travel (shared reference data) need no owner check."""
+    return tuple((c, p) for c, p in parent_columns(table_name) if p in MODEL_BY_TABLE)
+
+
+#: Columns of a center's ``sites`` row that say which center it is: the enrolment's, never a
+#: bundle's (a center is enrolled under its code and name, and it is a center).
+SITE_IDENTITY = ("kind", "code", "name")
+
+
+class Ownership:
+    """What the records of one incoming bundle may point at and claim (docs/sync.md §1).
+
+    A record may refer only to its own center's records (stored here, or arriving in the same
+    bundle) and to tables that do not travel: a record pointing at a stored record of another
+    owner is ``foreign_reference``. The center's own ``sites`` row keeps the identity it
+    enrolled with (:data:`SITE_IDENTITY`), and a bundle carries no other site row
+    (``other_site``), so no bundle can take another center's code or add a center.
+
+    Owners are read in the same query as the stored revisions of each table (:meth:`stored`),
+    so the checks cost one query per table per bundle, not one per record.
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        center_id: uuid.UUID,
+        tables: Iterable[tuple[str, Iterable[Mapping[str, Any] | None]]],
+    ) -> None:
+        self._conn = conn
+        self.center_id = center_id
+        #: parent table -> ids the bundle's records point at, until that table is looked up
+        self._wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
+        for table, rows in tables:
+            references = owned_references(table)
+            if not references:
+                continue
+            rows = [row for row in rows if row is not None]
+            for column, parent in references:
+                add = self._wanted[parent].add
+                for row in rows:
+                    value = row.get(column)
+                    if value is not None:
+                        add(value)
+        #: parent table -> owner of each stored row the bundle's records point at
+        self._owners: dict[str, dict[uuid.UUID, uuid.UUID]] = {}
+        self._identity: dict[str, Any] | None = None
+
+    def stored(
+        self, table_name: str, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[int, uuid.UUID]]:
+        """:func:`stored_revs` of ``ids``; the same query reads the owners of the rows of the
+        table that the bundle's records point at."""
+        wanted = self._wanted.pop(table_name, set())
+        stored = stored_revs(self._conn, table_name, [*ids, *wanted.difference(ids)])
+        self._owners[table_name] = {i: stored[i][1] for i in wanted if i in stored}
+        return stored
+
+    def refusals(
+        self, table_name: str, rows: Sequence[Mapping[str, Any]]
+    ) -> dict[uuid.UUID, tuple[str, str]]:
+        """``id -> (reason, detail)`` of the rows that may not be applied: a site row other
+        than the sending center's own (``other_site``), or a row pointing at a stored record
+        of another owner (``foreign_reference``). Call :meth:`stored` for the table first."""
+        out: dict[uuid.UUID, tuple[str, str]] = {}
+        center = self.center_id
+        if table_name == "sites":
+            for row in rows:
+                if row["id"] != center:
+                    out[row["id"]] = ("other_site", "a site record that is not the center's own")
+        for column, parent in owned_references(table_name):
+            owners = self._owners.get(parent)
+            if owners is None:  # no records of the parent table in this bundle
+                self.stored(parent, ())
+                owners = self._owners[parent]
+            if not owners:
+                continue
+            for row in rows:
+                value = row.get(column)
+                if value is None:
+                    continue
+                owner = owners.get(value)
+                if owner is not None and owner != center and row["id"] not in out:
+                    out[row["id"]] = (
+                        "foreign_reference",
+                        f"{column} refers to {parent} {value}, a record of another site",
+                    )
+        return out
+
+    def keep_identity(self, table_name: str, rows: Iterable[dict[str, Any]]) -> None:
+        """The center's own site row keeps the code and name it enrolled with, whatever the
+        bundle says; its other fields (address, phone, ...) are the center's to change."""
+        if table_name != "sites":
+            return
+        for row in rows:
+            if row["id"] == self.center_id:
+                if self._identity is None:
+                    self._identity = _enrolled_identity(self._conn, self.center_id)
+                row.update(self._identity)
+
+
+def _enrolled_identity(conn: Connection, center_id: uuid.UUID) -> dict[str, Any]:
+    found = conn.execute(
+        select(Enrolment.code, Enrolment.name).where(Enrolment.center_id == center_id)
+    ).first()
+    if found is None:  # not enrolled here: the importer refused the bundle before this
+        return {}
+    return {"kind": SiteKind.CENTER.value, "code": found.code, "name": found.name}
+
+
 @functools.cache
 def _unique_keys(table_name: str) -> tuple[tuple[str, ...], ...]:
     """Column sets that must be unique besides the id (case and meeting numbers, one settlement
@@ -393,6 +512,19 @@ def unique_clashes(
                     if mine is not None and stored_id != mine and stored_id not in incoming:
                         out[mine] = stored_id
     return out
+
+
+def highest_number(conn: Connection, table_name: str, row: dict[str, Any]) -> int:
+    """The highest value of the numbered column of ``row``'s unique keys (a case number) held
+    for the same owner and year: a center renumbering a refused record starts above it."""
+    table = _table(table_name)
+    for *prefix, last in _unique_keys(table_name):
+        if last != "number" or any(row.get(c) is None for c in prefix):
+            continue
+        condition = [table.c[c] == row[c] for c in prefix]
+        found = conn.execute(select(func.max(table.c[last])).where(*condition)).scalar()
+        return int(found or 0)
+    return 0
 
 
 def upsert(

@@ -189,6 +189,19 @@ def test_center_restored_from_a_backup(tmp_path: Path) -> None:
         ]
         assert "number_taken" in summary and "parent_refused" in summary
 
+        # The center is told what was refused and what to do; the province lists the same
+        # entries by center and record (docs/sync.md §1: nothing disappears silently).
+        assert status.refused == 4
+        refusals = {(r.table, uuid.UUID(r.row_id)): r for r in sync.center_refusals(world.center)}
+        refused_case = refusals[("cases", case_b.id)]
+        assert refused_case.reason == "number_taken" and refused_case.action
+        assert refused_case.record.endswith(case_b.number) and not refused_case.sent_again
+        assert sum(r.reason == "parent_refused" for r in refusals.values()) == 3
+        entries = sync.conflict_list(world.province)
+        (taken,) = [e for e in entries if e.reason == "number_taken"]
+        assert taken.center_code == "CJC-0001" and taken.record.endswith(f" {case_b.number}")
+        assert taken.action and not taken.resolved
+
         # Sending the same versions again does not fill the queue twice; a newer edit of a
         # queued record joins the queue rather than being dropped unseen.
         _edit(world.center, p3, phone="080-333-3333")  # rev 2 in the new epoch, the province has 3
@@ -198,6 +211,28 @@ def test_center_restored_from_a_backup(tmp_path: Path) -> None:
         assert len(queue2) == len(queue) + 1
         assert {(c.row_id, c.other_rev) for c in queue2 if c.row_id == p3} == {(p3, 1), (p3, 2)}
         assert all(c.resolved_at is None for c in queue2)
+
+        # The center gives the case a new number and sends it again with its children: all
+        # applied, nothing refused any more, on both sides.
+        assert world.receipt_to_center() is not None
+        resent = sync.resend_refused(world.center)
+        assert resent.count == 4
+        ((old_label, new_number),) = resent.renumbered
+        assert old_label == refused_case.record and new_number != case_b.number
+        assert cases.get_case(world.center, case_b.id).number == new_number
+        assert all(r.sent_again for r in sync.center_refusals(world.center))
+        fixed = world.export()
+        outcome = world.import_one(fixed.path)
+        assert (outcome.status, outcome.reason) == ("applied", None), outcome
+        assert "refused" not in outcome.message and "ปฏิเสธ" not in outcome.message
+        assert world.receipt_to_center() is not None
+        assert sync.center_refusals(world.center) == []
+        assert sync.center_status(world.center).refused == 0
+        number = h.query(world.province, "SELECT number FROM cases WHERE id = ?", (case_b.id.hex,))
+        assert len(number) == 1
+        sync.resolve_conflict(world.province, taken.id)
+        assert taken.id not in {e.id for e in sync.conflict_list(world.province)}
+        assert taken.id in {e.id for e in sync.conflict_list(world.province, open_only=False)}
     finally:
         world.close()
 
