@@ -91,7 +91,7 @@ REASONS = {
     "foreign_reference": N_("it refers to a record of another center"),
     "other_site": N_("a center may send only its own site record"),
     "new_epoch": N_(
-        "{code} {name} sends from a new start (restored from a backup?); it waits until an "
+        "the center sends from a new start (restored from a backup?); it waits until an "
         "officer confirms it with the center and accepts it"
     ),
     "epoch_refused": N_("an officer refused this new start of the center"),
@@ -102,7 +102,13 @@ def reason_text(reason: str | None, **params: Any) -> str:
     if not reason:
         return ""
     template = REASONS.get(reason)
-    return _(template).format(**params) if template else reason
+    # A log line read back later has no parameters: a missing one reads "?" instead of failing.
+    return _(template).format_map(_Params(params)) if template else reason
+
+
+class _Params(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1208,9 +1214,7 @@ def _decide_and_apply(
                 raw=data,
                 records=len(bundle.records),
             )
-        return outcome(
-            "held", "new_epoch", reason_text("new_epoch", code=enrolment.code, name=enrolment.name)
-        )
+        return outcome("held", "new_epoch", reason_text("new_epoch"))
     applied = 0 if new_epoch or enrolment.epoch is None else enrolment.applied_through
     if bundle.last_change <= applied:
         _log(session, path, "duplicate", reason="replay", sha=sha, center=center_id, seq=seq)

@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -162,6 +164,26 @@ class CenterSync(QWidget):
             ],
             self,
         )
+        self.refused = ListTableModel(
+            [
+                Column(_("Record"), lambda r: r.record),
+                Column(_("Reason"), lambda r: r.reason_label),
+                Column(_("What to do"), lambda r: r.action),
+                Column(_("Sent again"), lambda r: _("yes, waiting") if r.sent_again else _("no")),
+            ],
+            self,
+        )
+        self.resend_button = QPushButton(_("Send the refused records again"))
+        self.resend_button.setToolTip(
+            _(
+                "A case or meeting refused for its number gets the next free number; the "
+                "others go again with the next export."
+            )
+        )
+        self.refused_box = QGroupBox(_("Refused by the province"))
+        rb = QVBoxLayout(self.refused_box)
+        rb.addWidget(_table(self.refused))
+        rb.addWidget(self.resend_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         actions = QHBoxLayout()
@@ -169,9 +191,11 @@ class CenterSync(QWidget):
         actions.addWidget(self.receipt_button)
         actions.addStretch(1)
         layout.addLayout(actions)
+        layout.addWidget(self.refused_box, 1)
         layout.addWidget(enrol_box)
         layout.addWidget(QLabel(_("Bundles written")))
         layout.addWidget(_table(self.exports), 1)
+        self.resend_button.clicked.connect(self.resend_refused)
         self.request_button.clicked.connect(self.write_request)
         self.accept_button.clicked.connect(self.accept_answer)
         self.export_button.clicked.connect(self.export)
@@ -209,6 +233,19 @@ class CenterSync(QWidget):
         self.export_button.setEnabled(state.enrolled)
         self.receipt_button.setEnabled(state.enrolled)
         self.exports.set_rows(list(state.exports))
+        refused = sync.center_refusals(self.ctx.db) if state.refused else []
+        self.refused.set_rows(refused)
+        self.refused_box.setVisible(bool(refused))
+        self.resend_button.setEnabled(any(not r.sent_again for r in refused))
+
+    def resend_refused(self) -> None:
+        try:
+            resent = sync.resend_refused(self.ctx.db)
+        except Exception as exc:  # noqa: BLE001 - UserError or a busy database: shown
+            show_error(self, str(exc))
+            return
+        show_info(self, resent.describe())
+        self.refresh()
 
     def write_request(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -393,8 +430,31 @@ class ProvinceSync(QWidget):
             ],
             self,
         )
+        self.conflicts = _ColouredModel(
+            [
+                Column(_("No."), lambda c: str(c.id)),
+                Column(_("When"), lambda c: _when(c.at)),
+                Column(_("Center"), lambda c: f"{c.center_code} {c.center_name}"),
+                Column(_("Record"), lambda c: c.record),
+                Column(_("Reason"), lambda c: c.reason_label),
+                Column(_("What to do"), lambda c: c.action),
+            ],
+            self,
+        )
         self.overdue = QLabel()
         self.overdue.setObjectName("overdue")
+        self.alarms = QLabel()
+        self.alarms.setObjectName("syncAlarms")
+        self.alarms.setWordWrap(True)
+        self.alarms.setStyleSheet("color: #c62828; font-weight: bold")
+        self.epoch_button = QPushButton(_("Decide on a new start…"))
+        self.epoch_button.setToolTip(
+            _(
+                "A center restored from a backup sends from a new start. Call the center first: "
+                "if it did not restore a backup, someone may have a copy of its database."
+            )
+        )
+        self.resolve_button = QPushButton(_("Mark as dealt with"))
         buttons = QHBoxLayout()
         self.enrol_button = QPushButton(_("Enrol a center…"))
         self.import_files_button = QPushButton(_("Import bundle files…"))
@@ -415,14 +475,26 @@ class ProvinceSync(QWidget):
         quiet_row.addWidget(self.quiet_days)
         quiet_row.addWidget(self.overdue, 1)
         self.centers_view = _table(self.centers)
+        alarm_row = QHBoxLayout()
+        alarm_row.addWidget(self.alarms, 1)
+        alarm_row.addWidget(self.epoch_button)
+        self.conflicts_view = _table(self.conflicts)
+        conflicts_tab = QWidget()
+        ct = QVBoxLayout(conflicts_tab)
+        ct.addWidget(self.conflicts_view, 1)
+        ct.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(_table(self.results), _("Last import"))
+        self.tabs.addTab(_table(self.log), _("Import log"))
+        self.tabs.addTab(conflicts_tab, _("Conflict list"))
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addLayout(quiet_row)
+        layout.addLayout(alarm_row)
         layout.addWidget(self.centers_view, 2)
-        layout.addWidget(QLabel(_("Last import")))
-        layout.addWidget(_table(self.results), 1)
-        layout.addWidget(QLabel(_("Import log")))
-        layout.addWidget(_table(self.log), 1)
+        layout.addWidget(self.tabs, 2)
+        self.epoch_button.clicked.connect(self.decide_epoch)
+        self.resolve_button.clicked.connect(self.resolve_conflict)
         self.enrol_button.clicked.connect(self.enrol)
         self.import_files_button.clicked.connect(self.import_files)
         self.import_folder_button.clicked.connect(self.import_folder)
@@ -445,6 +517,83 @@ class ProvinceSync(QWidget):
         )
         self.overdue.setStyleSheet("color: #c62828" if late else "color: #2e7d32")
         self.log.set_rows(sync.import_log(self.ctx.db, 200))
+        waiting = [c for c in rows if c.new_starts]
+        self.alarms.setText(
+            "\n".join(
+                _("{code} {name} sends from a new start: call the center, then decide.").format(
+                    code=c.code, name=c.name
+                )
+                for c in waiting
+            )
+        )
+        self.alarms.setVisible(bool(waiting))
+        self.epoch_button.setVisible(bool(waiting))
+        conflicts = sync.conflict_list(self.ctx.db)
+        self.conflicts.set_rows(conflicts)
+        self.resolve_button.setEnabled(bool(conflicts))
+        label = _("Conflict list ({count})").format(count=len(conflicts))
+        self.tabs.setTabText(2, label if conflicts else _("Conflict list"))
+
+    def decide_epoch(self) -> None:
+        waiting = [c for c in sync.centers_overview(self.ctx.db) if c.new_starts]
+        selected = self.selected_center()
+        center = next((c for c in waiting if selected and c.code == selected.code), None)
+        center = center or (waiting[0] if len(waiting) == 1 else None)
+        if center is None:
+            show_error(self, _("Select the center in the list first."))
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(_("A new start"))
+        box.setText(
+            _(
+                "{name} ({code}) sends from a new start, as after a restore from a backup.\n\n"
+                "Call the center. Accept only if it confirms that it restored a backup; "
+                "otherwise refuse: someone may have a copy of its database and key, and the "
+                "center should make new keys."
+            ).format(name=center.name, code=center.code)
+        )
+        accept = box.addButton(_("The center confirms: accept"), QMessageBox.ButtonRole.AcceptRole)
+        refuse = box.addButton(_("Refuse the new start"), QMessageBox.ButtonRole.DestructiveRole)
+        later = box.addButton(_("Decide later"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(later)
+        box.setEscapeButton(later)
+        box.exec()
+        if box.clickedButton() not in (accept, refuse):
+            return
+        answer = box.clickedButton() is accept
+        extra = ask_passphrase(self, self.ctx) if answer else {}
+        if extra is None:
+            return
+
+        def finished(decision: sync.EpochDecision) -> None:
+            show_info(self, decision.describe())
+            self.refresh()
+
+        # Accepting applies every waiting bundle: in the job runner, not on the GUI thread.
+        self.ctx.runner.run(
+            _("Deciding on a new start"),
+            sync.decide_epoch,
+            self.ctx.db,
+            center.code,
+            accept=answer,
+            epoch=center.new_starts[0],
+            on_success=finished,
+            on_error=lambda message, _e: show_error(self, message),
+            **extra,
+        )
+
+    def resolve_conflict(self) -> None:
+        index = self.conflicts_view.currentIndex()
+        if not index.isValid():
+            show_error(self, _("Select an entry of the conflict list first."))
+            return
+        entry = self.conflicts.rows[index.row()]
+        try:
+            sync.resolve_conflict(self.ctx.db, entry.id)
+        except Exception as exc:  # noqa: BLE001
+            show_error(self, str(exc))
+        self.refresh()
 
     def _quiet_changed(self, value: int) -> None:
         self.ctx.settings.setValue("sync/quiet_days", value)
@@ -584,7 +733,9 @@ class ProvinceSync(QWidget):
             yes=_("Revoke the key"),
         ):
             try:
-                sync.revoke_center_key(self.ctx.db, center.code)
+                revoked = sync.revoke_center_key(self.ctx.db, center.code)
             except Exception as exc:  # noqa: BLE001
                 show_error(self, str(exc))
+            else:
+                show_info(self, revoked.describe())
             self.refresh()
