@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from justice_desk.domain.enums import CenterType, SiteKind
 from justice_desk.errors import UserError, ValidationError
@@ -203,13 +203,28 @@ def init_demo_center(db_path: str | os.PathLike[str] | None) -> Database:
 
 
 def find_site(db: Database, code: str) -> SiteInfo:
-    """A center (or office) known to this database, by its code."""
+    """A center (or office) known to this database, by its code.
+
+    At a province a center's code is the one it enrolled with: codes resolve through the
+    enrolments (approved or revoked), never through whatever site rows say, so a row a bundle
+    forged cannot stand for a real center (docs/sync.md §1). The office's own code finds the
+    office."""
     from justice_desk.errors import NotFoundError
+    from justice_desk.storage import sync_queries
 
     with db.read() as session:
-        site = repo.site_by_code(session, code)
-        if site is None:
-            raise NotFoundError(
-                _("No center with the code {code} is known to this database.").format(code=code)
-            )
-        return _site_info(site)
+        if db.mode == SiteKind.PROVINCE.value:
+            found = sync_queries.enrolled_site(session, code)
+            if found is not None:
+                site, enrolment = found
+                return replace(_site_info(site), code=enrolment.code, name=enrolment.name)
+            own = repo.get(session, Site, db.site_id)
+            if own.code == code.strip():
+                return _site_info(own)
+        else:
+            found_here = repo.site_by_code(session, code)
+            if found_here is not None:
+                return _site_info(found_here)
+        raise NotFoundError(
+            _("No center with the code {code} is known to this database.").format(code=code)
+        )

@@ -387,10 +387,10 @@ class Ownership:
             references = owned_references(table)
             if not references:
                 continue
-            rows = [row for row in rows if row is not None]
+            present = [row for row in rows if row is not None]
             for column, parent in references:
                 add = self._wanted[parent].add
-                for row in rows:
+                for row in present:
                     value = row.get(column)
                     if value is not None:
                         add(value)

@@ -31,6 +31,7 @@ from justice_desk.sync.exceptions import (
     BadPayloadError,
     CountMismatchError,
     FileExistsSyncError,
+    SyncError,
     TooLargeError,
 )
 from justice_desk.sync.keys import KeySet, PublicKeySet, TrustLookup
@@ -238,7 +239,7 @@ def _records_from_plaintext(plaintext: bytes, limits: Limits) -> tuple[Record, .
     return tuple(records)
 
 
-def content_digest(fields: BundleManifest, plaintext: bytes) -> str:
+def content_digest(fields: BundleManifest | BundleFields, plaintext: bytes) -> str:
     """SHA-256 identifying what a bundle says, independent of compression and encryption."""
     identity = _codec.canonical_json(
         {
@@ -289,23 +290,45 @@ def bundle_manifest_fields(fields: BundleFields, counts: Mapping[str, int]) -> d
     }
 
 
+@dataclass(frozen=True)
+class BundleContent:
+    """A bundle's records, checked and serialised once (see :func:`prepare_records`): the
+    plaintext it seals, whatever its number, so the exporter can know the content digest before
+    it picks the number and seals."""
+
+    plaintext: bytes
+    counts: Mapping[str, int]
+
+    @property
+    def record_count(self) -> int:
+        return sum(self.counts.values())
+
+    def digest(self, fields: BundleFields) -> str:
+        """The content digest the province will compute for this content under ``fields``."""
+        return content_digest(fields, self.plaintext)
+
+
+def prepare_records(records: Iterable[Record | Mapping[str, Any]]) -> BundleContent:
+    """Check records (dicts ``{table, id, op, rev, fields}`` or :class:`Record`) and make the
+    canonical plaintext: equal records in the same order give equal bytes."""
+    checked = [_record_from_input(r) for r in records]
+    if len({(r.table, r.id) for r in checked}) != len(checked):
+        raise ValueError("a record appears twice; a bundle carries each record's state once")
+    return BundleContent(records_plaintext(checked), dict(Counter(r.table for r in checked)))
+
+
 def build_bundle(
     manifest_fields: BundleFields,
-    records: Iterable[Record | Mapping[str, Any]],
+    records: Iterable[Record | Mapping[str, Any]] | BundleContent,
     signing_key: KeySet,
     recipients: Sequence[PublicKeySet],
 ) -> bytes:
     """Make the bytes of a bundle (see :func:`write_bundle`)."""
-    checked = [_record_from_input(r) for r in records]
-    if len({(r.table, r.id) for r in checked}) != len(checked):
-        raise ValueError("a record appears twice; a bundle carries each record's state once")
-    if manifest_fields.last_change < manifest_fields.first_change and checked:
+    content = records if isinstance(records, BundleContent) else prepare_records(records)
+    if manifest_fields.last_change < manifest_fields.first_change and content.counts:
         raise ValueError("an empty change range cannot carry records")
-    counts = Counter(r.table for r in checked)
-    manifest = bundle_manifest_fields(manifest_fields, counts)
-    return _envelope.seal(
-        Kind.BUNDLE, manifest, records_plaintext(checked), signing_key, recipients
-    )
+    manifest = bundle_manifest_fields(manifest_fields, content.counts)
+    return _envelope.seal(Kind.BUNDLE, manifest, content.plaintext, signing_key, recipients)
 
 
 def bundle_file_name(center_id: str, epoch: str, seq: int) -> str:
@@ -316,29 +339,73 @@ def bundle_file_name(center_id: str, epoch: str, seq: int) -> str:
 def write_bundle(
     path_or_dir: str | os.PathLike[str],
     manifest_fields: BundleFields,
-    records: Iterable[Record | Mapping[str, Any]],
+    records: Iterable[Record | Mapping[str, Any]] | BundleContent,
     signing_key: KeySet,
     recipients: Sequence[PublicKeySet],
     *,
     overwrite: bool = False,
+    replace_same: bool = False,
 ) -> Path:
     """Write a signed, sealed bundle atomically and return its path.
 
     ``path_or_dir``: a file path, or an existing folder (the name is then
     :func:`bundle_file_name`). ``records``: dicts ``{table, id, op, rev, fields}`` (or
-    :class:`Record`), fields holding JSON values only. ``recipients``: the province's public
-    keys first, then any escrow key. An existing file is never replaced unless ``overwrite``.
+    :class:`Record`), fields holding JSON values only, or a :class:`BundleContent`.
+    ``recipients``: the province's public keys first, then any escrow key. An existing file is
+    never replaced unless ``overwrite``, or, with ``replace_same`` (the caller knows the
+    content is the one this number had), unless it is a bundle of the same signer, center,
+    epoch, number, range and counts (:func:`is_same_bundle`): the file of an export that was
+    killed before it could record it.
     """
-    data = build_bundle(manifest_fields, records, signing_key, recipients)
+    content = records if isinstance(records, BundleContent) else prepare_records(records)
+    data = build_bundle(manifest_fields, content, signing_key, recipients)
     target = Path(path_or_dir)
     if target.is_dir():
         target = target / bundle_file_name(
             manifest_fields.center_id, manifest_fields.epoch, manifest_fields.seq
         )
+    if not overwrite and replace_same and target.is_file():
+        overwrite = is_same_bundle(target, manifest_fields, content, signing_key.public)
     try:
         return write_atomically(target, data, mode=0o644, overwrite=overwrite)
     except FileExistsError:
         raise FileExistsSyncError(str(target), path=str(target)) from None
+
+
+def is_same_bundle(
+    path: str | os.PathLike[str],
+    manifest_fields: BundleFields,
+    content: BundleContent,
+    signer: PublicKeySet,
+) -> bool:
+    """Whether the file at ``path`` is a whole, untouched bundle signed by ``signer`` for the
+    center, epoch, number, change range and record counts of ``manifest_fields`` and
+    ``content``. Its records cannot be compared (they are sealed to the province); the signed
+    manifest says which changes it covers."""
+    try:
+        sealed = _envelope.unpack_sealed(read_sync_file(path), Kind.BUNDLE, DEFAULT_LIMITS)
+        manifest = _read_manifest(sealed, DEFAULT_LIMITS)
+        if sealed.key_id != signer.key_id:
+            return False
+        _envelope.verify_sealed_signature(sealed, signer)
+        _envelope.verify_payload_digest(sealed)
+    except (SyncError, OSError):
+        return False
+    return (
+        manifest.center_id,
+        manifest.epoch,
+        manifest.seq,
+        manifest.first_change,
+        manifest.last_change,
+        dict(manifest.counts),
+    ) == (
+        manifest_fields.center_id,
+        manifest_fields.epoch,
+        manifest_fields.seq,
+        manifest_fields.first_change,
+        manifest_fields.last_change,
+        dict(content.counts),
+    )
 
 
 # --- reading ----------------------------------------------------------------------------------
