@@ -2002,6 +2002,14 @@ ACTIONS = {
         "It belongs to a record that was refused. It arrives with that record once the center "
         "has corrected it and sent it again."
     ),
+    "foreign_reference": N_(
+        "It points at a record of another center; a center's records may point only at its "
+        "own. Ask the center to check the record and send it again."
+    ),
+    "other_site": N_(
+        "A center sends only its own center record; this one would have added or changed "
+        "another center. It was not taken in. Ask the center what it meant to change."
+    ),
 }
 
 
