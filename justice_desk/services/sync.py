@@ -387,6 +387,7 @@ def export_bundle(
                 schema_version=SCHEMA_VERSION,
                 created_at=dt.datetime.now(dt.UTC),
                 previous_epochs=_epoch_history(db, epoch),
+                restored_after=db.setting("restored_after") or None,
             )
 
         fields = bundle_fields(q.next_export_seq(conn))
@@ -1248,7 +1249,13 @@ def _decide_and_apply(
 
     conn = session.connection()
     sync_store.defer_foreign_keys(conn)
-    result = _apply_records(conn, center_id, decoded or bundle.records, new_epoch=new_epoch)
+    result = _apply_records(
+        conn,
+        center_id,
+        decoded or bundle.records,
+        new_epoch=new_epoch,
+        restored_after=_timestamp(bundle.manifest.restored_after),
+    )
     status = "partial" if result.rejected else "applied"
     detail = f"{len(result.rejected)} records refused" if result.rejected else None
     row = _record_bundle(
@@ -1301,6 +1308,17 @@ def _decide_and_apply(
     if result.rejected:
         message += "; " + _("{count} refused").format(count=len(result.rejected))
     return outcome("applied", None, message, result.applied)
+
+
+def _timestamp(text: str | None) -> dt.datetime | None:
+    """A naive UTC timestamp (as the database stores them) from a manifest, or None."""
+    if not text:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
 @dataclass
@@ -1360,6 +1378,7 @@ def _apply_records(
     records: Sequence[fmt.Record] | _Decoded,
     *,
     new_epoch: bool,
+    restored_after: dt.datetime | None = None,
 ) -> _Applied:
     """Apply a bundle's records, parents first, in the caller's transaction.
 
@@ -1425,6 +1444,7 @@ def _apply_records(
         refused.update(rid for rid in foreign if rid not in stored)
         candidates: list[dict[str, Any]] = []
         compare: list[tuple[dict[str, Any], int]] = []
+        overwrites: list[dict[str, Any]] = []
         for row in rows:
             have = stored.get(row["id"])
             if have is None:
@@ -1433,6 +1453,8 @@ def _apply_records(
                 result.rejected.append((table, str(row["id"]), row["rev"], "wrong_owner", ""))
             elif have[0] < row["rev"]:
                 candidates.append(row)
+                if restored_after is not None and have[0] > 0:  # rev 0: a placeholder here
+                    overwrites.append(row)
             elif new_epoch or (table, row["id"]) in queued:
                 compare.append((row, have[0]))
             # else: the same or an older version of what is stored: nothing to do
@@ -1442,6 +1464,21 @@ def _apply_records(
             for row, kept in compare:
                 if not sync_store.same_content(current[row["id"]], row):
                     to_queue(table, row, kept, "restored_center_older")
+        if overwrites:
+            # In an epoch started by a restore, a version the province holds from after the
+            # backup was lost by the restore: the center's newer version is applied, and the
+            # one it replaces goes to the queue so a person sees what may be missing.
+            current = sync_store.stored_rows(conn, table, [row["id"] for row in overwrites])
+            for row in overwrites:
+                have_row = current[row["id"]]
+                changed_at = have_row.get("updated_at")
+                if (
+                    isinstance(changed_at, dt.datetime)
+                    and restored_after is not None
+                    and changed_at > restored_after
+                    and not sync_store.same_content(have_row, row, ignore=("updated_at",))
+                ):
+                    to_queue(table, have_row, row["rev"], "restored_center_overwrote")
         refusals = ownership.refusals(table, candidates)
         if refusals:
             keep = []

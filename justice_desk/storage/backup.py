@@ -159,6 +159,13 @@ def start_new_epoch(
         (json.dumps(unique),),
     )
     conn.execute("DELETE FROM settings WHERE key IN ('acked_through', 'acked_on', 'resend_from')")
+    # When the copy's last change was made: the province holds versions from after it that this
+    # database lost, and keeps them visible when this epoch's newer versions replace them.
+    (last,) = conn.execute("SELECT max(changed_at) FROM change_log").fetchone()
+    conn.execute(
+        "INSERT OR REPLACE INTO settings (key, value) VALUES ('restored_after', ?)",
+        (str(last or ""),),
+    )
     return new
 
 

@@ -161,9 +161,13 @@ def stored_rows(
     return out
 
 
-def same_content(stored: dict[str, Any], incoming: dict[str, Any]) -> bool:
-    """Whether an incoming row says what is stored (columns the sender does not send aside)."""
-    return all(stored.get(k) == v for k, v in incoming.items() if k != "rev")
+def same_content(
+    stored: dict[str, Any], incoming: dict[str, Any], *, ignore: tuple[str, ...] = ()
+) -> bool:
+    """Whether an incoming row says what is stored (columns the sender does not send aside,
+    and the ``ignore``d ones)."""
+    skip = {"rev", *ignore}
+    return all(stored.get(k) == v for k, v in incoming.items() if k not in skip)
 
 
 def _to_uuid(value: Any) -> uuid.UUID:
@@ -256,6 +260,17 @@ def _bad_type(value: Any, expected: str) -> NoReturn:
     raise TypeError(f"expected {expected}, not {type(value).__name__}")
 
 
+#: What an integer column holds: SQLite's integers are 64 bits; PostgreSQL's ``integer`` (the
+#: type of every ``Integer`` column there) is 32 bits.
+INT64_RANGE = (-(2**63), 2**63 - 1)
+INT32_RANGE = (-(2**31), 2**31 - 1)
+
+
+def integer_range(dialect_name: str) -> tuple[int, int]:
+    """The range of an ``Integer`` column on a database of this dialect."""
+    return INT64_RANGE if dialect_name == "sqlite" else INT32_RANGE
+
+
 class Decoder:
     """Turns the incoming records of one bundle into column values.
 
@@ -263,10 +278,19 @@ class Decoder:
     the memo lives as long as the decoder, so memory stays bounded by one bundle. Raises
     ``ValueError`` or ``TypeError`` for a value of the wrong type, so a bad record is refused on
     its own instead of being stored as something the app cannot read back.
+
+    ``integers``: the range the database's integer columns hold (:func:`integer_range`); a
+    value outside it, or a ``rev`` outside it, refuses the record (``ValueError``) instead of
+    failing the whole import at the database. ``nul_in_text``: whether text may hold NUL
+    characters (SQLite stores them; PostgreSQL refuses them).
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, integers: tuple[int, int] = INT64_RANGE, *, nul_in_text: bool = True
+    ) -> None:
         self._tables: dict[str, _TablePlan] = {}
+        self._low, self._high = integers
+        self._nul_in_text = nul_in_text
 
     def decode(
         self, table_name: str, record_id: str, rev: int, fields: Mapping[str, Any]
@@ -281,10 +305,19 @@ class Decoder:
             value = row[key]
             if value is not None and value.__class__ is not str:
                 _bad_type(value, "text")
+            if not self._nul_in_text and value is not None and "\x00" in value:
+                raise ValueError(f"{key} holds a NUL character, which the database cannot store")
+        low, high = self._low, self._high
         for key in plan.integers:
             value = row[key]
             if value is not None and value.__class__ is not int:  # bool is not a count either
                 _bad_type(value, "an integer")
+            if value is not None and not low <= value <= high:
+                raise ValueError(
+                    f"{key} is {value}, outside what the database holds ({low}..{high})"
+                )
+        if not low <= rev <= high:
+            raise ValueError(f"rev is {rev}, outside what the database holds ({low}..{high})")
         for key, convert, memo in plan.converted:
             value = row[key]
             if value is None:

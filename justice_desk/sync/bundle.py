@@ -17,11 +17,14 @@ import hashlib
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
+
+import orjson
 
 from justice_desk import __version__
 from justice_desk.sync import _codec, _envelope
@@ -45,7 +48,7 @@ _RECORD_KEYS = ("table", "id", "op", "rev", "fields")
 _MAX_TABLES = 1000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """The current state of one record touched by the bundle's change range.
 
@@ -83,6 +86,9 @@ class BundleFields:
     app_version: str = __version__
     #: Epochs this center's database has left (restores from backup), oldest first.
     previous_epochs: tuple[str, ...] = ()
+    #: In an epoch started by a restore: when the backup's last change was made (ISO, the
+    #: center's clock). A record the province holds from after that was lost by the restore.
+    restored_after: str | None = None
 
 
 #: At most this many previous epochs travel in a manifest (the newest ones).
@@ -110,6 +116,8 @@ class BundleManifest:
     extra: Mapping[str, Any] = field(default_factory=dict)
     #: Epochs the center left before ``epoch``; ``None`` from an app that did not send them.
     previous_epochs: tuple[str, ...] | None = None
+    #: See :attr:`BundleFields.restored_after`; ``None`` when not a restored epoch (or unsaid).
+    restored_after: str | None = None
 
     @property
     def record_count(self) -> int:
@@ -191,52 +199,171 @@ def records_plaintext(records: Sequence[Record]) -> bytes:
     return _codec.canonical_json({"records": [r.to_dict() for r in records]})
 
 
-def _records_from_plaintext(plaintext: bytes, limits: Limits) -> tuple[Record, ...]:
-    document = _codec.parse_canonical_object(plaintext, BadPayloadError, "payload")
-    top = _codec.FieldReader(document, BadPayloadError, "payload")
-    raw_records = top.items("records", max_items=limits.max_records)
+#: A record as kept when the caller takes the records as they are read (``on_records`` of
+#: :func:`open_bundle`): its identity and ``rev``, without its fields.
+_NO_FIELDS: Mapping[str, Any] = MappingProxyType({})
+#: What a canonical payload starts and ends with, and the bytes between two of its records.
+_PREFIX = b'{"records":['
+_SUFFIX = b"]}"
+_NEXT_RECORD = b'},{"'
+#: A canonical payload is parsed about this many bytes at a time, so reading it never holds
+#: more than one slice of parsed JSON at once besides what the caller keeps.
+SLICE_BYTES = 1 << 20
+#: Candidate ends of a slice tried before the payload is refused: a ``},{"`` can also end a
+#: string value, which the parse of the slice then shows.
+_SLICE_ATTEMPTS = 16
+#: A payload that is not canonical JSON is parsed whole by the strict reader, which needs many
+#: times its size in memory: only up to this size (every writer of the format is canonical).
+STRICT_PAYLOAD_BYTES = 8 << 20
+
+RecordsCallback = Callable[[list[Record]], None]
+
+
+def _records_from_plaintext(
+    plaintext: bytes, limits: Limits, on_records: RecordsCallback | None = None
+) -> tuple[Record, ...]:
+    """The payload's records, checked (docs/sync-format.md §5), a slice at a time.
+
+    With ``on_records`` each slice of records is handed over as soon as it is checked and
+    only the records' identity (table, id, op, rev) is kept and returned, so a large bundle
+    is never held in memory twice."""
     records: list[Record] = []
     seen: set[tuple[str, str]] = set()
     table_ok = _TABLE.fullmatch
     id_ok = _codec.ID_PATTERN.fullmatch
-    # The checks of FieldReader (type, presence, range of each member), written out: this loop
-    # runs for every record of every bundle and is most of the reading time.
-    for index, raw in enumerate(raw_records):
-        if type(raw) is not dict:
-            raise BadPayloadError(f"payload: record {index} is not an object")
-        try:
-            table, record_id, op, rev, fields = (
-                raw["table"],
-                raw["id"],
-                raw["op"],
-                raw["rev"],
-                raw["fields"],
-            )
-        except KeyError as exc:
-            raise BadPayloadError(
-                f"payload: record {index}: missing field {exc.args[0]!r}"
-            ) from None
-        if type(table) is not str or not table_ok(table):
-            raise BadPayloadError(f"payload: record {index}: bad table name")
-        if type(record_id) is not str or not id_ok(record_id):
-            raise BadPayloadError(f"payload: record {index}: field 'id' is not a valid id")
-        if type(op) is not str or op not in OPS:
-            raise BadPayloadError(
-                f"payload: record {index}: unknown op {_codec.printable(str(op))}"
-            )
-        if type(rev) is not int or rev < 0:
-            raise BadPayloadError(
-                f"payload: record {index}: field 'rev' is not a non-negative integer"
-            )
-        if type(fields) is not dict:
-            raise BadPayloadError(f"payload: record {index}: field 'fields' is not an object")
-        key = (table, record_id)
-        if key in seen:
-            raise BadPayloadError(f"payload: record {index}: record listed twice")
-        seen.add(key)
-        extra = {k: v for k, v in raw.items() if k not in _RECORD_KEYS} if len(raw) != 5 else {}
-        records.append(Record(table, record_id, op, rev, fields, extra))
+    max_counter = _codec.MAX_COUNTER
+    max_records = limits.max_records
+    index = 0
+    for raw_records in _payload_slices(plaintext, limits):
+        if index + len(raw_records) > max_records:
+            raise TooLargeError(f"more than {max_records} records", what=f"> {max_records} records")
+        checked: list[Record] = []
+        # The checks of FieldReader (type, presence, range of each member), written out: this
+        # loop runs for every record of every bundle and is most of the reading time.
+        for raw in raw_records:
+            if type(raw) is not dict:
+                raise BadPayloadError(f"payload: record {index} is not an object")
+            try:
+                table, record_id, op, rev, fields = (
+                    raw["table"],
+                    raw["id"],
+                    raw["op"],
+                    raw["rev"],
+                    raw["fields"],
+                )
+            except KeyError as exc:
+                raise BadPayloadError(
+                    f"payload: record {index}: missing field {exc.args[0]!r}"
+                ) from None
+            if type(table) is not str or not table_ok(table):
+                raise BadPayloadError(f"payload: record {index}: bad table name")
+            if type(record_id) is not str or not id_ok(record_id):
+                raise BadPayloadError(f"payload: record {index}: field 'id' is not a valid id")
+            if type(op) is not str or op not in OPS:
+                raise BadPayloadError(
+                    f"payload: record {index}: unknown op {_codec.printable(str(op))}"
+                )
+            # A rev is stored in a 64-bit column: a larger one is refused here, by name, not
+            # by the database in the middle of an import.
+            if type(rev) is not int or not 0 <= rev <= max_counter:
+                raise BadPayloadError(
+                    f"payload: record {index}: field 'rev' is not an integer in 0..{max_counter}"
+                )
+            if type(fields) is not dict:
+                raise BadPayloadError(f"payload: record {index}: field 'fields' is not an object")
+            key = (table, record_id)
+            if key in seen:
+                raise BadPayloadError(f"payload: record {index}: record listed twice")
+            seen.add(key)
+            if on_records is None:
+                extra = (
+                    {k: v for k, v in raw.items() if k not in _RECORD_KEYS} if len(raw) != 5 else {}
+                )
+                records.append(Record(table, record_id, op, rev, fields, extra))
+            else:
+                checked.append(Record(table, record_id, op, rev, fields, _NO_FIELDS))
+                records.append(Record(table, record_id, op, rev, _NO_FIELDS, _NO_FIELDS))
+            index += 1
+        del raw_records
+        if on_records is not None and checked:
+            on_records(checked)
     return tuple(records)
+
+
+def _payload_slices(plaintext: bytes, limits: Limits) -> Iterator[list[Any]]:
+    """The payload's ``records`` list, parsed a slice of about :data:`SLICE_BYTES` at a time.
+
+    A canonical payload (what every writer makes) is cut between two records: each slice is
+    parsed on its own and accepted only when it encodes back to exactly its bytes, so together
+    the slices are exactly the payload (a cut inside a string or a nested value does not
+    parse, and the next possible cut is tried). Any other valid JSON up to
+    :data:`STRICT_PAYLOAD_BYTES` is parsed whole by the strict reader."""
+    end = len(plaintext) - len(_SUFFIX)
+    if (
+        len(plaintext) < len(_PREFIX) + len(_SUFFIX)
+        or not plaintext.startswith(_PREFIX)
+        or not plaintext.endswith(_SUFFIX)
+    ):
+        yield _strict_records(plaintext, limits)
+        return
+    position = len(_PREFIX)
+    longest = limits.max_record_bytes
+    while position < end:
+        values = None
+        if position + SLICE_BYTES >= end:
+            stop = end
+            values = _canonical_list(plaintext, position, stop)
+        else:
+            window = min(end, position + SLICE_BYTES + longest)
+            cut = plaintext.find(_NEXT_RECORD, position + SLICE_BYTES, window)
+            attempts = 0
+            while cut >= 0 and attempts < _SLICE_ATTEMPTS:
+                stop = cut + 1
+                values = _canonical_list(plaintext, position, stop)
+                if values is not None:
+                    break
+                attempts += 1
+                cut = plaintext.find(_NEXT_RECORD, cut + 1, window)
+            if values is None and window == end:
+                stop = end
+                values = _canonical_list(plaintext, position, stop)
+            elif values is None and cut < 0 and attempts == 0:
+                raise TooLargeError(
+                    f"payload: a record longer than {longest} bytes",
+                    what=f"> {longest} bytes in one record",
+                )
+        if values is None:
+            if position == len(_PREFIX):
+                # Nothing handed over yet: valid JSON that is not canonical is read strictly.
+                yield _strict_records(plaintext, limits)
+                return
+            raise BadPayloadError("payload: not canonical JSON (docs/sync-format.md §4)")
+        yield values
+        position = stop + 1  # past the comma between two records
+
+
+def _canonical_list(plaintext: bytes, start: int, stop: int) -> list[Any] | None:
+    """``plaintext[start:stop]`` as the items of a canonical JSON list, or ``None``."""
+    part = b"[" + plaintext[start:stop] + b"]"
+    try:
+        value = orjson.loads(part)
+    except orjson.JSONDecodeError:
+        return None
+    if type(value) is not list or orjson.dumps(value, option=orjson.OPT_SORT_KEYS) != part:
+        return None
+    return value
+
+
+def _strict_records(plaintext: bytes, limits: Limits) -> list[Any]:
+    """The ``records`` of a payload that is not canonical JSON, by the strict reader."""
+    if len(plaintext) > STRICT_PAYLOAD_BYTES:
+        raise BadPayloadError(
+            f"payload: {len(plaintext)} bytes that are not canonical JSON "
+            f"(more than {STRICT_PAYLOAD_BYTES} must be canonical, docs/sync-format.md §4)"
+        )
+    document = _codec.parse_json_object(plaintext, BadPayloadError, "payload")
+    top = _codec.FieldReader(document, BadPayloadError, "payload")
+    return top.items("records", max_items=limits.max_records)
 
 
 def content_digest(fields: BundleManifest | BundleFields, plaintext: bytes) -> str:
@@ -276,7 +403,7 @@ def bundle_manifest_fields(fields: BundleFields, counts: Mapping[str, int]) -> d
         _codec.check_ident(epoch, "previous epoch")
     if fields.epoch in previous:
         raise ValueError("the current epoch cannot be one of the previous ones")
-    return {
+    manifest: dict[str, Any] = {
         "schema": fields.schema_version,
         "center": fields.center_id,
         "epoch": fields.epoch,
@@ -288,6 +415,11 @@ def bundle_manifest_fields(fields: BundleFields, counts: Mapping[str, int]) -> d
         "app": _codec.check_text(fields.app_version, "app version", max_length=64),
         "previous_epochs": previous,
     }
+    if fields.restored_after:
+        manifest["restored_after"] = _codec.check_text(
+            fields.restored_after, "restored after", max_length=64
+        )
+    return manifest
 
 
 @dataclass(frozen=True)
@@ -445,6 +577,7 @@ def _read_manifest(sealed: _envelope.SealedFile, limits: Limits) -> BundleManife
         ):
             reader.fail("bad previous_epochs")
         previous = tuple(items)
+    restored_after = reader.optional_text("restored_after", max_length=64)
     return BundleManifest(
         format_version=reader.integer("format"),
         schema_version=schema,
@@ -462,6 +595,7 @@ def _read_manifest(sealed: _envelope.SealedFile, limits: Limits) -> BundleManife
         app_version=app,
         extra=reader.extra(),
         previous_epochs=previous,
+        restored_after=restored_after,
     )
 
 
@@ -477,6 +611,7 @@ def open_bundle(
     trusted_keys: TrustLookup,
     recipient_private_key: KeySet | Sequence[KeySet],
     limits: Limits = DEFAULT_LIMITS,
+    on_records: RecordsCallback | None = None,
 ) -> VerifiedBundle:
     """Verify and decrypt a bundle, in the order of docs/sync.md §6.
 
@@ -491,6 +626,11 @@ def open_bundle(
 
     Every failure raises a :class:`~justice_desk.sync.exceptions.RejectedFileError` subclass;
     nothing else escapes for any input bytes.
+
+    ``on_records``: called with each slice of checked records as the payload is read (the
+    records of a bundle that is refused later, at the counts, are handed over too: the caller
+    keeps them only when this returns). The bundle returned then keeps each record's table,
+    id, op and rev only, so that a large bundle is never held in memory twice.
     """
     sealed = _envelope.unpack_sealed(data, Kind.BUNDLE, limits)
     manifest = _read_manifest(sealed, limits)
@@ -500,7 +640,9 @@ def open_bundle(
     _envelope.verify_sealed_signature(sealed, signer)
     _envelope.verify_payload_digest(sealed)
     plaintext, opened_with = _envelope.decrypt_payload(sealed, recipient_private_key)
-    records = _records_from_plaintext(plaintext, limits)
+    digest = content_digest(manifest, plaintext)
+    records = _records_from_plaintext(plaintext, limits, on_records)
+    del plaintext
     found = Counter(r.table for r in records)
     if dict(found) != dict(manifest.counts):
         raise CountMismatchError(f"records {dict(found)} vs manifest {dict(manifest.counts)}")
@@ -509,7 +651,7 @@ def open_bundle(
     return VerifiedBundle(
         manifest=manifest,
         records=records,
-        content_digest=content_digest(manifest, plaintext),
+        content_digest=digest,
         file_sha256=sealed.file_sha256,
         opened_with=opened_with,
     )

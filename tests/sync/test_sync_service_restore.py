@@ -307,3 +307,46 @@ def test_bundle_of_an_epoch_the_province_never_saw_is_old_news_after_a_later_res
 def _code(world: h.World) -> str:
     (overview,) = sync.centers_overview(world.province)
     return overview.code
+
+
+def test_a_version_lost_by_the_restore_stays_visible_when_a_newer_one_replaces_it(
+    tmp_path: Path,
+) -> None:
+    """A record edited after the backup (that edit reached the province) and edited more times
+    after the restore arrives with a higher rev: the center's version is applied, and the one it
+    replaces, which the restore lost, goes to the conflict list. A record edited only after the
+    restore replaces its old version without an entry."""
+    world = h.build_world(tmp_path / "w", demo=dict(seed=12, people=12, cases=2, meetings=1))
+    try:
+        p, q = _person_ids(world.center, 2)
+        assert world.import_one(world.export().path).status == "applied"
+        copy = backup(world.center, tmp_path / "backups")
+        _edit(world.center, p, phone="080-000-0001")  # after the backup
+        assert world.import_one(world.export().path).status == "applied"
+
+        world.center = h.replace_database(world.center, copy)
+        _edit(world.center, p, phone="080-111-1111")
+        _edit(world.center, p, occupation="ครู")
+        _edit(world.center, p, line_id="after-restore")  # rev above the province's
+        _edit(world.center, q, phone="080-222-2222")
+        _edit(world.center, q, occupation="ชาวสวน")  # only after the restore
+        restored = world.export()
+        assert h.manifest_of(restored.path).restored_after
+        assert world.import_one(restored.path).reason == "new_epoch"
+        assert sync.decide_epoch(world.province, _code(world), accept=True).accepted
+
+        rows = {
+            r["id"]: r for r in h.query(world.province, "SELECT id, phone, line_id FROM people")
+        }
+        assert (rows[p.hex]["phone"], rows[p.hex]["line_id"]) == ("080-111-1111", "after-restore")
+        assert rows[q.hex]["phone"] == "080-222-2222"
+        queue = sync.sync_conflicts(world.province, world.center.site_id)
+        lost = [c for c in queue if c.row_id == p]
+        assert [(c.reason, c.other_rev) for c in lost] == [("restored_center_overwrote", 2)]
+        assert "080-000-0001" in lost[0].other_fields
+        assert not [c for c in queue if c.row_id == q]
+        (entry,) = [e for e in sync.conflict_list(world.province) if e.reason.endswith("overwrote")]
+        assert entry.action and entry.record.startswith(sync._table_label("people"))
+        h.assert_province_holds_center(world)
+    finally:
+        world.close()
