@@ -53,6 +53,16 @@ class DatabaseInUseError(DatabaseError):
     """Another copy of the app already has this database open."""
 
 
+class DatabaseReadOnlyError(DatabaseError):
+    """The database file, or the folder it is in, cannot be written (a read-only file, a CD, a
+    write-protected stick, missing permissions): nothing could be saved, nothing was damaged."""
+
+
+class DiskFullError(DatabaseError):
+    """The disk holding the database is full (or the user's quota is used up): the change that
+    did not fit was rolled back."""
+
+
 class DataIntegrityError(DatabaseError):
     """A write broke a database constraint (for example a record whose parent is missing); the
     whole transaction was rolled back."""

@@ -62,7 +62,22 @@ def add_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         help="folder to write the bundle into (a USB stick)",
     )
 
-    p = ss.add_parser("import", help="province: import bundle files and folders")
+    p = ss.add_parser(
+        "import",
+        help="province: import bundle files and folders",
+        description=(
+            "Import bundles and key-change statements: files, and folders searched with their "
+            "subfolders. Every path given and every file found gets one line: applied, "
+            "duplicate, held, rejected or skipped, with the reason."
+        ),
+        epilog=(
+            "Exit status: 0 when every file was applied or had already been imported; 3 when "
+            "any file was held, rejected or skipped (its line says why); 2 when a problem "
+            "stopped the import (the database is busy, read-only or its disk full: one line "
+            "on stderr says what to do; files not imported are listed as skipped); "
+            "1 for an unexpected error."
+        ),
+    )
     db(p, "PROVINCE")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="one JSON object per line and file")
@@ -185,9 +200,19 @@ def _export(sync: Any, db: Any, args: argparse.Namespace) -> int:
 
 
 def _import(sync: Any, db: Any, args: argparse.Namespace) -> int:
-    outcomes = sync.import_paths(db, [Path(p) for p in args.paths])
+    try:
+        outcomes = sync.import_paths(db, [Path(p) for p in args.paths])
+    except sync.ImportStopped as stopped:
+        # What was imported before the database stopped taking writes, and the files left.
+        _print_outcomes(stopped.outcomes, as_json=args.json)
+        raise
+    _print_outcomes(outcomes, as_json=args.json)
+    return int(sync.import_exit_status(outcomes))
+
+
+def _print_outcomes(outcomes: list[Any], *, as_json: bool) -> None:
     for o in outcomes:
-        if args.json:
+        if as_json:
             print(
                 json.dumps(
                     {
@@ -208,7 +233,6 @@ def _import(sync: Any, db: Any, args: argparse.Namespace) -> int:
             if o.message:
                 line += f"  {o.message}"
             print(line)
-    return 0
 
 
 def _receipts(sync: Any, db: Any, args: argparse.Namespace) -> int:

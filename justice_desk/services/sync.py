@@ -20,16 +20,24 @@ import os
 import secrets
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from justice_desk import paths
 from justice_desk import sync as fmt
 from justice_desk.domain import center_code
-from justice_desk.errors import Cancelled, DataIntegrityError, UserError
+from justice_desk.errors import (
+    Cancelled,
+    DatabaseBusyError,
+    DatabaseReadOnlyError,
+    DataIntegrityError,
+    DiskFullError,
+    UserError,
+)
 from justice_desk.i18n import N_, _
 from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from justice_desk.storage import sync_store
@@ -82,6 +90,15 @@ REASONS = {
     "newer_schema": N_("made by a newer Justice Desk; upgrade this office first"),
     "not_a_sync_file": N_("not a Justice Desk sync file"),
     "unreadable": N_("the file cannot be read"),
+    "not_found": N_("there is no such file"),
+    "not_imported": N_("not imported: the import stopped before this file"),
+    "store_failed": N_(
+        "the database could not store it, so nothing of it was kept (the details are in the "
+        "log file); please report it"
+    ),
+    "number_too_large": N_(
+        "it holds a number larger than this office's database can store, so it was refused"
+    ),
     "bad_record": N_("a record with a value of the wrong kind"),
     "number_taken": N_(
         "its number is already used by another record of this center (a restored laptop?): "
@@ -781,9 +798,23 @@ def _require_province(db: Database) -> None:
         raise UserError(_("This is done at the Provincial Justice Office, on a province database."))
 
 
+#: Outcomes of files the province took in; anything else (held, rejected, skipped) needs a look.
+TAKEN_IN = ("applied", "duplicate")
+#: Errors that stop an import: the database cannot be written for now, so every later file
+#: would fail the same way.
+STOPS: tuple[type[UserError], ...] = (DatabaseBusyError, DatabaseReadOnlyError, DiskFullError)
+#: What a file's own failure never turns into a refusal of that file.
+_NOT_PER_FILE: tuple[type[Exception], ...] = (*STOPS, Cancelled)
+#: A bundle with more records than this is read and decoded only while no other bundle is in
+#: memory (so at most one large bundle is, besides the reader's small one ahead).
+READ_AHEAD_RECORDS = 20_000
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
-    """What happened to one file: ``status`` is applied, duplicate, held or rejected."""
+    """What happened to one file: ``status`` is applied, duplicate, held, rejected or skipped
+    (not a file at all: a pipe, a device, a link to a folder; or not imported because the
+    import stopped)."""
 
     file: str
     status: str
@@ -795,14 +826,57 @@ class ImportOutcome:
     applied_after: tuple[str, ...] = ()  # held bundles that this one released
 
 
+def import_exit_status(outcomes: Iterable[ImportOutcome]) -> int:
+    """The exit status of ``justice-desk sync import`` (docs/sync.md, "Import outcomes and
+    reasons"): 0 when every file was applied or had already been imported, 3 when any was
+    held, rejected or skipped. (2 is a problem that stopped the run, 1 an unexpected error.)"""
+    return 0 if all(o.status in TAKEN_IN for o in outcomes) else 3
+
+
+class ImportStopped(UserError):
+    """The database could not be written (busy, read-only, disk full), so the import stopped.
+
+    ``outcomes``: those of the files dealt with before, in order, then (when there were any) a
+    ``skipped`` outcome with reason ``not_imported`` for each file that was not imported. When
+    nothing could be written at all there are none: the message says so once."""
+
+    def __init__(self, cause: UserError, outcomes: list[ImportOutcome]) -> None:
+        super().__init__(cause.message)
+        self.cause = cause
+        self.outcomes = outcomes
+        self.exit_code = cause.exit_code
+
+
 def _expand(paths_in: Iterable[Path]) -> list[Path]:
+    """Every path given, and in each folder given everything found in it and its subfolders
+    (sorted): regular files, but also pipes, devices and links, so that each gets its own
+    outcome. Links to folders are not followed; a folder that cannot be listed is an entry
+    of its own (reading it says why)."""
     files: list[Path] = []
     for p in paths_in:
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file()))
+            files.extend(sorted(_walk(p)))
         else:
             files.append(p)
     return files
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    try:
+        with os.scandir(folder) as found:
+            entries = list(found)
+    except OSError:
+        yield folder
+        return
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_folder = False
+        if is_folder:
+            yield from _walk(Path(entry.path))
+        else:
+            yield Path(entry.path)
 
 
 def import_paths(
@@ -813,37 +887,106 @@ def import_paths(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> list[ImportOutcome]:
-    """Import files and whole folders in any order; every file gets an outcome, none
-    stops the rest."""
+    """Import files and whole folders in any order; every path given and every entry found in
+    a folder gets exactly one outcome, in that order, and no file stops the rest.
+
+    A bundle refused because its key is not known yet is tried again at the end of the run
+    when a key-change statement was applied after it (the statement may sort after the
+    bundles it introduces). Raises :class:`ImportStopped` when the database cannot be
+    written at all (busy, read-only, disk full): what was imported before stays."""
     _require_province(db)
     keys = _province_private_keys(db, passphrase)
-    files = _expand(inputs)
-    outcomes: list[ImportOutcome] = []
-    # The key directory is read once per run (it costs a query and a key parse per center),
-    # and again after a key-change statement changed it.
-    trust = _trust(db)
-    # The next file is read, verified and decrypted on a second thread while this one is
-    # written: SQLite and the disk flush run without Python's lock, so the two overlap. One
-    # file ahead only, so memory stays at two bundles.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="justice-desk-read") as reader:
-        ahead = reader.submit(_read_file, files[0], keys, trust) if files else None
-        for i, path in enumerate(files):
+    return _ImportRun(db, keys, _expand(inputs)).run(progress, cancel)
+
+
+class _ImportRun:
+    """One :func:`import_paths` call: its files in order, read one ahead on a second thread."""
+
+    def __init__(self, db: Database, keys: list[KeySet], files: list[Path]) -> None:
+        self.db, self.keys, self.files = db, keys, files
+        self.columns = _Columns.of(db)
+        self.outcomes: list[ImportOutcome | None] = [None] * len(files)
+        # The key directory is read once per run (it costs a query and a key parse per center),
+        # and again after a key-change statement changed it.
+        self.trust = _trust(db)
+        # File digest -> the first file of this run with those bytes (the reader's own).
+        self.first_seen: dict[str, int] = {}
+        # Files refused for an unknown key (and copies of them): read and judged again at the
+        # end of the run, after every key-change statement on the stick.
+        self.deferred: list[int] = []
+
+    def read(self, index: int) -> _Read:
+        return _read_file(
+            self.files[index],
+            self.keys,
+            self.trust,
+            columns=self.columns,
+            index=index,
+            first_seen=self.first_seen,
+            known=self.known,
+        )
+
+    def known(self, sha: str) -> bool:
+        """Whether a file with these bytes was taken in before (then it is not decrypted)."""
+        from justice_desk.storage import sync_queries as q
+
+        with self.db.read() as session:
+            return q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None
+
+    def run(self, progress: ProgressCallback, cancel: CancelToken) -> list[ImportOutcome]:
+        files = self.files
+        # The next file is read, verified and decrypted on a second thread while this one is
+        # written: SQLite and the disk flush run without Python's lock, so the two overlap. One
+        # file ahead only, and none while a large bundle is in memory.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="justice-desk-read") as reader:
+            ahead: Future[_Read] | None = reader.submit(self.read, 0) if files else None
+            for i, path in enumerate(files):
+                if cancel.cancelled:
+                    raise Cancelled()
+                progress(i, len(files), _("Importing {name}…").format(name=path.name))
+                read = ahead.result() if ahead is not None else self.read(i)
+                ahead = None
+                if i + 1 < len(files) and read.weight <= READ_AHEAD_RECORDS:
+                    ahead = reader.submit(self.read, i + 1)
+                if isinstance(read.refused, fmt.UnknownKeyError) or (
+                    read.copy and self.first_seen.get(read.sha) in self.deferred
+                ):
+                    # Perhaps signed with a new key whose statement comes later on the stick.
+                    self.deferred.append(i)
+                    continue
+                outcome = self.settle(i, read)
+                del read
+                if outcome.reason == "key_rotation" and outcome.status == "applied":
+                    self.trust = _trust(self.db)
+                    if ahead is not None:  # read again with the new keys
+                        ahead.cancel()
+                        ahead = reader.submit(self.read, i + 1)
+        for i in self.deferred:  # in the order of the files
             if cancel.cancelled:
                 raise Cancelled()
-            progress(i, len(files), _("Importing {name}…").format(name=path.name))
-            assert ahead is not None
-            read = ahead.result()
-            ahead = (
-                reader.submit(_read_file, files[i + 1], keys, trust) if i + 1 < len(files) else None
+            self.settle(i, self.read(i))
+        progress(len(files), len(files), _("Import finished."))
+        return [o for o in self.outcomes if o is not None]
+
+    def settle(self, index: int, read: _Read) -> ImportOutcome:
+        try:
+            outcome = _import_one(
+                self.db, self.files[index], self.keys, self.trust, read, columns=self.columns
             )
-            outcome = _import_one(db, path, keys, trust, read)
-            if outcome.reason == "key_rotation":
-                trust = _trust(db)
-                if ahead is not None:  # read again with the new keys
-                    ahead = reader.submit(_read_file, files[i + 1], keys, trust)
-            outcomes.append(outcome)
-    progress(len(files), len(files), _("Import finished."))
-    return outcomes
+        except STOPS as exc:
+            raise self.stopped(exc) from exc
+        self.outcomes[index] = outcome
+        return outcome
+
+    def stopped(self, cause: UserError) -> ImportStopped:
+        done = [o for o in self.outcomes if o is not None]
+        if done:
+            message = reason_text("not_imported")
+            done = [
+                o if o is not None else ImportOutcome(str(path), "skipped", "not_imported", message)
+                for o, path in zip(self.outcomes, self.files, strict=True)
+            ]
+        return ImportStopped(cause, done)
 
 
 def _log(
@@ -885,7 +1028,13 @@ def _reject(
     manifest: fmt.BundleManifest | None = None,
 ) -> ImportOutcome:
     """Log a refusal; when the file names a center (even unverified), remember it so the
-    center's next receipt reports the refusal and the Centers page counts it."""
+    center's next receipt reports the refusal and the Centers page counts it. Numbers the
+    database's columns cannot hold (a forged manifest) are left out, so that the refusal itself
+    can always be stored."""
+    columns = _Columns.of(db)
+    seq = seq if columns.fits(seq) else None
+    if manifest is not None and not columns.fits(manifest.first_change, manifest.last_change):
+        manifest = None
     with db.write() as session:
         _log(
             session,
@@ -918,8 +1067,8 @@ def _reject(
 
 @dataclass(frozen=True)
 class _Read:
-    """A file read and, when it is a bundle, verified and decrypted: no database work, so it
-    can run ahead on another thread."""
+    """A file read and, when it is a bundle, verified, decrypted and decoded: no database work
+    but one lookup, so it can run ahead on another thread."""
 
     data: bytes | None
     failure: Exception | None = None  # reading failed (RejectedFileError or OSError)
@@ -928,26 +1077,87 @@ class _Read:
     bundle: fmt.VerifiedBundle | None = None
     refused: fmt.RejectedFileError | None = None  # the format layer refused the bundle
     decoded: _Decoded | None = None  # the bundle's records as column values
+    #: The same bytes as a file taken in before, or earlier in this run: not decrypted.
+    copy: bool = False
+
+    @property
+    def weight(self) -> int:
+        """How many records this read holds in memory."""
+        return len(self.bundle.records) if self.bundle is not None else 0
 
 
-def _read_file(path: Path, keys: list[KeySet], trust: TrustLookup) -> _Read:
+@dataclass(frozen=True)
+class _Columns:
+    """What the province database's columns hold: integers of 64 bits on SQLite, 32 bits on
+    PostgreSQL (``integer``); NUL characters in text on SQLite only."""
+
+    integers: tuple[int, int] = sync_store.INT64_RANGE
+    nul_in_text: bool = True
+
+    @classmethod
+    def of(cls, db: Database) -> _Columns:
+        return cls() if db.is_sqlite else cls(sync_store.INT32_RANGE, nul_in_text=False)
+
+    def fits(self, *numbers: int | None) -> bool:
+        low, high = self.integers
+        return all(n is None or low <= n <= high for n in numbers)
+
+
+def _read_file(
+    path: Path,
+    keys: list[KeySet],
+    trust: TrustLookup,
+    *,
+    columns: _Columns | None = None,
+    index: int | None = None,
+    first_seen: dict[str, int] | None = None,
+    known: Callable[[str], bool] | None = None,
+) -> _Read:
+    """Read ``path`` (a regular file only: docs/sync.md §5) and open it when it is a bundle.
+
+    A copy of a file already taken in is known by its digest before anything is decrypted:
+    ``first_seen`` (digest -> index of the first file of the run with it, kept here since the
+    reader runs one file ahead of what is committed) and ``known`` (taken in by an earlier
+    run)."""
     import hashlib
 
     try:
         data = fmt.read_sync_file(path)
     except (fmt.RejectedFileError, OSError) as exc:
+        if isinstance(exc, fmt.NotAFileError) and path.is_dir() and not path.is_symlink():
+            # A folder of the stick that could not be listed (reading it says why).
+            return _Read(None, PermissionError(f"{path}: the folder cannot be listed"))
         return _Read(None, exc)
     sha = hashlib.sha256(data).hexdigest()
     kind = fmt.sniff_kind(data)
     if kind is not None and kind is not fmt.Kind.BUNDLE:
         return _Read(data, sha=sha, kind=kind)
+    if first_seen is not None and index is not None and first_seen.setdefault(sha, index) != index:
+        return _Read(data, sha=sha, kind=kind, copy=True)
+    if known is not None and known(sha):
+        return _Read(data, sha=sha, kind=kind, copy=True)
     # A bundle, or no container this version recognises: the format layer names what is wrong
     # (not_a_bundle, truncated, newer_format, ...).
     try:
-        bundle = fmt.open_bundle(data, trusted_keys=trust, recipient_private_key=keys)
+        bundle, decoded = _open_verified(data, keys, trust, columns or _Columns())
     except fmt.RejectedFileError as exc:
         return _Read(data, sha=sha, kind=kind, refused=exc)
-    return _Read(data, sha=sha, kind=kind, bundle=bundle, decoded=_decode_records(bundle.records))
+    except Exception as exc:  # noqa: BLE001 - reported as this file's outcome, never raised
+        log.exception("reading %s failed", path)
+        return _Read(None, exc, sha=sha, kind=kind)
+    return _Read(data, sha=sha, kind=kind, bundle=bundle, decoded=decoded)
+
+
+def _open_verified(
+    data: bytes, keys: list[KeySet], trust: TrustLookup, columns: _Columns
+) -> tuple[fmt.VerifiedBundle, _Decoded]:
+    """Verify and decrypt a bundle, decoding its records a slice at a time as they are read:
+    the records are never held twice (as JSON and as column values)."""
+    decoding = _Decoding(columns)
+    bundle = fmt.open_bundle(
+        data, trusted_keys=trust, recipient_private_key=keys, on_records=decoding.add
+    )
+    return bundle, decoding.result()
 
 
 def _import_one(
@@ -956,16 +1166,37 @@ def _import_one(
     keys: list[KeySet],
     trust: TrustLookup | None = None,
     read: _Read | None = None,
+    *,
+    columns: _Columns | None = None,
 ) -> ImportOutcome:
     trust = trust or _trust(db)
-    read = read or _read_file(path, keys, trust)
-    if isinstance(read.failure, fmt.RejectedFileError):
-        return _reject(db, path, read.failure.reason, str(read.failure), detail=read.failure.detail)
-    if read.failure is not None or read.data is None:
-        return _reject(db, path, "unreadable", reason_text("unreadable"), detail=str(read.failure))
+    columns = columns or _Columns.of(db)
+    read = read or _read_file(path, keys, trust, columns=columns)
+    if read.copy:
+        copied = _settle_copy(db, path, read.sha)
+        if copied is not None:
+            return copied
+        # The earlier file with these bytes was refused: this one is read and judged in full.
+        read = _read_file(path, keys, trust, columns=columns)
+    failure = read.failure
+    if isinstance(failure, fmt.NotAFileError):
+        return _skip(db, path, failure)
+    if isinstance(failure, fmt.RejectedFileError):
+        return _reject(db, path, failure.reason, str(failure), detail=failure.detail)
+    if isinstance(failure, FileNotFoundError):
+        return _reject(db, path, "not_found", reason_text("not_found"), detail=str(failure))
+    if failure is not None or read.data is None:
+        return _reject(db, path, "unreadable", reason_text("unreadable"), detail=str(failure))
     data, sha, kind = read.data, read.sha, read.kind
     if kind is fmt.Kind.KEY_ROTATION:
-        return _import_rotation(db, path, data, sha)
+        try:
+            return _import_rotation(db, path, data, sha)
+        except _NOT_PER_FILE:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one file must not stop the run
+            log.exception("key change statement %s could not be stored", path)
+            detail = f"{type(exc).__name__}: {exc}"[:500]
+            return _reject(db, path, "store_failed", reason_text("store_failed"), detail=detail)
     if kind is not None and kind is not fmt.Kind.BUNDLE:
         return _reject(
             db,
@@ -977,8 +1208,8 @@ def _import_one(
             sha=sha,
         )
     if read.bundle is None:
-        exc = read.refused
-        assert exc is not None  # _read_file gives a bundle or the reason it has none
+        refusal = read.refused
+        assert refusal is not None  # _read_file gives a bundle or the reason it has none
         center, seq, manifest = None, None, None
         try:
             manifest = fmt.read_bundle_manifest(data)
@@ -988,9 +1219,9 @@ def _import_one(
         return _reject(
             db,
             path,
-            exc.reason,
-            str(exc),
-            detail=exc.detail,
+            refusal.reason,
+            _refusal_message(db, refusal),
+            detail=refusal.detail,
             sha=sha,
             center=center,
             seq=seq,
@@ -1009,10 +1240,33 @@ def _import_one(
             seq=bundle.seq,
             manifest=bundle.manifest,
         )
+    max_rev = read.decoded.max_rev if read.decoded is not None else 0
+    if not columns.fits(bundle.seq, bundle.first_change, bundle.last_change, max_rev):
+        # Valid for the format (64 bits), but more than this database's columns hold: refused
+        # before anything is written (its numbers are not recorded either).
+        return _reject(
+            db,
+            path,
+            "number_too_large",
+            reason_text("number_too_large"),
+            detail=(
+                f"seq {bundle.seq}, changes {bundle.first_change}..{bundle.last_change}, "
+                f"highest rev {max_rev}; the database holds {columns.integers}"
+            ),
+            sha=sha,
+            center=center_id,
+        )
     outcome, held_waiting = _settle(db, path, data, sha, bundle, decoded=read.decoded)
+    del read, bundle
     if outcome.status != "applied" or not held_waiting:
         return outcome
-    released = _release_held(db, center_id, keys)
+    try:
+        released = _release_held(db, center_id, keys)
+    except _NOT_PER_FILE:
+        raise
+    except Exception:  # noqa: BLE001 - this bundle is applied; the held ones wait for the next
+        log.exception("held bundles of %s could not be released", center_id)
+        released = []
     if released:
         outcome = ImportOutcome(
             outcome.file,
@@ -1025,6 +1279,86 @@ def _import_one(
             tuple(released),
         )
     return outcome
+
+
+def _settle_copy(db: Database, path: Path, sha: str) -> ImportOutcome | None:
+    """A file with the same bytes as one taken in before: a duplicate, decided without
+    decrypting it (docs/sync.md §7), exactly as :func:`_decide_and_apply` decides one.
+    ``None`` when that file was refused after all, or its center is no longer enrolled: then
+    this one is judged in full."""
+    from justice_desk.storage import sync_queries as q
+
+    with db.write() as session:
+        original = q.bundle_by_sha(session, sha, exclude_status=("rejected",))
+        if original is None:
+            return None
+        enrolment = session.get(Enrolment, original.center_id)
+        if enrolment is None or enrolment.status not in ("approved", "revoked"):
+            return None
+        center, seq = original.center_id, original.seq
+        _log(session, path, "duplicate", reason="duplicate", sha=sha, center=center, seq=seq)
+        # Nothing changes; the row makes the next receipt report it again.
+        session.add(
+            ReceivedBundle(
+                file_sha256=sha,
+                content_digest=original.content_digest,
+                center_id=center,
+                epoch=original.epoch,
+                seq=seq,
+                first_change=original.first_change,
+                last_change=original.last_change,
+                status="duplicate",
+                reason="duplicate",
+            )
+        )
+    return ImportOutcome(
+        str(path), "duplicate", "duplicate", reason_text("duplicate"), 0, str(center), seq
+    )
+
+
+def _skip(db: Database, path: Path, failure: fmt.NotAFileError) -> ImportOutcome:
+    """Something that is not a file (a pipe, a device, a link to a folder): never read, logged
+    and reported as skipped."""
+    with db.write() as session:
+        _log(session, path, "skipped", reason=failure.reason, detail=failure.detail)
+    return ImportOutcome(str(path), "skipped", failure.reason, str(failure))
+
+
+def _refusal_message(db: Database, exc: fmt.RejectedFileError) -> str:
+    """The message for a refused file. The format layer names the signing site by its id;
+    people know centers by code and name, so the enrolment's are used (the id stays in the
+    log's detail)."""
+    if not isinstance(exc, (fmt.UnknownCenterError, fmt.UnknownKeyError, fmt.RevokedKeyError)):
+        return str(exc)
+    try:
+        site: uuid.UUID | None = uuid.UUID(str(exc.params.get("site", "")))
+    except ValueError:
+        site = None
+    known: tuple[str, str, str] | None = None
+    if site is not None:
+        with db.read() as session:
+            enrolment = session.get(Enrolment, site)
+            if enrolment is not None:
+                known = (enrolment.code, enrolment.name, enrolment.status)
+    if known is None:
+        return _("The file comes from a center that is not enrolled here.")
+    code, name, status = known
+    center = f"{code} {name}"
+    if isinstance(exc, fmt.UnknownKeyError):
+        return _(
+            "The file from {center} was signed with a key that is not enrolled here. If "
+            "{center} made new keys, import its key change statement first."
+        ).format(center=center)
+    if isinstance(exc, fmt.RevokedKeyError):
+        return _("The file from {center} was signed with a key that has been revoked.").format(
+            center=center
+        )
+    if status == "pending":
+        return _(
+            "The file comes from {center}, which is not approved at this office yet: confirm "
+            "its fingerprint with the center and approve its enrolment first."
+        ).format(center=center)
+    return _("The file comes from {center}, which is not enrolled here.").format(center=center)
 
 
 def _settle(
@@ -1069,6 +1403,33 @@ def _settle(
         )
         return ImportOutcome(
             str(path), "rejected", reason, message, 0, str(center_id), bundle.seq
+        ), False
+    except _NOT_PER_FILE:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one file that cannot be stored must not stop the run
+        # Anything else raised while storing this bundle (a value this database cannot hold, a
+        # rule of another database, a bug): its transaction was rolled back. The file is
+        # refused by name and the import goes on with the next (docs/sync.md §6).
+        log.exception("bundle %s could not be stored", path)
+        detail = f"{type(exc).__name__}: {exc}"[:500]
+        message = reason_text("store_failed")
+        if held_row_id is None:
+            return _reject(
+                db,
+                path,
+                "store_failed",
+                message,
+                detail=detail,
+                sha=sha,
+                center=center_id,
+                seq=bundle.seq,
+                manifest=bundle.manifest,
+            ), False
+        _refuse_held(
+            db, held_row_id, path, "store_failed", detail, sha=sha, center=center_id, seq=bundle.seq
+        )
+        return ImportOutcome(
+            str(path), "rejected", "store_failed", message, 0, str(center_id), bundle.seq
         ), False
 
 
@@ -1341,6 +1702,11 @@ class _Decoded:
     tables: list[
         tuple[str, list[tuple[fmt.Record, dict[str, Any] | None, str]]]
     ]  # (record, row or None, error)
+    max_rev: int = 0  # the highest rev of any record
+
+
+#: Fields of a record once decoded: only its identity and rev are kept with the row.
+_NO_FIELDS: Mapping[str, Any] = MappingProxyType({})
 
 
 def _json_list(text: str | None) -> list[str]:
@@ -1351,25 +1717,44 @@ def _json_list(text: str | None) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
-def _decode_records(records: Sequence[fmt.Record]) -> _Decoded:
-    unknown: list[fmt.Record] = []
-    by_table: dict[str, list[fmt.Record]] = {}
-    for r in records:
-        if sync_store.known_table(r.table):
-            by_table.setdefault(r.table, []).append(r)
-        else:
-            unknown.append(r)
-    decoder = sync_store.Decoder()
-    tables = []
-    for table in sync_store.ordered_tables(by_table):
-        decoded: list[tuple[fmt.Record, dict[str, Any] | None, str]] = []
-        for r in by_table[table]:
+class _Decoding:
+    """Decodes a bundle's records a slice at a time, as the format layer reads them
+    (``on_records`` of ``open_bundle``): each record's fields are dropped once they are column
+    values, so memory holds a bundle once. A value the database's columns cannot hold refuses
+    its record (``bad_record``)."""
+
+    def __init__(self, columns: _Columns | None = None) -> None:
+        columns = columns or _Columns()
+        self.decoder = sync_store.Decoder(columns.integers, nul_in_text=columns.nul_in_text)
+        self.unknown: list[fmt.Record] = []
+        self.by_table: dict[str, list[tuple[fmt.Record, dict[str, Any] | None, str]]] = {}
+        self.max_rev = 0
+
+    def add(self, records: Iterable[fmt.Record]) -> None:
+        decode = self.decoder.decode
+        by_table = self.by_table
+        for r in records:
+            self.max_rev = max(self.max_rev, r.rev)
+            kept = fmt.Record(r.table, r.id, r.op, r.rev, _NO_FIELDS, _NO_FIELDS)
+            if not sync_store.known_table(r.table):
+                self.unknown.append(kept)
+                continue
             try:
-                decoded.append((r, decoder.decode(table, r.id, r.rev, r.fields), ""))
+                row: dict[str, Any] | None = decode(r.table, r.id, r.rev, r.fields)
+                error = ""
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                decoded.append((r, None, str(exc)[:200]))
-        tables.append((table, decoded))
-    return _Decoded(unknown, tables)
+                row, error = None, str(exc)[:200]
+            by_table.setdefault(r.table, []).append((kept, row, error))
+
+    def result(self) -> _Decoded:
+        tables = [(t, self.by_table[t]) for t in sync_store.ordered_tables(self.by_table)]
+        return _Decoded(self.unknown, tables, self.max_rev)
+
+
+def _decode_records(records: Sequence[fmt.Record]) -> _Decoded:
+    decoding = _Decoding()
+    decoding.add(records)
+    return decoding.result()
 
 
 def _apply_records(
@@ -1582,7 +1967,7 @@ def _release_held(db: Database, center_id: uuid.UUID, keys: list[KeySet]) -> lis
         try:
             if data is None:
                 raise fmt.BadContainerError("the held bundle's bytes are gone")
-            bundle = fmt.open_bundle(data, trusted_keys=_trust(db), recipient_private_key=keys)
+            bundle, decoded = _open_verified(data, keys, _trust(db), _Columns.of(db))
         except fmt.RejectedFileError as exc:
             _refuse_held(
                 db,
@@ -1596,7 +1981,9 @@ def _release_held(db: Database, center_id: uuid.UUID, keys: list[KeySet]) -> lis
             )
             released.append(f"{seq}:rejected")
             continue
-        outcome, _waiting = _settle(db, path, data, sha, bundle, held_row_id=row_id)
+        outcome, _waiting = _settle(
+            db, path, data, sha, bundle, held_row_id=row_id, decoded=decoded
+        )
         if outcome.status in ("held", "rejected"):
             # Still held (cannot happen: it connects) or refused without touching its row (its
             # center is no longer enrolled): never try it again in this loop.
@@ -1741,21 +2128,25 @@ def _import_rotation(db: Database, path: Path, data: bytes, sha: str) -> ImportO
         try:
             rotation = fmt.open_key_rotation(data, trusted_keys=_trust(db, retired_ok=True))
         except fmt.RejectedFileError:
-            return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha)
+            return _reject(
+                db, path, exc.reason, _refusal_message(db, exc), detail=exc.detail, sha=sha
+            )
         with db.read() as session:
             site = uuid.UUID(rotation.site_id)
             old = q.site_key(session, site, rotation.old_key_id)
             known = q.site_key(session, site, rotation.new_key_id)
             repeated = old is not None and old.status == "rotated" and known is not None
         if not repeated:
-            return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha)
+            return _reject(
+                db, path, exc.reason, _refusal_message(db, exc), detail=exc.detail, sha=sha
+            )
         with db.write() as session:
             _log(session, path, "duplicate", reason="duplicate", sha=sha, center=site)
         return ImportOutcome(
             str(path), "duplicate", "duplicate", reason_text("duplicate"), 0, str(site)
         )
     except fmt.RejectedFileError as exc:
-        return _reject(db, path, exc.reason, str(exc), detail=exc.detail, sha=sha)
+        return _reject(db, path, exc.reason, _refusal_message(db, exc), detail=exc.detail, sha=sha)
 
     site = uuid.UUID(rotation.site_id)
     with db.write() as session:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import logging
 import os
 import sqlite3
@@ -19,14 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from justice_desk import __version__
 from justice_desk.errors import (
     DatabaseBusyError,
     DatabaseError,
+    DatabaseReadOnlyError,
     DataIntegrityError,
+    DiskFullError,
     NewerDatabaseError,
     NotADatabaseError,
 )
@@ -85,6 +88,86 @@ def _is_busy(exc: BaseException) -> bool:
     return "database is locked" in message or "database is busy" in message
 
 
+#: SQLite result codes (``sqlite3.Error.sqlite_errorname``, extended codes included) and
+#: PostgreSQL SQLSTATEs that mean the database cannot be written at all, or the disk is full.
+_SQLITE_READ_ONLY = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM")
+_SQLITE_FULL = ("SQLITE_FULL",)
+_PG_READ_ONLY = ("25006", "42501")  # read_only_sql_transaction, insufficient_privilege
+_PG_FULL = ("53100",)  # disk_full
+_OS_READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)
+_OS_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+def unwritable_error(exc: BaseException, target: Target) -> DatabaseError | None:
+    """The error to show when ``exc`` means that the database cannot be written (a read-only
+    file or folder, missing permission) or that its disk is full; ``None`` for anything else.
+
+    These are conditions a person can fix, not bugs and not damage: the message names the
+    cause and what to do, in the app's language."""
+    orig = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+    if isinstance(orig, OSError):
+        if orig.errno in _OS_FULL:
+            return _disk_full(target)
+        return _read_only(target) if orig.errno in _OS_READ_ONLY else None
+    name = str(getattr(orig, "sqlite_errorname", "") or "")
+    state = str(getattr(orig, "sqlstate", "") or "")
+    message = str(orig).lower()
+    if name.startswith(_SQLITE_FULL) or state in _PG_FULL or "database or disk is full" in message:
+        return _disk_full(target)
+    if (
+        name.startswith(_SQLITE_READ_ONLY)
+        or state in _PG_READ_ONLY
+        or "readonly database" in message
+        or "unable to open database file" in message
+    ):
+        return _read_only(target)
+    return None
+
+
+def _read_only(target: Target) -> DatabaseReadOnlyError:
+    if target.path is None:
+        return DatabaseReadOnlyError(
+            _(
+                "The database {database} cannot be written: it is read-only, or this user may "
+                "not change it. Nothing was saved. Ask whoever runs the database server to "
+                "allow writing, and try again."
+            ).format(database=target.display)
+        )
+    path = target.path
+    if path.exists() and not os.access(path, os.W_OK):
+        return DatabaseReadOnlyError(
+            _(
+                "The database {path} is read-only: it cannot be written, so nothing was saved. "
+                "Make the file writable, or copy it to a folder you can write to, and try again."
+            ).format(path=path)
+        )
+    if not os.access(path.parent, os.W_OK):
+        return DatabaseReadOnlyError(
+            _(
+                "The folder of the database ({folder}) is read-only, and the database cannot be "
+                "written without it: nothing was saved. Allow writing in that folder, or move the "
+                "database to a folder you can write to, and try again."
+            ).format(folder=path.parent)
+        )
+    return DatabaseReadOnlyError(
+        _(
+            "The database {path} cannot be written (the file or its folder is read-only, or "
+            "permission is missing): nothing was saved. Allow writing, or copy the database to "
+            "a folder you can write to, and try again."
+        ).format(path=path)
+    )
+
+
+def _disk_full(target: Target) -> DiskFullError:
+    return DiskFullError(
+        _(
+            "The disk holding the database {database} is full: the last change was not saved. "
+            "Make room on the disk, or move the database to a disk with free space, and try "
+            "again."
+        ).format(database=target.path or target.display)
+    )
+
+
 def busy_error() -> DatabaseBusyError:
     return DatabaseBusyError(
         _(
@@ -113,6 +196,12 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.target.path is not None
 
+    def _operational(self, exc: DBAPIError) -> DatabaseError | None:
+        """A database error a person can act on (busy, read-only, disk full), or ``None``."""
+        if _is_busy(exc):
+            return busy_error()
+        return unwritable_error(exc, self.target)
+
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; whatever it changes is rolled back."""
@@ -124,8 +213,9 @@ class Database:
                 finally:
                     session.rollback()
         except OperationalError as exc:
-            if _is_busy(exc):
-                raise busy_error() from exc
+            error = self._operational(exc)
+            if error is not None:
+                raise error from exc
             raise
 
     @contextlib.contextmanager
@@ -136,8 +226,9 @@ class Database:
                 session.info["owner_id"] = self.site_id_or_none()
                 yield session
         except OperationalError as exc:
-            if _is_busy(exc):
-                raise busy_error() from exc
+            error = self._operational(exc)
+            if error is not None:
+                raise error from exc
             raise
         except IntegrityError as exc:
             raise DataIntegrityError(
@@ -153,26 +244,32 @@ class Database:
             with self.write_engine.begin() as conn:
                 yield conn
         except OperationalError as exc:
-            if _is_busy(exc):
-                raise busy_error() from exc
+            error = self._operational(exc)
+            if error is not None:
+                raise error from exc
             raise
 
     @contextlib.contextmanager
     def connect_read(self) -> Iterator[Any]:
         """A Core connection for reading; rolled back at the end."""
-        with self.read_engine.connect() as conn:
-            try:
-                yield conn
-            finally:
-                conn.rollback()
+        try:
+            with self.read_engine.connect() as conn:
+                try:
+                    yield conn
+                finally:
+                    conn.rollback()
+        except OperationalError as exc:
+            error = self._operational(exc)
+            if error is not None:
+                raise error from exc
+            raise
 
     # -- settings ------------------------------------------------------------------------
 
     def settings(self) -> dict[str, str]:
         if self._settings_cache is None:
-            with self.read_engine.connect() as conn:
+            with self.connect_read() as conn:
                 rows = conn.execute(select(Setting.key, Setting.value)).all()
-                conn.rollback()
             self._settings_cache = {k: v for k, v in rows}
         return dict(self._settings_cache)
 
@@ -268,6 +365,11 @@ def inspect_sqlite_file(path: Path) -> DatabaseState:
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, NotADatabaseError):  # pragma: no cover - not an sqlite3 error
             raise
+        # A file SQLite cannot even read in a read-only folder (it needs the folder for its
+        # write-ahead log) is not damaged: say what is wrong.
+        unwritable = unwritable_error(exc, Target(url=f"sqlite:///{path}", path=path))
+        if unwritable is not None:
+            raise unwritable from exc
         raise NotADatabaseError(
             _(
                 "{path} is damaged or not a database ({error}). The file was not changed. "
@@ -379,8 +481,9 @@ def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = Fa
                 upgrade(conn)
         except OperationalError as exc:
             database.dispose()
-            if _is_busy(exc):
-                raise busy_error() from exc
+            error = database._operational(exc)
+            if error is not None:
+                raise error from exc
             raise
         _stamp_app_version(database)
     return database

@@ -114,9 +114,7 @@ class FieldReader:
     def has(self, key: str) -> bool:
         return key in self.data
 
-    def integer(
-        self, key: str, *, minimum: int = MIN_INTEGER, maximum: int = MAX_COUNTER
-    ) -> int:
+    def integer(self, key: str, *, minimum: int = MIN_INTEGER, maximum: int = MAX_COUNTER) -> int:
         """An integer field within ``minimum..maximum``; by default the 64-bit signed range,
         since every integer read from a file may end up in a database column (JSON itself
         allows integers of any size, and Python reads them all)."""

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-from justice_desk.sync.exceptions import TooLargeError
+from justice_desk.sync.exceptions import NotAFileError, TooLargeError
 
 
 def write_atomically(path: Path, data: bytes, *, mode: int, overwrite: bool) -> Path:
@@ -68,14 +69,43 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def read_capped(path: Path, max_bytes: int) -> bytes:
-    """Read a whole file, refusing before reading when it is bigger than ``max_bytes``."""
+    """Read a whole regular file, refusing before reading when it is bigger than ``max_bytes``.
+
+    Anything else (a folder, a named pipe, a device such as ``/dev/zero``, a socket, also
+    behind a symbolic link) is refused with :class:`NotAFileError` before it is opened for
+    reading: a pipe nobody writes to would block for ever, a device would never end. The file
+    is opened without blocking and checked again once open, in case it was swapped meanwhile.
+    """
     path = Path(path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise TooLargeError(f"{path}: {size} bytes > {max_bytes}", what=f"{size} bytes")
-    with path.open("rb") as handle:
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotAFileError(f"{path}: {_file_type(os.stat(path).st_mode)}")
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotAFileError(f"{path}: {_file_type(info.st_mode)}")
+        if info.st_size > max_bytes:
+            raise TooLargeError(
+                f"{path}: {info.st_size} bytes > {max_bytes}", what=f"{info.st_size} bytes"
+            )
         # Read one byte more than allowed: the file may have grown since stat().
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise TooLargeError(f"{path}: more than {max_bytes} bytes", what=f"> {max_bytes} bytes")
     return data
+
+
+def _file_type(mode: int) -> str:
+    """What a path that is not a regular file is, in English for the log."""
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"

@@ -105,16 +105,22 @@ SUFFIXES: dict[Kind, str] = {
 
 @dataclass(frozen=True)
 class Limits:
-    """Size caps checked before any crypto, and while decompressing (a bomb stops at the cap).
+    """Size caps checked before any crypto, while decompressing (a bomb stops at the cap) and
+    while reading the records (docs/sync-format.md §8, "Default limits").
 
-    The defaults fit a first full export of a large center (about 100,000 records) with room
-    to spare, and stay within the memory of an old 4 GB office laptop.
+    They bound what opening one file can cost in memory, whatever the file holds: the
+    records an importer keeps (about 2 KB each once decoded) and the decompressed payload,
+    which is parsed a slice at a time. At the defaults one bundle stays within about 300 MB on
+    an old 4 GB office laptop. They fit a first full export of a center with some 8,000 cases
+    (about 80,000 records at about 750 bytes each); the largest records, minutes, are some
+    13 KB.
     """
 
-    max_file_bytes: int = 256 * MiB
+    max_file_bytes: int = 64 * MiB
     max_manifest_bytes: int = 64 * KiB
-    max_plain_bytes: int = 512 * MiB
-    max_records: int = 2_000_000
+    max_plain_bytes: int = 64 * MiB
+    max_records: int = 100_000
+    max_record_bytes: int = 1 * MiB
     max_recipients: int = 8
     max_members: int = 8
 
@@ -218,7 +224,8 @@ def unpack(
         raise TruncatedFileError(f"{size} bytes, table needs {expected_size}")
     if size > expected_size:
         raise BadContainerError(f"{size - expected_size} bytes after the checksum")
-    if hashlib.sha256(data[:-CHECKSUM_SIZE]).digest() != data[-CHECKSUM_SIZE:]:
+    # A memoryview: no copy of the whole file just to hash it.
+    if hashlib.sha256(memoryview(data)[:-CHECKSUM_SIZE]).digest() != data[-CHECKSUM_SIZE:]:
         raise DamagedFileError("checksum mismatch")
 
     found_kind = _CODE_KINDS.get(code)

@@ -96,6 +96,16 @@ class UnsafePathError(RejectedFileError):
     template = N_("The file contains an unsafe member name ({name}) and was refused.")
 
 
+class NotAFileError(RejectedFileError):
+    """A folder, named pipe, device or socket where a file was expected: never read."""
+
+    reason = "not_a_file"
+    template = N_(
+        "This is not a file but a folder, a device or a pipe; it was not read. "
+        "Choose the sync file itself."
+    )
+
+
 class TooLargeError(RejectedFileError):
     reason = "too_large"
     template = N_("The file is larger than this program will open safely ({what}).")
@@ -235,6 +245,7 @@ REJECTION_REASONS: frozenset[str] = frozenset(
         DamagedFileError,
         BadContainerError,
         UnsafePathError,
+        NotAFileError,
         TooLargeError,
         NewerFormatError,
         WrongKindError,

@@ -40,6 +40,7 @@ STATUS_COLOURS = {
     "held": "#ef6c00",
     "rejected": "#c62828",
     "partial": "#ef6c00",
+    "skipped": "#8d6e63",
 }
 
 
@@ -54,10 +55,22 @@ def _status_label(status: str) -> str:
         "duplicate": _("Already imported"),
         "held": _("Held (waiting for earlier changes)"),
         "rejected": _("Rejected"),
+        "skipped": _("Skipped"),
         "approved": _("Enrolled"),
         "pending": _("Waiting for approval"),
         "revoked": _("Key revoked"),
     }.get(status, status)
+
+
+def _import_keeping_results(
+    db: Any, paths: list[Path], **kwargs: Any
+) -> tuple[list[sync.ImportOutcome], str | None]:
+    """``sync.import_paths`` for the page: when the database stops taking writes (busy,
+    read-only, disk full), the files dealt with before are still listed, with why it stopped."""
+    try:
+        return sync.import_paths(db, paths, **kwargs), None
+    except sync.ImportStopped as stopped:
+        return stopped.outcomes, str(stopped)
 
 
 class _ColouredModel(ListTableModel):
@@ -671,13 +684,18 @@ class ProvinceSync(QWidget):
             self.import_paths([Path(folder)])
 
     def import_paths(self, paths: list[Path]) -> None:
-        def finished(outcomes: list[sync.ImportOutcome]) -> None:
+        def finished(result: tuple[list[sync.ImportOutcome], str | None]) -> None:
+            outcomes, stopped = result
             self.results.set_rows(outcomes)
             self.refresh()
             counts: dict[str, int] = {}
             for o in outcomes:
                 counts[o.status] = counts.get(o.status, 0) + 1
             summary = ", ".join(f"{_status_label(k)}: {v}" for k, v in sorted(counts.items()))
+            if stopped is not None:
+                # The database stopped taking writes: what was imported before is listed.
+                show_error(self, stopped)
+                return
             show_info(
                 self, _("Import finished. {summary}").format(summary=summary or _("no files"))
             )
@@ -687,7 +705,7 @@ class ProvinceSync(QWidget):
             return
         self.ctx.runner.run(
             _("Importing bundles"),
-            sync.import_paths,
+            _import_keeping_results,
             self.ctx.db,
             paths,
             takes_progress=True,
