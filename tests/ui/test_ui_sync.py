@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,50 @@ def test_province_import_of_junk_is_reported_not_raised(
     assert sorted(o.status for o in prov.results.rows) == ["rejected", "rejected"]
     assert all(o.message for o in prov.results.rows)
     assert "Import finished" in messages[-1]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="named pipes are POSIX only")
+def test_province_import_lists_a_pipe_as_skipped(province, qtbot, tmp_path: Path, messages) -> None:
+    """A named pipe on the stick is listed as skipped (not a file), not read and not hanging
+    the import; the summary counts it."""
+    from justice_desk.ui.pages.sync import ProvinceSync, _status_label
+
+    folder = tmp_path / "stick"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.jdbundle")
+    (folder / "notes.txt").write_text("not a bundle")
+    prov = ProvinceSync(province)
+    qtbot.addWidget(prov)
+    prov.import_paths([folder])
+    wait_jobs(qtbot, province)
+    assert sorted(o.status for o in prov.results.rows) == ["rejected", "skipped"]
+    assert _status_label("skipped") in messages[-1] and "Import finished" in messages[-1]
+
+
+def test_province_import_that_stops_lists_what_it_did(
+    province, qtbot, tmp_path: Path, messages, monkeypatch
+) -> None:
+    """When the database stops taking writes (here: a full disk), the files dealt with before
+    stay listed, the rest are listed as not imported, and the reason is shown as an error."""
+    from justice_desk.errors import DiskFullError
+    from justice_desk.services import sync
+    from justice_desk.ui.pages.sync import ProvinceSync
+
+    done = [
+        sync.ImportOutcome("a.jdbundle", "applied", None, "3 records applied", 3),
+        sync.ImportOutcome("b.jdbundle", "skipped", "not_imported", "not imported"),
+    ]
+
+    def stopped(*_args, **_kwargs):
+        raise sync.ImportStopped(DiskFullError("The disk is full."), done)
+
+    monkeypatch.setattr(sync, "import_paths", stopped)
+    prov = ProvinceSync(province)
+    qtbot.addWidget(prov)
+    prov.import_paths([tmp_path])
+    wait_jobs(qtbot, province)
+    assert [o.status for o in prov.results.rows] == ["applied", "skipped"]
+    assert messages[-1] == "ERROR: The disk is full."
 
 
 def test_a_hand_edited_quiet_days_setting_falls_back_to_the_default(province, qtbot) -> None:

@@ -1,0 +1,172 @@
+"""An import that cannot write stops with one message naming the cause, and still reports every
+file; entries of a stick that are not files get a line of their own (docs/sync.md §6)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sync_helpers as h
+
+from justice_desk.cli import main as cli_main
+from justice_desk.errors import DatabaseReadOnlyError, DiskFullError
+from justice_desk.services import sync
+from justice_desk.storage import database
+from justice_desk.storage.locate import Target
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[h.World]:
+    w = h.build_world(tmp_path / "w", demo=dict(seed=41, people=10, cases=5, meetings=1))
+    yield w
+    w.close()
+
+
+def _stick(world: h.World) -> Path:
+    """Junk, a real bundle of the center's demo records, more junk: in that order."""
+    bundle = world.export(world.root / "made")
+    stick = world.root / "stick"
+    stick.mkdir()
+    (stick / "a-notes.txt").write_text("ไม่ใช่ไฟล์ซิงก์", encoding="utf-8")
+    (stick / "b-bundle.jdbundle").write_bytes(bundle.path.read_bytes())
+    (stick / "c-notes.txt").write_text("อีกไฟล์", encoding="utf-8")
+    return stick
+
+
+def _disk_that_fills(monkeypatch: pytest.MonkeyPatch, path: Path, spare_pages: int) -> None:
+    """Every connection the app opens to ``path`` may grow it by ``spare_pages`` pages only:
+    SQLite then fails as on a full disk (SQLITE_FULL, “database or disk is full”)."""
+    with sqlite3.connect(path) as conn:
+        limit = conn.execute("PRAGMA page_count").fetchone()[0] + spare_pages
+    real = database._sqlite_pragmas
+
+    def pragmas(dbapi_conn: Any, record: Any) -> None:
+        real(dbapi_conn, record)
+        dbapi_conn.execute(f"PRAGMA max_page_count = {limit}")
+
+    monkeypatch.setattr(database, "_sqlite_pragmas", pragmas)
+
+
+def test_a_full_disk_stops_the_import_and_reports_every_file(
+    world: h.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Room for a log line, not for a bundle: the junk before it is reported, the bundle and
+    the file after it are listed as not imported, and the run stops with the disk named."""
+    stick = _stick(world)
+    world.province.dispose()
+    _disk_that_fills(monkeypatch, world.province_path, spare_pages=2)
+    world.province = h.open_database(world.province_path)
+    with pytest.raises(sync.ImportStopped) as stopped:
+        world.import_(stick)
+    assert isinstance(stopped.value.cause, DiskFullError)
+    assert stopped.value.exit_code == 2
+    assert [(Path(o.file).name, o.status, o.reason) for o in stopped.value.outcomes] == [
+        ("a-notes.txt", "rejected", "not_a_bundle"),
+        ("b-bundle.jdbundle", "skipped", "not_imported"),
+        ("c-notes.txt", "skipped", "not_imported"),
+    ]
+    assert "full" in str(stopped.value)
+    monkeypatch.undo()
+    world.province.dispose()
+    world.province = h.open_database(world.province_path)
+    assert h.snapshot(world.province, world.center.site_id)["cases"] == {}
+
+
+def test_sync_import_on_a_full_disk_prints_what_it_did_and_exits_2(
+    world: h.World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stick = _stick(world)
+    world.close()
+    _disk_that_fills(monkeypatch, world.province_path, spare_pages=2)
+    code = cli_main.main(
+        ["--lang", "en", "sync", "import", "--db", str(world.province_path), str(stick)]
+    )
+    out, err = capsys.readouterr()
+    assert code == 2, (out, err)
+    assert [line.split()[:2] for line in out.splitlines()] == [
+        ["rejected", "a-notes.txt"],
+        ["skipped", "b-bundle.jdbundle"],
+        ["skipped", "c-notes.txt"],
+    ]
+    assert len(err.strip().splitlines()) == 1 and "full" in err and "unexpected" not in err
+    world.center = h.open_database(world.center_path)
+    world.province = h.open_database(world.province_path)
+
+
+def test_when_nothing_can_be_written_it_is_said_once(
+    world: h.World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stick = _stick(world)
+    (stick / "a-notes.txt").unlink()  # the bundle comes first: not even its log line fits
+    world.close()
+    _disk_that_fills(monkeypatch, world.province_path, spare_pages=0)
+    code = cli_main.main(
+        ["--lang", "en", "sync", "import", "--db", str(world.province_path), str(stick), "--json"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "", (out, err)
+    assert len(err.strip().splitlines()) == 1 and "full" in err
+    world.center = h.open_database(world.center_path)
+    world.province = h.open_database(world.province_path)
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (sqlite3.OperationalError("database or disk is full"), DiskFullError),
+        (sqlite3.OperationalError("attempt to write a readonly database"), DatabaseReadOnlyError),
+        (sqlite3.OperationalError("unable to open database file"), DatabaseReadOnlyError),
+        (OSError(errno.ENOSPC, "No space left on device"), DiskFullError),
+        (OSError(errno.EROFS, "Read-only file system"), DatabaseReadOnlyError),
+        (OSError(errno.EACCES, "Permission denied"), DatabaseReadOnlyError),
+        (sqlite3.OperationalError("no such table: cases"), None),
+    ],
+)
+def test_conditions_a_person_can_fix_are_named(
+    tmp_path: Path, error: BaseException, kind: type[Exception] | None
+) -> None:
+    target = Target(url=f"sqlite:///{tmp_path / 'x.sqlite3'}", path=tmp_path / "x.sqlite3")
+    found = database.unwritable_error(error, target)
+    if kind is None:
+        assert found is None
+    else:
+        assert isinstance(found, kind) and "\n" not in str(found)
+
+
+# --- entries of a stick that are not files ---------------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links as on POSIX")
+def test_a_link_to_a_folder_is_skipped_and_an_unlistable_folder_is_named(
+    world: h.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Links to folders are not followed (a loop, or a whole disk): one ``skipped`` line. A
+    folder that cannot be listed (permissions, a damaged stick) is one ``rejected`` line."""
+    good = world.export()
+    stick = world.root / "stick"
+    (stick / "locked").mkdir(parents=True)
+    (stick / "locked" / "inside.jdbundle").write_bytes(b"never read")
+    (world.root / "elsewhere").mkdir()
+    (world.root / "elsewhere" / "x.jdbundle").write_bytes(b"not reached")
+    os.symlink(world.root / "elsewhere", stick / "b-link")
+    (stick / "a-good.jdbundle").write_bytes(good.path.read_bytes())
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if Path(path).name == "locked":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    outcomes = world.import_(stick)
+    monkeypatch.undo()
+    assert [(Path(o.file).name, o.status, o.reason) for o in outcomes] == [
+        ("a-good.jdbundle", "applied", None),
+        ("b-link", "skipped", "not_a_file"),
+        ("locked", "rejected", "unreadable"),
+    ]
