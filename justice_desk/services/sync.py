@@ -930,8 +930,11 @@ class _ImportRun:
         """Whether a file with these bytes was taken in before (then it is not decrypted)."""
         from justice_desk.storage import sync_queries as q
 
-        with self.db.read() as session:
-            return q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None
+        try:
+            with self.db.read() as session:
+                return q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None
+        except STOPS:
+            return False  # read it in full; storing it will say what is wrong
 
     def run(self, progress: ProgressCallback, cancel: CancelToken) -> list[ImportOutcome]:
         files = self.files

@@ -441,7 +441,10 @@ def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = Fa
                         "Create one with “justice-desk init center” or “justice-desk demo”."
                     ).format(path=target.path)
                 )
-            target.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                target.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise (unwritable_error(exc, target) or exc) from exc
             state = DatabaseState(None, None)
         else:
             if target.path.is_dir():
@@ -470,7 +473,11 @@ def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = Fa
     database = Database(target)
     if state.revision != HEAD:
         if state.revision is not None and target.path is not None:
-            copy = backup_copy_before_upgrade(target.path, state.revision)
+            try:
+                copy = backup_copy_before_upgrade(target.path, state.revision)
+            except (OSError, sqlite3.Error) as exc:
+                # The copy goes beside the database: a read-only folder or a full disk is named.
+                raise (unwritable_error(exc, target) or exc) from exc
             log.info(
                 "copied %s to %s before upgrading from schema %s", target.path, copy, state.revision
             )
