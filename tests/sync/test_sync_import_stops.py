@@ -170,3 +170,36 @@ def test_a_link_to_a_folder_is_skipped_and_an_unlistable_folder_is_named(
         ("b-link", "skipped", "not_a_file"),
         ("locked", "rejected", "unreadable"),
     ]
+
+
+def test_a_bundle_the_database_cannot_store_is_refused_by_name_and_the_run_goes_on(
+    world: h.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever storing one bundle raises (here the driver's OverflowError, as for an integer
+    SQLite cannot hold) rolls back that bundle only: it is refused as ``store_failed`` with
+    the error in the log, and the next file (the same bundle again) is applied."""
+    bundle = world.export()
+    stick = world.root / "stick"
+    stick.mkdir()
+    (stick / "a.jdbundle").write_bytes(bundle.path.read_bytes())
+    (stick / "b.jdbundle").write_bytes(bundle.path.read_bytes())
+    real = sync._apply_records
+    calls: list[int] = []
+
+    def fails_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        result = real(*args, **kwargs)  # rows written in the transaction, then the failure
+        if len(calls) == 1:
+            raise OverflowError("Python int too large to convert to SQLite INTEGER")
+        return result
+
+    monkeypatch.setattr(sync, "_apply_records", fails_once)
+    outcomes = world.import_(stick)
+    assert [(o.status, o.reason) for o in outcomes] == [
+        ("rejected", "store_failed"),
+        ("applied", None),
+    ], outcomes
+    assert outcomes[0].message and "Overflow" not in outcomes[0].message
+    log = {e.file_name: e for e in sync.import_log(world.province)}
+    assert "OverflowError" in (log[str(stick / "a.jdbundle")].detail or "")
+    h.assert_province_holds_center(world)
