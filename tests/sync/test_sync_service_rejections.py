@@ -485,3 +485,11 @@ def test_folder_of_good_and_bad_files_on_the_command_line(world: h.World, cli, r
         )
     finally:
         world.close()
+
+
+def test_every_reason_and_conflict_action_is_documented() -> None:
+    """docs/sync.md names every reason the importer gives and every kind of conflict-list
+    entry, so that a person reading an outcome can look it up."""
+    doc = (Path(__file__).parents[2] / "docs" / "sync.md").read_text("utf-8")
+    names = set(sync.REASONS) | set(sync.ACTIONS)
+    assert sorted(n for n in names if f"`{n}`" not in doc) == []
