@@ -1,7 +1,8 @@
 """``justice-desk``: the command line (English help; messages in the app's language).
 
 Exit codes: 0 success, 2 bad input or a problem the user can fix (one line on stderr), 1 an
-unexpected error (one line on stderr; the details go to the log file).
+unexpected error (one line on stderr; the details go to the log file). ``sync import`` also
+exits 3 when a file was held, rejected or skipped (docs/sync.md, "Import outcomes and reasons").
 """
 
 from __future__ import annotations
