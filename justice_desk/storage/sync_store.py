@@ -402,8 +402,10 @@ class Ownership:
     enrolled with (:data:`SITE_IDENTITY`), and a bundle carries no other site row
     (``other_site``), so no bundle can take another center's code or add a center.
 
-    Owners are read in the same query as the stored revisions of each table (:meth:`stored`),
-    so the checks cost one query per table per bundle, not one per record.
+    The owners of the rows a bundle points at are read per table, in the query of the stored
+    revisions of the bundle's own rows of that table (:meth:`stored`) and in one query for
+    the rest, which returns only rows of other owners (:func:`foreign_owned`): batched per
+    table per bundle, never per record, and nothing to compare when nothing is foreign.
     """
 
     def __init__(
@@ -427,18 +429,26 @@ class Ownership:
                     value = row.get(column)
                     if value is not None:
                         add(value)
-        #: parent table -> owner of each stored row the bundle's records point at
-        self._owners: dict[str, dict[uuid.UUID, uuid.UUID]] = {}
+        #: parent table -> stored rows of other owners that the bundle's records point at
+        self._foreign: dict[str, dict[uuid.UUID, uuid.UUID]] = {}
         self._identity: dict[str, Any] | None = None
 
     def stored(
         self, table_name: str, ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, tuple[int, uuid.UUID]]:
-        """:func:`stored_revs` of ``ids``; the same query reads the owners of the rows of the
-        table that the bundle's records point at."""
+        """:func:`stored_revs` of ``ids``; also finds which of the table's rows that the
+        bundle's records point at are stored as another owner's."""
+        stored = stored_revs(self._conn, table_name, ids)
         wanted = self._wanted.pop(table_name, set())
-        stored = stored_revs(self._conn, table_name, [*ids, *wanted.difference(ids)])
-        self._owners[table_name] = {i: stored[i][1] for i in wanted if i in stored}
+        center = self.center_id
+        foreign = {
+            i: have[1] for i in wanted if (have := stored.get(i)) is not None and have[1] != center
+        }
+        if wanted:
+            others = wanted.difference(ids)
+            if others:
+                foreign.update(foreign_owned(self._conn, table_name, list(others), center))
+        self._foreign[table_name] = foreign
         return stored
 
     def refusals(
@@ -454,18 +464,15 @@ class Ownership:
                 if row["id"] != center:
                     out[row["id"]] = ("other_site", "a site record that is not the center's own")
         for column, parent in owned_references(table_name):
-            owners = self._owners.get(parent)
-            if owners is None:  # no records of the parent table in this bundle
+            foreign = self._foreign.get(parent)
+            if foreign is None:  # no records of the parent table in this bundle
                 self.stored(parent, ())
-                owners = self._owners[parent]
-            if not owners:
+                foreign = self._foreign[parent]
+            if not foreign:
                 continue
             for row in rows:
                 value = row.get(column)
-                if value is None:
-                    continue
-                owner = owners.get(value)
-                if owner is not None and owner != center and row["id"] not in out:
+                if value is not None and value in foreign and row["id"] not in out:
                     out[row["id"]] = (
                         "foreign_reference",
                         f"{column} refers to {parent} {value}, a record of another site",
@@ -482,6 +489,34 @@ class Ownership:
                 if self._identity is None:
                     self._identity = _enrolled_identity(self._conn, self.center_id)
                 row.update(self._identity)
+
+
+def foreign_owned(
+    conn: Connection, table_name: str, ids: Sequence[uuid.UUID], owner: uuid.UUID, chunk: int = 900
+) -> dict[uuid.UUID, uuid.UUID]:
+    """``id -> owner`` of those of ``ids`` stored with an owner other than ``owner`` (usually
+    none, so nothing comes back to convert)."""
+    table = _table(table_name)
+    out: dict[uuid.UUID, uuid.UUID] = {}
+    if conn.dialect.name == "sqlite":
+        UUID = uuid.UUID
+        for start in range(0, len(ids), chunk):
+            part = [i.hex for i in ids[start : start + chunk]]
+            sql = (
+                f"SELECT id, owner_id FROM {table.name} "
+                f"WHERE id IN ({', '.join('?' * len(part))}) AND owner_id <> ?"  # noqa: S608
+            )
+            for rid, other in conn.exec_driver_sql(sql, (*part, owner.hex)):
+                out[UUID(hex=rid)] = UUID(hex=other)
+        return out
+    for start in range(0, len(ids), chunk):
+        for rid, other in conn.execute(
+            select(table.c.id, table.c.owner_id).where(
+                table.c.id.in_(ids[start : start + chunk]), table.c.owner_id != owner
+            )
+        ):
+            out[rid] = other
+    return out
 
 
 def _enrolled_identity(conn: Connection, center_id: uuid.UUID) -> dict[str, Any]:
