@@ -195,7 +195,8 @@ def _accept(sync: Any, db: Any, args: argparse.Namespace) -> int:
 
 def _export(sync: Any, db: Any, args: argparse.Namespace) -> int:
     result = sync.export_bundle(db, Path(args.output))
-    print(result.path)
+    for path in result.parts or (result.path,):
+        print(path)
     return 0
 
 

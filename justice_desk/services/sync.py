@@ -256,11 +256,15 @@ def _cutoff(row: SiteKey) -> RevocationCutoff | None:
 
 @dataclass(frozen=True)
 class ExportResult:
+    """An export: its (last) bundle file, number and change range, and every file it wrote
+    (``parts``: more than one when it was too large for one bundle)."""
+
     path: Path
     seq: int
     first_change: int
     last_change: int
     records: int
+    parts: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -370,27 +374,76 @@ def export_bundle(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> ExportResult:
-    """Write one bundle with everything the province has not acknowledged yet."""
-    from justice_desk.storage import sync_queries as q
-
+    """Write everything the province has not acknowledged yet: one bundle, or several in a
+    row when it is too large for one (a first export of a large center). Each bundle can be
+    applied on its own, in order: it carries the parents its records point at that a later one
+    would bring (docs/sync.md §3)."""
     recipients = _recipients(db)
     keys = own_keys(db, passphrase)
     acked = int(db.setting("acked_through", "0") or 0)
     resend = db.setting("resend_from")
     after = min(acked, int(resend) - 1) if resend else acked
+    with db.connect_read() as conn:
+        latest = sync_store.latest_change(conn)
+        ends = sync_store.export_ranges(conn, after, latest, EXPORT_MAX_ROWS)
+    parts: list[ExportResult] = []
+    start = after
+    for end in ends:
+        parts.append(
+            _export_range(
+                db, out_dir, keys, recipients, start, end, latest, progress=progress, cancel=cancel
+            )
+        )
+        start = end
+    last = parts[-1]
+    return ExportResult(
+        last.path,
+        last.seq,
+        parts[0].first_change,
+        last.last_change,
+        sum(p.records for p in parts),
+        tuple(p.path for p in parts),
+    )
+
+
+#: Rows changed per bundle at most, before the parents they need (the format's limit is 100,000
+#: records a bundle; docs/sync-format.md §8).
+EXPORT_MAX_ROWS = 40_000
+
+
+def _export_range(
+    db: Database,
+    out_dir: Path,
+    keys: KeySet,
+    recipients: list[PublicKeySet],
+    after: int,
+    through: int,
+    latest: int,
+    *,
+    progress: ProgressCallback,
+    cancel: CancelToken,
+) -> ExportResult:
+    """One bundle: the changes ``after+1..through``, with the parents of its records that only
+    changes after ``through`` (up to ``latest``) would send."""
+    from justice_desk.storage import sync_queries as q
+
     epoch = db.setting("epoch") or ""
     with db.write() as session:
         # A write transaction: nothing can commit between reading the range and reserving
         # the bundle's number.
         conn = session.connection()
-        latest = sync_store.latest_change(conn)
-        touched = sync_store.changed_rows(conn, after, latest)
+        touched = sync_store.changed_rows(conn, after, through)
         records: list[dict[str, Any]] = []
         total = sum(len(v) for v in touched.values())
         for table in sync_store.ordered_tables(touched):
             cancel.raise_if_cancelled()
             records.extend(sync_store.current_records(conn, table, touched[table]))
             progress(len(records), total, _("Collecting changes…"))
+        if through < latest:
+            later = {
+                t: set(ids) for t, ids in sync_store.changed_rows(conn, through, latest).items()
+            }
+            records = sync_store.with_later_parents(conn, records, later)
         content = fmt.prepare_records(records)
         del records
 
@@ -400,7 +453,7 @@ def export_bundle(
                 epoch=epoch,
                 seq=seq,
                 first_change=after + 1,
-                last_change=latest,
+                last_change=through,
                 schema_version=SCHEMA_VERSION,
                 created_at=dt.datetime.now(dt.UTC),
                 previous_epochs=_epoch_history(db, epoch),
@@ -437,14 +490,14 @@ def export_bundle(
             epoch=epoch,
             seq=fields.seq,
             first=after + 1,
-            last=latest,
+            last=through,
             records=content.record_count,
             file_name=str(path),
         )
         if _pending_export(session, epoch) == (fields.seq, content.digest(fields)):
             _reserve_export(db, session, epoch, None, None)
     progress(total, total, _("Bundle written."))
-    return ExportResult(path, fields.seq, after + 1, latest, content.record_count)
+    return ExportResult(path, fields.seq, after + 1, through, content.record_count, (path,))
 
 
 #: Settings key of the export under way: its number and content digest, committed before its

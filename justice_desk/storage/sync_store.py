@@ -112,6 +112,61 @@ def current_records(
     return out
 
 
+def export_ranges(conn: Connection, after: int, through: int, max_rows: int) -> list[int]:
+    """Where to end consecutive change ranges ``after+1 ..`` up to ``through`` so that each
+    touches at most ``max_rows`` distinct rows (one export too large for one bundle becomes
+    several; docs/sync.md §3). Always at least one range (possibly empty)."""
+    ends: list[int] = []
+    seen: set[tuple[str, uuid.UUID]] = set()
+    stmt = (
+        select(ChangeLog.change_no, ChangeLog.table_name, ChangeLog.row_id)
+        .where(ChangeLog.change_no > after, ChangeLog.change_no <= through)
+        .order_by(ChangeLog.change_no)
+    )
+    for change_no, table, row_id in conn.execute(stmt):
+        key = (table, row_id)
+        if key in seen:
+            continue
+        if len(seen) >= max_rows:
+            ends.append(change_no - 1)
+            seen = set()
+        seen.add(key)
+    ends.append(through)
+    return ends
+
+
+def with_later_parents(
+    conn: Connection, records: list[dict[str, Any]], later: dict[str, set[uuid.UUID]]
+) -> list[dict[str, Any]]:
+    """``records`` plus the current state of every row they refer to (and those rows refer to)
+    that this export sends only in a later bundle: a bundle must be applicable on its own, and
+    a record's current state may point at a parent created after the bundle's range. A row sent
+    twice is harmless (the second copy has the same rev). Sorted as exports are: tables parents
+    first, then by id."""
+    have = {(r["table"], r["id"]) for r in records}
+    frontier = records
+    out = list(records)
+    while frontier:
+        wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
+        for record in frontier:
+            for column, parent in parent_columns(record["table"]):
+                value = record["fields"].get(column)
+                if not isinstance(value, str):
+                    continue
+                pid = uuid.UUID(value)
+                if pid in later.get(parent, ()) and (parent, value) not in have:
+                    wanted[parent].add(pid)
+        frontier = []
+        for table, ids in wanted.items():
+            for found in current_records(conn, table, sorted(ids)):
+                if (table, found["id"]) not in have:
+                    have.add((table, found["id"]))
+                    frontier.append(found)
+        out.extend(frontier)
+    out.sort(key=lambda r: (TABLE_ORDER.get(r["table"], 10_000), r["id"]))
+    return out
+
+
 # -- import side -------------------------------------------------------------------------------
 
 

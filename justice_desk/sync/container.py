@@ -111,8 +111,8 @@ class Limits:
     They bound what opening one file can cost in memory, whatever the file holds: the
     records an importer keeps (2 to 3 KB each once decoded) and the decompressed payload,
     which is parsed a slice at a time. At the defaults one bundle stays within about 310 MiB on
-    an old 4 GB office laptop. They fit a first full export of a center with some 8,000 cases
-    (about 80,000 records at about 750 bytes each); the largest records, minutes, are some
+    an old 4 GB office laptop. A larger export is written as several bundles (at most 40,000
+    changed rows each, services.sync.EXPORT_MAX_ROWS); the largest records, minutes, are some
     13 KB.
     """
 

@@ -344,10 +344,25 @@ class CenterSync(QWidget):
             progress=True,
             done=lambda r: show_info(
                 self,
-                _(
-                    "Bundle written: {path}\n{records} records, changes {first}–{last}. "
-                    "Take it to the province."
-                ).format(path=r.path, records=r.records, first=r.first_change, last=r.last_change),
+                (
+                    _(
+                        "Bundle written: {path}\n{records} records, changes {first}–{last}. "
+                        "Take it to the province."
+                    )
+                    if len(r.parts) <= 1
+                    else _(
+                        "{count} bundles written to {folder} (a large export travels in parts)"
+                        "\n{records} records, changes {first}–{last}. Take them all to the "
+                        "province."
+                    )
+                ).format(
+                    path=r.path,
+                    count=len(r.parts),
+                    folder=r.path.parent,
+                    records=r.records,
+                    first=r.first_change,
+                    last=r.last_change,
+                ),
             ),
         )
 
