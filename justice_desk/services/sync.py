@@ -306,9 +306,15 @@ def write_enrolment_request(
     db: Database, out: Path, *, passphrase: str | None = None
 ) -> tuple[Path, str]:
     """The file a center sends to its province; returns it and the fingerprint to read aloud."""
-    from justice_desk.services.setup import this_site
-
-    site = this_site(db)
+    site = _own_site(db)
+    if not center_code.is_valid(site.code):
+        raise UserError(
+            _(
+                "This center's code “{code}” is not a center code (letters A-Z, digits and "
+                "hyphens, at most 32), so the province would refuse the request. Correct the "
+                "code the province gave you in the center's set-up first."
+            ).format(code=site.code)
+        )
     keys = own_keys(db, passphrase)
     target = out if not out.is_dir() else out / f"{site.code}.jdenrol"
     data = fmt.create_enrolment_request(str(site.id), site.code, site.name, keys)
@@ -804,9 +810,7 @@ def enrol_center(
     target = answer_out or request_file.with_suffix(".jdanswer")
     if target.is_dir():
         target = target / f"{request.code}.jdanswer"
-    from justice_desk.services.setup import this_site
-
-    office = this_site(db).name
+    office = _own_site(db).name
     _write_file(
         target,
         fmt.create_enrolment_answer(
@@ -821,9 +825,25 @@ def enrol_center(
 
 
 def _province_name(db: Database) -> str:
-    from justice_desk.services.setup import this_site
+    return _own_site(db).province or ""
 
-    return this_site(db).province
+
+@dataclass(frozen=True)
+class _Site:
+    id: uuid.UUID
+    code: str
+    name: str
+    province: str | None
+
+
+def _own_site(db: Database) -> _Site:
+    """This database's own site (read here so that services.setup, which makes the keys
+    through this module, is not imported back)."""
+    with db.read() as session:
+        site = session.get(Site, db.site_id)
+        if site is None:
+            raise UserError(_("This database has no site record; it is not a Justice Desk site."))
+        return _Site(site.id, site.code, site.name, site.province)
 
 
 def _escrow_publics(db: Database) -> list[PublicKeySet]:

@@ -145,3 +145,26 @@ def test_a_folder_with_the_key_change_before_new_key_bundles_imports_in_one_run(
         h.assert_province_holds_center(world)
     finally:
         world.close()
+
+
+def test_a_center_whose_code_is_not_a_code_cannot_write_a_request(tmp_path) -> None:
+    """The province would refuse it (docs/sync.md §9): the center is told before it sends."""
+    import contextlib
+    import sqlite3
+
+    import pytest
+
+    from justice_desk.errors import UserError
+
+    center = h.new_center(tmp_path / "c.sqlite3", code="CJC-0007")
+    path = center.target.path
+    center.dispose()
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("UPDATE sites SET code = '../evil'")
+    center = h.open_database(path)
+    try:
+        with pytest.raises(UserError, match=r"\.\./evil"):
+            sync.write_enrolment_request(center, tmp_path / "req.jdenrol")
+        assert not (tmp_path / "req.jdenrol").exists()
+    finally:
+        center.dispose()
