@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, TypeVar
 
-from justice_desk.i18n import _
+from justice_desk.i18n import _, pgettext
 
 _Parser = TypeVar("_Parser", bound=argparse.ArgumentParser)
 
@@ -313,7 +313,7 @@ def _refused(sync: Any, db: Any, args: argparse.Namespace) -> int:
         return 0
     print(
         table(
-            [_("Record"), _("Reason"), _("What to do"), _("Sent again")],
+            [pgettext("sync", "Record"), _("Reason"), _("What to do"), _("Sent again")],
             [
                 [r.record, r.reason_label, r.action, _("yes") if r.sent_again else _("no")]
                 for r in rows
@@ -336,7 +336,7 @@ def _conflicts(sync: Any, db: Any, args: argparse.Namespace) -> int:
         return 0
     print(
         table(
-            [_("No."), _("Center"), _("Record"), _("Reason"), _("What to do")],
+            [_("No."), _("Center"), pgettext("sync", "Record"), _("Reason"), _("What to do")],
             [
                 [str(c.id), f"{c.center_code} {c.center_name}", c.record, c.reason_label, c.action]
                 for c in rows

@@ -2524,6 +2524,8 @@ def _table_label(table: str) -> str:
         "people": _("Person"),
         "case_parties": _("Party of a case"),
         "case_events": _("Event of a case"),
+        "case_sessions": _("Mediation session of a case"),
+        "case_mediators": _("Mediator of a case"),
         "sites": _("Center"),
     }
     return labels.get(table, table)
@@ -2533,6 +2535,9 @@ def _record_label(table: str, parts: tuple[str, ...] | None, row_id: str) -> str
     if parts and table in ("cases", "meetings") and len(parts) == 2:
         number = f"{int(parts[0]):03d}" if table == "cases" else parts[0]
         return f"{_table_label(table)} {number}/{parts[1]}"
+    if parts and len(parts) == 2 and table not in ("people", "meetings"):
+        # A row of a case: named by the case's number.
+        return f"{_table_label(table)} {int(parts[0]):03d}/{parts[1]}"
     if parts and table == "people":
         return f"{_table_label(table)} {' '.join(p for p in parts if p)}"
     return f"{_table_label(table)} {row_id[:8]}"

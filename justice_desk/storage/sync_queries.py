@@ -465,9 +465,21 @@ def record_labels(
 ) -> dict[uuid.UUID, tuple[str, ...]]:
     """What identifies these rows to a person: (number, year) of cases and meetings, (given
     name, surname) of people; nothing for other tables."""
-    if not ids or table_name not in ("cases", "meetings", "people"):
+    model = MODEL_BY_TABLE.get(table_name)
+    if not ids or model is None:
         return {}
-    table = MODEL_BY_TABLE[table_name].__table__
+    table = model.__table__
+    if table_name not in ("cases", "meetings", "people"):
+        if "case_id" not in table.c:
+            return {}
+        # A row of a case (a party, a session, an event): named by its case's number.
+        cases = Case.__table__
+        rows = session.execute(
+            select(table.c.id, cases.c.number, cases.c.year_be)
+            .join(cases, cases.c.id == table.c.case_id)
+            .where(table.c.id.in_(list(ids)))
+        )
+        return {row[0]: (str(row[1]), str(row[2])) for row in rows}
     cols = (
         (table.c.given_name, table.c.surname)
         if table_name == "people"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from justice_desk.domain.dates import format_date
-from justice_desk.i18n import _, language
+from justice_desk.i18n import _, language, pgettext
 from justice_desk.services import sync
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
@@ -114,6 +114,19 @@ def _table(model: ListTableModel) -> QTableView:
     return view
 
 
+def _text_table(model: ListTableModel, wrapped: int) -> QTableView:
+    """A table whose last ``wrapped`` columns are sentences: they share the width left and wrap,
+    and rows grow to fit them, instead of running off the right edge."""
+    view = _table(model)
+    header = view.horizontalHeader()
+    count = len(model.columns)
+    for column in range(count - wrapped, count):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    view.setWordWrap(True)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return view
+
+
 class SyncPage(Page):
     key = "sync"
 
@@ -179,10 +192,10 @@ class CenterSync(QWidget):
         )
         self.refused = ListTableModel(
             [
-                Column(_("Record"), lambda r: r.record),
+                Column(pgettext("sync", "Record"), lambda r: r.record),
+                Column(_("Sent again"), lambda r: _("yes, waiting") if r.sent_again else _("no")),
                 Column(_("Reason"), lambda r: r.reason_label),
                 Column(_("What to do"), lambda r: r.action),
-                Column(_("Sent again"), lambda r: _("yes, waiting") if r.sent_again else _("no")),
             ],
             self,
         )
@@ -195,7 +208,7 @@ class CenterSync(QWidget):
         )
         self.refused_box = QGroupBox(_("Refused by the province"))
         rb = QVBoxLayout(self.refused_box)
-        rb.addWidget(_table(self.refused))
+        rb.addWidget(_text_table(self.refused, 2))
         rb.addWidget(self.resend_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
@@ -204,7 +217,7 @@ class CenterSync(QWidget):
         actions.addWidget(self.receipt_button)
         actions.addStretch(1)
         layout.addLayout(actions)
-        layout.addWidget(self.refused_box, 1)
+        layout.addWidget(self.refused_box, 2)
         layout.addWidget(enrol_box)
         layout.addWidget(QLabel(_("Bundles written")))
         layout.addWidget(_table(self.exports), 1)
@@ -463,7 +476,7 @@ class ProvinceSync(QWidget):
                 Column(_("No."), lambda c: str(c.id)),
                 Column(_("When"), lambda c: _when(c.at)),
                 Column(_("Center"), lambda c: f"{c.center_code} {c.center_name}"),
-                Column(_("Record"), lambda c: c.record),
+                Column(pgettext("sync", "Record"), lambda c: c.record),
                 Column(_("Reason"), lambda c: c.reason_label),
                 Column(_("What to do"), lambda c: c.action),
             ],
@@ -506,7 +519,7 @@ class ProvinceSync(QWidget):
         alarm_row = QHBoxLayout()
         alarm_row.addWidget(self.alarms, 1)
         alarm_row.addWidget(self.epoch_button)
-        self.conflicts_view = _table(self.conflicts)
+        self.conflicts_view = _text_table(self.conflicts, 2)
         conflicts_tab = QWidget()
         ct = QVBoxLayout(conflicts_tab)
         ct.addWidget(self.conflicts_view, 1)
