@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from justice_desk import sync as fmt
 from justice_desk.services import people, sync
+from justice_desk.services.sync import center
 from justice_desk.storage.models import CaseParty
 from justice_desk.sync.keys import TrustedKey
 
@@ -32,7 +33,7 @@ def test_a_large_export_is_split_into_parts_that_apply_one_by_one(
             first_party = next(iter(party))
             first_party.person_id = late.id
             party_id = first_party.id
-        monkeypatch.setattr(sync, "EXPORT_MAX_ROWS", 60)
+        monkeypatch.setattr(center, "EXPORT_MAX_ROWS", 60)
         result = world.export()
         assert len(result.parts) >= 3, result
         manifests = [h.manifest_of(p) for p in result.parts]
@@ -77,7 +78,7 @@ def test_parts_found_out_of_order_on_a_stick_still_arrive(
 ) -> None:
     world = h.build_world(tmp_path / "w", demo=dict(seed=42, people=20, cases=10, meetings=1))
     try:
-        monkeypatch.setattr(sync, "EXPORT_MAX_ROWS", 40)
+        monkeypatch.setattr(center, "EXPORT_MAX_ROWS", 40)
         result = world.export()
         assert len(result.parts) >= 2
         outcomes = [world.import_one(p) for p in reversed(result.parts)]

@@ -183,7 +183,9 @@ def test_a_bundle_the_database_cannot_store_is_refused_by_name_and_the_run_goes_
     stick.mkdir()
     (stick / "a.jdbundle").write_bytes(bundle.path.read_bytes())
     (stick / "b.jdbundle").write_bytes(bundle.path.read_bytes())
-    real = sync._apply_records
+    from justice_desk.services.sync import importer
+
+    real = importer._apply_records
     calls: list[int] = []
 
     def fails_once(*args: Any, **kwargs: Any) -> Any:
@@ -193,7 +195,7 @@ def test_a_bundle_the_database_cannot_store_is_refused_by_name_and_the_run_goes_
             raise OverflowError("Python int too large to convert to SQLite INTEGER")
         return result
 
-    monkeypatch.setattr(sync, "_apply_records", fails_once)
+    monkeypatch.setattr(importer, "_apply_records", fails_once)
     outcomes = world.import_(stick)
     assert [(o.status, o.reason) for o in outcomes] == [
         ("rejected", "store_failed"),

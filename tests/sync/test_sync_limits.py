@@ -222,7 +222,9 @@ def test_a_large_bundle_is_not_read_while_another_is_in_memory(
     """The reader runs one file ahead, but not while the file in hand is a large bundle: the
     next is read only once it is stored (so two large bundles are never in memory at once)."""
     events: list[str] = []
-    real_read, real_import = sync._read_file, sync._import_one
+    from justice_desk.services.sync import importer
+
+    real_read, real_import = importer._read_file, importer._import_one
 
     def read(path: Path, *args: Any, **kwargs: Any) -> Any:
         events.append(f"read {path.name}")
@@ -232,9 +234,9 @@ def test_a_large_bundle_is_not_read_while_another_is_in_memory(
         events.append(f"store {path.name}")
         return real_import(db, path, *args, **kwargs)
 
-    monkeypatch.setattr(sync, "_read_file", read)
-    monkeypatch.setattr(sync, "_import_one", store)
-    monkeypatch.setattr(sync, "READ_AHEAD_RECORDS", 10)  # "large": more than 10 records
+    monkeypatch.setattr(importer, "_read_file", read)
+    monkeypatch.setattr(importer, "_import_one", store)
+    monkeypatch.setattr(importer, "READ_AHEAD_RECORDS", 10)  # "large": more than 10 records
     first = world.export(world.root / "one")
     from justice_desk.services import people
 

@@ -13,6 +13,7 @@ import pytest
 import sync_helpers as h
 
 from justice_desk.services import people, sync
+from justice_desk.services.sync.keys import _trust_for_center
 from justice_desk.storage.backup import backup
 from justice_desk.sync import open_receipt, read_sync_file
 
@@ -20,7 +21,7 @@ from justice_desk.sync import open_receipt, read_sync_file
 def _receipt_body(world: h.World, path: Path):
     return open_receipt(
         read_sync_file(path),
-        trusted_keys=sync._trust_for_center(world.center),
+        trusted_keys=_trust_for_center(world.center),
         recipient_private_key=sync.own_keys(world.center),
     ).receipt
 

@@ -13,6 +13,7 @@ import sync_helpers as h
 
 from justice_desk.domain.enums import CaseKind, PartySide
 from justice_desk.services import cases, people, sync
+from justice_desk.services.sync._common import _table_label
 from justice_desk.storage.backup import backup
 
 
@@ -346,7 +347,7 @@ def test_a_version_lost_by_the_restore_stays_visible_when_a_newer_one_replaces_i
         assert "080-000-0001" in lost[0].other_fields
         assert not [c for c in queue if c.row_id == q]
         (entry,) = [e for e in sync.conflict_list(world.province) if e.reason.endswith("overwrote")]
-        assert entry.action and entry.record.startswith(sync._table_label("people"))
+        assert entry.action and entry.record.startswith(_table_label("people"))
         h.assert_province_holds_center(world)
     finally:
         world.close()

@@ -1,0 +1,564 @@
+"""The center's side: the enrolment request and answer, exports (split into parts when large),
+receipts, the status and the records the province refused (docs/sync.md §3, §8).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from justice_desk import sync as fmt
+from justice_desk.domain import center_code
+from justice_desk.errors import (
+    UserError,
+)
+from justice_desk.i18n import _
+from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
+from justice_desk.storage import sync_store
+from justice_desk.storage.database import Database
+from justice_desk.storage.models import (
+    ExportRecord,
+    ReceiptRecord,
+)
+from justice_desk.sync.keys import (
+    KeySet,
+    PublicKeySet,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+from justice_desk.services.sync._common import (
+    ACTIONS,
+    REASONS,
+    SCHEMA_VERSION,
+    _own_site,
+    _public_from_row,
+    _record_label,
+    _write_file,
+    reason_text,
+)
+from justice_desk.services.sync.keys import (
+    _delete_retired_keys,
+    _retired_keys,
+    _store_public,
+    _trust_for_center,
+    own_keys,
+)
+
+# ----------------------------------------------------------------------------------------------
+# Center side
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """An export: its (last) bundle file, number and change range, and every file it wrote
+    (``parts``: more than one when it was too large for one bundle)."""
+
+    path: Path
+    seq: int
+    first_change: int
+    last_change: int
+    records: int
+    parts: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class CenterSyncStatus:
+    enrolled: bool
+    province_name: str | None
+    province_fingerprint: str | None
+    own_fingerprint: str | None
+    latest_change: int
+    acked_through: int
+    acked_on: str | None
+    pending_changes: int
+    resend_from: int | None
+    exports: tuple[ExportRecord, ...] = ()
+    #: Records the province refused that are not settled yet (center_refusals).
+    refused: int = 0
+
+    def describe(self) -> str:
+        if not self.enrolled:
+            return _("Not enrolled with a Provincial Justice Office yet.")
+        if self.acked_on is None:
+            text = _("The province has not confirmed any changes yet ({pending} waiting).").format(
+                pending=self.pending_changes
+            )
+        else:
+            text = _(
+                "Received by the province through change {number} on {when}; "
+                "{pending} changes not yet confirmed."
+            ).format(number=self.acked_through, when=self.acked_on, pending=self.pending_changes)
+        if self.refused:
+            text += " " + _(
+                "The province refused {count} records: see “justice-desk sync refused” or the "
+                "Sync page, correct them and send them again."
+            ).format(count=self.refused)
+        return text
+
+
+def write_enrolment_request(
+    db: Database, out: Path, *, passphrase: str | None = None
+) -> tuple[Path, str]:
+    """The file a center sends to its province; returns it and the fingerprint to read aloud."""
+    site = _own_site(db)
+    if not center_code.is_valid(site.code):
+        raise UserError(
+            _(
+                "This center's code “{code}” is not a center code (letters A-Z, digits and "
+                "hyphens, at most 32), so the province would refuse the request. Correct the "
+                "code the province gave you in the center's set-up first."
+            ).format(code=site.code)
+        )
+    keys = own_keys(db, passphrase)
+    target = out if not out.is_dir() else out / f"{site.code}.jdenrol"
+    data = fmt.create_enrolment_request(str(site.id), site.code, site.name, keys)
+    _write_file(target, data)
+    return target, keys.public.fingerprint
+
+
+def accept_answer(
+    db: Database,
+    path: Path,
+    *,
+    expected_fingerprint: str | None = None,
+    passphrase: str | None = None,
+) -> fmt.EnrolmentAnswer:
+    """Store the province's keys from its answer; later bundles are sealed to them."""
+    keys = own_keys(db, passphrase)
+    answer = fmt.open_enrolment_answer(
+        fmt.read_sync_file(path),
+        center_id=str(db.site_id),
+        center_key_id=keys.key_id,
+        expected_fingerprint=expected_fingerprint,
+    )
+    province_id = uuid.UUID(answer.province_id)
+    with db.write() as session:
+        _store_public(session, province_id, answer.province_keys, "peer")
+        for escrow in answer.escrow_keys:
+            _store_public(session, province_id, escrow, "escrow")
+        db.put_settings(
+            session,
+            {
+                "province_id": str(province_id),
+                "province_name": answer.province_name,
+                "province_key_id": answer.province_keys.key_id,
+                "province_escrow_ids": ",".join(k.key_id for k in answer.escrow_keys),
+            },
+        )
+    return answer
+
+
+def _recipients(db: Database) -> list[PublicKeySet]:
+    from justice_desk.storage import sync_queries as q
+
+    province = db.setting("province_id")
+    if not province:
+        raise UserError(
+            _(
+                "This center is not enrolled yet: send the enrolment request to the province and "
+                "accept its answer first."
+            )
+        )
+    with db.read() as session:
+        rows = q.keys_of(session, uuid.UUID(province))
+        main = [r for r in rows if r.role == "peer" and r.key_id == db.setting("province_key_id")]
+        escrow = [r for r in rows if r.role == "escrow"]
+        return [_public_from_row(r) for r in main + escrow]
+
+
+def export_bundle(
+    db: Database,
+    out_dir: Path,
+    *,
+    passphrase: str | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> ExportResult:
+    """Write everything the province has not acknowledged yet: one bundle, or several in a
+    row when it is too large for one (a first export of a large center). Each bundle can be
+    applied on its own, in order: it carries the parents its records point at that a later one
+    would bring (docs/sync.md §3)."""
+    recipients = _recipients(db)
+    keys = own_keys(db, passphrase)
+    acked = int(db.setting("acked_through", "0") or 0)
+    resend = db.setting("resend_from")
+    after = min(acked, int(resend) - 1) if resend else acked
+    with db.connect_read() as conn:
+        latest = sync_store.latest_change(conn)
+        ends = sync_store.export_ranges(conn, after, latest, EXPORT_MAX_ROWS)
+    parts: list[ExportResult] = []
+    start = after
+    for end in ends:
+        parts.append(
+            _export_range(
+                db, out_dir, keys, recipients, start, end, latest, progress=progress, cancel=cancel
+            )
+        )
+        start = end
+    last = parts[-1]
+    return ExportResult(
+        last.path,
+        last.seq,
+        parts[0].first_change,
+        last.last_change,
+        sum(p.records for p in parts),
+        tuple(p.path for p in parts),
+    )
+
+
+#: Rows changed per bundle at most, before the parents they need (the format's limit is 100,000
+#: records a bundle; docs/sync-format.md §8).
+EXPORT_MAX_ROWS = 40_000
+
+
+def _export_range(
+    db: Database,
+    out_dir: Path,
+    keys: KeySet,
+    recipients: list[PublicKeySet],
+    after: int,
+    through: int,
+    latest: int,
+    *,
+    progress: ProgressCallback,
+    cancel: CancelToken,
+) -> ExportResult:
+    """One bundle: the changes ``after+1..through``, with the parents of its records that only
+    changes after ``through`` (up to ``latest``) would send."""
+    from justice_desk.storage import sync_queries as q
+
+    epoch = db.setting("epoch") or ""
+    with db.write() as session:
+        # A write transaction: nothing can commit between reading the range and reserving
+        # the bundle's number.
+        conn = session.connection()
+        touched = sync_store.changed_rows(conn, after, through)
+        records: list[dict[str, Any]] = []
+        total = sum(len(v) for v in touched.values())
+        for table in sync_store.ordered_tables(touched):
+            cancel.raise_if_cancelled()
+            records.extend(sync_store.current_records(conn, table, touched[table]))
+            progress(len(records), total, _("Collecting changes…"))
+        if through < latest:
+            later = {
+                t: set(ids) for t, ids in sync_store.changed_rows(conn, through, latest).items()
+            }
+            records = sync_store.with_later_parents(conn, records, later)
+        content = fmt.prepare_records(records)
+        del records
+
+        def bundle_fields(seq: int) -> fmt.BundleFields:
+            return fmt.BundleFields(
+                center_id=str(db.site_id),
+                epoch=epoch,
+                seq=seq,
+                first_change=after + 1,
+                last_change=through,
+                schema_version=SCHEMA_VERSION,
+                created_at=dt.datetime.now(dt.UTC),
+                previous_epochs=_epoch_history(db, epoch),
+                restored_after=db.setting("restored_after") or None,
+            )
+
+        fields = bundle_fields(q.next_export_seq(conn))
+        again = False
+        pending = _pending_export(session, epoch)
+        if pending is not None and pending[0] >= fields.seq:
+            # An export of this number was started and never recorded: killed between its
+            # file and the database, so its file may exist, here or on another stick. The same
+            # content keeps the number (the province sees the same content digest: a
+            # duplicate); other content takes the next number, so that no number ever stands
+            # for two contents (docs/sync.md §3).
+            again = pending == (fields.seq, content.digest(fields))
+            if not again:
+                fields = bundle_fields(pending[0] + 1)
+        _reserve_export(db, session, epoch, fields.seq, content.digest(fields))
+    # Committed: from here on a file with this number may exist, and the next export knows it.
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        path = fmt.write_bundle(out_dir, fields, content, keys, recipients, replace_same=again)
+    except OSError as exc:
+        raise UserError(
+            _(
+                "The bundle could not be written to {folder} ({error}). "
+                "Check the USB stick or the free space."
+            ).format(folder=out_dir, error=exc.strerror or exc)
+        ) from exc
+    with db.write() as session:
+        q.record_export(
+            session.connection(),
+            epoch=epoch,
+            seq=fields.seq,
+            first=after + 1,
+            last=through,
+            records=content.record_count,
+            file_name=str(path),
+        )
+        if _pending_export(session, epoch) == (fields.seq, content.digest(fields)):
+            _reserve_export(db, session, epoch, None, None)
+    progress(total, total, _("Bundle written."))
+    return ExportResult(path, fields.seq, after + 1, through, content.record_count, (path,))
+
+
+#: Settings key of the export under way: its number and content digest, committed before its
+#: file is written and cleared when the export is recorded (docs/sync.md §3).
+PENDING_EXPORT = "export_pending"
+
+
+def _pending_export(session: Session, epoch: str) -> tuple[int, str] | None:
+    """``(seq, content digest)`` of an export of this epoch that was started and not recorded."""
+    from justice_desk.storage import sync_queries as q
+
+    try:
+        value = json.loads(q.setting_now(session, PENDING_EXPORT) or "null")
+        if value["epoch"] == epoch and type(value["seq"]) is int:
+            return value["seq"], str(value["digest"])
+    except (ValueError, TypeError, KeyError):
+        pass
+    return None
+
+
+def _reserve_export(
+    db: Database, session: Session, epoch: str, seq: int | None, digest: str | None
+) -> None:
+    value = json.dumps({"epoch": epoch, "seq": seq, "digest": digest}) if seq else ""
+    db.put_settings(session, {PENDING_EXPORT: value})
+
+
+def _epoch_history(db: Database, epoch: str) -> tuple[str, ...]:
+    """The epochs this center's database has left (kept by backup and restore), oldest first."""
+    try:
+        history = json.loads(db.setting("epoch_history") or "[]")
+    except ValueError:
+        return ()
+    return tuple(e for e in history if isinstance(e, str) and e != epoch)[
+        -fmt.MAX_PREVIOUS_EPOCHS :
+    ]
+
+
+def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) -> fmt.Receipt:
+    """Record what the province confirmed; an older receipt than the last one changes nothing."""
+    from justice_desk.storage import sync_queries as q
+
+    data = fmt.read_sync_file(path)
+    keys = own_keys(db, passphrase)
+    try:
+        verified = fmt.open_receipt(
+            data,
+            trusted_keys=_trust_for_center(db),
+            recipient_private_key=keys,
+            center_id=str(db.site_id),
+        )
+    except fmt.WrongRecipientError:
+        # Sealed to a key this center has since rotated away from (the province wrote it before
+        # it read the key-change statement): the old key files are kept for this.
+        older = _retired_keys(db, passphrase)
+        if not older:
+            raise
+        verified = fmt.open_receipt(
+            data,
+            trusted_keys=_trust_for_center(db),
+            recipient_private_key=[keys, *older],
+            center_id=str(db.site_id),
+        )
+    receipt = verified.receipt
+    with db.write() as session:
+        last = int(db.setting("receipt_seq", "0") or 0)
+        # Receipt numbers count per province database: one restored from a backup (a new
+        # province epoch) starts again below what this center has seen.
+        if receipt.seq <= last and receipt.province_epoch == db.setting("receipt_province_epoch"):
+            return receipt
+        summary = {
+            "bundles": [b.__dict__ for b in receipt.bundles],
+            "rejected": [r.__dict__ for r in receipt.rejected],
+        }
+        session.add(
+            ReceiptRecord(
+                seq=receipt.seq,
+                epoch=receipt.center_epoch,
+                applied_through=receipt.applied_through,
+                resend_from=receipt.resend_from,
+                summary=sync_store.as_json(summary),
+                province_created_at=str(receipt.created_at or ""),
+            )
+        )
+        values = {"receipt_seq": str(receipt.seq), "receipt_province_epoch": receipt.province_epoch}
+        if receipt.center_epoch == db.setting("epoch"):
+            values["acked_through"] = str(
+                max(receipt.applied_through, int(db.setting("acked_through", "0") or 0))
+            )
+            values["acked_on"] = dt.date.today().isoformat()
+            values["resend_from"] = str(receipt.resend_from) if receipt.resend_from else ""
+        retired_through = db.setting("retired_key_through") or ""
+        confirmed = bool(retired_through) and _confirms_new_key(receipt, retired_through)
+        if confirmed:
+            values["retired_key_through"] = ""
+        db.put_settings(session, values)
+        q.mark_exports_acked(session, receipt.center_epoch, receipt.applied_through)
+    if confirmed:
+        _delete_retired_keys(db)
+    return receipt
+
+
+def _confirms_new_key(receipt: fmt.Receipt, retired_through: str) -> bool:
+    """The receipt reports a bundle numbered after the last one the retired key signed as
+    accepted: the province verified the new key, so the retired one is no longer needed."""
+    epoch, _sep, seq = retired_through.rpartition(":")
+    return any(
+        b.epoch == epoch and b.seq > int(seq or 0) and b.result in ("applied", "partial")
+        for b in receipt.bundles
+    )
+
+
+def center_status(db: Database) -> CenterSyncStatus:
+    from justice_desk.domain.dates import format_date
+    from justice_desk.i18n import language
+    from justice_desk.storage import sync_queries as q
+
+    settings = db.settings()
+    with db.connect_read() as conn:
+        latest = sync_store.latest_change(conn)
+    acked = int(settings.get("acked_through", "0") or 0)
+    with db.read() as session:
+        exports = tuple(q.recent_exports(session, 20))
+        province_row = None
+        if settings.get("province_id"):
+            province_row = q.site_key(
+                session, uuid.UUID(settings["province_id"]), settings.get("province_key_id", "")
+            )
+        own_row = q.own_key(session, db.site_id, settings.get("key_id", ""))
+        province_fp = _public_from_row(province_row).fingerprint if province_row else None
+        own_fp = _public_from_row(own_row).fingerprint if own_row else None
+    acked_on = settings.get("acked_on")
+    return CenterSyncStatus(
+        enrolled=bool(settings.get("province_id")),
+        province_name=settings.get("province_name"),
+        province_fingerprint=province_fp,
+        own_fingerprint=own_fp,
+        latest_change=latest,
+        acked_through=acked,
+        acked_on=format_date(dt.date.fromisoformat(acked_on), language()) if acked_on else None,
+        pending_changes=max(0, latest - acked),
+        resend_from=int(settings["resend_from"]) if settings.get("resend_from") else None,
+        exports=exports,
+        refused=len(center_refusals(db)) if settings.get("province_id") else 0,
+    )
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A record of this center that the province refused (from its receipts)."""
+
+    table: str
+    row_id: str
+    rev: int
+    reason: str
+    record: str
+    reason_label: str
+    action: str
+    #: Changed since and sent again: waiting for the province's next receipt.
+    sent_again: bool
+    detail: str = ""
+
+
+def center_refusals(db: Database) -> list[Refusal]:
+    """Records the province refused, as its receipts of this center's current epoch said,
+    that this center has not sent again in an accepted version since."""
+    from justice_desk.storage import sync_queries as q
+
+    epoch = db.setting("epoch") or ""
+    acked = int(db.setting("acked_through", "0") or 0)
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    with db.read() as session:
+        for receipt in q.receipts_of_epoch(session, epoch):
+            for r in json.loads(receipt.summary or "{}").get("rejected", []):
+                latest[(r["table"], r["id"])] = r  # a later refusal replaces an earlier one
+        by_table: dict[str, list[dict[str, Any]]] = {}
+        for r in latest.values():
+            by_table.setdefault(r["table"], []).append(r)
+        out = []
+        for table, items in by_table.items():
+            ids = [uuid.UUID(r["id"]) for r in items]
+            revs = q.current_revs(session, table, ids)
+            changes = q.last_changes(session, ids)
+            labels = q.record_labels(session, table, ids)
+            for r, rid in zip(items, ids, strict=True):
+                refused_rev = int(r.get("rev", 0))
+                sent_again = revs.get(rid, 0) > refused_rev
+                if sent_again and changes.get(rid, 0) <= acked:
+                    continue  # a newer version reached the province and was not refused
+                reason = r.get("reason", "")
+                out.append(
+                    Refusal(
+                        table,
+                        r["id"],
+                        refused_rev,
+                        reason,
+                        _record_label(table, labels.get(rid), rid.hex),
+                        reason_text(reason) if reason in REASONS else reason,
+                        _(ACTIONS[reason]) if reason in ACTIONS else "",
+                        sent_again,
+                        str(r.get("detail", "")),
+                    )
+                )
+    return out
+
+
+@dataclass(frozen=True)
+class Resent:
+    """What ``resend_refused`` did: records marked to go again, and the new numbers given."""
+
+    count: int
+    renumbered: tuple[tuple[str, str], ...] = ()  # (record as it was, its new number)
+
+    def describe(self) -> str:
+        text = _("{count} refused records will be sent again with the next export.").format(
+            count=self.count
+        )
+        for old, new in self.renumbered:
+            line = _("{record} now has the number {number}.")
+            text += "\n" + line.format(record=old, number=new)
+        return text
+
+
+def _highest_held(detail: str) -> int:
+    """The highest number the province holds, from a ``number_taken`` refusal (``highest=N``)."""
+    for word in detail.replace(";", " ").split():
+        if word.startswith("highest="):
+            try:
+                return int(word.removeprefix("highest="))
+            except ValueError:
+                return 0
+    return 0
+
+
+def resend_refused(db: Database) -> Resent:
+    """Send the refused records again with the next export: a case or meeting refused for its
+    number gets the next free number of its year (above what the province holds, when its
+    receipt said), the others are marked as changed (for records refused only because another
+    one was, or after the center corrected them)."""
+    from justice_desk.storage import sync_queries as q
+
+    waiting = [r for r in center_refusals(db) if not r.sent_again]
+    touch: dict[str, list[uuid.UUID]] = {}
+    renumbered: list[tuple[str, str]] = []
+    with db.write() as session:
+        for r in waiting:
+            rid = uuid.UUID(r.row_id)
+            if r.reason == "number_taken" and r.table in ("cases", "meetings"):
+                number = q.renumber(session, r.table, rid, _highest_held(r.detail))
+                if number is not None:
+                    year = r.record.rsplit("/", 1)[-1]
+                    shown = f"{number:03d}" if r.table == "cases" else str(number)
+                    renumbered.append((r.record, f"{shown}/{year}"))
+                    continue
+            touch.setdefault(r.table, []).append(rid)
+        count = len(renumbered)
+        for table, ids in touch.items():
+            count += q.touch_rows(session, table, ids)
+    return Resent(count, tuple(renumbered))

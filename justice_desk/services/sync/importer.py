@@ -1,0 +1,1303 @@
+"""The province's importer: files and folders in any order, each bundle decided on and applied in
+one transaction, held bundles released, every outcome named (docs/sync.md §6, §7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from justice_desk import sync as fmt
+from justice_desk.errors import (
+    Cancelled,
+    DatabaseBusyError,
+    DatabaseReadOnlyError,
+    DataIntegrityError,
+    DiskFullError,
+    UserError,
+)
+from justice_desk.i18n import _
+from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
+from justice_desk.storage import sync_store
+from justice_desk.storage.database import Database
+from justice_desk.storage.models import (
+    Enrolment,
+    ImportLogEntry,
+    ReceivedBundle,
+    RejectedRecordRow,
+    SyncConflict,
+    utcnow,
+)
+from justice_desk.sync.keys import (
+    KeySet,
+    TrustLookup,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.orm import Session
+from justice_desk.services.sync._common import (
+    SCHEMA_VERSION,
+    _json_list,
+    _require_province,
+    _timestamp,
+    log,
+    reason_text,
+)
+from justice_desk.services.sync.keys import _province_private_keys, _store_public, _trust
+
+#: Outcomes of files the province took in; anything else (held, rejected, skipped) needs a look.
+TAKEN_IN = ("applied", "duplicate")
+#: Errors that stop an import: the database cannot be written for now, so every later file
+#: would fail the same way.
+STOPS: tuple[type[UserError], ...] = (DatabaseBusyError, DatabaseReadOnlyError, DiskFullError)
+#: What a file's own failure never turns into a refusal of that file.
+_NOT_PER_FILE: tuple[type[Exception], ...] = (*STOPS, Cancelled)
+#: A bundle with more records than this is read and decoded only while no other bundle is in
+#: memory (so at most one large bundle is, besides the reader's small one ahead).
+READ_AHEAD_RECORDS = 20_000
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What happened to one file: ``status`` is applied, duplicate, held, rejected or skipped
+    (not a file at all: a pipe, a device, a link to a folder; or not imported because the
+    import stopped)."""
+
+    file: str
+    status: str
+    reason: str | None = None
+    message: str = ""
+    records: int = 0
+    center: str | None = None
+    seq: int | None = None
+    applied_after: tuple[str, ...] = ()  # held bundles that this one released
+
+
+def import_exit_status(outcomes: Iterable[ImportOutcome]) -> int:
+    """The exit status of ``justice-desk sync import`` (docs/sync.md, "Import outcomes and
+    reasons"): 0 when every file was applied or had already been imported, 3 when any was
+    held, rejected or skipped. (2 is a problem that stopped the run, 1 an unexpected error.)"""
+    return 0 if all(o.status in TAKEN_IN for o in outcomes) else 3
+
+
+class ImportStopped(UserError):
+    """The database could not be written (busy, read-only, disk full), so the import stopped.
+
+    ``outcomes``: those of the files dealt with before, in order, then (when there were any) a
+    ``skipped`` outcome with reason ``not_imported`` for each file that was not imported. When
+    nothing could be written at all there are none: the message says so once."""
+
+    def __init__(self, cause: UserError, outcomes: list[ImportOutcome]) -> None:
+        super().__init__(cause.message)
+        self.cause = cause
+        self.outcomes = outcomes
+        self.exit_code = cause.exit_code
+
+
+def _expand(paths_in: Iterable[Path]) -> list[Path]:
+    """Every path given, and in each folder given everything found in it and its subfolders
+    (sorted): regular files, but also pipes, devices and links, so that each gets its own
+    outcome. Links to folders are not followed; a folder that cannot be listed is an entry
+    of its own (reading it says why)."""
+    files: list[Path] = []
+    for p in paths_in:
+        if p.is_dir():
+            files.extend(sorted(_walk(p)))
+        else:
+            files.append(p)
+    return files
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    try:
+        with os.scandir(folder) as found:
+            entries = list(found)
+    except OSError:
+        yield folder
+        return
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_folder = False
+        if is_folder:
+            yield from _walk(Path(entry.path))
+        else:
+            yield Path(entry.path)
+
+
+def import_paths(
+    db: Database,
+    inputs: Sequence[Path],
+    *,
+    passphrase: str | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> list[ImportOutcome]:
+    """Import files and whole folders in any order; every path given and every entry found in
+    a folder gets exactly one outcome, in that order, and no file stops the rest.
+
+    A bundle refused because its key is not known yet is tried again at the end of the run
+    when a key-change statement was applied after it (the statement may sort after the
+    bundles it introduces). Raises :class:`ImportStopped` when the database cannot be
+    written at all (busy, read-only, disk full): what was imported before stays."""
+    _require_province(db)
+    keys = _province_private_keys(db, passphrase)
+    return _ImportRun(db, keys, _expand(inputs)).run(progress, cancel)
+
+
+class _ImportRun:
+    """One :func:`import_paths` call: its files in order, read one ahead on a second thread."""
+
+    def __init__(self, db: Database, keys: list[KeySet], files: list[Path]) -> None:
+        self.db, self.keys, self.files = db, keys, files
+        self.columns = _Columns.of(db)
+        self.outcomes: list[ImportOutcome | None] = [None] * len(files)
+        # The key directory is read once per run (it costs a query and a key parse per center),
+        # and again after a key-change statement changed it.
+        self.trust = _trust(db)
+        # File digest -> the first file of this run with those bytes (the reader's own).
+        self.first_seen: dict[str, int] = {}
+        # Files refused for an unknown key (and copies of them): read and judged again at the
+        # end of the run, after every key-change statement on the stick.
+        self.deferred: list[int] = []
+
+    def read(self, index: int) -> _Read:
+        return _read_file(
+            self.files[index],
+            self.keys,
+            self.trust,
+            columns=self.columns,
+            index=index,
+            first_seen=self.first_seen,
+            known=self.known,
+        )
+
+    def known(self, sha: str) -> bool:
+        """Whether a file with these bytes was taken in before (then it is not decrypted)."""
+        from justice_desk.storage import sync_queries as q
+
+        try:
+            with self.db.read() as session:
+                return q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None
+        except STOPS:
+            return False  # read it in full; storing it will say what is wrong
+
+    def run(self, progress: ProgressCallback, cancel: CancelToken) -> list[ImportOutcome]:
+        files = self.files
+        # The next file is read, verified and decrypted on a second thread while this one is
+        # written: SQLite and the disk flush run without Python's lock, so the two overlap. One
+        # file ahead only, and none while a large bundle is in memory.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="justice-desk-read") as reader:
+            ahead: Future[_Read] | None = reader.submit(self.read, 0) if files else None
+            for i, path in enumerate(files):
+                if cancel.cancelled:
+                    raise Cancelled()
+                progress(i, len(files), _("Importing {name}…").format(name=path.name))
+                read = ahead.result() if ahead is not None else self.read(i)
+                ahead = None
+                if i + 1 < len(files) and read.weight <= READ_AHEAD_RECORDS:
+                    ahead = reader.submit(self.read, i + 1)
+                if isinstance(read.refused, fmt.UnknownKeyError) or (
+                    read.copy and self.first_seen.get(read.sha) in self.deferred
+                ):
+                    # Perhaps signed with a new key whose statement comes later on the stick.
+                    self.deferred.append(i)
+                    continue
+                outcome = self.settle(i, read)
+                del read
+                if outcome.reason == "key_rotation" and outcome.status == "applied":
+                    self.trust = _trust(self.db)
+                    if ahead is not None:  # read again with the new keys
+                        ahead.cancel()
+                        ahead = reader.submit(self.read, i + 1)
+        for i in self.deferred:  # in the order of the files
+            if cancel.cancelled:
+                raise Cancelled()
+            self.settle(i, self.read(i))
+        progress(len(files), len(files), _("Import finished."))
+        return [o for o in self.outcomes if o is not None]
+
+    def settle(self, index: int, read: _Read) -> ImportOutcome:
+        try:
+            outcome = _import_one(
+                self.db, self.files[index], self.keys, self.trust, read, columns=self.columns
+            )
+        except STOPS as exc:
+            raise self.stopped(exc) from exc
+        self.outcomes[index] = outcome
+        return outcome
+
+    def stopped(self, cause: UserError) -> ImportStopped:
+        done = [o for o in self.outcomes if o is not None]
+        if done:
+            message = reason_text("not_imported")
+            done = [
+                o if o is not None else ImportOutcome(str(path), "skipped", "not_imported", message)
+                for o, path in zip(self.outcomes, self.files, strict=True)
+            ]
+        return ImportStopped(cause, done)
+
+
+def _log(
+    session: Session,
+    path: Path,
+    status: str,
+    *,
+    reason: str | None = None,
+    detail: str | None = None,
+    sha: str | None = None,
+    center: uuid.UUID | None = None,
+    seq: int | None = None,
+    records: int = 0,
+) -> None:
+    session.add(
+        ImportLogEntry(
+            file_name=str(path),
+            file_sha256=sha,
+            center_id=center,
+            seq=seq,
+            status=status,
+            reason=reason,
+            detail=detail,
+            records=records,
+        )
+    )
+
+
+def _reject(
+    db: Database,
+    path: Path,
+    reason: str,
+    message: str,
+    *,
+    detail: str = "",
+    sha: str | None = None,
+    center: uuid.UUID | None = None,
+    seq: int | None = None,
+    manifest: fmt.BundleManifest | None = None,
+) -> ImportOutcome:
+    """Log a refusal; when the file names a center (even unverified), remember it so the
+    center's next receipt reports the refusal and the Centers page counts it. Numbers the
+    database's columns cannot hold (a forged manifest) are left out, so that the refusal itself
+    can always be stored."""
+    columns = _Columns.of(db)
+    seq = seq if columns.fits(seq) else None
+    if manifest is not None and not columns.fits(manifest.first_change, manifest.last_change):
+        manifest = None
+    with db.write() as session:
+        _log(
+            session,
+            path,
+            "rejected",
+            reason=reason,
+            detail=detail or message,
+            sha=sha,
+            center=center,
+            seq=seq,
+        )
+        if center is not None:
+            session.add(
+                ReceivedBundle(
+                    file_sha256=sha or "",
+                    center_id=center,
+                    seq=seq,
+                    status="rejected",
+                    reason=reason,
+                    detail=detail or message,
+                    epoch=manifest.epoch if manifest else None,
+                    first_change=manifest.first_change if manifest else None,
+                    last_change=manifest.last_change if manifest else None,
+                )
+            )
+    return ImportOutcome(
+        str(path), "rejected", reason, message, 0, str(center) if center else None, seq
+    )
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A file read and, when it is a bundle, verified, decrypted and decoded: no database work
+    but one lookup, so it can run ahead on another thread."""
+
+    data: bytes | None
+    failure: Exception | None = None  # reading failed (RejectedFileError or OSError)
+    sha: str = ""
+    kind: fmt.Kind | None = None
+    bundle: fmt.VerifiedBundle | None = None
+    refused: fmt.RejectedFileError | None = None  # the format layer refused the bundle
+    decoded: _Decoded | None = None  # the bundle's records as column values
+    #: The same bytes as a file taken in before, or earlier in this run: not decrypted.
+    copy: bool = False
+
+    @property
+    def weight(self) -> int:
+        """How many records this read holds in memory."""
+        return len(self.bundle.records) if self.bundle is not None else 0
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """What the province database's columns hold: integers of 64 bits on SQLite, 32 bits on
+    PostgreSQL (``integer``); NUL characters in text on SQLite only."""
+
+    integers: tuple[int, int] = sync_store.INT64_RANGE
+    nul_in_text: bool = True
+
+    @classmethod
+    def of(cls, db: Database) -> _Columns:
+        return cls() if db.is_sqlite else cls(sync_store.INT32_RANGE, nul_in_text=False)
+
+    def fits(self, *numbers: int | None) -> bool:
+        low, high = self.integers
+        return all(n is None or low <= n <= high for n in numbers)
+
+
+def _read_file(
+    path: Path,
+    keys: list[KeySet],
+    trust: TrustLookup,
+    *,
+    columns: _Columns | None = None,
+    index: int | None = None,
+    first_seen: dict[str, int] | None = None,
+    known: Callable[[str], bool] | None = None,
+) -> _Read:
+    """Read ``path`` (a regular file only: docs/sync.md §5) and open it when it is a bundle.
+
+    A copy of a file already taken in is known by its digest before anything is decrypted:
+    ``first_seen`` (digest -> index of the first file of the run with it, kept here since the
+    reader runs one file ahead of what is committed) and ``known`` (taken in by an earlier
+    run)."""
+    import hashlib
+
+    try:
+        data = fmt.read_sync_file(path)
+    except (fmt.RejectedFileError, OSError) as exc:
+        if isinstance(exc, fmt.NotAFileError) and path.is_dir() and not path.is_symlink():
+            # A folder of the stick that could not be listed (reading it says why).
+            return _Read(None, PermissionError(f"{path}: the folder cannot be listed"))
+        return _Read(None, exc)
+    sha = hashlib.sha256(data).hexdigest()
+    kind = fmt.sniff_kind(data)
+    if kind is not None and kind is not fmt.Kind.BUNDLE:
+        return _Read(data, sha=sha, kind=kind)
+    if first_seen is not None and index is not None and first_seen.setdefault(sha, index) != index:
+        return _Read(data, sha=sha, kind=kind, copy=True)
+    if known is not None and known(sha):
+        return _Read(data, sha=sha, kind=kind, copy=True)
+    # A bundle, or no container this version recognises: the format layer names what is wrong
+    # (not_a_bundle, truncated, newer_format, ...).
+    try:
+        bundle, decoded = _open_verified(data, keys, trust, columns or _Columns())
+    except fmt.RejectedFileError as exc:
+        return _Read(data, sha=sha, kind=kind, refused=exc)
+    except Exception as exc:  # noqa: BLE001 - reported as this file's outcome, never raised
+        log.exception("reading %s failed", path)
+        return _Read(None, exc, sha=sha, kind=kind)
+    return _Read(data, sha=sha, kind=kind, bundle=bundle, decoded=decoded)
+
+
+def _open_verified(
+    data: bytes, keys: list[KeySet], trust: TrustLookup, columns: _Columns
+) -> tuple[fmt.VerifiedBundle, _Decoded]:
+    """Verify and decrypt a bundle, decoding its records a slice at a time as they are read:
+    the records are never held twice (as JSON and as column values)."""
+    decoding = _Decoding(columns)
+    bundle = fmt.open_bundle(
+        data, trusted_keys=trust, recipient_private_key=keys, on_records=decoding.add
+    )
+    return bundle, decoding.result()
+
+
+def _import_one(
+    db: Database,
+    path: Path,
+    keys: list[KeySet],
+    trust: TrustLookup | None = None,
+    read: _Read | None = None,
+    *,
+    columns: _Columns | None = None,
+) -> ImportOutcome:
+    trust = trust or _trust(db)
+    columns = columns or _Columns.of(db)
+    read = read or _read_file(path, keys, trust, columns=columns)
+    if read.copy:
+        copied = _settle_copy(db, path, read.sha)
+        if copied is not None:
+            return copied
+        # The earlier file with these bytes was refused: this one is read and judged in full.
+        read = _read_file(path, keys, trust, columns=columns)
+    failure = read.failure
+    if isinstance(failure, fmt.NotAFileError):
+        return _skip(db, path, failure)
+    if isinstance(failure, fmt.RejectedFileError):
+        return _reject(db, path, failure.reason, str(failure), detail=failure.detail)
+    if isinstance(failure, FileNotFoundError):
+        return _reject(db, path, "not_found", reason_text("not_found"), detail=str(failure))
+    if failure is not None or read.data is None:
+        return _reject(db, path, "unreadable", reason_text("unreadable"), detail=str(failure))
+    data, sha, kind = read.data, read.sha, read.kind
+    if kind is fmt.Kind.KEY_ROTATION:
+        try:
+            return _import_rotation(db, path, data, sha)
+        except _NOT_PER_FILE:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one file must not stop the run
+            log.exception("key change statement %s could not be stored", path)
+            detail = f"{type(exc).__name__}: {exc}"[:500]
+            return _reject(db, path, "store_failed", reason_text("store_failed"), detail=detail)
+    if kind is not None and kind is not fmt.Kind.BUNDLE:
+        return _reject(
+            db,
+            path,
+            "wrong_kind",
+            _("This is not a bundle but another kind of sync file (“{suffix}”).").format(
+                suffix=fmt.SUFFIXES[kind]
+            ),
+            sha=sha,
+        )
+    if read.bundle is None:
+        refusal = read.refused
+        assert refusal is not None  # _read_file gives a bundle or the reason it has none
+        center, seq, manifest = None, None, None
+        try:
+            manifest = fmt.read_bundle_manifest(data)
+            center, seq = uuid.UUID(manifest.center_id), manifest.seq
+        except (fmt.RejectedFileError, ValueError):
+            manifest = None
+        return _reject(
+            db,
+            path,
+            refusal.reason,
+            _refusal_message(db, refusal),
+            detail=refusal.detail,
+            sha=sha,
+            center=center,
+            seq=seq,
+            manifest=manifest,
+        )
+    bundle = read.bundle
+    center_id = uuid.UUID(bundle.center_id)
+    if bundle.schema_version > SCHEMA_VERSION:
+        return _reject(
+            db,
+            path,
+            "newer_schema",
+            reason_text("newer_schema"),
+            sha=sha,
+            center=center_id,
+            seq=bundle.seq,
+            manifest=bundle.manifest,
+        )
+    max_rev = read.decoded.max_rev if read.decoded is not None else 0
+    if not columns.fits(bundle.seq, bundle.first_change, bundle.last_change, max_rev):
+        # Valid for the format (64 bits), but more than this database's columns hold: refused
+        # before anything is written (its numbers are not recorded either).
+        return _reject(
+            db,
+            path,
+            "number_too_large",
+            reason_text("number_too_large"),
+            detail=(
+                f"seq {bundle.seq}, changes {bundle.first_change}..{bundle.last_change}, "
+                f"highest rev {max_rev}; the database holds {columns.integers}"
+            ),
+            sha=sha,
+            center=center_id,
+        )
+    outcome, held_waiting = _settle(db, path, data, sha, bundle, decoded=read.decoded)
+    del read, bundle
+    if outcome.status != "applied" or not held_waiting:
+        return outcome
+    try:
+        released = _release_held(db, center_id, keys)
+    except _NOT_PER_FILE:
+        raise
+    except Exception:  # noqa: BLE001 - this bundle is applied; the held ones wait for the next
+        log.exception("held bundles of %s could not be released", center_id)
+        released = []
+    if released:
+        outcome = ImportOutcome(
+            outcome.file,
+            outcome.status,
+            outcome.reason,
+            outcome.message,
+            outcome.records,
+            outcome.center,
+            outcome.seq,
+            tuple(released),
+        )
+    return outcome
+
+
+def _settle_copy(db: Database, path: Path, sha: str) -> ImportOutcome | None:
+    """A file with the same bytes as one taken in before: a duplicate, decided without
+    decrypting it (docs/sync.md §7), exactly as :func:`_decide_and_apply` decides one.
+    ``None`` when that file was refused after all, or its center is no longer enrolled: then
+    this one is judged in full."""
+    from justice_desk.storage import sync_queries as q
+
+    with db.write() as session:
+        original = q.bundle_by_sha(session, sha, exclude_status=("rejected",))
+        if original is None:
+            return None
+        enrolment = session.get(Enrolment, original.center_id)
+        if enrolment is None or enrolment.status not in ("approved", "revoked"):
+            return None
+        center, seq = original.center_id, original.seq
+        _log(session, path, "duplicate", reason="duplicate", sha=sha, center=center, seq=seq)
+        # Nothing changes; the row makes the next receipt report it again.
+        session.add(
+            ReceivedBundle(
+                file_sha256=sha,
+                content_digest=original.content_digest,
+                center_id=center,
+                epoch=original.epoch,
+                seq=seq,
+                first_change=original.first_change,
+                last_change=original.last_change,
+                status="duplicate",
+                reason="duplicate",
+            )
+        )
+    return ImportOutcome(
+        str(path), "duplicate", "duplicate", reason_text("duplicate"), 0, str(center), seq
+    )
+
+
+def _skip(db: Database, path: Path, failure: fmt.NotAFileError) -> ImportOutcome:
+    """Something that is not a file (a pipe, a device, a link to a folder): never read, logged
+    and reported as skipped."""
+    with db.write() as session:
+        _log(session, path, "skipped", reason=failure.reason, detail=failure.detail)
+    return ImportOutcome(str(path), "skipped", failure.reason, str(failure))
+
+
+def _refusal_message(db: Database, exc: fmt.RejectedFileError) -> str:
+    """The message for a refused file. The format layer names the signing site by its id;
+    people know centers by code and name, so the enrolment's are used (the id stays in the
+    log's detail)."""
+    if not isinstance(exc, (fmt.UnknownCenterError, fmt.UnknownKeyError, fmt.RevokedKeyError)):
+        return str(exc)
+    try:
+        site: uuid.UUID | None = uuid.UUID(str(exc.params.get("site", "")))
+    except ValueError:
+        site = None
+    known: tuple[str, str, str] | None = None
+    if site is not None:
+        with db.read() as session:
+            enrolment = session.get(Enrolment, site)
+            if enrolment is not None:
+                known = (enrolment.code, enrolment.name, enrolment.status)
+    if known is None:
+        return _("The file comes from a center that is not enrolled here.")
+    code, name, status = known
+    center = f"{code} {name}"
+    if isinstance(exc, fmt.UnknownKeyError):
+        return _(
+            "The file from {center} was signed with a key that is not enrolled here. If "
+            "{center} made new keys, import its key change statement first."
+        ).format(center=center)
+    if isinstance(exc, fmt.RevokedKeyError):
+        return _("The file from {center} was signed with a key that has been revoked.").format(
+            center=center
+        )
+    if status == "pending":
+        return _(
+            "The file comes from {center}, which is not approved at this office yet: confirm "
+            "its fingerprint with the center and approve its enrolment first."
+        ).format(center=center)
+    return _("The file comes from {center}, which is not enrolled here.").format(center=center)
+
+
+def _settle(
+    db: Database,
+    path: Path,
+    data: bytes,
+    sha: str,
+    bundle: fmt.VerifiedBundle,
+    held_row_id: int | None = None,
+    decoded: _Decoded | None = None,
+) -> tuple[ImportOutcome, bool]:
+    """Decide on a verified bundle and apply it, all in one write transaction: nothing can
+    change between the decision and the apply, and a failure leaves no trace but the log line.
+    Also says whether bundles of the center are held (so they may now connect)."""
+    from justice_desk.storage import sync_queries as q
+
+    center_id = uuid.UUID(bundle.center_id)
+    try:
+        with db.write() as session:
+            outcome = _decide_and_apply(session, path, data, sha, bundle, held_row_id, decoded)
+            held_waiting = outcome.status == "applied" and q.has_held(session, center_id)
+            return outcome, held_waiting
+    except DataIntegrityError as exc:
+        # Raised at commit by the deferred foreign keys, or by another rule of the database.
+        reason = "missing_parent" if "foreign key" in str(exc).lower() else "constraint"
+        log.warning("bundle %s refused (%s): %s", path, reason, exc)
+        message = reason_text(reason) if reason == "missing_parent" else str(exc)
+        if held_row_id is None:
+            return _reject(
+                db,
+                path,
+                reason,
+                message,
+                detail=str(exc)[:500],
+                sha=sha,
+                center=center_id,
+                seq=bundle.seq,
+                manifest=bundle.manifest,
+            ), False
+        _refuse_held(
+            db, held_row_id, path, reason, str(exc)[:500], sha=sha, center=center_id, seq=bundle.seq
+        )
+        return ImportOutcome(
+            str(path), "rejected", reason, message, 0, str(center_id), bundle.seq
+        ), False
+    except _NOT_PER_FILE:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one file that cannot be stored must not stop the run
+        # Anything else raised while storing this bundle (a value this database cannot hold, a
+        # rule of another database, a bug): its transaction was rolled back. The file is
+        # refused by name and the import goes on with the next (docs/sync.md §6).
+        log.exception("bundle %s could not be stored", path)
+        detail = f"{type(exc).__name__}: {exc}"[:500]
+        message = reason_text("store_failed")
+        if held_row_id is None:
+            return _reject(
+                db,
+                path,
+                "store_failed",
+                message,
+                detail=detail,
+                sha=sha,
+                center=center_id,
+                seq=bundle.seq,
+                manifest=bundle.manifest,
+            ), False
+        _refuse_held(
+            db, held_row_id, path, "store_failed", detail, sha=sha, center=center_id, seq=bundle.seq
+        )
+        return ImportOutcome(
+            str(path), "rejected", "store_failed", message, 0, str(center_id), bundle.seq
+        ), False
+
+
+def _record_bundle(
+    session: Session,
+    bundle: fmt.VerifiedBundle,
+    sha: str,
+    held_row_id: int | None,
+    *,
+    status: str,
+    reason: str | None = None,
+    raw: bytes | None = None,
+    records: int = 0,
+    detail: str | None = None,
+) -> ReceivedBundle:
+    """The bundle's row in ``received_bundles``: a new one, or the held one now decided."""
+    if held_row_id is not None:
+        row = session.get_one(ReceivedBundle, held_row_id)  # the held row is there
+        row.status, row.reason, row.records, row.detail = status, reason, records, detail
+        row.receipt_seq = None  # news for the next receipt
+        if raw is None:
+            row.raw = None
+    else:
+        row = ReceivedBundle(
+            file_sha256=sha,
+            content_digest=bundle.content_digest,
+            center_id=uuid.UUID(bundle.center_id),
+            epoch=bundle.epoch,
+            seq=bundle.seq,
+            first_change=bundle.first_change,
+            last_change=bundle.last_change,
+            status=status,
+            reason=reason,
+            raw=raw,
+            records=records,
+            detail=detail,
+        )
+        session.add(row)
+    return row
+
+
+def _decide_and_apply(
+    session: Session,
+    path: Path,
+    data: bytes,
+    sha: str,
+    bundle: fmt.VerifiedBundle,
+    held_row_id: int | None,
+    decoded: _Decoded | None = None,
+) -> ImportOutcome:
+    from justice_desk.storage import sync_queries as q
+
+    center_id = uuid.UUID(bundle.center_id)
+    center, seq = str(center_id), bundle.seq
+
+    def outcome(status: str, reason: str | None, message: str, records: int = 0) -> ImportOutcome:
+        return ImportOutcome(str(path), status, reason, message, records, center, seq)
+
+    enrolment = session.get(Enrolment, center_id)
+    # A revoked center is still trusted for what its key signed before the cut-off (the format
+    # layer checked the key against it); a pending one is not trusted at all.
+    if enrolment is None or enrolment.status not in ("approved", "revoked"):
+        _log(session, path, "rejected", reason="not_enrolled", sha=sha, center=center_id, seq=seq)
+        return outcome("rejected", "not_enrolled", reason_text("not_enrolled"))
+    if held_row_id is None:
+        same_seq = q.bundle_by_seq(session, center_id, bundle.epoch, seq)
+        if same_seq is not None and same_seq.content_digest != bundle.content_digest:
+            _log(
+                session,
+                path,
+                "rejected",
+                reason="same_seq_different_content",
+                sha=sha,
+                center=center_id,
+                seq=seq,
+                detail=f"bundle {same_seq.id} has this number",
+            )
+            _record_bundle(
+                session, bundle, sha, None, status="rejected", reason="same_seq_different_content"
+            )
+            return outcome(
+                "rejected", "same_seq_different_content", reason_text("same_seq_different_content")
+            )
+        if (
+            same_seq is not None
+            or q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None
+        ):
+            # Nothing changes; the row makes the next receipt report it again (docs/sync.md §7).
+            _log(session, path, "duplicate", reason="duplicate", sha=sha, center=center_id, seq=seq)
+            _record_bundle(session, bundle, sha, None, status="duplicate", reason="duplicate")
+            return outcome("duplicate", "duplicate", reason_text("duplicate"))
+    new_epoch = enrolment.epoch is not None and enrolment.epoch != bundle.epoch
+    superseded = set(_json_list(enrolment.superseded_epochs))
+    previous = bundle.manifest.previous_epochs
+    if new_epoch and (
+        bundle.epoch in superseded
+        or q.epoch_seen(session, center_id, bundle.epoch)
+        # It names the epochs its database left, and ours is not among them: an older branch.
+        or (previous is not None and enrolment.epoch not in previous)
+    ):
+        # A bundle from an epoch the center has since left (restored from a backup): old news.
+        _log(
+            session,
+            path,
+            "duplicate",
+            reason="replay",
+            sha=sha,
+            center=center_id,
+            seq=seq,
+            detail="superseded epoch",
+        )
+        _record_bundle(
+            session,
+            bundle,
+            sha,
+            held_row_id,
+            status="duplicate",
+            reason="replay",
+            detail="superseded epoch",
+        )
+        return outcome("duplicate", "replay", reason_text("replay"))
+    if new_epoch and enrolment.accepted_epoch != bundle.epoch:
+        # A new epoch is a restore from a backup, or someone with a copy of the database and
+        # the key: adopting it silently would make the real center's bundles look like replays.
+        # It waits, bytes kept, for an officer's decision (decide_epoch).
+        if held_row_id is None:
+            _log(
+                session,
+                path,
+                "held",
+                reason="new_epoch",
+                sha=sha,
+                center=center_id,
+                seq=seq,
+                detail=f"epoch {bundle.epoch}",
+            )
+            _record_bundle(
+                session,
+                bundle,
+                sha,
+                None,
+                status="held",
+                reason="new_epoch",
+                raw=data,
+                records=len(bundle.records),
+            )
+        return outcome("held", "new_epoch", reason_text("new_epoch"))
+    applied = 0 if new_epoch or enrolment.epoch is None else enrolment.applied_through
+    if bundle.last_change <= applied:
+        _log(session, path, "duplicate", reason="replay", sha=sha, center=center_id, seq=seq)
+        _record_bundle(session, bundle, sha, held_row_id, status="duplicate", reason="replay")
+        return outcome("duplicate", "replay", reason_text("replay"))
+    if bundle.first_change > applied + 1:
+        if held_row_id is None:
+            _log(
+                session,
+                path,
+                "held",
+                reason="gap",
+                sha=sha,
+                center=center_id,
+                seq=seq,
+                detail=f"applied through {applied}",
+            )
+            _record_bundle(
+                session,
+                bundle,
+                sha,
+                None,
+                status="held",
+                reason="gap",
+                raw=data,
+                records=len(bundle.records),
+            )
+        return outcome(
+            "held", "gap", reason_text("gap", start=applied + 1, end=bundle.first_change - 1)
+        )
+
+    conn = session.connection()
+    sync_store.defer_foreign_keys(conn)
+    result = _apply_records(
+        conn,
+        center_id,
+        decoded or bundle.records,
+        new_epoch=new_epoch,
+        restored_after=_timestamp(bundle.manifest.restored_after),
+    )
+    status = "partial" if result.rejected else "applied"
+    detail = f"{len(result.rejected)} records refused" if result.rejected else None
+    row = _record_bundle(
+        session,
+        bundle,
+        sha,
+        held_row_id,
+        status=status,
+        raw=data,
+        records=result.applied,
+        detail=detail,
+    )
+    session.flush()
+    for table, rid, rev, reason, rdetail in result.rejected:
+        session.add(
+            RejectedRecordRow(
+                bundle_id=row.id,
+                table_name=table,
+                row_id=rid,
+                rev=rev,
+                reason=reason,
+                detail=rdetail,
+            )
+        )
+    session.add_all(result.conflicts)
+    if new_epoch:
+        q.supersede_held(session, center_id, bundle.epoch)
+    enrolment.applied_through = (
+        bundle.last_change
+        if new_epoch or enrolment.epoch is None
+        else max(enrolment.applied_through, bundle.last_change)
+    )
+    enrolment.last_seq = seq if new_epoch else max(enrolment.last_seq or 0, seq)
+    if new_epoch or enrolment.epoch is None:
+        left = superseded | set(previous or ()) | ({enrolment.epoch} if enrolment.epoch else set())
+        enrolment.superseded_epochs = json.dumps(sorted(left)) if left else None
+    enrolment.epoch = bundle.epoch
+    enrolment.last_bundle_at = utcnow()
+    _log(
+        session,
+        path,
+        status,
+        sha=sha,
+        center=center_id,
+        seq=seq,
+        records=result.applied,
+        detail=detail,
+    )
+    message = _("{count} records applied").format(count=result.applied)
+    if result.rejected:
+        message += "; " + _("{count} refused").format(count=len(result.rejected))
+    return outcome("applied", None, message, result.applied)
+
+
+@dataclass
+class _Applied:
+    rejected: list[tuple[str, str, int, str, str]]
+    conflicts: list[SyncConflict]
+    applied: int
+
+
+#: Conflict reasons for records that were not applied at all: their children cannot be either.
+REFUSED_CONFLICTS = ("number_taken", "parent_refused", "foreign_reference")
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    """A bundle's records turned into column values, table by table (parents first): no
+    database work, so it is done on the reading thread."""
+
+    unknown: list[fmt.Record]  # records of tables this version does not have
+    tables: list[
+        tuple[str, list[tuple[fmt.Record, dict[str, Any] | None, str]]]
+    ]  # (record, row or None, error)
+    max_rev: int = 0  # the highest rev of any record
+
+
+#: Fields of a record once decoded: only its identity and rev are kept with the row.
+_NO_FIELDS: Mapping[str, Any] = MappingProxyType({})
+
+
+class _Decoding:
+    """Decodes a bundle's records a slice at a time, as the format layer reads them
+    (``on_records`` of ``open_bundle``): each record's fields are dropped once they are column
+    values, so memory holds a bundle once. A value the database's columns cannot hold refuses
+    its record (``bad_record``)."""
+
+    def __init__(self, columns: _Columns | None = None) -> None:
+        columns = columns or _Columns()
+        self.decoder = sync_store.Decoder(columns.integers, nul_in_text=columns.nul_in_text)
+        self.unknown: list[fmt.Record] = []
+        self.by_table: dict[str, list[tuple[fmt.Record, dict[str, Any] | None, str]]] = {}
+        self.max_rev = 0
+
+    def add(self, records: Iterable[fmt.Record]) -> None:
+        decode = self.decoder.decode
+        by_table = self.by_table
+        for r in records:
+            self.max_rev = max(self.max_rev, r.rev)
+            kept = fmt.Record(r.table, r.id, r.op, r.rev, _NO_FIELDS, _NO_FIELDS)
+            if not sync_store.known_table(r.table):
+                self.unknown.append(kept)
+                continue
+            try:
+                row: dict[str, Any] | None = decode(r.table, r.id, r.rev, r.fields)
+                error = ""
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                row, error = None, str(exc)[:200]
+            by_table.setdefault(r.table, []).append((kept, row, error))
+
+    def result(self) -> _Decoded:
+        tables = [(t, self.by_table[t]) for t in sync_store.ordered_tables(self.by_table)]
+        return _Decoded(self.unknown, tables, self.max_rev)
+
+
+def _decode_records(records: Sequence[fmt.Record]) -> _Decoded:
+    decoding = _Decoding()
+    decoding.add(records)
+    return decoding.result()
+
+
+def _apply_records(
+    conn: Connection,
+    center_id: uuid.UUID,
+    records: Sequence[fmt.Record] | _Decoded,
+    *,
+    new_epoch: bool,
+    restored_after: dt.datetime | None = None,
+) -> _Applied:
+    """Apply a bundle's records, parents first, in the caller's transaction.
+
+    Per record: a known table, values of the right types, owned by the sending center (and not
+    stored as someone else's), never a lower or equal ``rev`` over a stored one. When the center
+    was restored from a backup (``new_epoch``), or a record already waits in the conflict
+    queue, an incoming version that differs from a stored newer one goes to the queue
+    (docs/sync.md §1: never resolved silently). A record whose unique number is held by
+    another stored record, whose parent was refused, or that points at a record of another
+    center, is refused and queued with its fields; so is a site row other than the center's
+    own, whose identity (code, name) stays the one it enrolled with (sync_store.Ownership)."""
+    from justice_desk.storage import sync_queries as q
+
+    decoded = records if isinstance(records, _Decoded) else _decode_records(records)
+    ownership = sync_store.Ownership(
+        conn, center_id, ((t, [row for _r, row, _e in recs]) for t, recs in decoded.tables)
+    )
+    result = _Applied([], [], 0)
+    for r in decoded.unknown:
+        result.rejected.append((r.table, r.id, r.rev, "unknown_table", ""))
+    queued = q.open_conflicts(conn, center_id)
+    refused: set[uuid.UUID] = (
+        q.refused_rows(conn, center_id, REFUSED_CONFLICTS) if queued else set()
+    )
+
+    def to_queue(table: str, row: dict[str, Any], kept_rev: int, reason: str) -> None:
+        revs = queued.setdefault((table, row["id"]), set())
+        if row["rev"] in revs:
+            return  # already waiting in the queue (the same version sent again)
+        revs.add(row["rev"])
+        result.conflicts.append(
+            SyncConflict(
+                center_id=center_id,
+                table_name=table,
+                row_id=row["id"],
+                kept_rev=kept_rev,
+                other_rev=row["rev"],
+                other_fields=sync_store.as_json(row),
+                reason=reason,
+            )
+        )
+
+    def refuse(table: str, row: dict[str, Any], reason: str, detail: str, kept_rev: int) -> None:
+        result.rejected.append((table, str(row["id"]), row["rev"], reason, detail))
+        to_queue(table, row, kept_rev, reason)
+        refused.add(row["id"])
+
+    for table, table_records in decoded.tables:
+        rows = []
+        foreign: list[uuid.UUID] = []
+        for r, row, error in table_records:
+            if row is None:
+                result.rejected.append((table, r.id, r.rev, "bad_record", error))
+                continue
+            if row.get("owner_id") != center_id:
+                result.rejected.append((table, r.id, r.rev, "wrong_owner", ""))
+                foreign.append(row["id"])
+                continue
+            rows.append(row)
+        ownership.keep_identity(table, rows)
+        stored = ownership.stored(table, [row["id"] for row in rows] + foreign)
+        # A record refused as someone else's is still a valid parent if its owner's copy is here.
+        refused.update(rid for rid in foreign if rid not in stored)
+        candidates: list[dict[str, Any]] = []
+        compare: list[tuple[dict[str, Any], int]] = []
+        overwrites: list[dict[str, Any]] = []
+        for row in rows:
+            have = stored.get(row["id"])
+            if have is None:
+                candidates.append(row)
+            elif have[1] != center_id:
+                result.rejected.append((table, str(row["id"]), row["rev"], "wrong_owner", ""))
+            elif have[0] < row["rev"]:
+                candidates.append(row)
+                if restored_after is not None and have[0] > 0:  # rev 0: a placeholder here
+                    overwrites.append(row)
+            elif new_epoch or (table, row["id"]) in queued:
+                compare.append((row, have[0]))
+            # else: the same or an older version of what is stored: nothing to do
+            # (docs/sync.md §7)
+        if compare:
+            current = sync_store.stored_rows(conn, table, [row["id"] for row, _kept in compare])
+            for row, kept in compare:
+                if not sync_store.same_content(current[row["id"]], row):
+                    to_queue(table, row, kept, "restored_center_older")
+        if overwrites:
+            # In an epoch started by a restore, a version the province holds from after the
+            # backup was lost by the restore: the center's newer version is applied, and the
+            # one it replaces goes to the queue so a person sees what may be missing.
+            current = sync_store.stored_rows(conn, table, [row["id"] for row in overwrites])
+            for row in overwrites:
+                have_row = current[row["id"]]
+                changed_at = have_row.get("updated_at")
+                if (
+                    isinstance(changed_at, dt.datetime)
+                    and restored_after is not None
+                    and changed_at > restored_after
+                    and not sync_store.same_content(have_row, row, ignore=("updated_at",))
+                ):
+                    to_queue(table, have_row, row["rev"], "restored_center_overwrote")
+        refusals = ownership.refusals(table, candidates)
+        if refusals:
+            keep = []
+            for row in candidates:
+                found = refusals.get(row["id"])
+                if found is None:
+                    keep.append(row)
+                else:
+                    refuse(table, row, *found, stored.get(row["id"], (0,))[0])
+            candidates = keep
+        parents = sync_store.parent_columns(table)
+        while True:
+            if refused and parents:
+                keep = []
+                for row in candidates:
+                    missing = next(
+                        (row[c] for c, _parent in parents if row.get(c) in refused), None
+                    )
+                    if missing is None:
+                        keep.append(row)
+                    else:
+                        refuse(
+                            table,
+                            row,
+                            "parent_refused",
+                            str(missing),
+                            stored.get(row["id"], (0,))[0],
+                        )
+                if len(keep) != len(candidates):
+                    candidates = keep
+                    continue  # a refused row may be the parent of another in this table
+            clashes = sync_store.unique_clashes(conn, table, candidates)
+            if not clashes:
+                break
+            keep = []
+            for row in candidates:
+                if row["id"] in clashes:
+                    refuse(
+                        table,
+                        row,
+                        "number_taken",
+                        f"the same number is held by {clashes[row['id']]}"
+                        f"; highest={sync_store.highest_number(conn, table, row)}",
+                        stored.get(row["id"], (0,))[0],
+                    )
+                else:
+                    keep.append(row)
+            candidates = keep
+        sync_store.upsert(conn, table, candidates)
+        result.applied += len(candidates)
+        # A record refused before (queued) and applied now is a valid parent again.
+        refused.difference_update(row["id"] for row in candidates)
+    return result
+
+
+def _refuse_held(
+    db: Database,
+    row_id: int,
+    path: Path,
+    reason: str,
+    detail: str,
+    *,
+    sha: str,
+    center: uuid.UUID,
+    seq: int | None,
+) -> None:
+    """A held bundle that can no longer be applied: refused (reported in the next receipt) and
+    logged, in one transaction, so it is never tried again in a loop."""
+    with db.write() as session:
+        row = session.get(ReceivedBundle, row_id)
+        if row is None or row.status != "held":
+            return  # already decided
+        row.status, row.reason, row.detail, row.receipt_seq = "rejected", reason, detail, None
+        _log(
+            session, path, "rejected", reason=reason, detail=detail, sha=sha, center=center, seq=seq
+        )
+
+
+def _release_held(db: Database, center_id: uuid.UUID, keys: list[KeySet]) -> list[str]:
+    """Apply held bundles of this center whose range now connects, until none does. A held
+    bundle that can no longer be applied is refused with its reason; it is never retried
+    in a loop."""
+    from justice_desk.storage import sync_queries as q
+
+    released: list[str] = []
+    while True:
+        with db.read() as session:
+            enrolment = session.get(Enrolment, center_id)
+            if enrolment is None:
+                return released
+            candidate = q.next_held(session, center_id, enrolment.epoch, enrolment.applied_through)
+            if candidate is None:
+                return released
+            row_id, data, sha, seq = (
+                candidate.id,
+                candidate.raw,
+                candidate.file_sha256,
+                candidate.seq,
+            )
+        path = Path(f"held:{sha[:12]}")
+        try:
+            if data is None:
+                raise fmt.BadContainerError("the held bundle's bytes are gone")
+            bundle, decoded = _open_verified(data, keys, _trust(db), _Columns.of(db))
+        except fmt.RejectedFileError as exc:
+            _refuse_held(
+                db,
+                row_id,
+                path,
+                exc.reason,
+                exc.detail or str(exc),
+                sha=sha,
+                center=center_id,
+                seq=seq,
+            )
+            released.append(f"{seq}:rejected")
+            continue
+        outcome, _waiting = _settle(
+            db, path, data, sha, bundle, held_row_id=row_id, decoded=decoded
+        )
+        if outcome.status in ("held", "rejected"):
+            # Still held (cannot happen: it connects) or refused without touching its row (its
+            # center is no longer enrolled): never try it again in this loop.
+            _refuse_held(
+                db,
+                row_id,
+                path,
+                outcome.reason or "rejected",
+                outcome.message,
+                sha=sha,
+                center=center_id,
+                seq=bundle.seq,
+            )
+        released.append(f"{bundle.seq}:{outcome.status}")
+
+
+def _import_rotation(db: Database, path: Path, data: bytes, sha: str) -> ImportOutcome:
+    from justice_desk.storage import sync_queries as q
+
+    try:
+        rotation = fmt.open_key_rotation(data, trusted_keys=_trust(db))
+    except fmt.RevokedKeyError as exc:
+        # A key a rotation already retired vouches only for the successor it named then: the
+        # same statement read again is a duplicate; any other (someone holding a copy of the
+        # retired key file appointing a key of their own) is refused.
+        try:
+            rotation = fmt.open_key_rotation(data, trusted_keys=_trust(db, retired_ok=True))
+        except fmt.RejectedFileError:
+            return _reject(
+                db, path, exc.reason, _refusal_message(db, exc), detail=exc.detail, sha=sha
+            )
+        with db.read() as session:
+            site = uuid.UUID(rotation.site_id)
+            old = q.site_key(session, site, rotation.old_key_id)
+            known = q.site_key(session, site, rotation.new_key_id)
+            repeated = old is not None and old.status == "rotated" and known is not None
+        if not repeated:
+            return _reject(
+                db, path, exc.reason, _refusal_message(db, exc), detail=exc.detail, sha=sha
+            )
+        with db.write() as session:
+            _log(session, path, "duplicate", reason="duplicate", sha=sha, center=site)
+        return ImportOutcome(
+            str(path), "duplicate", "duplicate", reason_text("duplicate"), 0, str(site)
+        )
+    except fmt.RejectedFileError as exc:
+        return _reject(db, path, exc.reason, _refusal_message(db, exc), detail=exc.detail, sha=sha)
+
+    site = uuid.UUID(rotation.site_id)
+    with db.write() as session:
+        _store_public(session, site, rotation.new_keys, "peer")
+        enrolment = session.get(Enrolment, site)
+        old = q.site_key(session, site, rotation.old_key_id)
+        if old is not None:
+            old.status = "rotated"
+            # The old key verifies only what it signed before: the statement says up to where;
+            # one from an older version did not, so: what this office had received by now.
+            if rotation.last_seq is not None:
+                old.retired_epoch, old.retired_seq = rotation.last_epoch, rotation.last_seq
+            elif enrolment is not None:
+                old.retired_epoch, old.retired_seq = enrolment.epoch, enrolment.last_seq
+            else:
+                old.retired_epoch, old.retired_seq = None, 0
+        if enrolment is not None:
+            enrolment.fingerprint = rotation.new_keys.fingerprint
+        _log(
+            session,
+            path,
+            "applied",
+            reason="key_rotation",
+            sha=sha,
+            center=site,
+            detail=f"{rotation.old_key_id} -> {rotation.new_key_id}",
+        )
+    return ImportOutcome(
+        str(path), "applied", "key_rotation", _("New keys of the center recorded."), 0, str(site)
+    )
