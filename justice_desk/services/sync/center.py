@@ -277,7 +277,8 @@ def _export_range(
             again = pending == (fields.seq, content.digest(fields))
             if not again:
                 fields = bundle_fields(pending[0] + 1)
-        _reserve_export(db, session, epoch, fields.seq, content.digest(fields))
+        digest = content.digest(fields)
+        _reserve_export(db, session, epoch, fields.seq, digest)
     # Committed: from here on a file with this number may exist, and the next export knows it.
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -299,7 +300,7 @@ def _export_range(
             records=content.record_count,
             file_name=str(path),
         )
-        if _pending_export(session, epoch) == (fields.seq, content.digest(fields)):
+        if _pending_export(session, epoch) == (fields.seq, digest):
             _reserve_export(db, session, epoch, None, None)
     progress(total, total, _("Bundle written."))
     return ExportResult(path, fields.seq, after + 1, through, content.record_count, (path,))
