@@ -21,7 +21,6 @@ from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback
 from justice_desk.storage import sync_store
 from justice_desk.storage.database import Database
 from justice_desk.storage.models import (
-    ExportRecord,
     ReceiptRecord,
 )
 from justice_desk.sync.keys import (
@@ -67,6 +66,18 @@ class ExportResult:
 
 
 @dataclass(frozen=True)
+class ExportLine:
+    """One bundle this center wrote (its export history)."""
+
+    seq: int
+    first_change: int
+    last_change: int
+    records: int
+    created_at: dt.datetime
+    file_name: str
+
+
+@dataclass(frozen=True)
 class CenterSyncStatus:
     enrolled: bool
     province_name: str | None
@@ -77,7 +88,7 @@ class CenterSyncStatus:
     acked_on: str | None
     pending_changes: int
     resend_from: int | None
-    exports: tuple[ExportRecord, ...] = ()
+    exports: tuple[ExportLine, ...] = ()
     #: Records the province refused that are not settled yet (center_refusals).
     refused: int = 0
 
@@ -426,7 +437,10 @@ def center_status(db: Database) -> CenterSyncStatus:
         latest = sync_store.latest_change(conn)
     acked = int(settings.get("acked_through", "0") or 0)
     with db.read() as session:
-        exports = tuple(q.recent_exports(session, 20))
+        exports = tuple(
+            ExportLine(e.seq, e.first_change, e.last_change, e.records, e.created_at, e.file_name)
+            for e in q.recent_exports(session, 20)
+        )
         province_row = None
         if settings.get("province_id"):
             province_row = q.site_key(

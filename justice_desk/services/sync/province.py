@@ -20,7 +20,6 @@ from justice_desk.i18n import _
 from justice_desk.storage.database import Database
 from justice_desk.storage.models import (
     Enrolment,
-    ImportLogEntry,
     Site,
     SyncConflict,
     utcnow,
@@ -562,10 +561,28 @@ def resolve_conflict(db: Database, conflict_id: int) -> None:
             raise UserError(_("There is no conflict number {id}.").format(id=conflict_id))
 
 
-def import_log(db: Database, limit: int = 500) -> list[ImportLogEntry]:
+@dataclass(frozen=True)
+class ImportLogLine:
+    """One line of the province's append-only import log."""
+
+    at: dt.datetime
+    file_name: str
+    center_id: uuid.UUID | None
+    seq: int | None
+    status: str
+    reason: str | None
+    detail: str | None
+    records: int
+
+
+def import_log(db: Database, limit: int = 500) -> list[ImportLogLine]:
+    """The newest lines of the import log, newest first."""
     from justice_desk.storage import sync_queries as q
 
     with db.read() as session:
-        rows = q.import_log(session, limit)
-        session.expunge_all()
-        return rows
+        return [
+            ImportLogLine(
+                r.at, r.file_name, r.center_id, r.seq, r.status, r.reason, r.detail, r.records
+            )
+            for r in q.import_log(session, limit)
+        ]
