@@ -225,10 +225,18 @@ def same_content(
     return all(stored.get(k) == v for k, v in incoming.items() if k not in skip)
 
 
-def _to_uuid(value: Any) -> uuid.UUID:
+def canonical_uuid(value: Any) -> uuid.UUID:
+    """A UUID written as exports write it (lower case, with hyphens), else ``ValueError``: one
+    record has one spelling, so a bundle cannot list it twice under two."""
     if not isinstance(value, str):
         raise TypeError(f"expected a UUID string, not {type(value).__name__}")
-    return uuid.UUID(value)
+    parsed = uuid.UUID(value)
+    if str(parsed) != value:
+        raise ValueError(f"{value!r} is not a UUID in its canonical form")
+    return parsed
+
+
+_to_uuid = canonical_uuid
 
 
 def _to_int(value: Any) -> int:
@@ -389,7 +397,7 @@ class Decoder:
                 if absent is _REQUIRED:
                     raise ValueError(f"{key} is required")
                 row[key] = absent
-        row["id"] = uuid.UUID(record_id)
+        row["id"] = canonical_uuid(record_id)
         row["rev"] = rev
         if plan.derive is not None:
             row.update(plan.derive(row))
