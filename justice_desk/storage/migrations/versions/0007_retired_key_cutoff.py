@@ -32,6 +32,20 @@ def upgrade() -> None:
         batch.add_column(sa.Column("retired_seq", sa.BigInteger(), nullable=True))
     with op.batch_alter_table("enrolments") as batch:
         batch.add_column(sa.Column("accepted_epoch", sa.String(64), nullable=True))
+    # Keys a rotation retired before this revision get the limit a statement that does not say
+    # gets: what the province had received from the center by now.
+    op.execute(
+        """
+        UPDATE site_keys
+        SET retired_epoch = (
+                SELECT e.epoch FROM enrolments e WHERE e.center_id = site_keys.site_id
+            ),
+            retired_seq = COALESCE(
+                (SELECT e.last_seq FROM enrolments e WHERE e.center_id = site_keys.site_id), 0
+            )
+        WHERE status = 'rotated' AND role = 'peer'
+        """
+    )
 
 
 def downgrade() -> None:
