@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +16,10 @@ if TYPE_CHECKING:
     from justice_desk.services.setup import SiteInfo
     from justice_desk.storage.database import Database
     from justice_desk.storage.locate import Target
+    from justice_desk.ui.first_run import Chosen
     from justice_desk.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
 
 
 def prepare_application() -> tuple[QApplication, QSettings]:
@@ -43,50 +48,96 @@ def prepare_application() -> tuple[QApplication, QSettings]:
 _keep: list[object] = []  # objects that live as long as the app
 
 
+def choose_database(
+    db_arg: str | None,
+    settings: QSettings,
+    *,
+    first_run: Callable[..., Chosen | None] | None = None,
+) -> tuple[Target, bool] | int:
+    """The database to open and whether it is the demo, or an exit code.
+
+    ``--db`` or ``JUSTICE_DESK_DB`` name it; otherwise the database used last (a demo included),
+    else the default file in the data folder. Only when none of them exists is the first-run
+    dialog shown (with a note when the one used last has gone, a USB stick not plugged in).
+    """
+    from justice_desk.i18n import _
+    from justice_desk.storage.locate import resolve_target
+    from justice_desk.ui import settings as prefs
+    from justice_desk.ui.dialogs import show_error
+
+    explicit = db_arg is not None or bool(os.environ.get("JUSTICE_DESK_DB"))
+    target = resolve_target(db_arg)
+    missing_last: Path | None = None
+    if not explicit:
+        last = prefs.last_database(settings)
+        if last is not None and last.is_file():
+            target = resolve_target(str(last))
+        elif last is not None and last != target.path:
+            missing_last = last
+    if target.path is None or target.path.exists():
+        return target, False
+    if explicit:
+        show_error(None, _("There is no database at {path}.").format(path=target.path))
+        return 2
+    if first_run is None:
+        from justice_desk.ui.first_run import run_first_run
+
+        first_run = run_first_run
+    chosen = first_run(settings, missing=missing_last)
+    if chosen is None:
+        return 0
+    return resolve_target(str(chosen.path)), chosen.demo
+
+
 def run_gui(db_arg: str | None) -> int:
-    from PySide6.QtCore import QLockFile
+    """The app: the database chosen, one window at a time; File → Open another database and a
+    restore close the window and the loop opens the next one."""
+    from PySide6.QtCore import QLockFile, QThreadPool
 
     from justice_desk.i18n import _
     from justice_desk.storage.locate import resolve_target
+    from justice_desk.ui.backup_ui import AutoBackup
     from justice_desk.ui.dialogs import show_error
 
     app, settings = prepare_application()
-    target = resolve_target(db_arg)
-    demo = False
-    if target.path is not None and not target.path.exists():
-        if db_arg is not None or os.environ.get("JUSTICE_DESK_DB"):
-            show_error(None, _("There is no database at {path}.").format(path=target.path))
-            return 2
-        from justice_desk.ui.first_run import run_first_run
-
-        chosen = run_first_run(settings)
-        if chosen is None:
-            return 0
-        target, demo = resolve_target(str(chosen.path)), chosen.demo
-
-    lock = None
-    if target.path is not None:
-        lock = QLockFile(str(target.path) + ".lock")
-        lock.setStaleLockTime(0)
-        if not lock.tryLock(100):
-            show_error(
-                None,
-                _(
-                    "{path} is already open in another Justice Desk window. "
-                    "Switch to that window instead of opening it twice."
-                ).format(path=target.path),
-                _("Already open"),
-            )
-            return 2
-    window = start_main_window(target, settings, demo=demo)
-    code = app.exec()
-    if window.isVisible():
-        window.close()
-    if window.attached:
-        window.ctx.db.dispose()
-    if lock is not None:
-        lock.unlock()
-    return int(code)
+    picked = choose_database(db_arg, settings)
+    if isinstance(picked, int):
+        return picked
+    target, demo = picked
+    while True:
+        lock = None
+        if target.path is not None:
+            lock = QLockFile(str(target.path) + ".lock")
+            lock.setStaleLockTime(0)
+            if not lock.tryLock(100):
+                show_error(
+                    None,
+                    _(
+                        "{path} is already open in another Justice Desk window. "
+                        "Switch to that window instead of opening it twice."
+                    ).format(path=target.path),
+                    _("Already open"),
+                )
+                return 2
+        window = start_main_window(target, settings, demo=demo)
+        AutoBackup(window)  # daily and on closing; the window owns it
+        code = app.exec()
+        if window.isVisible():
+            window.close()
+        # No job may outlive the window: a worker still running Python while the interpreter
+        # shuts down, or delivering to a deleted window, crashes the app at quit.
+        window.runner.cancel_all()
+        if not QThreadPool.globalInstance().waitForDone(60000):
+            log.warning("background jobs still running at quit")
+        if window.attached:
+            window.ctx.db.dispose()
+        if lock is not None:
+            lock.unlock()
+        next_db = window.switch_to
+        window.deleteLater()
+        if code != 0 or next_db is None:
+            return int(code)
+        target, demo = resolve_target(str(next_db)), False
 
 
 def start_main_window(target: Target, settings: QSettings, *, demo: bool = False) -> MainWindow:
@@ -102,6 +153,7 @@ def start_main_window(target: Target, settings: QSettings, *, demo: bool = False
 
     from justice_desk.i18n import _
     from justice_desk.storage.locate import glance
+    from justice_desk.ui import settings as prefs
     from justice_desk.ui.context import AppContext
     from justice_desk.ui.dialogs import show_error
     from justice_desk.ui.main_window import Identity, MainWindow
@@ -118,6 +170,8 @@ def start_main_window(target: Target, settings: QSettings, *, demo: bool = False
 
     def opened(result: tuple[Database, SiteInfo, bool]) -> None:
         db, site, is_demo = result
+        if target.path is not None:
+            prefs.remember_database(settings, target.path)  # reopened at the next start
         window.attach(
             AppContext(
                 db=db, runner=window.runner, site=site, settings=settings, demo=demo or is_demo

@@ -109,7 +109,17 @@ def build_parser() -> ArgumentParser:
 
     b = sub.add_parser("backup", help="make a checked online backup of a database")
     _db_arg(b, required=True)
-    b.add_argument("--to", required=True, metavar="DIR", help="folder to write the backup into")
+    where = b.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", metavar="DIR", help="folder to write the backup into")
+    where.add_argument(
+        "--auto",
+        action="store_true",
+        help="an automatic backup, as the app makes on closing: into the backups folder of the "
+        "data folder, then the rotation (keep the newest of the last days, weeks and months)",
+    )
+    b.add_argument("--keep-days", type=_count, default=7, metavar="N", help="with --auto (7)")
+    b.add_argument("--keep-weeks", type=_count, default=5, metavar="N", help="with --auto (5)")
+    b.add_argument("--keep-months", type=_count, default=12, metavar="N", help="with --auto (12)")
 
     r = sub.add_parser(
         "restore", help="put a backup in place of a database (the current file is kept aside)"
@@ -325,7 +335,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     db = open_database(args.db)
     try:
-        path = maintenance.backup(db, Path(args.to))
+        if args.auto:
+            policy = Retention(args.keep_days, args.keep_weeks, args.keep_months)
+            result = backups.automatic_backup(db, paths.backups_dir(), policy)
+            path = result.path
+        else:
+            path = maintenance.backup(db, Path(args.to))
     finally:
         db.dispose()
     print(_("Backup written and checked: {path}").format(path=path))
@@ -333,7 +348,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from justice_desk.services import maintenance
+    from justice_desk.domain.backup_names import Retention
+    from justice_desk.services import backups, maintenance
 
     kept = maintenance.restore(Path(args.backup), args.db)
     print(
@@ -410,6 +426,9 @@ def main(
         return run_gui(args.db)
     try:
         return COMMANDS[args.command](args)
+    if args.auto:
+        for old in result.removed:
+            print(_("Removed by the rotation: {path}").format(path=old))
     except UserError as exc:
         print(f"justice-desk: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 
@@ -81,3 +82,25 @@ def create_demo(
         generate_demo(db, progress=progress, cancel=cancel)
     finally:
         db.dispose()
+
+
+@dataclass(frozen=True)
+class SetupChecklist:
+    """What a new center still has to do before its daily work (the checklist in the window)."""
+
+    committee: bool  # a committee serves today (a term with members)
+    mediators: bool  # at least one mediator with a registration valid today
+    enrolled: bool  # the province has answered the enrolment request
+
+    @property
+    def complete(self) -> bool:
+        return self.committee and self.mediators and self.enrolled
+
+
+def setup_checklist(db: Database, *, today: dt.date | None = None) -> SetupChecklist:
+    today = today or dt.date.today()
+    return SetupChecklist(
+        committee=bool(people.roster(db, today)),
+        mediators=bool(people.list_mediators(db, valid_on=today)),
+        enrolled=bool(db.setting("province_id")),
+    )

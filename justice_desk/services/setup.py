@@ -7,6 +7,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 
+from justice_desk.domain import center_code
 from justice_desk.domain.enums import CenterType, SiteKind
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _
@@ -65,7 +66,7 @@ def init_center(
     ``passphrase`` protects its private key file (else ``JUSTICE_DESK_KEY_PASSPHRASE``, else
     none)."""
     check_passphrase(passphrase)
-    code = _require(code, _("The center code is required."), "code")
+    code = check_center_code(code)
     name = _require(name, _("The center name is required."), "name")
     province = _require(province, _("The province is required."), "province")
     db = open_database(db_path, create=True)
@@ -130,6 +131,22 @@ def init_province(
         )
     _make_keys(db, escrow=True, passphrase=passphrase)
     return db
+
+
+def check_center_code(code: str | None) -> str:
+    """The center code as the province assigns it (``domain.center_code``), trimmed; a code of
+    another form is refused with what it should look like."""
+    code = _require(code, _("The center code is required."), "code")
+    if not center_code.is_valid(code):
+        raise ValidationError(
+            _(
+                "“{code}” is not a center code. Type the code the Provincial Justice Office "
+                "gave the center: letters A–Z and digits, parts joined by single hyphens, "
+                "at most {length} characters (for example 500107 or CJC-0001)."
+            ).format(code=code, length=center_code.MAX_LENGTH),
+            "code",
+        )
+    return code
 
 
 MIN_PASSPHRASE = 8

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import uuid
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from justice_desk.storage.models import AuditEvent, utcnow
@@ -37,3 +38,13 @@ def record(
             detail=detail,
         )
     )
+
+
+def last_at(session: Session, action: str) -> dt.datetime | None:
+    """When ``action`` was last recorded (UTC), or ``None``."""
+    return session.scalar(select(func.max(AuditEvent.at)).where(AuditEvent.action == action))
+
+
+def first_at(session: Session) -> dt.datetime | None:
+    """When the first event of any kind was recorded on this machine (UTC), or ``None``."""
+    return session.scalar(select(func.min(AuditEvent.at)))

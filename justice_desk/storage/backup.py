@@ -7,8 +7,11 @@ import json
 import os
 import secrets
 import sqlite3
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
+from justice_desk.domain import backup_names
 from justice_desk.errors import DatabaseError, UserError
 from justice_desk.i18n import _
 from justice_desk.storage.database import BUSY_TIMEOUT_MS, Database
@@ -36,8 +39,15 @@ def backup(db: Database, folder: Path, *, label: str = "justice-desk") -> Path:
                 folder=folder, error=exc.strerror
             )
         ) from exc
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    final = folder / f"{label}-{stamp}.sqlite3"
+    if not os.access(folder, os.W_OK):
+        raise UserError(
+            _(
+                "The folder {folder} cannot be written to. Choose another folder, "
+                "or ask whoever looks after this computer to allow writing there."
+            ).format(folder=folder)
+        )
+    # The name carries the Buddhist-Era date and the local time (domain/backup_names.py).
+    final = folder / backup_names.file_name(label, dt.datetime.now())
     partial = final.with_name(final.name + ".partial")
     try:
         src = sqlite3.connect(str(db.target.path), timeout=BUSY_TIMEOUT_MS / 1000)
@@ -83,9 +93,14 @@ def backup(db: Database, folder: Path, *, label: str = "justice-desk") -> Path:
 
 def integrity_check(path: Path) -> str:
     """``ok`` or SQLite's description of the damage."""
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
     try:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    except sqlite3.DatabaseError as exc:  # so damaged that the check itself cannot run
+        return str(exc)
     finally:
         conn.close()
 
@@ -169,6 +184,19 @@ def start_new_epoch(
     return new
 
 
+def refuse_newer(path: Path, revision: str | None, app_version: str | None) -> None:
+    """A backup written by a newer version of the app cannot be opened by this one."""
+    from justice_desk.storage.schema import KNOWN_REVISIONS
+
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise UserError(
+            _(
+                "The backup {path} was made by a newer version of Justice Desk ({version}). "
+                "Install that version (or a newer one) first, then restore it."
+            ).format(path=path, version=app_version or revision)
+        )
+
+
 def restore(backup_file: Path, db_path: Path) -> Path:
     """Put a backup in place of the database, keeping the current file aside.
 
@@ -178,7 +206,8 @@ def restore(backup_file: Path, db_path: Path) -> Path:
     """
     from justice_desk.storage.database import inspect_sqlite_file
 
-    inspect_sqlite_file(backup_file)  # refuses what is not a Justice Desk database
+    state = inspect_sqlite_file(backup_file)  # refuses what is not a Justice Desk database
+    refuse_newer(backup_file, state.revision, state.app_version)
     if integrity_check(backup_file) != "ok":
         raise DatabaseError(
             _("The backup {path} is damaged; choose another backup.").format(path=backup_file)
@@ -229,3 +258,80 @@ def restore(backup_file: Path, db_path: Path) -> Path:
             )
         ) from exc
     return kept
+
+
+@dataclass(frozen=True)
+class BackupContents:
+    """What a backup file holds, read without changing it (shown before a restore)."""
+
+    revision: str | None
+    app_version: str | None
+    site_id: str | None
+    code: str | None
+    name: str | None
+    kind: str | None
+    demo: bool
+    people: int
+    cases: int
+    meetings: int
+    last_change: str | None  # ISO time (UTC) of the newest change in the file
+
+
+def describe(path: Path) -> BackupContents:
+    """Check a backup file (a Justice Desk database, whole) and say what it holds.
+
+    Refuses, with a message saying what to do, a file that is not a Justice Desk database or is
+    damaged; nothing is written to it.
+    """
+    from justice_desk.storage.database import inspect_sqlite_file
+
+    state = inspect_sqlite_file(path)  # refuses what is not a Justice Desk database
+    refuse_newer(path, state.revision, state.app_version)
+    result = integrity_check(path)
+    if result != "ok":
+        raise DatabaseError(
+            _("The backup {path} is damaged ({result}); choose another backup.").format(
+                path=path, result=result
+            )
+        )
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        settings = dict(
+            conn.execute(
+                "SELECT key, value FROM settings WHERE key IN ('site_id', 'demo')"
+            ).fetchall()
+        )
+        site = None
+        site_id = settings.get("site_id")
+        if site_id:
+            site = conn.execute(
+                "SELECT code, name, kind FROM sites WHERE id = ?", (uuid.UUID(site_id).hex,)
+            ).fetchone()
+
+        def count(table: str) -> int:
+            sql = f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL"  # noqa: S608 - fixed names
+            return int(conn.execute(sql).fetchone()[0])
+
+        people, cases, meetings = count("people"), count("cases"), count("meetings")
+        (last,) = conn.execute("SELECT max(changed_at) FROM change_log").fetchone()
+    except (sqlite3.Error, ValueError) as exc:
+        raise DatabaseError(
+            _("The backup {path} cannot be read ({error}); choose another backup.").format(
+                path=path, error=exc
+            )
+        ) from exc
+    finally:
+        conn.close()
+    return BackupContents(
+        revision=state.revision,
+        app_version=state.app_version,
+        site_id=site_id,
+        code=site[0] if site else None,
+        name=site[1] if site else None,
+        kind=site[2] if site else None,
+        demo=settings.get("demo") == "1",
+        people=people,
+        cases=cases,
+        meetings=meetings,
+        last_change=str(last) if last else None,
+    )

@@ -5,23 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QSettings
+from PySide6.QtCore import QEventLoop, QSettings, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QLabel,
     QLineEdit,
     QProgressDialog,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from justice_desk import paths
+from justice_desk.domain import center_code
 from justice_desk.domain.enums import CenterType
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _
@@ -80,25 +83,50 @@ class PassphraseBox(QGroupBox):
 class FirstRunDialog(QDialog):
     """Three doors: a center, a province office, or the demo."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        switching: bool = False,
+        missing: Path | None = None,
+    ) -> None:
+        """``switching``: opened from File → Open another database (not at a first start);
+        ``missing``: the database used last, which is not there any more."""
         super().__init__(parent)
         self.setObjectName("firstRun")
-        self.setWindowTitle(_("Welcome to Justice Desk"))
+        self.setWindowTitle(
+            _("Open another database") if switching else _("Welcome to Justice Desk")
+        )
         self.chosen: Chosen | None = None
         self.db_path = paths.default_database()
         self.stack = QStackedWidget(self)
 
         intro = QWidget()
         v = QVBoxLayout(intro)
+        if missing is not None:
+            gone = QLabel(
+                _(
+                    "The database used last, {path}, is not there. If it is on a USB stick, "
+                    "plug the stick in and start Justice Desk again; or choose below."
+                ).format(path=missing)
+            )
+            gone.setObjectName("missingDatabase")
+            gone.setWordWrap(True)
+            gone.setStyleSheet("color: #c62828")
+            v.addWidget(gone)
         welcome = QLabel(
-            _("This computer has no Justice Desk database yet. What would you like to do?")
+            _("Open a database, set up a new center or office, or try the demo.")
+            if switching
+            else _("This computer has no Justice Desk database yet. What would you like to do?")
         )
         welcome.setWordWrap(True)
         v.addWidget(welcome)
         self.center_button = QPushButton(_("Set up our Community Justice Center"))
         self.province_button = QPushButton(_("Set up a Provincial Justice Office"))
         self.demo_button = QPushButton(_("Try the demo (sample data, not real people)"))
-        for b in (self.center_button, self.province_button, self.demo_button):
+        self.open_button = QPushButton(_("Open a database file…"))
+        self.open_button.setObjectName("openDatabaseFile")
+        for b in (self.center_button, self.province_button, self.demo_button, self.open_button):
             b.setMinimumHeight(44)
             v.addWidget(b)
         v.addStretch(1)
@@ -106,6 +134,7 @@ class FirstRunDialog(QDialog):
 
         self.center_form = QWidget()
         form = QFormLayout(self.center_form)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.fields: dict[str, QLineEdit] = {}
 
         def field(key: str, label: str, placeholder: str = "") -> QLineEdit:
@@ -117,7 +146,14 @@ class FirstRunDialog(QDialog):
             return edit
 
         field("name", _("Center name *"), "ศูนย์ยุติธรรมชุมชนตำบล...")
-        field("code", _("Center code *"))
+        code = field("code", _("Center code *"), "500107")
+        code.setToolTip(CODE_HELP())
+        self.code_note = QLabel(CODE_HELP())
+        self.code_note.setObjectName("codeNote")
+        self.code_note.setWordWrap(True)
+        self.code_note.setStyleSheet("color: #555")
+        form.addRow(self.code_note)
+        code.textChanged.connect(self._check_code_as_typed)
         self.center_type = QComboBox()
         for t in CenterType:
             self.center_type.addItem(t.label(), t)
@@ -155,7 +191,14 @@ class FirstRunDialog(QDialog):
         center_buttons.accepted.connect(self.create_center)
         center_buttons.rejected.connect(lambda: self.stack.setCurrentIndex(0))
         form.addRow(center_buttons)
-        self.stack.addWidget(self.center_form)
+        # A long form at a large text size scrolls instead of growing past a small screen.
+        self.center_scroll = QScrollArea()
+        self.center_scroll.setObjectName("centerScroll")
+        self.center_scroll.setWidgetResizable(True)
+        self.center_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.center_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.center_scroll.setWidget(self.center_form)
+        self.stack.addWidget(self.center_scroll)
 
         self.province_form = QWidget()
         pform = QFormLayout(self.province_form)
@@ -166,6 +209,7 @@ class FirstRunDialog(QDialog):
         pform.addRow(self.province_passphrase)
         self.province_error = QLabel()
         self.province_error.setStyleSheet("color: #c62828")
+        self.province_error.setWordWrap(True)
         pform.addRow(self.province_error)
         p_buttons = translate_buttons(
             QDialogButtonBox(
@@ -188,12 +232,49 @@ class FirstRunDialog(QDialog):
         where.setWordWrap(True)
         where.setStyleSheet("color: #555")
         layout.addWidget(where)
-        self.center_button.clicked.connect(lambda: self.stack.setCurrentWidget(self.center_form))
+        self.center_button.clicked.connect(self._show_center_form)
         self.province_button.clicked.connect(
             lambda: self.stack.setCurrentWidget(self.province_form)
         )
         self.demo_button.clicked.connect(self.open_demo)
-        self.resize(600, 640)
+        self.open_button.clicked.connect(self.open_file)
+        self.resize(640, 600)
+
+    def _show_center_form(self) -> None:
+        self.stack.setCurrentWidget(self.center_scroll)
+        self.fields["name"].setFocus()
+
+    def _check_code_as_typed(self, text: str) -> None:
+        wrong = bool(text.strip()) and not center_code.is_valid(text.strip())
+        self.fields["code"].setStyleSheet(ERROR_STYLE if wrong else "")
+        self.code_note.setStyleSheet("color: #c62828" if wrong else "color: #555")
+
+    def open_file(self) -> None:
+        """An existing database (a copy from another laptop, one on a USB stick)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _filter = QFileDialog.getOpenFileName(
+            self,
+            _("Choose a Justice Desk database"),
+            str(self.db_path.parent),
+            _("Justice Desk databases (*.sqlite3);;All files (*)"),
+        )
+        if not name:
+            return
+        from justice_desk.storage.locate import glance, resolve_target
+
+        seen = glance(resolve_target(name))
+        if seen is None:
+            show_error(
+                self,
+                _(
+                    "{path} is not a Justice Desk database, or it cannot be read. "
+                    "Choose another file."
+                ).format(path=name),
+            )
+            return
+        self.chosen = Chosen(Path(name).resolve(), seen.demo)
+        self.accept()
 
     def _text(self, key: str) -> str:
         return self.fields[key].text().strip()
@@ -226,7 +307,10 @@ class FirstRunDialog(QDialog):
             ):
                 if not self._text(key):
                     raise ValidationError(message, key)
+            setup.check_center_code(self._text("code"))
             self.center_passphrase.check()
+            if not self.center_passphrase.passphrase() and not self._accept_no_passphrase():
+                return
             db = onboarding.set_up_center(self.db_path, data)
             db.dispose()
         except ValidationError as exc:
@@ -247,7 +331,11 @@ class FirstRunDialog(QDialog):
         self.province_name.setStyleSheet("")
         self.province_passphrase.mark(False)
         try:
+            if not self.province_name.text().strip():
+                raise ValidationError(_("The province is required."), "province")
             self.province_passphrase.check()
+            if not self.province_passphrase.passphrase() and not self._accept_no_passphrase():
+                return
             db = setup.init_province(
                 self.db_path,
                 province=self.province_name.text(),
@@ -263,6 +351,22 @@ class FirstRunDialog(QDialog):
             return
         self.chosen = Chosen(self.db_path, False)
         self.accept()
+
+    def _accept_no_passphrase(self) -> bool:
+        """The passphrase is optional, but skipping it is a decision: say what it means."""
+        from justice_desk.ui.dialogs import confirm
+
+        return confirm(
+            self,
+            _(
+                "You have not chosen a passphrase for the sync keys. Anyone who copies this "
+                "computer's data folder could then send bundles to the province in your name. "
+                "Set up without a passphrase?"
+            ),
+            yes=_("Set up without a passphrase"),
+            no=_("Go back and choose one"),
+            title=_("No passphrase"),
+        )
 
     def open_demo(self) -> None:
         path = paths.ensure_home() / "demo.sqlite3"
@@ -314,7 +418,15 @@ def make_demo(parent: QWidget | None, path: Path) -> bool:
     return True
 
 
-def run_first_run(settings: QSettings) -> Chosen | None:
-    dialog = FirstRunDialog()
+def run_first_run(settings: QSettings, *, missing: Path | None = None) -> Chosen | None:
+    dialog = FirstRunDialog(missing=missing)
     dialog.exec()
     return dialog.chosen
+
+
+def CODE_HELP() -> str:  # noqa: N802 - reads as the constant text it is
+    return _(
+        "The code the Provincial Justice Office gave the center, usually the tambon's "
+        "six-digit code (500107), sometimes with letters in front (CJC-0001): letters A–Z "
+        "and digits, parts joined by single hyphens, at most 32 characters."
+    )

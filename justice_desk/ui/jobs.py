@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from justice_desk.errors import Cancelled, UserError
 from justice_desk.i18n import _
 from justice_desk.progress import CancelToken
+from justice_desk.ui import qt_fixes
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ class GuiThreadGarbageCollector(QObject):
         from PySide6.QtCore import QTimer
 
         super().__init__(parent)
+        qt_fixes.install()
         gc.disable()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.collect)
@@ -138,6 +140,7 @@ class JobRunner(QObject):
 
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
+        qt_fixes.install()  # every job emits several signals (see qt_fixes)
         self.pool = pool or QThreadPool.globalInstance()
         self._active: set[Job] = set()
 

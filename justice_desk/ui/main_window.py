@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from justice_desk.i18n import _
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
-from justice_desk.ui.dialogs import show_error
+from justice_desk.ui.dialogs import show_error, show_info
 from justice_desk.ui.jobs import Job, JobRunner
 from justice_desk.ui.pages.base import Page
 
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
     which builds the last page used. ``MainWindow(ctx)`` does both."""
 
     ready = Signal()
+    backed_up = Signal(object)  # the path of a backup a person made (File → Back up)
 
     def __init__(
         self,
@@ -105,6 +107,10 @@ class MainWindow(QMainWindow):
         self._page_actions: list[QAction] = []
         self._factories: list[tuple[str, Callable[[], str], PageFactory]] = []
         self._current_row = -1
+        # The database to open when this window has closed (File → Open another database, a
+        # restore); ``app.run_gui`` opens it. Close guards may hold the closing back (a backup).
+        self.switch_to: Path | None = None
+        self.close_guards: list[Callable[[], bool]] = []
 
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
@@ -126,6 +132,8 @@ class MainWindow(QMainWindow):
         self._top.addWidget(header, 1)
         self.center_scope: QComboBox | None = None
         right.addLayout(self._top)
+        self.notices = QVBoxLayout()  # the set-up checklist, the backup reminder
+        right.addLayout(self.notices)
         right.addWidget(self.stack, 1)
         row = QHBoxLayout(body)
         row.addWidget(self.nav)
@@ -151,6 +159,10 @@ class MainWindow(QMainWindow):
         self.nav.setEnabled(False)
         self.nav.currentRowChanged.connect(self._navigate)
         self._restore_geometry()
+        from justice_desk.ui.setup_checklist import SetupChecklist
+
+        self.checklist = SetupChecklist(self)
+        self.notices.addWidget(self.checklist)
         if ctx is not None:
             self.attach(ctx)
 
@@ -353,11 +365,18 @@ class MainWindow(QMainWindow):
         )
         file_menu.addSeparator()
         backup = self._action(_("Back up the database…"), None, self.backup)
+        restore = self._action(_("Restore from a backup…"), None, self.restore_backup)
+        restore.setObjectName("restoreAction")
+        other = self._action(_("Open another database…"), None, self.open_other_database)
+        other.setObjectName("openOtherAction")
         settings = self._action(_("Settings…"), None, self.open_settings)
-        self._database_actions = [backup, settings]
+        self._database_actions = [backup, restore, other, settings]
         for action in self._database_actions:
             action.setEnabled(False)
         file_menu.addAction(backup)
+        file_menu.addAction(restore)
+        file_menu.addSeparator()
+        file_menu.addAction(other)
         file_menu.addAction(settings)
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("Quit"), QKeySequence.StandardKey.Quit, self.close))
@@ -435,26 +454,41 @@ class MainWindow(QMainWindow):
     def backup(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        from justice_desk.services import maintenance
-        from justice_desk.ui.dialogs import show_info
+        from justice_desk.services import backups
 
         folder = QFileDialog.getExistingDirectory(
             self, _("Choose the folder for the backup (for example a USB stick)")
         )
         if not folder:
             return
-        from pathlib import Path
-
         self.ctx.runner.run(
             _("Backing up the database"),
-            maintenance.backup,
+            backups.backup_to,
             self.ctx.db,
             Path(folder),
-            on_success=lambda path: show_info(
-                self, _("Backup written and checked: {path}").format(path=path)
-            ),
+            on_success=self._backed_up,
             on_error=lambda message, _expected: show_error(self, message),
         )
+
+    def set_working(self, working: bool) -> None:
+        """Pages and navigation wait while the database is backed up on closing or restored."""
+        central = self.centralWidget()
+        if central is not None:
+            central.setEnabled(not working)
+
+    def _backed_up(self, path: Path) -> None:
+        self.backed_up.emit(path)
+        show_info(self, _("Backup written and checked: {path}").format(path=path))
+
+    def restore_backup(self) -> None:
+        from justice_desk.ui.backup_ui import restore_from_backup
+
+        restore_from_backup(self)
+
+    def open_other_database(self) -> None:
+        from justice_desk.ui.backup_ui import open_other_database
+
+        open_other_database(self)
 
     def open_settings(self) -> None:
         from justice_desk.ui.settings_dialog import SettingsDialog
@@ -502,6 +536,9 @@ class MainWindow(QMainWindow):
             ):
                 event.ignore()
                 return
+        if self.attached and not all(guard() for guard in self.close_guards):
+            event.ignore()  # a guard closes the window itself when it is done (a backup)
+            return
         self.runner.cancel_all()
         self.runner.wait_for_done(10000)  # also lets a database still being opened finish
         s = self.settings

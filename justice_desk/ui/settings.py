@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings
 
 from justice_desk import paths
+from justice_desk.domain.backup_names import Retention
 
 DEFAULT_TEXT_SIZE = 11
 MIN_TEXT_SIZE, MAX_TEXT_SIZE = 9, 24
@@ -35,3 +38,43 @@ def text_size(settings: QSettings) -> int:
 def language(settings: QSettings) -> str | None:
     value = settings.value("ui/language")
     return str(value) if value else None
+
+
+# -- the database used last (docs/architecture.md §12) -----------------------------------------
+
+LAST_DATABASE = "database/last"
+
+
+def last_database(settings: QSettings) -> Path | None:
+    """The database file the app had open last (a demo included), if one was recorded."""
+    value = settings.value(LAST_DATABASE)
+    return Path(str(value)) if value else None
+
+
+def remember_database(settings: QSettings, path: Path) -> None:
+    settings.setValue(LAST_DATABASE, str(path))
+    settings.sync()
+
+
+# -- automatic backups -----------------------------------------------------------------------
+
+DEFAULT_KEEP = {"days": 7, "weeks": 5, "months": 12}
+
+
+def automatic_backups(settings: QSettings) -> bool:
+    value = settings.value("backup/automatic", True)
+    return value not in (False, "false", "0", 0)
+
+
+def retention(settings: QSettings) -> Retention:
+    """How many automatic backups to keep (one per day, week and month)."""
+    counts = {
+        key: max(0, min(999, int_value(settings, f"backup/keep_{key}", default)))
+        for key, default in DEFAULT_KEEP.items()
+    }
+    return Retention(**counts)
+
+
+def backup_folder(settings: QSettings) -> Path:
+    value = settings.value("backup/folder")
+    return Path(str(value)) if value else paths.backups_dir()

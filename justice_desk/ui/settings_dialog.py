@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QSpinBox,
     QWidget,
@@ -49,6 +52,36 @@ class SettingsDialog(QDialog):
         self.text_size.setValue(prefs.text_size(ctx.settings))
         self.text_size.setSuffix(" pt")
         form.addRow(_("Text size"), self.text_size)
+
+        backups = QGroupBox(_("Automatic backups"), self)
+        backups.setObjectName("backupSettings")
+        bform = QFormLayout(backups)
+        self.automatic = QCheckBox(_("Back up on closing and once a day while open"), backups)
+        self.automatic.setChecked(prefs.automatic_backups(ctx.settings))
+        bform.addRow(self.automatic)
+        policy = prefs.retention(ctx.settings)
+        self.keep: dict[str, QSpinBox] = {}
+        for key, label, value in (
+            ("days", _("Keep one a day for the last … days"), policy.days),
+            ("weeks", _("Keep one a week for the last … weeks"), policy.weeks),
+            ("months", _("Keep one a month for the last … months"), policy.months),
+        ):
+            box = QSpinBox(backups)
+            box.setObjectName(f"keep_{key}")
+            box.setRange(0, 999)
+            box.setValue(value)
+            self.keep[key] = box
+            bform.addRow(label, box)
+        where = QLabel(
+            _("Backups are written to {folder}. Copy one to a USB stick every week.").format(
+                folder=prefs.backup_folder(ctx.settings)
+            ),
+            backups,
+        )
+        where.setWordWrap(True)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bform.addRow(where)
+        form.addRow(backups)
         buttons = translate_buttons(
             QDialogButtonBox(
                 QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -60,6 +93,9 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         self.ctx.settings.setValue("ui/language", self.language.currentData())
+        self.ctx.settings.setValue("backup/automatic", self.automatic.isChecked())
+        for key, box in self.keep.items():
+            self.ctx.settings.setValue(f"backup/keep_{key}", box.value())
         parent = self.parent()
         if isinstance(parent, _TextSizeHost):
             parent.set_text_size(self.text_size.value())

@@ -85,7 +85,7 @@ def test_first_run_sets_up_a_center_with_its_coordinator(qtbot, typer, isolated_
     dialog = FirstRunDialog()
     qtbot.addWidget(dialog)
     dialog.center_button.click()
-    assert dialog.stack.currentWidget() is dialog.center_form
+    assert dialog.stack.currentWidget() is dialog.center_scroll
     dialog.create_center()  # nothing typed yet
     assert "required" in dialog.center_error.text()
     assert "border" in dialog.fields["name"].styleSheet()
@@ -125,10 +125,13 @@ def test_first_run_sets_up_a_center_with_its_coordinator(qtbot, typer, isolated_
         db.dispose()
 
 
-def test_first_run_province(qtbot, typer) -> None:
+def test_first_run_province(qtbot, typer, monkeypatch) -> None:
     from justice_desk.storage.database import open_database
+    from justice_desk.ui import dialogs
     from justice_desk.ui.first_run import FirstRunDialog
 
+    warned: list[str] = []  # no passphrase typed: set up without one, after the warning
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, text, **kw: warned.append(text) or True)
     dialog = FirstRunDialog()
     qtbot.addWidget(dialog)
     dialog.province_button.click()
@@ -136,6 +139,7 @@ def test_first_run_province(qtbot, typer) -> None:
     assert "required" in dialog.province_error.text() and dialog.chosen is None
     typer(dialog.province_name, "เชียงใหม่")
     dialog.create_province()
+    assert len(warned) == 1 and "passphrase" in warned[0]
     db = open_database(dialog.chosen.path)
     assert db.mode == "province"
     db.dispose()

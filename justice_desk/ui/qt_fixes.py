@@ -1,0 +1,70 @@
+"""Work-arounds for defects of the Qt binding that would crash the app.
+
+``SignalInstance.emit`` of PySide6 6.12 on CPython 3.11 hands back ``True`` without a reference
+of its own, and the caller releases it: every ``signal.emit(...)`` made from Python takes one
+reference away from ``True``. The job runner alone emits several times per job (progress,
+result, finished), so after some hours of work the count reaches zero and Python stops with
+"Fatal Python error: bool_dealloc: deallocating True or False", most often at quit, when the
+interpreter releases what still points at ``True`` (docs/architecture.md §4, issue 11 §19).
+Python 3.12 and newer make ``True`` immortal, and a fixed binding gives the reference back, so
+the work-around is installed only where a probe at start-up sees the loss.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from collections.abc import Callable
+from typing import Any
+
+_installed = False
+_PROBES = 16
+
+
+def emit_loses_a_reference() -> bool:
+    """True when each ``emit`` from Python takes a reference from the object it returns."""
+    from PySide6.QtCore import QObject, Signal
+
+    class _Probe(QObject):
+        ping = Signal()
+
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _ in range(_PROBES):
+        probe.ping.emit()
+    lost = before - sys.getrefcount(True)
+    if lost > 0:  # the probe itself must not leave True poorer
+        _give_back(True, lost)
+    return lost >= _PROBES
+
+
+def _give_back(obj: object, count: int = 1) -> None:
+    for _ in range(count):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
+
+
+def install() -> bool:
+    """Give ``emit`` the reference it forgets, where it forgets it; idempotent. True when the
+    work-around is active."""
+    global _installed
+    if _installed:
+        return True
+    if sys.implementation.name != "cpython" or not emit_loses_a_reference():
+        return False
+    from PySide6.QtCore import SignalInstance
+
+    original: Callable[..., Any] = SignalInstance.emit
+
+    def emit(self: Any, *args: Any) -> Any:
+        result = original(self, *args)
+        _give_back(result)
+        return result
+
+    emit.__doc__ = original.__doc__
+    SignalInstance.emit = emit  # type: ignore[method-assign]
+    _installed = True
+    return True
+
+
+def active() -> bool:
+    return _installed

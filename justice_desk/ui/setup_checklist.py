@@ -1,0 +1,157 @@
+"""The checklist a new center sees above its pages until it is done: a committee, mediators, and
+enrolment with the province. Each item ticks itself off when the database says it is done, and
+its button opens the place where it is done."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from justice_desk.i18n import _
+
+if TYPE_CHECKING:
+    from justice_desk.ui.main_window import MainWindow
+
+HIDDEN_KEY = "setup/checklist_hidden"
+DONE_MARK, TODO_MARK = "✔", "☐"
+
+
+class SetupChecklist(QFrame):
+    """Shown at a center (not the demo, not a province office) while something is left to do."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.main = window
+        self.setObjectName("setupChecklist")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("#setupChecklist { background: #e8f5e9; }")
+        self.state: Any = None
+        self._checking = False
+        title = QLabel("<b>" + _("Getting the center ready") + "</b>", self)
+        self.hide_button = QPushButton(_("Hide this list"), self)
+        self.hide_button.setObjectName("hideChecklist")
+        top = QHBoxLayout()
+        top.addWidget(title, 1)
+        top.addWidget(self.hide_button)
+        grid = QGridLayout()
+        grid.setColumnStretch(1, 1)
+        self.marks: dict[str, QLabel] = {}
+        self.texts: dict[str, QLabel] = {}
+        self.buttons: dict[str, QPushButton] = {}
+        items: list[tuple[str, str, str, Callable[[], None]]] = [
+            (
+                "committee",
+                _(
+                    "Record the committee: a term and its members (chair, vice-chair, "
+                    "secretary, members). Meetings take their attendance and quorum from it."
+                ),
+                _("Open the committee"),
+                lambda: self._open_committee(0),
+            ),
+            (
+                "mediators",
+                _(
+                    "Register the center's mediators with their registration numbers, so that "
+                    "cases can be given a mediator."
+                ),
+                _("Open the mediators"),
+                lambda: self._open_committee(1),
+            ),
+            (
+                "enrolled",
+                _(
+                    "Enrol with the Provincial Justice Office: send the enrolment request and "
+                    "apply the answer, so that the center can send its records."
+                ),
+                _("Open Sync"),
+                lambda: self._open("sync"),
+            ),
+        ]
+        for row, (key, text, button_text, action) in enumerate(items):
+            mark = QLabel(TODO_MARK, self)
+            label = QLabel(text, self)
+            label.setWordWrap(True)
+            button = QPushButton(button_text, self)
+            button.setObjectName(f"checklist_{key}")
+            button.clicked.connect(action)
+            grid.addWidget(mark, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(label, row, 1)
+            grid.addWidget(button, row, 2, Qt.AlignmentFlag.AlignTop)
+            self.marks[key], self.texts[key], self.buttons[key] = mark, label, button
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(grid)
+        self.hide_button.clicked.connect(self.dismiss)
+        self.hide()
+        window.ready.connect(self.refresh)
+        window.nav.currentRowChanged.connect(lambda _row: self.refresh())
+        window.runner.idle.connect(self._after_work)
+        window.installEventFilter(self)  # shown: look (a window built already attached)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if watched is self.main and event.type() == QEvent.Type.Show:
+            QTimer.singleShot(0, self, self.refresh)
+        return False
+
+    def wanted(self) -> bool:
+        window = self.main
+        if not window.attached or window.ctx.is_province or window.ctx.demo:
+            return False
+        hidden = window.settings.value(HIDDEN_KEY, False)
+        return hidden in (False, "false", "0", 0, None)
+
+    def refresh(self) -> None:
+        """Ask the database (in the background) what is done."""
+        from justice_desk.services import onboarding
+
+        if not self.wanted():
+            self.hide()
+            return
+        if self._checking or not self.main.isVisible():
+            # A closed window gets no new work (results of its last jobs still arrive).
+            return
+        self._checking = True
+        job = self.main.runner.run(
+            _("Checking the set-up"),
+            onboarding.setup_checklist,
+            self.main.ctx.db,
+            on_success=self.show_state,
+            announce=False,
+        )
+        job.finished.connect(self._checked)
+
+    def _checked(self) -> None:
+        self._checking = False
+
+    def _after_work(self) -> None:
+        # Other work (a save, an import) may have done an item; the check itself is ignored.
+        if not self._checking:
+            self.refresh()
+
+    def show_state(self, state: Any) -> None:
+        self.state = state
+        for key, mark in self.marks.items():
+            done = bool(getattr(state, key))
+            mark.setText(DONE_MARK if done else TODO_MARK)
+            mark.setStyleSheet("color: #2e7d32" if done else "")
+            mark.setAccessibleName(_("Done") if done else _("Not done yet"))
+            self.texts[key].setEnabled(not done)
+        self.setVisible(self.wanted() and not state.complete)
+
+    def dismiss(self) -> None:
+        self.main.settings.setValue(HIDDEN_KEY, True)
+        self.hide()
+
+    def _open(self, key: str) -> Any:
+        if self.main.attached:
+            return self.main.show_page(key)
+        return None
+
+    def _open_committee(self, tab: int) -> None:
+        page = self._open("committee")
+        tabs = getattr(page, "tabs", None)
+        if tabs is not None:
+            tabs.setCurrentIndex(tab)
