@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from justice_desk import __version__, i18n, paths
-from justice_desk.errors import UserError
+from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _
 
 log = logging.getLogger("justice_desk.cli")
@@ -101,6 +101,32 @@ def build_parser() -> ArgumentParser:
     )
     ls.add_argument("--limit", type=_count, default=0, help="at most this many rows (default: all)")
     ls.add_argument("--json", action="store_true", help="print a JSON array of objects")
+
+    add = sub.add_parser("add", help="add a record (today: a person)")
+    add_sub = add.add_subparsers(
+        dest="what", metavar="{person}", required=True, parser_class=ArgumentParser
+    )
+    ap = add_sub.add_parser(
+        "person",
+        help="add a person to the register; a national ID already on file is refused, an alike "
+        "name with the same birth is a warning",
+    )
+    _db_arg(ap, required=True)
+    ap.add_argument("--title", help="e.g. นาย, นาง, นางสาว")
+    ap.add_argument("--given-name", required=True)
+    ap.add_argument("--surname")
+    ap.add_argument("--national-id", metavar="DIGITS", help="13 digits, separators allowed")
+    ap.add_argument("--no-id-reason", metavar="TEXT", help="why there is no national ID")
+    ap.add_argument(
+        "--birth-date",
+        metavar="YYYY-MM-DD",
+        help="a year above 2400 is read as Buddhist Era (2510-03-03), else as CE",
+    )
+    ap.add_argument("--birth-year", type=int, metavar="YEAR", help="when only the year is known")
+    ap.add_argument("--sex", choices=["male", "female", "unspecified"], default="unspecified")
+    for name in ("house-no", "moo", "village", "tambon", "amphoe", "province", "phone"):
+        ap.add_argument(f"--{name}")
+    ap.add_argument("--json", action="store_true", help="print the person added as JSON")
 
     m = sub.add_parser(
         "migrate", help="upgrade a database to this version (a copy of the old file is kept)"
@@ -320,6 +346,61 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _be_or_ce_date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(
+            _("{text} is not a date: write it as YYYY-MM-DD, for example 2510-03-03.").format(
+                text=text
+            )
+        ) from None
+    return day.replace(year=day.year - 543) if day.year > 2400 else day
+
+
+def _be_or_ce_year(year: int) -> int:
+    return year - 543 if year > 2400 else year
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from justice_desk.cli import output
+    from justice_desk.domain.enums import Sex
+    from justice_desk.services import people
+    from justice_desk.storage.database import open_database
+
+    data = people.PersonInput(
+        title=args.title,
+        given_name=args.given_name,
+        surname=args.surname,
+        national_id=args.national_id,
+        no_id_reason=args.no_id_reason,
+        birth_date=_be_or_ce_date(args.birth_date) if args.birth_date else None,
+        birth_year=_be_or_ce_year(args.birth_year) if args.birth_year else None,
+        sex=Sex(args.sex),
+        house_no=args.house_no,
+        moo=args.moo,
+        village=args.village,
+        tambon=args.tambon,
+        amphoe=args.amphoe,
+        province=args.province,
+        phone=args.phone,
+    )
+    db = open_database(args.db)
+    try:
+        saved = people.create_person(db, data)
+    finally:
+        db.dispose()
+    for warning in saved.warnings:
+        print(_("warning: {message}").format(message=warning), file=sys.stderr)
+    if args.json:
+        print(output.dumps(saved.record))
+    else:
+        print(_("Added {name}.").format(name=saved.record.full_name))
+    return 0
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     from justice_desk.services import maintenance
 
@@ -388,6 +469,7 @@ COMMANDS = {
     "init": cmd_init,
     "demo": cmd_demo,
     "list": cmd_list,
+    "add": cmd_add,
     "migrate": cmd_migrate,
     "backup": cmd_backup,
     "restore": cmd_restore,
@@ -430,7 +512,10 @@ def main(
         for old in result.removed:
             print(_("Removed by the rotation: {path}").format(path=old))
     except UserError as exc:
-        print(f"justice-desk: {exc}", file=sys.stderr)
+        # a refused record with a stable reason (a duplicate national ID) names it first
+        reason = getattr(exc, "reason", None) if isinstance(exc, ValidationError) else None
+        prefix = f"justice-desk: [{reason}] " if isinstance(reason, str) else "justice-desk: "
+        print(f"{prefix}{exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(_("justice-desk: stopped."), file=sys.stderr)

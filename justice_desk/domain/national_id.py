@@ -13,6 +13,9 @@ from stdnum.th import pin
 
 from justice_desk.i18n import _
 
+#: Digits of a whole national ID.
+ID_LENGTH = 13
+
 
 @dataclass(frozen=True)
 class NationalIdCheck:

@@ -6,7 +6,9 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
 
+from justice_desk import i18n
 from justice_desk.domain import national_id
 from justice_desk.domain.enums import CommitteePosition, MediatorStatus, MembershipStatus, Sex
 from justice_desk.errors import ValidationError
@@ -33,6 +35,9 @@ from justice_desk.storage.models import (
     Training,
     utcnow,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -186,9 +191,153 @@ def _apply(row: Person, data: PersonInput) -> None:
         setattr(row, name, value.value if isinstance(value, Sex) else value)
 
 
+# -- duplicates (docs/domain.md §11) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    """A person already on file who may be the one being entered."""
+
+    id: uuid.UUID
+    name: str
+    masked_id: str
+    birth_date: dt.date | None
+    birth_year: int | None  # CE
+    village: str | None
+    #: ``national_id`` (the same ID: saving is refused) or ``name_birth`` (a warning)
+    reason: str
+    similarity: float
+
+    def describe(self) -> str:
+        """``นางน้ำฝน ปั้นทอง (born 3 Mar 2510, บ้านป่าตึง)`` in the interface language."""
+        from justice_desk.domain.dates import format_date
+
+        details = []
+        if self.birth_date is not None:
+            details.append(
+                _("born {date}").format(
+                    date=format_date(self.birth_date, i18n.language(), short=True)
+                )
+            )
+        elif self.birth_year is not None:
+            details.append(_("born {year}").format(year=self.birth_year + 543))
+        if self.village:
+            details.append(self.village)
+        if self.masked_id:
+            details.append(self.masked_id)
+        return f"{self.name} ({', '.join(details)})" if details else self.name
+
+
+class DuplicateNationalIdError(ValidationError):
+    """The national ID is already on file for another person; ``existing`` is that person."""
+
+    reason = "duplicate_national_id"
+
+    def __init__(self, message: str, existing: DuplicateCandidate) -> None:
+        super().__init__(message, "national_id")
+        self.existing = existing
+
+
+def _candidate(row: Person, reason: str, similarity: float) -> DuplicateCandidate:
+    return DuplicateCandidate(
+        row.id,
+        full_name(row.title, row.given_name, row.surname),
+        national_id.masked(row.national_id or ""),
+        row.birth_date,
+        row.birth_year,
+        row.village,
+        reason,
+        similarity,
+    )
+
+
+def _same_id(
+    session: Session, db: Database, digits: str | None, exclude: uuid.UUID | None
+) -> DuplicateCandidate | None:
+    # Only a whole 13-digit ID names a person; a fragment typed from a torn copy does not.
+    if not digits or len(digits) != national_id.ID_LENGTH or not digits.isdigit():
+        return None
+    rows = q.people_with_national_id(session, digits, db.home_owner(), exclude)
+    return _candidate(rows[0], "national_id", 1.0) if rows else None
+
+
+def _alike(
+    session: Session, db: Database, data: PersonInput, exclude: uuid.UUID | None
+) -> list[DuplicateCandidate]:
+    from justice_desk.domain import person_match
+    from justice_desk.storage.changelog import person_derived
+
+    key = person_match.name_key(data.title, data.given_name, data.surname)
+    if not key.joined:
+        return []
+    birth = person_match.Birth(data.birth_date, data.birth_year)
+    year = data.birth_date.year if data.birth_date else data.birth_year
+    sort_key = person_derived({"given_name": data.given_name, "surname": data.surname})["sort_key"]
+    found = []
+    for row in q.duplicate_candidates(
+        session, birth_year=year, sort_key=sort_key, owner_id=db.home_owner(), exclude=exclude
+    ):
+        score = person_match.probable_duplicate(
+            key,
+            birth,
+            person_match.name_key(row.title, row.given_name, row.surname),
+            person_match.Birth(row.birth_date, row.birth_year),
+        )
+        if score is not None:
+            found.append(_candidate(row, "name_birth", score))
+    found.sort(key=lambda c: (-c.similarity, c.name))
+    return found[:DUPLICATES_SHOWN]
+
+
+#: At most this many probable duplicates are named.
+DUPLICATES_SHOWN = 5
+
+
+def find_duplicates(
+    db: Database, data: PersonInput, *, exclude_id: uuid.UUID | None = None
+) -> list[DuplicateCandidate]:
+    """People already on file who may be the person in ``data`` (the one being edited,
+    ``exclude_id``, left out): first the one with the same national ID, then those with an
+    alike name and agreeing birth. For the form's live check; never raises for bad input."""
+    digits = national_id.clean(data.national_id or "") or None
+    year = data.birth_date.year if data.birth_date else data.birth_year
+    data = replace(data, national_id=digits, birth_year=year)
+    with db.read() as session:
+        same = _same_id(session, db, digits, exclude_id)
+        alike = [
+            c for c in _alike(session, db, data, exclude_id) if same is None or c.id != same.id
+        ]
+    return ([same] if same else []) + alike
+
+
+def _duplicate_id_error(existing: DuplicateCandidate, digits: str) -> DuplicateNationalIdError:
+    return DuplicateNationalIdError(
+        _(
+            "The national ID {id} is already on file for {person}. Open that person instead "
+            "of adding them again, or correct the ID."
+        ).format(id=national_id.display(digits), person=existing.describe()),
+        existing,
+    )
+
+
+def _duplicate_warnings(found: list[DuplicateCandidate]) -> list[str]:
+    return [
+        _(
+            "Possibly the same person as {person}, already on file: check, and if so use "
+            "that record and delete this one."
+        ).format(person=c.describe())
+        for c in found
+    ]
+
+
 def create_person(db: Database, data: PersonInput) -> Saved[PersonRecord]:
+    """Add a person. A national ID already on file for someone else is refused
+    (:class:`DuplicateNationalIdError`); an alike name with the same birth is a warning."""
     cleaned, warnings = check_person(data)
     with db.write() as session:
+        if same := _same_id(session, db, cleaned.national_id, None):
+            raise _duplicate_id_error(same, cleaned.national_id or "")
+        warnings.extend(_duplicate_warnings(_alike(session, db, cleaned, None)))
         row = Person()
         _apply(row, cleaned)
         session.add(row)
@@ -203,6 +352,19 @@ def update_person(
     with db.write() as session:
         row = repo.get(session, Person, person_id)
         check_rev(row.rev, expected_rev)
+        # Only a change is checked: records entered twice before this check existed stay
+        # editable, and are named again only when their name or birth changes.
+        if cleaned.national_id != row.national_id and (
+            same := _same_id(session, db, cleaned.national_id, person_id)
+        ):
+            raise _duplicate_id_error(same, cleaned.national_id or "")
+        if (cleaned.title, cleaned.given_name, cleaned.surname, cleaned.birth_date) != (
+            row.title,
+            row.given_name,
+            row.surname,
+            row.birth_date,
+        ) or cleaned.birth_year != row.birth_year:
+            warnings.extend(_duplicate_warnings(_alike(session, db, cleaned, person_id)))
         _apply(row, cleaned)
         session.flush()
         return Saved(person_record(row), warnings)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnDefault, Connection, Table, event, insert, inspect
 from sqlalchemy.orm import Session
 
-from justice_desk.domain import thai_text
+from justice_desk.domain import search, thai_text
 from justice_desk.domain.enums import ChangeOp
 from justice_desk.domain.numbering import format_case_number
 from justice_desk.errors import ValidationError
@@ -31,7 +31,7 @@ def person_derived(values: dict[str, Any]) -> dict[str, str]:
     given, surname = values.get("given_name") or "", values.get("surname") or ""
     return {
         "sort_key": thai_text.sort_key(f"{given} {surname}")[:300],
-        "search_text": thai_text.search_text(
+        "search_text": search.person_index(
             values.get("title"),
             given,
             surname,
@@ -48,13 +48,13 @@ def case_derived(values: dict[str, Any]) -> dict[str, str]:
     number = format_case_number(values["number"], values["year_be"])
     return {
         "sort_key": thai_text.sort_key(values.get("subject") or "")[:300],
-        "search_text": thai_text.search_text(number, values.get("subject")),
+        "search_text": search.index_text(number, values.get("subject")),
     }
 
 
 def activity_derived(values: dict[str, Any]) -> dict[str, str]:
     return {
-        "search_text": thai_text.search_text(
+        "search_text": search.index_text(
             values.get("topic"), values.get("place"), values.get("partners")
         )
     }

@@ -9,7 +9,7 @@ from sqlalchemy import Label, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from justice_desk.storage.models import Activity, Meeting, MeetingAttendance
-from justice_desk.storage.repositories import PageResult, live, page, text_match
+from justice_desk.storage.repositories import PageResult, live, meeting_match, page, text_match
 
 
 def _present() -> Label[int]:
@@ -30,16 +30,7 @@ def meetings_page(
 ) -> PageResult:
     stmt = select(Meeting, _present()).where(live(Meeting, owner_id))
     if search and search.strip():
-        term = f"%{search.strip()}%"
-        stmt = stmt.where(
-            Meeting.place.ilike(term)
-            | Meeting.body_name.ilike(term)
-            | (
-                func.cast(Meeting.number, type_=Meeting.place.type)
-                + "/"
-                + func.cast(Meeting.year_be, type_=Meeting.place.type)
-            ).ilike(term)
-        )
+        stmt = stmt.where(meeting_match(search))
     return page(
         session,
         stmt.order_by(Meeting.year_be.desc(), Meeting.number.desc()),

@@ -159,3 +159,37 @@ def mediators(session: Session, owner_id: uuid.UUID | None) -> list[Mediator]:
         .order_by(Person.sort_key)
     )
     return list(session.execute(stmt).scalars().unique())
+
+
+def people_with_national_id(
+    session: Session, digits: str, owner_id: uuid.UUID | None, exclude: uuid.UUID | None
+) -> list[Person]:
+    """Live people recorded with these national-ID digits (indexed), oldest first."""
+    stmt = select(Person).where(live(Person, owner_id), Person.national_id == digits)
+    if exclude is not None:
+        stmt = stmt.where(Person.id != exclude)
+    return list(session.execute(stmt.order_by(Person.created_at, Person.id)).scalars())
+
+
+#: At most this many people are compared by name for one duplicate check.
+DUPLICATE_CANDIDATES = 5000
+
+
+def duplicate_candidates(
+    session: Session,
+    *,
+    birth_year: int | None,
+    sort_key: str,
+    owner_id: uuid.UUID | None,
+    exclude: uuid.UUID | None,
+) -> list[Person]:
+    """People who may be the same person as a record with this birth year (CE) or exactly this
+    name (its sort key): born the same year, or without a birth recorded, or of the same name.
+    The names are compared by the caller."""
+    conditions = [Person.sort_key == sort_key]
+    if birth_year is not None:
+        conditions.append(Person.birth_year == birth_year)
+    stmt = select(Person).where(live(Person, owner_id), or_(*conditions))
+    if exclude is not None:
+        stmt = stmt.where(Person.id != exclude)
+    return list(session.execute(stmt.limit(DUPLICATE_CANDIDATES)).scalars())

@@ -6,15 +6,26 @@ plain values; services turn them into data objects.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.orm import Session
 
-from justice_desk.domain import thai_text
+from justice_desk.domain import search
 from justice_desk.errors import NotFoundError
 from justice_desk.i18n import _
 from justice_desk.storage.models import Activity, Case, CaseParty, Meeting, Person, Site, Syncable
@@ -44,17 +55,19 @@ def live(model: type[Syncable], owner_id: uuid.UUID | None = None) -> ColumnElem
     return cond
 
 
-def _escape_like(value: str) -> str:
+def escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _fts_rowids(table: str, query: str) -> Select[Any]:
     """``SELECT rowid`` of rows whose search text contains ``query`` (trigram index)."""
     phrase = '"' + query.replace('"', '""') + '"'
+    # one statement may match several words: each phrase gets a name of its own
+    name = f"fts_{table}_{hashlib.blake2s(phrase.encode(), digest_size=8).hexdigest()}"
     return (
         select(literal_column("rowid"))
         .select_from(text(f"{table}_fts"))
-        .where(text(f"{table}_fts MATCH :fts_{table}").bindparams(**{f"fts_{table}": phrase}))
+        .where(text(f"{table}_fts MATCH :{name}").bindparams(**{name: phrase}))
     )
 
 
@@ -68,7 +81,7 @@ def _like_rowids(model: Searchable, query: str) -> Select[Any]:
         .select_from(source)
         .where(
             literal_column("deleted_at").is_(None),
-            literal_column("search_text").like(f"%{_escape_like(query)}%", escape="\\"),
+            literal_column("search_text").like(f"%{escape_like(query)}%", escape="\\"),
         )
     )
 
@@ -81,42 +94,109 @@ def _matching_rowids(session: Session, model: Searchable, query: str) -> Select[
     )
 
 
-def text_match(session: Session, model: Searchable, query: str) -> ColumnElement[bool]:
-    """Rows of ``model`` whose search text contains ``query`` (normalised, case-insensitive).
-
-    SQLite with 3+ characters uses the FTS5 trigram index; shorter queries scan the narrow
-    search column; other databases use ILIKE on the same normalised column.
-    """
-    q = thai_text.search_query(query)
+def _contains(session: Session, model: Searchable, word: str) -> ColumnElement[bool]:
+    """Rows of ``model`` whose search text contains ``word`` (already in search form)."""
+    if not word:
+        return true()
     if session.get_bind().dialect.name == "sqlite":
         return literal_column(f"{model.__tablename__}.rowid").in_(
-            _matching_rowids(session, model, q)
+            _matching_rowids(session, model, word)
         )
-    return model.search_text.ilike(f"%{_escape_like(q)}%", escape="\\")
+    return model.search_text.ilike(f"%{escape_like(word)}%", escape="\\")
 
 
-def case_text_match(session: Session, query: str) -> ColumnElement[bool]:
-    """Cases found by their own text (number, subject) or by a party's name.
+def _forms(model: Searchable, word: search.Word) -> tuple[str, ...]:
+    # Only a person's name has a title that a document may print and the register may lack.
+    return word.forms if model is Person else (word.text,)
 
-    On SQLite both ways are one UNION of rowids, so the trigram index is read once and the
-    register's sort index does the rest.
+
+def _query_words(query: str | search.Query, numbered: bool) -> tuple[search.Word, ...]:
+    """The words of a query; record numbers become words for records that have no number."""
+    parsed = search.parse_query(query) if isinstance(query, str) else query
+    if numbered:
+        return parsed.words
+    numbers = tuple(search.Word(search.number_text(n, padded=False)) for n in parsed.numbers)
+    return parsed.words + numbers
+
+
+def text_match(
+    session: Session, model: Searchable, query: str | search.Query
+) -> ColumnElement[bool]:
+    """Rows of ``model`` whose search text contains every word of ``query``
+    (docs/thai-text-and-printing.md §7).
+
+    SQLite uses the FTS5 trigram index for words of 3+ characters and scans the narrow search
+    column for shorter ones; other databases use ILIKE on the same normalised column.
     """
-    q = thai_text.search_query(query)
-    if session.get_bind().dialect.name == "sqlite":
-        people = select(Person.id).where(
-            literal_column("people.rowid").in_(_matching_rowids(session, Person, q))
-        )
-        by_party: Select[Any] = (
-            select(literal_column("cases.rowid"))
-            .select_from(CaseParty.__table__.join(Case.__table__, Case.id == CaseParty.case_id))
-            .where(CaseParty.deleted_at.is_(None), CaseParty.person_id.in_(people))
-        )
-        return literal_column("cases.rowid").in_(_matching_rowids(session, Case, q).union(by_party))
-    people = select(Person.id).where(text_match(session, Person, query))
-    by_party_ids = select(CaseParty.case_id).where(
-        CaseParty.person_id.in_(people), CaseParty.deleted_at.is_(None)
+    words = _query_words(query, numbered=False)
+    if not words:
+        return true()
+    return and_(
+        *(or_(*(_contains(session, model, form) for form in _forms(model, w))) for w in words)
     )
-    return or_(text_match(session, Case, query), Case.id.in_(by_party_ids))
+
+
+def case_text_match(session: Session, query: str | search.Query) -> ColumnElement[bool]:
+    """Cases found by their own text (number, subject) or by a party's name: every word of the
+    query in one or the other, and the case numbers it names.
+
+    On SQLite each word is one UNION of rowids, so the trigram index is read once per word and
+    the register's sort index does the rest.
+    """
+    parsed = search.parse_query(query) if isinstance(query, str) else query
+    conditions: list[ColumnElement[bool]] = [
+        and_(Case.year_be == n.year_be, Case.number == n.number) for n in parsed.numbers
+    ]
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for word in parsed.words:
+        people = select(Person.id).where(
+            or_(*(_contains(session, Person, form) for form in _forms(Person, word)))
+        )
+        if sqlite:
+            by_party: Select[Any] = (
+                select(literal_column("cases.rowid"))
+                .select_from(CaseParty.__table__.join(Case.__table__, Case.id == CaseParty.case_id))
+                .where(CaseParty.deleted_at.is_(None), CaseParty.person_id.in_(people))
+            )
+            conditions.append(
+                literal_column("cases.rowid").in_(
+                    _matching_rowids(session, Case, word.text).union(by_party)
+                )
+            )
+        else:
+            by_party_ids = select(CaseParty.case_id).where(
+                CaseParty.person_id.in_(people), CaseParty.deleted_at.is_(None)
+            )
+            conditions.append(or_(_contains(session, Case, word.text), Case.id.in_(by_party_ids)))
+    return and_(*conditions) if conditions else true()
+
+
+def meeting_match(query: str) -> ColumnElement[bool]:
+    """Meetings named by the query (docs/thai-text-and-printing.md §7): the numbers it writes
+    (``4/2569``, ``ครั้งที่ ๔/๒๕๖๙``) and every other word in the place, the body's name or the
+    number."""
+    parsed = search.parse_query(query)
+    conditions: list[ColumnElement[bool]] = [
+        and_(Meeting.year_be == n.year_be, Meeting.number == n.number) for n in parsed.numbers
+    ]
+    number = (
+        func.cast(Meeting.number, type_=Meeting.place.type)
+        + "/"
+        + func.cast(Meeting.year_be, type_=Meeting.place.type)
+    )
+    for word in parsed.words:
+        # places are stored as typed: digits may be Thai there
+        forms = dict.fromkeys((word.text, search.arabic_digit_to_thai_digit(word.text)))
+        conditions.append(
+            or_(
+                *(
+                    func.replace(column, " ", "").ilike(f"%{escape_like(form)}%", escape="\\")
+                    for column in (Meeting.place, Meeting.body_name, number)
+                    for form in forms
+                )
+            )
+        )
+    return and_(*conditions) if conditions else true()
 
 
 @dataclass(frozen=True)

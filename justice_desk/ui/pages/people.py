@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,9 +28,16 @@ from justice_desk.domain.enums import MembershipStatus
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _, pgettext
 from justice_desk.services import people
-from justice_desk.services.people import MembershipRecord, PersonRecord
+from justice_desk.services.people import (
+    DuplicateCandidate,
+    MembershipRecord,
+    PersonInput,
+    PersonRecord,
+)
 from justice_desk.storage.database import Database
+from justice_desk.ui import dialogs
 from justice_desk.ui.context import AppContext
+from justice_desk.ui.duplicate_panel import DuplicatePanel
 from justice_desk.ui.form_fields import (
     DatePromptDialog,
     FormErrors,
@@ -45,6 +52,8 @@ from justice_desk.ui.pages.base import RegisterView
 from justice_desk.ui.person_form import PersonForm
 from justice_desk.ui.widgets.date_edit import BeDateEdit
 
+#: Typing pauses this long before the "already on file?" check runs.
+DUPLICATE_CHECK_DELAY_MS = 400
 #: How far to look for a person's membership among people who share their name.
 _MEMBERSHIP_SCAN_LIMIT = 2000
 
@@ -328,6 +337,7 @@ class MembershipPanel(QWidget):
 
 class PeoplePage(RecordPage):
     key = "people"
+    duplicates_checked = Signal()  # the live "already on file?" check has answered
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -338,9 +348,27 @@ class PeoplePage(RecordPage):
         self.tabs.addTab(self.form, _("Person"))
         self.tabs.addTab(self.membership, _("Membership and training"))
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.duplicates = DuplicatePanel(self.form_body)
+        self.duplicates.open_requested.connect(self.open_duplicate)
         body = QVBoxLayout(self.form_body)
         body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.duplicates)
         body.addWidget(self.tabs)
+        # "already on file?" is asked as a name, birth or ID is typed (docs/domain.md §11)
+        self._duplicate_generation = 0
+        self._duplicate_timer = QTimer(self)
+        self._duplicate_timer.setSingleShot(True)
+        self._duplicate_timer.setInterval(DUPLICATE_CHECK_DELAY_MS)
+        self._duplicate_timer.timeout.connect(self.check_duplicates)
+        for signal in (
+            self.form.national_id.textChanged,
+            self.form.given_name.textChanged,
+            self.form.surname.textChanged,
+            self.form.title_box.editTextChanged,
+            self.form.birth_date.dateChanged,
+            self.form.birth_year.textChanged,
+        ):
+            signal.connect(self._typed_identity)
         self.register.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # Qt starts descending
         fit_columns(self.register.table, {1: 14, 2: 12, 3: 10, 4: 10, 5: 5}, stretch=0)
         self._start_new()
@@ -410,6 +438,11 @@ class PeoplePage(RecordPage):
                 saved = people.update_person(
                     self.ctx.db, self.current_id, data, expected_rev=self.current_rev
                 )
+        except people.DuplicateNationalIdError as exc:
+            self._duplicate_generation += 1  # a check still running must not hide this one
+            self.duplicates.show_candidates([exc.existing])
+            self.tabs.setCurrentIndex(0)
+            raise
         except ValidationError:
             self.tabs.setCurrentIndex(0)
             raise
@@ -425,9 +458,69 @@ class PeoplePage(RecordPage):
         return _("New person")
 
     def after_load(self) -> None:
+        self._duplicate_timer.stop()
+        self._duplicate_generation += 1
+        self.duplicates.clear()
         self.membership.set_person(self.record if self.current_id is not None else None)
         self._tab_changed(self.tabs.currentIndex())
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.membership:
             self.membership.ensure_loaded()
+
+    # -- already on file? -----------------------------------------------------------------
+
+    def _typed_identity(self, *_args: object) -> None:
+        if self.tracker.dirty:  # the user's typing, not a record being shown
+            self._duplicate_timer.start()
+
+    def _identity_typed(self) -> PersonInput:
+        """What the form holds so far, read leniently (a half-typed birth year is left out)."""
+        try:
+            return self.form.value()
+        except ValidationError:
+            return PersonInput(
+                given_name=self.form.given_name.text(),
+                surname=self.form.surname.text(),
+                title=self.form.title_box.currentText(),
+                national_id=self.form.national_id.text(),
+            )
+
+    def check_duplicates(self) -> None:
+        """Ask the people service who may already be this person; show them above the form."""
+        self._duplicate_timer.stop()
+        self._duplicate_generation += 1
+        generation = self._duplicate_generation
+
+        def done(found: list[DuplicateCandidate]) -> None:
+            if generation == self._duplicate_generation:
+                self.duplicates.show_candidates(found)
+                self.duplicates_checked.emit()
+
+        def failed(message: str, _expected: bool) -> None:
+            if generation == self._duplicate_generation:
+                self.duplicates.clear()
+                self.duplicates_checked.emit()
+
+        self.ctx.runner.run(
+            _("Looking for the same person on file"),
+            people.find_duplicates,
+            self.ctx.db,
+            self._identity_typed(),
+            exclude_id=self.current_id,
+            on_success=done,
+            on_error=failed,
+            announce=False,
+        )
+
+    def open_duplicate(self, person_id: uuid.UUID) -> None:
+        """Show the person already on file, after asking when typing would be lost."""
+        if self.tracker.dirty:
+            name = next((c.name for c in self.duplicates.candidates if c.id == person_id), "")
+            question = _(
+                "Open {name}? What you typed here has not been saved and will be discarded."
+            ).format(name=name)
+            if not dialogs.confirm(self, question, yes=_("Open {name}").format(name=name)):
+                return
+            self.tracker.reset()
+        self.open_record(person_id)
