@@ -29,6 +29,17 @@ from justice_desk.storage.models import (
 )
 
 
+def lock_center(session: Session, center_id: uuid.UUID) -> None:
+    """Serialise the imports of one center's bundles until this transaction ends, so what the
+    importer reads of the center's rows stays true until it writes (docs/sync.md §4). SQLite
+    needs nothing: a write transaction there already excludes every other writer. PostgreSQL
+    takes a transaction-level advisory lock keyed by the center (officers importing other
+    centers' bundles are not held up)."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = (center_id.int & ((1 << 64) - 1)) - (1 << 63)  # the id folded into a bigint
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
 def site_key(session: Session, site_id: uuid.UUID, key_id: str) -> SiteKey | None:
     return (
         session.execute(select(SiteKey).where(SiteKey.site_id == site_id, SiteKey.key_id == key_id))

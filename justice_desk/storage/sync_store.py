@@ -14,10 +14,11 @@ import datetime as dt
 import functools
 import json
 import operator
+import re
 import sqlite3
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
 from sqlalchemy import (
@@ -180,6 +181,8 @@ def stored_revs(
     """``id -> (rev, owner)`` of rows already stored."""
     table = _table(table_name)
     out: dict[uuid.UUID, tuple[int, uuid.UUID]] = {}
+    if not ids:
+        return out
     if conn.dialect.name == "sqlite":
         # The hot path of every import: plain SQL on the 32-digit hex form SQLAlchemy stores.
         UUID = uuid.UUID
@@ -191,6 +194,12 @@ def stored_revs(
             )
             for rid, rev, owner in conn.exec_driver_sql(sql, tuple(part)):
                 out[UUID(hex=rid)] = (rev, UUID(hex=owner))
+        return out
+    if conn.dialect.name == "postgresql":
+        # One statement with an array parameter: no SQL to compile per call or per chunk.
+        sql = f"SELECT id, rev, owner_id FROM {table.name} WHERE id = ANY(%s)"  # noqa: S608
+        for rid, rev, owner in conn.exec_driver_sql(sql, (list(ids),)):
+            out[rid] = (rev, owner)
         return out
     for start in range(0, len(ids), chunk):
         for rid, rev, owner in conn.execute(
@@ -228,12 +237,16 @@ def same_content(
 def canonical_uuid(value: Any) -> uuid.UUID:
     """A UUID written as exports write it (lower case, with hyphens), else ``ValueError``: one
     record has one spelling, so a bundle cannot list it twice under two."""
-    if not isinstance(value, str):
+    if value.__class__ is not str:
         raise TypeError(f"expected a UUID string, not {type(value).__name__}")
-    parsed = uuid.UUID(value)
-    if str(parsed) != value:
-        raise ValueError(f"{value!r} is not a UUID in its canonical form")
-    return parsed
+    if _canonical_uuid(value) is None:
+        raise ValueError(f"{value[:40]!r} is not a UUID in its canonical form")
+    return uuid.UUID(value)
+
+
+_canonical_uuid = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII
+).fullmatch
 
 
 _to_uuid = canonical_uuid
@@ -361,8 +374,8 @@ class Decoder:
         plan = self._tables.get(table_name)
         if plan is None:
             plan = self._tables[table_name] = _TablePlan(table_name)
-        get = fields.get
-        row = {key: get(key) for key in plan.keys}
+        keys = plan.keys
+        row = dict(zip(keys, map(fields.get, keys), strict=True))
         # Checks and conversions by kind of column (most are text): one short loop each.
         for key in plan.text:
             value = row[key]
@@ -561,6 +574,8 @@ def foreign_owned(
     none, so nothing comes back to convert)."""
     table = _table(table_name)
     out: dict[uuid.UUID, uuid.UUID] = {}
+    if not ids:
+        return out
     if conn.dialect.name == "sqlite":
         UUID = uuid.UUID
         for start in range(0, len(ids), chunk):
@@ -571,6 +586,14 @@ def foreign_owned(
             )
             for rid, other in conn.exec_driver_sql(sql, (*part, owner.hex)):
                 out[UUID(hex=rid)] = UUID(hex=other)
+        return out
+    if conn.dialect.name == "postgresql":
+        sql = (
+            f"SELECT id, owner_id FROM {table.name} "  # noqa: S608
+            "WHERE id = ANY(%s) AND owner_id <> %s"
+        )
+        for rid, other in conn.exec_driver_sql(sql, (list(ids), owner)):
+            out[rid] = other
         return out
     for start in range(0, len(ids), chunk):
         for rid, other in conn.execute(
@@ -658,11 +681,23 @@ def highest_number(conn: Connection, table_name: str, row: dict[str, Any]) -> in
     return 0
 
 
+_by_id = operator.itemgetter("id")
+
+
 def upsert(
-    conn: Connection, table_name: str, rows: list[dict[str, Any]], *, force: bool = False
+    conn: Connection,
+    table_name: str,
+    rows: list[dict[str, Any]],
+    *,
+    force: bool = False,
+    new: Collection[uuid.UUID] = (),
 ) -> None:
     """Insert or update ``rows`` (full column sets as :class:`Decoder` makes them), keeping a
     stored row whose ``rev`` is higher (unless ``force``).
+
+    ``new``: ids of rows known not to be stored, read in this transaction while no other
+    import of the same center can write (``sync_queries.lock_center``). On PostgreSQL they are
+    copied straight into the table with ``COPY``, the fastest way in.
 
     On SQLite one multi-row ``INSERT ... ON CONFLICT DO UPDATE`` per ~1,000 rows: with the FTS5
     triggers on people, cases and activities that is several times faster than ``executemany``
@@ -670,7 +705,22 @@ def upsert(
     exactly as the ORM stores them."""
     if not rows:
         return
+    # In the order of the primary key: the index is then filled from one end, several times
+    # faster than at random places for a batch of random UUIDs.
+    rows = sorted(rows, key=_by_id)
     keys = tuple(k for k in rows[0] if k != "id")
+    if conn.dialect.name == "postgresql" and len(rows) > 1:
+        if len({row["id"] for row in rows}) == len(rows):
+            if new:
+                fresh = [row for row in rows if row["id"] in new]
+                if fresh:
+                    _pg_copy(conn, table_name, ("id", *keys), fresh)
+                    rows = [row for row in rows if row["id"] not in new]
+            if len(rows) > 1:
+                _pg_copy_upsert(conn, table_name, ("id", *keys), rows, force)
+                return
+            if not rows:
+                return
     if conn.dialect.name != "sqlite":
         conn.execute(_upsert_statement(table_name, keys, conn.dialect.name, force), rows)
         return
@@ -697,6 +747,89 @@ def _upsert_statement(
     return stmt.on_conflict_do_update(
         index_elements=[table.c.id], set_={k: stmt.excluded[k] for k in keys}, where=where
     )
+
+
+def _pg_copy_upsert(
+    conn: Connection,
+    table_name: str,
+    keys: tuple[str, ...],
+    rows: list[dict[str, Any]],
+    force: bool,
+) -> None:
+    """The PostgreSQL form of :func:`upsert`: ``COPY`` into a temporary table shaped like the
+    target, then one ``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` (docs/sync.md §4). Several
+    times faster than one ``INSERT`` per row, and it keeps the same rule (a stored row with a
+    higher ``rev`` stays). The ids must be distinct: one statement cannot update a row twice.
+
+    The temporary table lives as long as the database session and is emptied after each use
+    (and at every commit), so it is created once per connection and table."""
+    plan = _pg_upsert_plan(table_name, keys, force)
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    take = plan.take
+    with driver.cursor() as cursor:
+        cursor.execute(plan.create)
+        with cursor.copy(plan.copy) as copy:
+            write_row = copy.write_row
+            for row in rows:
+                write_row(take(row))
+        cursor.execute(plan.insert)
+        cursor.execute(plan.empty)
+
+
+def _pg_copy(
+    conn: Connection, table_name: str, keys: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
+    """``COPY`` rows that are not stored yet straight into their table."""
+    plan = _pg_upsert_plan(table_name, keys, False)
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    take = plan.take
+    with driver.cursor() as cursor, cursor.copy(plan.copy_in) as copy:
+        write_row = copy.write_row
+        for row in rows:
+            write_row(take(row))
+
+
+class _PgUpsert:
+    """The statements of :func:`_pg_copy_upsert` for one table and column set."""
+
+    def __init__(self, table_name: str, keys: tuple[str, ...], force: bool) -> None:
+        # Our own table and column names (lower-case identifiers), quoted as PostgreSQL does.
+        def quote(name: str) -> str:
+            return f'"{name}"'
+
+        table = _table(table_name)
+        target = quote(table.name)
+        staging = quote(f"jd_incoming_{table.name}")
+        names = ", ".join(quote(table.c[k].name) for k in keys)
+        sets = ", ".join(
+            f"{quote(table.c[k].name)} = excluded.{quote(table.c[k].name)}"
+            for k in keys
+            if k != "id"
+        )
+        where = "" if force else f" WHERE excluded.rev > {target}.rev"
+        # No constraints on the staging table (CREATE ... AS copies only the column types):
+        # the target's own constraints check the rows when they are inserted there.
+        self.create = (
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS "
+            f"AS SELECT * FROM {target} WITH NO DATA"
+        )
+        self.copy = f"COPY {staging} ({names}) FROM STDIN"
+        self.copy_in = f"COPY {target} ({names}) FROM STDIN"
+        self.insert = (
+            f"INSERT INTO {target} ({names}) SELECT {names} FROM {staging} "
+            f"ON CONFLICT (id) DO UPDATE SET {sets}{where}"
+        )
+        self.empty = f"DELETE FROM {staging}"
+        self.take: Callable[[Mapping[str, Any]], tuple[Any, ...]] = (
+            operator.itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+        )
+
+
+@functools.lru_cache(maxsize=256)
+def _pg_upsert_plan(table_name: str, keys: tuple[str, ...], force: bool) -> _PgUpsert:
+    return _PgUpsert(table_name, keys, force)
 
 
 #: Bound parameters in one statement: 32,766 from SQLite 3.32, 999 before.

@@ -747,6 +747,7 @@ def _decide_and_apply(
     def outcome(status: str, reason: str | None, message: str, records: int = 0) -> ImportOutcome:
         return ImportOutcome(str(path), status, reason, message, records, center, seq)
 
+    q.lock_center(session, center_id)
     enrolment = session.get(Enrolment, center_id)
     # A revoked center is still trusted for what its key signed before the cut-off (the format
     # layer checked the key against it); a pending one is not trusted at all.
@@ -1070,10 +1071,12 @@ def _apply_records(
         candidates: list[dict[str, Any]] = []
         compare: list[tuple[dict[str, Any], int]] = []
         overwrites: list[dict[str, Any]] = []
+        new_ids: set[uuid.UUID] = set()
         for row in rows:
             have = stored.get(row["id"])
             if have is None:
                 candidates.append(row)
+                new_ids.add(row["id"])
             elif have[1] != center_id:
                 result.rejected.append((table, str(row["id"]), row["rev"], "wrong_owner", ""))
             elif have[0] < row["rev"]:
@@ -1152,7 +1155,7 @@ def _apply_records(
                 else:
                     keep.append(row)
             candidates = keep
-        sync_store.upsert(conn, table, candidates)
+        sync_store.upsert(conn, table, candidates, new=new_ids)
         result.applied += len(candidates)
         # A record refused before (queued) and applied now is a valid parent again.
         refused.difference_update(row["id"] for row in candidates)
