@@ -294,14 +294,14 @@ def cmd_list(args: argparse.Namespace) -> int:
             meeting_page = meetings.list_meetings(
                 db, search=args.search, owner_id=owner, limit=limit
             )
-            headers = [_("No."), _("Date"), _("Place"), _("Status"), _("Present")]
+            headers = [_("No."), _("Date"), _("Place"), _("Status"), _("Members present")]
             rows = [
                 [
                     r.number,
                     format_date(r.held_on, lang, short=True),
                     r.place or "",
                     r.status.label(),
-                    str(r.present),
+                    r.quorum.attended(),
                 ]
                 for r in meeting_page.rows
             ]

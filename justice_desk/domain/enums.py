@@ -137,14 +137,20 @@ class MeetingStatus(LabelledEnum):
 
 
 class Attendance(LabelledEnum):
+    """A line of a meeting's attendance list. A member's line starts ``NOT_TAKEN`` (nobody has
+    said yet whether they came) and becomes ``PRESENT`` or ``ABSENT`` when attendance is taken;
+    substitutes and guests are lines of their own (docs/domain.md §4)."""
+
     PRESENT = "present"
     ABSENT = "absent"
     SUBSTITUTE = "substitute"
     GUEST = "guest"
+    NOT_TAKEN = "not_taken"
 
     @classmethod
     def labels(cls) -> dict[str, str]:
         return {
+            "not_taken": N_("Not recorded yet"),
             "present": N_("Present"),
             "absent": N_("Absent"),
             "substitute": N_("Attending as substitute"),

@@ -61,7 +61,7 @@ from justice_desk.domain.enums import (
     MembershipStatus,
     PartySide,
 )
-from justice_desk.domain.meetings import quorum
+from justice_desk.domain.meetings import Line, Quorum, count_quorum
 from justice_desk.domain.numbering import format_meeting_number
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
@@ -1070,7 +1070,12 @@ class _Generator:
                 "name": person.name,
                 "position_label": labels[position.value],
                 "position": position.value,
-                "attendance": Attendance.PRESENT.value,
+                # A planned meeting's attendance is taken on the day (docs/domain.md §4).
+                "attendance": (
+                    Attendance.NOT_TAKEN.value
+                    if status is MeetingStatus.DRAFT
+                    else Attendance.PRESENT.value
+                ),
                 "absence_reason": None,
                 "substitute_for_id": None,
             }
@@ -1102,29 +1107,18 @@ class _Generator:
                     )
             lines.append(line)
         lines.extend(extra)
-        # Quorum: at least half of the members (advisers do not count); bring absentees back.
-        members = [
-            ln
-            for ln in lines
-            if ln["position"] != CommitteePosition.ADVISER.value
-            and ln["attendance"] != Attendance.SUBSTITUTE.value
-        ]
-        present = sum(
-            1
-            for ln in lines
-            if ln["attendance"] in (Attendance.PRESENT.value, Attendance.SUBSTITUTE.value)
-            and ln["position"] != CommitteePosition.ADVISER.value
-        )
-        q = quorum(len(members), present)
-        for ln in members:
-            if q.met:
+        # Quorum (counted as the app counts it): bring absentees back until it is met.
+        q = _quorum_of(lines)
+        for ln in lines:
+            if q.met or status is MeetingStatus.DRAFT:
                 break
-            if ln["attendance"] == Attendance.ABSENT.value and not any(
-                e["substitute_for_id"] == ln["person_id"] for e in extra
+            if (
+                ln["attendance"] == Attendance.ABSENT.value
+                and ln["position"] != CommitteePosition.ADVISER.value
+                and not any(e["substitute_for_id"] == ln["person_id"] for e in extra)
             ):
                 ln["attendance"], ln["absence_reason"] = Attendance.PRESENT.value, None
-                present += 1
-                q = quorum(len(members), present)
+                q = _quorum_of(lines)
         if status is not MeetingStatus.DRAFT:
             for label in rng.sample(m["guests"], self.pick((0, 1, 1, 2))):
                 row, someone = self.person(min_age=28, max_age=58, register=False)
@@ -1166,12 +1160,7 @@ class _Generator:
         rows: list[dict[str, Any]] = []
         since = previous[1] if previous else self.start
         counts = stats.between(since, day)
-        voters = sum(
-            1
-            for a in attendance
-            if a["attendance"] in (Attendance.PRESENT.value, Attendance.SUBSTITUTE.value)
-            and a["position"] not in (None, CommitteePosition.ADVISER.value)
-        )
+        voters = _quorum_of(attendance).voters
         for n in range(1, 6):
             row: dict[str, Any] = {
                 "id": self.uid(),
@@ -1229,19 +1218,7 @@ class _Generator:
         """A frozen copy of the minutes as adopted, shaped like ``services.meetings`` snapshots."""
         row = detail["row"]
         attendance = detail["attendance"]
-        members = [
-            a
-            for a in attendance
-            if a["position"] not in (None, CommitteePosition.ADVISER.value)
-            and a["attendance"] != Attendance.SUBSTITUTE.value
-        ]
-        present = sum(
-            1
-            for a in attendance
-            if a["position"] not in (None, CommitteePosition.ADVISER.value)
-            and a["attendance"] in (Attendance.PRESENT.value, Attendance.SUBSTITUTE.value)
-        )
-        q = quorum(len(members), present)
+        q = _quorum_of(attendance)
         snapshot = {
             "id": row["id"],
             "rev": 1,
@@ -1281,7 +1258,12 @@ class _Generator:
                 }
                 for i in detail["agenda"]
             ],
-            "quorum": {"members": q.members, "present": q.present, "required": q.required},
+            "quorum": {
+                "members": q.members,
+                "present": q.present,
+                "required": q.required,
+                "not_recorded": q.not_recorded,
+            },
             "minute_taker": detail["minute_taker"],
             "minute_taker_id": row["minute_taker_id"],
             "checker": detail["checker"],
@@ -2008,6 +1990,19 @@ def _choose(rng: random.Random, options: Sequence[tuple[Any, int]]) -> Any:
 def _add_month(day: dt.date) -> dt.date:
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
     return day.replace(year=year, month=month)
+
+
+def _quorum_of(lines: Sequence[dict[str, Any]]) -> Quorum:
+    """The quorum of demo attendance rows, counted as the app counts it."""
+    return count_quorum(
+        Line(
+            Attendance(a["attendance"]),
+            CommitteePosition(a["position"]) if a["position"] else None,
+            a["person_id"],
+            a["substitute_for_id"],
+        )
+        for a in lines
+    )
 
 
 def _latest_roster(seats: list[_Seat], day: dt.date) -> list[_Seat]:

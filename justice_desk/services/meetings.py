@@ -75,12 +75,23 @@ class AgendaItemData:
 
 @dataclass(frozen=True)
 class MeetingRow:
+    """A meeting in the register. ``present``, ``members`` and ``not_recorded`` are counted as
+    the quorum line counts them (``domain.meetings.count_quorum``)."""
+
     id: uuid.UUID
     number: str
     held_on: dt.date
     place: str | None
     status: MeetingStatus
     present: int
+    members: int = 0
+    not_recorded: int = 0
+    required: int = 0
+    adopted_in: str | None = None
+
+    @property
+    def quorum(self) -> rules.Quorum:
+        return rules.Quorum(self.members, self.present, self.required, self.not_recorded)
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,39 @@ class MeetingDetail:
         return [a for a in self.attendance if a.attendance is kind]
 
 
+class AttendanceNotTakenError(ValidationError):
+    """Something that needs the attendance (printing the minutes, adopting them) was asked of a
+    meeting whose attendance is not taken. ``reason`` is stable for callers that translate it
+    into what to do next (the Meetings page opens the attendance tab)."""
+
+    reason = "attendance_not_taken"
+
+    def __init__(self, message: str, number: str) -> None:
+        super().__init__(message, "attendance")
+        self.number = number
+
+
+def require_attendance(detail: MeetingDetail, what: str) -> None:
+    """Refuse ``what`` (a translated noun phrase: "The minutes of meeting 4/2569 cannot be
+    printed") while any member's attendance is not recorded."""
+    q = detail.quorum
+    if q.taken:
+        return
+    if not q.started:
+        message = _(
+            "{what}: attendance has not been taken. Record which members came and which did "
+            "not first (a blank attendance sheet can be printed for signing)."
+        )
+    else:
+        message = _(
+            "{what}: the attendance of {missing} of {members} members is not recorded yet. "
+            "Record it first."
+        )
+    raise AttendanceNotTakenError(
+        message.format(what=what, missing=q.not_recorded, members=q.members), detail.number
+    )
+
+
 def _locked_error() -> ValidationError:
     return ValidationError(
         _(
@@ -134,13 +178,12 @@ def _default_body_name(session: Session, owner_id: uuid.UUID) -> str:
 
 def create_meeting(db: Database, data: MeetingInput) -> MeetingDetail:
     """A new meeting with the next number of its BE year, the standard five agenda items (item 2
-    names the previous meeting) and attendance lines for the committee serving that day."""
+    names the meeting before it, ``previous_meeting``) and an attendance line for every member
+    of the committee serving that day, *not recorded yet*: attendance is taken at the meeting."""
     seats = roster(db, data.held_on)
     with db.write() as session:
         owner = db.site_id
         year = be_year(data.held_on)
-        previous = q.previous_meeting(session, owner, data.held_on)
-        prev_label = format_meeting_number(previous.number, previous.year_be) if previous else None
         row = Meeting(
             year_be=year,
             number=next_number(repo.max_number(session, Meeting, owner, year)),
@@ -160,6 +203,8 @@ def create_meeting(db: Database, data: MeetingInput) -> MeetingDetail:
         )
         session.add(row)
         session.flush()
+        previous = _before(session, row)
+        prev_label = format_meeting_number(previous.number, previous.year_be) if previous else None
         for i, title in enumerate(rules.standard_agenda(prev_label), start=1):
             session.add(AgendaItem(meeting_id=row.id, number=i, title=title))
         for i, seat in enumerate(seats):
@@ -170,11 +215,12 @@ def create_meeting(db: Database, data: MeetingInput) -> MeetingDetail:
                     name=seat.person_name,
                     position=seat.position.value,
                     position_label=seat.position.label(),
-                    attendance=Attendance.PRESENT.value,
+                    attendance=Attendance.NOT_TAKEN.value,
                     sort_order=i,
                 )
             )
         session.flush()
+        _retitle_adoption_items(session, owner)
         return _detail(session, row)
 
 
@@ -195,21 +241,33 @@ def update_meeting(
                 ),
                 "held_on",
             )
+        moved = row.held_on != data.held_on
         row.held_on, row.starts_at, row.ends_at = data.held_on, data.starts_at, data.ends_at
         row.place, row.mode = clean(data.place), data.mode.value
         row.body_name = clean(data.body_name) or row.body_name
         row.minute_taker_id, row.checker_id = data.minute_taker_id, data.checker_id
         session.flush()
+        if moved:
+            _retitle_adoption_items(session, row.owner_id)
         return _detail(session, row)
 
 
 def save_attendance(
-    db: Database, meeting_id: uuid.UUID, lines: list[AttendanceLine]
+    db: Database,
+    meeting_id: uuid.UUID,
+    lines: list[AttendanceLine],
+    agenda: list[AgendaItemData] | None = None,
 ) -> MeetingDetail:
     """Replace the attendance list: lines with an id are updated, new ones added,
-    missing ones removed."""
+    missing ones removed. The votes recorded must still fit the members present: ``agenda``
+    replaces the agenda in the same transaction (attendance and votes changed together),
+    otherwise the stored votes are checked against the new list."""
     for line in lines:
         required(line.name, _("Each attendance line needs a name."), "name")
+        if line.attendance is Attendance.NOT_TAKEN and line.position is None:
+            raise ValidationError(
+                _("Say whether {name} is present or absent.").format(name=line.name), "attendance"
+            )
         if line.attendance is Attendance.SUBSTITUTE and line.substitute_for_id is None:
             raise ValidationError(
                 _("Say whom {name} attends for.").format(name=line.name), "substitute_for_id"
@@ -251,7 +309,36 @@ def save_attendance(
             if old_id not in keep:
                 old.deleted_at = utcnow()
         session.flush()
+        if agenda is not None:
+            _write_agenda(session, row, agenda)
+        elif (attendance := _attendance_quorum(session, row)).taken:
+            # Votes stored before the list was complete are checked once it is (recording
+            # attendance bit by bit is never refused because of them).
+            _check_votes(
+                [
+                    AgendaItemData(i.number, i.title, None, None, *_votes_of(i))
+                    for i in repo.children(session, AgendaItem, "meeting_id", row.id, "number")
+                ],
+                attendance,
+            )
+        session.flush()
         return _detail(session, row)
+
+
+def _votes_of(item: AgendaItem) -> tuple[int | None, int | None, int | None]:
+    return item.votes_for, item.votes_against, item.votes_abstain
+
+
+def _check_votes(items: list[AgendaItemData], attendance: rules.Quorum) -> None:
+    for number, item in enumerate(items, start=1):
+        problem = rules.vote_problem(
+            item.votes_for, item.votes_against, item.votes_abstain, attendance
+        )
+        if problem is not None:
+            raise ValidationError(
+                _("Agenda item {number}: {problem}").format(number=number, problem=problem),
+                "votes",
+            )
 
 
 def save_agenda(db: Database, meeting_id: uuid.UUID, items: list[AgendaItemData]) -> MeetingDetail:
@@ -260,17 +347,33 @@ def save_agenda(db: Database, meeting_id: uuid.UUID, items: list[AgendaItemData]
         row = repo.get(session, Meeting, meeting_id)
         if row.status == MeetingStatus.ADOPTED.value:
             raise _locked_error()
-        _write_agenda(session, meeting_id, items)
+        _write_agenda(session, row, items)
         session.flush()
         return _detail(session, row)
 
 
-def _write_agenda(session: Session, meeting_id: uuid.UUID, items: list[AgendaItemData]) -> None:
+def _attendance_quorum(session: Session, row: Meeting) -> rules.Quorum:
+    lines = q.attendance_of(session, [row.id])[row.id]
+    site = repo.get(session, Site, row.owner_id, include_deleted=True)
+    return rules.count_quorum(
+        (_facts(a) for a in lines), Fraction(site.quorum_numerator, site.quorum_denominator)
+    )
+
+
+def _facts(a: MeetingAttendance) -> rules.Line:
+    return rules.Line(
+        Attendance(a.attendance),
+        CommitteePosition(a.position) if a.position else None,
+        a.person_id,
+        a.substitute_for_id,
+    )
+
+
+def _write_agenda(session: Session, row: Meeting, items: list[AgendaItemData]) -> None:
+    meeting_id = row.id
     for item in items:
         required(item.title, _("Each agenda item needs a title."), "title")
-        for votes in (item.votes_for, item.votes_against, item.votes_abstain):
-            if votes is not None and votes < 0:
-                raise ValidationError(_("Votes cannot be negative."), "votes")
+    _check_votes(items, _attendance_quorum(session, row))
     existing = {a.id: a for a in repo.children(session, AgendaItem, "meeting_id", meeting_id)}
     keep: set[uuid.UUID] = set()
     for number, item in enumerate(items, start=1):
@@ -333,6 +436,28 @@ def adopt_minutes(
             target.number,
         ):
             raise ValidationError(_("Minutes are adopted at a later meeting."), "in_meeting_id")
+        label = format_meeting_number(target.number, target.year_be)
+        before = _before(session, current)
+        if before is None or before.id != target.id:
+            raise ValidationError(
+                _(
+                    "Meeting {current} adopts the minutes of the meeting before it"
+                    "{previous}, not those of meeting {number}."
+                ).format(
+                    current=format_meeting_number(current.number, current.year_be),
+                    previous=(
+                        " (" + format_meeting_number(before.number, before.year_be) + ")"
+                        if before is not None
+                        else ""
+                    ),
+                    number=label,
+                ),
+                "in_meeting_id",
+            )
+        require_attendance(
+            _detail(session, target),
+            _("The minutes of meeting {number} cannot be adopted").format(number=label),
+        )
         target.status = MeetingStatus.ADOPTED.value
         target.adopted_in_meeting_id = current.id
         snapshot = _detail(session, target)
@@ -344,12 +469,15 @@ def adopt_minutes(
                 adopted_in_meeting_id=current.id,
             )
         )
-        label = format_meeting_number(target.number, target.year_be)
-        for item in repo.children(session, AgendaItem, "meeting_id", current.id):
-            if item.number == 2 and not item.resolution:
-                item.resolution = _(
-                    "The meeting adopted the minutes of meeting {number} without amendment."
-                ).format(number=label)
+        items = repo.children(session, AgendaItem, "meeting_id", current.id, "number")
+        adopting = next(
+            (i for i in items if rules.adoption_title_names(i.title) is not None),
+            next((i for i in items if i.number == 2), None),
+        )
+        if adopting is not None and not adopting.resolution:
+            adopting.resolution = _(
+                "The meeting adopted the minutes of meeting {number} without amendment."
+            ).format(number=label)
         session.flush()
         return _detail(session, target)
 
@@ -371,7 +499,7 @@ def correct_minutes(
             raise ValidationError(
                 _("Minutes not yet adopted are edited directly, not corrected."), "status"
             )
-        _write_agenda(session, meeting_id, items)
+        _write_agenda(session, row, items)
         row.minutes_version += 1
         session.flush()
         snapshot = _detail(session, row)
@@ -408,6 +536,8 @@ def delete_meeting(db: Database, meeting_id: uuid.UUID) -> None:
             )
         row.deleted_at = utcnow()
         audit.record(session, "delete", table="meetings", row_id=meeting_id)
+        session.flush()
+        _retitle_adoption_items(session, row.owner_id)
 
 
 def get_meeting(db: Database, meeting_id: uuid.UUID) -> MeetingDetail:
@@ -434,63 +564,96 @@ def list_meetings(
         result = q.meetings_page(
             session, search=search, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit
         )
-        rows = [_row(m, present) for m, present in result.rows]
-        return Page(rows, result.total, offset)
+        return Page(_rows(session, list(result.rows)), result.total, offset)
 
 
-def _row(m: Meeting, present: int) -> MeetingRow:
-    return MeetingRow(
-        m.id,
-        format_meeting_number(m.number, m.year_be),
-        m.held_on,
-        m.place,
-        MeetingStatus(m.status),
-        present,
-    )
-
-
-def previous_to_adopt(db: Database, meeting_id: uuid.UUID) -> MeetingRow | None:
-    """The latest earlier meeting that was held and whose minutes are not adopted yet: the one
-    agenda item 2 of this meeting adopts."""
-    with db.read() as session:
-        found = q.meetings_beside(
-            session,
-            repo.get(session, Meeting, meeting_id),
-            earlier=True,
-            status=MeetingStatus.HELD.value,
-            limit=1,
+def _rows(session: Session, found: list[Meeting]) -> list[MeetingRow]:
+    """Register rows, each with its attendance counted as the quorum line counts it."""
+    lines = q.attendance_of(session, [m.id for m in found])
+    fractions: dict[uuid.UUID, Fraction] = {}
+    adopters: dict[uuid.UUID, str] = {}
+    rows = []
+    for m in found:
+        if m.owner_id not in fractions:
+            site = repo.get(session, Site, m.owner_id, include_deleted=True)
+            fractions[m.owner_id] = Fraction(site.quorum_numerator, site.quorum_denominator)
+        adopted_in = None
+        if m.adopted_in_meeting_id is not None:
+            if m.adopted_in_meeting_id not in adopters:
+                other = repo.get(session, Meeting, m.adopted_in_meeting_id, include_deleted=True)
+                adopters[m.adopted_in_meeting_id] = format_meeting_number(
+                    other.number, other.year_be
+                )
+            adopted_in = adopters[m.adopted_in_meeting_id]
+        counted = rules.count_quorum((_facts(a) for a in lines[m.id]), fractions[m.owner_id])
+        rows.append(
+            MeetingRow(
+                m.id,
+                format_meeting_number(m.number, m.year_be),
+                m.held_on,
+                m.place,
+                MeetingStatus(m.status),
+                counted.present,
+                counted.members,
+                counted.not_recorded,
+                counted.required,
+                adopted_in,
+            )
         )
-        return _row(*found[0]) if found else None
+    return rows
+
+
+def _before(session: Session, row: Meeting) -> Meeting | None:
+    """The meeting held just before ``row`` (by date, then number), whatever its status."""
+    found = q.meetings_beside(session, row, earlier=True, limit=1)
+    return found[0] if found else None
+
+
+def previous_meeting(db: Database, meeting_id: uuid.UUID) -> MeetingRow | None:
+    """The meeting just before this one (by date, then number), whatever its status: the one
+    whose minutes agenda item 2 of this meeting adopts, and the one the adopt button names.
+    Whether it can be adopted now follows from its status (held, and its attendance taken)."""
+    with db.read() as session:
+        before = _before(session, repo.get(session, Meeting, meeting_id))
+        return _rows(session, [before])[0] if before is not None else None
+
+
+def _retitle_adoption_items(session: Session, owner_id: uuid.UUID) -> None:
+    """Keep item 2 naming the meeting before it when meetings are planned, moved or deleted: a
+    standard item-2 title (in any language) that names another meeting is changed; a title the
+    secretary wrote differently, and adopted minutes, are left alone."""
+    for meeting in q.undecided_meetings(session, owner_id):
+        before = _before(session, meeting)
+        wanted = (
+            format_meeting_number(before.number, before.year_be)
+            if before is not None
+            else rules.NO_PREVIOUS
+        )
+        for item in repo.children(session, AgendaItem, "meeting_id", meeting.id, "number"):
+            named = rules.adoption_title_names(item.title)
+            if named is None:
+                continue
+            if named != wanted:
+                item.title = item.title.strip().replace(named, wanted)
+            break
 
 
 def meetings_after(db: Database, meeting_id: uuid.UUID) -> list[MeetingRow]:
     """Meetings held after this one, nearest first (where a correction of its minutes
     may be approved)."""
     with db.read() as session:
-        return [
-            _row(m, present)
-            for m, present in q.meetings_beside(
-                session, repo.get(session, Meeting, meeting_id), earlier=False
-            )
-        ]
+        return _rows(
+            session,
+            q.meetings_beside(session, repo.get(session, Meeting, meeting_id), earlier=False),
+        )
 
 
 def compute_quorum(
     lines: list[AttendanceLine] | tuple[AttendanceLine, ...],
     fraction: Fraction = rules.DEFAULT_QUORUM,
 ) -> rules.Quorum:
-    """Members are the committee lines (not guests, not advisers); substitutes count as present."""
-    members = [
-        a
-        for a in lines
-        if a.position is not None
-        and a.position.counts_for_quorum
-        and a.attendance is not Attendance.SUBSTITUTE
-        and a.attendance is not Attendance.GUEST
-    ]
-    present = sum(1 for a in members if a.attendance is Attendance.PRESENT)
-    substitutes = sum(1 for a in lines if a.attendance is Attendance.SUBSTITUTE)
-    return rules.quorum(len(members), present + substitutes, fraction)
+    """The quorum of an attendance list (``domain.meetings.count_quorum``)."""
+    return rules.count_quorum(lines, fraction)
 
 
 def _person_name(session: Session, person_id: uuid.UUID | None) -> str | None:

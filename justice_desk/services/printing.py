@@ -245,6 +245,11 @@ def minutes_document(
     db: Database, meeting_id: uuid.UUID, *, thai_digits: bool | None = None
 ) -> MinutesDoc:
     meeting = meetings.get_meeting(db, meeting_id)
+    # Minutes say who attended: never from a list nobody has taken (docs/domain.md §4).
+    meetings.require_attendance(
+        meeting,
+        _("The minutes of meeting {number} cannot be printed").format(number=meeting.number),
+    )
     present = [
         a for a in meeting.attendance if a.attendance in (Attendance.PRESENT, Attendance.SUBSTITUTE)
     ]

@@ -2,56 +2,29 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
+from collections.abc import Sequence
 
-from sqlalchemy import Label, func, literal, select, tuple_
+from sqlalchemy import literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from justice_desk.storage.models import Activity, Meeting, MeetingAttendance
 from justice_desk.storage.repositories import PageResult, live, meeting_match, page, text_match
 
 
-def _present() -> Label[int]:
-    return (
-        select(func.count())
-        .where(
-            MeetingAttendance.meeting_id == Meeting.id,
-            MeetingAttendance.deleted_at.is_(None),
-            MeetingAttendance.attendance.in_(["present", "substitute"]),
-        )
-        .scalar_subquery()
-        .label("present")
-    )
-
-
 def meetings_page(
     session: Session, *, search: str | None, owner_id: uuid.UUID | None, offset: int, limit: int
 ) -> PageResult:
-    stmt = select(Meeting, _present()).where(live(Meeting, owner_id))
+    stmt = select(Meeting).where(live(Meeting, owner_id))
     if search and search.strip():
         stmt = stmt.where(meeting_match(search))
-    return page(
+    result = page(
         session,
         stmt.order_by(Meeting.year_be.desc(), Meeting.number.desc()),
         offset=offset,
         limit=limit,
     )
-
-
-def previous_meeting(
-    session: Session, owner_id: uuid.UUID, before: dt.date, exclude: uuid.UUID | None = None
-) -> Meeting | None:
-    stmt = select(Meeting).where(live(Meeting, owner_id), Meeting.held_on <= before)
-    if exclude is not None:
-        stmt = stmt.where(Meeting.id != exclude)
-    return (
-        session.execute(
-            stmt.order_by(Meeting.held_on.desc(), Meeting.year_be.desc(), Meeting.number.desc())
-        )
-        .scalars()
-        .first()
-    )
+    return PageResult([r[0] for r in result.rows], result.total)
 
 
 def meetings_beside(
@@ -61,12 +34,12 @@ def meetings_beside(
     earlier: bool,
     status: str | None = None,
     limit: int | None = None,
-) -> list[tuple[Meeting, int]]:
+) -> list[Meeting]:
     """The same body's meetings held before (``earlier``) or after ``meeting``, in the order
-    they were held (date, then number), nearest first, with how many were present."""
+    they were held (date, then number), nearest first."""
     key = tuple_(Meeting.held_on, Meeting.year_be, Meeting.number)
     mine = tuple_(literal(meeting.held_on), literal(meeting.year_be), literal(meeting.number))
-    stmt = select(Meeting, _present()).where(
+    stmt = select(Meeting).where(
         live(Meeting, meeting.owner_id),
         Meeting.id != meeting.id,
         key < mine if earlier else key > mine,
@@ -75,7 +48,33 @@ def meetings_beside(
         stmt = stmt.where(Meeting.status == status)
     order = (Meeting.held_on, Meeting.year_be, Meeting.number)
     stmt = stmt.order_by(*(c.desc() for c in order) if earlier else order).limit(limit)
-    return [(m, present) for m, present in session.execute(stmt).all()]
+    return list(session.execute(stmt).scalars())
+
+
+def attendance_of(
+    session: Session, meeting_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[MeetingAttendance]]:
+    """The live attendance lines of these meetings, in list order, by meeting."""
+    found: dict[uuid.UUID, list[MeetingAttendance]] = {m: [] for m in meeting_ids}
+    if not meeting_ids:
+        return found
+    stmt = (
+        select(MeetingAttendance)
+        .where(
+            MeetingAttendance.meeting_id.in_(list(meeting_ids)),
+            MeetingAttendance.deleted_at.is_(None),
+        )
+        .order_by(MeetingAttendance.meeting_id, MeetingAttendance.sort_order)
+    )
+    for line in session.execute(stmt).scalars():
+        found[line.meeting_id].append(line)
+    return found
+
+
+def undecided_meetings(session: Session, owner_id: uuid.UUID) -> list[Meeting]:
+    """This body's live meetings whose minutes are not adopted yet (their agenda may change)."""
+    stmt = select(Meeting).where(live(Meeting, owner_id), Meeting.status != "adopted")
+    return list(session.execute(stmt).scalars())
 
 
 def activities_page(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -171,7 +172,7 @@ class CaseDetailView(QWidget):
         for doc in DOCUMENTS:
             button = QPushButton(_(doc.title), self.print_box)
             button.setObjectName(f"print_{doc.key}")
-            button.clicked.connect(lambda _c=False, key=doc.key: self.print_document(key))
+            button.clicked.connect(self._printer(doc.key))
             self.print_buttons[doc.key] = button
             print_row.addWidget(button)
         print_row.addStretch(1)
@@ -392,7 +393,7 @@ class CaseDetailView(QWidget):
         for i, action in enumerate(detail.allowed_actions):
             button = QPushButton(action.label(), self.actions_box)
             button.setObjectName(f"action_{action.value}")
-            button.clicked.connect(lambda _c=False, a=action: self.start_action(a))
+            button.clicked.connect(self._starter(action))
             self.actions_layout.addWidget(button, i // 2, i % 2)
             button.show()  # a layout shows new children of a visible widget only later
             self.action_buttons[action] = button
@@ -458,6 +459,14 @@ class CaseDetailView(QWidget):
         self.messages.setVisible(bool(messages))
 
     # -- steps ----------------------------------------------------------------------------------
+
+    # Slots for buttons made in a loop: closures without parameters, since ``clicked`` passes
+    # ``checked`` to a slot that takes an argument, defaulted or not.
+    def _printer(self, key: str) -> Callable[[], object]:
+        return lambda: self.print_document(key)
+
+    def _starter(self, action: CaseAction) -> Callable[[], None]:
+        return lambda: self.start_action(action)
 
     def start_action(self, action: CaseAction) -> None:
         """Open the dialog for a step; only steps in ``allowed_actions`` have a button."""

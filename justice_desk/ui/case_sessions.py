@@ -31,7 +31,6 @@ from justice_desk.services.cases import CaseDetail, SessionInput, SessionRecord
 from justice_desk.ui.case_widgets import (
     CONFIDENTIAL_STYLE,
     FormSection,
-    TimeEdit,
     date_field,
     make_table,
     short_date,
@@ -39,6 +38,7 @@ from justice_desk.ui.case_widgets import (
 )
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.widgets.time_edit import TimeEdit, end_hint, start_hint
 
 CONFIDENTIAL_BACKGROUND = QColor("#fdecea")
 
@@ -262,8 +262,8 @@ class SessionsSection(FormSection):
         )
         self.table = make_table(self.model, self)
         self.held_on = date_field(self, required=True)
-        self.starts_at = TimeEdit(self)
-        self.ends_at = TimeEdit(self)
+        self.starts_at = TimeEdit(self, hint=start_hint())
+        self.ends_at = TimeEdit(self, hint=end_hint())
         self.place = QLineEdit(self)
         self.place.setPlaceholderText(_("for example the village hall, Moo 3"))
         self.attendees = QPlainTextEdit(self)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from justice_desk.domain.dates import DateInputError, format_date, format_time, parse_time
+from justice_desk.domain.dates import format_date, format_time
 from justice_desk.domain.eligibility import Eligibility
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _, language
@@ -119,34 +119,6 @@ class MoneyEdit(QLineEdit):
         value, error = self._parse()
         if error is None and value is not None:
             self.setText(format_baht(value))
-
-
-class TimeEdit(QLineEdit):
-    """A time of day typed as ``09.30`` (``9:30`` and ``09.30 น.`` are understood)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setPlaceholderText("09.30")
-        self.setToolTip(_("Type the time as hours.minutes, for example 09.30."))
-        self.setMaximumWidth(110)
-
-    def _parse(self) -> tuple[dt.time | None, str | None]:
-        text = self.text().strip()
-        if not text:
-            return None, None
-        try:
-            return parse_time(text), None
-        except DateInputError as exc:
-            return None, str(exc)
-
-    def time(self) -> dt.time | None:
-        return self._parse()[0]
-
-    def error(self) -> str | None:
-        return self._parse()[1]
-
-    def set_time(self, value: dt.time | None) -> None:
-        self.setText(f"{value.hour:02d}.{value.minute:02d}" if value else "")
 
 
 def date_field(parent: QWidget | None = None, *, required: bool = False) -> BeDateEdit:

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from justice_desk.domain.dates import BE_OFFSET, format_numeric_date
+from justice_desk.domain.dates import BE_OFFSET, format_date
 from justice_desk.errors import UserError, ValidationError
-from justice_desk.i18n import _
+from justice_desk.i18n import _, language
 from justice_desk.ui.dialogs import translate_buttons
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
 
@@ -45,8 +45,9 @@ WARNING_BORDER = "border: 2px solid #e08a00;"
 
 
 def be_text(day: dt.date | None) -> str:
-    """A date as tables show it: ``14/01/2569``."""
-    return format_numeric_date(day)
+    """A date as lists and tables show it everywhere in the app: ``14 ม.ค. 2569`` (the short
+    Buddhist-Era form; ``14/01/2569`` is only how a date is typed)."""
+    return format_date(day, language(), short=True)
 
 
 def required_label(text: str) -> str:

@@ -379,7 +379,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(other)
         file_menu.addAction(settings)
         file_menu.addSeparator()
-        file_menu.addAction(self._action(_("Quit"), QKeySequence.StandardKey.Quit, self.close))
+        # Ctrl+Q on every platform: Qt's standard Quit key is empty on Windows.
+        file_menu.addAction(self._action(_("Quit"), QKeySequence("Ctrl+Q"), self.close))
         view = self.menuBar().addMenu(_("&View"))
         view.addAction(
             self._action(_("Find"), QKeySequence.StandardKey.Find, self._on_page("focus_search"))

@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from justice_desk.domain import meetings as rules
 from justice_desk.i18n import _
 from justice_desk.services.meetings import AgendaItemData
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE
 
-WARNING_STYLE = "color: #8a5300;"
+VOTE_ERROR_STYLE = "color: #c62828;"
 
 
 def _text_box(parent: QWidget, lines: int, placeholder: str) -> QPlainTextEdit:
@@ -78,7 +79,8 @@ class AgendaItemBox(QGroupBox):
         self.votes_against = _vote_field(self, _("Votes against"))
         self.votes_abstain = _vote_field(self, _("Abstentions"))
         self.vote_note = QLabel(self)
-        self.vote_note.setStyleSheet(WARNING_STYLE)
+        self.vote_note.setObjectName("voteProblem")
+        self.vote_note.setStyleSheet(VOTE_ERROR_STYLE)
         self.vote_note.setWordWrap(True)
         self.vote_note.setVisible(False)
         if item is not None:
@@ -161,34 +163,45 @@ class AgendaItemBox(QGroupBox):
             id=self.item_id,
         )
 
-    def check_votes(self) -> None:
-        """A gentle note, not a block: more votes than people present is usually a typing slip."""
-        total = sum(
-            v
-            for v in (
-                _votes(self.votes_for),
-                _votes(self.votes_against),
-                _votes(self.votes_abstain),
-            )
-            if v is not None
+    def vote_problem(self) -> str | None:
+        """Why the votes cannot stand against the attendance on the other tab (the service
+        refuses the same, ``domain.meetings.vote_problem``)."""
+        attendance = self.editor.attendance
+        if attendance is None:
+            return None
+        return rules.vote_problem(
+            _votes(self.votes_for),
+            _votes(self.votes_against),
+            _votes(self.votes_abstain),
+            attendance,
         )
-        present = self.editor.present
-        too_many = present is not None and total > present
-        self.vote_note.setText(
-            _("{total} votes, but only {present} members are present. Check the numbers.").format(
-                total=total, present=present
-            )
-            if too_many
-            else ""
-        )
-        self.vote_note.setVisible(too_many)
+
+    def check_votes(self) -> str | None:
+        """Says at once, under the votes, when they do not fit the attendance."""
+        problem = self.vote_problem()
+        self.vote_note.setText(problem or "")
+        self.vote_note.setVisible(problem is not None)
+        style = ERROR_STYLE if problem else ""
+        for field in (self.votes_for, self.votes_against, self.votes_abstain):
+            field.setStyleSheet(style if field.text().strip() else "")
+        return problem
 
     def problems(self) -> list[tuple[QWidget, str]]:
+        found: list[tuple[QWidget, str]] = []
         self.title_edit.setStyleSheet("")
         if not self.title_edit.text().strip():
             self.title_edit.setStyleSheet(ERROR_STYLE)
-            return [(self.title_edit, _("Each agenda item needs a title."))]
-        return []
+            found.append((self.title_edit, _("Each agenda item needs a title.")))
+        problem = self.check_votes()
+        if problem is not None and not self.editor.read_only:
+            number = self.editor.boxes.index(self) + 1 if self in self.editor.boxes else 0
+            found.append(
+                (
+                    self.votes_for,
+                    _("Agenda item {number}: {problem}").format(number=number, problem=problem),
+                )
+            )
+        return found
 
 
 class AgendaEditor(QWidget):
@@ -199,7 +212,8 @@ class AgendaEditor(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.read_only = False
-        self.present: int | None = None
+        #: The attendance the votes are checked against (the live count of the other tab).
+        self.attendance: rules.Quorum | None = None
         self._loading = False
         self.boxes: list[AgendaItemBox] = []
         self.list_holder = QWidget(self)
@@ -293,8 +307,8 @@ class AgendaEditor(QWidget):
         self.add_button.setVisible(not read_only)
         self._renumber()
 
-    def set_present(self, present: int | None) -> None:
-        self.present = present
+    def set_attendance(self, attendance: rules.Quorum | None) -> None:
+        self.attendance = attendance
         for box in self.boxes:
             box.check_votes()
 

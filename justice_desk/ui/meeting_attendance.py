@@ -1,5 +1,7 @@
-"""The attendance list of a meeting: the committee roster line by line (present, absent with a
-reason, or sending a substitute), guests, and a quorum indicator that follows every change.
+"""The attendance list of a meeting: the committee roster line by line (not recorded yet,
+present, absent with a reason, or sending a substitute), guests, and a quorum indicator that
+follows every change. A new meeting's members are all *not recorded yet*: attendance is taken
+on the day (one button marks the rest present), and the minutes wait for it.
 
 How lines are stored (``services.meetings``): a member who sends a substitute stays on the
 list as *absent*, and the substitute is a line of its own pointing at the member
@@ -43,14 +45,18 @@ if TYPE_CHECKING:
 
 QUORUM_MET_STYLE = "color: #1b5e20; font-weight: bold;"
 QUORUM_MISSING_STYLE = "color: #b71c1c; font-weight: bold;"
+NOT_TAKEN_STYLE = "color: #8a5300; font-weight: bold;"
 
-# The choice shown per roster row; "substitute" is stored as absent + a substitute line.
-PRESENT, ABSENT, SUBSTITUTE = "present", "absent", "substitute"
+# The choice shown per roster row; "substitute" is stored as absent + a substitute line, and a
+# member starts as "not recorded yet" until attendance is taken.
+NOT_TAKEN, PRESENT, ABSENT, SUBSTITUTE = "not_taken", "present", "absent", "substitute"
 
 Picker = Callable[[str], PickedPerson | None]
 
 
 def quorum_style(quorum: rules.Quorum) -> str:
+    if not quorum.taken:
+        return NOT_TAKEN_STYLE
     return QUORUM_MET_STYLE if quorum.met else QUORUM_MISSING_STYLE
 
 
@@ -71,6 +77,7 @@ class RosterRow:
         )
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.choice = QComboBox()
+        self.choice.addItem(_("Not recorded yet"), NOT_TAKEN)
         self.choice.addItem(_("Present"), PRESENT)
         self.choice.addItem(_("Absent"), ABSENT)
         self.choice.addItem(_("Sends a substitute"), SUBSTITUTE)
@@ -86,7 +93,9 @@ class RosterRow:
         kind = (
             SUBSTITUTE
             if substitute
-            else (ABSENT if line.attendance is Attendance.ABSENT else PRESENT)
+            else {Attendance.ABSENT: ABSENT, Attendance.NOT_TAKEN: NOT_TAKEN}.get(
+                line.attendance, PRESENT
+            )
         )
         self.choice.setCurrentIndex(self.choice.findData(kind))
         self.reason.setText(line.absence_reason or "")
@@ -125,7 +134,7 @@ class RosterRow:
         kind = self.kind
         self.choice.setEnabled(not read_only)
         self.reason.setReadOnly(read_only)
-        self.reason.setVisible(kind != PRESENT)
+        self.reason.setVisible(kind in (ABSENT, SUBSTITUTE))
         self.reason.setPlaceholderText(
             _("Reason for the absence") if kind == ABSENT else _("Reason (optional)")
         )
@@ -153,10 +162,13 @@ class RosterRow:
     def lines(self) -> list[AttendanceLine]:
         kind = self.kind
         reason = self.reason.text().strip() or None
+        attendance = {PRESENT: Attendance.PRESENT, NOT_TAKEN: Attendance.NOT_TAKEN}.get(
+            kind, Attendance.ABSENT
+        )
         member = dataclasses.replace(
             self.line,
-            attendance=Attendance.PRESENT if kind == PRESENT else Attendance.ABSENT,
-            absence_reason=None if kind == PRESENT else reason,
+            attendance=attendance,
+            absence_reason=reason if attendance is Attendance.ABSENT else None,
         )
         if kind != SUBSTITUTE:
             return [member]
@@ -299,6 +311,15 @@ class AttendanceEditor(QWidget):
             _("Adds the members serving on the meeting date who are not on this list yet")
         )
         self.add_missing.setVisible(False)
+        self.rest_present = QPushButton(_("Everyone not recorded yet is present"), self)
+        self.rest_present.setObjectName("restPresent")
+        self.rest_present.setToolTip(
+            _(
+                "Marks as present every member whose attendance is not recorded yet; "
+                "then change those who did not come"
+            )
+        )
+        self.rest_present.setVisible(False)
         self.roster_box = QGroupBox(_("Committee members"), self)
         self.roster_layout = QVBoxLayout(self.roster_box)
         self._grid_holder: QWidget | None = None
@@ -315,6 +336,7 @@ class AttendanceEditor(QWidget):
         inner = QWidget(self)
         body = QVBoxLayout(inner)
         body.addWidget(self.roster_hint)
+        body.addWidget(self.rest_present, 0, Qt.AlignmentFlag.AlignLeft)
         body.addWidget(self.roster_box)
         body.addWidget(self.add_missing, 0, Qt.AlignmentFlag.AlignLeft)
         body.addWidget(self.guest_box)
@@ -329,6 +351,7 @@ class AttendanceEditor(QWidget):
         self.add_guest_button.clicked.connect(lambda: self.add_guest(focus=True))
         self.missing: list[SeatRecord] = []
         self.add_missing.clicked.connect(self._add_missing_members)
+        self.rest_present.clicked.connect(self.mark_rest_present)
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -342,7 +365,11 @@ class AttendanceEditor(QWidget):
         try:
             if fraction is not None:
                 self.fraction = fraction
-            members = [a for a in lines if a.attendance in (Attendance.PRESENT, Attendance.ABSENT)]
+            members = [
+                a
+                for a in lines
+                if a.attendance in (Attendance.PRESENT, Attendance.ABSENT, Attendance.NOT_TAKEN)
+            ]
             substitutes = [a for a in lines if a.attendance is Attendance.SUBSTITUTE]
             by_member = {
                 s.substitute_for_id: s for s in substitutes if s.substitute_for_id is not None
@@ -419,7 +446,7 @@ class AttendanceEditor(QWidget):
         added = [
             AttendanceLine(
                 seat.person_name,
-                Attendance.PRESENT,
+                Attendance.NOT_TAKEN,
                 seat.person_id,
                 seat.position,
                 seat.position.label(),
@@ -466,6 +493,25 @@ class AttendanceEditor(QWidget):
             guest.set_read_only(read_only)
         self.add_guest_button.setVisible(not read_only)
         self.add_missing.setVisible(bool(self.missing) and not read_only)
+        self._update_rest_present()
+
+    def mark_rest_present(self) -> None:
+        """Attendance taken the quick way: everyone not recorded yet came."""
+        self._loading = True
+        try:
+            for row in self.rows:
+                if row.kind == NOT_TAKEN:
+                    row.choice.setCurrentIndex(row.choice.findData(PRESENT))
+        finally:
+            self._loading = False
+        self.row_edited()
+
+    def _update_rest_present(self) -> None:
+        waiting = sum(1 for row in self.rows if row.kind == NOT_TAKEN)
+        self.rest_present.setVisible(waiting > 0 and not self.read_only)
+        self.rest_present.setText(
+            _("Everyone not recorded yet is present ({count})").format(count=waiting)
+        )
 
     def row_edited(self) -> None:
         if self._loading:
@@ -487,6 +533,7 @@ class AttendanceEditor(QWidget):
         return meetings.compute_quorum(self.lines(), self.fraction)
 
     def update_quorum(self) -> rules.Quorum:
+        self._update_rest_present()
         quorum = self.current_quorum()
         self.quorum.setText(quorum.describe())
         self.quorum.setStyleSheet(quorum_style(quorum))

@@ -24,61 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from justice_desk.domain.dates import DateInputError, parse_time
 from justice_desk.domain.enums import MeetingMode
 from justice_desk.i18n import _
 from justice_desk.services import meetings, people
 from justice_desk.ui.dialogs import translate_buttons
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
+from justice_desk.ui.widgets.time_edit import TimeEdit, end_hint, start_hint
 
 if TYPE_CHECKING:
     from justice_desk.storage.database import Database
 
 ERROR_LABEL_STYLE = "color: #c62828;"
-
-
-class TimeEdit(QLineEdit):
-    """A time of day typed as ``09.30`` (``9.30``, ``09:30`` and ``09.30 น.`` are understood)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setPlaceholderText("09.30")
-        self.setToolTip(_("Type the time as hours.minutes, for example 09.30."))
-        self.setMaximumWidth(self.fontMetrics().horizontalAdvance("00.00 น.") + 48)
-        self.editingFinished.connect(self._tidy)
-        self.textEdited.connect(lambda _text: self._show(None))
-
-    def value(self) -> dt.time | None:
-        """The time typed, ``None`` when empty; raises ``DateInputError`` on nonsense."""
-        text = self.text().strip()
-        return parse_time(text) if text else None
-
-    def set_value(self, value: dt.time | None) -> None:
-        # Typed and shown as 09.30, the way times are written in Thai documents.
-        self.setText(f"{value.hour:02d}.{value.minute:02d}" if value else "")
-        self._show(None)
-
-    def error(self) -> str | None:
-        try:
-            self.value()
-        except DateInputError as exc:
-            self._show(str(exc))
-            return str(exc)
-        self._show(None)
-        return None
-
-    def _tidy(self) -> None:
-        try:
-            value = self.value()
-        except DateInputError as exc:
-            self._show(str(exc))
-            return
-        if value is not None:
-            self.set_value(value)
-
-    def _show(self, error: str | None) -> None:
-        self.setStyleSheet(ERROR_STYLE if error else "")
-        self.setToolTip(error or _("Type the time as hours.minutes, for example 09.30."))
 
 
 def mode_combo(parent: QWidget | None = None) -> QComboBox:
@@ -117,9 +73,9 @@ class NewMeetingDialog(QDialog):
         self.date_words = QLabel(self)
         self.date.dateChanged.connect(lambda _d: self.date_words.setText(self.date.shown_text()))
         self.date_words.setText(self.date.shown_text())
-        self.starts = TimeEdit(self)
-        self.starts.setText("09.30")
-        self.ends = TimeEdit(self)
+        self.starts = TimeEdit(self, hint=start_hint())
+        self.starts.set_value(dt.time(9, 30))
+        self.ends = TimeEdit(self, hint=end_hint())
         self.place = QLineEdit(self)
         self.place.setPlaceholderText(
             _("for example the meeting room of the local government office")

@@ -45,9 +45,10 @@ from justice_desk.ui import dialogs, meeting_dialogs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.meeting_agenda import AgendaEditor
 from justice_desk.ui.meeting_attendance import AttendanceEditor, quorum_style
-from justice_desk.ui.meeting_dialogs import ERROR_LABEL_STYLE, TimeEdit, mode_combo
+from justice_desk.ui.meeting_dialogs import ERROR_LABEL_STYLE, mode_combo
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
+from justice_desk.ui.widgets.time_edit import TimeEdit, end_hint, start_hint
 
 LOCKED_BANNER_STYLE = (
     "background: #fff4d6; border: 1px solid #d9a400; padding: 6px; color: #4a3500;"
@@ -175,11 +176,19 @@ class MeetingEditor(QWidget):
         self.cancel_correction_button.clicked.connect(self.cancel_correction)
         self.delete_button.clicked.connect(self.delete)
         for kind, button in self.print_buttons.items():
-            button.clicked.connect(lambda _checked=False, k=kind: self.print_document(k))
+            button.clicked.connect(self._printer(kind))
         self.attendance.changed.connect(lambda: self._mark("attendance"))
         self.attendance.quorum_changed.connect(self._show_quorum)
         self.agenda.changed.connect(lambda: self._mark("agenda"))
         self._update_buttons()
+
+    def _printer(self, kind: str) -> Any:
+        # A closure without parameters: ``clicked`` passes ``checked`` to a slot that takes an
+        # argument, defaulted or not (tests/ui/test_ui_shortcuts.py keeps this so).
+        def print_it() -> None:
+            self.print_document(kind)
+
+        return print_it
 
     # -- building ---------------------------------------------------------------------------
 
@@ -191,8 +200,8 @@ class MeetingEditor(QWidget):
         )
         self.date = BeDateEdit(page, required=True)
         self.date_words = QLabel(page)
-        self.starts = TimeEdit(page)
-        self.ends = TimeEdit(page)
+        self.starts = TimeEdit(page, hint=start_hint())
+        self.ends = TimeEdit(page, hint=end_hint())
         self.place = QLineEdit(page)
         self.mode = mode_combo(page)
         self.minute_taker = QComboBox(page)
@@ -320,7 +329,7 @@ class MeetingEditor(QWidget):
             )
             self._load_versions(detail)
             self._previous = (
-                None if detail.locked else meetings.previous_to_adopt(self.ctx.db, detail.id)
+                None if detail.locked else meetings.previous_meeting(self.ctx.db, detail.id)
             )
         finally:
             self._loading = False
@@ -430,7 +439,24 @@ class MeetingEditor(QWidget):
     def _show_quorum(self, quorum: rules.Quorum) -> None:
         self.quorum.setText(quorum.describe())
         self.quorum.setStyleSheet(quorum_style(quorum))
-        self.agenda.set_present(quorum.present)
+        self.agenda.set_attendance(quorum)
+        self._update_minutes_button(quorum)
+
+    def _update_minutes_button(self, quorum: rules.Quorum | None = None) -> None:
+        """The minutes wait for the attendance (a blank attendance sheet does not)."""
+        button = self.print_buttons["minutes"]
+        if quorum is None:
+            quorum = self.attendance.current_quorum() if self.detail is not None else None
+        ready = quorum is not None and quorum.taken
+        button.setEnabled(self.detail is not None and ready)
+        button.setToolTip(
+            _("The minutes in the official format (PDF)")
+            if ready or quorum is None
+            else _(
+                "The minutes can be printed once attendance is taken: record every member on "
+                "the “Attendance and quorum” tab (the attendance sheet can be printed now)"
+            )
+        )
 
     def _apply_mode(self) -> None:
         detail = self.detail
@@ -502,27 +528,49 @@ class MeetingEditor(QWidget):
             )
         )
         self.adopt_button.setVisible(has and not locked)
-        self.adopt_button.setEnabled(self._previous is not None)
-        if self._previous is not None:
+        previous = self._previous
+        self.adopt_button.setEnabled(self._adoption_blocked() is None)
+        if previous is not None:
             self.adopt_button.setText(
-                _("Adopt the minutes of meeting {number}").format(number=self._previous.number)
+                _("Adopt the minutes of meeting {number}").format(number=previous.number)
             )
+            adopts = _("Agenda item 2: the minutes of meeting {number} are adopted and locked")
             self.adopt_button.setToolTip(
-                _("Agenda item 2: the minutes of meeting {number} are adopted and locked").format(
-                    number=self._previous.number
-                )
+                self._adoption_blocked() or adopts.format(number=previous.number)
             )
         else:
             self.adopt_button.setText(_("Adopt the previous minutes"))
             self.adopt_button.setToolTip(
-                _("There is no earlier meeting that was held and whose minutes wait for adoption.")
+                _("There is no earlier meeting: this is the first one on record.")
             )
         self.correct_button.setVisible(bool(locked) and not self.correcting)
         self.cancel_correction_button.setVisible(self.correcting)
         self.delete_button.setVisible(status is MeetingStatus.DRAFT)
         for button in self.print_buttons.values():
             button.setEnabled(has)
+        self._update_minutes_button()
         self.tabs.setEnabled(has)
+
+    def _adoption_blocked(self) -> str | None:
+        """Why the minutes of the meeting before (the one agenda item 2 names) cannot be
+        adopted at this meeting now, or ``None`` when they can."""
+        previous = self._previous
+        if previous is None:
+            return _("There is no earlier meeting: this is the first one on record.")
+        if previous.status is MeetingStatus.DRAFT:
+            return _(
+                "Meeting {number} is still planned: mark it as held first "
+                "(or delete it if it did not take place)."
+            ).format(number=previous.number)
+        if previous.status is MeetingStatus.ADOPTED:
+            adopted = _("The minutes of meeting {number} were adopted at meeting {adopted_in}.")
+            return adopted.format(number=previous.number, adopted_in=previous.adopted_in or "…")
+        if not previous.quorum.taken:
+            return _(
+                "The attendance of meeting {number} is not recorded yet: "
+                "record it there before its minutes are adopted."
+            ).format(number=previous.number)
+        return None
 
     def problems(self) -> list[tuple[QWidget, str]]:
         """Inline checks before saving: each problem with the field that shows it."""
@@ -541,7 +589,8 @@ class MeetingEditor(QWidget):
             self.details_errors.setVisible(bool(messages))
         if "attendance" in self._dirty:
             found.extend(self.attendance.problems())
-        if "agenda" in self._dirty:
+        if self._dirty & {"attendance", "agenda"}:
+            # The votes are checked against the attendance as it now stands.
             found.extend(self.agenda.problems())
         return found
 
@@ -600,9 +649,15 @@ class MeetingEditor(QWidget):
                     self.detail = detail
                     self._dirty.discard("details")
                 if "attendance" in self._dirty:
-                    detail = meetings.save_attendance(db, detail.id, self.attendance.lines())
+                    # With the agenda when both changed: the votes must fit the new attendance.
+                    detail = meetings.save_attendance(
+                        db,
+                        detail.id,
+                        self.attendance.lines(),
+                        self.agenda.items() if "agenda" in self._dirty else None,
+                    )
                     self.detail = detail
-                    self._dirty.discard("attendance")
+                    self._dirty -= {"attendance", "agenda"}
                 if "agenda" in self._dirty:
                     detail = meetings.save_agenda(db, detail.id, self.agenda.items())
                     self.detail = detail
@@ -669,11 +724,9 @@ class MeetingEditor(QWidget):
         detail, previous = self.detail, self._previous
         if detail is None:
             return
-        if previous is None:
-            dialogs.show_info(
-                self,
-                _("There is no earlier meeting that was held and whose minutes wait for adoption."),
-            )
+        blocked = self._adoption_blocked()
+        if previous is None or blocked is not None:
+            dialogs.show_info(self, blocked or "")
             return
         if not self._ensure_saved():
             return
@@ -759,6 +812,19 @@ class MeetingEditor(QWidget):
             return
         detail = self.detail
         assert detail is not None
+        if kind == "minutes" and not detail.quorum.taken:
+            # The service refuses the same (AttendanceNotTakenError); say it before building.
+            try:
+                meetings.require_attendance(
+                    detail,
+                    _("The minutes of meeting {number} cannot be printed").format(
+                        number=detail.number
+                    ),
+                )
+            except meetings.AttendanceNotTakenError as exc:
+                dialogs.show_error(self, str(exc))
+                self.tabs.setCurrentWidget(self.attendance)
+                return
         document, stem = _documents()[kind]
         # Imported when first used: ReportLab stays off the start-up path.
         printing = importlib.import_module("justice_desk.services.printing")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -101,6 +102,13 @@ def test_meetings_and_members_and_activities_lists(cli, demo_db: Path) -> None:
     assert len(meetings) == 24 and all(
         "/" in m["number"] and not m["number"].startswith("0") for m in meetings
     )
+    # Attendance counted as the quorum line counts it; the planned meeting has none yet.
+    planned = [m for m in meetings if m["status"] == "draft"]
+    assert [(m["present"], m["not_recorded"]) for m in planned] == [(0, planned[0]["members"])]
+    assert all(m["not_recorded"] == 0 and m["present"] >= m["required"] for m in meetings[1:])
+    table = cli("list", "meetings", "--db", str(demo_db)).stdout.splitlines()
+    assert "Members present" in table[0] and table[2].endswith("not recorded")
+    assert re.search(r"\b\d+ of \d+$", table[3])
     text = cli("list", "members", "--db", str(demo_db)).stdout
     assert "shown" in text
     assert json.loads(cli("list", "activities", "--db", str(demo_db), "--json").stdout)

@@ -28,7 +28,7 @@ from test_doc_support import (
 
 from justice_desk.cli import print_command
 from justice_desk.errors import UserError
-from justice_desk.services import cases, people
+from justice_desk.services import cases, meetings, people
 from justice_desk.services.people import PersonInput
 from justice_desk.storage.database import open_database
 
@@ -71,6 +71,12 @@ def records(center_db_path: Path) -> dict[str, str]:
     db = open_database(center_db_path)
     try:
         meeting = make_meeting(db, items=3, paragraphs=1)
+        planned = meetings.create_meeting(  # attendance not taken yet
+            db,
+            meetings.MeetingInput(
+                dt.date(2026, 2, 11), starts_at=dt.time(9, 30), place="ศาลาเอนกประสงค์"
+            ),
+        )
         settled = make_settled(db)
         a, b, med = make_parties(db)
         received = make_dispute(db, a, b)
@@ -94,6 +100,7 @@ def records(center_db_path: Path) -> dict[str, str]:
         "db": str(center_db_path),
         "meeting": meeting.number,
         "meeting_id": str(meeting.id),
+        "planned": planned.number,
         "settled": settled.number,
         "received": received.number,
         "lacking": lacking.number,
@@ -147,6 +154,13 @@ def test_print_by_uuid_with_arabic_digits_and_the_monthly_report(records, tmp_pa
     assert result.returncode == 0, result.stderr
     thai, arabic = thai_digit_count(out.read_bytes())
     assert thai == 0 and arabic > 0
+    # The attendance sheet of a meeting whose attendance is not taken: blank, for signing.
+    sheet = tmp_path / "sheet.pdf"
+    result = run_print(
+        "attendance", "--db", records["db"], "--meeting", records["planned"], "-o", str(sheet)
+    )
+    assert result.returncode == 0, result.stderr
+    assert_contains(sheet.read_bytes(), ["บัญชีลงชื่อผู้มาประชุม", "ครั้งที่ ๒/๒๕๖๙", "ลายมือชื่อ", "ปิ่นมณี"])
     report = tmp_path / "monthly.pdf"
     result = run_print("monthly", "--db", records["db"], "--month", "2569-01", "-o", str(report))
     assert result.returncode == 0, result.stderr
@@ -159,6 +173,10 @@ def test_print_by_uuid_with_arabic_digits_and_the_monthly_report(records, tmp_pa
         (["agreement", "--case", "{lacking}"], ["the address of นายไร้ ที่อยู่", "§30"]),
         (["agreement", "--case", "{received}"], ["no settlement agreement"]),
         (["unsettled", "--case", "{settled}"], ["not ended without agreement"]),
+        (
+            ["minutes", "--meeting", "{planned}"],
+            ["minutes of meeting 2/2569 cannot be printed", "attendance has not been taken"],
+        ),
     ],
 )
 def test_records_lacking_what_the_document_needs_exit_2_with_one_line(

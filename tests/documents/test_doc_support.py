@@ -245,7 +245,8 @@ def make_meeting(db: Any, *, items: int = 4, paragraphs: int = 2) -> Any:
             place="ห้องประชุมองค์การบริหารส่วนตำบลแม่เหียะ",
         ),
     )
-    lines = list(m.attendance)
+    # Attendance taken: กมล sends a substitute, every other member came.
+    lines = [dataclasses.replace(line, attendance=Attendance.PRESENT) for line in m.attendance]
     for i, line in enumerate(lines):
         if line.person_id == ids["กมล"]:
             lines[i] = dataclasses.replace(

@@ -408,6 +408,39 @@ def test_meeting_agenda_attendance_and_votes(demo_db: tuple[Path, DemoSummary]) 
     assert kinds["present"] and kinds["absent"] and kinds["guest"] and kinds["substitute"]
 
 
+def test_the_planned_meeting_waits_for_its_attendance(demo_db: tuple[Path, DemoSummary]) -> None:
+    """The future meeting does not claim that anybody came; the meetings held show the same
+    attendance in the register as on their quorum line (docs/domain.md §4)."""
+    from justice_desk.domain.enums import Attendance, MeetingStatus
+    from justice_desk.services import meetings, printing
+    from justice_desk.storage.database import open_database
+
+    path, _summary = demo_db
+    db = open_database(path)
+    try:
+        rows = meetings.list_meetings(db, limit=100).rows
+        (planned,) = [r for r in rows if r.status is MeetingStatus.DRAFT]
+        assert planned.held_on > TODAY
+        detail = meetings.get_meeting(db, planned.id)
+        assert {a.attendance for a in detail.attendance} == {Attendance.NOT_TAKEN}
+        assert not detail.quorum.taken and not detail.quorum.met and detail.quorum.present == 0
+        assert detail.quorum.describe().startswith("Attendance has not been taken yet")
+        assert planned.quorum == detail.quorum and planned.quorum.attended() == "not recorded"
+        with pytest.raises(meetings.AttendanceNotTakenError):
+            printing.minutes_document(db, planned.id)
+        assert printing.attendance_document(db, planned.id).members  # the sheet to sign
+        for row in rows:
+            if row.status is MeetingStatus.DRAFT:
+                continue
+            held = meetings.get_meeting(db, row.id)
+            assert row.quorum == held.quorum and held.quorum.met
+            for item in held.agenda:
+                votes = [item.votes_for, item.votes_against, item.votes_abstain]
+                assert sum(v or 0 for v in votes) <= held.quorum.voters
+    finally:
+        db.dispose()
+
+
 # -- cases ---------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from justice_desk.domain.dates import format_numeric_date
+from justice_desk.domain.dates import format_date, format_numeric_date
 from justice_desk.domain.enums import CommitteePosition
 from justice_desk.services import activities, people
 from justice_desk.services.activities import ActivityInput
@@ -32,7 +32,13 @@ def click(qtbot, button) -> None:
 
 
 def be(day: dt.date) -> str:
+    """A date as typed into a date field."""
     return format_numeric_date(day)
+
+
+def listed(day: dt.date) -> str:
+    """A date as lists show it (the short Buddhist-Era form, as everywhere in the app)."""
+    return format_date(day, "en", short=True)
 
 
 def add_people(db, *names: tuple[str, str]) -> dict[str, PersonRecord]:
@@ -80,7 +86,7 @@ def test_create_term_appoint_chair_and_secretary_and_see_the_roster(
     (term,) = people.list_terms(ui_ctx.db)
     assert (term.name, term.starts_on, term.ends_on) == ("วาระปี 2569–2571", start, end)
     assert page.terms.rowCount() == 1 and page.current_term().id == term.id
-    assert page.terms.data(page.terms.index(0, 1)) == be(start)
+    assert page.terms.data(page.terms.index(0, 1)) == listed(start)
 
     # appoint the chair: pick the person by a Thai search, choose the position
     click(qtbot, page.appoint_button)
@@ -170,7 +176,7 @@ def test_register_a_mediator_and_see_valid_and_expired(main_window, ui_ctx, qtbo
     assert (
         status(rows["ชม 0003/2567"]) == "Expired" and background(rows["ชม 0003/2567"]) is not None
     )
-    assert page.mediators.data(page.mediators.index(rows["ชม 0001/2569"], 2)) == be(
+    assert page.mediators.data(page.mediators.index(rows["ชม 0001/2569"], 2)) == listed(
         today - dt.timedelta(days=10)
     )
     page.valid_only.setChecked(True)
@@ -219,7 +225,7 @@ def test_create_an_activity_and_see_it_listed_then_edit_and_delete(
     model = page.register.model
     assert model.total == 1
     assert [model.data(model.index(0, c)) for c in range(4)] == [
-        be(held),
+        listed(held),
         saved.topic,
         saved.place,
         "35",

@@ -5,6 +5,7 @@ and the print buttons."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from pathlib import Path
@@ -85,6 +86,17 @@ def window(ui_settings, committee, prompts, request):
     return request.getfixturevalue("main_window")
 
 
+def take_attendance(db, meeting):
+    """Everyone not recorded yet came (through the service)."""
+    lines = [
+        dataclasses.replace(a, attendance=Attendance.PRESENT)
+        if a.attendance is Attendance.NOT_TAKEN
+        else a
+        for a in meeting.attendance
+    ]
+    return meetings.save_attendance(db, meeting.id, lines)
+
+
 def open_page(window):
     page = window.show_page("meetings")
     assert window.current_page() is page
@@ -148,14 +160,16 @@ def test_new_meeting_gets_next_number_and_standard_agenda(
         a.title for a in detail.agenda
     ]
     assert editor.agenda.boxes[0].title_edit.text() == "Matters the chair informs the meeting of"
-    assert editor.starts.text() == "09.30" and editor.ends.text() == "12.00"
+    assert editor.starts.text() == "09:30" and editor.ends.text() == "12:00"  # as times are shown
     assert page.register.model.total == 1 and page.register.model.row_object(0).number == "1/2569"
     # the committee roster is on the attendance list, in protocol order
     assert [r.line.position for r in editor.attendance.rows][:2] == [
         CommitteePosition.CHAIR,
         CommitteePosition.VICE_CHAIR,
     ]
-    assert "Quorum: 6 of 6" in editor.quorum.text()
+    # nobody has taken attendance yet (docs/domain.md §4)
+    assert editor.quorum.text().startswith("Attendance has not been taken yet")
+    assert {r.kind for r in editor.attendance.rows} == {"not_taken"}
 
     # the second meeting of the year is number 2, and its item 2 names meeting 1/2569
     new_meeting_through_dialog(page, qtbot, typer, "04/11/2569", "ศาลาประชาคมหมู่ 3")
@@ -212,6 +226,12 @@ def test_attendance_below_and_above_quorum_with_reason_substitute_and_guest(
     editor.tabs.setCurrentWidget(att)
     rows = att.rows
     assert len(rows) == 7
+    assert editor.quorum.text().startswith("Attendance has not been taken yet")
+    assert "8a5300" in editor.quorum.styleSheet()
+    # attendance taken the quick way: everyone not recorded yet came, then the exceptions
+    assert att.rest_present.isVisibleTo(editor) and "(7)" in att.rest_present.text()
+    click(qtbot, att.rest_present)
+    assert not att.rest_present.isVisibleTo(editor)
     assert "Quorum: 6 of 6" in editor.quorum.text() and "1b5e20" in editor.quorum.styleSheet()
 
     # four members absent: 2 of 6 present, below the quorum of 3 — shown before saving
@@ -219,7 +239,7 @@ def test_attendance_below_and_above_quorum_with_reason_substitute_and_guest(
         row.choice.setCurrentIndex(row.choice.findData("absent"))
     assert editor.quorum.text().startswith("No quorum: 2 of 6")
     assert "b71c1c" in editor.quorum.styleSheet()
-    assert meetings.get_meeting(ui_ctx.db, m.id).quorum.met  # nothing saved yet
+    assert not meetings.get_meeting(ui_ctx.db, m.id).quorum.taken  # nothing saved yet
     for row, reason in zip(rows[1:4], ("ติดภารกิจ", "ป่วย", "ไปต่างจังหวัด"), strict=True):
         typer(row.reason, reason)
     # the fifth absence has no reason: saving is refused on that field
@@ -283,7 +303,11 @@ def test_attendance_below_and_above_quorum_with_reason_substitute_and_guest(
         saved.quorum.members,
         saved.quorum.required,
     ) == (3, 6, 3)
-    assert page.register.model.row_object(0).present == 4  # chair, secretary, adviser, substitute
+    # The register counts as the quorum line: chair, secretary and the substitute; the adviser
+    # (present) and the guest do not count.
+    row = page.register.model.row_object(0)
+    assert (row.present, row.members) == (3, 6) and row.quorum == saved.quorum
+    assert page.register.model.data(page.register.model.index(0, 3)) == "3 of 6"
 
     # the saved list comes back as it was entered
     rows = editor.attendance.rows
@@ -317,8 +341,20 @@ def test_resolution_votes_held_adoption_locks_and_correction_versions(
     box = editor.agenda.boxes[3]
     typer(box.discussion, "เลขานุการเสนอแผนการไกล่เกลี่ยสัญจรประจำปี")
     typer(box.resolution, "ที่ประชุมมีมติเห็นชอบ")
+    typer(box.votes_for, "5")
+    # votes before attendance: said at once, under the votes
+    assert not box.vote_note.isHidden() and "Take the attendance first" in box.vote_note.text()
+    editor.tabs.setCurrentWidget(editor.attendance)
+    click(qtbot, editor.attendance.rest_present)
+    editor.tabs.setCurrentWidget(editor.agenda)
+    assert box.vote_note.isHidden()
+    box.votes_for.clear()
     typer(box.votes_for, "50")
-    assert not box.vote_note.isHidden() and "only 6" in box.vote_note.text()  # a slip, pointed out
+    assert not box.vote_note.isHidden() and "only 6 members present" in box.vote_note.text()
+    assert box.votes_for.styleSheet()
+    click(qtbot, editor.save_button)  # refused: the votes do not fit the attendance
+    assert "Agenda item 4" in editor.message.text() and editor.dirty
+    assert meetings.get_meeting(ui_ctx.db, m1.id).agenda[3].votes_for is None
     box.votes_for.clear()
     typer(box.votes_for, "5")
     typer(box.votes_against, "0")
@@ -426,7 +462,9 @@ def test_resolution_votes_held_adoption_locks_and_correction_versions(
 def test_correction_needs_a_reason_and_can_be_cancelled(
     window, ui_ctx, qtbot, typer, prompts, monkeypatch
 ) -> None:
-    m1 = meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_1))
+    m1 = take_attendance(
+        ui_ctx.db, meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_1))
+    )
     meetings.mark_held(ui_ctx.db, m1.id)
     m2 = meetings.create_meeting(ui_ctx.db, meetings.MeetingInput(MEET_2))
     meetings.adopt_minutes(ui_ctx.db, m1.id, in_meeting_id=m2.id)
@@ -547,6 +585,17 @@ def test_print_buttons_build_the_pdf_in_the_background_and_save_it(
             calls.append(meeting_id)
             return b"%PDF-1.4 minutes"
 
+    # The minutes wait for the attendance: the button says so, Ctrl+P explains and shows the tab.
+    minutes = editor.print_buttons["minutes"]
+    assert not minutes.isEnabled() and "once attendance is taken" in minutes.toolTip()
+    assert editor.print_buttons["attendance"].isEnabled()  # the blank sheet, for signing
+    editor.print_document("minutes")
+    assert "attendance has not been taken" in prompts.errors[-1] and editor.print_job is None
+    assert editor.tabs.currentWidget() is editor.attendance
+    prompts.errors.clear()
+    click(qtbot, editor.attendance.rest_present)
+    assert minutes.isEnabled()
+
     monkeypatch.setitem(sys.modules, "justice_desk.services.printing", FakePrinting)
     target = tmp_path / "out" / "รายงานการประชุม"
     target.parent.mkdir()
@@ -567,6 +616,7 @@ def test_print_buttons_build_the_pdf_in_the_background_and_save_it(
     qtbot.waitUntil(lambda: bool(opened), timeout=10000)
     qtbot.waitUntil(lambda: ui_ctx.runner.active == 0, timeout=10000)
     assert calls == [m.id] and asked[0].endswith("minutes-1-2569.pdf")
+    assert meetings.get_meeting(ui_ctx.db, m.id).quorum.taken  # saved before printing
     saved = target.with_suffix(".pdf")
     assert opened == [str(saved)] and saved.read_bytes() == b"%PDF-1.4 minutes"
     assert prompts.errors == []
@@ -614,11 +664,15 @@ def test_members_appointed_after_the_meeting_was_planned_can_be_added(
     editor = page.editor
     att = editor.attendance
     editor.tabs.setCurrentWidget(att)
+    click(qtbot, att.rest_present)
     assert len(att.rows) == 7 and "Quorum: 6 of 6" in editor.quorum.text()
     assert att.add_missing.isVisibleTo(editor) and "(1)" in att.add_missing.text()
     click(qtbot, att.add_missing)
     assert len(att.rows) == 8 and att.rows[-1].line.person_id == late.id
-    assert "Quorum: 7 of 7" in editor.quorum.text() and editor.dirty
+    assert att.rows[-1].kind == "not_taken"  # added, not assumed present
+    assert editor.quorum.text().startswith("Attendance is not finished: 1 of 7") and editor.dirty
+    click(qtbot, att.rest_present)
+    assert "Quorum: 7 of 7" in editor.quorum.text()
     click(qtbot, editor.save_button)
     saved = meetings.get_meeting(ui_ctx.db, m.id)
     assert late.id in [a.person_id for a in saved.attendance] and saved.quorum.members == 7

@@ -38,7 +38,8 @@ def meeting_columns() -> list[Column]:
         Column(_("Meeting"), lambda r: r.number),
         Column(_("Date"), lambda r: format_date(r.held_on, language(), short=True)),
         Column(_("Status"), lambda r: r.status.label()),
-        Column(_("Present"), lambda r: str(r.present), align=RIGHT),
+        # Counted as the quorum line counts (members present in person or by substitute).
+        Column(_("Members present"), lambda r: r.quorum.attended(), align=RIGHT),
         Column(_("Place"), lambda r: r.place or ""),
     ]
 
