@@ -8,7 +8,7 @@ typed, and from the refusal when a national ID already on file is saved.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
@@ -87,7 +87,7 @@ class DuplicatePanel(QFrame):
             button = QPushButton(_("Open"), self)
             button.setObjectName("openDuplicate")
             button.setToolTip(_("Show this person's record instead"))
-            button.clicked.connect(lambda _checked=False, pid=candidate.id: self._open(pid))
+            button.clicked.connect(self._opener(candidate.id))
             row.addWidget(label, 1)
             row.addWidget(button)
             self.rows.addLayout(row)
@@ -95,6 +95,11 @@ class DuplicatePanel(QFrame):
             button.show()
             self.open_buttons.append(button)
         self.setVisible(True)
+
+    def _opener(self, person_id: uuid.UUID) -> Callable[[], None]:
+        # A closure without parameters: ``clicked`` would fill a defaulted one with ``checked``
+        # (tests/ui/test_ui_shortcuts.py keeps every slot in the UI so).
+        return lambda: self._open(person_id)
 
     def _open(self, person_id: uuid.UUID) -> None:
         self.open_requested.emit(person_id)

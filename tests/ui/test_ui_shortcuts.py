@@ -177,10 +177,11 @@ def test_alt_numbers_at_a_province_office(tmp_path: Path, qtbot) -> None:
 
 def test_the_readme_names_only_shortcuts_the_window_has(main_window) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    named = set(re.findall(r"\b(?:Ctrl|Alt|Shift)\+(?:\+|[A-Z0-9=-]\b)", readme))
+    named = set(re.findall(r"\b(?:Ctrl|Alt|Shift)\+(?:[+=-]|[A-Z0-9]\b)", readme))
+    named |= set(re.findall(r"\bF(?:1[0-2]|[1-9])\b", readme))
     for first, last in re.findall(r"\bAlt\+(\d)…(\d)", readme):
         named |= {f"Alt+{n}" for n in range(int(first), int(last) + 1)}
-    assert {"Ctrl+N", "Ctrl+S", "Ctrl+P", "Ctrl+F", "Ctrl++", "Alt+1", "Alt+6"} <= named
+    assert {"Ctrl+N", "Ctrl+S", "Ctrl+P", "Ctrl+F", "Ctrl++", "Ctrl+-", "Alt+1", "Alt+6"} <= named
     assert named <= set(shortcuts_of(main_window))
 
 
