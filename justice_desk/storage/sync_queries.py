@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, case, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from justice_desk.domain.enums import ENROLLED, EnrolmentStatus, ImportStatus, KeyStatus
 from justice_desk.storage.models import (
     MODEL_BY_TABLE,
     Case,
@@ -70,19 +71,15 @@ def keys_of(session: Session, site_id: uuid.UUID) -> list[SiteKey]:
 
 def trusted_keys(session: Session) -> list[SiteKey]:
     """Peer keys of approved (or revoked, for their cut-off) centers, and of the province."""
-    approved = select(Enrolment.center_id).where(Enrolment.status.in_(["approved", "revoked"]))
+    approved = select(Enrolment.center_id).where(Enrolment.status.in_(ENROLLED))
     return list(
         session.execute(
-            select(SiteKey).where(
-                SiteKey.role == "peer",
-                SiteKey.status != "rotated_out",
-                SiteKey.site_id.in_(approved),
-            )
+            select(SiteKey).where(SiteKey.role == "peer", SiteKey.site_id.in_(approved))
         ).scalars()
     )
 
 
-def mark_key(session: Session, site_id: uuid.UUID, key_id: str, *, status: str) -> None:
+def mark_key(session: Session, site_id: uuid.UUID, key_id: str, *, status: KeyStatus) -> None:
     session.execute(
         update(SiteKey)
         .where(SiteKey.site_id == site_id, SiteKey.key_id == key_id)
@@ -161,7 +158,7 @@ def insert_placeholder_site(
 
 
 def bundle_by_sha(
-    session: Session, sha: str, *, exclude_status: Sequence[str] = ()
+    session: Session, sha: str, *, exclude_status: Sequence[ImportStatus] = ()
 ) -> ReceivedBundle | None:
     stmt = select(ReceivedBundle).where(ReceivedBundle.file_sha256 == sha)
     if exclude_status:
@@ -178,7 +175,7 @@ def bundle_by_seq(
                 ReceivedBundle.center_id == center_id,
                 ReceivedBundle.epoch == epoch,
                 ReceivedBundle.seq == seq,
-                ReceivedBundle.status.not_in(["rejected"]),
+                ReceivedBundle.status != ImportStatus.REJECTED,
             )
         )
         .scalars()
@@ -193,7 +190,7 @@ def epoch_seen(session: Session, center_id: uuid.UUID, epoch: str) -> bool:
             .where(
                 ReceivedBundle.center_id == center_id,
                 ReceivedBundle.epoch == epoch,
-                ReceivedBundle.status.in_(["applied", "partial"]),
+                ReceivedBundle.status.in_([ImportStatus.APPLIED, ImportStatus.PARTIAL]),
             )
             .limit(1)
         ).first()
@@ -212,7 +209,7 @@ def next_held(
             .where(
                 ReceivedBundle.center_id == center_id,
                 ReceivedBundle.epoch == epoch,
-                ReceivedBundle.status == "held",
+                ReceivedBundle.status == ImportStatus.HELD,
                 ReceivedBundle.first_change <= applied_through + 1,
             )
             .order_by(ReceivedBundle.first_change, ReceivedBundle.seq)
@@ -230,7 +227,7 @@ def held_bundles(session: Session, center_id: uuid.UUID, epoch: str | None) -> l
             .where(
                 ReceivedBundle.center_id == center_id,
                 ReceivedBundle.epoch == epoch,
-                ReceivedBundle.status == "held",
+                ReceivedBundle.status == ImportStatus.HELD,
             )
             .order_by(ReceivedBundle.first_change)
         ).scalars()
@@ -241,7 +238,9 @@ def has_held(session: Session, center_id: uuid.UUID) -> bool:
     return (
         session.execute(
             select(ReceivedBundle.id)
-            .where(ReceivedBundle.center_id == center_id, ReceivedBundle.status == "held")
+            .where(
+                ReceivedBundle.center_id == center_id, ReceivedBundle.status == ImportStatus.HELD
+            )
             .limit(1)
         ).first()
         is not None
@@ -251,7 +250,8 @@ def has_held(session: Session, center_id: uuid.UUID) -> bool:
 def latest_bundle_epoch(session: Session, center_id: uuid.UUID) -> str | None:
     """The epoch of the last bundle of a center that was read (applied, held or a duplicate),
     else of the last one refused that named an epoch (unverified: only for reporting it)."""
-    for exclude in (["rejected"], []):
+    exclude: list[ImportStatus]
+    for exclude in ([ImportStatus.REJECTED], []):
         epoch = session.execute(
             select(ReceivedBundle.epoch)
             .where(
@@ -275,9 +275,9 @@ def supersede_held(session: Session, center_id: uuid.UUID, epoch: str) -> int:
         .where(
             ReceivedBundle.center_id == center_id,
             ReceivedBundle.epoch != epoch,
-            ReceivedBundle.status == "held",
+            ReceivedBundle.status == ImportStatus.HELD,
         )
-        .values(status="duplicate", reason="superseded_epoch")
+        .values(status=ImportStatus.DUPLICATE, reason="superseded_epoch")
     )
     # Session.execute() is typed as returning a plain Result; an UPDATE gives a CursorResult.
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -336,8 +336,8 @@ def enrolled_site(session: Session, code: str) -> tuple[Site, Enrolment] | None:
     found = session.execute(
         select(Site, Enrolment)
         .join(Enrolment, Enrolment.center_id == Site.id)
-        .where(Enrolment.code == code.strip(), Enrolment.status.in_(["approved", "revoked"]))
-        .order_by(case((Enrolment.status == "approved", 0), else_=1))
+        .where(Enrolment.code == code.strip(), Enrolment.status.in_(ENROLLED))
+        .order_by(case((Enrolment.status == EnrolmentStatus.APPROVED, 0), else_=1))
         .limit(1)
     ).first()
     return (found[0], found[1]) if found is not None else None
@@ -346,7 +346,9 @@ def enrolled_site(session: Session, code: str) -> tuple[Site, Enrolment] | None:
 def approved_enrolments(session: Session) -> list[Enrolment]:
     return list(
         session.execute(
-            select(Enrolment).where(Enrolment.status == "approved").order_by(Enrolment.code)
+            select(Enrolment)
+            .where(Enrolment.status == EnrolmentStatus.APPROVED)
+            .order_by(Enrolment.code)
         ).scalars()
     )
 
@@ -409,7 +411,7 @@ def pending_enrolments_with_code(
         session.execute(
             select(Enrolment).where(
                 Enrolment.code == code,
-                Enrolment.status == "pending",
+                Enrolment.status == EnrolmentStatus.PENDING,
                 Enrolment.center_id != besides,
             )
         ).scalars()
@@ -421,9 +423,7 @@ def enrolments_with_receipts(session: Session) -> list[Enrolment]:
     under their cut-off."""
     return list(
         session.execute(
-            select(Enrolment)
-            .where(Enrolment.status.in_(["approved", "revoked"]))
-            .order_by(Enrolment.code)
+            select(Enrolment).where(Enrolment.status.in_(ENROLLED)).order_by(Enrolment.code)
         ).scalars()
     )
 
@@ -434,7 +434,7 @@ def epochs_waiting(session: Session, center_id: uuid.UUID) -> list[str]:
         select(ReceivedBundle.epoch, func.min(ReceivedBundle.id))
         .where(
             ReceivedBundle.center_id == center_id,
-            ReceivedBundle.status == "held",
+            ReceivedBundle.status == ImportStatus.HELD,
             ReceivedBundle.reason == "new_epoch",
         )
         .group_by(ReceivedBundle.epoch)
@@ -451,7 +451,7 @@ def held_of_epoch(session: Session, center_id: uuid.UUID, epoch: str) -> list[Re
             .where(
                 ReceivedBundle.center_id == center_id,
                 ReceivedBundle.epoch == epoch,
-                ReceivedBundle.status == "held",
+                ReceivedBundle.status == ImportStatus.HELD,
                 ReceivedBundle.reason == "new_epoch",
             )
             .order_by(ReceivedBundle.first_change, ReceivedBundle.seq)
@@ -564,3 +564,13 @@ def renumber(session: Session, table_name: str, row_id: uuid.UUID, above: int) -
     ).scalar()
     obj.number = max(above, used or 0) + 1
     return int(obj.number)
+
+
+def latest_receipts(session: Session, limit: int) -> list[ReceiptRecord]:
+    """The receipts this center accepted last, newest first (of any epoch: a receipt about a
+    new start the province has not accepted speaks of the epoch it still follows)."""
+    return list(
+        session.execute(
+            select(ReceiptRecord).order_by(ReceiptRecord.id.desc()).limit(limit)
+        ).scalars()
+    )

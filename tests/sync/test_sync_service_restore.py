@@ -351,3 +351,46 @@ def test_a_version_lost_by_the_restore_stays_visible_when_a_newer_one_replaces_i
         h.assert_province_holds_center(world)
     finally:
         world.close()
+
+
+def test_a_restored_center_is_told_its_new_start_waits_for_the_province(tmp_path: Path) -> None:
+    world = h.build_world(tmp_path / "w", demo=dict(seed=3, people=10, cases=5, meetings=1))
+    try:
+        first = world.export()
+        assert world.import_one(first.path).status == "applied"
+        assert world.receipt_to_center() is not None
+        assert sync.center_status(world.center).new_start is None
+        copy = backup(world.center, tmp_path / "backups")
+        world.center = h.replace_database(world.center, copy)
+
+        status = sync.center_status(world.center)
+        assert status.new_start is sync.NewStart.NOT_SENT
+        assert "restored from a backup" in status.describe()
+
+        restored = world.export()
+        assert sync.center_status(world.center).new_start is sync.NewStart.WAITING
+        outcome = world.import_one(restored.path)
+        assert (outcome.status, outcome.reason) == ("held", "new_epoch")
+        assert world.receipt_to_center() is not None
+        status = sync.center_status(world.center)
+        assert status.new_start is sync.NewStart.WAITING
+        assert "until an officer accepts the new start" in status.describe()
+
+        sync.decide_epoch(world.province, _code(world), accept=False)
+        assert world.receipt_to_center() is not None
+        status = sync.center_status(world.center)
+        assert status.new_start is sync.NewStart.REFUSED
+        assert "refused this database's new start" in status.describe()
+
+        # The officer and the center talked: the next bundle waits again and is accepted.
+        people.create_person(world.center, people.PersonInput(given_name="โทรคุยแล้ว"))
+        again = world.export()
+        assert world.import_one(again.path).reason == "new_epoch"
+        sync.decide_epoch(world.province, _code(world), accept=True)
+        assert world.receipt_to_center() is not None
+        status = sync.center_status(world.center)
+        assert status.new_start is None
+        assert status.acked_through == again.last_change
+        assert "Received by the province" in status.describe()
+    finally:
+        world.close()

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,6 +79,37 @@ class ExportLine:
     file_name: str
 
 
+class NewStart(StrEnum):
+    """Where a new start of this center's data (a restore, or a copy) stands at the province,
+    as far as this center knows (docs/sync.md §3)."""
+
+    #: Nothing sent since the new start.
+    NOT_SENT = "not_sent"
+    #: Sent; an officer has to accept the new start before anything of it is applied.
+    WAITING = "waiting"
+    #: An officer refused it: nothing of it will be applied until the center calls the office.
+    REFUSED = "refused"
+
+    def describe(self, pending: int) -> str:
+        if self is NewStart.NOT_SENT:
+            return _(
+                "This database was restored from a backup (or copied), so it starts a new "
+                "series of changes. Export them ({pending} changes) and send them to the "
+                "province; an officer there has to accept the new start."
+            ).format(pending=pending)
+        if self is NewStart.WAITING:
+            return _(
+                "This database was restored from a backup (or copied). The province holds its "
+                "changes ({pending}) until an officer accepts the new start: call the province "
+                "office to confirm that you restored a backup."
+            ).format(pending=pending)
+        return _(
+            "The province refused this database's new start (after a restore from a backup, "
+            "or a copy), so none of its {pending} changes are applied. Call the province "
+            "office before sending anything else."
+        ).format(pending=pending)
+
+
 @dataclass(frozen=True)
 class CenterSyncStatus:
     enrolled: bool
@@ -91,10 +124,15 @@ class CenterSyncStatus:
     exports: tuple[ExportLine, ...] = ()
     #: Records the province refused that are not settled yet (center_refusals).
     refused: int = 0
+    #: This database started a new epoch (restored from a backup, or a copy) that the province
+    #: has not accepted yet (docs/sync.md §3): :class:`NewStart`, or None.
+    new_start: NewStart | None = None
 
     def describe(self) -> str:
         if not self.enrolled:
             return _("Not enrolled with a Provincial Justice Office yet.")
+        if self.new_start is not None:
+            return self.new_start.describe(self.pending_changes)
         if self.acked_on is None:
             text = _("The province has not confirmed any changes yet ({pending} waiting).").format(
                 pending=self.pending_changes
@@ -450,6 +488,7 @@ def center_status(db: Database) -> CenterSyncStatus:
         province_fp = _public_from_row(province_row).fingerprint if province_row else None
         own_fp = _public_from_row(own_row).fingerprint if own_row else None
     acked_on = settings.get("acked_on")
+    new_start = _new_start(db, settings) if settings.get("province_id") else None
     return CenterSyncStatus(
         enrolled=bool(settings.get("province_id")),
         province_name=settings.get("province_name"),
@@ -462,7 +501,31 @@ def center_status(db: Database) -> CenterSyncStatus:
         resend_from=int(settings["resend_from"]) if settings.get("resend_from") else None,
         exports=exports,
         refused=len(center_refusals(db)) if settings.get("province_id") else 0,
+        new_start=new_start,
     )
+
+
+def _new_start(db: Database, settings: Mapping[str, str]) -> NewStart | None:
+    """Whether this database's epoch is a new start the province has not accepted yet: it
+    left an earlier epoch, and no receipt confirmed anything of this one."""
+    from justice_desk.storage import sync_queries as q
+
+    epoch = settings.get("epoch") or ""
+    if not json.loads(settings.get("epoch_history") or "[]") or int(
+        settings.get("acked_through") or 0
+    ):
+        return None
+    with db.read() as session:
+        receipts = q.latest_receipts(session, 20)
+        sent = any(e.epoch == epoch for e in q.recent_exports(session, 1))
+    for receipt in receipts:  # newest first: the latest word on this epoch's bundles counts
+        bundles = json.loads(receipt.summary or "{}").get("bundles", [])
+        reasons = {b.get("reason") for b in bundles if b.get("epoch") == epoch}
+        if "epoch_refused" in reasons:
+            return NewStart.REFUSED
+        if "new_epoch" in reasons:
+            return NewStart.WAITING
+    return NewStart.WAITING if sent else NewStart.NOT_SENT
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from justice_desk import sync as fmt
 from justice_desk.domain import center_code
+from justice_desk.domain.enums import ENROLLED, EnrolmentStatus, ImportStatus, KeyStatus
 from justice_desk.errors import (
     UserError,
 )
@@ -107,7 +108,7 @@ def enrol_center(
                         code=request.code,
                         name=request.name,
                         fingerprint=request.fingerprint,
-                        status="pending",
+                        status=EnrolmentStatus.PENDING,
                     )
                 )
             return EnrolmentReview(
@@ -117,7 +118,7 @@ def enrol_center(
         if (
             holder is not None
             and holder.center_id != center_id
-            and holder.status in ("approved", "revoked")
+            and holder.status in ENROLLED
         ):
             raise UserError(
                 _(
@@ -127,7 +128,7 @@ def enrol_center(
             )
         if (
             enrolment is not None
-            and enrolment.status == "approved"
+            and enrolment.status == EnrolmentStatus.APPROVED
             and enrolment.fingerprint != request.fingerprint
         ):
             raise UserError(
@@ -137,7 +138,7 @@ def enrol_center(
                 ).format(name=enrolment.name)
             )
         known = q.site_key(session, center_id, request.public_keys.key_id)
-        if known is not None and known.status == "revoked":
+        if known is not None and known.status == KeyStatus.REVOKED:
             raise UserError(
                 _(
                     "This request carries a key of {name} that was revoked. A center whose key "
@@ -156,7 +157,7 @@ def enrol_center(
             request.fingerprint,
         )
         _store_public(session, center_id, request.public_keys, "peer")
-        enrolment.status, enrolment.approved_at = "approved", utcnow()
+        enrolment.status, enrolment.approved_at = EnrolmentStatus.APPROVED, utcnow()
         if session.get(Site, center_id) is None:
             # A placeholder with rev 0: the center's own record (rev >= 1) replaces it on import.
             q.insert_placeholder_site(
@@ -257,11 +258,12 @@ def decide_epoch(
         rows = q.held_of_epoch(session, center_id, epoch)
         if not accept:
             for row in rows:
-                row.status, row.reason = "rejected", "epoch_refused"
+                row.status, row.reason = ImportStatus.REJECTED, "epoch_refused"
+                row.receipt_seq = None  # the center hears of it in its next receipt
                 _log(
                     session,
                     Path(f"held:{row.file_sha256[:12]}"),
-                    "rejected",
+                    ImportStatus.REJECTED,
                     reason="epoch_refused",
                     sha=row.file_sha256,
                     center=center_id,
@@ -332,23 +334,23 @@ def revoke_center_key(
         raise UserError(_("The bundle number to keep must be 0 or more."))
     with db.write() as session:
         enrolment = q.enrolment_by_code(session, center_code)
-        if enrolment is None or enrolment.status == "pending":
+        if enrolment is None or enrolment.status == EnrolmentStatus.PENDING:
             raise UserError(
                 _("No center with the code {code} is enrolled here.").format(code=center_code)
             )
         keep = enrolment.last_seq if keep_through_seq is None else keep_through_seq
         peer = [r for r in q.keys_of(session, enrolment.center_id) if r.role == "peer"]
-        cut_offs = [r.last_good_seq for r in peer if r.status == "revoked"]
+        cut_offs = [r.last_good_seq for r in peer if r.status == KeyStatus.REVOKED]
         previous = next((c for c in cut_offs if c is not None), None)
         number = None
         for row in peer:
-            if row.status != "revoked":
+            if row.status != KeyStatus.REVOKED:
                 number = number or q.next_revocation_number(session)
                 row.revocation_number = number
-            row.status = "revoked"
+            row.status = KeyStatus.REVOKED
             row.last_good_epoch = enrolment.epoch
             row.last_good_seq = keep
-        enrolment.status = "revoked"
+        enrolment.status = EnrolmentStatus.REVOKED
         return Revoked(enrolment.code, enrolment.name, keep, previous, len(peer))
 
 
@@ -377,7 +379,7 @@ def write_receipts(
             # Sealed to the center's current key; a revoked center (bundles accepted under the
             # cut-off still get their receipt) to the newest key it had.
             peer = [r for r in q.keys_of(session, enrolment.center_id) if r.role == "peer"]
-            center_keys = [r for r in peer if r.status == "active"] or peer
+            center_keys = [r for r in peer if r.status == KeyStatus.ACTIVE] or peer
             if not center_keys:
                 continue
             # Before anything was applied (only held bundles so far) the receipt speaks of the
@@ -476,10 +478,10 @@ def centers_overview(db: Database) -> list[CenterOverview]:
                     e.fingerprint,
                     e.last_bundle_at,
                     e.applied_through,
-                    c.get("held", 0),
-                    c.get("rejected", 0),
+                    c.get(ImportStatus.HELD, 0),
+                    c.get(ImportStatus.REJECTED, 0),
                     quiet,
-                    tuple(q.epochs_waiting(session, e.center_id)) if c.get("held") else (),
+                    tuple(q.epochs_waiting(session, e.center_id)) if c.get(ImportStatus.HELD) else (),
                 )
             )
     return out
