@@ -282,3 +282,68 @@ class ChangeOp(StrEnum):
     INSERT = "insert"
     UPDATE = "update"
     DELETE = "delete"
+
+
+# -- sync bookkeeping (docs/sync.md): stored in the province's and the center's own tables,
+#    never in a bundle
+
+
+class EnrolmentStatus(LabelledEnum):
+    """A center as the province knows it (``enrolments.status``, docs/sync.md §9): a request
+    that was only looked at (no key of it is trusted), approved, or revoked (its keys still
+    verify what they signed up to the cut-off)."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REVOKED = "revoked"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {
+            "pending": N_("Waiting for approval"),
+            "approved": N_("Enrolled"),
+            "revoked": N_("Key revoked"),
+        }
+
+
+#: Enrolment statuses of a center whose bundles are judged at all: approved, or revoked (what
+#: its keys signed before the cut-off is still accepted).
+ENROLLED: tuple[EnrolmentStatus, ...] = (EnrolmentStatus.APPROVED, EnrolmentStatus.REVOKED)
+
+
+class KeyStatus(StrEnum):
+    """A public key the database holds (``site_keys.status``, docs/sync.md §9): the site's
+    current key, retired by a rotation (verifies only up to its retirement point), or
+    revoked (only up to the officer's cut-off)."""
+
+    ACTIVE = "active"
+    ROTATED = "rotated"
+    REVOKED = "revoked"
+
+
+class ImportStatus(LabelledEnum):
+    """What became of a file the province imported (docs/sync.md, "Import outcomes and
+    reasons"): the ``status`` of an import outcome and of an ``import_log`` line, and of a
+    bundle in ``received_bundles`` (which receipts report to the center).
+
+    ``PARTIAL`` (applied without some refused records) is stored in ``received_bundles`` and
+    the log only: the outcome says ``APPLIED`` with the count refused. ``SKIPPED`` (never read:
+    not a file, or the import stopped) is never a received bundle."""
+
+    APPLIED = "applied"
+    PARTIAL = "partial"
+    DUPLICATE = "duplicate"
+    HELD = "held"
+    REJECTED = "rejected"
+    SKIPPED = "skipped"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {
+            "applied": N_("Applied"),
+            "partial": N_("Applied in part"),
+            "duplicate": N_("Already imported"),
+            "held": N_("Held (waiting for earlier changes)"),
+            "rejected": N_("Rejected"),
+            "skipped": N_("Skipped"),
+        }
