@@ -126,7 +126,8 @@ def test_training_record_is_added_and_listed(page, ui_ctx, qtbot, typer) -> None
         dt.date(2024, 3, 2),
     )
     assert panel.trainings.rowCount() == 1
-    assert panel.trainings.data(panel.trainings.index(0, 2)) == "02/03/2567"
+    # typed 02/03/2567, listed in the short BE form every list uses
+    assert panel.trainings.data(panel.trainings.index(0, 2)) == "2 Mar 2567"
 
 
 def test_missing_given_name_highlights_the_field_and_saves_nothing(
