@@ -149,6 +149,12 @@ def _service_db(folder: Path) -> tuple[object, object]:
             place="ห้องประชุมองค์การบริหารส่วนตำบลแม่เหียะ",
         ),
     )
+    # Attendance is taken before votes can be recorded (docs/domain.md §4): everyone came.
+    from justice_desk.domain.enums import Attendance
+
+    m = meetings.save_attendance(
+        db, m.id, [dataclasses.replace(a, attendance=Attendance.PRESENT) for a in m.attendance]
+    )
     doc = minutes_doc(2)
     items = [
         dataclasses.replace(
