@@ -705,7 +705,10 @@ class MeetingEditor(QWidget):
         text = _(
             "Mark meeting {number} as held? Its minutes can then be adopted at the next meeting."
         ).format(number=detail.number)
-        if not detail.quorum.met:
+        if not detail.quorum.taken:
+            # Allowed (the list is often typed in from the signed sheet afterwards), but said.
+            text += "\n\n" + detail.quorum.describe()
+        elif not detail.quorum.met:
             text += "\n\n" + _("Note: the attendance list shows no quorum ({quorum})").format(
                 quorum=detail.quorum.describe()
             )
