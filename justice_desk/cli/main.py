@@ -161,9 +161,10 @@ def build_parser() -> ArgumentParser:
         "(in a temporary folder; your data is not touched)",
     )
 
-    from justice_desk.cli import print_command, sync_command
+    from justice_desk.cli import export_command, print_command, sync_command
 
     print_command.add_parser(sub)
+    export_command.add_parser(sub)
     sync_command.add_parser(sub)
     return parser
 
@@ -458,6 +459,12 @@ def cmd_self_test(args: argparse.Namespace) -> int:
     return 0 if all(r.ok for r in results) else 2
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from justice_desk.cli import export_command
+
+    return export_command.run(args)
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from justice_desk.cli import print_command
 
@@ -466,6 +473,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "print": cmd_print,
+    "export": cmd_export,
     "init": cmd_init,
     "demo": cmd_demo,
     "list": cmd_list,

@@ -350,6 +350,12 @@ class MainWindow(QMainWindow):
 
         return call
 
+    def monthly_report(self) -> None:
+        """File → Monthly report…: choose a month, save the center's report as a PDF."""
+        from justice_desk.ui import export_ui
+
+        export_ui.open_monthly_report(self)
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
         file_menu.addAction(
@@ -363,6 +369,9 @@ class MainWindow(QMainWindow):
                 _("Print…"), QKeySequence.StandardKey.Print, self._on_page("print_current")
             )
         )
+        monthly = self._action(_("Monthly report…"), None, self.monthly_report)
+        monthly.setObjectName("monthlyReportAction")
+        file_menu.addAction(monthly)
         file_menu.addSeparator()
         backup = self._action(_("Back up the database…"), None, self.backup)
         restore = self._action(_("Restore from a backup…"), None, self.restore_backup)
@@ -370,7 +379,7 @@ class MainWindow(QMainWindow):
         other = self._action(_("Open another database…"), None, self.open_other_database)
         other.setObjectName("openOtherAction")
         settings = self._action(_("Settings…"), None, self.open_settings)
-        self._database_actions = [backup, restore, other, settings]
+        self._database_actions = [backup, restore, other, settings, monthly]
         for action in self._database_actions:
             action.setEnabled(False)
         file_menu.addAction(backup)

@@ -22,7 +22,9 @@ from justice_desk.errors import NotFoundError, ValidationError
 from justice_desk.i18n import N_, _
 from justice_desk.services import activities
 from justice_desk.services.activities import ActivityInput, ActivityRecord
+from justice_desk.services.exports import Register
 from justice_desk.ui.context import AppContext
+from justice_desk.ui.export_ui import ExportButton, ExportChoice, register_filters
 from justice_desk.ui.form_fields import be_text, fit_columns, required_label
 from justice_desk.ui.form_page import RecordPage
 from justice_desk.ui.models import Column
@@ -119,6 +121,17 @@ class ActivitiesPage(RecordPage):
             self.errors.add(name, widget)
             self.tracker.watch(widget)
         fit_columns(self.register.table, {0: 11, 2: 22, 3: 10}, stretch=1)
+        self.export_button = ExportButton(
+            ctx,
+            [
+                ExportChoice(
+                    _("Activities shown"),
+                    lambda: (Register.ACTIVITIES, register_filters(self.register)),
+                )
+            ],
+            self,
+        )
+        self.register.add_tool(self.export_button)
         for box in (self.male, self.female, self.unspecified):
             box.valueChanged.connect(self._update_total)
         self._start_new()

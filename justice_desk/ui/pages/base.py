@@ -102,6 +102,7 @@ class RegisterView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
+        self._tools = top
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -119,6 +120,10 @@ class RegisterView(QWidget):
         self.model.modelReset.connect(self._update_count)
         self.model.modelReset.connect(self._reconnect_selection)
         self._update_count()
+
+    def add_tool(self, widget: QWidget) -> None:
+        """Put a button (Export…) at the end of the search row."""
+        self._tools.addWidget(widget)
 
     def _reconnect_selection(self) -> None:
         # A model reset keeps the selection model; nothing to reconnect, but clear stale current.

@@ -22,10 +22,12 @@ from justice_desk.i18n import _
 from justice_desk.services import cases
 from justice_desk.services.cases import CaseDetail, CaseRow
 from justice_desk.services.common import Page as RowsPage
+from justice_desk.services.exports import ExportFilters, Register
 from justice_desk.ui.case_detail import CaseDetailView
 from justice_desk.ui.case_intake import CaseIntakeDialog
 from justice_desk.ui.case_widgets import combo_select, short_date
 from justice_desk.ui.context import AppContext
+from justice_desk.ui.export_ui import ExportButton, ExportChoice, register_filters
 from justice_desk.ui.models import Column
 from justice_desk.ui.pages.base import Page, RegisterView
 
@@ -117,6 +119,10 @@ class CasesPage(Page):
         header.blockSignals(False)
         self.register.activated.connect(lambda row: self.open_case(row.id))
         self.register.search.returnPressed.connect(self.register.apply_search_now)
+        self.export_button = ExportButton(
+            ctx, [ExportChoice(_("Cases shown"), self.export_filters)], self
+        )
+        self.register.add_tool(self.export_button)
         self.status_filter.currentIndexChanged.connect(self._filters_changed)
         self.kind_filter.currentIndexChanged.connect(self._filters_changed)
 
@@ -167,6 +173,14 @@ class CasesPage(Page):
     def kinds(self) -> list[CaseKind] | None:
         value = self.kind_filter.currentData()
         return [CaseKind(value)] if value else None
+
+    def export_filters(self) -> tuple[Register, ExportFilters]:
+        """The cases the register shows: its search, status and kind filters and its order."""
+        return Register.CASES, register_filters(
+            self.register,
+            status=tuple(self.status_group() or ()),
+            kind=tuple(self.kinds() or ()),
+        )
 
     def fetch(
         self, offset: int, limit: int, search: str, order: str | None, descending: bool

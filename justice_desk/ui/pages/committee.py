@@ -30,9 +30,11 @@ from justice_desk.domain.enums import CommitteePosition, MediatorStatus
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
 from justice_desk.services import people
+from justice_desk.services.exports import ExportFilters, Register
 from justice_desk.services.people import MediatorRecord, SeatRecord, TermRecord
 from justice_desk.storage.database import Database
 from justice_desk.ui.context import AppContext
+from justice_desk.ui.export_ui import ExportButton, ExportChoice
 from justice_desk.ui.form_fields import (
     OK_COLOR,
     WARNING_COLOR,
@@ -316,9 +318,13 @@ class CommitteePage(Page):
         rl.addWidget(self.roster_label)
         rl.addWidget(self.roster_table, 1)
         rl.addWidget(self.roster_strip)
+        self.roster_export = ExportButton(
+            self.ctx, [ExportChoice(_("Committee roster"), self.export_roster)], tab
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.appoint_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.roster_export)
         buttons.addWidget(self.end_button)
         rl.addLayout(buttons)
 
@@ -357,10 +363,14 @@ class CommitteePage(Page):
         self.mediator_count = QLabel(tab)
         self.mediator_strip = MessageStrip(tab)
         self.register_button = QPushButton(_("Register a mediator…"), tab)
+        self.mediators_export = ExportButton(
+            self.ctx, [ExportChoice(_("Mediators shown"), self.export_mediators)], tab
+        )
         top = QHBoxLayout()
         top.addWidget(self.valid_only)
         top.addStretch(1)
         top.addWidget(self.mediator_count)
+        top.addWidget(self.mediators_export)
         layout = QVBoxLayout(tab)
         layout.addLayout(top)
         layout.addWidget(self.mediators_table, 1)
@@ -432,6 +442,17 @@ class CommitteePage(Page):
         self.mediator_count.setText(
             _("{count} mediators, {valid} valid today").format(count=len(rows), valid=valid)
         )
+
+    def export_roster(self) -> tuple[Register, ExportFilters]:
+        """The roster shown: the chosen term on the day its roster is shown for."""
+        term = self.current_term()
+        if term is None:
+            return Register.COMMITTEE, ExportFilters()
+        return Register.COMMITTEE, ExportFilters(term_id=term.id, on=roster_day(term))
+
+    def export_mediators(self) -> tuple[Register, ExportFilters]:
+        valid_on = dt.date.today() if self.valid_only.isChecked() else None
+        return Register.MEDIATORS, ExportFilters(valid_on=valid_on)
 
     def _update_buttons(self) -> None:
         self.appoint_button.setEnabled(self.current_term() is not None)

@@ -20,9 +20,11 @@ from justice_desk.errors import UserError
 from justice_desk.i18n import _, language
 from justice_desk.services import meetings
 from justice_desk.services.common import Page as RowsPage
+from justice_desk.services.exports import Register
 from justice_desk.services.meetings import MeetingDetail, MeetingRow
 from justice_desk.ui import dialogs
 from justice_desk.ui.context import AppContext
+from justice_desk.ui.export_ui import ExportButton, ExportChoice, register_filters
 from justice_desk.ui.meeting_dialogs import NewMeetingDialog
 from justice_desk.ui.meeting_editor import MeetingEditor
 from justice_desk.ui.models import Column
@@ -60,6 +62,17 @@ class MeetingsPage(Page):
             placeholder=_("Search by number (4/2569), place or body"),
             parent=self,
         )
+        self.export_button = ExportButton(
+            ctx,
+            [
+                ExportChoice(
+                    _("Meetings shown"),
+                    lambda: (Register.MEETINGS, register_filters(self.register)),
+                )
+            ],
+            self,
+        )
+        self.register.add_tool(self.export_button)
         self.editor = MeetingEditor(ctx, self)
         self.empty = QLabel(
             _("Choose a meeting in the list, or plan a new one with “New meeting” (Ctrl+N)."), self

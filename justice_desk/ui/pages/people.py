@@ -28,6 +28,7 @@ from justice_desk.domain.enums import MembershipStatus
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _, pgettext
 from justice_desk.services import people
+from justice_desk.services.exports import ExportFilters, Register
 from justice_desk.services.people import (
     DuplicateCandidate,
     MembershipRecord,
@@ -38,6 +39,7 @@ from justice_desk.storage.database import Database
 from justice_desk.ui import dialogs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.duplicate_panel import DuplicatePanel
+from justice_desk.ui.export_ui import ExportButton, ExportChoice, register_filters
 from justice_desk.ui.form_fields import (
     DatePromptDialog,
     FormErrors,
@@ -370,6 +372,15 @@ class PeoplePage(RecordPage):
         ):
             signal.connect(self._typed_identity)
         self.register.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # Qt starts descending
+        self.export_button = ExportButton(
+            ctx,
+            [
+                ExportChoice(_("People shown"), self.export_people),
+                ExportChoice(_("Network members"), self.export_members),
+            ],
+            self,
+        )
+        self.register.add_tool(self.export_button)
         fit_columns(self.register.table, {1: 14, 2: 12, 3: 10, 4: 10, 5: 5}, stretch=0)
         self._start_new()
 
@@ -404,6 +415,14 @@ class PeoplePage(RecordPage):
             limit=limit,
             descending=descending if order in (None, "name") else False,
         )
+
+    def export_people(self) -> tuple[Register, ExportFilters]:
+        return Register.PEOPLE, register_filters(
+            self.register, members_only=self.members_only.isChecked()
+        )
+
+    def export_members(self) -> tuple[Register, ExportFilters]:
+        return Register.MEMBERS, ExportFilters(search=self.register.model.search or None)
 
     def _filter_changed(self) -> None:
         self.register.refresh()
