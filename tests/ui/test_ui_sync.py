@@ -128,7 +128,8 @@ def test_province_import_of_junk_is_reported_not_raised(
 def test_province_import_lists_a_pipe_as_skipped(province, qtbot, tmp_path: Path, messages) -> None:
     """A named pipe on the stick is listed as skipped (not a file), not read and not hanging
     the import; the summary counts it."""
-    from justice_desk.ui.pages.sync import ProvinceSync, _status_label
+    from justice_desk.domain.enums import ImportStatus
+    from justice_desk.ui.pages.sync import ProvinceSync
 
     folder = tmp_path / "stick"
     folder.mkdir()
@@ -139,7 +140,7 @@ def test_province_import_lists_a_pipe_as_skipped(province, qtbot, tmp_path: Path
     prov.import_paths([folder])
     wait_jobs(qtbot, province)
     assert sorted(o.status for o in prov.results.rows) == ["rejected", "skipped"]
-    assert _status_label("skipped") in messages[-1] and "Import finished" in messages[-1]
+    assert ImportStatus.SKIPPED.label() in messages[-1] and "Import finished" in messages[-1]
 
 
 def test_province_import_that_stops_lists_what_it_did(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from justice_desk import sync as fmt
+from justice_desk.domain.enums import EnrolmentStatus
 from justice_desk.errors import (
     UserError,
 )
@@ -151,7 +152,7 @@ def _enrolled(session: Session, center_code: str) -> Enrolment:
     from justice_desk.storage import sync_queries as q
 
     enrolment = q.enrolment_by_code(session, center_code)
-    if enrolment is None or enrolment.status == "pending":
+    if enrolment is None or enrolment.status == EnrolmentStatus.PENDING:
         raise UserError(
             _("No center with the code {code} is enrolled here.").format(code=center_code)
         )

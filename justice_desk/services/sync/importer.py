@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from justice_desk import sync as fmt
+from justice_desk.domain.enums import ENROLLED, EnrolmentStatus, ImportStatus, KeyStatus
 from justice_desk.errors import (
     Cancelled,
     DatabaseBusyError,
@@ -55,7 +56,7 @@ from justice_desk.services.sync._common import (
 from justice_desk.services.sync.keys import _province_private_keys, _store_public, _trust
 
 #: Outcomes of files the province took in; anything else (held, rejected, skipped) needs a look.
-TAKEN_IN = ("applied", "duplicate")
+TAKEN_IN = (ImportStatus.APPLIED, ImportStatus.DUPLICATE)
 #: Errors that stop an import: the database cannot be written for now, so every later file
 #: would fail the same way.
 STOPS: tuple[type[UserError], ...] = (DatabaseBusyError, DatabaseReadOnlyError, DiskFullError)
@@ -70,16 +71,20 @@ READ_AHEAD_RECORDS = 20_000
 class ImportOutcome:
     """What happened to one file: ``status`` is applied, duplicate, held, rejected or skipped
     (not a file at all: a pipe, a device, a link to a folder; or not imported because the
-    import stopped)."""
+    import stopped); never partial (an applied bundle's message counts its refused records).
+    A plain string given as ``status`` becomes the :class:`ImportStatus` it names."""
 
     file: str
-    status: str
+    status: ImportStatus
     reason: str | None = None
     message: str = ""
     records: int = 0
     center: str | None = None
     seq: int | None = None
     applied_after: tuple[str, ...] = ()  # held bundles that this one released
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", ImportStatus(self.status))
 
 
 def import_exit_status(outcomes: Iterable[ImportOutcome]) -> int:
@@ -188,7 +193,10 @@ class _ImportRun:
 
         try:
             with self.db.read() as session:
-                return q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None
+                return (
+                    q.bundle_by_sha(session, sha, exclude_status=(ImportStatus.REJECTED,))
+                    is not None
+                )
         except STOPS:
             return False  # read it in full; storing it will say what is wrong
 
@@ -215,7 +223,7 @@ class _ImportRun:
                     continue
                 outcome = self.settle(i, read)
                 del read
-                if outcome.reason == "key_rotation" and outcome.status == "applied":
+                if outcome.reason == "key_rotation" and outcome.status is ImportStatus.APPLIED:
                     self.trust = _trust(self.db)
                     if ahead is not None:  # read again with the new keys
                         ahead.cancel()
@@ -242,7 +250,9 @@ class _ImportRun:
         if done:
             message = reason_text("not_imported")
             done = [
-                o if o is not None else ImportOutcome(str(path), "skipped", "not_imported", message)
+                o
+                if o is not None
+                else ImportOutcome(str(path), ImportStatus.SKIPPED, "not_imported", message)
                 for o, path in zip(self.outcomes, self.files, strict=True)
             ]
         return ImportStopped(cause, done)
@@ -251,7 +261,7 @@ class _ImportRun:
 def _log(
     session: Session,
     path: Path,
-    status: str,
+    status: ImportStatus,
     *,
     reason: str | None = None,
     detail: str | None = None,
@@ -298,7 +308,7 @@ def _reject(
         _log(
             session,
             path,
-            "rejected",
+            ImportStatus.REJECTED,
             reason=reason,
             detail=detail or message,
             sha=sha,
@@ -311,7 +321,7 @@ def _reject(
                     file_sha256=sha or "",
                     center_id=center,
                     seq=seq,
-                    status="rejected",
+                    status=ImportStatus.REJECTED,
                     reason=reason,
                     detail=detail or message,
                     epoch=manifest.epoch if manifest else None,
@@ -320,7 +330,7 @@ def _reject(
                 )
             )
     return ImportOutcome(
-        str(path), "rejected", reason, message, 0, str(center) if center else None, seq
+        str(path), ImportStatus.REJECTED, reason, message, 0, str(center) if center else None, seq
     )
 
 
@@ -517,7 +527,7 @@ def _import_one(
         )
     outcome, held_waiting = _settle(db, path, data, sha, bundle, decoded=read.decoded)
     del read, bundle
-    if outcome.status != "applied" or not held_waiting:
+    if outcome.status is not ImportStatus.APPLIED or not held_waiting:
         return outcome
     try:
         released = _release_held(db, center_id, keys)
@@ -548,14 +558,22 @@ def _settle_copy(db: Database, path: Path, sha: str) -> ImportOutcome | None:
     from justice_desk.storage import sync_queries as q
 
     with db.write() as session:
-        original = q.bundle_by_sha(session, sha, exclude_status=("rejected",))
+        original = q.bundle_by_sha(session, sha, exclude_status=(ImportStatus.REJECTED,))
         if original is None:
             return None
         enrolment = session.get(Enrolment, original.center_id)
-        if enrolment is None or enrolment.status not in ("approved", "revoked"):
+        if enrolment is None or enrolment.status not in ENROLLED:
             return None
         center, seq = original.center_id, original.seq
-        _log(session, path, "duplicate", reason="duplicate", sha=sha, center=center, seq=seq)
+        _log(
+            session,
+            path,
+            ImportStatus.DUPLICATE,
+            reason="duplicate",
+            sha=sha,
+            center=center,
+            seq=seq,
+        )
         # Nothing changes; the row makes the next receipt report it again.
         session.add(
             ReceivedBundle(
@@ -566,12 +584,18 @@ def _settle_copy(db: Database, path: Path, sha: str) -> ImportOutcome | None:
                 seq=seq,
                 first_change=original.first_change,
                 last_change=original.last_change,
-                status="duplicate",
+                status=ImportStatus.DUPLICATE,
                 reason="duplicate",
             )
         )
     return ImportOutcome(
-        str(path), "duplicate", "duplicate", reason_text("duplicate"), 0, str(center), seq
+        str(path),
+        ImportStatus.DUPLICATE,
+        "duplicate",
+        reason_text("duplicate"),
+        0,
+        str(center),
+        seq,
     )
 
 
@@ -579,8 +603,8 @@ def _skip(db: Database, path: Path, failure: fmt.NotAFileError) -> ImportOutcome
     """Something that is not a file (a pipe, a device, a link to a folder): never read, logged
     and reported as skipped."""
     with db.write() as session:
-        _log(session, path, "skipped", reason=failure.reason, detail=failure.detail)
-    return ImportOutcome(str(path), "skipped", failure.reason, str(failure))
+        _log(session, path, ImportStatus.SKIPPED, reason=failure.reason, detail=failure.detail)
+    return ImportOutcome(str(path), ImportStatus.SKIPPED, failure.reason, str(failure))
 
 
 def _refusal_message(db: Database, exc: fmt.RejectedFileError) -> str:
@@ -612,7 +636,7 @@ def _refusal_message(db: Database, exc: fmt.RejectedFileError) -> str:
         return _("The file from {center} was signed with a key that has been revoked.").format(
             center=center
         )
-    if status == "pending":
+    if status == EnrolmentStatus.PENDING:
         return _(
             "The file comes from {center}, which is not approved at this office yet: confirm "
             "its fingerprint with the center and approve its enrolment first."
@@ -638,7 +662,7 @@ def _settle(
     try:
         with db.write() as session:
             outcome = _decide_and_apply(session, path, data, sha, bundle, held_row_id, decoded)
-            held_waiting = outcome.status == "applied" and q.has_held(session, center_id)
+            held_waiting = outcome.status is ImportStatus.APPLIED and q.has_held(session, center_id)
             return outcome, held_waiting
     except DataIntegrityError as exc:
         # Raised at commit by the deferred foreign keys, or by another rule of the database.
@@ -661,7 +685,7 @@ def _settle(
             db, held_row_id, path, reason, str(exc)[:500], sha=sha, center=center_id, seq=bundle.seq
         )
         return ImportOutcome(
-            str(path), "rejected", reason, message, 0, str(center_id), bundle.seq
+            str(path), ImportStatus.REJECTED, reason, message, 0, str(center_id), bundle.seq
         ), False
     except _NOT_PER_FILE:
         raise
@@ -688,7 +712,7 @@ def _settle(
             db, held_row_id, path, "store_failed", detail, sha=sha, center=center_id, seq=bundle.seq
         )
         return ImportOutcome(
-            str(path), "rejected", "store_failed", message, 0, str(center_id), bundle.seq
+            str(path), ImportStatus.REJECTED, "store_failed", message, 0, str(center_id), bundle.seq
         ), False
 
 
@@ -698,7 +722,7 @@ def _record_bundle(
     sha: str,
     held_row_id: int | None,
     *,
-    status: str,
+    status: ImportStatus,
     reason: str | None = None,
     raw: bytes | None = None,
     records: int = 0,
@@ -744,23 +768,33 @@ def _decide_and_apply(
     center_id = uuid.UUID(bundle.center_id)
     center, seq = str(center_id), bundle.seq
 
-    def outcome(status: str, reason: str | None, message: str, records: int = 0) -> ImportOutcome:
+    def outcome(
+        status: ImportStatus, reason: str | None, message: str, records: int = 0
+    ) -> ImportOutcome:
         return ImportOutcome(str(path), status, reason, message, records, center, seq)
 
     q.lock_center(session, center_id)
     enrolment = session.get(Enrolment, center_id)
     # A revoked center is still trusted for what its key signed before the cut-off (the format
     # layer checked the key against it); a pending one is not trusted at all.
-    if enrolment is None or enrolment.status not in ("approved", "revoked"):
-        _log(session, path, "rejected", reason="not_enrolled", sha=sha, center=center_id, seq=seq)
-        return outcome("rejected", "not_enrolled", reason_text("not_enrolled"))
+    if enrolment is None or enrolment.status not in ENROLLED:
+        _log(
+            session,
+            path,
+            ImportStatus.REJECTED,
+            reason="not_enrolled",
+            sha=sha,
+            center=center_id,
+            seq=seq,
+        )
+        return outcome(ImportStatus.REJECTED, "not_enrolled", reason_text("not_enrolled"))
     if held_row_id is None:
         same_seq = q.bundle_by_seq(session, center_id, bundle.epoch, seq)
         if same_seq is not None and same_seq.content_digest != bundle.content_digest:
             _log(
                 session,
                 path,
-                "rejected",
+                ImportStatus.REJECTED,
                 reason="same_seq_different_content",
                 sha=sha,
                 center=center_id,
@@ -768,19 +802,36 @@ def _decide_and_apply(
                 detail=f"bundle {same_seq.id} has this number",
             )
             _record_bundle(
-                session, bundle, sha, None, status="rejected", reason="same_seq_different_content"
+                session,
+                bundle,
+                sha,
+                None,
+                status=ImportStatus.REJECTED,
+                reason="same_seq_different_content",
             )
             return outcome(
-                "rejected", "same_seq_different_content", reason_text("same_seq_different_content")
+                ImportStatus.REJECTED,
+                "same_seq_different_content",
+                reason_text("same_seq_different_content"),
             )
         if (
             same_seq is not None
-            or q.bundle_by_sha(session, sha, exclude_status=("rejected",)) is not None
+            or q.bundle_by_sha(session, sha, exclude_status=(ImportStatus.REJECTED,)) is not None
         ):
             # Nothing changes; the row makes the next receipt report it again (docs/sync.md §7).
-            _log(session, path, "duplicate", reason="duplicate", sha=sha, center=center_id, seq=seq)
-            _record_bundle(session, bundle, sha, None, status="duplicate", reason="duplicate")
-            return outcome("duplicate", "duplicate", reason_text("duplicate"))
+            _log(
+                session,
+                path,
+                ImportStatus.DUPLICATE,
+                reason="duplicate",
+                sha=sha,
+                center=center_id,
+                seq=seq,
+            )
+            _record_bundle(
+                session, bundle, sha, None, status=ImportStatus.DUPLICATE, reason="duplicate"
+            )
+            return outcome(ImportStatus.DUPLICATE, "duplicate", reason_text("duplicate"))
     new_epoch = enrolment.epoch is not None and enrolment.epoch != bundle.epoch
     superseded = set(_json_list(enrolment.superseded_epochs))
     previous = bundle.manifest.previous_epochs
@@ -794,7 +845,7 @@ def _decide_and_apply(
         _log(
             session,
             path,
-            "duplicate",
+            ImportStatus.DUPLICATE,
             reason="replay",
             sha=sha,
             center=center_id,
@@ -806,11 +857,11 @@ def _decide_and_apply(
             bundle,
             sha,
             held_row_id,
-            status="duplicate",
+            status=ImportStatus.DUPLICATE,
             reason="replay",
             detail="superseded epoch",
         )
-        return outcome("duplicate", "replay", reason_text("replay"))
+        return outcome(ImportStatus.DUPLICATE, "replay", reason_text("replay"))
     if new_epoch and enrolment.accepted_epoch != bundle.epoch:
         # A new epoch is a restore from a backup, or someone with a copy of the database and
         # the key: adopting it silently would make the real center's bundles look like replays.
@@ -819,7 +870,7 @@ def _decide_and_apply(
             _log(
                 session,
                 path,
-                "held",
+                ImportStatus.HELD,
                 reason="new_epoch",
                 sha=sha,
                 center=center_id,
@@ -831,23 +882,33 @@ def _decide_and_apply(
                 bundle,
                 sha,
                 None,
-                status="held",
+                status=ImportStatus.HELD,
                 reason="new_epoch",
                 raw=data,
                 records=len(bundle.records),
             )
-        return outcome("held", "new_epoch", reason_text("new_epoch"))
+        return outcome(ImportStatus.HELD, "new_epoch", reason_text("new_epoch"))
     applied = 0 if new_epoch or enrolment.epoch is None else enrolment.applied_through
     if bundle.last_change <= applied:
-        _log(session, path, "duplicate", reason="replay", sha=sha, center=center_id, seq=seq)
-        _record_bundle(session, bundle, sha, held_row_id, status="duplicate", reason="replay")
-        return outcome("duplicate", "replay", reason_text("replay"))
+        _log(
+            session,
+            path,
+            ImportStatus.DUPLICATE,
+            reason="replay",
+            sha=sha,
+            center=center_id,
+            seq=seq,
+        )
+        _record_bundle(
+            session, bundle, sha, held_row_id, status=ImportStatus.DUPLICATE, reason="replay"
+        )
+        return outcome(ImportStatus.DUPLICATE, "replay", reason_text("replay"))
     if bundle.first_change > applied + 1:
         if held_row_id is None:
             _log(
                 session,
                 path,
-                "held",
+                ImportStatus.HELD,
                 reason="gap",
                 sha=sha,
                 center=center_id,
@@ -859,13 +920,15 @@ def _decide_and_apply(
                 bundle,
                 sha,
                 None,
-                status="held",
+                status=ImportStatus.HELD,
                 reason="gap",
                 raw=data,
                 records=len(bundle.records),
             )
         return outcome(
-            "held", "gap", reason_text("gap", start=applied + 1, end=bundle.first_change - 1)
+            ImportStatus.HELD,
+            "gap",
+            reason_text("gap", start=applied + 1, end=bundle.first_change - 1),
         )
 
     conn = session.connection()
@@ -877,7 +940,7 @@ def _decide_and_apply(
         new_epoch=new_epoch,
         restored_after=_timestamp(bundle.manifest.restored_after),
     )
-    status = "partial" if result.rejected else "applied"
+    status = ImportStatus.PARTIAL if result.rejected else ImportStatus.APPLIED
     detail = f"{len(result.rejected)} records refused" if result.rejected else None
     row = _record_bundle(
         session,
@@ -928,7 +991,7 @@ def _decide_and_apply(
     message = _("{count} records applied").format(count=result.applied)
     if result.rejected:
         message += "; " + _("{count} refused").format(count=len(result.rejected))
-    return outcome("applied", None, message, result.applied)
+    return outcome(ImportStatus.APPLIED, None, message, result.applied)
 
 
 @dataclass
@@ -1177,11 +1240,23 @@ def _refuse_held(
     logged, in one transaction, so it is never tried again in a loop."""
     with db.write() as session:
         row = session.get(ReceivedBundle, row_id)
-        if row is None or row.status != "held":
+        if row is None or row.status != ImportStatus.HELD:
             return  # already decided
-        row.status, row.reason, row.detail, row.receipt_seq = "rejected", reason, detail, None
+        row.status, row.reason, row.detail, row.receipt_seq = (
+            ImportStatus.REJECTED,
+            reason,
+            detail,
+            None,
+        )
         _log(
-            session, path, "rejected", reason=reason, detail=detail, sha=sha, center=center, seq=seq
+            session,
+            path,
+            ImportStatus.REJECTED,
+            reason=reason,
+            detail=detail,
+            sha=sha,
+            center=center,
+            seq=seq,
         )
 
 
@@ -1227,7 +1302,7 @@ def _release_held(db: Database, center_id: uuid.UUID, keys: list[KeySet]) -> lis
         outcome, _waiting = _settle(
             db, path, data, sha, bundle, held_row_id=row_id, decoded=decoded
         )
-        if outcome.status in ("held", "rejected"):
+        if outcome.status in (ImportStatus.HELD, ImportStatus.REJECTED):
             # Still held (cannot happen: it connects) or refused without touching its row (its
             # center is no longer enrolled): never try it again in this loop.
             _refuse_held(
@@ -1262,15 +1337,15 @@ def _import_rotation(db: Database, path: Path, data: bytes, sha: str) -> ImportO
             site = uuid.UUID(rotation.site_id)
             old = q.site_key(session, site, rotation.old_key_id)
             known = q.site_key(session, site, rotation.new_key_id)
-            repeated = old is not None and old.status == "rotated" and known is not None
+            repeated = old is not None and old.status == KeyStatus.ROTATED and known is not None
         if not repeated:
             return _reject(
                 db, path, exc.reason, _refusal_message(db, exc), detail=exc.detail, sha=sha
             )
         with db.write() as session:
-            _log(session, path, "duplicate", reason="duplicate", sha=sha, center=site)
+            _log(session, path, ImportStatus.DUPLICATE, reason="duplicate", sha=sha, center=site)
         return ImportOutcome(
-            str(path), "duplicate", "duplicate", reason_text("duplicate"), 0, str(site)
+            str(path), ImportStatus.DUPLICATE, "duplicate", reason_text("duplicate"), 0, str(site)
         )
     except fmt.RejectedFileError as exc:
         return _reject(db, path, exc.reason, _refusal_message(db, exc), detail=exc.detail, sha=sha)
@@ -1281,7 +1356,7 @@ def _import_rotation(db: Database, path: Path, data: bytes, sha: str) -> ImportO
         enrolment = session.get(Enrolment, site)
         old = q.site_key(session, site, rotation.old_key_id)
         if old is not None:
-            old.status = "rotated"
+            old.status = KeyStatus.ROTATED
             # The old key verifies only what it signed before: the statement says up to where;
             # one from an older version did not, so: what this office had received by now.
             if rotation.last_seq is not None:
@@ -1295,12 +1370,17 @@ def _import_rotation(db: Database, path: Path, data: bytes, sha: str) -> ImportO
         _log(
             session,
             path,
-            "applied",
+            ImportStatus.APPLIED,
             reason="key_rotation",
             sha=sha,
             center=site,
             detail=f"{rotation.old_key_id} -> {rotation.new_key_id}",
         )
     return ImportOutcome(
-        str(path), "applied", "key_rotation", _("New keys of the center recorded."), 0, str(site)
+        str(path),
+        ImportStatus.APPLIED,
+        "key_rotation",
+        _("New keys of the center recorded."),
+        0,
+        str(site),
     )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from justice_desk import paths
 from justice_desk import sync as fmt
+from justice_desk.domain.enums import KeyStatus
 from justice_desk.errors import (
     UserError,
 )
@@ -121,7 +122,7 @@ def _trust(db: Database, *, retired_ok: bool = False) -> TrustLookup:
     with db.read() as session:
         directory: dict[str, dict[str, TrustedKey]] = {}
         for row in q.trusted_keys(session):
-            cutoff = None if retired_ok and row.status == "rotated" else _cutoff(row)
+            cutoff = None if retired_ok and row.status == KeyStatus.ROTATED else _cutoff(row)
             directory.setdefault(str(row.site_id), {})[row.key_id] = TrustedKey(
                 _public_from_row(row), cutoff
             )
@@ -139,7 +140,7 @@ def _cutoff(row: SiteKey) -> RevocationCutoff | None:
     )
     revoked = (
         RevocationCutoff(row.last_good_epoch, row.last_good_seq or 0)
-        if row.status == "revoked"
+        if row.status == KeyStatus.REVOKED
         else None
     )
     if retired is None or revoked is None:

@@ -115,11 +115,7 @@ def enrol_center(
                 center_id, request.code, request.name, request.fingerprint, False, None
             )
         holder = q.enrolment_by_code(session, request.code)
-        if (
-            holder is not None
-            and holder.center_id != center_id
-            and holder.status in ENROLLED
-        ):
+        if holder is not None and holder.center_id != center_id and holder.status in ENROLLED:
             raise UserError(
                 _(
                     "The code {code} is already enrolled for {name}. Each center has its own "
@@ -445,7 +441,7 @@ class CenterOverview:
     center_id: uuid.UUID
     code: str
     name: str
-    status: str
+    status: EnrolmentStatus
     fingerprint: str
     last_bundle_at: dt.datetime | None
     applied_through: int
@@ -474,14 +470,16 @@ def centers_overview(db: Database) -> list[CenterOverview]:
                     e.center_id,
                     e.code,
                     e.name,
-                    e.status,
+                    EnrolmentStatus(e.status),
                     e.fingerprint,
                     e.last_bundle_at,
                     e.applied_through,
                     c.get(ImportStatus.HELD, 0),
                     c.get(ImportStatus.REJECTED, 0),
                     quiet,
-                    tuple(q.epochs_waiting(session, e.center_id)) if c.get(ImportStatus.HELD) else (),
+                    tuple(q.epochs_waiting(session, e.center_id))
+                    if c.get(ImportStatus.HELD)
+                    else (),
                 )
             )
     return out
@@ -571,7 +569,7 @@ class ImportLogLine:
     file_name: str
     center_id: uuid.UUID | None
     seq: int | None
-    status: str
+    status: ImportStatus
     reason: str | None
     detail: str | None
     records: int
@@ -584,7 +582,14 @@ def import_log(db: Database, limit: int = 500) -> list[ImportLogLine]:
     with db.read() as session:
         return [
             ImportLogLine(
-                r.at, r.file_name, r.center_id, r.seq, r.status, r.reason, r.detail, r.records
+                r.at,
+                r.file_name,
+                r.center_id,
+                r.seq,
+                ImportStatus(r.status),
+                r.reason,
+                r.detail,
+                r.records,
             )
             for r in q.import_log(session, limit)
         ]

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from justice_desk.domain.dates import format_date
+from justice_desk.domain.enums import EnrolmentStatus, ImportStatus
 from justice_desk.i18n import _, language, pgettext
 from justice_desk.services import sync
 from justice_desk.ui import settings as prefs
@@ -34,32 +35,19 @@ from justice_desk.ui.dialogs import confirm, show_error, show_info
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.pages.base import Page
 
-STATUS_COLOURS = {
-    "applied": "#2e7d32",
-    "duplicate": "#555555",
-    "held": "#ef6c00",
-    "rejected": "#c62828",
-    "partial": "#ef6c00",
-    "skipped": "#8d6e63",
+#: Rows of the import results and the log, by status (centers, by enrolment status, have none).
+STATUS_COLOURS: dict[str, str] = {
+    ImportStatus.APPLIED: "#2e7d32",
+    ImportStatus.DUPLICATE: "#555555",
+    ImportStatus.HELD: "#ef6c00",
+    ImportStatus.REJECTED: "#c62828",
+    ImportStatus.PARTIAL: "#ef6c00",
+    ImportStatus.SKIPPED: "#8d6e63",
 }
 
 
 def _when(value: Any) -> str:
     return format_date(value.date(), language(), short=True) if value else ""
-
-
-def _status_label(status: str) -> str:
-    return {
-        "applied": _("Applied"),
-        "partial": _("Applied in part"),
-        "duplicate": _("Already imported"),
-        "held": _("Held (waiting for earlier changes)"),
-        "rejected": _("Rejected"),
-        "skipped": _("Skipped"),
-        "approved": _("Enrolled"),
-        "pending": _("Waiting for approval"),
-        "revoked": _("Key revoked"),
-    }.get(status, status)
 
 
 def _import_keeping_results(
@@ -428,7 +416,7 @@ class ProvinceSync(QWidget):
             [
                 Column(_("Code"), lambda c: c.code),
                 Column(_("Center"), lambda c: c.name),
-                Column(_("Status"), lambda c: _status_label(c.status)),
+                Column(_("Status"), lambda c: c.status.label()),
                 Column(_("Key fingerprint"), lambda c: c.fingerprint),
                 Column(_("Last bundle"), lambda c: _when(c.last_bundle_at) or _("never")),
                 Column(_("Applied through"), lambda c: str(c.applied_through)),
@@ -448,7 +436,7 @@ class ProvinceSync(QWidget):
         self.results = _ColouredModel(
             [
                 Column(_("File"), lambda o: Path(o.file).name),
-                Column(_("Result"), lambda o: _status_label(o.status)),
+                Column(_("Result"), lambda o: o.status.label()),
                 Column(_("Records"), lambda o: str(o.records)),
                 Column(_("Reason"), lambda o: o.message),
             ],
@@ -458,7 +446,7 @@ class ProvinceSync(QWidget):
             [
                 Column(_("When"), lambda e: _when(e.at)),
                 Column(_("File"), lambda e: Path(e.file_name).name),
-                Column(_("Result"), lambda e: _status_label(e.status)),
+                Column(_("Result"), lambda e: e.status.label()),
                 Column(
                     _("Reason"),
                     lambda e: (
@@ -548,7 +536,7 @@ class ProvinceSync(QWidget):
         rows = sync.centers_overview(self.ctx.db)
         self.centers.set_rows(rows)
         days = self.quiet_days.value()
-        late = [c.code for c in rows if c.status == "approved" and c.overdue(days)]
+        late = [c.code for c in rows if c.status is EnrolmentStatus.APPROVED and c.overdue(days)]
         self.overdue.setText(
             _("{count} centers not heard from: {codes}").format(
                 count=len(late), codes=", ".join(late)
@@ -716,10 +704,10 @@ class ProvinceSync(QWidget):
             outcomes, stopped = result
             self.results.set_rows(outcomes)
             self.refresh()
-            counts: dict[str, int] = {}
+            counts: dict[ImportStatus, int] = {}
             for o in outcomes:
                 counts[o.status] = counts.get(o.status, 0) + 1
-            summary = ", ".join(f"{_status_label(k)}: {v}" for k, v in sorted(counts.items()))
+            summary = ", ".join(f"{k.label()}: {v}" for k, v in sorted(counts.items()))
             if stopped is not None:
                 # The database stopped taking writes: what was imported before is listed.
                 show_error(self, stopped)
