@@ -1,4 +1,4 @@
-"""Names of backup files and which automatic backups to keep (docs/architecture.md §12).
+"""Names of backup files and which automatic backups to keep (docs/architecture.md §10).
 
 A backup is named ``justice-desk-CODE-YYYYMMDD-HHMMSS.sqlite3`` with the year in the Buddhist
 Era (``justice-desk-500107-25690114-093000.sqlite3``: 14 January 2569, 09.30), the local time it

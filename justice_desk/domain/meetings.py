@@ -48,6 +48,13 @@ class Quorum:
         return self.present
 
     def describe(self) -> str:
+        if self.members == 0:
+            # A meeting planned before the center recorded its committee (issue 11 §15).
+            return _(
+                "No committee members are on this meeting's list, so there is no quorum to "
+                "count. Record the committee on the page “Committee & mediators”, then add its "
+                "members here (“Add committee members missing from the list”)."
+            )
         if not self.taken:
             if not self.started:
                 return _(
@@ -73,6 +80,8 @@ class Quorum:
 
     def attended(self) -> str:
         """What the meeting register shows in its column: the same count as ``describe``."""
+        if self.members == 0:
+            return _("no committee")
         if not self.taken:
             return _("not recorded") if not self.started else _("not finished")
         return _("{present} of {members}").format(present=self.present, members=self.members)

@@ -1,5 +1,5 @@
 """Backups for people: automatic copies with rotation, the reminder to copy one to a USB stick,
-and a backup checked and described before it replaces anything (docs/architecture.md §12).
+and a backup checked and described before it replaces anything (docs/architecture.md §10).
 
 The desktop app and ``justice-desk backup`` / ``restore`` call these same functions; the copy
 itself is ``storage.backup`` (SQLite's online backup API, checked with ``integrity_check``,

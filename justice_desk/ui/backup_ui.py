@@ -1,5 +1,5 @@
 """Backups in the window: automatic ones (daily while open and on closing), the reminder to copy
-one to a USB stick, and restoring from the File menu (docs/architecture.md §12).
+one to a USB stick, and restoring from the File menu (docs/architecture.md §10).
 
 Everything that touches the database or the disk runs in the job runner; the services are the
 ones ``justice-desk backup`` and ``restore`` use (``services.backups``).
@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from justice_desk import i18n
-from justice_desk.i18n import _, ngettext
+from justice_desk.i18n import _
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.dialogs import confirm, show_error, show_info
 
@@ -66,12 +66,10 @@ class CopyReminderBar(QFrame):
                 "take the center's records with it."
             )
         else:
-            text = ngettext(
-                "No backup has been copied to a USB stick for {days} day. Copy one now and "
-                "keep it away from this laptop.",
+            # Shown after a week at the soonest, so always "days".
+            text = _(
                 "No backup has been copied to a USB stick for {days} days. Copy one now and "
-                "keep it away from this laptop.",
-                days,
+                "keep it away from this laptop."
             ).format(days=days)
         self.text.setText(text)
         self.show()

@@ -6,8 +6,9 @@ reference away from ``True``. The job runner alone emits several times per job (
 result, finished), so after some hours of work the count reaches zero and Python stops with
 "Fatal Python error: bool_dealloc: deallocating True or False", most often at quit, when the
 interpreter releases what still points at ``True`` (docs/architecture.md §4, issue 11 §19).
-Python 3.12 and newer make ``True`` immortal, and a fixed binding gives the reference back, so
-the work-around is installed only where a probe at start-up sees the loss.
+``SignalInstance.disconnect`` has the same defect. Python 3.12 and newer make ``True``
+immortal, and a fixed binding gives the reference back, so the work-around is installed only
+where a probe at start-up sees the loss.
 """
 
 from __future__ import annotations
@@ -21,21 +22,33 @@ _installed = False
 _PROBES = 16
 
 
-def emit_loses_a_reference() -> bool:
-    """True when each ``emit`` from Python takes a reference from the object it returns."""
+def _probe(method: str) -> int:
+    """How many references to ``True`` ``_PROBES`` calls of ``SignalInstance.<method>`` lose."""
     from PySide6.QtCore import QObject, Signal
 
     class _Probe(QObject):
         ping = Signal()
 
+    def slot() -> None:
+        pass
+
     probe = _Probe()
     before = sys.getrefcount(True)
     for _ in range(_PROBES):
-        probe.ping.emit()
+        if method == "emit":
+            probe.ping.emit()
+        else:
+            probe.ping.connect(slot)
+            probe.ping.disconnect(slot)
     lost = before - sys.getrefcount(True)
     if lost > 0:  # the probe itself must not leave True poorer
         _give_back(True, lost)
-    return lost >= _PROBES
+    return lost
+
+
+def emit_loses_a_reference() -> bool:
+    """True when each ``emit`` from Python takes a reference from the object it returns."""
+    return _probe("emit") >= _PROBES
 
 
 def _give_back(obj: object, count: int = 1) -> None:
@@ -43,27 +56,35 @@ def _give_back(obj: object, count: int = 1) -> None:
         ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
 
 
-def install() -> bool:
-    """Give ``emit`` the reference it forgets, where it forgets it; idempotent. True when the
-    work-around is active."""
-    global _installed
-    if _installed:
-        return True
-    if sys.implementation.name != "cpython" or not emit_loses_a_reference():
-        return False
+def _wrap(method: str) -> None:
     from PySide6.QtCore import SignalInstance
 
-    original: Callable[..., Any] = SignalInstance.emit
+    original: Callable[..., Any] = getattr(SignalInstance, method)
 
-    def emit(self: Any, *args: Any) -> Any:
+    def fixed(self: Any, *args: Any) -> Any:
         result = original(self, *args)
         _give_back(result)
         return result
 
-    emit.__doc__ = original.__doc__
-    SignalInstance.emit = emit  # type: ignore[method-assign]
-    _installed = True
-    return True
+    fixed.__doc__ = original.__doc__
+    fixed.__name__ = method
+    setattr(SignalInstance, method, fixed)
+
+
+def install() -> bool:
+    """Give ``emit`` and ``disconnect`` (which has the same defect: it returns ``True``
+    borrowed) the reference they forget, where they forget it; idempotent. True when the
+    work-around is active."""
+    global _installed
+    if _installed:
+        return True
+    if sys.implementation.name != "cpython":
+        return False
+    lossy = [m for m in ("emit", "disconnect") if _probe(m) >= _PROBES]
+    for method in lossy:
+        _wrap(method)
+    _installed = bool(lossy)
+    return _installed
 
 
 def active() -> bool:

@@ -40,7 +40,7 @@ def language(settings: QSettings) -> str | None:
     return str(value) if value else None
 
 
-# -- the database used last (docs/architecture.md §12) -----------------------------------------
+# -- the database used last (docs/architecture.md §10) -----------------------------------------
 
 LAST_DATABASE = "database/last"
 

@@ -30,6 +30,7 @@ class SetupChecklist(QFrame):
         self.setStyleSheet("#setupChecklist { background: #e8f5e9; }")
         self.state: Any = None
         self._checking = False
+        self._again = False
         title = QLabel("<b>" + _("Getting the center ready") + "</b>", self)
         self.hide_button = QPushButton(_("Hide this list"), self)
         self.hide_button.setObjectName("hideChecklist")
@@ -110,8 +111,10 @@ class SetupChecklist(QFrame):
         if not self.wanted():
             self.hide()
             return
-        if self._checking or not self.main.isVisible():
-            # A closed window gets no new work (results of its last jobs still arrive).
+        if not self.main.isVisible():
+            return  # a closed window gets no new work (results of its last jobs still arrive)
+        if self._checking:
+            self._again = True  # the answer on its way may predate what was just done
             return
         self._checking = True
         job = self.main.runner.run(
@@ -125,6 +128,9 @@ class SetupChecklist(QFrame):
 
     def _checked(self) -> None:
         self._checking = False
+        if self._again:
+            self._again = False
+            QTimer.singleShot(0, self, self.refresh)
 
     def _after_work(self) -> None:
         # Other work (a save, an import) may have done an item; the check itself is ignored.

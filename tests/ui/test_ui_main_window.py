@@ -33,6 +33,7 @@ def test_closing_during_a_search_does_not_ask_and_leaves_no_job(main_window, ui_
     started (an import, a backup) makes the window ask before quitting."""
     import time
 
+    qtbot.waitUntil(lambda: ui_ctx.runner.active == 0)  # the set-up checklist's first look
     ui_ctx.runner.run("search", time.sleep, 0.3, announce=False)
     assert ui_ctx.runner.active == 1 and not ui_ctx.runner.busy
     assert main_window.close()  # no question asked (an unexpected dialog fails the test)

@@ -1,5 +1,5 @@
 """Backup names in the Buddhist Era and the rotation of automatic backups
-(domain/backup_names.py, docs/architecture.md §12)."""
+(domain/backup_names.py, docs/architecture.md §10)."""
 
 from __future__ import annotations
 

@@ -94,13 +94,15 @@ def test_describe_mentions_the_numbers(english) -> None:
     assert met == "Quorum: 6 of 9 present (at least 5 needed)."
     not_met = quorum(9, 4).describe()
     assert not_met == "No quorum: 4 of 9 present, at least 5 needed."
-    empty = quorum(0, 0).describe()
-    assert empty.startswith("No quorum")
-    assert "0 of 0" in empty
+    # A meeting planned before the committee was recorded says what to do, not "0 of 0".
+    empty = quorum(0, 0)
+    assert not empty.met and "0 of 0" not in empty.describe()
+    assert empty.describe().startswith("No committee members are on this meeting's list")
+    assert "Committee & mediators" in empty.describe() and empty.attended() == "no committee"
 
 
 @given(
-    members=st.integers(min_value=0, max_value=99), present=st.integers(min_value=0, max_value=99)
+    members=st.integers(min_value=1, max_value=99), present=st.integers(min_value=0, max_value=99)
 )
 def test_describe_always_names_present_members_and_required(members: int, present: int) -> None:
     q = quorum(members, present)
