@@ -412,7 +412,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from justice_desk.services import maintenance
+    from justice_desk.domain.backup_names import Retention
+    from justice_desk.services import backups, maintenance
     from justice_desk.storage.database import open_database
 
     db = open_database(args.db)
@@ -426,12 +427,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     print(_("Backup written and checked: {path}").format(path=path))
+    if args.auto:
+        for old in result.removed:
+            print(_("Removed by the rotation: {path}").format(path=old))
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from justice_desk.domain.backup_names import Retention
-    from justice_desk.services import backups, maintenance
+    from justice_desk.services import maintenance
 
     kept = maintenance.restore(Path(args.backup), args.db)
     print(
@@ -516,9 +519,6 @@ def main(
         return run_gui(args.db)
     try:
         return COMMANDS[args.command](args)
-    if args.auto:
-        for old in result.removed:
-            print(_("Removed by the rotation: {path}").format(path=old))
     except UserError as exc:
         # a refused record with a stable reason (a duplicate national ID) names it first
         reason = getattr(exc, "reason", None) if isinstance(exc, ValidationError) else None

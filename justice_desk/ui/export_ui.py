@@ -90,11 +90,18 @@ class ExportButton(QToolButton):
                 self.menu_.addSection(choice.label)
             for fmt in ExportFormat:
                 action = self.menu_.addAction(_format_label(fmt))
-                action.triggered.connect(
-                    lambda _checked=False, c=choice, f=fmt: self.export(c.describe, f)
-                )
+                action.triggered.connect(self._exporter(choice.describe, fmt))
                 self.actions_by_key[(i, fmt)] = action
         self.setMenu(self.menu_)
+
+    def _exporter(self, describe: Describe, fmt: ExportFormat) -> Callable[[], None]:
+        """A slot for one menu entry (a closure: a lambda's default arguments would receive
+        the action's ``checked`` flag)."""
+
+        def export() -> None:
+            self.export(describe, fmt)
+
+        return export
 
     def export(self, describe: Describe, fmt: ExportFormat) -> None:
         """Ask where, then write the register as it is shown now, in the background."""
