@@ -371,6 +371,13 @@ class Case(Syncable, Base):
     facts: Mapped[str | None] = mapped_column(Text)
     amount_satang: Mapped[int | None] = mapped_column(Integer)
     incident_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Intake facts the mediation rules need (migration 0010, docs/mediation-law.md): "no money
+    # value" apart from an amount not entered yet; the offender's age on the day of the offence
+    # or their date of birth (§8); where a criminal matter stands (CriminalStage, §36).
+    no_money_value: Mapped[bool | None] = mapped_column(Boolean)
+    offender_age: Mapped[int | None] = mapped_column(Integer)
+    offender_birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    criminal_stage: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(32), default="received", index=True)  # CaseStatus
     eligibility_note: Mapped[str | None] = mapped_column(Text)
     rules_version: Mapped[str | None] = mapped_column(String(32))
