@@ -36,6 +36,7 @@ SYNC_CODE = sorted(
         *(PACKAGE / "services" / "sync").glob("*.py"),
         PACKAGE / "storage" / "sync_queries.py",
         PACKAGE / "storage" / "sync_store.py",
+        PACKAGE / "storage" / "sync_merge.py",
         PACKAGE / "ui" / "pages" / "sync.py",
         PACKAGE / "cli" / "sync_command.py",
     ]

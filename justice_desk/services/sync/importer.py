@@ -8,12 +8,11 @@ import datetime as dt
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from justice_desk import sync as fmt
 from justice_desk.domain.enums import ENROLLED, EnrolmentStatus, ImportStatus, KeyStatus
@@ -27,14 +26,13 @@ from justice_desk.errors import (
 )
 from justice_desk.i18n import _
 from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from justice_desk.storage import sync_store
+from justice_desk.storage import sync_merge, sync_store
 from justice_desk.storage.database import Database
 from justice_desk.storage.models import (
     Enrolment,
     ImportLogEntry,
     ReceivedBundle,
     RejectedRecordRow,
-    SyncConflict,
     utcnow,
 )
 from justice_desk.sync.keys import (
@@ -773,6 +771,57 @@ def _decide_and_apply(
     ) -> ImportOutcome:
         return ImportOutcome(str(path), status, reason, message, records, center, seq)
 
+    def hold(reason: str, detail: str, message: str) -> ImportOutcome:
+        """Keep the bundle and its bytes until it can be applied: a new epoch waits for an
+        officer's decision, a gap for the missing changes. A bundle held before (being
+        released now) stays as it is."""
+        if held_row_id is None:
+            _log(
+                session,
+                path,
+                ImportStatus.HELD,
+                reason=reason,
+                sha=sha,
+                center=center_id,
+                seq=seq,
+                detail=detail,
+            )
+            _record_bundle(
+                session,
+                bundle,
+                sha,
+                None,
+                status=ImportStatus.HELD,
+                reason=reason,
+                raw=data,
+                records=len(bundle.records),
+            )
+        return outcome(ImportStatus.HELD, reason, message)
+
+    def replay(detail: str | None = None) -> ImportOutcome:
+        """Old news: changes already applied, or of an epoch the center has left. Nothing
+        changes; the bundle's row makes the next receipt report it (a held one is decided)."""
+        _log(
+            session,
+            path,
+            ImportStatus.DUPLICATE,
+            reason="replay",
+            sha=sha,
+            center=center_id,
+            seq=seq,
+            detail=detail,
+        )
+        _record_bundle(
+            session,
+            bundle,
+            sha,
+            held_row_id,
+            status=ImportStatus.DUPLICATE,
+            reason="replay",
+            detail=detail,
+        )
+        return outcome(ImportStatus.DUPLICATE, "replay", reason_text("replay"))
+
     q.lock_center(session, center_id)
     enrolment = session.get(Enrolment, center_id)
     # A revoked center is still trusted for what its key signed before the cut-off (the format
@@ -842,92 +891,20 @@ def _decide_and_apply(
         or (previous is not None and enrolment.epoch not in previous)
     ):
         # A bundle from an epoch the center has since left (restored from a backup): old news.
-        _log(
-            session,
-            path,
-            ImportStatus.DUPLICATE,
-            reason="replay",
-            sha=sha,
-            center=center_id,
-            seq=seq,
-            detail="superseded epoch",
-        )
-        _record_bundle(
-            session,
-            bundle,
-            sha,
-            held_row_id,
-            status=ImportStatus.DUPLICATE,
-            reason="replay",
-            detail="superseded epoch",
-        )
-        return outcome(ImportStatus.DUPLICATE, "replay", reason_text("replay"))
+        return replay("superseded epoch")
     if new_epoch and enrolment.accepted_epoch != bundle.epoch:
         # A new epoch is a restore from a backup, or someone with a copy of the database and
         # the key: adopting it silently would make the real center's bundles look like replays.
         # It waits, bytes kept, for an officer's decision (decide_epoch).
-        if held_row_id is None:
-            _log(
-                session,
-                path,
-                ImportStatus.HELD,
-                reason="new_epoch",
-                sha=sha,
-                center=center_id,
-                seq=seq,
-                detail=f"epoch {bundle.epoch}",
-            )
-            _record_bundle(
-                session,
-                bundle,
-                sha,
-                None,
-                status=ImportStatus.HELD,
-                reason="new_epoch",
-                raw=data,
-                records=len(bundle.records),
-            )
-        return outcome(ImportStatus.HELD, "new_epoch", reason_text("new_epoch"))
+        return hold("new_epoch", f"epoch {bundle.epoch}", reason_text("new_epoch"))
     applied = 0 if new_epoch or enrolment.epoch is None else enrolment.applied_through
     if bundle.last_change <= applied:
-        _log(
-            session,
-            path,
-            ImportStatus.DUPLICATE,
-            reason="replay",
-            sha=sha,
-            center=center_id,
-            seq=seq,
-        )
-        _record_bundle(
-            session, bundle, sha, held_row_id, status=ImportStatus.DUPLICATE, reason="replay"
-        )
-        return outcome(ImportStatus.DUPLICATE, "replay", reason_text("replay"))
+        return replay()
     if bundle.first_change > applied + 1:
-        if held_row_id is None:
-            _log(
-                session,
-                path,
-                ImportStatus.HELD,
-                reason="gap",
-                sha=sha,
-                center=center_id,
-                seq=seq,
-                detail=f"applied through {applied}",
-            )
-            _record_bundle(
-                session,
-                bundle,
-                sha,
-                None,
-                status=ImportStatus.HELD,
-                reason="gap",
-                raw=data,
-                records=len(bundle.records),
-            )
-        return outcome(
-            ImportStatus.HELD,
+        # Waits, bytes kept, for the missing changes (docs/sync.md §7).
+        return hold(
             "gap",
+            f"applied through {applied}",
             reason_text("gap", start=applied + 1, end=bundle.first_change - 1),
         )
 
@@ -994,31 +971,20 @@ def _decide_and_apply(
     return outcome(ImportStatus.APPLIED, None, message, result.applied)
 
 
-@dataclass
-class _Applied:
-    rejected: list[tuple[str, str, int, str, str]]
-    conflicts: list[SyncConflict]
-    applied: int
-
-
-#: Conflict reasons for records that were not applied at all: their children cannot be either.
-REFUSED_CONFLICTS = ("number_taken", "parent_refused", "foreign_reference")
+#: Conflict reasons of records that were not applied at all (storage.sync_merge decides).
+REFUSED_CONFLICTS = sync_merge.REFUSED_CONFLICTS
 
 
 @dataclass(frozen=True)
 class _Decoded:
     """A bundle's records turned into column values, table by table (parents first): no
-    database work, so it is done on the reading thread."""
+    database work, so it is done on the reading thread. The plain data
+    :func:`storage.sync_merge.merge` takes."""
 
-    unknown: list[fmt.Record]  # records of tables this version does not have
-    tables: list[
-        tuple[str, list[tuple[fmt.Record, dict[str, Any] | None, str]]]
-    ]  # (record, row or None, error)
+    #: ``(table, id, rev)`` of records of tables this version does not have
+    unknown: list[tuple[str, str, int]]
+    tables: list[tuple[str, list[sync_merge.Incoming]]]
     max_rev: int = 0  # the highest rev of any record
-
-
-#: Fields of a record once decoded: only its identity and rev are kept with the row.
-_NO_FIELDS: Mapping[str, Any] = MappingProxyType({})
 
 
 class _Decoding:
@@ -1030,25 +996,24 @@ class _Decoding:
     def __init__(self, columns: _Columns | None = None) -> None:
         columns = columns or _Columns()
         self.decoder = sync_store.Decoder(columns.integers, nul_in_text=columns.nul_in_text)
-        self.unknown: list[fmt.Record] = []
-        self.by_table: dict[str, list[tuple[fmt.Record, dict[str, Any] | None, str]]] = {}
+        self.unknown: list[tuple[str, str, int]] = []
+        self.by_table: dict[str, list[sync_merge.Incoming]] = {}
         self.max_rev = 0
 
     def add(self, records: Iterable[fmt.Record]) -> None:
         decode = self.decoder.decode
         by_table = self.by_table
+        Incoming = sync_merge.Incoming
         for r in records:
             self.max_rev = max(self.max_rev, r.rev)
-            kept = fmt.Record(r.table, r.id, r.op, r.rev, _NO_FIELDS, _NO_FIELDS)
             if not sync_store.known_table(r.table):
-                self.unknown.append(kept)
+                self.unknown.append((r.table, r.id, r.rev))
                 continue
             try:
-                row: dict[str, Any] | None = decode(r.table, r.id, r.rev, r.fields)
-                error = ""
+                item = Incoming(r.id, r.rev, decode(r.table, r.id, r.rev, r.fields))
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                row, error = None, str(exc)[:200]
-            by_table.setdefault(r.table, []).append((kept, row, error))
+                item = Incoming(r.id, r.rev, None, str(exc)[:200])
+            by_table.setdefault(r.table, []).append(item)
 
     def result(self) -> _Decoded:
         tables = [(t, self.by_table[t]) for t in sync_store.ordered_tables(self.by_table)]
@@ -1068,161 +1033,19 @@ def _apply_records(
     *,
     new_epoch: bool,
     restored_after: dt.datetime | None = None,
-) -> _Applied:
-    """Apply a bundle's records, parents first, in the caller's transaction.
-
-    Per record: a known table, values of the right types, owned by the sending center (and not
-    stored as someone else's), never a lower or equal ``rev`` over a stored one. When the center
-    was restored from a backup (``new_epoch``), or a record already waits in the conflict
-    queue, an incoming version that differs from a stored newer one goes to the queue
-    (docs/sync.md §1: never resolved silently). A record whose unique number is held by
-    another stored record, whose parent was refused, or that points at a record of another
-    center, is refused and queued with its fields; so is a site row other than the center's
-    own, whose identity (code, name) stays the one it enrolled with (sync_store.Ownership)."""
-    from justice_desk.storage import sync_queries as q
-
+) -> sync_merge.Merged:
+    """Apply a bundle's records in the caller's transaction, by the merge rules of
+    :func:`storage.sync_merge.merge` (docs/sync.md §1, §6): decoded here unless the reading
+    thread did it."""
     decoded = records if isinstance(records, _Decoded) else _decode_records(records)
-    ownership = sync_store.Ownership(
-        conn, center_id, ((t, [row for _r, row, _e in recs]) for t, recs in decoded.tables)
+    return sync_merge.merge(
+        conn,
+        center_id,
+        decoded.tables,
+        unknown=decoded.unknown,
+        new_epoch=new_epoch,
+        restored_after=restored_after,
     )
-    result = _Applied([], [], 0)
-    for r in decoded.unknown:
-        result.rejected.append((r.table, r.id, r.rev, "unknown_table", ""))
-    queued = q.open_conflicts(conn, center_id)
-    refused: set[uuid.UUID] = (
-        q.refused_rows(conn, center_id, REFUSED_CONFLICTS) if queued else set()
-    )
-
-    def to_queue(table: str, row: dict[str, Any], kept_rev: int, reason: str) -> None:
-        revs = queued.setdefault((table, row["id"]), set())
-        if row["rev"] in revs:
-            return  # already waiting in the queue (the same version sent again)
-        revs.add(row["rev"])
-        result.conflicts.append(
-            SyncConflict(
-                center_id=center_id,
-                table_name=table,
-                row_id=row["id"],
-                kept_rev=kept_rev,
-                other_rev=row["rev"],
-                other_fields=sync_store.as_json(row),
-                reason=reason,
-            )
-        )
-
-    def refuse(table: str, row: dict[str, Any], reason: str, detail: str, kept_rev: int) -> None:
-        result.rejected.append((table, str(row["id"]), row["rev"], reason, detail))
-        to_queue(table, row, kept_rev, reason)
-        refused.add(row["id"])
-
-    for table, table_records in decoded.tables:
-        rows = []
-        foreign: list[uuid.UUID] = []
-        for r, row, error in table_records:
-            if row is None:
-                result.rejected.append((table, r.id, r.rev, "bad_record", error))
-                continue
-            if row.get("owner_id") != center_id:
-                result.rejected.append((table, r.id, r.rev, "wrong_owner", ""))
-                foreign.append(row["id"])
-                continue
-            rows.append(row)
-        ownership.keep_identity(table, rows)
-        stored = ownership.stored(table, [row["id"] for row in rows] + foreign)
-        # A record refused as someone else's is still a valid parent if its owner's copy is here.
-        refused.update(rid for rid in foreign if rid not in stored)
-        candidates: list[dict[str, Any]] = []
-        compare: list[tuple[dict[str, Any], int]] = []
-        overwrites: list[dict[str, Any]] = []
-        new_ids: set[uuid.UUID] = set()
-        for row in rows:
-            have = stored.get(row["id"])
-            if have is None:
-                candidates.append(row)
-                new_ids.add(row["id"])
-            elif have[1] != center_id:
-                result.rejected.append((table, str(row["id"]), row["rev"], "wrong_owner", ""))
-            elif have[0] < row["rev"]:
-                candidates.append(row)
-                if restored_after is not None and have[0] > 0:  # rev 0: a placeholder here
-                    overwrites.append(row)
-            elif new_epoch or (table, row["id"]) in queued:
-                compare.append((row, have[0]))
-            # else: the same or an older version of what is stored: nothing to do
-            # (docs/sync.md §7)
-        if compare:
-            current = sync_store.stored_rows(conn, table, [row["id"] for row, _kept in compare])
-            for row, kept in compare:
-                if not sync_store.same_content(current[row["id"]], row):
-                    to_queue(table, row, kept, "restored_center_older")
-        if overwrites:
-            # In an epoch started by a restore, a version the province holds from after the
-            # backup was lost by the restore: the center's newer version is applied, and the
-            # one it replaces goes to the queue so a person sees what may be missing.
-            current = sync_store.stored_rows(conn, table, [row["id"] for row in overwrites])
-            for row in overwrites:
-                have_row = current[row["id"]]
-                changed_at = have_row.get("updated_at")
-                if (
-                    isinstance(changed_at, dt.datetime)
-                    and restored_after is not None
-                    and changed_at > restored_after
-                    and not sync_store.same_content(have_row, row, ignore=("updated_at",))
-                ):
-                    to_queue(table, have_row, row["rev"], "restored_center_overwrote")
-        refusals = ownership.refusals(table, candidates)
-        if refusals:
-            keep = []
-            for row in candidates:
-                found = refusals.get(row["id"])
-                if found is None:
-                    keep.append(row)
-                else:
-                    refuse(table, row, *found, stored.get(row["id"], (0,))[0])
-            candidates = keep
-        parents = sync_store.parent_columns(table)
-        while True:
-            if refused and parents:
-                keep = []
-                for row in candidates:
-                    missing = next(
-                        (row[c] for c, _parent in parents if row.get(c) in refused), None
-                    )
-                    if missing is None:
-                        keep.append(row)
-                    else:
-                        refuse(
-                            table,
-                            row,
-                            "parent_refused",
-                            str(missing),
-                            stored.get(row["id"], (0,))[0],
-                        )
-                if len(keep) != len(candidates):
-                    candidates = keep
-                    continue  # a refused row may be the parent of another in this table
-            clashes = sync_store.unique_clashes(conn, table, candidates)
-            if not clashes:
-                break
-            keep = []
-            for row in candidates:
-                if row["id"] in clashes:
-                    refuse(
-                        table,
-                        row,
-                        "number_taken",
-                        f"the same number is held by {clashes[row['id']]}"
-                        f"; highest={sync_store.highest_number(conn, table, row)}",
-                        stored.get(row["id"], (0,))[0],
-                    )
-                else:
-                    keep.append(row)
-            candidates = keep
-        sync_store.upsert(conn, table, candidates, new=new_ids)
-        result.applied += len(candidates)
-        # A record refused before (queued) and applied now is a valid parent again.
-        refused.difference_update(row["id"] for row in candidates)
-    return result
 
 
 def _refuse_held(

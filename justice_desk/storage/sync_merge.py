@@ -1,0 +1,232 @@
+"""The province's merge decisions for one incoming bundle (docs/sync.md §1, §6, §7): per record,
+apply it, put a version in the conflict list, or refuse it with a reason, and upsert what passes.
+
+Plain data in, so that storage needs nothing of the file format (``justice_desk.sync``, a layer
+of its own): the records of each table as :class:`Incoming` (the id and ``rev`` the bundle
+gives, and the column values :class:`sync_store.Decoder` made of its fields, or why it could
+not), and the records of tables this version does not have as ``(table, id, rev)``. The SQL is
+in :mod:`sync_store` (stored revisions and owners, unique numbers, upserts) and
+:mod:`sync_queries` (the conflict list).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection
+
+from justice_desk.storage import sync_queries as q
+from justice_desk.storage import sync_store
+from justice_desk.storage.models import SyncConflict
+
+#: Conflict reasons for records that were not applied at all: their children cannot be either.
+REFUSED_CONFLICTS = ("number_taken", "parent_refused", "foreign_reference")
+
+
+class Incoming(NamedTuple):
+    """One incoming record of a table this version has."""
+
+    id: str  #: as the bundle spells it
+    rev: int
+    #: Column values (:meth:`sync_store.Decoder.decode`), or ``None`` when its fields could not
+    #: be decoded (then it is refused as ``bad_record`` with ``error``).
+    row: dict[str, Any] | None
+    error: str = ""
+
+
+class RefusedRecord(NamedTuple):
+    """A record refused inside a bundle that applied otherwise (``rejected_records``; the
+    center's next receipt lists it)."""
+
+    table: str
+    id: str
+    rev: int
+    reason: str
+    detail: str
+
+
+@dataclass
+class Merged:
+    """What :func:`merge` did: records refused, versions for the conflict list (not added to
+    any session yet), and how many records were applied."""
+
+    rejected: list[RefusedRecord]
+    conflicts: list[SyncConflict]
+    applied: int
+
+
+def merge(
+    conn: Connection,
+    center_id: uuid.UUID,
+    tables: Sequence[tuple[str, Sequence[Incoming]]],
+    *,
+    unknown: Iterable[tuple[str, str, int]] = (),
+    new_epoch: bool,
+    restored_after: dt.datetime | None = None,
+) -> Merged:
+    """Apply a bundle's records, parents first (``tables`` in :func:`sync_store.ordered_tables`
+    order), in the caller's transaction, which holds the center's lock
+    (:func:`sync_queries.lock_center`) and defers foreign keys to its commit.
+
+    Per record: a known table, values of the right types, owned by the sending center (and not
+    stored as someone else's), never a lower or equal ``rev`` over a stored one. When the center
+    was restored from a backup (``new_epoch``), or a record already waits in the conflict
+    queue, an incoming version that differs from a stored newer one goes to the queue
+    (docs/sync.md §1: never resolved silently). A record whose unique number is held by
+    another stored record, whose parent was refused, or that points at a record of another
+    center, is refused and queued with its fields; so is a site row other than the center's
+    own, whose identity (code, name) stays the one it enrolled with (sync_store.Ownership).
+
+    ``restored_after``: when the backup the center restored was made (its clock). A version
+    the province holds from after it, which the center's newer one replaces, goes to the queue
+    as ``restored_center_overwrote``."""
+    ownership = sync_store.Ownership(
+        conn, center_id, ((t, [item.row for item in items]) for t, items in tables)
+    )
+    result = Merged([], [], 0)
+    for table, rid, rev in unknown:
+        result.rejected.append(RefusedRecord(table, rid, rev, "unknown_table", ""))
+    queued = q.open_conflicts(conn, center_id)
+    refused: set[uuid.UUID] = (
+        q.refused_rows(conn, center_id, REFUSED_CONFLICTS) if queued else set()
+    )
+
+    def to_queue(table: str, row: dict[str, Any], kept_rev: int, reason: str) -> None:
+        revs = queued.setdefault((table, row["id"]), set())
+        if row["rev"] in revs:
+            return  # already waiting in the queue (the same version sent again)
+        revs.add(row["rev"])
+        result.conflicts.append(
+            SyncConflict(
+                center_id=center_id,
+                table_name=table,
+                row_id=row["id"],
+                kept_rev=kept_rev,
+                other_rev=row["rev"],
+                other_fields=sync_store.as_json(row),
+                reason=reason,
+            )
+        )
+
+    def refuse(table: str, row: dict[str, Any], reason: str, detail: str, kept_rev: int) -> None:
+        result.rejected.append(RefusedRecord(table, str(row["id"]), row["rev"], reason, detail))
+        to_queue(table, row, kept_rev, reason)
+        refused.add(row["id"])
+
+    for table, items in tables:
+        rows = []
+        foreign: list[uuid.UUID] = []
+        for item in items:
+            row = item.row
+            if row is None:
+                result.rejected.append(
+                    RefusedRecord(table, item.id, item.rev, "bad_record", item.error)
+                )
+                continue
+            if row.get("owner_id") != center_id:
+                result.rejected.append(RefusedRecord(table, item.id, item.rev, "wrong_owner", ""))
+                foreign.append(row["id"])
+                continue
+            rows.append(row)
+        ownership.keep_identity(table, rows)
+        stored = ownership.stored(table, [row["id"] for row in rows] + foreign)
+        # A record refused as someone else's is still a valid parent if its owner's copy is here.
+        refused.update(rid for rid in foreign if rid not in stored)
+        candidates: list[dict[str, Any]] = []
+        compare: list[tuple[dict[str, Any], int]] = []
+        overwrites: list[dict[str, Any]] = []
+        new_ids: set[uuid.UUID] = set()
+        for row in rows:
+            have = stored.get(row["id"])
+            if have is None:
+                candidates.append(row)
+                new_ids.add(row["id"])
+            elif have[1] != center_id:
+                result.rejected.append(
+                    RefusedRecord(table, str(row["id"]), row["rev"], "wrong_owner", "")
+                )
+            elif have[0] < row["rev"]:
+                candidates.append(row)
+                if restored_after is not None and have[0] > 0:  # rev 0: a placeholder here
+                    overwrites.append(row)
+            elif new_epoch or (table, row["id"]) in queued:
+                compare.append((row, have[0]))
+            # else: the same or an older version of what is stored: nothing to do
+            # (docs/sync.md §7)
+        if compare:
+            current = sync_store.stored_rows(conn, table, [row["id"] for row, _kept in compare])
+            for row, kept in compare:
+                if not sync_store.same_content(current[row["id"]], row):
+                    to_queue(table, row, kept, "restored_center_older")
+        if overwrites:
+            # In an epoch started by a restore, a version the province holds from after the
+            # backup was lost by the restore: the center's newer version is applied, and the
+            # one it replaces goes to the queue so a person sees what may be missing.
+            current = sync_store.stored_rows(conn, table, [row["id"] for row in overwrites])
+            for row in overwrites:
+                have_row = current[row["id"]]
+                changed_at = have_row.get("updated_at")
+                if (
+                    isinstance(changed_at, dt.datetime)
+                    and restored_after is not None
+                    and changed_at > restored_after
+                    and not sync_store.same_content(have_row, row, ignore=("updated_at",))
+                ):
+                    to_queue(table, have_row, row["rev"], "restored_center_overwrote")
+        refusals = ownership.refusals(table, candidates)
+        if refusals:
+            keep = []
+            for row in candidates:
+                found = refusals.get(row["id"])
+                if found is None:
+                    keep.append(row)
+                else:
+                    refuse(table, row, *found, stored.get(row["id"], (0,))[0])
+            candidates = keep
+        parents = sync_store.parent_columns(table)
+        while True:
+            if refused and parents:
+                keep = []
+                for row in candidates:
+                    missing = next(
+                        (row[c] for c, _parent in parents if row.get(c) in refused), None
+                    )
+                    if missing is None:
+                        keep.append(row)
+                    else:
+                        refuse(
+                            table,
+                            row,
+                            "parent_refused",
+                            str(missing),
+                            stored.get(row["id"], (0,))[0],
+                        )
+                if len(keep) != len(candidates):
+                    candidates = keep
+                    continue  # a refused row may be the parent of another in this table
+            clashes = sync_store.unique_clashes(conn, table, candidates)
+            if not clashes:
+                break
+            keep = []
+            for row in candidates:
+                if row["id"] in clashes:
+                    refuse(
+                        table,
+                        row,
+                        "number_taken",
+                        f"the same number is held by {clashes[row['id']]}"
+                        f"; highest={sync_store.highest_number(conn, table, row)}",
+                        stored.get(row["id"], (0,))[0],
+                    )
+                else:
+                    keep.append(row)
+            candidates = keep
+        sync_store.upsert(conn, table, candidates, new=new_ids)
+        result.applied += len(candidates)
+        # A record refused before (queued) and applied now is a valid parent again.
+        refused.difference_update(row["id"] for row in candidates)
+    return result
