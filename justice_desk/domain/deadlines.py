@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
 from justice_desk.domain.dates import add_years
 
@@ -42,3 +43,53 @@ def case_deadlines(
         enforcement_deadline(settled_on) if settled_on else None,
         compensation_claim_deadline(offence_known_on) if offence_known_on else None,
     )
+
+
+# -- deadlines across many cases (the province's dashboard, docs/domain.md §12) ---------------
+
+#: A deadline within this many days counts as close (the dashboard's "due soon").
+DUE_SOON_DAYS = 30
+
+
+class DeadlineKind(StrEnum):
+    """The three deadlines above, each counted from its own date of a case."""
+
+    LIMITATION = "limitation"  # §6: from the end of a mediation without agreement
+    ENFORCEMENT = "enforcement"  # §32: from the settlement agreement
+    COMPENSATION = "compensation"  # from the day the offence became known
+
+
+def deadline_of(kind: DeadlineKind, source: dt.date) -> dt.date:
+    """The deadline of ``kind`` counted from ``source``: the same functions the case shows."""
+    if kind is DeadlineKind.LIMITATION:
+        return limitation_extended_until(source)
+    if kind is DeadlineKind.ENFORCEMENT:
+        return enforcement_deadline(source)
+    return compensation_claim_deadline(source)
+
+
+def sources_due_between(
+    kind: DeadlineKind, first: dt.date, last: dt.date
+) -> tuple[dt.date, dt.date]:
+    """The range of source dates whose deadline falls between ``first`` and ``last`` (both
+    included), so that a query can select cases by the date it stores rather than compute every
+    deadline: ``lo <= source <= hi`` exactly when ``first <= deadline_of(source) <= last``
+    (``lo > hi`` when no day qualifies). Deadlines never decrease as the source date grows."""
+    one = dt.timedelta(days=1)
+    lo = _first_source(kind, first)
+    hi = _first_source(kind, last + one) - one
+    return lo, hi
+
+
+def _first_source(kind: DeadlineKind, day: dt.date) -> dt.date:
+    """The earliest source date whose deadline is ``day`` or later."""
+    one = dt.timedelta(days=1)
+    if kind is DeadlineKind.LIMITATION:
+        return day - dt.timedelta(days=LIMITATION_EXTENSION_DAYS)
+    years = ENFORCEMENT_YEARS if kind is DeadlineKind.ENFORCEMENT else COMPENSATION_CLAIM_YEARS
+    guess = add_years(day, -years)
+    while deadline_of(kind, guess - one) >= day:
+        guess -= one
+    while deadline_of(kind, guess) < day:
+        guess += one
+    return guess
