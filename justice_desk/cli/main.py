@@ -161,11 +161,12 @@ def build_parser() -> ArgumentParser:
         "(in a temporary folder; your data is not touched)",
     )
 
-    from justice_desk.cli import export_command, print_command, sync_command
+    from justice_desk.cli import dashboard_command, export_command, print_command, sync_command
 
     print_command.add_parser(sub)
     export_command.add_parser(sub)
     sync_command.add_parser(sub)
+    dashboard_command.add_parser(sub)
     return parser
 
 
@@ -468,6 +469,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     return export_command.run(args)
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from justice_desk.cli import dashboard_command
+
+    return dashboard_command.run(args)
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from justice_desk.cli import print_command
 
@@ -485,6 +492,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "sync": cmd_sync,
+    "dashboard": cmd_dashboard,
     "self-test": cmd_self_test,
 }
 

@@ -1,0 +1,662 @@
+"""The queries behind the dashboard (``services/dashboard.py``, docs/architecture.md §13).
+
+Every figure is counted in SQL, grouped by the owner of the rows (the center), and never by
+loading rows into Python. Each family of figures has one *selection* (a ``Select`` with the
+owner and the record's own columns); its count is ``GROUP BY owner_id`` over that selection,
+and the list of records behind a figure ("click-through") is the same selection with a limit,
+so a figure and its records cannot disagree. The queries run the same on SQLite and
+PostgreSQL; the one difference, whole days between two dates, is ``_days_between``.
+
+``owner`` limits a query to one center; ``None`` counts every owner in one pass (the service
+keeps the centers it knows and leaves out the office's own rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from justice_desk.domain.deadlines import DeadlineKind
+from justice_desk.domain.enums import (
+    Attendance,
+    CaseKind,
+    CaseStatus,
+    CommitteePosition,
+    ImportStatus,
+    KeyStatus,
+    MediatorStatus,
+    MeetingStatus,
+    MembershipStatus,
+)
+from justice_desk.domain.outcomes import FOLLOWS_AN_OUTCOME, OUTCOME_OF
+from justice_desk.storage.models import (
+    Activity,
+    Case,
+    CaseEvent,
+    CommitteeTerm,
+    Mediator,
+    Meeting,
+    MeetingAttendance,
+    Membership,
+    Person,
+    ReceivedBundle,
+    Site,
+    SiteKey,
+    SyncConflict,
+    Training,
+)
+
+#: A selection of rows, handled by column name (``RECORD_COLUMNS`` and a few more).
+Selection = Select[*tuple[Any, ...]]
+
+#: Columns of every list of records behind a figure, in this order.
+RECORD_COLUMNS = ("owner_id", "id", "year_be", "number", "on", "title", "state", "detail")
+#: How many records a list behind a figure shows at most (the count says how many there are).
+RECORDS_LIMIT = 1000
+
+
+def _days_between(session: Session, later: Any, earlier: Any) -> ColumnElement[int]:
+    """Whole days from ``earlier`` to ``later`` (both DATE columns)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.julianday(later) - func.julianday(earlier), Integer)
+    return cast(later - earlier, Integer)
+
+
+def _owned(column: Any, owner: uuid.UUID | None) -> ColumnElement[bool]:
+    return column == owner if owner is not None else true()
+
+
+def _count_by_owner(session: Session, selection: Selection) -> dict[uuid.UUID, int]:
+    sub = selection.subquery()
+    rows = session.execute(select(sub.c.owner_id, func.count()).group_by(sub.c.owner_id)).all()
+    return {owner: int(n) for owner, n in rows if owner is not None}
+
+
+def _records(session: Session, selection: Selection, order: Sequence[str]) -> list[Any]:
+    sub = selection.subquery()
+    stmt = select(*(sub.c[name] for name in RECORD_COLUMNS)).order_by(
+        *(sub.c[name] for name in order)
+    )
+    return list(session.execute(stmt.limit(RECORDS_LIMIT)).all())
+
+
+# -- cases received ----------------------------------------------------------------------------
+
+
+def received_selection(
+    start: dt.date,
+    end: dt.date,
+    owner: uuid.UUID | None,
+    *,
+    kind: str | None = None,
+    channel: str | None = None,
+    month: tuple[int, int] | None = None,
+) -> Selection:
+    """Cases received in the period (by the day received), optionally of one kind, channel or
+    calendar month (CE year, month)."""
+    first, last = start, end
+    if month is not None:
+        year, m = month
+        month_first = dt.date(year, m, 1)
+        month_next = dt.date(year + 1, 1, 1) if m == 12 else dt.date(year, m + 1, 1)
+        first, last = max(first, month_first), min(last, month_next - dt.timedelta(days=1))
+    stmt = select(
+        Case.owner_id.label("owner_id"),
+        Case.id.label("id"),
+        Case.year_be.label("year_be"),
+        Case.number.label("number"),
+        Case.received_on.label("on"),
+        Case.subject.label("title"),
+        Case.status.label("state"),
+        Case.kind.label("detail"),
+        Case.channel.label("channel"),
+    ).where(
+        Case.deleted_at.is_(None),
+        _owned(Case.owner_id, owner),
+        Case.received_on >= first,
+        Case.received_on <= last,
+    )
+    if kind is not None:
+        stmt = stmt.where(Case.kind == kind)
+    if channel is not None:
+        stmt = stmt.where(Case.channel == channel)
+    return stmt
+
+
+def received_counts(
+    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None
+) -> list[tuple[uuid.UUID, str, str, int]]:
+    """(owner, kind, channel, cases) of the cases received in the period."""
+    sub = received_selection(start, end, owner).subquery()
+    rows = session.execute(
+        select(sub.c.owner_id, sub.c.detail, sub.c.channel, func.count()).group_by(
+            sub.c.owner_id, sub.c.detail, sub.c.channel
+        )
+    ).all()
+    return [(o, k, c, int(n)) for o, k, c, n in rows]
+
+
+def received_per_month(
+    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None
+) -> list[tuple[uuid.UUID, int, int, int]]:
+    """(owner, CE year, month, cases) of the cases received in the period."""
+    sub = received_selection(start, end, owner).subquery()
+    year = extract("year", sub.c.on)
+    month = extract("month", sub.c.on)
+    rows = session.execute(
+        select(sub.c.owner_id, year, month, func.count()).group_by(sub.c.owner_id, year, month)
+    ).all()
+    return [(o, int(y), int(m), int(n)) for o, y, m, n in rows]
+
+
+# -- outcomes ----------------------------------------------------------------------------------
+
+_OUTCOME_STATUSES = [s.value for s in OUTCOME_OF]
+
+
+def outcome_selection(
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    owner: uuid.UUID | None,
+    *,
+    statuses: Sequence[str] | None = None,
+    disputes_only: bool = False,
+) -> Selection:
+    """Cases whose last outcome event within the period is one of ``statuses`` (any outcome
+    when ``None``), with that outcome as ``state`` and the days from receipt to it as ``days``.
+
+    "Last" is by the day of the event; on the same day, a referral or escalation comes after
+    the termination or dismissal it follows, then the event recorded later."""
+    later_first = case((CaseEvent.to_status.in_([s.value for s in FOLLOWS_AN_OUTCOME]), 1), else_=0)
+    ranked = (
+        select(
+            CaseEvent.case_id.label("case_id"),
+            CaseEvent.to_status.label("status"),
+            CaseEvent.occurred_on.label("occurred_on"),
+            func.row_number()
+            .over(
+                partition_by=CaseEvent.case_id,
+                order_by=(
+                    CaseEvent.occurred_on.desc(),
+                    later_first.desc(),
+                    CaseEvent.created_at.desc(),
+                    CaseEvent.id.desc(),
+                ),
+            )
+            .label("rank"),
+        )
+        .where(
+            CaseEvent.deleted_at.is_(None),
+            _owned(CaseEvent.owner_id, owner),
+            CaseEvent.to_status.in_(_OUTCOME_STATUSES),
+            CaseEvent.occurred_on >= start,
+            CaseEvent.occurred_on <= end,
+        )
+        .subquery()
+    )
+    stmt = (
+        select(
+            Case.owner_id.label("owner_id"),
+            Case.id.label("id"),
+            Case.year_be.label("year_be"),
+            Case.number.label("number"),
+            ranked.c.occurred_on.label("on"),
+            Case.subject.label("title"),
+            ranked.c.status.label("state"),
+            Case.kind.label("detail"),
+            _days_between(session, ranked.c.occurred_on, Case.received_on).label("days"),
+        )
+        .join(ranked, ranked.c.case_id == Case.id)
+        .where(ranked.c.rank == 1, Case.deleted_at.is_(None), _owned(Case.owner_id, owner))
+    )
+    if statuses is not None:
+        stmt = stmt.where(ranked.c.status.in_(list(statuses)))
+    if disputes_only:
+        stmt = stmt.where(Case.kind == CaseKind.DISPUTE.value)
+    return stmt
+
+
+def outcome_counts(
+    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None
+) -> list[tuple[uuid.UUID, str, str, int]]:
+    """(owner, kind, outcome status, cases) of the cases with an outcome in the period."""
+    sub = outcome_selection(session, start, end, owner).subquery()
+    rows = session.execute(
+        select(sub.c.owner_id, sub.c.detail, sub.c.state, func.count()).group_by(
+            sub.c.owner_id, sub.c.detail, sub.c.state
+        )
+    ).all()
+    return [(o, k, s, int(n)) for o, k, s, n in rows]
+
+
+def outcome_days(
+    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None
+) -> list[tuple[uuid.UUID, int, int]]:
+    """(owner, days from receipt to outcome, cases): the distribution the median is read from."""
+    sub = outcome_selection(session, start, end, owner).subquery()
+    rows = session.execute(
+        select(sub.c.owner_id, sub.c.days, func.count()).group_by(sub.c.owner_id, sub.c.days)
+    ).all()
+    return [(o, int(d), int(n)) for o, d, n in rows if d is not None]
+
+
+# -- legal deadlines -----------------------------------------------------------------------------
+
+
+def deadline_selection(
+    kind: DeadlineKind, first_source: dt.date, last_source: dt.date, owner: uuid.UUID | None
+) -> Selection:
+    """Cases whose ``kind`` deadline is counted from a day between ``first_source`` and
+    ``last_source`` (``domain.deadlines.sources_due_between`` turns a range of deadlines into
+    this range), under the same conditions as the case shows the deadline
+    (``services/cases._detail``): §6 after a mediation that ended without settlement; §32 once
+    settled (also when closed afterwards); the compensation claim for victim-compensation cases,
+    from the incident date or else the day received."""
+    from justice_desk.storage.models import Settlement
+
+    base = (
+        Case.owner_id.label("owner_id"),
+        Case.id.label("id"),
+        Case.year_be.label("year_be"),
+        Case.number.label("number"),
+    )
+    tail = (Case.subject.label("title"), Case.status.label("state"), Case.kind.label("detail"))
+    live = and_(Case.deleted_at.is_(None), _owned(Case.owner_id, owner))
+    if kind is DeadlineKind.LIMITATION:
+        return select(*base, Case.mediation_ended_on.label("on"), *tail).where(
+            live,
+            Case.status != CaseStatus.SETTLED.value,
+            Case.mediation_ended_on >= first_source,
+            Case.mediation_ended_on <= last_source,
+        )
+    if kind is DeadlineKind.ENFORCEMENT:
+        return (
+            select(*base, Settlement.agreed_on.label("on"), *tail)
+            .join(Settlement, Settlement.case_id == Case.id)
+            .where(
+                live,
+                Settlement.deleted_at.is_(None),
+                Case.status.in_([CaseStatus.SETTLED.value, CaseStatus.CLOSED.value]),
+                Settlement.agreed_on >= first_source,
+                Settlement.agreed_on <= last_source,
+            )
+        )
+    known = func.coalesce(Case.incident_on, Case.received_on)
+    return select(*base, known.label("on"), *tail).where(
+        live,
+        Case.kind == CaseKind.VICTIM_COMPENSATION.value,
+        known >= first_source,
+        known <= last_source,
+    )
+
+
+def deadline_counts(
+    session: Session,
+    kind: DeadlineKind,
+    first_source: dt.date,
+    last_source: dt.date,
+    owner: uuid.UUID | None,
+) -> dict[uuid.UUID, int]:
+    if first_source > last_source:
+        return {}
+    return _count_by_owner(session, deadline_selection(kind, first_source, last_source, owner))
+
+
+# -- escalations waiting for the office --------------------------------------------------------
+
+
+def escalated_selection(owner: uuid.UUID | None, *, before: dt.date | None = None) -> Selection:
+    """Cases escalated to the office and not closed since: they wait for the office (those
+    escalated before ``before`` only, when given)."""
+    on = func.coalesce(Case.escalated_on, Case.outcome_on, Case.received_on)
+    stmt = select(
+        Case.owner_id.label("owner_id"),
+        Case.id.label("id"),
+        Case.year_be.label("year_be"),
+        Case.number.label("number"),
+        on.label("on"),
+        Case.subject.label("title"),
+        Case.status.label("state"),
+        Case.kind.label("detail"),
+    ).where(
+        Case.deleted_at.is_(None),
+        _owned(Case.owner_id, owner),
+        Case.status == CaseStatus.ESCALATED.value,
+    )
+    return stmt.where(on < before) if before is not None else stmt
+
+
+def escalations_waiting(
+    session: Session, owner: uuid.UUID | None, long_wait_before: dt.date
+) -> list[tuple[uuid.UUID, int, dt.date | None, int]]:
+    """(owner, escalations waiting, the earliest day escalated, how many since before
+    ``long_wait_before``)."""
+    sub = escalated_selection(owner).subquery()
+    rows = session.execute(
+        select(
+            sub.c.owner_id,
+            func.count(),
+            func.min(sub.c.on),
+            func.sum(case((sub.c.on < long_wait_before, 1), else_=0)),
+        ).group_by(sub.c.owner_id)
+    ).all()
+    return [(o, int(n), first, int(long or 0)) for o, n, first, long in rows]
+
+
+# -- meetings ----------------------------------------------------------------------------------
+
+_HELD = [MeetingStatus.HELD.value, MeetingStatus.ADOPTED.value]
+_NOT_A_MEMBER_LINE = [Attendance.SUBSTITUTE.value, Attendance.GUEST.value]
+
+
+def _quorum_lines() -> Any:
+    """Per meeting: members, members present, substitutes who count, members not recorded --
+    the counts of ``domain.meetings.count_quorum``, in SQL."""
+    a = aliased(MeetingAttendance)
+    adviser = aliased(MeetingAttendance)
+    is_member = and_(
+        a.position.is_not(None),
+        a.position != CommitteePosition.ADVISER.value,
+        a.attendance.not_in(_NOT_A_MEMBER_LINE),
+    )
+    for_an_adviser = exists().where(
+        adviser.meeting_id == a.meeting_id,
+        adviser.person_id == a.substitute_for_id,
+        adviser.deleted_at.is_(None),
+        adviser.position == CommitteePosition.ADVISER.value,
+        adviser.attendance.not_in(_NOT_A_MEMBER_LINE),
+    )
+    return (
+        select(
+            a.meeting_id.label("meeting_id"),
+            func.sum(case((is_member, 1), else_=0)).label("members"),
+            func.sum(
+                case((and_(is_member, a.attendance == Attendance.PRESENT.value), 1), else_=0)
+            ).label("present"),
+            func.sum(
+                case(
+                    (and_(a.attendance == Attendance.SUBSTITUTE.value, ~for_an_adviser), 1),
+                    else_=0,
+                )
+            ).label("substitutes"),
+            func.sum(
+                case((and_(is_member, a.attendance == Attendance.NOT_TAKEN.value), 1), else_=0)
+            ).label("not_recorded"),
+        )
+        .where(a.deleted_at.is_(None))
+        .group_by(a.meeting_id)
+        .subquery()
+    )
+
+
+def meeting_selection(
+    start: dt.date, end: dt.date, owner: uuid.UUID | None, which: str = "held"
+) -> Selection:
+    """Meetings held in the period (``held``), those among them whose attendance is taken and
+    did not reach the quorum (``quorum_failed``), or whose minutes are not adopted yet
+    (``not_adopted``)."""
+    stmt = select(
+        Meeting.owner_id.label("owner_id"),
+        Meeting.id.label("id"),
+        Meeting.year_be.label("year_be"),
+        Meeting.number.label("number"),
+        Meeting.held_on.label("on"),
+        Meeting.body_name.label("title"),
+        Meeting.status.label("state"),
+        Meeting.place.label("detail"),
+    ).where(
+        Meeting.deleted_at.is_(None),
+        _owned(Meeting.owner_id, owner),
+        Meeting.status.in_(_HELD),
+        Meeting.held_on >= start,
+        Meeting.held_on <= end,
+    )
+    if which == "not_adopted":
+        return stmt.where(Meeting.status == MeetingStatus.HELD.value)
+    if which == "quorum_failed":
+        lines = _quorum_lines()
+        members = func.coalesce(lines.c.members, 0)
+        present = func.coalesce(lines.c.present, 0) + func.coalesce(lines.c.substitutes, 0)
+        numerator = func.coalesce(Site.quorum_numerator, 1)
+        denominator = func.coalesce(Site.quorum_denominator, 2)
+        # required = max(1, ceil(members × n / d)); present < required, in whole numbers
+        return (
+            stmt.outerjoin(lines, lines.c.meeting_id == Meeting.id)
+            .outerjoin(Site, Site.id == Meeting.owner_id)
+            .where(
+                func.coalesce(lines.c.not_recorded, 0) == 0,
+                or_(members == 0, present < 1, present * denominator < members * numerator),
+            )
+        )
+    return stmt
+
+
+def meeting_counts(
+    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None, which: str
+) -> dict[uuid.UUID, int]:
+    return _count_by_owner(session, meeting_selection(start, end, owner, which))
+
+
+# -- people: members, committee terms, mediators -------------------------------------------------
+
+
+def member_selection(owner: uuid.UUID | None, *, trained: bool = False) -> Selection:
+    """People with an active network membership (each once), or those of them with at least
+    one training on record."""
+    active = select(Membership.person_id).where(
+        Membership.status == MembershipStatus.ACTIVE.value, Membership.deleted_at.is_(None)
+    )
+    stmt = select(
+        Person.owner_id.label("owner_id"),
+        Person.id.label("id"),
+        literal(None, Integer).label("year_be"),
+        literal(None, Integer).label("number"),
+        literal(None, Date).label("on"),
+        func.trim(
+            func.coalesce(Person.title, "")
+            + Person.given_name
+            + " "
+            + func.coalesce(Person.surname, "")
+        ).label("title"),
+        Person.sex.label("state"),
+        Person.village.label("detail"),
+    ).where(Person.deleted_at.is_(None), _owned(Person.owner_id, owner), Person.id.in_(active))
+    if trained:
+        stmt = stmt.where(
+            exists().where(Training.person_id == Person.id, Training.deleted_at.is_(None))
+        )
+    return stmt
+
+
+def member_counts(
+    session: Session, owner: uuid.UUID | None, *, trained: bool = False
+) -> dict[uuid.UUID, int]:
+    return _count_by_owner(session, member_selection(owner, trained=trained))
+
+
+def terms_ending_selection(first: dt.date, last: dt.date, owner: uuid.UUID | None) -> Selection:
+    """Committee terms that end between ``first`` and ``last``."""
+    return select(
+        CommitteeTerm.owner_id.label("owner_id"),
+        CommitteeTerm.id.label("id"),
+        literal(None, Integer).label("year_be"),
+        literal(None, Integer).label("number"),
+        CommitteeTerm.ends_on.label("on"),
+        CommitteeTerm.name.label("title"),
+        literal(None, Integer).label("state"),
+        CommitteeTerm.notes.label("detail"),
+    ).where(
+        CommitteeTerm.deleted_at.is_(None),
+        _owned(CommitteeTerm.owner_id, owner),
+        CommitteeTerm.ends_on >= first,
+        CommitteeTerm.ends_on <= last,
+    )
+
+
+def mediators_expiring_selection(
+    first: dt.date, last: dt.date, owner: uuid.UUID | None
+) -> Selection:
+    """Registered mediators (status registered) whose registration expires between ``first``
+    and ``last``."""
+    return (
+        select(
+            Mediator.owner_id.label("owner_id"),
+            Mediator.id.label("id"),
+            literal(None, Integer).label("year_be"),
+            literal(None, Integer).label("number"),
+            Mediator.expires_on.label("on"),
+            func.trim(
+                func.coalesce(Person.title, "")
+                + Person.given_name
+                + " "
+                + func.coalesce(Person.surname, "")
+            ).label("title"),
+            Mediator.status.label("state"),
+            Mediator.registration_no.label("detail"),
+        )
+        .join(Person, Person.id == Mediator.person_id)
+        .where(
+            Mediator.deleted_at.is_(None),
+            _owned(Mediator.owner_id, owner),
+            Mediator.status == MediatorStatus.ACTIVE.value,
+            Mediator.expires_on >= first,
+            Mediator.expires_on <= last,
+        )
+    )
+
+
+def count_of(session: Session, selection: Selection) -> dict[uuid.UUID, int]:
+    """The count per owner of any selection of this module."""
+    return _count_by_owner(session, selection)
+
+
+# -- activities ----------------------------------------------------------------------------------
+
+
+def activity_selection(start: dt.date, end: dt.date, owner: uuid.UUID | None) -> Selection:
+    return select(
+        Activity.owner_id.label("owner_id"),
+        Activity.id.label("id"),
+        literal(None, Integer).label("year_be"),
+        literal(None, Integer).label("number"),
+        Activity.held_on.label("on"),
+        Activity.topic.label("title"),
+        (
+            Activity.participants_male
+            + Activity.participants_female
+            + Activity.participants_unspecified
+        ).label("state"),
+        Activity.place.label("detail"),
+        Activity.participants_male.label("male"),
+        Activity.participants_female.label("female"),
+        Activity.participants_unspecified.label("unspecified"),
+    ).where(
+        Activity.deleted_at.is_(None),
+        _owned(Activity.owner_id, owner),
+        Activity.held_on >= start,
+        Activity.held_on <= end,
+    )
+
+
+def activity_counts(
+    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None
+) -> list[tuple[uuid.UUID, int, int, int, int]]:
+    """(owner, activities, male, female, not specified participants)."""
+    sub = activity_selection(start, end, owner).subquery()
+    rows = session.execute(
+        select(
+            sub.c.owner_id,
+            func.count(),
+            func.coalesce(func.sum(sub.c.male), 0),
+            func.coalesce(func.sum(sub.c.female), 0),
+            func.coalesce(func.sum(sub.c.unspecified), 0),
+        ).group_by(sub.c.owner_id)
+    ).all()
+    return [(o, int(n), int(m), int(f), int(u)) for o, n, m, f, u in rows]
+
+
+# -- sync health (beyond ``sync_queries.bundle_status_counts``) --------------------------------
+
+
+def bundle_selection(status: str, owner: uuid.UUID | None) -> Selection:
+    """Bundles received from a center with this status (held or rejected)."""
+    return select(
+        ReceivedBundle.center_id.label("owner_id"),
+        cast(ReceivedBundle.id, Integer).label("id"),
+        literal(None, Integer).label("year_be"),
+        ReceivedBundle.seq.label("number"),
+        ReceivedBundle.received_at.label("on"),
+        func.coalesce(ReceivedBundle.reason, "").label("title"),
+        ReceivedBundle.status.label("state"),
+        ReceivedBundle.detail.label("detail"),
+    ).where(ReceivedBundle.status == status, _owned(ReceivedBundle.center_id, owner))
+
+
+def conflict_selection(owner: uuid.UUID | None) -> Selection:
+    """Entries of the conflict list nobody has dealt with yet."""
+    return select(
+        SyncConflict.center_id.label("owner_id"),
+        SyncConflict.id.label("id"),
+        literal(None, Integer).label("year_be"),
+        literal(None, Integer).label("number"),
+        SyncConflict.at.label("on"),
+        SyncConflict.table_name.label("title"),
+        SyncConflict.reason.label("state"),
+        literal(None, String).label("detail"),
+    ).where(SyncConflict.resolved_at.is_(None), _owned(SyncConflict.center_id, owner))
+
+
+def revoked_key_selection(owner: uuid.UUID | None) -> Selection:
+    """Keys of a center the office revoked."""
+    return select(
+        SiteKey.site_id.label("owner_id"),
+        SiteKey.id.label("id"),
+        literal(None, Integer).label("year_be"),
+        SiteKey.revocation_number.label("number"),
+        SiteKey.added_at.label("on"),
+        SiteKey.key_id.label("title"),
+        SiteKey.status.label("state"),
+        SiteKey.role.label("detail"),
+    ).where(SiteKey.status == KeyStatus.REVOKED.value, _owned(SiteKey.site_id, owner))
+
+
+def bundle_counts(session: Session, status: str) -> dict[uuid.UUID, int]:
+    assert status in (ImportStatus.HELD, ImportStatus.REJECTED)
+    return _count_by_owner(session, bundle_selection(status, None))
+
+
+# -- the records behind a figure ----------------------------------------------------------------
+
+
+def records(
+    session: Session, selection: Selection, order: Sequence[str] = ("on", "year_be", "number")
+) -> list[Any]:
+    """The rows of a selection (``RECORD_COLUMNS``), by date then number (or ``order``), at
+    most ``RECORDS_LIMIT``."""
+    return _records(session, selection, (*order, "title", "id"))
+
+
+def total(session: Session, selection: Selection) -> int:
+    return int(session.execute(select(func.count()).select_from(selection.subquery())).scalar_one())
