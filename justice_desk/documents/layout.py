@@ -21,11 +21,12 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from justice_desk.documents import segment
 from justice_desk.documents.data import Issuer, Signatory
+from justice_desk.documents.pagination import SignatureBlock
 from justice_desk.documents.pdf import MARGIN_LEFT, MARGIN_RIGHT
 from justice_desk.documents.styles import get_style, make_style
 from justice_desk.documents.thai_text import ThaiParagraph, escape, thai_paragraph
@@ -305,12 +306,16 @@ class Story:
         pad_x: float = CELL_PAD_X,
         left_pad_first: float | None = None,
         min_row_heights: Sequence[float] | None = None,
+        keep_rows_from: int | None = None,
     ) -> Table:
         """A table of Thai paragraphs (not added).
 
         ``align`` per column: ``left``, ``centre`` or ``right``; header rows are bold and
         centred and repeat on every page. ``fixed`` gives exact widths to some columns.
         Columns are never narrower than their longest word (see :func:`fit_widths`).
+        ``keep_rows_from``: rows from this one to the end are never split between pages (the
+        last filled row of a list with the empty rows after it, so that no page holds only
+        empty rows).
         """
         ncols = len(weights)
         align = list(align or ["left"] * ncols)
@@ -374,6 +379,8 @@ class Story:
             commands.append(("BOTTOMPADDING", (0, 0), (-1, -1), 0))
         if header_rows:
             commands.append(("VALIGN", (0, 0), (-1, header_rows - 1), "MIDDLE"))
+        if keep_rows_from is not None and keep_rows_from < len(rows) - 1:
+            commands.append(("NOSPLIT", (0, keep_rows_from), (-1, -1)))
         table = Table(
             data,
             colWidths=widths,
@@ -448,7 +455,7 @@ class Story:
         if signatory.position:
             block.append(centred(signatory.position))
         block.extend(centred(line) for line in after)
-        self.add(KeepTogether(block))
+        self.add(SignatureBlock(block))
 
     def letter_opening(self, doc: Any, subject: str) -> None:
         """Head, ``เรื่อง`` and ``เรียน`` of an official letter; ``doc`` has ``issuer``,

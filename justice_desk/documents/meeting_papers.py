@@ -249,6 +249,7 @@ def attendance_sheet_story(doc: AttendanceSheetDoc) -> list[Flowable]:
             header_rows=1,
             align=["centre", "left", "left", "left", "left"],
             min_row_heights=[0.0] + [leading * 1.6] * (len(rows) - 1),
+            keep_rows_from=len(doc.members),
         )
     )
     return story.flowables

@@ -12,6 +12,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from justice_desk.documents import segment
 from justice_desk.documents.fonts import check_shaping
+from justice_desk.documents.pagination import apply_keep_rules
 from justice_desk.documents.styles import BODY_OFFICIAL_PT
 from justice_desk.documents.thai_text import draw_shaped_string
 
@@ -105,5 +106,5 @@ def build_pdf(
         pageTemplates=[PageTemplate(id="official", frames=[frame], onPage=number_page)],
     )
     # build() consumes the list it is given; callers may reuse theirs.
-    doc.build(list(flowables))
+    doc.build(apply_keep_rules(list(flowables), frame_width, height - MARGIN_TOP - MARGIN_BOTTOM))
     return buffer.getvalue()
