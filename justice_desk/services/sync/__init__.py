@@ -53,6 +53,7 @@ from justice_desk.services.sync.keys import (
 )
 from justice_desk.services.sync.province import (
     CenterOverview,
+    Conflict,
     ConflictEntry,
     EnrolmentReview,
     EpochDecision,
@@ -76,6 +77,7 @@ __all__ = [
     "ACTIONS",
     "CenterOverview",
     "CenterSyncStatus",
+    "Conflict",
     "NewStart",
     "ExportLine",
     "ConflictEntry",

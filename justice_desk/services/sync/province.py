@@ -22,7 +22,6 @@ from justice_desk.storage.database import Database
 from justice_desk.storage.models import (
     Enrolment,
     Site,
-    SyncConflict,
     utcnow,
 )
 from justice_desk.sync._codec import MAX_COUNTER
@@ -485,14 +484,45 @@ def centers_overview(db: Database) -> list[CenterOverview]:
     return out
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """One entry of the conflict queue as stored (docs/sync.md §1); :class:`ConflictEntry` is
+    the same entry as a person reads it."""
+
+    id: int
+    at: dt.datetime
+    center_id: uuid.UUID
+    table_name: str
+    row_id: uuid.UUID
+    kept_rev: int
+    other_rev: int
+    other_fields: str  #: JSON of the version that was not kept
+    reason: str
+    resolved_at: dt.datetime | None
+
+
 def sync_conflicts(
     db: Database, center_id: uuid.UUID | None = None, *, open_only: bool = True
-) -> list[SyncConflict]:
+) -> list[Conflict]:
     """The conflict queue: versions of records that were not applied, for a person to look at."""
     from justice_desk.storage import sync_queries as q
 
     with db.read() as session:
-        return q.conflicts_of(session, center_id, open_only=open_only)
+        return [
+            Conflict(
+                c.id,
+                c.at,
+                c.center_id,
+                c.table_name,
+                c.row_id,
+                c.kept_rev,
+                c.other_rev,
+                c.other_fields,
+                c.reason,
+                c.resolved_at,
+            )
+            for c in q.conflicts_of(session, center_id, open_only=open_only)
+        ]
 
 
 @dataclass(frozen=True)
