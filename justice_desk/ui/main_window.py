@@ -58,7 +58,10 @@ def page_factories(
         ("sync", lambda: _("Sync"), lazy("sync", "SyncPage")),
     ]
     if province:
-        pages = [("sync", lambda: _("Centers & import"), lazy("sync", "SyncPage"))] + pages[:-1]
+        pages = [
+            ("sync", lambda: _("Centers & import"), lazy("sync", "SyncPage")),
+            ("dashboard", lambda: _("Dashboard"), lazy("dashboard", "DashboardPage")),
+        ] + pages[:-1]
     return pages
 
 

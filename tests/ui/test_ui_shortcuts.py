@@ -165,8 +165,8 @@ def test_alt_numbers_at_a_province_office(tmp_path: Path, qtbot) -> None:
     qtbot.addWidget(window)
     window.show()
     try:
-        expected = ["sync", "people", "committee", "meetings", "cases", "activities"]
-        for number in (5, 1, 6, 2, 4, 3):
+        expected = ["sync", "dashboard", "people", "committee", "meetings", "cases", "activities"]
+        for number in (5, 1, 7, 6, 2, 4, 3):
             press(qtbot, window, f"Alt+{number}")
             assert window.current_page().key == expected[number - 1]
     finally:
