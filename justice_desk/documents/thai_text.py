@@ -59,6 +59,22 @@ _NO_LINE_END = set("เแโใไ([{«“‘")
 _BOUND_PREFIXES = frozenset({"ผู้"})
 # After a space, only the repetition mark must stay with the word before it ("ไป ๆ").
 _NO_START_AFTER_SPACE = set("ๆ")
+# Words a line must not end with: ``ณ`` (at) and ``จาก`` (from) belong to what follows.
+_NO_LINE_END_WORDS = frozenset({"ณ", "จาก"})
+_MONTHS = frozenset(
+    "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม "
+    "พฤศจิกายน ธันวาคม ม.ค. ก.พ. มี.ค. เม.ย. พ.ค. มิ.ย. ก.ค. ส.ค. ก.ย. ต.ค. พ.ย. ธ.ค.".split()
+)
+# Units that stay on the line of the number before them ("300,000 บาท", "10 งวด", "๘ เรื่อง").
+_UNITS = _MONTHS | frozenset(
+    "บาท สตางค์ งวด เรื่อง คน ราย ครั้ง วัน เดือน ปี ฉบับ เสียง ชุด แห่ง ท่าน หลัง ครัวเรือน "
+    "ไร่ งาน ตารางวา เมตร กิโลเมตร ชั่วโมง นาที น ข้อ ตัว ต้น หมู่บ้าน ชม. กม. ลิตร กิโลกรัม".split()
+)
+# Thai numerals in words ("สองหมื่นบาทถ้วน"): an amount in words is never cut.
+_NUMBER_WORDS = frozenset(
+    "หนึ่ง สอง สาม สี่ ห้า หก เจ็ด แปด เก้า สิบ ยี่ ยี่สิบ เอ็ด ร้อย พัน หมื่น แสน ล้าน บาท ถ้วน สตางค์ ศูนย์".split()
+)
+_DIGITS = set("0123456789๐๑๒๓๔๕๖๗๘๙")
 
 
 def thai_digits(text: str) -> str:
@@ -188,6 +204,27 @@ def _is_thai(ch: str) -> bool:
     return "\u0e01" <= ch <= "\u0e5b"
 
 
+def _glued_at_space(before: str, after: str) -> bool:
+    """Is the space between the words ``before`` and ``after`` no place for a line break?
+
+    A number stays with its unit and a day with its month (``300,000 บาท``, ``27 ตุลาคม``), a
+    month with its year (``พฤษภาคม 2568``), and ``ณ`` or ``จาก`` with what follows them."""
+    if not before or not after:
+        return False
+    if before[-1] in _DIGITS and (after in _UNITS or after.rstrip(".") in _UNITS):
+        return True
+    if before in _MONTHS and after[0] in _DIGITS:
+        return True
+    return before in _NO_LINE_END_WORDS
+
+
+def _glued_touching(before: str, after: str) -> bool:
+    """Must two words written together stay on one line (``จาก|นาย…``, ``สอง|หมื่น|บาท``)?"""
+    if before in _BOUND_PREFIXES or before in _NO_LINE_END_WORDS:
+        return True
+    return before in _NUMBER_WORDS and after in _NUMBER_WORDS
+
+
 def _may_break_between(before: str, after: str) -> bool:
     """May a line break between two words that touch (no space between them)?"""
     if not (_is_thai(before) and _is_thai(after)):
@@ -211,14 +248,23 @@ def _slice(
 
 
 def _protected(text: str, keep_whole: Sequence[str]) -> set[int]:
-    """Offsets inside any word of the ``keep_whole`` phrases where ``text`` holds them.
+    """Offsets inside any of the ``keep_whole`` phrases where ``text`` holds them.
 
     A dictionary segmenter cuts names it does not know into dictionary words (``ปั้นทอง`` ->
-    ``ปั้น|ทอง``); a surname split over two lines reads as two words. Spaces inside a phrase
-    stay break opportunities (between a given name and a surname).
+    ``ปั้น|ทอง``); a surname split over two lines reads as two words, and a title and given
+    name on one line with the surname on the next reads as two people. The space between a
+    given name and a surname is protected too: a name is broken there only when it is longer
+    than a whole line (see :func:`_split_unit`).
     """
     inside: set[int] = set()
     for phrase in keep_whole:
+        phrase = " ".join(phrase.split())
+        if len(phrase) < 2:
+            continue
+        at = text.find(phrase)
+        while at >= 0:
+            inside.update(range(at + 1, at + len(phrase)))
+            at = text.find(phrase, at + 1)
         for word in phrase.split():
             if len(word) < 2:
                 continue
@@ -252,7 +298,6 @@ def _units(spans: list[_Span], keep_whole: Sequence[str] = ()) -> list[_Unit]:
         pos = end
         if token.strip(" ") == "":
             space = (start, end)
-            previous = token
             continue
         after, previous = previous, token
         if body_end < 0:
@@ -260,7 +305,11 @@ def _units(spans: list[_Span], keep_whole: Sequence[str] = ()) -> list[_Unit]:
             space = None
             continue
         if space is not None:
-            if token[0] in _NO_START_AFTER_SPACE:
+            if (
+                token[0] in _NO_START_AFTER_SPACE
+                or space[0] in inside
+                or _glued_at_space(after, token)
+            ):
                 body_end = end
             else:
                 bounds.append((glue_start, body_start, body_end))
@@ -268,7 +317,7 @@ def _units(spans: list[_Span], keep_whole: Sequence[str] = ()) -> list[_Unit]:
             space = None
         elif (
             start not in inside
-            and after not in _BOUND_PREFIXES
+            and not _glued_touching(after, token)
             and _may_break_between(text[body_end - 1], text[start])
         ):
             bounds.append((glue_start, body_start, body_end))
@@ -281,16 +330,27 @@ def _units(spans: list[_Span], keep_whole: Sequence[str] = ()) -> list[_Unit]:
 
 
 def _split_unit(unit: _Unit, avail: float) -> tuple[_Unit, _Unit] | None:
-    """Cut a unit wider than a whole line between Thai character clusters."""
+    """Cut a unit wider than a whole line: at the last space inside it that leaves a head
+    fitting the line (a long name between given name and surname, a number and its unit),
+    else between Thai character clusters."""
     text = unit.text
-    clusters = segment.tcc_clusters(text)
-    if len(clusters) < 2:
-        return None
     offsets = []
     pos = 0
     for span in unit.body:
         offsets.append(pos)
         pos += len(span.text)
+    spaces = [i for i, ch in enumerate(text) if ch == " " and 0 < i < len(text) - 1]
+    for at in reversed(spaces):
+        if _spans_width(_slice(unit.body, offsets, 0, at)) <= avail + _EPS:
+            head = _Unit(unit.glue, _slice(unit.body, offsets, 0, at))
+            tail = _Unit(
+                _slice(unit.body, offsets, at, at + 1),
+                _slice(unit.body, offsets, at + 1, len(text)),
+            )
+            return head, tail
+    clusters = segment.tcc_clusters(text)
+    if len(clusters) < 2:
+        return None
     cut = 0
     best = 0
     for cluster in clusters[:-1]:

@@ -56,7 +56,7 @@ from justice_desk.domain.enums import (
 from justice_desk.domain.meetings import STANDARD_AGENDA
 from justice_desk.errors import NotFoundError, ValidationError
 from justice_desk.i18n import _
-from justice_desk.services import activities, cases, meetings, people, setup
+from justice_desk.services import activities, cases, meetings, people, print_names, setup
 from justice_desk.services.cases import CaseDetail, PartyRecord
 from justice_desk.services.meetings import AttendanceLine, MeetingDetail
 from justice_desk.services.people import PersonInput
@@ -295,6 +295,7 @@ def minutes_pdf(db: Database, meeting_id: uuid.UUID, *, thai_digits: bool | None
     """รายงานการประชุม of a meeting (Thai digits unless ``thai_digits`` is False)."""
     from justice_desk.documents.meeting_papers import minutes_pdf as build
 
+    print_names.prepare(db)
     pdf = build(minutes_document(db, meeting_id, thai_digits=thai_digits))
     _record_print(db, "meetings", meeting_id, "minutes")
     return pdf
@@ -346,6 +347,7 @@ def invitation_pdf(
     """หนังสือเชิญประชุม with the agenda."""
     from justice_desk.documents.meeting_papers import invitation_pdf as build
 
+    print_names.prepare(db)
     pdf = build(invitation_document(db, meeting_id, thai_digits=thai_digits))
     _record_print(db, "meetings", meeting_id, "invitation")
     return pdf
@@ -384,6 +386,7 @@ def attendance_pdf(
     """บัญชีลงชื่อผู้มาประชุม with a signature column."""
     from justice_desk.documents.meeting_papers import attendance_sheet_pdf as build
 
+    print_names.prepare(db)
     pdf = build(attendance_document(db, meeting_id, thai_digits=thai_digits))
     _record_print(db, "meetings", meeting_id, "attendance")
     return pdf
@@ -511,6 +514,7 @@ def intake_pdf(db: Database, case_id: uuid.UUID, *, thai_digits: bool | None = N
     """บันทึกการรับเรื่อง of a case."""
     from justice_desk.documents.case_papers import intake_pdf as build
 
+    print_names.prepare(db)
     pdf = build(intake_document(db, case_id, thai_digits=thai_digits))
     _record_print(db, "cases", case_id, "intake")
     return pdf
@@ -561,6 +565,7 @@ def agreement_pdf(db: Database, case_id: uuid.UUID, *, thai_digits: bool | None 
     record lacks what §30 requires."""
     from justice_desk.documents.case_papers import agreement_pdf as build
 
+    print_names.prepare(db)
     pdf = build(agreement_document(db, case_id, thai_digits=thai_digits))
     _record_print(db, "cases", case_id, "agreement")
     return pdf
@@ -602,6 +607,7 @@ def unsettled_pdf(db: Database, case_id: uuid.UUID, *, thai_digits: bool | None 
     """บันทึกการไกล่เกลี่ยข้อพิพาทไม่สำเร็จ (end date and the §6 60-day extension)."""
     from justice_desk.documents.case_papers import unsettled_pdf as build
 
+    print_names.prepare(db)
     pdf = build(unsettled_document(db, case_id, thai_digits=thai_digits))
     _record_print(db, "cases", case_id, "unsettled")
     return pdf
@@ -657,6 +663,7 @@ def referral_pdf(db: Database, case_id: uuid.UUID, *, thai_digits: bool | None =
     """หนังสือส่งต่อ to the agency the case was referred to (or the Provincial Justice Office)."""
     from justice_desk.documents.case_papers import referral_pdf as build
 
+    print_names.prepare(db)
     pdf = build(referral_document(db, case_id, thai_digits=thai_digits))
     _record_print(db, "cases", case_id, "referral")
     return pdf
@@ -797,6 +804,7 @@ def monthly_pdf(db: Database, year: int, month: int, *, thai_digits: bool | None
     """รายงานผลการดำเนินงานประจำเดือน of this center (``year`` Gregorian)."""
     from justice_desk.documents.monthly_report import monthly_report_pdf as build
 
+    print_names.prepare(db)
     pdf = build(monthly_document(db, year, month, thai_digits=thai_digits))
     _record_print(db, None, None, f"monthly {year:04d}-{month:02d}")
     return pdf
