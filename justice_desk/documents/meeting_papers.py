@@ -7,6 +7,8 @@ labels, and their order, are fixed (``MINUTES_LABELS``).
 
 from __future__ import annotations
 
+import re
+
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable
 
@@ -55,6 +57,8 @@ MINUTES_LABELS = (
     "ผู้ตรวจรายงานการประชุม",
 )
 NONE_LINE = "- ไม่มี -"
+# "(มาประชุมแทน …)" or "มาประชุมแทน …" written into a position label.
+_SUBSTITUTE_NOTE = re.compile(r"\(?\s*มาประชุมแทน[^)]*\)?")
 
 # Attendance lists: the number column ends at the 2.5 cm paragraph indent.
 _NUMBER_COLUMN = FIRST_LINE_INDENT
@@ -69,6 +73,8 @@ def _people_table(
     for i, person in enumerate(people, start=1):
         position = person.position or ""
         if person.substitute_for:
+            # A position label typed with the note ("กรรมการ (มาประชุมแทน…)") prints it once.
+            position = _SUBSTITUTE_NOTE.sub("", position).strip()
             position = f"{position} มาประชุมแทน {person.substitute_for}".strip()
         row = [f"{i}.", person.name, position]
         if with_reason:
@@ -126,7 +132,7 @@ def _agenda_item(story: Story, item: AgendaEntry) -> None:
 
 def minutes_story(doc: MinutesDoc) -> list[Flowable]:
     """The flowables of the minutes (see :func:`minutes_pdf`)."""
-    story = Story(thai_digits=doc.thai_digits, keep_whole=names_in(doc))
+    story = Story(thai_digits=doc.thai_digits, keep_whole=(*names_in(doc), "มาประชุมแทน"))
     if doc.draft:
         story.add(story.para("ร่าง", "right"))
     story.add(story.para(f"รายงานการประชุม{doc.body_name}", "title"))

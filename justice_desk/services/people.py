@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from justice_desk import i18n
 from justice_desk.domain import national_id
+from justice_desk.domain.addresses import is_lane, strip_prefix
 from justice_desk.domain.enums import CommitteePosition, MediatorStatus, MembershipStatus, Sex
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import N_, _
@@ -106,20 +107,26 @@ def full_name(title: str | None, given: str, surname: str | None) -> str:
 def format_address(p: PersonInput, tr: Callable[[str], str] = _) -> str:
     """One line of address; ``tr`` translates the labels (documents pass the Thai catalog's)."""
     parts = []
-    if p.house_no:
-        parts.append(tr(N_("No. {house}")).format(house=p.house_no))
-    if p.moo:
-        parts.append(tr(N_("Moo {moo}")).format(moo=p.moo))
+    # A prefix typed with the value (``ถนน…``, ``ม.4``) is printed once (domain/addresses.py).
+    house, moo, road = (strip_prefix(f, getattr(p, f)) for f in ("house_no", "moo", "road"))
+    tambon, amphoe = strip_prefix("tambon", p.tambon), strip_prefix("amphoe", p.amphoe)
+    province = strip_prefix("province", p.province)
+    if house:
+        parts.append(tr(N_("No. {house}")).format(house=house))
+    if moo:
+        parts.append(tr(N_("Moo {moo}")).format(moo=moo))
     if p.village:
         parts.append(p.village)
-    if p.road:
-        parts.append(tr(N_("Road {road}")).format(road=p.road))
-    if p.tambon:
-        parts.append(tr(N_("Tambon {tambon}")).format(tambon=p.tambon))
-    if p.amphoe:
-        parts.append(tr(N_("Amphoe {amphoe}")).format(amphoe=p.amphoe))
-    if p.province:
-        parts.append(tr(N_("Province {province}")).format(province=p.province))
+    if road and is_lane(road):
+        parts.append(road)
+    elif road:
+        parts.append(tr(N_("Road {road}")).format(road=road))
+    if tambon:
+        parts.append(tr(N_("Tambon {tambon}")).format(tambon=tambon))
+    if amphoe:
+        parts.append(tr(N_("Amphoe {amphoe}")).format(amphoe=amphoe))
+    if province:
+        parts.append(tr(N_("Province {province}")).format(province=province))
     if p.postcode:
         parts.append(p.postcode)
     return " ".join(parts)
@@ -168,13 +175,13 @@ def check_person(data: PersonInput, today: dt.date | None = None) -> tuple[Perso
         national_id=nid,
         no_id_reason=clean(data.no_id_reason) if not nid else None,
         birth_year=birth_year,
-        house_no=clean(data.house_no),
-        moo=clean(data.moo),
+        house_no=strip_prefix("house_no", clean(data.house_no)),
+        moo=strip_prefix("moo", clean(data.moo)),
         village=clean(data.village),
-        road=clean(data.road),
-        tambon=clean(data.tambon),
-        amphoe=clean(data.amphoe),
-        province=clean(data.province),
+        road=strip_prefix("road", clean(data.road)),
+        tambon=strip_prefix("tambon", clean(data.tambon)),
+        amphoe=strip_prefix("amphoe", clean(data.amphoe)),
+        province=strip_prefix("province", clean(data.province)),
         postcode=clean(data.postcode),
         phone=clean(data.phone),
         line_id=clean(data.line_id),
