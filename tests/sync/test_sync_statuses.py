@@ -56,7 +56,8 @@ def _literals(node: ast.AST | None) -> list[str]:
 
 
 def _is_status(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Attribute) and node.attr == "status") or (
+    """``x.status``, ``status``, or ``x.result`` (a receipt's word for a bundle's status)."""
+    return (isinstance(node, ast.Attribute) and node.attr in ("status", "result")) or (
         isinstance(node, ast.Name) and node.id == "status"
     )
 
@@ -109,6 +110,7 @@ ImportOutcome(str(path), "skipped", "not_a_file")
 _log(session, path, "duplicate", reason="duplicate")
 outcome("applied", None, "")
 if status == "pending": pass
+if b.result in ("applied", "partial"): pass
 row.reason = "duplicate"  # a reason, not a status
 """
     assert [v for _line, v in sorted(_status_literals(ast.parse(source)))] == [
@@ -123,6 +125,8 @@ row.reason = "duplicate"  # a reason, not a status
         "duplicate",
         "applied",
         "pending",
+        "applied",
+        "partial",
     ]
 
 

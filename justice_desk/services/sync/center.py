@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from justice_desk import sync as fmt
 from justice_desk.domain import center_code
+from justice_desk.domain.enums import ImportStatus
 from justice_desk.errors import (
     UserError,
 )
@@ -460,7 +461,9 @@ def _confirms_new_key(receipt: fmt.Receipt, retired_through: str) -> bool:
     accepted: the province verified the new key, so the retired one is no longer needed."""
     epoch, _sep, seq = retired_through.rpartition(":")
     return any(
-        b.epoch == epoch and b.seq > int(seq or 0) and b.result in ("applied", "partial")
+        b.epoch == epoch
+        and b.seq > int(seq or 0)
+        and b.result in (ImportStatus.APPLIED, ImportStatus.PARTIAL)
         for b in receipt.bundles
     )
 
