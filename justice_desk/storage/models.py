@@ -575,7 +575,7 @@ class SiteKey(Base):
     role: Mapped[str] = mapped_column(String(16))  # own | peer | escrow
     signing_public: Mapped[str] = mapped_column(String(64))
     hpke_public: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="active")  # active | rotated | revoked
+    status: Mapped[str] = mapped_column(String(16), default="active")  # KeyStatus
     revocation_number: Mapped[int | None] = mapped_column(Integer)
     last_good_epoch: Mapped[str | None] = mapped_column(String(64))
     last_good_seq: Mapped[int | None] = mapped_column(Integer)
@@ -594,9 +594,7 @@ class Enrolment(Base):
     code: Mapped[str] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(40))
-    status: Mapped[str] = mapped_column(
-        String(16), default="pending"
-    )  # pending | approved | revoked
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # EnrolmentStatus
     requested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     epoch: Mapped[str | None] = mapped_column(String(64))
@@ -625,9 +623,7 @@ class ReceivedBundle(Base):
     seq: Mapped[int | None] = mapped_column(Integer)
     first_change: Mapped[int | None] = mapped_column(Integer)
     last_change: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(
-        String(16), index=True
-    )  # applied | partial | held | duplicate | rejected
+    status: Mapped[str] = mapped_column(String(16), index=True)  # ImportStatus, never SKIPPED
     reason: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
     records: Mapped[int] = mapped_column(Integer, default=0)
@@ -649,7 +645,7 @@ class ImportLogEntry(Base):
     file_sha256: Mapped[str | None] = mapped_column(String(64))
     center_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     seq: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # ImportStatus
     reason: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[str | None] = mapped_column(Text)
     records: Mapped[int] = mapped_column(Integer, default=0)
