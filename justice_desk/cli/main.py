@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -511,6 +512,14 @@ def setup_logging() -> None:
     root.addHandler(handler)
 
 
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(
     argv: Sequence[str] | None = None, *, run_gui: Callable[[str | None], int] | None = None
 ) -> int:
@@ -536,6 +545,11 @@ def main(
     except KeyboardInterrupt:
         print(_("justice-desk: stopped."), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``justice-desk list cases | head``): stop quietly, as other
+        # command-line tools do; the output still buffered would raise again at exit.
+        _silence_stdout()
+        return 0
     except Exception:  # noqa: BLE001 - the last line of defence: one line for people, details in the log
         log.exception("unexpected error in %s", args.command)
         print(

@@ -8,8 +8,10 @@ ReportLab and PyThaiNLP are imported only when a document is printed, never at s
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import TypeVar
@@ -108,21 +110,47 @@ def write_atomically(path: Path, data: bytes) -> None:
     folder = path.parent
     if not folder.is_dir():
         raise UserError(_("The folder {folder} does not exist.").format(folder=folder))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp: str | None = None
     try:
+        # Inside the try: a read-only folder or file system fails here already.
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise UserError(
-            _("Cannot write {path}: {reason}").format(path=path, reason=exc.strerror or exc)
+            _("Cannot write {path}: {reason}. Choose a folder you may write to.").format(
+                path=path, reason=exc.strerror or exc
+            )
         ) from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _check_reference(text: str, option: str, example: str) -> None:
+    """Refuse what is neither a number such as ``example`` nor a UUID, saying what is expected
+    (the lookup itself would only say that ``abc`` is not a record identifier)."""
+    import uuid
+
+    from justice_desk.domain.numbering import parse_year_number
+
+    if parse_year_number(text) is not None:
+        return
+    try:
+        uuid.UUID(text.strip())
+    except ValueError:
+        raise UserError(
+            _(
+                "--{option} {value}: give the number as printed on the document, such as "
+                "{example} (number/year in the Buddhist Era), or the record's UUID."
+            ).format(option=option, value=text, example=example)
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -146,13 +174,23 @@ def run(args: argparse.Namespace) -> int:
     db = open_database(getattr(args, "db", None))
     try:
         if needs == "meeting":
+            _check_reference(args.meeting, "meeting", "4/2569")
             key = meetings.find_meeting(db, args.meeting)
             pdf = printing.DOCUMENTS[document][1](db, key, thai_digits=args.thai_digits)
         elif needs == "case":
+            _check_reference(args.case, "case", "005/2569")
             key = cases.find_case(db, args.case)
             pdf = printing.DOCUMENTS[document][1](db, key, thai_digits=args.thai_digits)
         else:
             year, month = parse_month(args.month)
+            if dt.date(year, month, 1) > dt.date.today():
+                print(
+                    _(
+                        "justice-desk: warning: {month} has not begun yet, so the report "
+                        "counts nothing for it."
+                    ).format(month=args.month.strip()),
+                    file=sys.stderr,
+                )
             pdf = printing.monthly_pdf(db, year, month, thai_digits=args.thai_digits)
     finally:
         db.dispose()
