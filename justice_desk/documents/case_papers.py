@@ -114,6 +114,8 @@ def intake_story(doc: IntakeDoc) -> list[Flowable]:
         story.labelled("วันที่เกิดเหตุ", date_text(doc.incident_on))
     if doc.amount_satang is not None:
         story.labelled("จำนวนทุนทรัพย์", baht(doc.amount_satang))
+    for label, value in doc.details:
+        story.labelled(label, value)
 
     _heading(story, f"{APPLICANT}" if doc.respondents else "ผู้ยื่นเรื่อง")
     _parties(story, "", doc.applicants)
@@ -130,8 +132,21 @@ def intake_story(doc: IntakeDoc) -> list[Flowable]:
     _heading(story, "ผลการตรวจสอบเบื้องต้น")
     if doc.eligibility_note:
         story.text(doc.eligibility_note, "body_indent")
+    if doc.citation:
+        story.add(story.para(f"บทบัญญัติที่อ้างอิง {doc.citation}", "body_indent"))
+    for note in doc.notes:
+        story.text(note, "body_indent")
     if not doc.mediable and doc.referral:
         story.add(story.para(f"หน่วยงานที่ควรส่งต่อ {doc.referral}", "body_indent"))
+        for other in doc.other_referrals:
+            story.add(story.para(f"หรือ {other}", "body_indent"))
+    if doc.rules_version:
+        story.add(
+            story.para(
+                f"ตรวจสอบตามหลักเกณฑ์การไกล่เกลี่ยข้อพิพาท ฉบับที่ {doc.rules_version}",
+                "body_indent",
+            )
+        )
 
     story.add(
         story.para(
@@ -149,7 +164,11 @@ def intake_story(doc: IntakeDoc) -> list[Flowable]:
 def intake_pdf(doc: IntakeDoc) -> bytes:
     """บันทึกการรับเรื่อง as PDF bytes."""
     return build_pdf(
-        intake_story(doc), thai_digits=doc.thai_digits, title=f"บันทึกการรับเรื่อง {doc.case_number}"
+        intake_story(doc),
+        thai_digits=doc.thai_digits,
+        title=f"บันทึกการรับเรื่อง {doc.case_number}",
+        author=doc.issuer.name,
+        subject=f"บันทึกการรับเรื่อง{doc.kind} เลขที่รับ {doc.case_number} เรื่อง{doc.subject}",
     )
 
 
@@ -277,22 +296,45 @@ def agreement_story(doc: AgreementDoc) -> list[Flowable]:
                     firstLineIndent=-0.75 * FIRST_LINE_INDENT,
                 )
             )
+    # §32 ¶2 counts the three years from the day the agreement can be enforced: the date printed
+    # is for what is due on the day it is made (instalments fall due later).
     deadline = (
-        f" คือภายในวันที่ {date_text(doc.enforcement_deadline)}" if doc.enforcement_deadline else ""
+        f" สำหรับข้อตกลงที่บังคับได้ตั้งแต่วันทำบันทึกนี้ คือภายในวันที่ {date_text(doc.enforcement_deadline)}"
+        if doc.enforcement_deadline
+        else ""
     )
     story.add(
         story.para(
             f"ข้อ {clause} หากฝ่ายใดไม่ปฏิบัติตามบันทึกข้อตกลงนี้ อีกฝ่ายหนึ่งมีสิทธิยื่นคำร้องต่อศาล"
-            f"ที่มีเขตอำนาจเพื่อขอให้บังคับตามบันทึกข้อตกลงได้ภายในสามปีนับแต่วันที่ทำบันทึกข้อตกลง"
-            f" (มาตรา 32){deadline}",
+            f"ที่มีเขตอำนาจเพื่อขอให้บังคับตามบันทึกข้อตกลงได้ภายในสามปีนับแต่วันที่อาจบังคับตาม"
+            f"บันทึกข้อตกลงได้ (มาตรา 32 วรรคสอง){deadline}",
             "body_indent",
         )
     )
+    if doc.criminal:
+        clause += 1
+        if doc.civil_part:
+            text = (
+                f"ข้อ {clause} ข้อตกลงนี้เป็นข้อตกลงระงับข้อพิพาททางอาญาที่มีส่วนแพ่ง "
+                "สิทธินำคดีอาญามาฟ้องจะระงับเมื่อคู่กรณีได้ปฏิบัติตามข้อตกลงในส่วนแพ่งแล้ว "
+                "(มาตรา 37 วรรคหนึ่ง) และเมื่อกรมคุ้มครองสิทธิและเสรีภาพได้ออกหนังสือรับรองแล้ว "
+                "(มาตรา 69 วรรคสอง) หากคู่กรณีฝ่ายใดไม่ปฏิบัติตามข้อตกลงในส่วนแพ่ง "
+                "คู่กรณีอีกฝ่ายหนึ่งอาจดำเนินการเพื่อขอให้มีการบังคับตามข้อตกลงตามมาตรา 32 ได้ "
+                "(มาตรา 37 วรรคสอง)"
+            )
+        else:
+            text = (
+                f"ข้อ {clause} ข้อตกลงนี้เป็นข้อตกลงระงับข้อพิพาททางอาญา "
+                "เมื่อกรมคุ้มครองสิทธิและเสรีภาพได้ออกหนังสือรับรองแล้ว สิทธินำคดีอาญามาฟ้อง"
+                "ย่อมระงับเฉพาะคู่กรณีซึ่งทำข้อตกลงนี้ (มาตรา 35 วรรคสอง และมาตรา 69 วรรคสอง)"
+            )
+        story.add(story.para(text, "body_indent"))
     if doc.certificate_no:
         when = f" ลงวันที่ {date_text(doc.certificate_on)}" if doc.certificate_on else ""
         story.add(
             story.para(
-                f"บันทึกข้อตกลงนี้ได้รับการรับรองให้บังคับได้ (มาตรา 69) เลขที่ {doc.certificate_no}{when}",
+                f"บันทึกข้อตกลงนี้ได้รับการรับรองให้บังคับได้ (มาตรา 69 วรรคสอง) "
+                f"เลขที่ {doc.certificate_no}{when}",
                 "body_indent",
             )
         )
@@ -321,6 +363,8 @@ def agreement_pdf(doc: AgreementDoc) -> bytes:
         agreement_story(doc),
         thai_digits=doc.thai_digits,
         title=f"บันทึกข้อตกลงระงับข้อพิพาท {doc.case_number}",
+        author=doc.issuer.name,
+        subject=f"บันทึกข้อตกลงระงับข้อพิพาท ข้อพิพาทเลขที่ {doc.case_number} ตาม{ACT}",
     )
 
 
@@ -386,6 +430,8 @@ def unsettled_pdf(doc: UnsettledDoc) -> bytes:
         unsettled_story(doc),
         thai_digits=doc.thai_digits,
         title=f"บันทึกการไกล่เกลี่ยข้อพิพาทไม่สำเร็จ {doc.case_number}",
+        author=doc.issuer.name,
+        subject=f"บันทึกการไกล่เกลี่ยข้อพิพาทไม่สำเร็จ ข้อพิพาทเลขที่ {doc.case_number}",
     )
 
 
@@ -433,5 +479,9 @@ def referral_story(doc: ReferralDoc) -> list[Flowable]:
 def referral_pdf(doc: ReferralDoc) -> bytes:
     """หนังสือส่งต่อ as PDF bytes."""
     return build_pdf(
-        referral_story(doc), thai_digits=doc.thai_digits, title=f"หนังสือส่งต่อ {doc.case_number}"
+        referral_story(doc),
+        thai_digits=doc.thai_digits,
+        title=f"หนังสือส่งต่อ {doc.case_number}",
+        author=doc.issuer.name,
+        subject=f"ส่งต่อเรื่อง{doc.subject} เลขที่รับ {doc.case_number} ถึง{doc.addressee}",
     )

@@ -204,6 +204,13 @@ class IntakeDoc:
     mediable: bool = True
     eligibility_note: str | None = None
     referral: str | None = None
+    # The facts the mediation rules asked for (label, value), the citation in full, what the
+    # coordinator must do (§36 notices), other possible referrals and the rules version.
+    details: tuple[tuple[str, str], ...] = ()
+    citation: str | None = None
+    notes: tuple[str, ...] = ()
+    other_referrals: tuple[str, ...] = ()
+    rules_version: str | None = None
     thai_digits: bool = False
 
 
@@ -232,6 +239,10 @@ class AgreementDoc:
     certificate_no: str | None = None
     certificate_on: dt.date | None = None
     witnesses: int = 2
+    # A criminal dispute: §35 ¶2 and §69 ¶2 say when the right to prosecute ends; with a civil
+    # part (money, compensation) §37 makes it wait until that part is performed.
+    criminal: bool = False
+    civil_part: bool = False
     thai_digits: bool = False
 
 

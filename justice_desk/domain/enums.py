@@ -208,6 +208,25 @@ class CaseCategory(LabelledEnum):
         return {"civil": N_("Civil"), "criminal": N_("Criminal"), "none": N_("Not a dispute")}
 
 
+class CriminalStage(LabelledEnum):
+    """Where a criminal matter stands outside the center (Dispute Mediation Act §36): those
+    already dealing with it must be told of the mediation. Not asked yet is ``None``."""
+
+    NONE = "none"
+    POLICE = "police"
+    PROSECUTOR = "prosecutor"
+    COURT = "court"
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        return {
+            "none": N_("No: not with the police, the prosecutor or a court"),
+            "police": N_("Yes: with the police (inquiry officer)"),
+            "prosecutor": N_("Yes: with the public prosecutor"),
+            "court": N_("Yes: before a court"),
+        }
+
+
 class PartySide(LabelledEnum):
     APPLICANT = "applicant"
     RESPONDENT = "respondent"

@@ -12,16 +12,22 @@ from justice_desk import config
 from justice_desk.domain import case_flow, deadlines
 from justice_desk.domain.case_flow import CaseAction
 from justice_desk.domain.dates import be_year
-from justice_desk.domain.eligibility import Eligibility, assess
+from justice_desk.domain.eligibility import Eligibility, Facts, age_on, assess, offender_age
 from justice_desk.domain.enums import (
     CaseCategory,
     CaseChannel,
     CaseKind,
     CaseStatus,
     Compliance,
+    CriminalStage,
     PartySide,
 )
 from justice_desk.domain.numbering import format_case_number, next_number
+from justice_desk.domain.prosecution import (
+    ProsecutionEffect,
+    ProsecutionRight,
+    prosecution_effect,
+)
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
 from justice_desk.services.common import (
@@ -74,6 +80,26 @@ class CaseInput:
     facts: str | None = None
     incident_on: dt.date | None = None
     parties: tuple[PartyInput, ...] = ()
+    # What the mediation rules need besides the matter (docs/mediation-law.md): a civil dispute
+    # not about money; the offender's age on the day of the offence (``incident_on``) or date of
+    # birth (§8); where a criminal matter stands, None when not asked (§36).
+    no_money_value: bool = False
+    offender_age: int | None = None
+    offender_birth_date: dt.date | None = None
+    criminal_stage: CriminalStage | None = None
+
+    def eligibility_facts(self) -> Facts:
+        return Facts(
+            self.kind,
+            self.category,
+            self.matter_code,
+            self.amount_satang,
+            self.no_money_value,
+            self.offender_age,
+            self.offender_birth_date,
+            self.incident_on,
+            self.criminal_stage,
+        )
 
 
 @dataclass(frozen=True)
@@ -213,16 +239,44 @@ class CaseDetail:
     compliance: tuple[ComplianceRecord, ...] = ()
     deadlines: deadlines.CaseDeadlines = field(default_factory=deadlines.CaseDeadlines)
     allowed_actions: tuple[CaseAction, ...] = ()
+    no_money_value: bool = False
+    offender_age: int | None = None
+    offender_birth_date: dt.date | None = None
+    criminal_stage: CriminalStage | None = None
+    prosecution: ProsecutionEffect = field(
+        default_factory=lambda: ProsecutionEffect(ProsecutionRight.NOT_APPLICABLE)
+    )
+
+    @property
+    def offender_age_at_offence(self) -> int | None:
+        """The age the rules used: from the date of birth and the incident date, else typed."""
+        return offender_age(self.eligibility_facts())
+
+    def eligibility_facts(self) -> Facts:
+        return Facts(
+            self.kind,
+            self.category,
+            self.matter_code,
+            self.amount_satang,
+            self.no_money_value,
+            self.offender_age,
+            self.offender_birth_date,
+            self.incident_on,
+            self.criminal_stage,
+        )
 
     def parties_on(self, side: PartySide) -> list[PartyRecord]:
         return [p for p in self.parties if p.side is side]
 
 
-def assess_eligibility(
-    kind: CaseKind, category: CaseCategory, matter_code: str | None, amount_satang: int | None
-) -> Eligibility:
-    """The eligibility check the intake form runs as the user types."""
-    return assess(config.mediation_rules(), kind, category, matter_code, amount_satang)
+def assess_eligibility(facts: Facts | CaseInput) -> Eligibility:
+    """The eligibility check the intake form runs as the user types (the rules in force)."""
+    if isinstance(facts, CaseInput):
+        facts = facts.eligibility_facts()
+    return assess(config.mediation_rules(), facts)
+
+
+MAX_AGE = 120
 
 
 def _check_input(data: CaseInput) -> CaseInput:
@@ -238,6 +292,38 @@ def _check_input(data: CaseInput) -> CaseInput:
     category = (
         data.category if data.kind is CaseKind.DISPUTE else (data.category or CaseCategory.NONE)
     )
+    civil = data.kind is CaseKind.DISPUTE and category is CaseCategory.CIVIL
+    criminal = data.kind is CaseKind.DISPUTE and category is CaseCategory.CRIMINAL
+    if civil and data.no_money_value and data.amount_satang is not None:
+        raise ValidationError(
+            _(
+                "An amount is entered, so the dispute has a money value: clear the amount or "
+                "untick “no money value”."
+            ),
+            "amount_satang",
+        )
+    age, birth = (data.offender_age, data.offender_birth_date) if criminal else (None, None)
+    if age is not None and not 0 <= age <= MAX_AGE:
+        raise ValidationError(
+            _("The offender's age must be between 0 and {max} years.").format(max=MAX_AGE),
+            "offender_age",
+        )
+    not_in_future(birth, _("The offender's date of birth"), "offender_birth_date")
+    if birth is not None and data.incident_on is not None:
+        if birth > data.incident_on:
+            raise ValidationError(
+                _("The offender's date of birth cannot be after the offence."),
+                "offender_birth_date",
+            )
+        computed = age_on(birth, data.incident_on)
+        if age is not None and age != computed:
+            raise ValidationError(
+                _(
+                    "The age typed ({typed}) does not match the date of birth and the date of "
+                    "the offence ({computed} years): correct one of them."
+                ).format(typed=age, computed=computed),
+                "offender_age",
+            )
     return CaseInput(
         data.kind,
         subject,
@@ -249,6 +335,10 @@ def _check_input(data: CaseInput) -> CaseInput:
         clean(data.facts),
         data.incident_on,
         data.parties,
+        no_money_value=bool(civil and data.no_money_value),
+        offender_age=age,
+        offender_birth_date=birth,
+        criminal_stage=data.criminal_stage if criminal else None,
     )
 
 
@@ -256,8 +346,8 @@ def take_in(db: Database, data: CaseInput) -> Saved[CaseDetail]:
     """Register a new case with the next number of its BE year; warns when it may
     not be mediated."""
     data = _check_input(data)
-    eligibility = assess_eligibility(data.kind, data.category, data.matter_code, data.amount_satang)
-    warnings = [] if eligibility.mediable else [eligibility.reason]
+    eligibility = assess_eligibility(data)
+    warnings = _warnings(eligibility)
     with db.write() as session:
         owner = db.site_id
         year = be_year(data.received_on)
@@ -273,6 +363,10 @@ def take_in(db: Database, data: CaseInput) -> Saved[CaseDetail]:
             facts=data.facts,
             amount_satang=data.amount_satang,
             incident_on=data.incident_on,
+            no_money_value=data.no_money_value or None,
+            offender_age=data.offender_age,
+            offender_birth_date=data.offender_birth_date,
+            criminal_stage=data.criminal_stage.value if data.criminal_stage else None,
             status=CaseStatus.RECEIVED.value,
             eligibility_note=eligibility.reason,
             rules_version=eligibility.rules_version,
@@ -300,7 +394,7 @@ def update_case(
 ) -> Saved[CaseDetail]:
     """Edit what was recorded at intake (the number and the status are not edited here)."""
     data = _check_input(data)
-    eligibility = assess_eligibility(data.kind, data.category, data.matter_code, data.amount_satang)
+    eligibility = assess_eligibility(data)
     with db.write() as session:
         row = repo.get(session, Case, case_id)
         check_rev(row.rev, expected_rev)
@@ -319,9 +413,18 @@ def update_case(
             data.incident_on,
             data.received_on,
         )
+        row.no_money_value = data.no_money_value or None
+        row.offender_age, row.offender_birth_date = data.offender_age, data.offender_birth_date
+        row.criminal_stage = data.criminal_stage.value if data.criminal_stage else None
         row.eligibility_note, row.rules_version = eligibility.reason, eligibility.rules_version
         session.flush()
-        return Saved(_detail(session, row), [] if eligibility.mediable else [eligibility.reason])
+        return Saved(_detail(session, row), _warnings(eligibility))
+
+
+def _warnings(eligibility: Eligibility) -> list[str]:
+    """What intake shows after saving: the reason unless it is a plain yes, then the notes."""
+    reasons = [] if eligibility.mediable else [eligibility.reason]
+    return reasons + list(eligibility.notes if eligibility.may_proceed else ())
 
 
 def add_party(db: Database, case_id: uuid.UUID, party: PartyInput) -> CaseDetail:
@@ -515,11 +618,10 @@ def act(
                     _("A dispute needs at least one applicant and one respondent."), "parties"
                 )
         if action is CaseAction.CONSENT_GIVEN:
-            eligibility = assess_eligibility(
-                kind, CaseCategory(case.category), case.matter_code, case.amount_satang
-            )
-            if not eligibility.mediable:
-                raise ValidationError(eligibility.reason, "matter_code")
+            eligibility = assess_eligibility(_facts(case))
+            if not eligibility.may_proceed:
+                field_name = eligibility.missing[0] if eligibility.missing else "matter_code"
+                raise ValidationError(eligibility.reason, field_name)
             for p in parties:
                 if p.side == PartySide.RESPONDENT.value:
                     p.consent = True
@@ -547,6 +649,19 @@ def act(
             case.referral_target, case.referred_on = target, on
         if action is CaseAction.ESCALATE:
             case.escalated_on = on
+        if action is CaseAction.CLOSE and status is CaseStatus.SETTLED:
+            effect = _prosecution(session, case)
+            if effect.state is ProsecutionRight.AWAITS_CIVIL_PART and not repo.children(
+                session, ComplianceCheck, "case_id", case_id
+            ):
+                raise ValidationError(
+                    _(
+                        "The civil part of this criminal settlement has not been performed, so "
+                        "the right to prosecute has not ended (§37): record the payments, or a "
+                        "follow-up of compliance, before closing the case."
+                    ),
+                    "compliance",
+                )
         if status is CaseStatus.IN_MEDIATION and action in case_flow.MEDIATION_ENDING:
             case.mediation_ended_on = on
         if new_status in (
@@ -838,9 +953,7 @@ def _detail(session: Session, row: Case) -> CaseDetail:
         received_on=row.received_on,
         incident_on=row.incident_on,
         status=status,
-        eligibility=assess_eligibility(
-            kind, CaseCategory(row.category), row.matter_code, row.amount_satang
-        ),
+        eligibility=assess_eligibility(_facts(row)),
         outcome_on=row.outcome_on,
         mediation_ended_on=row.mediation_ended_on,
         certificate_no=row.certificate_no,
@@ -862,4 +975,59 @@ def _detail(session: Session, row: Case) -> CaseDetail:
             offence_known_on=known,
         ),
         allowed_actions=tuple(case_flow.allowed_actions(kind, status)),
+        no_money_value=bool(row.no_money_value),
+        offender_age=row.offender_age,
+        offender_birth_date=row.offender_birth_date,
+        criminal_stage=_stage(row.criminal_stage),
+        prosecution=_prosecution_of(row, settlement, compliance),
     )
+
+
+def _stage(value: str | None) -> CriminalStage | None:
+    try:
+        return CriminalStage(value) if value else None
+    except ValueError:  # a value from a newer version: "not asked" until this one knows it
+        return None
+
+
+def _facts(row: Case) -> Facts:
+    return Facts(
+        CaseKind(row.kind),
+        CaseCategory(row.category),
+        row.matter_code,
+        row.amount_satang,
+        bool(row.no_money_value),
+        row.offender_age,
+        row.offender_birth_date,
+        row.incident_on,
+        _stage(row.criminal_stage),
+    )
+
+
+def _prosecution_of(
+    row: Case, settlement: SettlementRecord | None, compliance: tuple[ComplianceRecord, ...]
+) -> ProsecutionEffect:
+    """§35 ¶2, §37, §69 ¶2 for a settled criminal dispute (domain/prosecution.py)."""
+    status = CaseStatus(row.status)
+    settled = settlement is not None and status in (CaseStatus.SETTLED, CaseStatus.CLOSED)
+    civil_part = settlement is not None and (
+        bool(settlement.total_satang) or bool(settlement.instalments)
+    )
+    paid_up = (
+        settlement is not None
+        and bool(settlement.instalments)
+        and all((i.paid_satang or 0) >= i.amount_satang for i in settlement.instalments)
+    )
+    complied = bool(compliance) and compliance[-1].result is Compliance.COMPLIED
+    return prosecution_effect(
+        CaseCategory(row.category),
+        settled=settled,
+        civil_part=civil_part,
+        civil_part_performed=paid_up or complied,
+        certified=row.certificate_no is not None,
+    )
+
+
+def _prosecution(session: Session, row: Case) -> ProsecutionEffect:
+    detail = _detail(session, row)
+    return detail.prosecution

@@ -48,7 +48,7 @@ from justice_desk import config, paths
 from justice_desk.domain import case_flow
 from justice_desk.domain.case_flow import CaseAction
 from justice_desk.domain.dates import add_years, be_year, fiscal_year_be, format_date
-from justice_desk.domain.eligibility import Eligibility, assess
+from justice_desk.domain.eligibility import Eligibility, Facts, assess
 from justice_desk.domain.enums import (
     Attendance,
     CaseCategory,
@@ -56,6 +56,7 @@ from justice_desk.domain.enums import (
     CaseStatus,
     CommitteePosition,
     Compliance,
+    CriminalStage,
     MediatorStatus,
     MeetingStatus,
     MembershipStatus,
@@ -1339,14 +1340,21 @@ class _Generator:
         if kind is CaseKind.DISPUTE:
             if path[:1] == ["not_mediable"]:
                 category = CaseCategory.CIVIL if rng.random() < 0.5 else CaseCategory.CRIMINAL
-                pool = self.rules.matters_for(category)
-                matter = self.pick(sorted(code for code, mt in pool.items() if not mt.mediable))
+                pool = self.rules.offered(category)
+                written = self.texts.cases["disputes"]  # matters the demo has texts for
+                matter = self.pick(
+                    sorted(
+                        code
+                        for code, mt in pool.items()
+                        if mt.answer.value == "no" and code in written
+                    )
+                )
             else:
                 category = CaseCategory.CIVIL if rng.random() < 0.6 else CaseCategory.CRIMINAL
                 matter = (self._civil if category is CaseCategory.CIVIL else self._criminal)(rng)
                 if scenario is not None:
                     wants_money = scenario.get("money")
-                    while not self.rules.matters_for(category)[matter].mediable or (
+                    while self.rules.matters_for(category)[matter].answer.value == "no" or (
                         wants_money is not None and (matter in _MONEY_MATTERS) != wants_money
                     ):
                         matter = (
@@ -1403,11 +1411,10 @@ class _Generator:
         rng, steps = self.rng, plan.steps
         matter = self.rules.matters_for(plan.category)[plan.matter or ""]
         day = plan.received_on
-        if not matter.mediable or plan.over_cap or path[:1] == ["not_mediable"]:
-            # Intake warns and offers the right referral instead (§20, §35, §8).
-            code = (
-                matter.referral if not matter.mediable else None
-            ) or self.rules.civil_over_cap_referral
+        excluded = matter.answer.value == "no"  # an unclear matter goes ahead, warned
+        if excluded or plan.over_cap or path[:1] == ["not_mediable"]:
+            # Intake warns and offers the right referral instead (§20, §35, §69, §8).
+            code = (matter.referral if excluded else None) or self.rules.over_cap_referrals[0]
             plan.referral = (code, self.rules.referrals[code]["th"])
             steps.append((A.REFER, day + self.days(0, 3)))
             self._maybe_close(plan, 0.7)
@@ -1744,6 +1751,15 @@ class _Generator:
                     "facts": facts,
                     "amount_satang": plan.amount * 100 if plan.amount is not None else None,
                     "incident_on": incident,
+                    # What the rules ask besides the matter (docs/mediation-law.md): civil
+                    # disputes without an amount are not about money; offenders are adults
+                    # (a juvenile-court matter's is 16); criminal matters are not yet with the
+                    # police, prosecutor or court.
+                    "no_money_value": True
+                    if plan.category is CaseCategory.CIVIL and plan.amount is None
+                    else None,
+                    "offender_age": self._offender_age(plan, number),
+                    "criminal_stage": "none" if plan.category is CaseCategory.CRIMINAL else None,
                     "status": _CODE[status],
                     "eligibility_note": eligibility.reason,
                     "rules_version": rules_version,
@@ -1788,13 +1804,33 @@ class _Generator:
             )
         return text
 
+    @staticmethod
+    def _offender_age(plan: _CasePlan, number: int) -> int | None:
+        """Drawn from the case number, not the generator: the other data stays as it was."""
+        if plan.kind is not CaseKind.DISPUTE or plan.category is not CaseCategory.CRIMINAL:
+            return None
+        return 16 if plan.matter == "juvenile_family" else 19 + (number * 7) % 50
+
     def _assess(self, plan: _CasePlan) -> Eligibility:
-        key = (plan.kind, plan.category, plan.matter, plan.over_cap)
+        key = (plan.kind, plan.category, plan.matter, plan.over_cap, plan.amount is None)
         result = self._eligibility.get(key)
         if result is None:
-            amount = plan.amount * 100 if plan.amount is not None and plan.over_cap else None
+            # Only the cap depends on the amount: 0 stands for any amount within it.
+            amount = None if plan.amount is None else (plan.amount * 100 if plan.over_cap else 0)
+            criminal = plan.category is CaseCategory.CRIMINAL
             result = self._eligibility[key] = assess(
-                self.rules, plan.kind, plan.category, plan.matter, amount
+                self.rules,
+                Facts(
+                    plan.kind,
+                    plan.category,
+                    plan.matter,
+                    amount,
+                    no_money_value=plan.category is CaseCategory.CIVIL and amount is None,
+                    offender_age=(16 if plan.matter == "juvenile_family" else 40)
+                    if criminal
+                    else None,
+                    stage=CriminalStage.NONE if criminal else None,
+                ),
             )
         return result
 

@@ -42,13 +42,15 @@ from justice_desk.documents.data import (
 )
 from justice_desk.domain import deadlines
 from justice_desk.domain.case_flow import CaseAction
-from justice_desk.domain.dates import fiscal_year_be, fiscal_year_range
+from justice_desk.domain.dates import fiscal_year_be, fiscal_year_range, format_date
+from justice_desk.domain.eligibility import Eligibility, Ground, Verdict, assess
 from justice_desk.domain.enums import (
     Attendance,
     CaseCategory,
     CaseKind,
     CaseStatus,
     CommitteePosition,
+    CriminalStage,
     LabelledEnum,
     MeetingStatus,
     PartySide,
@@ -411,65 +413,76 @@ def _mediators(case: CaseDetail) -> tuple[MediatorEntry, ...]:
     return tuple(MediatorEntry(m.name, m.registration_no) for m in case.mediators)
 
 
-def _section(rule: str | None) -> str:
-    """``§35`` -> ``มาตรา 35``: Thai documents cite sections in words."""
-    return re.sub(r"§\s*", "มาตรา ", rule or "")
+def _assessed_th(case: CaseDetail) -> Eligibility:
+    """The case's eligibility, worded in Thai (documents print Thai whatever the app's
+    language)."""
+    return assess(config.mediation_rules(), case.eligibility_facts(), tr=th, lang="th")
 
 
-def _eligibility_th(case: CaseDetail) -> tuple[bool, str, str | None]:
-    """(mediable, the check's conclusion in Thai, the suggested referral in Thai)."""
-    e = case.eligibility
-    rules = config.mediation_rules()
-    referral = rules.referrals.get(e.referral or "", {}).get("th") if e.referral else None
+def _cite_th(codes: tuple[str, ...]) -> str:
+    """Citations in full, as a Thai document writes them: ``มาตรา 35 (1) แห่งพระราชบัญญัติ…``."""
+    return config.mediation_rules().cite(codes, "th", full=True) if codes else ""
+
+
+_STAGE_TH = {
+    CriminalStage.NONE: "ยังไม่อยู่ระหว่างการสอบสวนหรือพิจารณาของพนักงานสอบสวน พนักงานอัยการ หรือศาล",
+    CriminalStage.POLICE: "อยู่ระหว่างการสอบสวนของพนักงานสอบสวน",
+    CriminalStage.PROSECUTOR: "อยู่ระหว่างการพิจารณาของพนักงานอัยการ",
+    CriminalStage.COURT: "อยู่ระหว่างการพิจารณาคดีของศาล",
+}
+
+
+def _intake_details_th(case: CaseDetail) -> tuple[tuple[str, str], ...]:
+    """The facts the mediation rules asked for, as labelled lines of the intake record."""
     if case.kind is not CaseKind.DISPUTE:
-        return True, th("Not a mediation: no eligibility rule applies."), None
-    if case.category is CaseCategory.NONE:
-        return False, th("Choose whether the dispute is civil or criminal."), None
-    matter = rules.matters_for(case.category).get(case.matter_code or "")
-    if matter is None:
-        return (
-            False,
-            th("Choose what the dispute is about to check whether it may be mediated."),
-            None,
+        return ()
+    lines: list[tuple[str, str]] = []
+    if case.category is CaseCategory.CIVIL and case.amount_satang is None:
+        lines.append(
+            (
+                "จำนวนทุนทรัพย์",
+                "ไม่มีทุนทรัพย์ (ข้อพิพาทมิใช่เรื่องเงิน)" if case.no_money_value else "ยังไม่ได้ระบุ",
+            )
         )
-    matter_th = matter.labels.get("th", matter.code)
-    if not matter.mediable:
-        text = th(
-            "A people's-sector center may not mediate {matter} ({rule}). Refer it to {referral}."
-        ).format(matter=matter_th, rule=_section(matter.rule), referral=referral or "")
-        return False, text, referral
-    if not e.mediable:  # over the amount cap
-        text = th(
-            "A civil dispute over {cap:,} baht may not be mediated by a people's-sector center "
-            "({rule}). Refer it to {referral}."
-        ).format(
-            cap=rules.civil_amount_cap_satang // 100,
-            rule=_section(rules.civil_amount_cap_rule),
-            referral=referral or "",
-        )
-        return False, text, referral
-    return True, th("{matter} may be mediated.").format(matter=matter_th), None
+    if case.category is CaseCategory.CRIMINAL:
+        age = case.offender_age_at_offence
+        if age is None:
+            text = "ยังไม่ได้ระบุ"
+        elif case.offender_birth_date is not None and case.incident_on is not None:
+            text = f"{age} ปี (เกิดวันที่ {format_date(case.offender_birth_date, 'th')})"
+        else:
+            text = f"{age} ปี"
+        lines.append(("อายุของผู้ถูกกล่าวหาในวันกระทำความผิด", text))
+        stage = case.criminal_stage
+        lines.append(("การดำเนินคดีอาญา", _STAGE_TH[stage] if stage else "ยังไม่ได้สอบถาม"))
+    return tuple(lines)
 
 
 def _not_mediable_th(case: CaseDetail) -> str | None:
     """Why a center may not mediate this dispute, as a referral letter says it."""
-    if case.kind is not CaseKind.DISPUTE or case.eligibility.mediable:
+    if case.kind is not CaseKind.DISPUTE or case.eligibility.verdict is not Verdict.NO:
         return None
+    e = _assessed_th(case)
     rules = config.mediation_rules()
+    cited = _cite_th(e.cites)
+    if e.ground is Ground.JUVENILE:
+        return (
+            f"เนื่องจากผู้ถูกกล่าวหาว่ากระทำความผิดมีอายุ {case.offender_age_at_offence} ปี"
+            f"ในวันกระทำความผิด ซึ่งยังไม่ถึงสิบแปดปีบริบูรณ์ คดีจึงอยู่ในอำนาจของศาลเยาวชนและครอบครัว"
+            f" ซึ่งพระราชบัญญัติการไกล่เกลี่ยข้อพิพาท พ.ศ. 2562 มิให้ใช้บังคับ ({cited})"
+        )
+    if e.ground is Ground.OVER_CAP:
+        cap = rules.civil_amount_cap_satang // 100
+        return (
+            f"เนื่องจากข้อพิพาททางแพ่งนี้มีทุนทรัพย์เกิน {cap:,} บาท ซึ่งเกินกว่าที่"
+            f"ศูนย์ไกล่เกลี่ยข้อพิพาทภาคประชาชนจะไกล่เกลี่ยได้ ({cited})"
+        )
     matter = rules.matters_for(case.category).get(case.matter_code or "")
     if matter is None:
         return None
-    if not matter.mediable:
-        return (
-            f"เนื่องจากเรื่อง{matter.labels.get('th', matter.code)}ไม่อยู่ในหลักเกณฑ์"
-            f"ที่ศูนย์ไกล่เกลี่ยข้อพิพาทภาคประชาชนจะไกล่เกลี่ยได้ ({_section(matter.rule)} "
-            "แห่งพระราชบัญญัติการไกล่เกลี่ยข้อพิพาท พ.ศ. 2562)"
-        )
-    cap = rules.civil_amount_cap_satang // 100
     return (
-        f"เนื่องจากข้อพิพาททางแพ่งนี้มีจำนวนทุนทรัพย์เกิน {cap:,} บาท ซึ่งเกินอำนาจของ"
-        f"ศูนย์ไกล่เกลี่ยข้อพิพาทภาคประชาชน ({_section(rules.civil_amount_cap_rule)} "
-        "แห่งพระราชบัญญัติการไกล่เกลี่ยข้อพิพาท พ.ศ. 2562)"
+        f"เนื่องจากเรื่อง{matter.label('th')} ไม่อยู่ในหลักเกณฑ์"
+        f"ที่ศูนย์ไกล่เกลี่ยข้อพิพาทภาคประชาชนจะไกล่เกลี่ยได้ ({cited})"
     )
 
 
@@ -483,7 +496,7 @@ def intake_document(
             _("The intake record of case {number}").format(number=case.number),
             [_("the applicant")],
         )
-    mediable, note, referral = _eligibility_th(case)
+    e = _assessed_th(case)
     category = (
         _label(case.category)
         if case.kind is CaseKind.DISPUTE and case.category is not CaseCategory.NONE
@@ -503,9 +516,14 @@ def intake_document(
         facts=case.facts,
         incident_on=case.incident_on,
         amount_satang=case.amount_satang,
-        mediable=mediable,
-        eligibility_note=note,
-        referral=referral,
+        mediable=e.mediable,
+        eligibility_note=e.reason,
+        referral=e.referral_label or None,
+        details=_intake_details_th(case),
+        citation=_cite_th(e.cites) or None,
+        notes=e.notes,
+        other_referrals=tuple(r.label for r in e.referrals[1:]),
+        rules_version=e.rules_version or None,
         thai_digits=_digits(thai_digits, False),
     )
 
@@ -556,6 +574,8 @@ def agreement_document(
         enforcement_deadline=deadlines.enforcement_deadline(settlement.agreed_on),
         certificate_no=case.certificate_no,
         certificate_on=case.certificate_on,
+        criminal=case.category is CaseCategory.CRIMINAL,
+        civil_part=bool(settlement.total_satang or settlement.instalments),
         thai_digits=_digits(thai_digits, False),
     )
 

@@ -15,8 +15,8 @@ from stdnum.th import pin
 from justice_desk import config
 from justice_desk.domain import case_flow
 from justice_desk.domain.case_flow import CaseAction
-from justice_desk.domain.eligibility import assess
-from justice_desk.domain.enums import CaseCategory, CaseKind, CaseStatus
+from justice_desk.domain.eligibility import Facts, Verdict, assess
+from justice_desk.domain.enums import CaseCategory, CaseKind, CaseStatus, CriminalStage
 from justice_desk.errors import Cancelled, ValidationError
 from justice_desk.progress import CancelToken
 from justice_desk.services import demo
@@ -530,11 +530,25 @@ def test_dispute_matters_are_mediable_unless_referred(demo_db: tuple[Path, DemoS
     rules = config.mediation_rules()
     events = _events(path)
     not_mediable = 0
-    for case_id, category, matter, amount in _rows(
-        path, "SELECT id, category, matter_code, amount_satang FROM cases WHERE kind = 'dispute'"
+    for case_id, category, matter, amount, no_money, age, stage in _rows(
+        path,
+        "SELECT id, category, matter_code, amount_satang, no_money_value, offender_age, "
+        "criminal_stage FROM cases WHERE kind = 'dispute'",
     ):
-        verdict = assess(rules, CaseKind.DISPUTE, CaseCategory(category), matter, amount)
-        if not verdict.mediable:
+        facts = Facts(
+            CaseKind.DISPUTE,
+            CaseCategory(category),
+            matter,
+            amount,
+            no_money_value=bool(no_money),
+            offender_age=age,
+            stage=CriminalStage(stage) if stage else None,
+        )
+        verdict = assess(rules, facts)
+        # every demo case answers the law's questions: the amount or "no money value", the
+        # offender's age and whether the police, the prosecutor or a court has it
+        assert verdict.verdict is not Verdict.INCOMPLETE, (matter, amount, age)
+        if not verdict.may_proceed:
             not_mediable += 1
             assert "refer" in [e[0] for e in events[case_id]], (matter, amount)
         else:
