@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from justice_desk.domain.case_flow import CaseAction
+from justice_desk.domain.eligibility import Verdict
 from justice_desk.domain.enums import CaseKind, CaseStatus
+from justice_desk.domain.prosecution import ProsecutionRight
 from justice_desk.i18n import _
 from justice_desk.services import cases
 from justice_desk.services.cases import CaseDetail
@@ -288,7 +290,8 @@ class CaseDetailView(QWidget):
             and detail.status in (CaseStatus.RECEIVED, CaseStatus.AWAITING_CONSENT)
         )
         self.eligibility_warning.setVisible(not_mediable)
-        self.eligibility_warning.setText("✖ " + detail.eligibility.reason if not_mediable else "")
+        mark = "✖ " if detail.eligibility.verdict is Verdict.NO else "⚠ "
+        self.eligibility_warning.setText(mark + detail.eligibility.reason if not_mediable else "")
         self._show_deadlines(detail)
         self._show_actions(detail)
         self._show_print_buttons(detail)
@@ -317,6 +320,15 @@ class CaseDetailView(QWidget):
                 widget.deleteLater()
         d = detail.deadlines
         rows: list[tuple[str, dt.date, str]] = []
+        effect = detail.prosecution  # §35 ¶2, §37, §69 ¶2: a settled criminal dispute
+        if effect.state is not ProsecutionRight.NOT_APPLICABLE:
+            title, text = _("Right to prosecute"), _(effect.message)
+            right = QLabel(f"<b>{_escape(title)}</b><br>{_escape(text)}", self.deadlines_box)
+            right.setObjectName("prosecutionEffect")
+            right.setWordWrap(True)
+            right.setStyleSheet("" if effect.ended else "color: #c62828;")
+            self.deadlines.addWidget(right, 100, 0, 1, 2)
+            right.show()
         if d.limitation_extended_until:
             rows.append(
                 (

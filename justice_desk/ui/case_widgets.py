@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from justice_desk.domain.dates import format_date, format_time
-from justice_desk.domain.eligibility import Eligibility
+from justice_desk.domain.eligibility import Eligibility, Verdict
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _, language
 from justice_desk.ui import dialogs
@@ -332,6 +332,15 @@ class EligibilityPanel(QFrame):
         self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.referral = QLabel(self)
         self.referral.setWordWrap(True)
+        # The citation in words and what the coordinator must still do (§36 notices, notes).
+        self.citation = QLabel(self)
+        self.citation.setObjectName("eligibilityCitation")
+        self.citation.setWordWrap(True)
+        self.citation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes = QLabel(self)
+        self.notes.setObjectName("eligibilityNotes")
+        self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._referral_label: str = ""
         self.refer_button = QPushButton(self)
         self.refer_button.setObjectName("referButton")
@@ -340,6 +349,8 @@ class EligibilityPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.reason)
+        layout.addWidget(self.citation)
+        layout.addWidget(self.notes)
         layout.addWidget(self.referral)
         row = QHBoxLayout()
         row.addWidget(self.refer_button)
@@ -352,15 +363,20 @@ class EligibilityPanel(QFrame):
         if not is_dispute:
             self.title.setText(_("Not a mediation"))
             self.setStyleSheet("#eligibilityPanel { background: #eef3f8; }")
-        elif result.mediable:
+        elif result.verdict is Verdict.YES:
             self.title.setText("✔ " + _("May be mediated"))
             self.setStyleSheet(
                 "#eligibilityPanel { background: #e8f5e9; border: 1px solid #2e7d32; }"
             )
-        elif result.rule:
+        elif result.verdict is Verdict.NO:
             self.title.setText("✖ " + _("May not be mediated here"))
             self.setStyleSheet(
                 "#eligibilityPanel { background: #fdecea; border: 2px solid #c62828; }"
+            )
+        elif result.verdict is Verdict.UNCLEAR:
+            self.title.setText("⚠ " + _("The law is not clear: decide with care"))
+            self.setStyleSheet(
+                "#eligibilityPanel { background: #fff3e0; border: 2px solid #ef6c00; }"
             )
         else:
             self.title.setText(_("Eligibility not checked yet"))
@@ -371,6 +387,17 @@ class EligibilityPanel(QFrame):
         font.setBold(True)
         self.title.setFont(font)
         self.reason.setText(result.reason)
+        cited = bool(is_dispute and result.citation)
+        self.citation.setVisible(cited)
+        self.citation.setText(
+            _("Law: {citation} (rules {version})").format(
+                citation=result.citation, version=result.rules_version
+            )
+            if cited
+            else ""
+        )
+        self.notes.setVisible(bool(is_dispute and result.notes))
+        self.notes.setText("\n".join("• " + note for note in result.notes) if is_dispute else "")
         has_referral = bool(is_dispute and not result.mediable and result.referral_label)
         self.referral.setVisible(has_referral)
         if has_referral:

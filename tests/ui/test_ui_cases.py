@@ -156,7 +156,7 @@ def test_dispute_from_intake_through_sessions_to_settlement(
     typer(form.amount, "20000")
     typer(form.subject, "ยืมเงินแล้วไม่คืน")
     typer(form.facts, "ผู้ร้องให้ผู้ถูกร้องยืมเงินสองหมื่นบาท")
-    assert form.panel.reason.text() == "loan or debt may be mediated."
+    assert form.panel.reason.text() == "Loan or debt may be mediated (§69(1))."
     assert not form.panel.refer_button.isVisible()
 
     picker = dlg.picker
@@ -358,7 +358,7 @@ def test_theft_says_why_and_is_taken_in_and_referred_in_one_step(
     dlg = page.intake_dialog
     choose_theft(dlg.form, typer)
     panel = dlg.form.panel
-    assert "may not mediate theft (§35)" in panel.reason.text()
+    assert "may not mediate theft or snatching (§§334–336) (§35)" in panel.reason.text()
     assert "the police (inquiry officer)" in panel.referral.text()
     assert panel.refer_button.isVisible() and "the police" in panel.refer_button.text()
     typer(dlg.picker.search, "สมศักดิ์")
