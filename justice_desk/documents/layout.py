@@ -37,6 +37,7 @@ __all__ = [
     "Story",
     "baht_figures",
     "baht_words",
+    "center_of",
     "date_text",
     "fit_widths",
     "time_text",
@@ -76,6 +77,11 @@ def time_text(value: dt.time | None) -> str:
     from justice_desk.domain.dates import format_time
 
     return format_time(value, "th")
+
+
+def center_of(body_name: str) -> str:
+    """The center a body belongs to: ``คณะกรรมการศูนย์…`` -> ``ศูนย์…`` (a PDF's author)."""
+    return body_name.removeprefix("คณะกรรมการ") or body_name
 
 
 def baht_figures(satang: int) -> str:
@@ -389,7 +395,7 @@ class Story:
             splitInRow=1,
             minRowHeights=list(min_row_heights) if min_row_heights else None,
         )
-        table.setStyle(TableStyle(commands))
+        table.setStyle(_table_style(commands))
         return table
 
     # -- blocks --------------------------------------------------------------------------------
@@ -437,7 +443,7 @@ class Story:
         ]
         table = Table([row], colWidths=[indent, label_w, dots_w, role_w], hAlign="LEFT")
         table.setStyle(
-            TableStyle(
+            _table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -483,7 +489,7 @@ class Story:
             hAlign="LEFT",
         )
         head.setStyle(
-            TableStyle(
+            _table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -497,6 +503,13 @@ class Story:
         self.line_space(0.5)
         self.add(self.para(date_text(issued_on), "letter_date"))
         self.line_space(0.5)
+
+
+def _table_style(commands: Sequence[tuple[object, ...]]) -> TableStyle:
+    """``commands`` after one that sets the document font for plain-string cells: an empty cell
+    is a string, and ReportLab would otherwise add Helvetica, unused and not embedded, to the
+    PDF for it."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), get_style("body").fontName), *commands])
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -22,6 +22,7 @@ from justice_desk.documents.data import (
 from justice_desk.documents.layout import (
     DOTS,
     Story,
+    center_of,
     date_text,
     names_in,
     style,
@@ -181,6 +182,8 @@ def minutes_pdf(doc: MinutesDoc) -> bytes:
         minutes_story(doc),
         thai_digits=doc.thai_digits,
         title=f"รายงานการประชุม{doc.body_name} ครั้งที่ {doc.number}",
+        author=center_of(doc.body_name),
+        subject=f"รายงานการประชุม ครั้งที่ {doc.number} เมื่อ{date_text(doc.held_on)}",
     )
 
 
@@ -224,6 +227,8 @@ def invitation_pdf(doc: InvitationDoc) -> bytes:
         invitation_story(doc),
         thai_digits=doc.thai_digits,
         title=f"หนังสือเชิญประชุม{doc.body_name} ครั้งที่ {doc.number}",
+        author=doc.issuer.name,
+        subject=f"ขอเชิญประชุม ครั้งที่ {doc.number} ใน{date_text(doc.held_on, weekday=True)}",
     )
 
 
@@ -267,4 +272,6 @@ def attendance_sheet_pdf(doc: AttendanceSheetDoc) -> bytes:
         attendance_sheet_story(doc),
         thai_digits=doc.thai_digits,
         title=f"บัญชีลงชื่อผู้มาประชุม{doc.body_name} ครั้งที่ {doc.number}",
+        author=center_of(doc.body_name),
+        subject=f"บัญชีลงชื่อผู้มาประชุม ครั้งที่ {doc.number} เมื่อ{date_text(doc.held_on)}",
     )

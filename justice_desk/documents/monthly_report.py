@@ -126,4 +126,9 @@ def monthly_report_pdf(doc: MonthlyReportDoc) -> bytes:
         monthly_report_story(doc),
         thai_digits=doc.thai_digits,
         title=f"รายงานผลการดำเนินงานประจำเดือน{month_label(doc.year, doc.month)} {doc.issuer.name}",
+        author=doc.issuer.name,
+        subject=(
+            f"รายงานผลการดำเนินงานประจำเดือน{month_label(doc.year, doc.month)} "
+            f"ปีงบประมาณ {doc.fiscal_year_be}"
+        ),
     )

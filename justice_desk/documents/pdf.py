@@ -103,6 +103,10 @@ def build_pdf(
         subject=subject,
         creator="Justice Desk",
         lang="th-TH",
+        # The canvas starts in Helvetica unless told otherwise, and ReportLab then lists that
+        # font, unused and not embedded, in every PDF: start in the document's own font.
+        initialFontName=choice.regular,
+        initialFontSize=choice.size_for(BODY_OFFICIAL_PT),
         pageTemplates=[PageTemplate(id="official", frames=[frame], onPage=number_page)],
     )
     # build() consumes the list it is given; callers may reuse theirs.
