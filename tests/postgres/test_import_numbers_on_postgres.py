@@ -108,3 +108,61 @@ def test_numbers_beyond_postgres_integers_are_refused_by_name(
     finally:
         center.dispose()
         province.dispose()
+
+
+def test_a_new_start_accepted_on_postgres_refuses_a_big_number_by_name(
+    fresh_pg_database: str, tmp_path: Path
+) -> None:
+    """A bundle held for an officer's decision is decoded again when it is accepted: with the
+    ranges of this database's columns, so the one record whose number PostgreSQL cannot hold
+    is refused by name and the rest of the bundle is applied."""
+    province = setup.init_province(fresh_pg_database, province="เชียงใหม่", code="PJO-50")
+    center = _enrolled_center(tmp_path / "center.sqlite3", province, tmp_path / "enrol")
+    try:
+        good = sync.export_bundle(center, tmp_path / "made")
+        (first,) = sync.import_paths(province, [good.path])
+        assert first.status == "applied", first
+        big = dict(
+            _person(center, province, good.path),
+            id=str(uuid.uuid4()),
+            rev=1,
+        )
+        big["fields"] = dict(big["fields"], birth_year=INT4_MAX + 1)
+        fine = dict(_person(center, province, good.path), id=str(uuid.uuid4()), rev=1)
+        old_epoch = center.setting("epoch") or ""
+        fields = fmt.BundleFields(
+            center_id=str(center.site_id),
+            epoch="0123456789abcdef",
+            seq=1,
+            first_change=1,
+            last_change=2,
+            schema_version=sync.SCHEMA_VERSION,
+            previous_epochs=(old_epoch,),
+            restored_after="2026-01-01T00:00:00",
+        )
+        stick = tmp_path / "stick"
+        stick.mkdir()
+        (stick / "restored.jdbundle").write_bytes(
+            fmt.build_bundle(
+                fields, [big, fine], sync.own_keys(center), [sync.own_public(province)]
+            )
+        )
+        (held,) = sync.import_paths(province, [stick])
+        assert (held.status, held.reason) == ("held", "new_epoch"), held
+        decision = sync.decide_epoch(province, "CJC-0001", accept=True)
+        assert decision.accepted and decision.outcomes == ("1:applied",), decision
+        with province.read() as session:
+            from sqlalchemy import text
+
+            reasons = session.execute(
+                text("SELECT reason FROM rejected_records WHERE row_id = :id"),
+                {"id": big["id"]},
+            ).scalars()
+            assert list(reasons) == ["bad_record"]
+            stored = session.execute(
+                text("SELECT count(*) FROM people WHERE id = :id"), {"id": fine["id"]}
+            ).scalar()
+            assert stored == 1
+    finally:
+        center.dispose()
+        province.dispose()

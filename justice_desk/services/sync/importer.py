@@ -1020,8 +1020,8 @@ class _Decoding:
         return _Decoded(self.unknown, tables, self.max_rev)
 
 
-def _decode_records(records: Sequence[fmt.Record]) -> _Decoded:
-    decoding = _Decoding()
+def _decode_records(records: Sequence[fmt.Record], columns: _Columns | None = None) -> _Decoded:
+    decoding = _Decoding(columns)
     decoding.add(records)
     return decoding.result()
 
@@ -1037,7 +1037,12 @@ def _apply_records(
     """Apply a bundle's records in the caller's transaction, by the merge rules of
     :func:`storage.sync_merge.merge` (docs/sync.md §1, §6): decoded here unless the reading
     thread did it."""
-    decoded = records if isinstance(records, _Decoded) else _decode_records(records)
+    if isinstance(records, _Decoded):
+        decoded = records
+    else:  # with the ranges of this database's columns (32-bit integers on PostgreSQL)
+        sqlite = conn.dialect.name == "sqlite"
+        columns = _Columns() if sqlite else _Columns(sync_store.INT32_RANGE, nul_in_text=False)
+        decoded = _decode_records(records, columns)
     return sync_merge.merge(
         conn,
         center_id,
