@@ -78,3 +78,21 @@ def test_the_bundled_font_files_exist() -> None:
     from justice_desk import paths
 
     assert all(paths.sarabun_font(style).is_file() for style in paths.SARABUN_FILES)
+
+
+def test_the_spec_collects_the_pdf_renderer_the_print_preview_loads() -> None:
+    """pypdfium2 loads PDFium with ctypes and reads version files: the spec collects both."""
+    import importlib.util
+
+    packages: list[str] = spec_constant("PDF_RENDERER")  # type: ignore[assignment]
+    assert packages == ["pypdfium2", "pypdfium2_raw"]
+    folders = {name: Path(importlib.util.find_spec(name).origin).parent for name in packages}
+    assert all((folder / "version.json").is_file() for folder in folders.values())
+    libraries = [
+        p for p in folders["pypdfium2_raw"].iterdir() if p.suffix in {".so", ".dll", ".dylib"}
+    ]
+    assert libraries, "no PDFium library next to pypdfium2_raw"
+    spec = SPEC.read_text(encoding="utf-8")
+    assert 'collect_dynamic_libs("pypdfium2_raw")' in spec and "binaries=binaries" in spec
+    preview = (REPO / "justice_desk" / "ui" / "print_preview.py").read_text(encoding="utf-8")
+    assert "import pypdfium2\n" in preview  # the package the spec names is the one imported

@@ -51,8 +51,8 @@ from justice_desk.ui.case_widgets import (
     short_date,
 )
 from justice_desk.ui.context import AppContext
-from justice_desk.ui.jobs import Job
 from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.print_preview import PreviewTask
 
 SOON_DAYS = 30  # a deadline this close is shown in red
 OPEN_STATUS_STYLE = "background: #e3f2fd; color: #0d47a1;"
@@ -125,7 +125,7 @@ class CaseDetailView(QWidget):
         self.ctx = ctx
         self.detail: CaseDetail | None = None
         self.action_dialog: ActionDialog | None = None
-        self.last_print_job: Job | None = None
+        self.last_print: PreviewTask | None = None  # the last print button pressed
 
         self.back_button = QPushButton("← " + _("Back to the list"), self)
         self.back_button.setObjectName("backToListButton")
@@ -514,13 +514,14 @@ class CaseDetailView(QWidget):
 
     # -- printing -------------------------------------------------------------------------------
 
-    def print_document(self, key: str) -> Job | None:
+    def print_document(self, key: str) -> PreviewTask | None:
+        """Build the document in the background, then show its print preview."""
         if self.detail is None:
             return None
-        self.last_print_job = print_case_document(
+        self.last_print = print_case_document(
             self, self.ctx, self.detail.id, self.detail.number, key
         )
-        return self.last_print_job
+        return self.last_print
 
     # -- unsaved changes ------------------------------------------------------------------------
 

@@ -11,15 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import uuid
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,7 +38,7 @@ from justice_desk.errors import UserError
 from justice_desk.i18n import _, language
 from justice_desk.services import meetings, people
 from justice_desk.services.meetings import MeetingDetail, MeetingInput, MeetingRow
-from justice_desk.ui import dialogs, meeting_dialogs
+from justice_desk.ui import dialogs, meeting_dialogs, print_preview
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.meeting_agenda import AgendaEditor
 from justice_desk.ui.meeting_attendance import AttendanceEditor, quorum_style
@@ -81,7 +78,7 @@ class MeetingEditor(QWidget):
         self._loading = False
         self._dirty: set[str] = set()
         self._previous: MeetingRow | None = None
-        self.print_job: Any = None
+        self.print_job: print_preview.PreviewTask | None = None  # the last print button pressed
 
         # -- header -------------------------------------------------------------------------
         self.heading = QLabel(self)
@@ -809,7 +806,7 @@ class MeetingEditor(QWidget):
             )
 
     def print_document(self, kind: str) -> None:
-        """Build the PDF in the background, then ask where to save it and open it."""
+        """Build the PDF in the background, then show it in the print preview (print, save)."""
         detail = self.detail
         if detail is None or not self._ensure_saved():
             return
@@ -831,47 +828,19 @@ class MeetingEditor(QWidget):
         document, stem = _documents()[kind]
         # Imported when first used: ReportLab stays off the start-up path.
         printing = importlib.import_module("justice_desk.services.printing")
-        build = getattr(printing, f"{kind}_pdf")
-        suggested = f"{stem}-{detail.number.replace('/', '-')}.pdf"
-        self.print_job = self.ctx.runner.run(
-            _("Preparing the {document} of meeting {number}").format(
-                document=document, number=detail.number
-            ),
-            build,
-            self.ctx.db,
-            detail.id,
-            on_success=lambda pdf: self._save_pdf(pdf, document, suggested),
-            on_error=lambda message, _expected: dialogs.show_error(self, message),
-        )
-
-    def _save_pdf(self, pdf: Any, document: str, suggested: str) -> None:
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        ) or str(Path.home())
-        path, _filter = QFileDialog.getSaveFileName(
+        self.print_job = print_preview.preview_document(
             self,
-            _("Save the {document} as").format(document=document),
-            str(Path(folder) / suggested),
-            _("PDF documents (*.pdf)"),
-        )
-        if not path:
-            return
-        if not path.lower().endswith(".pdf"):
-            path += ".pdf"
-        try:
-            data = (
-                bytes(pdf)
-                if isinstance(pdf, bytes | bytearray | memoryview)
-                else Path(pdf).read_bytes()
-            )
-            Path(path).write_bytes(data)
-        except (OSError, TypeError) as exc:
-            dialogs.show_error(
-                self,
-                _("The file could not be written to {path}: {error}").format(
-                    path=path, error=getattr(exc, "strerror", None) or exc
+            self.ctx,
+            print_preview.PrintRequest(
+                kind=kind,
+                title=_("The {document} of meeting {number}").format(
+                    document=document, number=detail.number
                 ),
-            )
-            return
-        self._say(_("Saved {path}").format(path=path))
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+                file_name=f"{stem}-{detail.number.replace('/', '-')}.pdf",
+                job_title=_("Preparing the {document} of meeting {number}").format(
+                    document=document, number=detail.number
+                ),
+                build=getattr(printing, f"{kind}_pdf"),
+                args=(self.ctx.db, detail.id),
+            ),
+        )

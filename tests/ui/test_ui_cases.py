@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import sys
-import types
 
 import pytest
 from PySide6.QtCore import Qt
@@ -575,10 +573,17 @@ def test_unsaved_changes_prompt(
 # -- printing --------------------------------------------------------------------------------------
 
 
-def test_print_buttons_build_the_pdf_in_the_background(
-    page, ui_ctx, registered, qtbot, monkeypatch, tmp_path, messages
+def test_print_buttons_build_the_document_in_the_background_and_preview_it(
+    page, ui_ctx, registered, qtbot, monkeypatch, messages
 ) -> None:
-    from justice_desk.ui import case_printing
+    """The intake record through the real service, which runs on a pool thread, not the GUI's.
+
+    (The old version of this test waited for the runner's ``idle`` signal, which a job started
+    before the click could emit first: it then looked before its own job had run. It waits for
+    its own job now.)"""
+    import threading
+
+    from justice_desk.services import printing
 
     somsak, _m = registered
     c = dispute(ui_ctx.db, somsak, person(ui_ctx.db, "ศิริพร", "ทองดี"))
@@ -587,35 +592,39 @@ def test_print_buttons_build_the_pdf_in_the_background(
     assert (
         view.print_buttons["intake"].isEnabled() and not view.print_buttons["agreement"].isEnabled()
     )
-
-    built, opened = [], []
-    fake = types.ModuleType("justice_desk.services.printing")
+    threads = []
+    real = printing.intake_pdf
 
     def intake_pdf(db, case_id):
-        built.append(case_id)
-        return b"%PDF-1.4 intake"
+        threads.append((threading.current_thread(), case_id))
+        return real(db, case_id)
 
-    fake.intake_pdf = intake_pdf
-    monkeypatch.setitem(sys.modules, "justice_desk.services.printing", fake)
-    target = tmp_path / "intake"
-    monkeypatch.setattr(
-        case_printing, "ask_save_path", lambda parent, title, suggested: str(target)
-    )
-    monkeypatch.setattr(case_printing, "open_file", lambda path: opened.append(path) or True)
-    with qtbot.waitSignal(ui_ctx.runner.idle, timeout=10000):
-        click(qtbot, view.print_buttons["intake"])
-    assert built == [c.id]
-    assert (
-        opened == [tmp_path / "intake.pdf"]
-        and (tmp_path / "intake.pdf").read_bytes() == b"%PDF-1.4 intake"
-    )
+    monkeypatch.setattr(printing, "intake_pdf", intake_pdf)
+    click(qtbot, view.print_buttons["intake"])
+    task = view.last_print
+    assert task is not None and task.request.kind == "intake"
+    qtbot.waitUntil(lambda: task.job.done, timeout=60000)
     assert messages["error"] == []
+    assert threads == [(threads[0][0], c.id)] and threads[0][0] is not threading.main_thread()
+    preview = task.dialog
+    assert preview is not None and preview.isVisible() and len(preview.pages) >= 1
+    assert c.number in preview.windowTitle()
+    preview.reject()
+
+    # A document the case cannot have yet is refused with the service's reason, and no preview.
+    refused = view.print_document("agreement")
+    qtbot.waitUntil(lambda: refused.job.done, timeout=60000)
+    assert refused.dialog is None and len(messages["error"]) == 1
 
 
 def test_print_the_settlement_agreement_with_the_real_printing_service(
     page, ui_ctx, registered, qtbot, monkeypatch, tmp_path, messages
 ) -> None:
-    from justice_desk.ui import case_printing
+    import io
+
+    from pypdf import PdfReader
+
+    from justice_desk.ui import print_preview
 
     db = ui_ctx.db
     _somsak, mediator = registered
@@ -652,14 +661,27 @@ def test_print_the_settlement_agreement_with_the_real_printing_service(
     page.open_case(c.id)
     button = page.detail.print_buttons["agreement"]
     assert button.isEnabled() and not page.detail.print_buttons["unsettled"].isEnabled()
-    opened = []
-    monkeypatch.setattr(
-        case_printing,
-        "ask_save_path",
-        lambda parent, title, suggested: str(tmp_path / "agreement.pdf"),
-    )
-    monkeypatch.setattr(case_printing, "open_file", lambda path: opened.append(path) or True)
-    with qtbot.waitSignal(ui_ctx.runner.idle, timeout=60000):
-        click(qtbot, button)
+    click(qtbot, button)
+    task = page.detail.last_print
+    qtbot.waitUntil(lambda: task.job.done, timeout=60000)
     assert messages["error"] == []
-    assert opened == [tmp_path / "agreement.pdf"] and opened[0].read_bytes().startswith(b"%PDF")
+    preview = task.dialog
+    assert preview is not None and preview.isVisible()
+    reader = PdfReader(io.BytesIO(preview.pdf))
+    assert reader.metadata.title == f"บันทึกข้อตกลงระงับข้อพิพาท {c.number}"
+    assert len(preview.pages) == len(reader.pages) >= 1
+    assert preview.page_image().width() >= 400
+
+    # Save as PDF…, then "Open" and "Open folder" in the computer's programs.
+    opened = []
+    preview.opener = lambda url: opened.append(url.toLocalFile()) or True
+    monkeypatch.setattr(
+        print_preview, "ask_save_path", lambda *args: str(tmp_path / "agreement.pdf")
+    )
+    with qtbot.waitSignal(preview.saved, timeout=10000):
+        click(qtbot, preview.save_button)
+    assert (tmp_path / "agreement.pdf").read_bytes() == preview.pdf
+    click(qtbot, preview.open_button)
+    click(qtbot, preview.open_folder_button)
+    assert opened == [str(tmp_path / "agreement.pdf"), str(tmp_path)]
+    preview.reject()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sys
+import io
 from pathlib import Path
 
 import pytest
@@ -565,25 +565,21 @@ def test_delete_only_a_planned_meeting_after_confirmation(window, ui_ctx, qtbot,
 # -- printing ------------------------------------------------------------------------------------
 
 
-def test_print_buttons_build_the_pdf_in_the_background_and_save_it(
+def test_print_buttons_save_first_then_preview_the_real_document(
     window, ui_ctx, qtbot, prompts, monkeypatch, tmp_path: Path
 ) -> None:
-    from justice_desk.ui import meeting_editor
+    from pypdf import PdfReader
+
+    from justice_desk.ui import print_preview
 
     m = meetings.create_meeting(
-        ui_ctx.db, meetings.MeetingInput(MEET_1, starts_at=dt.time(9, 30), place="ห้องประชุม อบต.")
+        ui_ctx.db,
+        meetings.MeetingInput(
+            MEET_1, starts_at=dt.time(9, 30), ends_at=dt.time(12, 0), place="ห้องประชุม อบต."
+        ),
     )
     page = open_page(window)
     editor = page.editor
-
-    # a fake service: the button runs it through the job runner, then saves and opens the file
-    calls = []
-
-    class FakePrinting:
-        @staticmethod
-        def minutes_pdf(db, meeting_id):
-            calls.append(meeting_id)
-            return b"%PDF-1.4 minutes"
 
     # The minutes wait for the attendance: the button says so, Ctrl+P explains and shows the tab.
     minutes = editor.print_buttons["minutes"]
@@ -596,56 +592,48 @@ def test_print_buttons_build_the_pdf_in_the_background_and_save_it(
     click(qtbot, editor.attendance.rest_present)
     assert minutes.isEnabled()
 
-    monkeypatch.setitem(sys.modules, "justice_desk.services.printing", FakePrinting)
+    # The button saves the attendance, builds the minutes in the background and previews them.
+    click(qtbot, minutes)
+    task = editor.print_job
+    assert task is not None and task.request.kind == "minutes"
+    qtbot.waitUntil(lambda: task.job.done, timeout=60000)
+    assert prompts.errors == []
+    assert meetings.get_meeting(ui_ctx.db, m.id).quorum.taken  # saved before printing
+    preview = task.dialog
+    assert preview is not None and preview.isVisible()
+    assert len(preview.pages) == len(PdfReader(io.BytesIO(preview.pdf)).pages)
+    assert preview.request.file_name == "minutes-1-2569.pdf"
+
+    # Save as PDF… from the preview: the file the service made, where the person chose.
     target = tmp_path / "out" / "รายงานการประชุม"
     target.parent.mkdir()
-    asked = []
-    monkeypatch.setattr(
-        meeting_editor.QFileDialog,
-        "getSaveFileName",
-        lambda *a, **k: (asked.append(a[2]) or str(target), ""),
-    )
-    opened = []
-    monkeypatch.setattr(
-        meeting_editor.QDesktopServices,
-        "openUrl",
-        lambda url: opened.append(url.toLocalFile()) or True,
-    )
-    click(qtbot, editor.print_buttons["minutes"])
-    assert editor.print_job is not None
-    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
-    qtbot.waitUntil(lambda: ui_ctx.runner.active == 0, timeout=10000)
-    assert calls == [m.id] and asked[0].endswith("minutes-1-2569.pdf")
-    assert meetings.get_meeting(ui_ctx.db, m.id).quorum.taken  # saved before printing
-    saved = target.with_suffix(".pdf")
-    assert opened == [str(saved)] and saved.read_bytes() == b"%PDF-1.4 minutes"
+    monkeypatch.setattr(print_preview, "ask_save_path", lambda *args: str(target))
+    with qtbot.waitSignal(preview.saved, timeout=10000):
+        click(qtbot, preview.save_button)
+    assert target.with_suffix(".pdf").read_bytes() == preview.pdf
+    preview.reject()
     assert prompts.errors == []
 
 
 def test_print_with_the_real_printing_service(
     window, ui_ctx, qtbot, prompts, monkeypatch, tmp_path: Path
 ) -> None:
-    from justice_desk.ui import meeting_editor
+    from pypdf import PdfReader
 
     meetings.create_meeting(
         ui_ctx.db, meetings.MeetingInput(MEET_1, starts_at=dt.time(9, 30), place="ห้องประชุม อบต.")
     )
     page = open_page(window)
-    target = tmp_path / "invitation.pdf"
-    monkeypatch.setattr(
-        meeting_editor.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "")
-    )
-    opened = []
-    monkeypatch.setattr(
-        meeting_editor.QDesktopServices,
-        "openUrl",
-        lambda url: opened.append(url.toLocalFile()) or True,
-    )
     click(qtbot, page.editor.print_buttons["invitation"])
-    qtbot.waitUntil(lambda: bool(opened) or bool(prompts.errors), timeout=30000)
-    qtbot.waitUntil(lambda: ui_ctx.runner.active == 0, timeout=10000)
+    task = page.editor.print_job
+    qtbot.waitUntil(lambda: task.job.done, timeout=60000)
     assert prompts.errors == []
-    assert target.read_bytes().startswith(b"%PDF") and opened == [str(target)]
+    preview = task.dialog
+    assert preview is not None and preview.isVisible()
+    reader = PdfReader(io.BytesIO(preview.pdf))
+    assert reader.metadata.title.startswith("หนังสือเชิญประชุม")
+    assert len(preview.pages) == len(reader.pages)
+    preview.reject()
 
 
 def test_members_appointed_after_the_meeting_was_planned_can_be_added(

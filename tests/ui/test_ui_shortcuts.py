@@ -114,14 +114,13 @@ def test_every_shortcut_on_the_real_window(
     )
     go("F5")
     assert editor.place.text() == "ห้องประชุม อบต."
-    printed: list[str] = []
-    monkeypatch.setattr(
-        editor, "_save_pdf", lambda pdf, document, suggested: printed.append(suggested)
-    )
-    go("Ctrl+P")  # a planned meeting: its invitation
-    qtbot.waitUntil(lambda: bool(printed), timeout=30000)
-    qtbot.waitUntil(lambda: ui_ctx.runner.active == 0, timeout=10000)
-    assert printed == ["invitation-1-2569.pdf"]
+    go("Ctrl+P")  # a planned meeting: its invitation, in the print preview
+    task = editor.print_job
+    assert task is not None
+    qtbot.waitUntil(lambda: task.job.done, timeout=30000)
+    preview = task.dialog
+    assert preview is not None and preview.request.file_name == "invitation-1-2569.pdf"
+    preview.reject()  # Esc in the preview: tests/ui/test_ui_print_preview.py
     go("Ctrl+N")
     dialog = page.new_dialog
     assert dialog is not None and dialog.isVisible()
