@@ -21,6 +21,7 @@ from justice_desk.documents.data import (
 from justice_desk.documents.layout import (
     Story,
     baht,
+    contact_lines,
     date_text,
     names_in,
 )
@@ -48,6 +49,12 @@ OTHER_PARTY = "ผู้เกี่ยวข้องอื่น"
 MEDIATOR = "ผู้ไกล่เกลี่ยข้อพิพาท"
 WITNESS = "พยาน"
 ACT = "พระราชบัญญัติการไกล่เกลี่ยข้อพิพาท พ.ศ. 2562"
+# The role words the terms use (typed by the clerk, often ผู้ร้อง / ผู้ถูกร้อง / คู่พิพาท), tied
+# to the party headings once, as Thai agreements define them.
+APPLICANT_TERMS = "ซึ่งต่อไปในบันทึกนี้เรียกว่า “ผู้ยื่นคำขอ” หรือ “ผู้ร้อง” ฝ่ายหนึ่ง"
+RESPONDENT_TERMS = (
+    "ซึ่งต่อไปในบันทึกนี้เรียกว่า “คู่กรณีอีกฝ่าย” หรือ “ผู้ถูกร้อง” อีกฝ่ายหนึ่ง ทั้งสองฝ่ายรวมกันเรียกว่า “คู่พิพาท”"
+)
 
 
 def _heading(story: Story, text: str) -> None:
@@ -157,7 +164,7 @@ def intake_story(doc: IntakeDoc) -> list[Flowable]:
     )
     first = doc.applicants[0].name if doc.applicants else None
     story.signature(Signatory(first), "ผู้ยื่นเรื่อง")
-    story.signature(Signatory(None), "ผู้รับเรื่อง")
+    story.signature(Signatory(doc.received_by), "ผู้รับเรื่อง")
     return story.flowables
 
 
@@ -248,18 +255,26 @@ def agreement_story(doc: AgreementDoc) -> list[Flowable]:
     story.add(story.para(f"ตาม{ACT}", "centre"))
     story.line_space(0.5)
     story.add(story.para(f"ข้อพิพาทเลขที่ {doc.case_number}", "letter_date"))
+    # One place: the line under the number; the sentence below does not name another.
     story.add(story.para(f"ทำที่ {doc.place or doc.issuer.name}", "letter_date"))
     story.add(story.para(f"วันที่ {date_text(doc.agreed_on)}", "letter_date"))
     story.line_space(0.5)
 
-    story.add(story.para(f"บันทึกข้อตกลงนี้ทำขึ้นที่{doc.issuer.name} ระหว่าง", "body_indent"))
+    story.add(story.para("บันทึกข้อตกลงนี้ทำขึ้นระหว่าง", "body_indent"))
     _heading(story, f"ฝ่าย{APPLICANT}")
     _parties(story, "1.", doc.applicants)
+    story.add(story.para(APPLICANT_TERMS, "body", leftIndent=FIRST_LINE_INDENT))
     _heading(story, f"ฝ่าย{RESPONDENT}")
     _parties(story, "2.", doc.respondents)
+    story.add(story.para(RESPONDENT_TERMS, "body", leftIndent=FIRST_LINE_INDENT))
     _heading(story, MEDIATOR)
     for mediator in doc.mediators:
         story.add(story.para(_mediator_line(mediator), "body", leftIndent=FIRST_LINE_INDENT))
+    if doc.others:
+        _heading(story, "ผู้ร่วมการไกล่เกลี่ย")
+        for other in doc.others:
+            role = f" ({other.role})" if other.role else ""
+            story.add(story.para(f"{other.name}{role}", "body", leftIndent=FIRST_LINE_INDENT))
 
     _heading(story, "ข้อพิพาท")
     story.text(doc.dispute, "body_indent")
@@ -352,6 +367,8 @@ def agreement_story(doc: AgreementDoc) -> list[Flowable]:
     _signatures(story, doc.respondents, RESPONDENT)
     for mediator in doc.mediators:
         story.signature(Signatory(mediator.name), MEDIATOR)
+    for other in doc.others:
+        story.signature(Signatory(other.name), other.role or OTHER_PARTY)
     for _i in range(doc.witnesses):
         story.signature(Signatory(None), WITNESS)
     return story.flowables
@@ -461,18 +478,28 @@ def referral_story(doc: ReferralDoc) -> list[Flowable]:
             "body_indent",
         )
     )
-    if doc.reason:
-        story.text(doc.reason, "body_indent")
     contact = "; ".join(f"{p.name} ที่อยู่ {p.address}" for p in doc.applicants if p.address)
+    # The reason ("เนื่องจาก…") is part of the sentence that asks, never a paragraph of its own.
+    reason = " ".join((doc.reason or "").split())
+    if reason and not reason.startswith("เนื่องจาก"):
+        reason = f"เนื่องจาก{reason}"
     text = (
         f"{doc.issuer.name} พิจารณาแล้ว เห็นว่าเรื่องดังกล่าวควรได้รับการพิจารณาดำเนินการ"
-        "ตามอำนาจหน้าที่ของท่าน จึงขอส่งเรื่องมาเพื่อโปรดพิจารณาดำเนินการต่อไป"
+        f"ตามอำนาจหน้าที่ของท่าน{' ' + reason if reason else ''} "
+        "จึงขอส่งเรื่องมาเพื่อโปรดพิจารณาดำเนินการต่อไป"
     )
     if contact:
         text += f" ทั้งนี้ ผู้ยื่นเรื่องติดต่อได้ที่ {contact}"
     story.add(story.para(text, "body_indent"))
     story.add(story.para("จึงเรียนมาเพื่อโปรดพิจารณา", "body_indent", spaceBefore=6))
-    story.signature(doc.signer, "", space_before=1.0, closing="ขอแสดงความนับถือ")
+    story.signature(
+        doc.signer,
+        "",
+        space_before=1.0,
+        closing="ขอแสดงความนับถือ",
+        letter=True,
+        contact=contact_lines(doc.issuer),
+    )
     return story.flowables
 
 

@@ -53,6 +53,8 @@ class Issuer:
     province: str | None = None
     host_organisation: str | None = None
     code: str | None = None
+    #: The center's telephone, for the contact block at the foot of its letters.
+    phone: str | None = None
 
     @property
     def locality(self) -> str:
@@ -146,6 +148,8 @@ class InvitationDoc:
     signer: Signatory
     reference_no: str | None = None
     thai_digits: bool = True
+    #: Made after the meeting: printed as a copy (สำเนา), never as the letter that invited.
+    is_copy: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,8 +171,12 @@ class AttendanceSheetDoc:
 
 @dataclass(frozen=True)
 class PartyEntry:
+    """A party or another participant; ``role`` is what the case records them as (``ล่าม``,
+    ``พยาน``), printed under their signature line."""
+
     name: str
     address: str | None = None
+    role: str | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +219,8 @@ class IntakeDoc:
     notes: tuple[str, ...] = ()
     other_referrals: tuple[str, ...] = ()
     rules_version: str | None = None
+    #: Who took the matter in (the case's responsible person); a blank line when unknown.
+    received_by: str | None = None
     thai_digits: bool = False
 
 
@@ -233,6 +243,8 @@ class AgreementDoc:
     dispute: str | None
     voluntary: bool
     terms: str | None
+    #: Everyone else who took part (an interpreter, a guardian): named and signing (§30).
+    others: tuple[PartyEntry, ...] = ()
     total_satang: int | None = None
     instalments: tuple[InstalmentEntry, ...] = ()
     enforcement_deadline: dt.date | None = None

@@ -38,6 +38,7 @@ __all__ = [
     "baht_figures",
     "baht_words",
     "center_of",
+    "contact_lines",
     "date_text",
     "fit_widths",
     "time_text",
@@ -408,10 +409,15 @@ class Story:
         space_before: float = 1.0,
         closing: str | None = None,
         after: Sequence[str] = (),
+        letter: bool = False,
+        contact: Sequence[str] = (),
     ) -> None:
         """``(ลงชื่อ) ........ <role>`` with ``(<name>)`` and the position centred under the
         dotted line, kept together; ``closing`` (``ขอแสดงความนับถือ``) goes above, on the same
-        axis, as letters have it; ``after`` lines (a date) go below."""
+        axis, as letters have it; ``after`` lines (a date) go below. A ``letter`` is signed on
+        the original itself: room for the signature instead of ``(ลงชื่อ) ....``; its
+        ``contact`` lines (the issuing office, its telephone) follow at the left margin, on the
+        same page (see :func:`contact_lines`)."""
         signatory = signatory or Signatory(None)
         label = "(ลงชื่อ)"
         label_w = text_width(label) + CELL_PAD_X
@@ -435,6 +441,24 @@ class Story:
         if closing:
             block += [Spacer(1, leading * 0.5), centred(closing)]
         block.append(Spacer(1, leading * space_before))
+        if letter:
+            block.append(Spacer(1, leading * 2.0))  # the signature itself, by hand
+        else:
+            block.append(self._signature_row(role, indent, label, label_w, dots_w, role_w))
+        name = f"({signatory.name})" if signatory.name else f"({_dots_for(dots_w * 0.8)})"
+        block.append(centred(name))
+        if signatory.position:
+            block.append(centred(signatory.position))
+        block.extend(centred(line) for line in after)
+        if contact:
+            block.append(Spacer(1, leading * 1.5))
+            block.extend(self.para(line, "body") for line in contact)
+        self.add(SignatureBlock(block))
+
+    def _signature_row(
+        self, role: str, indent: float, label: str, label_w: float, dots_w: float, role_w: float
+    ) -> Table:
+        """``(ลงชื่อ) ........ <role>`` on one row."""
         row = [
             "",
             self.para(label, "table"),
@@ -455,13 +479,7 @@ class Story:
                 ]
             )
         )
-        block.append(table)
-        name = f"({signatory.name})" if signatory.name else f"({_dots_for(dots_w * 0.8)})"
-        block.append(centred(name))
-        if signatory.position:
-            block.append(centred(signatory.position))
-        block.extend(centred(line) for line in after)
-        self.add(SignatureBlock(block))
+        return table
 
     def letter_opening(self, doc: Any, subject: str) -> None:
         """Head, ``เรื่อง`` and ``เรียน`` of an official letter; ``doc`` has ``issuer``,
@@ -503,6 +521,13 @@ class Story:
         self.line_space(0.5)
         self.add(self.para(date_text(issued_on), "letter_date"))
         self.line_space(0.5)
+
+
+def contact_lines(issuer: Issuer) -> tuple[str, ...]:
+    """The contact block at the foot of an official letter (ระเบียบงานสารบรรณ): the office that
+    owns the matter and its telephone, dotted to be written in when the center has none."""
+    phone = issuer.phone or SHORT_DOTS
+    return (issuer.name, f"โทร. {phone}")
 
 
 def _table_style(commands: Sequence[tuple[object, ...]]) -> TableStyle:

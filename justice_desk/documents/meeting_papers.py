@@ -23,6 +23,7 @@ from justice_desk.documents.layout import (
     DOTS,
     Story,
     center_of,
+    contact_lines,
     date_text,
     names_in,
     style,
@@ -192,6 +193,8 @@ def minutes_pdf(doc: MinutesDoc) -> bytes:
 
 def invitation_story(doc: InvitationDoc) -> list[Flowable]:
     story = Story(thai_digits=doc.thai_digits, keep_whole=names_in(doc))
+    if doc.is_copy:
+        story.add(story.para("สำเนา", "right"))
     story.letter_opening(doc, f"ขอเชิญประชุม{doc.body_name} ครั้งที่ {doc.number}")
     story.line_space(0.3)
     story.labelled("สิ่งที่ส่งมาด้วย", "ระเบียบวาระการประชุม จำนวน 1 ชุด", bold_label=False)
@@ -217,7 +220,14 @@ def invitation_story(doc: InvitationDoc) -> list[Flowable]:
             spaceBefore=6,
         )
     )
-    story.signature(doc.signer, "", space_before=1.0, closing="ขอแสดงความนับถือ")
+    story.signature(
+        doc.signer,
+        "",
+        space_before=1.0,
+        closing="ขอแสดงความนับถือ",
+        letter=True,
+        contact=contact_lines(doc.issuer),
+    )
     return story.flowables
 
 

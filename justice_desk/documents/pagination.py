@@ -160,9 +160,29 @@ def _keep_signatures(
         while j >= 0 and tail and _keeps_with_next_marker(out[j]):
             tail.insert(0, out[j])
             j -= 1
-        out[j + 1 : end] = [KeepTogether([*tail, *out[start:end]])]
+        out[j + 1 : end] = _group(tail, out[start:end], width, frame_height)
         i = j
     return out
+
+
+def _group(
+    tail: list[Flowable], blocks: list[Flowable], width: float, frame_height: float
+) -> list[Flowable]:
+    """The text's tail and the signatures as one ``KeepTogether`` of plain flowables.
+
+    ReportLab's ``KeepTogether`` reports an endless height to force a split, so one nested in
+    another makes the outer one look taller than any page and always start a new page: the
+    blocks are opened up instead. A group taller than a page keeps the tail with the first
+    block only, and each further block together on its own.
+    """
+    flat: list[Flowable] = []
+    for block in blocks:
+        flat.extend(block._content if isinstance(block, SignatureBlock) else [block])
+    if sum(_height(f, width) for f in [*tail, *flat]) <= frame_height:
+        return [KeepTogether([*tail, *flat])]
+    first = blocks[0]
+    head = first._content if isinstance(first, SignatureBlock) else [first]
+    return [KeepTogether([*tail, *head]), *blocks[1:]]
 
 
 def apply_keep_rules(

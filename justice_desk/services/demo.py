@@ -1861,6 +1861,8 @@ class _Generator:
                 lump, count = True, 1  # a case shown as closed must have been paid in full by now
             per = total // count
             day = min(first_due.day, 28)
+            # The terms name the first due date and the schedule starts on it: one date.
+            first_due = first_due.replace(day=day)
             template = self.pick(texts["lump_sum"] if lump else texts["instalments"])
             terms = template.format(
                 amount=f"{total:,}",

@@ -187,6 +187,7 @@ def _issuer(db: Database) -> Issuer:
         province=site.province,
         host_organisation=site.host_organisation,
         code=site.code,
+        phone=site.phone,
     )
 
 
@@ -339,6 +340,8 @@ def invitation_document(
         issued_on=issued_on or dt.date.today(),
         addressee=f"{body} ทุกท่าน",
         signer=signer,
+        # Dated the day it is made; made after the meeting, it can only be a copy.
+        is_copy=(issued_on or dt.date.today()) > meeting.held_on,
         thai_digits=_digits(thai_digits, True),
     )
 
@@ -524,8 +527,18 @@ def intake_document(
         notes=e.notes,
         other_referrals=tuple(r.label for r in e.referrals[1:]),
         rules_version=e.rules_version or None,
+        received_by=_received_by(db, case_id),
         thai_digits=_digits(thai_digits, False),
     )
+
+
+def _received_by(db: Database, case_id: uuid.UUID) -> str | None:
+    """The name of who took the matter in (the case's responsible person), if recorded."""
+    from justice_desk.services.people import full_name
+
+    with db.read() as session:
+        title, given, surname = q.responsible_name(session, case_id)
+    return full_name(title, given, surname) if given else None
 
 
 def intake_pdf(db: Database, case_id: uuid.UUID, *, thai_digits: bool | None = None) -> bytes:
@@ -567,6 +580,10 @@ def agreement_document(
         dispute=dispute,
         voluntary=settlement.voluntary_confirmed,
         terms=settlement.terms,
+        # Everyone who took part signs (§30): an interpreter, a guardian, recorded as others.
+        others=tuple(
+            PartyEntry(p.name, role=p.role_note or None) for p in case.parties_on(PartySide.OTHER)
+        ),
         total_satang=settlement.total_satang,
         instalments=tuple(
             InstalmentEntry(i.seq, i.due_on, i.amount_satang) for i in settlement.instalments
@@ -656,11 +673,14 @@ def referral_document(
         addressee = f"ยุติธรรมจังหวัด{issuer.province}" if issuer.province else "ยุติธรรมจังหวัด"
     else:
         addressee = case.referral_target or ""
+    # The letter gives the legal reason, if there is one. The note on a referral is the
+    # clerk's record ("ส่งเรื่องให้…ดำเนินการ"), a half-sentence beside the letter's own request,
+    # and is not printed; the note on an escalation is why the center asks the province.
     reasons = []
-    if event.note:
-        reasons.append(event.note)
-    elif (why := _not_mediable_th(case)) is not None:
+    if (why := _not_mediable_th(case)) is not None:
         reasons.append(why)
+    elif event.action is CaseAction.ESCALATE and event.note:
+        reasons.append(event.note)
     issued_on = event.occurred_on
     return ReferralDoc(
         issuer=issuer,

@@ -27,6 +27,7 @@ class SiteInfo:
     tambon: str | None
     amphoe: str | None
     province: str
+    phone: str | None = None
 
 
 def _site_info(site: Site) -> SiteInfo:
@@ -40,6 +41,7 @@ def _site_info(site: Site) -> SiteInfo:
         site.tambon,
         site.amphoe,
         site.province,
+        site.phone,
     )
 
 

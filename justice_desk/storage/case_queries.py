@@ -97,3 +97,14 @@ def count_by(session: Session, owner_id: uuid.UUID | None, column: str) -> dict[
         select(col, func.count()).where(live(Case, owner_id)).group_by(col)
     ).all()
     return {k: n for k, n in rows}
+
+
+def responsible_name(session: Session, case_id: uuid.UUID) -> tuple[str | None, str, str | None]:
+    """(title, given name, surname) of the person responsible for a case (who took it in),
+    or ``(None, "", None)`` when nobody is recorded."""
+    row = session.execute(
+        select(Person.title, Person.given_name, Person.surname)
+        .join(Case, Case.responsible_id == Person.id)
+        .where(Case.id == case_id)
+    ).first()
+    return (row[0], row[1], row[2]) if row is not None else (None, "", None)

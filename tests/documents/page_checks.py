@@ -10,7 +10,8 @@ Findings (``page_findings``), each a short sentence naming the page:
   above one): the signatures were not kept with the text before them, and such a page holds
   only signatures;
 * a signature block cut by a page end: ``(ลงชื่อ) …`` as the last line of a page, or not
-  followed on its page by the ``(name)`` line;
+  followed on its page by the ``(name)`` line, or a letter's ``ขอแสดงความนับถือ`` as the last
+  line of a page;
 * a heading (an all-bold line) as the last line of a page other than the last;
 * a page holding nothing but a repeated table head and empty numbered rows.
 
@@ -94,11 +95,11 @@ def page_findings(pdf: bytes, *, name: str = "document") -> list[str]:
         if index and (first.startswith(SIGNATURE) or first.startswith(CLOSING)):
             findings.append(f"{where}: starts with a signature block ({first[:40]!r})")
         for i, line in enumerate(lines):
-            if SIGNATURE not in line.text:
-                continue
             following = lines[i + 1].text if i + 1 < len(lines) else None
-            if following is None or not following.startswith("("):
+            if SIGNATURE in line.text and (following is None or not following.startswith("(")):
                 findings.append(f"{where}: signature block split after {line.text[:40]!r}")
+            if line.text.startswith(CLOSING) and following is None:
+                findings.append(f"{where}: a letter's closing without its signature")
         if index < last and lines[-1].bold:
             findings.append(f"{where}: heading at the foot of the page ({lines[-1].text[:40]!r})")
         if index and all(_NUMBER_ONLY.match(line.text) or line.bold for line in lines):

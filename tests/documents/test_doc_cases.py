@@ -287,8 +287,8 @@ def test_referral_letter(center_db) -> None:
         f"ผู้ยื่นเรื่องติดต่อได้ที่ นายสมชาย ใจดี ที่อยู่ {ADDRESS_A}",
         "จึงเรียนมาเพื่อโปรดพิจารณา",
         "ขอแสดงความนับถือ",
-        "(ลงชื่อ)",
-        f"ประธานกรรมการ{CENTER}",
+        f"ประธานกรรมการ{CENTER}",  # signed on the original: no "(ลงชื่อ)" (issue 12 §10)
+        "โทร.",
     ]
     assert_in_order(pdf, expected)
     story = referral_story(printing.referral_document(center_db, case.id))

@@ -179,9 +179,10 @@ def test_invitation_is_a_letter_with_the_agenda(center_db, meeting) -> None:
         "ระเบียบวาระที่ 5 เรื่องอื่น ๆ (ถ้ามี)",
         "จึงเรียนมาเพื่อโปรดเข้าร่วมประชุม",
         "ขอแสดงความนับถือ",
-        "(ลงชื่อ)",
-        "(นายสมศักดิ์ ใจดี)",
+        "(นายสมศักดิ์ ใจดี)",  # signed on the original: no "(ลงชื่อ)" (issue 12 §10)
         f"ประธานกรรมการ{CENTER}",
+        CENTER,  # the contact block at the foot
+        "โทร.",
     ]
     assert_in_order(pdf, [to_thai(e) for e in expected])
     # The agenda only: no discussion or resolution goes out with an invitation.

@@ -29,7 +29,7 @@ from test_doc_support import LONG_DISCUSSION, make_dispute, make_parties, thai_l
 
 from justice_desk.errors import UserError
 
-CASE_STEP = 16
+CASE_STEP = 8
 
 
 @pytest.fixture(scope="session")
@@ -167,9 +167,9 @@ def test_signatures_take_the_last_lines_of_text_along(center_db: Any) -> None:
     a, b, _med = make_parties(center_db)
     case = make_dispute(center_db, a, b)
     doc = printing.intake_document(center_db, case.id)
-    words = (LONG_DISCUSSION.split(" ") * 6)[:100]
+    words = LONG_DISCUSSION.split(" ") * 12
     pages_seen: set[int] = set()
-    for count in range(40, 100, 3):  # about one line of text more each time
+    for count in range(0, 200, 3):  # about one line of text more each time
         facts = " ".join(words[:count])
         pdf = intake_pdf(dataclasses.replace(doc, facts=facts))
         pages_seen.add(len(page_lines(pdf)))
