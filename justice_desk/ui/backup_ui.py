@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton
 
 from justice_desk import i18n
 from justice_desk.i18n import _
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.dialogs import confirm, show_error, show_info
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 if TYPE_CHECKING:
     from justice_desk.ui.main_window import MainWindow
@@ -46,8 +47,7 @@ class CopyReminderBar(QFrame):
         self.setObjectName("copyReminder")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("#copyReminder { background: #fff8e1; }")
-        self.text = QLabel(self)
-        self.text.setWordWrap(True)
+        self.text = ThaiLabel(self)
         self.back_up = QPushButton(_("Back up to a USB stick…"), self)
         self.later = QPushButton(_("Remind me later"), self)
         row = QHBoxLayout(self)

@@ -26,6 +26,7 @@ from justice_desk.i18n import N_, _, language
 from justice_desk.services.cases import CaseDetail
 from justice_desk.ui.case_widgets import FormSection, date_field
 from justice_desk.ui.dialogs import translate_buttons
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 #: What each step means in law, shown above the fields so the coordinator knows what they record.
 EXPLANATIONS = {
@@ -89,8 +90,7 @@ class ActionDialog(QDialog):
         )
         self.section = FormSection(self)  # field errors only: its message label goes in the layout
         self.section.setVisible(False)
-        explanation = QLabel(_(EXPLANATIONS[action]), self)
-        explanation.setWordWrap(True)
+        explanation = ThaiLabel(_(EXPLANATIONS[action]), self)
         self.on = date_field(self, required=True)
         self.on.setDate(max(dt.date.today(), detail.received_on))
         self.note = QPlainTextEdit(self)

@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -52,7 +55,17 @@ from justice_desk.ui.case_widgets import (
 )
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.models import Column, ListTableModel
-from justice_desk.ui.print_preview import PreviewTask
+from justice_desk.ui.widgets.fit import (
+    FlowLayout,
+    scaled_font,
+    scroll_area,
+    text_lines,
+    text_width,
+)
+from justice_desk.ui.widgets.thai_label import ThaiLabel
+
+if TYPE_CHECKING:  # imported when a print button is pressed, not with the page
+    from justice_desk.ui.print_preview import PreviewTask
 
 SOON_DAYS = 30  # a deadline this close is shown in red
 OPEN_STATUS_STYLE = "background: #e3f2fd; color: #0d47a1;"
@@ -132,52 +145,46 @@ class CaseDetailView(QWidget):
         self.back_button.clicked.connect(self.back_requested.emit)
         self.number = QLabel(self)
         self.number.setObjectName("caseNumber")
-        font = self.number.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.number.setFont(font)
+        scaled_font(self.number, 1.5)
         self.status = QLabel(self)
         self.status.setObjectName("caseStatus")
-        self.kind = QLabel(self)
-        self.subject = QLabel(self)
-        self.subject.setWordWrap(True)
+        self.kind = ThaiLabel("", self)
+        self.subject = ThaiLabel("", self)
         self.subject.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.messages = QLabel(self)
+        self.messages = ThaiLabel("", self)
         self.messages.setObjectName("caseMessages")
-        self.messages.setWordWrap(True)
         self.messages.setStyleSheet(WARNING_STYLE)
         self.messages.setVisible(False)
-        self.eligibility_warning = QLabel(self)
-        self.eligibility_warning.setWordWrap(True)
+        self.eligibility_warning = ThaiLabel("", self)
+        self.eligibility_warning.setObjectName("eligibilityWarning")
         self.eligibility_warning.setStyleSheet("color: #c62828; font-weight: bold;")
 
-        top = QHBoxLayout()
-        top.addWidget(self.back_button)
-        top.addSpacing(12)
-        top.addWidget(self.number)
-        top.addWidget(self.status)
-        top.addWidget(self.kind)
-        top.addStretch(1)
+        top = FlowLayout()
+        top.add_widget(self.back_button)
+        top.add_widget(self.number)
+        top.add_widget(self.status)
+        top.add_widget(self.kind)
 
         self.deadlines_box = QGroupBox(_("Deadlines"), self)
         self.deadlines = QGridLayout(self.deadlines_box)
         self.deadlines.setColumnStretch(1, 1)
 
         self.actions_box = QGroupBox(_("Next steps"), self)
-        self.actions_layout = QGridLayout(self.actions_box)
+        self.actions_layout = FlowLayout(self.actions_box)
+        self.actions_layout.setContentsMargins(9, 9, 9, 9)
         self.action_buttons: dict[CaseAction, QPushButton] = {}
-        self.no_actions = QLabel(_("No further step: the case is closed."), self.actions_box)
+        self.no_actions = ThaiLabel(_("No further step: the case is closed."), self.actions_box)
 
         self.print_box = QGroupBox(_("Print"), self)
-        print_row = QHBoxLayout(self.print_box)
+        print_row = FlowLayout(self.print_box)
+        print_row.setContentsMargins(9, 9, 9, 9)
         self.print_buttons: dict[str, QPushButton] = {}
         for doc in DOCUMENTS:
             button = QPushButton(_(doc.title), self.print_box)
             button.setObjectName(f"print_{doc.key}")
             button.clicked.connect(self._printer(doc.key))
             self.print_buttons[doc.key] = button
-            print_row.addWidget(button)
-        print_row.addStretch(1)
+            print_row.add_widget(button)
 
         # -- tabs
         self.case_form = CaseEditSection(ctx, self)
@@ -190,8 +197,7 @@ class CaseDetailView(QWidget):
         self.compliance = ComplianceSection(ctx, self.section_changed)
         outcome = QWidget()
         ov = QVBoxLayout(outcome)
-        self.outcome_summary = QLabel(outcome)
-        self.outcome_summary.setWordWrap(True)
+        self.outcome_summary = ThaiLabel("", outcome)
         ov.addWidget(self.outcome_summary)
         for section in (self.settlement, self.payments, self.certificate, self.compliance):
             ov.addWidget(section)
@@ -225,21 +231,50 @@ class CaseDetailView(QWidget):
             "history": [],
         }
 
+        content = QWidget(self)
         header = QVBoxLayout()
         header.addLayout(top)
         header.addWidget(self.subject)
         header.addWidget(self.eligibility_warning)
         header.addWidget(self.messages)
-        middle = QHBoxLayout()
+        # Deadlines beside the steps when there is room, above them when not (large text).
+        middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.middle = middle
         middle.addWidget(self.deadlines_box, 3)
         right = QVBoxLayout()
         right.addWidget(self.actions_box)
         right.addWidget(self.print_box)
+        right.addStretch(1)
         middle.addLayout(right, 4)
+        inner = QVBoxLayout(content)
+        inner.addLayout(header)
+        inner.addLayout(middle)
+        # The tabs keep room for a dozen lines; below that the whole case scrolls, so that the
+        # steps, the deadlines and every tab stay within reach on a short screen (§15).
+        self.tabs.setMinimumHeight(text_lines(self.tabs, 14))
+        inner.addWidget(self.tabs, 1)
+        self.scroll_box = scroll_area(content, self)
         layout = QVBoxLayout(self)
-        layout.addLayout(header)
-        layout.addLayout(middle)
-        layout.addWidget(self.tabs, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll_box)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self._arrange_middle()
+
+    def _arrange_middle(self) -> None:
+        """Side by side only when both halves fit the width without scrolling sideways."""
+        room = self.scroll_box.viewport().width()
+        side = (
+            self.deadlines_box.minimumSizeHint().width()
+            + max(self.actions_box.minimumSizeHint().width(), self.print_box.sizeHint().width())
+            + text_width(self, 6)
+        )
+        direction = (
+            QBoxLayout.Direction.LeftToRight if side <= room else QBoxLayout.Direction.TopToBottom
+        )
+        if self.middle.direction() != direction:
+            self.middle.setDirection(direction)
 
     # -- showing a case -------------------------------------------------------------------------
 
@@ -311,6 +346,7 @@ class CaseDetailView(QWidget):
             section.load(detail)
         self.events_model.set_rows(detail.events)
         self._show_outcome_summary(detail)
+        self._arrange_middle()
 
     def _show_deadlines(self, detail: CaseDetail) -> None:
         while self.deadlines.count():
@@ -323,9 +359,8 @@ class CaseDetailView(QWidget):
         effect = detail.prosecution  # §35 ¶2, §37, §69 ¶2: a settled criminal dispute
         if effect.state is not ProsecutionRight.NOT_APPLICABLE:
             title, text = _("Right to prosecute"), _(effect.message)
-            right = QLabel(f"<b>{_escape(title)}</b><br>{_escape(text)}", self.deadlines_box)
+            right = ThaiLabel(f"<b>{_escape(title)}</b><br>{_escape(text)}", self.deadlines_box)
             right.setObjectName("prosecutionEffect")
-            right.setWordWrap(True)
             right.setStyleSheet("" if effect.ended else "color: #c62828;")
             self.deadlines.addWidget(right, 100, 0, 1, 2)
             right.show()
@@ -366,7 +401,7 @@ class CaseDetailView(QWidget):
                 )
             )
         if not rows:
-            empty = QLabel(
+            empty = ThaiLabel(
                 _(
                     "No legal deadline runs for this case yet. Deadlines appear here when "
                     "mediation fails (60 days, §6), when an agreement is made (3 years, §32), "
@@ -374,14 +409,13 @@ class CaseDetailView(QWidget):
                 ),
                 self.deadlines_box,
             )
-            empty.setWordWrap(True)
             empty.setStyleSheet("color: #555;")
             self.deadlines.addWidget(empty, 0, 0, 1, 2)
             empty.show()
             return
         today = dt.date.today()
         for i, (title, day, why) in enumerate(rows):
-            date_label = QLabel(
+            date_label = ThaiLabel(
                 f"<b>{_escape(title)}</b><br>{_escape(long_date(day))}", self.deadlines_box
             )
             date_label.setObjectName(f"deadline{i}")
@@ -389,8 +423,7 @@ class CaseDetailView(QWidget):
                 date_label.setStyleSheet("color: #c62828;")
             elif day < today:
                 date_label.setStyleSheet("color: #777;")
-            explanation = QLabel(why, self.deadlines_box)
-            explanation.setWordWrap(True)
+            explanation = ThaiLabel(why, self.deadlines_box)
             self.deadlines.addWidget(date_label, i, 0, Qt.AlignmentFlag.AlignTop)
             self.deadlines.addWidget(explanation, i, 1)
             date_label.show()
@@ -402,16 +435,16 @@ class CaseDetailView(QWidget):
             button.deleteLater()
         self.action_buttons = {}
         self.actions_layout.removeWidget(self.no_actions)
-        for i, action in enumerate(detail.allowed_actions):
+        for action in detail.allowed_actions:
             button = QPushButton(action.label(), self.actions_box)
             button.setObjectName(f"action_{action.value}")
             button.clicked.connect(self._starter(action))
-            self.actions_layout.addWidget(button, i // 2, i % 2)
+            self.actions_layout.add_widget(button)
             button.show()  # a layout shows new children of a visible widget only later
             self.action_buttons[action] = button
         self.no_actions.setVisible(not detail.allowed_actions)
         if not detail.allowed_actions:
-            self.actions_layout.addWidget(self.no_actions, 0, 0, 1, 2)
+            self.actions_layout.add_widget(self.no_actions)
 
     def _show_print_buttons(self, detail: CaseDetail) -> None:
         is_dispute = detail.kind is CaseKind.DISPUTE

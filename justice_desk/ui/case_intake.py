@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -36,6 +34,8 @@ from justice_desk.ui.case_widgets import attempt, make_table, selected_object
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import translate_buttons
 from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.widgets.fit import scroll_area, text_lines
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 
 class CaseIntakeDialog(QDialog):
@@ -86,27 +86,25 @@ class CaseIntakeDialog(QDialog):
         self.remove_party_button.clicked.connect(self.remove_selected_party)
         self.picker = PartyPicker(ctx, parties_box)
         self.picker.picked.connect(self.add_pending)
-        self.parties_hint = QLabel(
+        self.parties_hint = ThaiLabel(
             _(
                 "A dispute needs at least one applicant and one respondent before the respondent "
                 "is asked for consent."
             ),
             parties_box,
         )
-        self.parties_hint.setWordWrap(True)
         self.parties_hint.setStyleSheet("color: #555;")
-        self.parties_table.setMaximumHeight(170)
+        self.parties_table.setMaximumHeight(text_lines(self.parties_table, 7))
         pv = QVBoxLayout(parties_box)
         pv.addWidget(self.parties_table)
-        row = QHBoxLayout()
-        row.addWidget(self.parties_hint, 1)
-        row.addWidget(self.remove_party_button)
-        pv.addLayout(row)
+        pv.addWidget(self.parties_hint)
+        pv.addWidget(self.remove_party_button, 0, Qt.AlignmentFlag.AlignRight)
         pv.addWidget(self.picker, 1)
 
+        # Both halves scroll down when the screen is short (large text; §15).
         split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(left)
-        split.addWidget(parties_box)
+        split.addWidget(scroll_area(parties_box))
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
 

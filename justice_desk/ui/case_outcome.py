@@ -47,6 +47,7 @@ from justice_desk.ui.case_widgets import (
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.widgets.date_edit import BeDateEdit
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 Changed = Callable[[CaseDetail], None]
 
@@ -177,8 +178,7 @@ class SettlementSection(CaseSection):
         self.save_button = QPushButton(_("Save the settlement agreement"), self)
         self.save_button.setObjectName("saveSettlementButton")
         self.save_button.clicked.connect(self.save)
-        self.state = QLabel(self)
-        self.state.setWordWrap(True)
+        self.state = ThaiLabel(self)
         self.state.setStyleSheet("color: #555;")
         self.fields = {
             "agreed_on": self.agreed_on,

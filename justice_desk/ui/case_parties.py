@@ -44,6 +44,7 @@ from justice_desk.ui.case_widgets import (
 )
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 # Thai titles are data printed on Thai documents, not interface text: they stay Thai in every
 # interface language; the box stays editable for titles not listed.
@@ -123,17 +124,15 @@ class PartyPicker(FormSection):
         self.national_id.setAccessibleName(_("National ID"))
         self.national_id.setPlaceholderText(_("13 digits, for example 1-1017-00203-45-0"))
         self.national_id.setMaxLength(20)
-        self.id_status = QLabel(new)
+        self.id_status = ThaiLabel(new)
         self.id_status.setObjectName("nationalIdStatus")
-        self.id_status.setWordWrap(True)
         self.id_status.setVisible(False)
         self.no_id_reason = QLineEdit(new)
         self.no_id_reason.setPlaceholderText(_("For example: not known yet"))
         self.phone = QLineEdit(new)
         self.phone.setAccessibleName(_("Phone"))
         self.phone.setPlaceholderText(_("for example 081 234 5678"))
-        self.phone_status = QLabel(new)
-        self.phone_status.setWordWrap(True)
+        self.phone_status = ThaiLabel(new)
         self.phone_status.setStyleSheet(WARNING_TEXT)
         self.phone_status.setVisible(False)
         self.house_no, self.moo, self.tambon, self.amphoe, self.province = (

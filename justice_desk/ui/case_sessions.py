@@ -38,6 +38,7 @@ from justice_desk.ui.case_widgets import (
 )
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 from justice_desk.ui.widgets.time_edit import TimeEdit, end_hint, start_hint
 
 CONFIDENTIAL_BACKGROUND = QColor("#fdecea")
@@ -76,14 +77,13 @@ class MediatorsSection(FormSection):
         self.valid_on.setDate(dt.date.today())
         self.mediator = QComboBox(self)
         self.mediator.setMinimumContentsLength(30)
-        self.none_available = QLabel(
+        self.none_available = ThaiLabel(
             _(
                 "No registered mediator of the center is valid on this date. "
                 "Register mediators on the page “Committee & mediators”."
             ),
             self,
         )
-        self.none_available.setWordWrap(True)
         self.none_available.setStyleSheet("color: #b26a00;")
         self.no_conflict = QCheckBox(
             _("The mediator confirms having no conflict of interest with any party (§22–23)"), self
@@ -285,7 +285,7 @@ class SessionsSection(FormSection):
         self.notes.setStyleSheet(f"QPlainTextEdit {{ {CONFIDENTIAL_STYLE} }}")
         self.notes.setPlaceholderText(_("Confidential: the mediator's own notes"))
         self.notes.setMaximumHeight(90)
-        notes_label = QLabel(
+        notes_label = ThaiLabel(
             "<b>"
             + _("Confidential notes")
             + "</b><br><small>"
@@ -293,7 +293,6 @@ class SessionsSection(FormSection):
             + "</small>",
             self,
         )
-        notes_label.setWordWrap(True)
         notes_label.setStyleSheet("color: #c62828;")
         self.next_on = date_field(self)
         self.add_button = QPushButton(_("Add this session"), self)
@@ -309,6 +308,8 @@ class SessionsSection(FormSection):
 
         self.form_box = QGroupBox(_("Record a session"), self)
         form = QFormLayout(self.form_box)
+        # Labels go above their fields when the form is narrow (large text, §15).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(_("Date held"), self.held_on)
         times = QHBoxLayout()
         times.addWidget(self.starts_at)
@@ -322,7 +323,8 @@ class SessionsSection(FormSection):
         attendance.addWidget(self.fill_attendees)
         form.addRow(pgettext("mediation session", "Attendance"), attendance)
         form.addRow(_("Summary"), self.summary)
-        form.addRow(notes_label, self.notes)
+        form.addRow(notes_label)
+        form.addRow("", self.notes)
         form.addRow(_("Next session on"), self.next_on)
         row = QHBoxLayout()
         row.addWidget(self.add_button)

@@ -33,6 +33,7 @@ from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _, language
 from justice_desk.ui import dialogs
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 # ๐–๙ typed on a Thai keyboard mean 0–9 (a table, not PyThaiNLP: this runs at every keystroke
 # and the page must open without importing it).
@@ -172,9 +173,8 @@ def selected_object(table: QTableView) -> Any | None:
 
 
 def error_label(parent: QWidget | None = None) -> QLabel:
-    label = QLabel(parent)
+    label = ThaiLabel(parent)
     label.setStyleSheet(ERROR_LABEL_STYLE)
-    label.setWordWrap(True)
     label.setVisible(False)
     return label
 
@@ -327,19 +327,15 @@ class EligibilityPanel(QFrame):
         self.offer_refer = offer_refer
         self.title = QLabel(self)
         self.title.setObjectName("eligibilityTitle")
-        self.reason = QLabel(self)
-        self.reason.setWordWrap(True)
+        self.reason = ThaiLabel(self)
         self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.referral = QLabel(self)
-        self.referral.setWordWrap(True)
+        self.referral = ThaiLabel(self)
         # The citation in words and what the coordinator must still do (§36 notices, notes).
-        self.citation = QLabel(self)
+        self.citation = ThaiLabel(self)
         self.citation.setObjectName("eligibilityCitation")
-        self.citation.setWordWrap(True)
         self.citation.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notes = QLabel(self)
+        self.notes = ThaiLabel(self)
         self.notes.setObjectName("eligibilityNotes")
-        self.notes.setWordWrap(True)
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._referral_label: str = ""
         self.refer_button = QPushButton(self)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
-    QLabel,
     QMenu,
     QSpinBox,
     QToolButton,
@@ -33,6 +32,7 @@ from justice_desk.services.exports import ExportFilters, ExportFormat, Register
 from justice_desk.ui import dialogs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.form_fields import dialog_buttons
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 #: What a page's register shows now: which register and its search and filters.
 Describe = Callable[[], tuple[Register, ExportFilters]]
@@ -177,14 +177,13 @@ class MonthlyReportDialog(QDialog):
         self.year.setAccessibleName(_("Year (BE)"))
         self.year.setRange(2500, today.year + 543)
         self.year.setValue(last_month.year + 543)
-        explanation = QLabel(
+        explanation = ThaiLabel(
             _(
                 "The center's report for the month: cases received and their outcomes, for the "
                 "month and the fiscal year to its end, as a PDF to print or send."
             ),
             self,
         )
-        explanation.setWordWrap(True)
         form = QFormLayout()
         form.addRow(_("Month"), self.month)
         form.addRow(_("Year (BE)"), self.year)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QProgressDialog,
     QPushButton,
@@ -31,6 +30,7 @@ from justice_desk.i18n import _
 from justice_desk.services import onboarding, setup
 from justice_desk.ui.dialogs import show_error, translate_buttons
 from justice_desk.ui.jobs import JobRunner
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 ERROR_STYLE = "border: 2px solid #c62828;"
 
@@ -47,7 +47,7 @@ class PassphraseBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(_("Protect the sync keys with a passphrase (optional)"), parent)
         layout = QFormLayout(self)
-        note = QLabel(
+        note = ThaiLabel(
             _(
                 "Anyone who copies this computer's data folder could sign bundles in your name "
                 "unless the keys have a passphrase. "
@@ -55,7 +55,6 @@ class PassphraseBox(QGroupBox):
                 "the province must enrol new keys."
             )
         )
-        note.setWordWrap(True)
         note.setStyleSheet("color: #555")
         layout.addRow(note)
         self.first = QLineEdit(self)
@@ -104,22 +103,20 @@ class FirstRunDialog(QDialog):
         intro = QWidget()
         v = QVBoxLayout(intro)
         if missing is not None:
-            gone = QLabel(
+            gone = ThaiLabel(
                 _(
                     "The database used last, {path}, is not there. If it is on a USB stick, "
                     "plug the stick in and start Justice Desk again; or choose below."
                 ).format(path=missing)
             )
             gone.setObjectName("missingDatabase")
-            gone.setWordWrap(True)
             gone.setStyleSheet("color: #c62828")
             v.addWidget(gone)
-        welcome = QLabel(
+        welcome = ThaiLabel(
             _("Open a database, set up a new center or office, or try the demo.")
             if switching
             else _("This computer has no Justice Desk database yet. What would you like to do?")
         )
-        welcome.setWordWrap(True)
         v.addWidget(welcome)
         self.center_button = QPushButton(_("Set up our Community Justice Center"))
         self.province_button = QPushButton(_("Set up a Provincial Justice Office"))
@@ -148,9 +145,8 @@ class FirstRunDialog(QDialog):
         field("name", _("Center name *"), "ศูนย์ยุติธรรมชุมชนตำบล...")
         code = field("code", _("Center code *"), "500107")
         code.setToolTip(CODE_HELP())
-        self.code_note = QLabel(CODE_HELP())
+        self.code_note = ThaiLabel(CODE_HELP())
         self.code_note.setObjectName("codeNote")
-        self.code_note.setWordWrap(True)
         self.code_note.setStyleSheet("color: #555")
         form.addRow(self.code_note)
         code.textChanged.connect(self._check_code_as_typed)
@@ -178,9 +174,8 @@ class FirstRunDialog(QDialog):
         form.addRow(box)
         self.center_passphrase = PassphraseBox(self)
         form.addRow(self.center_passphrase)
-        self.center_error = QLabel()
+        self.center_error = ThaiLabel()
         self.center_error.setStyleSheet("color: #c62828")
-        self.center_error.setWordWrap(True)
         form.addRow(self.center_error)
         center_buttons = translate_buttons(
             QDialogButtonBox(
@@ -207,9 +202,8 @@ class FirstRunDialog(QDialog):
         pform.addRow(_("Province *"), self.province_name)
         self.province_passphrase = PassphraseBox(self)
         pform.addRow(self.province_passphrase)
-        self.province_error = QLabel()
+        self.province_error = ThaiLabel()
         self.province_error.setStyleSheet("color: #c62828")
-        self.province_error.setWordWrap(True)
         pform.addRow(self.province_error)
         p_buttons = translate_buttons(
             QDialogButtonBox(
@@ -226,10 +220,9 @@ class FirstRunDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
-        where = QLabel(
+        where = ThaiLabel(
             _("The database will be kept in {folder}").format(folder=self.db_path.parent)
         )
-        where.setWordWrap(True)
         where.setStyleSheet("color: #555")
         layout.addWidget(where)
         self.center_button.clicked.connect(self._show_center_form)

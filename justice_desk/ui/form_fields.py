@@ -11,8 +11,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -21,8 +20,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -37,6 +34,7 @@ from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _, language
 from justice_desk.ui.dialogs import translate_buttons
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 WARNING_COLOR = "#b35c00"  # orange that stays readable on white for older eyes
 ERROR_COLOR = "#c62828"
@@ -66,39 +64,13 @@ def set_widget_style(widget: QWidget, style: str, tooltip: str | None = None) ->
         target.setToolTip(tooltip)
 
 
-class WrapLabel(QLabel):
-    """A word-wrapped label that asks for the height its text needs at its current width.
-
-    Qt does not pass height-for-width through tab widgets and scroll areas, so a long Thai
-    warning under a field would otherwise be cut off after the first lines.
-    """
+class WrapLabel(ThaiLabel):
+    """A plain-text label that wraps between words and asks for the height its lines need at
+    its width, also through tab widgets and scroll areas (``ThaiLabel``)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
+        super().__init__("", parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
-
-    def _fit(self) -> None:
-        # Measured here: QLabel.heightForWidth never answers less than the minimum height
-        # already set, so it cannot shrink the label again after a narrow first layout.
-        width = self.contentsRect().width() - 2 * self.margin()
-        if width <= 0 or not self.text():
-            return
-        bounds = self.fontMetrics().boundingRect(
-            QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap), self.text()
-        )
-        margins = self.contentsMargins()
-        needed = bounds.height() + margins.top() + margins.bottom() + 2 * self.margin()
-        if needed != self.minimumHeight():
-            self.setMinimumHeight(needed)
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
-        super().setText(text)
-        self._fit()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
-        super().resizeEvent(event)
-        self._fit()
 
 
 class MessageStrip(WrapLabel):
@@ -301,8 +273,7 @@ class DatePromptDialog(ActionDialog):
         super().__init__(title, ok_text, parent)
         self._action = action
         if explanation:
-            note = QLabel(explanation, self)
-            note.setWordWrap(True)
+            note = ThaiLabel(explanation, self)
             self.form.addRow(note)
         self.date = BeDateEdit(self, required=True)
         self.date.setDate(initial or dt.date.today())
@@ -319,11 +290,9 @@ class DatePromptDialog(ActionDialog):
 
 
 def fit_columns(table: QTableView, chars: dict[int, int], stretch: int) -> None:
-    """Give a big table's columns widths in characters (measuring every row of a lazily fetched
-    register would fetch it all) and let one column take the rest of the width."""
-    header = table.horizontalHeader()
-    width = table.fontMetrics().averageCharWidth()
-    for column, count in chars.items():
-        table.setColumnWidth(column, count * width + 16)
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    """Columns as wide as their header and the rows loaded (at least ``chars`` characters; a
+    lazily fetched register is never fetched further to measure it), ``stretch`` (the name)
+    taking the rest; fitted again when the text size changes (docs/architecture.md §15)."""
+    from justice_desk.ui.widgets.fit import ColumnFitter
+
+    ColumnFitter(table, stretch=stretch, minimum_chars=chars)

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -29,6 +28,8 @@ from justice_desk.ui import dialogs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.form_fields import DirtyTracker, FormErrors, MessageStrip
 from justice_desk.ui.pages.base import Page, RegisterView
+from justice_desk.ui.widgets.fit import scaled_font
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 
 class RecordPage(Page):
@@ -47,13 +48,9 @@ class RecordPage(Page):
         self.register = self.make_register()
         self.register.current_changed.connect(self._row_chosen)
 
-        self.heading = QLabel(self)
+        self.heading = ThaiLabel(self)
         self.heading.setObjectName("formHeading")
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.heading.setFont(font)
-        self.heading.setWordWrap(True)
+        scaled_font(self.heading, 1.25)
         self.strip = MessageStrip(self)
         self.errors = FormErrors(self.strip)
         self.tracker = DirtyTracker(self._dirty_changed)

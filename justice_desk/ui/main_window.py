@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,6 +31,8 @@ from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import show_error, show_info
 from justice_desk.ui.jobs import Job, JobRunner
 from justice_desk.ui.pages.base import Page
+from justice_desk.ui.widgets.fit import ElidedLabel, text_width, widest_text
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 PageFactory = Callable[[AppContext], Page]
 
@@ -63,6 +65,32 @@ def page_factories(
             ("dashboard", lambda: _("Dashboard"), lazy("dashboard", "DashboardPage")),
         ] + pages[:-1]
     return pages
+
+
+class SiteHeader(QWidget):
+    """The center's name (wrapped between words) and, beside it, the database's path (cut with
+    … in the middle when the window is narrow; the whole path is in its tooltip): one line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = ThaiLabel("", self)
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.path = ElidedLabel("", self)
+        self.path.setStyleSheet("color: #555;")
+        self.path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.path.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.name, 3)
+        layout.addWidget(self.path, 2)
+
+    def show_site(self, name_markup: str, database: str) -> None:
+        self.name.setText(name_markup)
+        self.path.setText(database)
+
+    def text(self) -> str:
+        """Both lines as plain text."""
+        return self.name.copy_text() + "\n" + self.path.text()
 
 
 @dataclass(frozen=True)
@@ -124,9 +152,8 @@ class MainWindow(QMainWindow):
         self.opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.opening)
 
-        header = QLabel(self)
+        header = SiteHeader(self)
         header.setObjectName("siteHeader")
-        header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.header = header
 
         body = QWidget(self)
@@ -144,11 +171,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
 
         self.progress = QProgressBar(self)
-        self.progress.setMaximumWidth(240)
         self.progress.setVisible(False)
         self.cancel_button = QPushButton(_("Cancel"), self)
         self.cancel_button.setVisible(False)
-        self.job_label = QLabel(self)
+        # A long job title is cut with … rather than widening the window past the screen.
+        self.job_label = ElidedLabel("", self, mode=Qt.TextElideMode.ElideRight)
+        self._fit_to_text()
         self.statusBar().addPermanentWidget(self.job_label)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
@@ -175,10 +203,9 @@ class MainWindow(QMainWindow):
         title = _("Justice Desk — {name}").format(name=name) if who.name else name
         self.setWindowTitle(title + (" " + _("(demo)") if who.demo else ""))
         demo_note = ("  ·  " + _("Demo data — not a real center")) if who.demo else ""
-        self.header.setText(
-            f"<b>{escape(name)}</b>{demo_note}<br><span style='color:#555'>"
-            + escape(_("Database: {path}").format(path=who.database))
-            + "</span>"
+        self.header.show_site(
+            f"<b>{escape(name)}</b>{escape(demo_note)}",
+            _("Database: {path}").format(path=who.database),
         )
 
     def _fill_navigation(self) -> None:
@@ -191,7 +218,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
         self.nav.blockSignals(False)
-        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 32)
+        self._fit_to_text()
         for action in self._page_actions:
             self.removeAction(action)
         self._page_actions = [
@@ -432,6 +459,22 @@ class MainWindow(QMainWindow):
             font.setPointSize(size)
             app.setFont(font)
         self.settings.setValue("ui/text_size", size)
+
+    def _fit_to_text(self) -> None:
+        """Sizes that follow the text size: the navigation as wide as its longest page name,
+        the progress bar some characters wide."""
+        self.nav.setFixedWidth(
+            widest_text(self.nav, [self.nav.item(i).text() for i in range(self.nav.count())])
+            + text_width(self.nav, 4)
+            + 16
+        )
+        self.progress.setMaximumWidth(text_width(self.progress, 24))
+        self.job_label.setMaximumWidth(text_width(self.job_label, 48))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "job_label"):
+            self._fit_to_text()
 
     def change_text_size(self, step: int) -> None:
         self.set_text_size(prefs.text_size(self.settings) + step)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -23,6 +24,7 @@ from justice_desk.domain import meetings as rules
 from justice_desk.i18n import _
 from justice_desk.services.meetings import AgendaItemData
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 VOTE_ERROR_STYLE = "color: #c62828;"
 
@@ -78,10 +80,9 @@ class AgendaItemBox(QGroupBox):
         self.votes_for = _vote_field(self, _("Votes for"))
         self.votes_against = _vote_field(self, _("Votes against"))
         self.votes_abstain = _vote_field(self, _("Abstentions"))
-        self.vote_note = QLabel(self)
+        self.vote_note = ThaiLabel(self)
         self.vote_note.setObjectName("voteProblem")
         self.vote_note.setStyleSheet(VOTE_ERROR_STYLE)
-        self.vote_note.setWordWrap(True)
         self.vote_note.setVisible(False)
         if item is not None:
             self.discussion.setPlainText(item.discussion or "")
@@ -133,6 +134,24 @@ class AgendaItemBox(QGroupBox):
     def _edited(self) -> None:
         self.check_votes()
         self.editor.item_edited()
+
+    def show_item(self, item: AgendaItemData) -> None:
+        """The saved item, in this box: only what differs is set, so that the cursor stays."""
+        self.item_id = item.id
+        if self.title_edit.text() != item.title:
+            self.title_edit.setText(item.title)
+        for box, text in ((self.discussion, item.discussion), (self.resolution, item.resolution)):
+            if box.toPlainText() != (text or ""):
+                box.setPlainText(text or "")
+        for field, value in (
+            (self.votes_for, item.votes_for),
+            (self.votes_against, item.votes_against),
+            (self.votes_abstain, item.votes_abstain),
+        ):
+            shown = "" if value is None else str(value)
+            if field.text() != shown:
+                field.setText(shown)
+        self.check_votes()
 
     def set_number(self, number: int, count: int) -> None:
         self.setTitle(_("Agenda item {number}").format(number=number))
@@ -235,7 +254,36 @@ class AgendaEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll_area)
 
-    def set_items(self, items: tuple[AgendaItemData, ...] | list[AgendaItemData]) -> None:
+    def current_index(self) -> int | None:
+        """The item the person is working in (the one holding the keyboard focus)."""
+        focus = QApplication.focusWidget()
+        for index, box in enumerate(self.boxes):
+            if focus is not None and (focus is box or box.isAncestorOf(focus)):
+                return index
+        return None
+
+    def set_items(
+        self, items: tuple[AgendaItemData, ...] | list[AgendaItemData], *, keep_place: bool = False
+    ) -> None:
+        """Show ``items``. The same items again (after a save) are updated where they are, so
+        that the item being worked in and the scroll position stay; a different list is built
+        afresh, at the same scroll position when ``keep_place`` (the same meeting shown again), else
+        from the top (docs/architecture.md §15)."""
+        same = (
+            keep_place and bool(items) and [b.item_id for b in self.boxes] == [i.id for i in items]
+        )
+        if same and all(i.id is not None for i in items):
+            self._loading = True
+            try:
+                for box, item in zip(self.boxes, items, strict=True):
+                    box.show_item(item)
+            finally:
+                self._loading = False
+            self._renumber()
+            return
+        bar = self.scroll_area.verticalScrollBar()
+        position = bar.value() if keep_place else 0
+        current = self.current_index() if keep_place else None
         self._loading = True
         try:
             for box in self.boxes:
@@ -248,6 +296,14 @@ class AgendaEditor(QWidget):
         finally:
             self._loading = False
         self._renumber()
+        inner = self.scroll_area.widget()
+        inner_layout = inner.layout() if inner is not None else None
+        if inner_layout is not None:
+            inner_layout.activate()
+        bar.setValue(position)
+        if current is not None and current < len(self.boxes) and self.isVisible():
+            self.boxes[current].title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            bar.setValue(position)
 
     def _append(self, item: AgendaItemData | None) -> AgendaItemBox:
         box = AgendaItemBox(self, item)

@@ -39,6 +39,7 @@ from justice_desk.services import meetings
 from justice_desk.services.meetings import AttendanceLine
 from justice_desk.ui.meeting_dialogs import PickedPerson
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 if TYPE_CHECKING:
     from justice_desk.services.people import SeatRecord
@@ -301,11 +302,9 @@ class AttendanceEditor(QWidget):
         self.guests: list[GuestRow] = []
         self._kept: list[AttendanceLine] = []  # substitutes whose member is no longer on the list
 
-        self.quorum = QLabel(self)
+        self.quorum = ThaiLabel(self)
         self.quorum.setObjectName("quorumIndicator")
-        self.quorum.setWordWrap(True)
-        self.roster_hint = QLabel(self)
-        self.roster_hint.setWordWrap(True)
+        self.roster_hint = ThaiLabel(self)
         self.add_missing = QPushButton(_("Add committee members missing from the list"), self)
         self.add_missing.setToolTip(
             _("Adds the members serving on the meeting date who are not on this list yet")

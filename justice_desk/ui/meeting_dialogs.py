@@ -29,6 +29,7 @@ from justice_desk.i18n import _
 from justice_desk.services import meetings, people
 from justice_desk.ui.dialogs import translate_buttons
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 from justice_desk.ui.widgets.time_edit import TimeEdit, end_hint, start_hint
 
 if TYPE_CHECKING:
@@ -81,18 +82,16 @@ class NewMeetingDialog(QDialog):
             _("for example the meeting room of the local government office")
         )
         self.mode = mode_combo(self)
-        self.errors = QLabel(self)
+        self.errors = ThaiLabel(self)
         self.errors.setStyleSheet(ERROR_LABEL_STYLE)
-        self.errors.setWordWrap(True)
         self.errors.setVisible(False)
-        note = QLabel(
+        note = ThaiLabel(
             _(
                 "The meeting gets the next number of its year (Buddhist Era) and the standard five "
                 "agenda items; the attendance list starts from the committee serving on that date."
             ),
             self,
         )
-        note.setWordWrap(True)
         form = QFormLayout()
         form.addRow(_("Date"), self.date)
         form.addRow("", self.date_words)
@@ -229,14 +228,13 @@ class CorrectionDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Correct the minutes of meeting {number}").format(number=number))
-        intro = QLabel(
+        intro = ThaiLabel(
             _(
                 "The adopted version stays on record; the corrected minutes become a new version. "
                 "Say why they are corrected."
             ),
             self,
         )
-        intro.setWordWrap(True)
         self.reason = QPlainTextEdit(self)
         self.reason.setPlaceholderText(
             _("for example: the wording of the resolution under item 4 was corrected")

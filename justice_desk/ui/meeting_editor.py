@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -38,14 +38,19 @@ from justice_desk.errors import UserError
 from justice_desk.i18n import _, language
 from justice_desk.services import meetings, people
 from justice_desk.services.meetings import MeetingDetail, MeetingInput, MeetingRow
-from justice_desk.ui import dialogs, meeting_dialogs, print_preview
+from justice_desk.ui import dialogs, meeting_dialogs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.meeting_agenda import AgendaEditor
 from justice_desk.ui.meeting_attendance import AttendanceEditor, quorum_style
 from justice_desk.ui.meeting_dialogs import ERROR_LABEL_STYLE, mode_combo
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
+from justice_desk.ui.widgets.fit import FlowLayout, scaled_font, scroll_area, text_lines
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 from justice_desk.ui.widgets.time_edit import TimeEdit, end_hint, start_hint
+
+if TYPE_CHECKING:  # imported when a print button is pressed, not with the page
+    from justice_desk.ui.print_preview import PreviewTask
 
 LOCKED_BANNER_STYLE = (
     "background: #fff4d6; border: 1px solid #d9a400; padding: 6px; color: #4a3500;"
@@ -78,25 +83,19 @@ class MeetingEditor(QWidget):
         self._loading = False
         self._dirty: set[str] = set()
         self._previous: MeetingRow | None = None
-        self.print_job: print_preview.PreviewTask | None = None  # the last print button pressed
+        self.print_job: PreviewTask | None = None  # the last print button pressed
 
         # -- header -------------------------------------------------------------------------
-        self.heading = QLabel(self)
+        self.heading = ThaiLabel("", self)
         self.heading.setObjectName("meetingHeading")
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.heading.setFont(font)
-        self.subheading = QLabel(self)
-        self.subheading.setWordWrap(True)
-        self.quorum = QLabel(self)
+        scaled_font(self.heading, 1.35)
+        self.subheading = ThaiLabel("", self)
+        self.quorum = ThaiLabel("", self)
         self.quorum.setObjectName("meetingQuorum")
-        self.quorum.setWordWrap(True)
-        self.banner = QLabel(self)
+        self.banner = ThaiLabel("", self)
         self.banner.setObjectName("lockedBanner")
-        self.banner.setWordWrap(True)
         self.banner.setVisible(False)
-        self.message = QLabel(self)
+        self.message = ThaiLabel("", self)
         self.message.setObjectName("meetingMessage")
 
         self.save_button = QPushButton(_("Save"), self)
@@ -137,7 +136,10 @@ class MeetingEditor(QWidget):
         self.tabs.addTab(self.agenda, _("Agenda and minutes"))
         self.tabs.addTab(self._build_versions(), _("Minutes versions"))
 
-        actions = QHBoxLayout()
+        # Everything above the tabs wraps (buttons onto a second line, text between words), and
+        # the whole editor scrolls when the screen is too short for it (docs/architecture.md §15).
+        content = QWidget(self)
+        actions = FlowLayout()
         for button in (
             self.save_button,
             self.revert_button,
@@ -146,24 +148,28 @@ class MeetingEditor(QWidget):
             self.correct_button,
             self.cancel_correction_button,
         ):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.delete_button)
-        prints = QHBoxLayout()
-        prints.addWidget(QLabel(_("Print:"), self))
+            actions.add_widget(button)
+        actions.add_stretch()
+        actions.add_widget(self.delete_button)
+        prints = FlowLayout()
+        prints.add_widget(QLabel(_("Print:"), content))
         for button in self.print_buttons.values():
-            prints.addWidget(button)
-        prints.addSpacing(16)
-        prints.addWidget(self.message, 1)
+            prints.add_widget(button)
+        inner = QVBoxLayout(content)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.heading)
+        inner.addWidget(self.subheading)
+        inner.addWidget(self.quorum)
+        inner.addWidget(self.banner)
+        inner.addLayout(actions)
+        inner.addLayout(prints)
+        inner.addWidget(self.message)
+        self.tabs.setMinimumHeight(text_lines(self.tabs, 12))
+        inner.addWidget(self.tabs, 1)
+        self.scroll_box = scroll_area(content, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.subheading)
-        layout.addWidget(self.quorum)
-        layout.addWidget(self.banner)
-        layout.addLayout(actions)
-        layout.addLayout(prints)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.scroll_box)
 
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.revert)
@@ -203,9 +209,8 @@ class MeetingEditor(QWidget):
         self.mode = mode_combo(page)
         self.minute_taker = QComboBox(page)
         self.checker = QComboBox(page)
-        self.details_errors = QLabel(page)
+        self.details_errors = ThaiLabel("", page)
         self.details_errors.setStyleSheet(ERROR_LABEL_STYLE)
-        self.details_errors.setWordWrap(True)
         self.details_errors.setVisible(False)
         date_row = QHBoxLayout()
         date_row.addWidget(self.date)
@@ -216,6 +221,7 @@ class MeetingEditor(QWidget):
         times.addWidget(self.ends)
         times.addStretch(1)
         form = QFormLayout(page)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.addRow(_("Name of the body meeting"), self.body_name)
         form.addRow(_("Date"), date_row)
         form.addRow(_("Time"), times)
@@ -236,14 +242,13 @@ class MeetingEditor(QWidget):
 
     def _build_versions(self) -> QWidget:
         page = QWidget(self)
-        intro = QLabel(
+        intro = ThaiLabel(
             _(
                 "Version 1 is the minutes as adopted; every correction adds a version with its "
                 "reason. Earlier versions stay on record."
             ),
             page,
         )
-        intro.setWordWrap(True)
         self.versions_model = ListTableModel(
             [
                 Column(_("Version"), lambda v: str(v[0])),
@@ -303,6 +308,7 @@ class MeetingEditor(QWidget):
         self._update_buttons()
 
     def show_detail(self, detail: MeetingDetail) -> None:
+        same = self.detail is not None and self.detail.id == detail.id
         self.detail = detail
         self.correcting = False
         self._loading = True
@@ -320,7 +326,7 @@ class MeetingEditor(QWidget):
             self._fill_people(self.checker, detail, detail.checker_id, detail.checker)
             self.details_errors.setVisible(False)
             self.attendance.set_lines(detail.attendance, fraction=detail.quorum_fraction)
-            self.agenda.set_items(detail.agenda)
+            self.agenda.set_items(detail.agenda, keep_place=same)
             self.attendance.set_missing_members(
                 [] if detail.locked else self._missing_members(detail)
             )
@@ -826,8 +832,10 @@ class MeetingEditor(QWidget):
                 self.tabs.setCurrentWidget(self.attendance)
                 return
         document, stem = _documents()[kind]
-        # Imported when first used: ReportLab stays off the start-up path.
+        # Imported when first used: ReportLab and the preview stay off the start-up path.
         printing = importlib.import_module("justice_desk.services.printing")
+        from justice_desk.ui import print_preview
+
         self.print_job = print_preview.preview_document(
             self,
             self.ctx,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from justice_desk.i18n import _
 from justice_desk.services import people
@@ -14,6 +14,7 @@ from justice_desk.storage.database import Database
 from justice_desk.ui.form_fields import fit_columns
 from justice_desk.ui.models import Column
 from justice_desk.ui.pages.base import RegisterView
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 
 def person_columns() -> list[Column]:
@@ -46,8 +47,7 @@ class PersonPicker(QWidget):
         self.register.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # Qt starts descending
         fit_columns(self.register.table, {1: 14, 2: 11, 3: 11}, stretch=0)
         self.register.setMinimumHeight(220)
-        self.label = QLabel(self)
-        self.label.setWordWrap(True)
+        self.label = ThaiLabel(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.register, 1)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QSpinBox,
     QWidget,
 )
@@ -22,6 +21,7 @@ from justice_desk.i18n import _
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import translate_buttons
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 
 @runtime_checkable
@@ -44,8 +44,7 @@ class SettingsDialog(QDialog):
         current = prefs.language(ctx.settings) or i18n.language()
         self.language.setCurrentIndex(max(0, self.language.findData(current)))
         form.addRow(_("Language"), self.language)
-        self.note = QLabel(_("A new language is used from the next start of the app."))
-        self.note.setWordWrap(True)
+        self.note = ThaiLabel(_("A new language is used from the next start of the app."))
         form.addRow(self.note)
         self.text_size = QSpinBox(self)
         self.text_size.setRange(prefs.MIN_TEXT_SIZE, prefs.MAX_TEXT_SIZE)
@@ -72,13 +71,12 @@ class SettingsDialog(QDialog):
             box.setValue(value)
             self.keep[key] = box
             bform.addRow(label, box)
-        where = QLabel(
+        where = ThaiLabel(
             _("Backups are written to {folder}. Copy one to a USB stick every week.").format(
                 folder=prefs.backup_folder(ctx.settings)
             ),
             backups,
         )
-        where.setWordWrap(True)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bform.addRow(where)
         form.addRow(backups)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from justice_desk.i18n import _
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 if TYPE_CHECKING:
     from justice_desk.ui.main_window import MainWindow
@@ -73,8 +74,7 @@ class SetupChecklist(QFrame):
         ]
         for row, (key, text, button_text, action) in enumerate(items):
             mark = QLabel(TODO_MARK, self)
-            label = QLabel(text, self)
-            label.setWordWrap(True)
+            label = ThaiLabel(text, self)
             button = QPushButton(button_text, self)
             button.setObjectName(f"checklist_{key}")
             button.clicked.connect(action)

@@ -3,13 +3,13 @@ by open/closed and by kind), the intake dialog (Ctrl+N), and one case at a time 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -30,6 +30,7 @@ from justice_desk.ui.context import AppContext
 from justice_desk.ui.export_ui import ExportButton, ExportChoice, register_filters
 from justice_desk.ui.models import Column
 from justice_desk.ui.pages.base import Page, RegisterView
+from justice_desk.ui.widgets.fit import ColumnFitter, FlowLayout, compact_combo
 
 STATUS_GROUP_SETTING = "cases/status_group"
 KIND_SETTING = "cases/kind"
@@ -110,8 +111,17 @@ class CasesPage(Page):
         )
         self.register.setObjectName("casesRegister")
         header = self.register.table.horizontalHeader()
-        for column, width in enumerate((90, 110, 170, 200, 320)):
-            header.resizeSection(column, width)
+        # Columns as wide as their text (a status or a kind never cut), the subject taking the
+        # rest; fitted when the rows first arrive and when the text size changes (§15).
+        self.column_fitter = ColumnFitter(
+            self.register.table,
+            stretch=4,
+            samples={
+                1: [short_date(dt.date(2569 - 543, 9, 30))],
+                2: [k.label() for k in CaseKind],
+                3: [s.label() for s in CaseStatus],
+            },
+        )
         # Newest first, as ``fetch`` orders when no column was chosen: show the arrow without
         # asking the database again.
         header.blockSignals(True)
@@ -126,16 +136,15 @@ class CasesPage(Page):
         self.status_filter.currentIndexChanged.connect(self._filters_changed)
         self.kind_filter.currentIndexChanged.connect(self._filters_changed)
 
-        filters = QHBoxLayout()
-        filters.addWidget(self.new_button)
-        filters.addSpacing(16)
-        filters.addWidget(QLabel(_("Show"), self))
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.kind_filter)
-        filters.addStretch(1)
+        filters = FlowLayout()
+        filters.add_widget(self.new_button)
+        filters.add_widget(QLabel(_("Show"), self))
+        filters.add_widget(self.status_filter)
+        filters.add_widget(compact_combo(self.kind_filter, 14))
+        filters.add_stretch()
         hint = QLabel(_("Double-click a case or press Enter to open it."), self)
         hint.setStyleSheet("color: #555;")
-        filters.addWidget(hint)
+        filters.add_widget(hint)
         list_page = QWidget(self)
         lv = QVBoxLayout(list_page)
         lv.setContentsMargins(0, 0, 0, 0)

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
@@ -48,6 +47,8 @@ from justice_desk.ui.models import Column, Index, ListTableModel
 from justice_desk.ui.pages.base import Page
 from justice_desk.ui.person_picker import PersonPicker
 from justice_desk.ui.widgets.date_edit import BeDateEdit
+from justice_desk.ui.widgets.fit import FlowLayout, wrapping_check_box
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 #: A registration this close to its expiry is shown in orange, so it can be renewed in time.
 EXPIRY_NOTICE_DAYS = 90
@@ -308,8 +309,7 @@ class CommitteePage(Page):
             self,
         )
         self.roster_table = _table(self.roster, tab, stretch=1)
-        self.roster_label = QLabel(tab)
-        self.roster_label.setWordWrap(True)
+        self.roster_label = ThaiLabel("", tab)
         self.roster_strip = MessageStrip(tab)
         self.appoint_button = QPushButton(_("Appoint…"), tab)
         self.end_button = QPushButton(_("End appointment…"), tab)
@@ -321,11 +321,11 @@ class CommitteePage(Page):
         self.roster_export = ExportButton(
             self.ctx, [ExportChoice(_("Committee roster"), self.export_roster)], tab
         )
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.appoint_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.roster_export)
-        buttons.addWidget(self.end_button)
+        buttons = FlowLayout()
+        buttons.add_widget(self.appoint_button)
+        buttons.add_stretch()
+        buttons.add_widget(self.roster_export)
+        buttons.add_widget(self.end_button)
         rl.addLayout(buttons)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, tab)
@@ -360,17 +360,16 @@ class CommitteePage(Page):
         )
         self.mediators_table = _table(self.mediators, tab, stretch=0)
         self.valid_only = QCheckBox(_("Only mediators whose registration is valid today"), tab)
-        self.mediator_count = QLabel(tab)
+        self.mediator_count = ThaiLabel("", tab)
         self.mediator_strip = MessageStrip(tab)
         self.register_button = QPushButton(_("Register a mediator…"), tab)
         self.mediators_export = ExportButton(
             self.ctx, [ExportChoice(_("Mediators shown"), self.export_mediators)], tab
         )
         top = QHBoxLayout()
-        top.addWidget(self.valid_only)
-        top.addStretch(1)
-        top.addWidget(self.mediator_count)
-        top.addWidget(self.mediators_export)
+        top.addWidget(wrapping_check_box(self.valid_only), 1)
+        top.addWidget(self.mediator_count, 1)
+        top.addWidget(self.mediators_export, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(tab)
         layout.addLayout(top)
         layout.addWidget(self.mediators_table, 1)

@@ -3,6 +3,7 @@ right (details, attendance with a live quorum, agenda and minutes, versions, pri
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from PySide6.QtCore import Qt
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from justice_desk.domain.enums import MeetingStatus
 from justice_desk.errors import UserError
 from justice_desk.i18n import _, language
 from justice_desk.services import meetings
@@ -25,10 +27,13 @@ from justice_desk.services.meetings import MeetingDetail, MeetingRow
 from justice_desk.ui import dialogs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.export_ui import ExportButton, ExportChoice, register_filters
+from justice_desk.ui.form_fields import be_text
 from justice_desk.ui.meeting_dialogs import NewMeetingDialog
 from justice_desk.ui.meeting_editor import MeetingEditor
 from justice_desk.ui.models import Column
 from justice_desk.ui.pages.base import Page, RegisterView
+from justice_desk.ui.widgets.fit import ColumnFitter
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -74,11 +79,10 @@ class MeetingsPage(Page):
         )
         self.register.add_tool(self.export_button)
         self.editor = MeetingEditor(ctx, self)
-        self.empty = QLabel(
+        self.empty = ThaiLabel(
             _("Choose a meeting in the list, or plan a new one with “New meeting” (Ctrl+N)."), self
         )
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
         self.detail_stack = QStackedWidget(self)
         self.detail_stack.addWidget(self.empty)
         self.detail_stack.addWidget(self.editor)
@@ -103,9 +107,15 @@ class MeetingsPage(Page):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
 
-        header = self.register.table.horizontalHeader()
-        for column, width in enumerate((64, 90, 110, 56)):
-            header.resizeSection(column, width)
+        # Dates and statuses whole, the place taking the rest (§15).
+        self.column_fitter = ColumnFitter(
+            self.register.table,
+            stretch=4,
+            samples={
+                1: [be_text(dt.date(2026, 9, 30)), be_text(dt.date(2026, 11, 28))],
+                2: [s.label() for s in MeetingStatus],
+            },
+        )
         self.new_button.clicked.connect(self.new_record)
         self.register.current_changed.connect(self._chosen)
         self.register.activated.connect(self._chosen)

@@ -53,6 +53,7 @@ from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.pages.base import RegisterView
 from justice_desk.ui.person_form import PersonForm
 from justice_desk.ui.widgets.date_edit import BeDateEdit
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 #: Typing pauses this long before the "already on file?" check runs.
 DUPLICATE_CHECK_DELAY_MS = 400
@@ -109,19 +110,17 @@ class MembershipPanel(QWidget):
         self._on_changed = on_changed
         self.end_dialog: DatePromptDialog | None = None
 
-        self.hint = QLabel(
+        self.hint = ThaiLabel(
             _("Save the person first; then record their network membership and training here."),
             self,
         )
-        self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555;")
         self.strip = MessageStrip(self)
         self.errors = FormErrors(self.strip)
 
         # -- membership
-        self.status = QLabel(self)
+        self.status = ThaiLabel(self)
         self.status.setObjectName("membershipStatus")
-        self.status.setWordWrap(True)
         self.member_no = QLineEdit(self)
         self.member_no.setAccessibleName(_("Member no."))
         self.joined_on = BeDateEdit(self)

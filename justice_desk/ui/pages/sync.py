@@ -34,6 +34,8 @@ from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import confirm, show_error, show_info
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.pages.base import Page
+from justice_desk.ui.widgets.fit import FlowLayout, scaled_font, scroll_area, text_lines
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 #: Rows of the import results and the log, by status (centers, by enrolment status, have none).
 STATUS_COLOURS: dict[str, str] = {
@@ -124,7 +126,9 @@ class SyncPage(Page):
         self.inner: ProvinceSync | CenterSync = (
             ProvinceSync(ctx, self) if ctx.is_province else CenterSync(ctx, self)
         )
-        layout.addWidget(self.inner)
+        layout.setContentsMargins(0, 0, 0, 0)
+        # Scrolls down rather than pushing the window past a short screen (large text).
+        layout.addWidget(scroll_area(self.inner, self))
 
     def title(self) -> str:
         return _("Centers & import") if self.ctx.is_province else _("Sync")
@@ -139,13 +143,11 @@ class CenterSync(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.status = QLabel()
+        self.status = ThaiLabel()
         self.status.setObjectName("syncStatus")
-        self.status.setWordWrap(True)
-        self.status.setStyleSheet("font-size: 120%; font-weight: bold")
-        self.fingerprint = QLabel()
+        scaled_font(self.status, 1.2)
+        self.fingerprint = ThaiLabel()
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.fingerprint.setWordWrap(True)
         self.request_button = QPushButton(_("1. Write the enrolment request…"))
         self.accept_button = QPushButton(_("2. Accept the province's answer…"))
         self.export_button = QPushButton(_("Export changes to a USB stick or folder…"))
@@ -158,15 +160,15 @@ class CenterSync(QWidget):
             )
         )
         self.export_button.setObjectName("exportButton")
-        self.export_button.setMinimumHeight(40)
+        self.export_button.setMinimumHeight(text_lines(self.export_button, 2))
         enrol_box = QGroupBox(_("Enrolment"))
         eb = QVBoxLayout(enrol_box)
         eb.addWidget(self.fingerprint)
-        row = QHBoxLayout()
-        row.addWidget(self.request_button)
-        row.addWidget(self.accept_button)
-        row.addStretch(1)
-        row.addWidget(self.rotate_button)
+        row = FlowLayout()
+        row.add_widget(self.request_button)
+        row.add_widget(self.accept_button)
+        row.add_stretch()
+        row.add_widget(self.rotate_button)
         eb.addLayout(row)
         self.exports = ListTableModel(
             [
@@ -200,10 +202,9 @@ class CenterSync(QWidget):
         rb.addWidget(self.resend_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
-        actions = QHBoxLayout()
-        actions.addWidget(self.export_button)
-        actions.addWidget(self.receipt_button)
-        actions.addStretch(1)
+        actions = FlowLayout()
+        actions.add_widget(self.export_button)
+        actions.add_widget(self.receipt_button)
         layout.addLayout(actions)
         layout.addWidget(self.refused_box, 2)
         layout.addWidget(enrol_box)
@@ -470,11 +471,10 @@ class ProvinceSync(QWidget):
             ],
             self,
         )
-        self.overdue = QLabel()
+        self.overdue = ThaiLabel()
         self.overdue.setObjectName("overdue")
-        self.alarms = QLabel()
+        self.alarms = ThaiLabel()
         self.alarms.setObjectName("syncAlarms")
-        self.alarms.setWordWrap(True)
         self.alarms.setStyleSheet("color: #c62828; font-weight: bold")
         self.epoch_button = QPushButton(_("Decide on a new start…"))
         self.epoch_button.setToolTip(
@@ -484,7 +484,7 @@ class ProvinceSync(QWidget):
             )
         )
         self.resolve_button = QPushButton(_("Mark as dealt with"))
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.enrol_button = QPushButton(_("Enrol a center…"))
         self.import_files_button = QPushButton(_("Import bundle files…"))
         self.import_folder_button = QPushButton(_("Import a folder or USB stick…"))
@@ -497,8 +497,7 @@ class ProvinceSync(QWidget):
             self.receipts_button,
             self.revoke_button,
         ):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
+            buttons.add_widget(b)
         quiet_row = QHBoxLayout()
         quiet_row.addWidget(QLabel(_("Flag centers not heard from in")))
         quiet_row.addWidget(self.quiet_days)
