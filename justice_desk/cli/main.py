@@ -162,12 +162,19 @@ def build_parser() -> ArgumentParser:
         "(in a temporary folder; your data is not touched)",
     )
 
-    from justice_desk.cli import dashboard_command, export_command, print_command, sync_command
+    from justice_desk.cli import (
+        dashboard_command,
+        export_command,
+        print_command,
+        report_command,
+        sync_command,
+    )
 
     print_command.add_parser(sub)
     export_command.add_parser(sub)
     sync_command.add_parser(sub)
     dashboard_command.add_parser(sub)
+    report_command.add_parser(sub)
     return parser
 
 
@@ -476,6 +483,12 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return dashboard_command.run(args)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from justice_desk.cli import report_command
+
+    return report_command.run(args)
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from justice_desk.cli import print_command
 
@@ -494,6 +507,7 @@ COMMANDS = {
     "restore": cmd_restore,
     "sync": cmd_sync,
     "dashboard": cmd_dashboard,
+    "report": cmd_report,
     "self-test": cmd_self_test,
 }
 

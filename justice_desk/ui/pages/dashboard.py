@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -140,6 +141,8 @@ class DashboardPage(Page):
     loaded = Signal()
     #: Emitted with the dialog when the records behind a figure are shown.
     records_shown = Signal(object)
+    #: Emitted with ``services.reports.ReportResult`` when a report was saved.
+    report_saved = Signal(object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -181,6 +184,11 @@ class DashboardPage(Page):
         self.center.setAccessibleName(_("Center"))
         self.center.addItem(_("All centers"), None)
         self.refresh_button = QPushButton(_("Refresh"), self)
+        self.report_button = QPushButton(_("Report…"), self)
+        self.report_button.setObjectName("reportButton")
+        self.report_button.setToolTip(
+            _("Save the report of this period and center for the Ministry: PDF, Excel or CSV")
+        )
         self.status = QLabel(self)
         self.status.setObjectName("dashboardStatus")
         chooser = QHBoxLayout()
@@ -194,6 +202,7 @@ class DashboardPage(Page):
         chooser.addWidget(QLabel(_("Center:"), self))
         chooser.addWidget(self.center)
         chooser.addWidget(self.refresh_button)
+        chooser.addWidget(self.report_button)
 
         # -- overview: charts and figures ---------------------------------------------------
         self.per_month = BarChart(_("Cases received per month"), self)
@@ -270,6 +279,7 @@ class DashboardPage(Page):
         self.apply_range.clicked.connect(self._apply_range)
         self.center.currentIndexChanged.connect(lambda _i: self.load())
         self.refresh_button.clicked.connect(self.load)
+        self.report_button.clicked.connect(self.save_report)
         self.table_group.currentIndexChanged.connect(lambda _i: self._fill_table())
         self.table.clicked.connect(self._cell_clicked)
         self.per_month.clicked.connect(self._month_clicked)
@@ -510,6 +520,63 @@ class DashboardPage(Page):
             on_error=lambda message, _expected: show_error(self, message),
             announce=False,
         )
+
+    # -- the report -------------------------------------------------------------------------
+
+    def save_report(self) -> None:
+        """Ask where, then write the report of the period and center shown (``services.reports``,
+        the same as ``justice-desk report``) in the background."""
+        from justice_desk.services import reports
+        from justice_desk.ui import dialogs
+        from justice_desk.ui.export_ui import default_folder
+
+        title = _("Save the report")
+        name = reports.suggested_file_name(self.period, reports.ReportFormat.PDF, self.center_code)
+        path = ask_report_path(self.window(), title, default_folder() / name)
+        if not path:
+            return
+
+        def done(result: reports.ReportResult) -> None:
+            self.report_saved.emit(result)
+            dialogs.show_info(
+                self.window(), _("The report was saved: {path}").format(path=result.path), title
+            )
+
+        def failed(message: str, _expected: bool) -> None:
+            dialogs.show_error(self.window(), message, title)
+
+        self.ctx.runner.run(
+            _("Making the report"),
+            reports.write_report,
+            self.ctx.db,
+            self.period,
+            path,
+            center_code=self.center_code,
+            silent_days=self.silent_days,
+            today=self.today,
+            on_success=done,
+            on_error=failed,
+        )
+
+
+#: Save-dialog filters and the extension each adds to a name typed without one.
+REPORT_FILTERS = (
+    (lambda: _("PDF documents (*.pdf)"), ".pdf"),
+    (lambda: _("Excel workbooks (*.xlsx)"), ".xlsx"),
+    (lambda: _("CSV files (*.csv)"), ".csv"),
+)
+
+
+def ask_report_path(parent: QWidget | None, title: str, suggested: Any) -> str:
+    """The report file to write ('' when cancelled); its extension chooses the format. Tests
+    replace this."""
+    filters = [(label(), suffix) for label, suffix in REPORT_FILTERS]
+    chosen, chosen_filter = QFileDialog.getSaveFileName(
+        parent, title, str(suggested), ";;".join(label for label, _suffix in filters)
+    )
+    if chosen and not chosen.lower().endswith(tuple(suffix for _label, suffix in filters)):
+        chosen += next((suffix for label, suffix in filters if label == chosen_filter), ".pdf")
+    return str(chosen)
 
 
 def _cell_text(key: str) -> Any:

@@ -1,0 +1,286 @@
+"""The Provincial Justice Office's report to the Ministry: what the centers did over a month, a
+quarter or a fiscal year, with the province's totals first and each center's figures after
+(docs/architecture.md §13).
+
+The first pages are portrait in the official layout (``pdf.py``): the title, the office as
+issuer, the period in the Buddhist Era, the province's figures group by group and the reporter's
+signature. The per-center tables follow on landscape A4 pages, because a table of a dozen
+figures per center does not fit the width of a portrait page at 16 pt; each repeats its header
+row on every page and ends with the province's total in bold. A landscape page is bound on its
+top edge, so the binding margin (3 cm) is on top there.
+
+Everything printed goes through the shared helpers of ``layout.Story`` (Thai paragraphs, tables
+whose columns never cut a word, the signature block) and ``pagination.apply_keep_rules``; this
+module only lays the pages out. Data objects in, PDF bytes out: the figures arrive as the words
+and numbers to print (``services/reports.py`` makes them from the dashboard's figures).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import cm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+)
+
+from justice_desk.documents.data import Issuer, Signatory
+from justice_desk.documents.fonts import check_shaping
+from justice_desk.documents.layout import Story, date_text
+from justice_desk.documents.pagination import apply_keep_rules
+from justice_desk.documents.pdf import (
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    PAGE_NUMBER_BASELINE_FROM_TOP,
+    page_number_text,
+)
+from justice_desk.documents.styles import BODY_OFFICIAL_PT
+from justice_desk.documents.thai_text import draw_shaped_string
+
+__all__ = [
+    "LANDSCAPE_FRAME",
+    "PORTRAIT_FRAME",
+    "ProvinceReportDoc",
+    "ReportTable",
+    "SummaryGroup",
+    "province_report_pdf",
+]
+
+#: The text block of a portrait page (the official margins) and of a landscape page (the
+#: binding margin on top, where a landscape page is bound among portrait ones).
+PORTRAIT_FRAME = (A4[0] - MARGIN_LEFT - MARGIN_RIGHT, A4[1] - MARGIN_TOP - MARGIN_BOTTOM)
+LANDSCAPE_MARGINS = (2.5 * cm, 2 * cm, MARGIN_LEFT, MARGIN_BOTTOM)  # left, right, top, bottom
+_LW, _LH = landscape(A4)
+LANDSCAPE_FRAME = (
+    _LW - LANDSCAPE_MARGINS[0] - LANDSCAPE_MARGINS[1],
+    _LH - LANDSCAPE_MARGINS[2] - LANDSCAPE_MARGINS[3],
+)
+#: The usual start of a center's name, printed once in the column head when every name has it.
+CENTER_PREFIX = "ศูนย์ยุติธรรมชุมชน"
+
+
+@dataclass(frozen=True)
+class SummaryGroup:
+    """One group of the province's figures: a numbered heading and (label, value) rows."""
+
+    title: str
+    rows: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A per-center table: ``rows`` start with the center's code and name, then the figures as
+    printed; ``total`` is the province's line (printed bold, last)."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    total: tuple[str, ...] | None = None
+    note: str | None = None
+    #: ``left``, ``centre`` or ``right`` per column (default: code and name left, figures right).
+    align: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ProvinceReportDoc:
+    """What the report prints, in Thai."""
+
+    issuer: Issuer
+    #: ``รายงานผลการดำเนินงานของศูนย์ยุติธรรมชุมชน``
+    title: str
+    #: ``ประจำเดือนมกราคม 2569``, ``ประจำปีงบประมาณ พ.ศ. 2569``, …
+    period_title: str
+    period_start: dt.date
+    period_end: dt.date
+    #: The day states are taken on (deadlines, escalations waiting, members).
+    as_of: dt.date
+    #: ``ศูนย์ยุติธรรมชุมชนที่ลงทะเบียนกับสำนักงาน 3 ศูนย์`` or the one center reported on.
+    coverage: str
+    summary_title: str
+    summary_headers: tuple[str, str]
+    summary: tuple[SummaryGroup, ...]
+    #: How the figures are counted, printed under the summary.
+    notes: tuple[str, ...]
+    tables_title: str
+    tables: tuple[ReportTable, ...]
+    reported_on: dt.date
+    reporter: Signatory
+    #: Names never cut between lines (the office, the centers, their places).
+    keep_whole: tuple[str, ...] = ()
+    thai_digits: bool = False
+
+
+def _heading(story: Story, text: str, *, first: bool = False) -> Flowable:
+    return story.para(text, "heading", spaceBefore=0 if first else 10, spaceAfter=4, keepWithNext=1)
+
+
+def _portrait_story(doc: ProvinceReportDoc) -> list[Flowable]:
+    story = Story(thai_digits=doc.thai_digits, keep_whole=doc.keep_whole)
+    story.add(
+        story.para(doc.title, "doc_title"),
+        story.para(doc.period_title, "doc_title"),
+        story.para(doc.issuer.name, "centre"),
+        story.para(
+            f"ข้อมูลตั้งแต่วันที่ {date_text(doc.period_start)} ถึงวันที่ {date_text(doc.period_end)}",
+            "centre",
+        ),
+        story.para(doc.coverage, "centre", spaceAfter=8),
+        _heading(story, doc.summary_title, first=True),
+    )
+    for group in doc.summary:
+        heading = _heading(story, group.title)
+        table = story.table(
+            [doc.summary_headers, *group.rows],
+            weights=[7.0, 2.2],
+            header_rows=1,
+            align=["left", "right"],
+            width=PORTRAIT_FRAME[0],
+        )
+        story.add(*_whole(heading, table, *PORTRAIT_FRAME))
+    if doc.notes:
+        story.add(_heading(story, "หมายเหตุ"))
+        for n, note in enumerate(doc.notes, start=1):
+            story.labelled(f"{n}.", note, bold_label=False, indent=0.5 * cm)
+    story.signature(
+        doc.reporter,
+        "ผู้รายงาน",
+        space_before=1.5,
+        after=[f"วันที่ {date_text(doc.reported_on)}"],
+    )
+    return story.flowables
+
+
+def _whole(heading: Flowable, table: Flowable, width: float, height: float) -> list[Flowable]:
+    """A heading and its table, starting on a new page when the table would fit on one page
+    but not in the room left (a table of many centers simply runs on, its header repeated)."""
+    _w, table_height = table.wrap(width, height * 10)
+    _w, heading_height = heading.wrap(width, height)
+    need = table_height + heading_height + heading.getSpaceBefore() + heading.getSpaceAfter()
+    return [CondPageBreak(need), heading, table] if need <= height else [heading, table]
+
+
+def _shared_prefix(names: Sequence[str]) -> bool:
+    return bool(names) and all(
+        n.startswith(CENTER_PREFIX) and len(n) > len(CENTER_PREFIX) for n in names
+    )
+
+
+def _landscape_story(doc: ProvinceReportDoc) -> list[Flowable]:
+    story = Story(thai_digits=doc.thai_digits, keep_whole=doc.keep_whole)
+    out: list[Flowable] = [_heading(story, doc.tables_title, first=True)]
+    width = LANDSCAPE_FRAME[0]
+    for table in doc.tables:
+        headers = list(table.headers)
+        rows = [list(r) for r in table.rows]
+        if _shared_prefix([r[1] for r in rows]):
+            headers[1] = CENTER_PREFIX
+            for r in rows:
+                r[1] = r[1].removeprefix(CENTER_PREFIX)
+        data: list[Sequence[str]] = [headers, *rows]
+        bold: list[int] = []
+        if table.total is not None:
+            data.append(list(table.total))
+            bold.append(len(data) - 1)
+        figures = len(headers) - 2
+        out += _whole(
+            _heading(story, table.title),
+            story.table(
+                data,
+                # many narrow figures (the months of a year): the names give way
+                weights=[1.3, 3.2 if figures <= 8 else 2.0] + [1.0] * figures,
+                header_rows=1,
+                align=list(table.align or ["left", "left"] + ["right"] * figures),
+                bold_rows=bold,
+                width=width,
+            ),
+            *LANDSCAPE_FRAME,
+        )
+        if table.note:
+            out.append(story.para(table.note, "small", spaceBefore=2))
+    return out
+
+
+def province_report_pdf(doc: ProvinceReportDoc) -> bytes:
+    """The report as PDF bytes: portrait pages, then landscape pages for the center tables."""
+    import io
+
+    choice = check_shaping()
+    portrait = apply_keep_rules(_portrait_story(doc), *PORTRAIT_FRAME)
+    wide = apply_keep_rules(_landscape_story(doc), *LANDSCAPE_FRAME) if doc.tables else []
+
+    def number_page(canvas: Canvas, built: BaseDocTemplate) -> None:
+        page = canvas.getPageNumber()
+        if page < 2:
+            return
+        wide_page = built.pageTemplate.id == "landscape"
+        page_height = _LH if wide_page else A4[1]
+        left = LANDSCAPE_MARGINS[0] if wide_page else MARGIN_LEFT
+        frame_width = LANDSCAPE_FRAME[0] if wide_page else PORTRAIT_FRAME[0]
+        # The same distance above the text block on both kinds of page.
+        top = (LANDSCAPE_MARGINS[2] - MARGIN_TOP) if wide_page else 0.0
+        canvas.saveState()
+        draw_shaped_string(
+            canvas,
+            left + frame_width / 2.0,
+            page_height - PAGE_NUMBER_BASELINE_FROM_TOP - top,
+            page_number_text(page, thai_digits=doc.thai_digits),
+            font_name=choice.regular,
+            font_size=choice.size_for(BODY_OFFICIAL_PT),
+            align="centre",
+        )
+        canvas.restoreState()
+
+    def frame(x: float, y: float, size: tuple[float, float], name: str) -> Frame:
+        return Frame(
+            x,
+            y,
+            *size,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id=name,
+        )
+
+    upright = PageTemplate(
+        id="portrait",
+        frames=[frame(MARGIN_LEFT, MARGIN_BOTTOM, PORTRAIT_FRAME, "portrait")],
+        onPage=number_page,
+        pagesize=A4,
+    )
+    lying = PageTemplate(
+        id="landscape",
+        frames=[frame(LANDSCAPE_MARGINS[0], LANDSCAPE_MARGINS[3], LANDSCAPE_FRAME, "landscape")],
+        onPage=number_page,
+        pagesize=landscape(A4),
+    )
+    buffer = io.BytesIO()
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"{doc.title} {doc.period_title}",
+        author=doc.issuer.name,
+        subject=f"{doc.title} {doc.period_title} {doc.issuer.name}",
+        creator="Justice Desk",
+        lang="th-TH",
+        initialFontName=choice.regular,
+        initialFontSize=choice.size_for(BODY_OFFICIAL_PT),
+        pageTemplates=[upright, lying],
+    )
+    flowables: list[Flowable] = list(portrait)
+    if wide:
+        flowables += [NextPageTemplate("landscape"), PageBreak(), *wide]
+    template.build(flowables)
+    return buffer.getvalue()
