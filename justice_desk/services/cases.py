@@ -39,6 +39,7 @@ from justice_desk.services.common import (
     not_in_future,
     required,
 )
+from justice_desk.services.escalations import Answer
 from justice_desk.services.people import full_name
 from justice_desk.storage import case_queries as q
 from justice_desk.storage import repositories as repo
@@ -246,6 +247,9 @@ class CaseDetail:
     prosecution: ProsecutionEffect = field(
         default_factory=lambda: ProsecutionEffect(ProsecutionRight.NOT_APPLICABLE)
     )
+    #: The Provincial Justice Office's answer to the escalated case: its own record, read-only
+    #: here (at a center it came with a receipt; docs/sync.md §12).
+    escalation_answer: Answer | None = None
 
     @property
     def offender_age_at_offence(self) -> int | None:
@@ -980,6 +984,18 @@ def _detail(session: Session, row: Case) -> CaseDetail:
         offender_birth_date=row.offender_birth_date,
         criminal_stage=_stage(row.criminal_stage),
         prosecution=_prosecution_of(row, settlement, compliance),
+        escalation_answer=_escalation_answer(session, row.id),
+    )
+
+
+def _escalation_answer(session: Session, case_id: uuid.UUID) -> Answer | None:
+    from justice_desk.storage import escalation_queries
+
+    a = escalation_queries.answer_of(session, case_id)
+    if a is None:
+        return None
+    return Answer(
+        a.id, a.rev, a.decision, a.note, a.agency, a.officer, a.answered_at, a.receipt_seq
     )
 
 

@@ -9,7 +9,8 @@ figures:
   settlement rate and the median days from intake to outcome, legal deadlines that passed in
   the period, meetings held, quorum failures, minutes not adopted, activities and participants;
 - **as things stand** (today, or the period's last day where the text says so): deadlines due
-  within ``DUE_SOON_DAYS`` of the period's as-of day, escalations waiting for the office,
+  within ``DUE_SOON_DAYS`` of the period's as-of day, escalations waiting for the office
+  (escalated, not closed and not answered yet: ``services/escalations.py``),
   members and trained members, committee terms and mediator registrations ending within
   ``EXPIRY_DAYS``, and sync health.
 

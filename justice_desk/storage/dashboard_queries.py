@@ -55,6 +55,7 @@ from justice_desk.storage.models import (
     Case,
     CaseEvent,
     CommitteeTerm,
+    EscalationAnswer,
     Mediator,
     Meeting,
     MeetingAttendance,
@@ -328,8 +329,9 @@ def deadline_counts(
 
 
 def escalated_selection(owner: uuid.UUID | None, *, before: dt.date | None = None) -> Selection:
-    """Cases escalated to the office and not closed since: they wait for the office (those
-    escalated before ``before`` only, when given)."""
+    """Cases escalated to the office, not closed since and not answered by the office
+    (``escalation_answers``): they wait for the office (those escalated before ``before``
+    only, when given)."""
     on = func.coalesce(Case.escalated_on, Case.outcome_on, Case.received_on)
     stmt = select(
         Case.owner_id.label("owner_id"),
@@ -344,6 +346,7 @@ def escalated_selection(owner: uuid.UUID | None, *, before: dt.date | None = Non
         Case.deleted_at.is_(None),
         _owned(Case.owner_id, owner),
         Case.status == CaseStatus.ESCALATED.value,
+        ~exists().where(EscalationAnswer.case_id == Case.id),
     )
     return stmt.where(on < before) if before is not None else stmt
 

@@ -709,3 +709,30 @@ class ReceiptRecord(Base):
     summary: Mapped[str] = mapped_column(Text)  # JSON: per-bundle results and rejected records
     province_created_at: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class EscalationAnswer(Base):
+    """The Provincial Justice Office's answer to a case a center escalated (domain.md §13).
+
+    Owned by the province (``owner_id``) and never synced in a bundle: the province writes it,
+    the next receipt carries it to the center (docs/sync.md §12), and the center keeps the copy
+    read-only. One answer per case; answering again updates it and raises ``rev``. The case row
+    itself is the center's and is never changed by an answer. ``receipt_seq``: at the province
+    the receipt that last carried this version (``NULL``: not sent since it last changed); at
+    the center the receipt that brought it.
+    """
+
+    __tablename__ = "escalation_answers"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the province
+    center_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    case_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("cases.id", deferrable=True, initially="IMMEDIATE"), unique=True
+    )
+    rev: Mapped[int] = mapped_column(Integer, default=1)
+    decision: Mapped[str] = mapped_column(String(16))  # EscalationDecision
+    agency: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text)
+    officer: Mapped[str | None] = mapped_column(String(200))
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    receipt_seq: Mapped[int | None] = mapped_column(Integer)

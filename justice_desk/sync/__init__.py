@@ -99,6 +99,7 @@ from justice_desk.sync.keys import (
 )
 from justice_desk.sync.receipt import (
     BundleResult,
+    EscalationAnswer,
     Handover,
     KeyNotice,
     Receipt,
@@ -131,6 +132,7 @@ __all__ = [
     "EmptyFileError",
     "EnrolmentAnswer",
     "EnrolmentRequest",
+    "EscalationAnswer",
     "FileExistsSyncError",
     "FingerprintMismatchError",
     "Handover",

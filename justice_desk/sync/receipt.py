@@ -3,8 +3,9 @@
 One receipt per center says how far the province has applied that center's change log
 (``applied_through`` within ``center_epoch``), what happened to each bundle, which records were
 rejected and why, which records changed owner (an escalated dispute handed to the province),
-and notices about the province's keys. The center shows "received by the province through
-change N" and prunes nothing before that (docs/sync.md §8).
+notices about the province's keys, and the office's answers to cases the center escalated
+(``answers``, an additive field: docs/sync-format.md §6). The center shows "received by the
+province through change N" and prunes nothing before that (docs/sync.md §8).
 
 The result and reason values are plain strings so that an older center keeps a receipt from a
 newer province instead of refusing it; the known values are listed below.
@@ -86,6 +87,26 @@ class KeyNotice:
 
 
 @dataclass(frozen=True)
+class EscalationAnswer:
+    """The office's answer to a case the center escalated (docs/sync.md §12).
+
+    ``id`` is the answer's own id (made at the province, which owns it), ``case`` the center's
+    case it answers; ``rev`` rises each time the office answers again, so the center keeps the
+    newest. ``decision`` is a plain string (``accepted``, ``referred``, ``returned``,
+    ``closed``), so that an older center keeps a newer value. ``answered_at`` is shown only.
+    """
+
+    id: str
+    case: str
+    rev: int
+    decision: str
+    note: str
+    agency: str = ""
+    officer: str = ""
+    answered_at: str = ""
+
+
+@dataclass(frozen=True)
 class Receipt:
     """The receipt's content. ``seq`` counts receipts per center, so an older one is ignored.
 
@@ -103,6 +124,8 @@ class Receipt:
     rejected: tuple[RejectedRecord, ...] = ()
     handovers: tuple[Handover, ...] = ()
     key_notices: tuple[KeyNotice, ...] = ()
+    #: The office's answers to this center's escalated cases (additive: absent when none).
+    answers: tuple[EscalationAnswer, ...] = ()
     created_at: datetime | str | None = None  # shown only
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -153,6 +176,22 @@ def _body(receipt: Receipt) -> dict[str, Any]:
             for n in receipt.key_notices
         ],
     )
+    # Additive (format §6, §10): written only when there is an answer, so that a receipt
+    # without one is what every earlier version wrote and read.
+    if receipt.answers:
+        body["answers"] = [
+            {
+                "id": a.id,
+                "case": a.case,
+                "rev": a.rev,
+                "decision": a.decision,
+                "note": a.note,
+                "agency": a.agency,
+                "officer": a.officer,
+                "answered_at": a.answered_at,
+            }
+            for a in receipt.answers
+        ]
     return body
 
 
@@ -261,6 +300,22 @@ def _parse_body(
                 detail=r.text("detail", max_length=2000, allow_empty=True),
             )
         )
+    answers = []
+    if top.has("answers"):
+        for i, raw in enumerate(top.items("answers", max_items=100_000)):
+            r = top.child(raw, f"answer {i}")
+            answers.append(
+                EscalationAnswer(
+                    id=r.ident("id"),
+                    case=r.ident("case"),
+                    rev=r.integer("rev", minimum=1),
+                    decision=r.text("decision", max_length=32),
+                    note=r.text("note", max_length=4000, allow_empty=True),
+                    agency=r.text("agency", max_length=400, allow_empty=True),
+                    officer=r.text("officer", max_length=400, allow_empty=True),
+                    answered_at=r.text("answered_at", max_length=64, allow_empty=True),
+                )
+            )
     return Receipt(
         province_id=province_id,
         province_epoch=province_epoch,
@@ -273,6 +328,7 @@ def _parse_body(
         rejected=tuple(rejected),
         handovers=tuple(handovers),
         key_notices=tuple(notices),
+        answers=tuple(answers),
         created_at=created_at,
         extra=top.extra(),
     )

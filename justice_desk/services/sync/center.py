@@ -394,6 +394,7 @@ def _epoch_history(db: Database, epoch: str) -> tuple[str, ...]:
 
 def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) -> fmt.Receipt:
     """Record what the province confirmed; an older receipt than the last one changes nothing."""
+    from justice_desk.services import escalations
     from justice_desk.storage import sync_queries as q
 
     data = fmt.read_sync_file(path)
@@ -424,10 +425,25 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
         # province epoch) starts again below what this center has seen.
         if receipt.seq <= last and receipt.province_epoch == db.setting("receipt_province_epoch"):
             return receipt
-        summary = {
+        # The office's answers to escalated cases: kept as the province's records, only for
+        # this center's own cases (sync.md §12).
+        refused_answers = escalations.store_receipt_answers(
+            session,
+            center_id=db.site_id,
+            province_id=uuid.UUID(receipt.province_id),
+            receipt_seq=receipt.seq,
+            answers=receipt.answers,
+        )
+        summary: dict[str, Any] = {
             "bundles": [b.__dict__ for b in receipt.bundles],
             "rejected": [r.__dict__ for r in receipt.rejected],
         }
+        if receipt.answers:
+            summary["answers"] = [
+                {"id": a.id, "case": a.case, "rev": a.rev} for a in receipt.answers
+            ]
+        if refused_answers:
+            summary["answers_refused"] = refused_answers
         session.add(
             ReceiptRecord(
                 seq=receipt.seq,

@@ -361,15 +361,19 @@ def write_receipts(
 ) -> list[ReceiptWritten]:
     """A signed receipt per enrolled center with news since its last receipt."""
     _require_province(db)
+    from justice_desk.services import escalations
+    from justice_desk.storage import escalation_queries
     from justice_desk.storage import sync_queries as q
 
     keys = own_keys(db, passphrase)
     written: list[ReceiptWritten] = []
     out_dir.mkdir(parents=True, exist_ok=True)
     with db.write() as session:
+        # An answer to an escalation given or changed since the last receipt is news too.
+        answered = escalation_queries.centers_with_unsent_answers(session)
         for enrolment in q.enrolments_with_receipts(session):
             pending = q.unreported_bundles(session, enrolment.center_id)
-            if only_new and not pending:
+            if only_new and not pending and enrolment.center_id not in answered:
                 continue
             # Sealed to the center's current key; a revoked center (bundles accepted under the
             # cut-off still get their receipt) to the newest key it had.
@@ -416,6 +420,8 @@ def write_receipts(
                 resend_from=resend,
                 bundles=results,
                 rejected=rejected,
+                # Every answer about the center's escalated cases, each time (sync.md §12).
+                answers=escalations.receipt_answers(session, enrolment.center_id),
                 created_at=dt.datetime.now(dt.UTC),
             )
             # The code names the file: one from before codes were checked may not be a plain
@@ -431,6 +437,9 @@ def write_receipts(
             )
             for b in pending:
                 b.receipt_seq = enrolment.receipt_seq
+            escalation_queries.mark_answers_sent(
+                session, enrolment.center_id, enrolment.receipt_seq
+            )
             written.append(ReceiptWritten(enrolment.code, target, applied_through))
     return written
 
