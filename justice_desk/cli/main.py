@@ -164,6 +164,7 @@ def build_parser() -> ArgumentParser:
 
     from justice_desk.cli import (
         dashboard_command,
+        escalations_command,
         export_command,
         print_command,
         report_command,
@@ -174,6 +175,7 @@ def build_parser() -> ArgumentParser:
     export_command.add_parser(sub)
     sync_command.add_parser(sub)
     dashboard_command.add_parser(sub)
+    escalations_command.add_parser(sub)
     report_command.add_parser(sub)
     return parser
 
@@ -489,6 +491,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     return report_command.run(args)
 
 
+def cmd_escalations(args: argparse.Namespace) -> int:
+    from justice_desk.cli import escalations_command
+
+    return escalations_command.run(args)
+
+
 def cmd_print(args: argparse.Namespace) -> int:
     from justice_desk.cli import print_command
 
@@ -507,6 +515,7 @@ COMMANDS = {
     "restore": cmd_restore,
     "sync": cmd_sync,
     "dashboard": cmd_dashboard,
+    "escalations": cmd_escalations,
     "report": cmd_report,
     "self-test": cmd_self_test,
 }

@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import sync_helpers as h
 
 from justice_desk import sync as fmt
 from justice_desk.domain.case_flow import CaseAction
@@ -21,7 +22,6 @@ from justice_desk.errors import NotFoundError, UserError, ValidationError
 from justice_desk.services import cases, dashboard, escalations, setup, sync
 from justice_desk.services.sync import keys as sync_keys
 from justice_desk.storage.database import Database
-from tests.sync import sync_helpers as h
 
 TODAY = dt.date.today()
 

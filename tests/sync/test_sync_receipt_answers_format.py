@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import legacy_receipt_reader as legacy
 import pytest
 
 from justice_desk.sync import (
@@ -18,7 +19,6 @@ from justice_desk.sync import (
     open_receipt,
 )
 from justice_desk.sync.container import DEFAULT_LIMITS, Kind
-from tests.sync import legacy_receipt_reader as legacy
 
 ANSWER = EscalationAnswer(
     id="6f1c2b7e-3a55-4b7e-9a43-0f3a1d2c4e55",
