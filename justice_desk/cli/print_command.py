@@ -88,6 +88,12 @@ def add_parser(subparsers: argparse._SubParsersAction[_Parser]) -> _Parser:
         action="store_true",
         help="print digits as ๐-๙ (default for the other documents: 0-9)",
     )
+    p.add_argument(
+        "--ragged",
+        action="store_true",
+        help="print body paragraphs flush left instead of justified (Thai distributed, the "
+        "default)",
+    )
     return p
 
 
@@ -171,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
     from justice_desk.services import cases, meetings, printing
     from justice_desk.storage.database import open_database
 
+    printing.set_justified(not getattr(args, "ragged", False))
     db = open_database(getattr(args, "db", None))
     try:
         if needs == "meeting":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 
@@ -63,7 +63,7 @@ def make_style(
 def thai_styles() -> dict[str, ParagraphStyle]:
     """The standard styles by name (built once, after the fonts are registered).
 
-    ``body`` plain text; ``body_indent`` with the 2.5 cm first-line indent of official
+    ``body`` plain text, justified; ``body_indent`` with the 2.5 cm first-line indent of official
     paragraphs; ``title`` bold, centred; ``heading`` bold; ``centre`` and ``right`` aligned
     body text; ``table`` body text for table cells; ``small`` 14 pt notes.
     """
@@ -73,7 +73,9 @@ def thai_styles() -> dict[str, ParagraphStyle]:
     with _lock:
         if _styles is None:
             choice = register_fonts()
-            body = make_style("body", choice=choice)
+            # Body text is justified the Thai way (thai_text._distributed), as official
+            # documents are; thai_text.set_justify(False) prints it flush left.
+            body = make_style("body", choice=choice, alignment=TA_JUSTIFY)
             _styles = {
                 "body": body,
                 "body_indent": ParagraphStyle(
@@ -83,7 +85,7 @@ def thai_styles() -> dict[str, ParagraphStyle]:
                 "heading": make_style("heading", bold=True, choice=choice),
                 "centre": ParagraphStyle("centre", parent=body, alignment=TA_CENTER),
                 "right": ParagraphStyle("right", parent=body, alignment=TA_RIGHT),
-                "table": ParagraphStyle("table", parent=body, allowOrphans=1),
+                "table": ParagraphStyle("table", parent=body, allowOrphans=1, alignment=TA_LEFT),
                 "small": make_style("small", official_pt=14, choice=choice),
             }
         return dict(_styles)

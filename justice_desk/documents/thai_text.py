@@ -24,18 +24,19 @@ from __future__ import annotations
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab.lib.colors import Color, black
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.paraparser import ParaParser
 
 from justice_desk.documents import segment
+from justice_desk.documents._reportlab_compat import ShapedStr
 from justice_desk.documents.fonts import register_fonts
 from justice_desk.documents.shaping import ShapedRun, concat, shape
 
@@ -75,6 +76,12 @@ _NUMBER_WORDS = frozenset(
     "หนึ่ง สอง สาม สี่ ห้า หก เจ็ด แปด เก้า สิบ ยี่ ยี่สิบ เอ็ด ร้อย พัน หมื่น แสน ล้าน บาท ถ้วน สตางค์ ศูนย์".split()
 )
 _DIGITS = set("0123456789๐๑๒๓๔๕๖๗๘๙")
+# Justification (see _distributed): the most a place between two touching words may widen, in
+# ems (text extractors read about a tenth of an em as a word space), and how far a real space
+# may grow, as a multiple of its own width.
+_WORD_GAP_EM = 0.1
+_SPACE_GROWTH = 2.5
+_justify = True
 
 
 def thai_digits(text: str) -> str:
@@ -419,8 +426,8 @@ class ThaiParagraph(Flowable):  # type: ignore[misc]  # ReportLab ships no type 
     ``text`` is markup like a ReportLab ``Paragraph``: escape user data with :func:`escape`.
     ``style`` uses ``fontName`` (a registered family, see ``fonts.register_fonts``),
     ``fontSize``, ``leading``, ``textColor``, ``firstLineIndent``, ``leftIndent``,
-    ``rightIndent``, ``alignment`` (left, centre, right; justified prints left, because
-    stretching Thai is only possible at real spaces), ``spaceBefore``, ``spaceAfter``,
+    ``rightIndent``, ``alignment`` (left, centre, right, justified: Thai distributed, see
+    :func:`_distributed`, the last line of a paragraph flush left), ``spaceBefore``, ``spaceAfter``,
     ``allowOrphans`` and ``allowWidows``. ``thai_digits`` prints 0-9 as ๐-๙. ``keep_whole``
     lists phrases (people's and places' names) whose words are never cut between lines even
     where the dictionary sees two words in one.
@@ -575,7 +582,84 @@ class ThaiParagraph(Flowable):  # type: ignore[misc]  # ReportLab ships no type 
             elif style.alignment == TA_RIGHT:
                 x += inner - line.indent - line.width
             baseline = self.height - i * leading - offset
-            _draw_spans(canv, x, baseline, _line_spans(line), leading)
+            spans = _line_spans(line)
+            extras: list[tuple[float, dict[int, float]]] | None = None
+            last_of_segment = (
+                i + 1 == len(self._lines) or self._lines[i + 1].segment != line.segment
+            )
+            if style.alignment == TA_JUSTIFY and _justify and not last_of_segment:
+                extras = _distributed(line, inner - line.indent - line.width, style)
+            _draw_spans(canv, x, baseline, spans, leading, extras)
+
+
+def set_justify(on: bool) -> None:
+    """Justify body paragraphs (styles with ``TA_JUSTIFY``: Thai distributed, the default) or
+    print them flush left (``justice-desk print --ragged``)."""
+    global _justify
+    _justify = bool(on)
+
+
+def justify() -> bool:
+    return _justify
+
+
+def _distributed(
+    line: _Line, extra: float, style: ParagraphStyle
+) -> list[tuple[float, dict[int, float]]] | None:
+    """Where to add the ``extra`` points that make ``line`` reach the right margin, the way
+    Thai official documents are justified (Word's Thai distributed): for every span of the line
+    (as ``_line_spans`` lists them) the points after it and at offsets inside it.
+
+    Real spaces grow first, to at most :data:`_SPACE_GROWTH` times their width; the rest is
+    shared evenly between the places where a line could break between two words and between
+    the character clusters inside words, each getting at most :data:`_WORD_GAP_EM` of an em,
+    less than text extractors read as a space, so copied text gains no spaces. A line needing
+    more than that stays a little short.
+    """
+    if extra <= _EPS:
+        return None
+    size = float(style.fontSize)
+    spans = _line_spans(line)
+    result: list[tuple[float, dict[int, float]]] = [(0.0, {}) for _ in spans]
+    # Which spans hold a unit's space, and which end a unit followed by a touching word.
+    space_spans: list[int] = []
+    word_ends: list[int] = []
+    position = -1
+    for k, unit in enumerate(line.units):
+        if k:
+            if unit.glue:
+                space_spans.extend(range(position + 1, position + 1 + len(unit.glue)))
+                position += len(unit.glue)
+            elif position >= 0:
+                word_ends.append(position)
+        position += len(unit.body)
+    spaces_width = sum(spans[i].width() for i in space_spans)
+    grow = min(extra, spaces_width * _SPACE_GROWTH)
+    for i in space_spans:
+        share = grow * spans[i].width() / spaces_width if spaces_width > 0 else 0.0
+        result[i] = (share, result[i][1])
+    rest = extra - grow
+    if rest <= _EPS:
+        return result
+    # Inside words: between character clusters of every span that is not a space.
+    inner: list[tuple[int, int]] = []
+    for i, span in enumerate(spans):
+        if i in space_spans or not span.text.strip():
+            continue
+        offset = 0
+        clusters = segment.tcc_clusters(span.text)
+        for cluster in clusters[:-1]:
+            offset += len(cluster)
+            inner.append((i, offset))
+    places = len(word_ends) + len(inner)
+    if not places:
+        return result
+    gap = min(_WORD_GAP_EM * size, rest / places)
+    for i in word_ends:
+        result[i] = (result[i][0] + gap, result[i][1])
+    for i, offset in inner:
+        result[i][1][offset] = gap
+    return result
 
 
 def _line_spans(line: _Line) -> list[_Span]:
@@ -587,18 +671,50 @@ def _line_spans(line: _Line) -> list[_Span]:
     return spans
 
 
+def _stretched(
+    run: ShapedRun, after: float, inner: dict[int, float], font_size: float
+) -> ShapedRun:
+    """``run`` with ``after`` more points of advance after its last glyph and ``inner[o]``
+    after the last glyph of the text before offset ``o`` (justification)."""
+    data = list(run.glyphs.__shapeData__)
+    if not data:
+        return run
+    scale = 1000.0 / font_size
+    added = 0.0
+    for offset, points in inner.items():
+        # The last glyph whose cluster starts before the offset (Thai runs left to right).
+        last = max((g for g, d in enumerate(data) if d.cluster < offset), default=None)
+        if last is not None and last + 1 < len(data):
+            data[last] = data[last]._replace(x_advance=data[last].x_advance + points * scale)
+            added += points * scale
+    if after:
+        data[-1] = data[-1]._replace(x_advance=data[-1].x_advance + after * scale)
+        added += after * scale
+    glyphs = ShapedStr(str(run.glyphs), shapeData=data)
+    return replace(run, glyphs=glyphs, advance=run.advance + added)
+
+
 def _draw_spans(
-    canv: Any, x: float, baseline: float, spans: Sequence[_Span], leading: float
+    canv: Any,
+    x: float,
+    baseline: float,
+    spans: Sequence[_Span],
+    leading: float,
+    extras: Sequence[tuple[float, dict[int, float]]] | None = None,
 ) -> float:
-    """Draw spans as one text object starting at (x, baseline); return the width drawn."""
+    """Draw spans as one text object starting at (x, baseline); return the width drawn.
+    ``extras``: space to add after and inside each span (justified lines, `_distributed`)."""
     groups: list[tuple[_RunStyle, list[ShapedRun]]] = []
-    for span in spans:
+    for k, span in enumerate(spans):
         if not span.text:
             continue
+        run = span.shaped()
+        if extras is not None and k < len(extras) and (extras[k][0] > 0 or extras[k][1]):
+            run = _stretched(run, extras[k][0], extras[k][1], span.style.font_size)
         if groups and groups[-1][0].key == span.style.key:
-            groups[-1][1].append(span.shaped())
+            groups[-1][1].append(run)
         else:
-            groups.append((span.style, [span.shaped()]))
+            groups.append((span.style, [run]))
     tx = canv.beginText(x, baseline)
     decorations: list[tuple[_RunStyle, float, float]] = []
     cursor = x

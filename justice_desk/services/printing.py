@@ -204,6 +204,14 @@ def _missing(what: str, items: list[str]) -> ValidationError:
     )
 
 
+def set_justified(on: bool) -> None:
+    """Justify body paragraphs the Thai way (the default, as official documents are) or print
+    them flush left, for every document printed afterwards in this process."""
+    from justice_desk.documents.thai_text import set_justify
+
+    set_justify(on)
+
+
 def _digits(value: bool | None, default: bool) -> bool:
     return default if value is None else value
 

@@ -111,3 +111,39 @@ def test_a_month_far_ahead_warns_that_the_report_is_empty(cli, tmp_path: Path) -
     assert out.read_bytes().startswith(b"%PDF")
     r = cli("print", "monthly", "--db", str(db), "--month", "2026-01", "-o", str(out))
     assert r.returncode == 0 and "warning" not in r.stderr
+
+
+def test_ragged_prints_body_text_flush_left(center_db_path: Path, tmp_path: Path) -> None:
+    """Justification (the default) can be switched off for one print (issue 12 §5)."""
+    from justice_desk.documents.thai_text import justify
+
+    outputs = {}
+    for name, extra in (("justified", []), ("ragged", ["--ragged"])):
+        out = tmp_path / f"{name}.pdf"
+        args = _parse(
+            "print",
+            "monthly",
+            "--db",
+            str(center_db_path),
+            "--month",
+            "2026-01",
+            "-o",
+            str(out),
+            *extra,
+        )
+        assert print_command.run(args) == 0
+        outputs[name] = justify()
+    assert outputs == {"justified": True, "ragged": False}
+    print_command.run(
+        _parse(
+            "print",
+            "monthly",
+            "--db",
+            str(center_db_path),
+            "--month",
+            "2026-01",
+            "-o",
+            str(tmp_path / "again.pdf"),
+        )
+    )
+    assert justify()
