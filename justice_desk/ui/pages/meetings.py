@@ -9,7 +9,6 @@ import uuid
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -77,7 +76,6 @@ class MeetingsPage(Page):
             ],
             self,
         )
-        self.register.add_tool(self.export_button)
         self.editor = MeetingEditor(ctx, self)
         self.empty = ThaiLabel(
             _("Choose a meeting in the list, or plan a new one with “New meeting” (Ctrl+N)."), self
@@ -91,10 +89,15 @@ class MeetingsPage(Page):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         heading = _("Committee meetings")
-        title = QLabel(f"<b>{heading}</b>", left)
+        # Wraps between words when the list is narrow (large text), so that the heading, "New
+        # meeting" and "Export" share one row without widening the window.
+        title = ThaiLabel(f"<b>{heading}</b>", left)
         top = QHBoxLayout()
         top.addWidget(title, 1)
         top.addWidget(self.new_button)
+        # Beside "New meeting", not in the search row: the list is the narrow side of the
+        # splitter, and its search row needs the room for the box and the count.
+        top.addWidget(self.export_button)
         left_layout.addLayout(top)
         left_layout.addWidget(self.register, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -102,7 +105,7 @@ class MeetingsPage(Page):
         self.splitter.addWidget(self.detail_stack)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([400, 800])
+        self.splitter.setSizes([440, 760])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
