@@ -11,12 +11,15 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
 from justice_desk.i18n import N_, _
 from justice_desk.ui.context import AppContext
-from justice_desk.ui.print_preview import PreviewTask, PrintRequest, preview_document
+
+if TYPE_CHECKING:  # imported when a print button is pressed, not with the page
+    from justice_desk.ui.print_preview import PreviewTask
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ def print_case_document(
 ) -> PreviewTask:
     """Build the document in the background, then show it in the print preview (print, save as
     PDF); returns the task (its job, then its preview)."""
+    from justice_desk.ui.print_preview import PrintRequest, preview_document
+
     doc = document(key)
     return preview_document(
         parent,

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStandardPaths, Signal
 from PySide6.QtWidgets import (
@@ -33,6 +33,9 @@ from justice_desk.ui import dialogs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.form_fields import dialog_buttons
 from justice_desk.ui.widgets.thai_label import ThaiLabel
+
+if TYPE_CHECKING:  # imported when the report is asked for, not with the window
+    from justice_desk.ui.print_preview import PreviewTask
 
 #: What a page's register shows now: which register and its search and filters.
 Describe = Callable[[], tuple[Register, ExportFilters]]
@@ -154,15 +157,15 @@ def register_filters(view: Any, **extra: Any) -> ExportFilters:
 
 
 class MonthlyReportDialog(QDialog):
-    """Choose a month (BE year) and save the center's monthly report as a PDF."""
-
-    saved = Signal(object)  # the Path written
+    """Choose a month (BE year); the report then opens in the print preview (print, save as
+    PDF), as every document does (``ui/print_preview.py``)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from justice_desk.domain.dates import format_date
 
         self.ctx = ctx
+        self.preview: PreviewTask | None = None  # the report being made, then shown
         self.setWindowTitle(_("Monthly report"))
         today = dt.date.today()
         last_month = today.replace(day=1) - dt.timedelta(days=1)
@@ -187,7 +190,7 @@ class MonthlyReportDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("Month"), self.month)
         form.addRow(_("Year (BE)"), self.year)
-        self.buttons = dialog_buttons(self, _("Save as PDF…"))
+        self.buttons = dialog_buttons(self, _("Show the report…"))
         self.buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
         layout.addWidget(explanation)
@@ -200,66 +203,25 @@ class MonthlyReportDialog(QDialog):
 
     def accept(self) -> None:
         from justice_desk.services import printing
+        from justice_desk.ui.print_preview import PrintRequest, preview_document
 
         year, month = self.chosen_month()
-        suggested = default_folder() / f"monthly-report-{year + 543:04d}-{month:02d}.pdf"
-        path = ask_pdf_path(self, _("Save the monthly report"), suggested)
-        if not path:
-            return
-        target = Path(path)
-
-        def done(written: Path) -> None:
-            self.saved.emit(written)
-            dialogs.show_info(
-                self.parentWidget(), _("The monthly report was saved: {path}").format(path=written)
-            )
-
-        def failed(message: str, _expected: bool) -> None:
-            dialogs.show_error(self.parentWidget(), message)
-
-        self.ctx.runner.run(
-            _("Making the monthly report"),
-            _write_monthly,
-            printing.monthly_pdf,
-            self.ctx.db,
-            year,
-            month,
-            target,
-            on_success=done,
-            on_error=failed,
+        title = _("Monthly report, {month} {year}").format(
+            month=self.month.currentText(), year=year + 543
+        )
+        self.preview = preview_document(
+            self.parentWidget() or self,
+            self.ctx,
+            PrintRequest(
+                kind="monthly",
+                title=title,
+                file_name=f"monthly-report-{year + 543:04d}-{month:02d}.pdf",
+                job_title=_("Making the monthly report"),
+                build=printing.monthly_pdf,
+                args=(self.ctx.db, year, month),
+            ),
         )
         super().accept()
-
-
-def ask_pdf_path(parent: QWidget | None, title: str, suggested: Path) -> str:
-    """A PDF file to write ('' when cancelled). Tests replace this."""
-    chosen, _filter = QFileDialog.getSaveFileName(
-        parent, title, str(suggested), _("PDF documents (*.pdf)")
-    )
-    if chosen and Path(chosen).suffix.lower() != ".pdf":
-        chosen += ".pdf"
-    return chosen
-
-
-def _write_monthly(build: Callable[..., bytes], db: Any, year: int, month: int, path: Path) -> Path:
-    """Make the report and write it under a temporary name first (runs in the job runner)."""
-    import os
-
-    data = build(db, year, month)
-    partial = path.with_name(f".{path.name}.part")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    except OSError as exc:
-        from justice_desk.errors import UserError
-
-        partial.unlink(missing_ok=True)
-        raise UserError(
-            _("{path} could not be written ({error}). Nothing was changed.").format(
-                path=path, error=exc.strerror or exc
-            )
-        ) from exc
-    return path
 
 
 def open_monthly_report(window: Any) -> MonthlyReportDialog | None:

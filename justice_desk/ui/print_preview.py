@@ -14,7 +14,7 @@ inside the app, printed through the system's print dialog, saved as a PDF.
    used for that kind of document), writes the bytes the service made in the job runner, and
    then offers *Open* and *Open folder*.
 
-architecture.md §13 gives the reasons (QtPdf or pypdfium2, the file dialog) and the costs.
+architecture.md §16 gives the reasons (QtPdf or pypdfium2, the file dialog) and the costs.
 Tests patch :func:`ask_save_path` and :func:`ask_printer` (modal dialogs) and pass an ``opener``.
 """
 

@@ -5,7 +5,7 @@ would speak English to a Thai coordinator. :class:`QtTexts` is a ``QTranslator``
 Qt's requests for the texts of that dialog (and the standard buttons Qt draws, OK, Cancel, Yes,
 No…) from our own catalog; anything it does not know is left to Qt (``None``: Qt's English).
 The print preview's save dialog (``ui/print_preview.py``) uses the widget-based dialog for this
-reason; architecture.md §13 says why.
+reason; architecture.md §16 says why.
 
 Installed once, when first needed (:func:`install`).
 """

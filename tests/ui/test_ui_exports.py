@@ -149,8 +149,12 @@ def test_meetings_and_activities_are_exported_as_shown(
 def test_the_monthly_report_is_made_from_the_file_menu(
     main_window, center, saved, qtbot, monkeypatch, tmp_path
 ) -> None:
+    """The month is chosen, then the report opens in the print preview like every document
+    (tests/ui/test_ui_print_preview.py), where it is saved."""
+    from justice_desk.ui import print_preview
+
     target = tmp_path / "report.pdf"
-    monkeypatch.setattr(export_ui, "ask_pdf_path", lambda parent, title, suggested: str(target))
+    monkeypatch.setattr(print_preview, "ask_save_path", lambda *args: str(target))
     action = main_window.findChild(QAction, "monthlyReportAction")
     assert action is not None and action.isEnabled()
     action.trigger()
@@ -159,12 +163,18 @@ def test_the_monthly_report_is_made_from_the_file_menu(
     dialog.month.setCurrentIndex(0)  # มกราคม
     dialog.year.setValue(2569)
     assert dialog.chosen_month() == (2026, 1)
-    with qtbot.waitSignal(dialog.saved, timeout=30000):
-        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
-    qtbot.waitUntil(lambda: not main_window.runner.busy, timeout=5000)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert not dialog.isVisible()
+    task = dialog.preview
+    qtbot.waitUntil(lambda: task.job.done, timeout=30000)
+    preview = task.dialog
+    assert preview is not None and preview.isVisible() and preview.request.kind == "monthly"
+    assert preview.request.file_name == "monthly-report-2569-01.pdf" and len(preview.pages) >= 1
+    with qtbot.waitSignal(preview.saved, timeout=10000):
+        preview.save_button.click()
     import pypdf
 
     text = "".join(page.extract_text() for page in pypdf.PdfReader(target).pages)
     assert "มกราคม" in text and "2569" in text.replace("๒๕๖๙", "2569")
-    assert saved["info"] == [f"The monthly report was saved: {target}"]
-    assert not dialog.isVisible()
+    assert target.read_bytes() == preview.pdf
+    preview.reject()
