@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -339,6 +340,14 @@ def save_dialog(parent: QWidget | None, title: str, folder: str, file_name: str)
     dialog.setLabelText(label.Accept, _("Save"))
     dialog.setLabelText(label.Reject, _("Cancel"))
     dialog.selectFile(file_name)
+    # room for the places' names ("คอมพิวเตอร์เครื่องนี้"), within the screen
+    splitter = dialog.findChild(QSplitter, "splitter")
+    if splitter is not None:
+        side = dialog.fontMetrics().horizontalAdvance("M") * 14
+        splitter.setSizes([side, max(side * 3, splitter.width() - side)])
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry()
+    dialog.resize(min(820, room.width() - 40), min(520, room.height() - 60))
     return dialog
 
 
