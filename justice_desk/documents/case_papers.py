@@ -7,6 +7,7 @@ documents only carry what the data objects hold, and those carry no notes.
 
 from __future__ import annotations
 
+from reportlab.lib.enums import TA_LEFT
 from reportlab.platypus import Flowable
 
 from justice_desk.documents.data import (
@@ -309,6 +310,7 @@ def agreement_story(doc: AgreementDoc) -> list[Flowable]:
                     "body",
                     leftIndent=FIRST_LINE_INDENT + 0.75 * FIRST_LINE_INDENT,
                     firstLineIndent=-0.75 * FIRST_LINE_INDENT,
+                    alignment=TA_LEFT,  # a schedule: its lines are not stretched
                 )
             )
     # §32 ¶2 counts the three years from the day the agreement can be enforced: the date printed

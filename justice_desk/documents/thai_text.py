@@ -610,11 +610,11 @@ def _distributed(
     Thai official documents are justified (Word's Thai distributed): for every span of the line
     (as ``_line_spans`` lists them) the points after it and at offsets inside it.
 
-    Real spaces grow first, to at most :data:`_SPACE_GROWTH` times their width; the rest is
-    shared evenly between the places where a line could break between two words and between
-    the character clusters inside words, each getting at most :data:`_WORD_GAP_EM` of an em,
-    less than text extractors read as a space, so copied text gains no spaces. A line needing
-    more than that stays a little short.
+    The space is first shared evenly between all places: the character clusters inside words,
+    the places between two words written together and the real spaces, each getting at most
+    :data:`_WORD_GAP_EM` of an em (less than text extractors read as a space, so copied text
+    gains no spaces). What is left goes to the real spaces, each growing to at most
+    :data:`_SPACE_GROWTH` times its width; a line needing more than that stays a little short.
     """
     if extra <= _EPS:
         return None
@@ -633,14 +633,6 @@ def _distributed(
             elif position >= 0:
                 word_ends.append(position)
         position += len(unit.body)
-    spaces_width = sum(spans[i].width() for i in space_spans)
-    grow = min(extra, spaces_width * _SPACE_GROWTH)
-    for i in space_spans:
-        share = grow * spans[i].width() / spaces_width if spaces_width > 0 else 0.0
-        result[i] = (share, result[i][1])
-    rest = extra - grow
-    if rest <= _EPS:
-        return result
     # Inside words: between character clusters of every span that is not a space.
     inner: list[tuple[int, int]] = []
     for i, span in enumerate(spans):
@@ -651,14 +643,20 @@ def _distributed(
         for cluster in clusters[:-1]:
             offset += len(cluster)
             inner.append((i, offset))
-    places = len(word_ends) + len(inner)
-    if not places:
-        return result
-    gap = min(_WORD_GAP_EM * size, rest / places)
+    # Evenly first: every place (clusters, word boundaries, spaces) gets the same small gap.
+    places = len(word_ends) + len(inner) + len(space_spans)
+    gap = min(_WORD_GAP_EM * size, extra / places) if places else 0.0
     for i in word_ends:
         result[i] = (result[i][0] + gap, result[i][1])
     for i, offset in inner:
         result[i][1][offset] = gap
+    rest = extra - gap * places
+    # Then the spaces take what is left, each up to _SPACE_GROWTH times its width.
+    spaces_width = sum(spans[i].width() for i in space_spans)
+    grow = min(max(rest, 0.0), spaces_width * _SPACE_GROWTH)
+    for i in space_spans:
+        share = grow * spans[i].width() / spaces_width if spaces_width > 0 else 0.0
+        result[i] = (result[i][0] + gap + share, result[i][1])
     return result
 
 
