@@ -212,8 +212,32 @@ def set_justified(on: bool) -> None:
     set_justify(on)
 
 
-def _digits(value: bool | None, default: bool) -> bool:
-    return default if value is None else value
+#: The center's one choice of digits for all its official documents: "thai" or "arabic".
+DIGITS_SETTING = "document_digits"
+
+
+def document_digits(db: Database) -> bool | None:
+    """Thai digits (True), Arabic (False) for every official document of this center, or
+    ``None`` when the center has not chosen (each document then has its own default)."""
+    value = db.setting(DIGITS_SETTING)
+    return {"thai": True, "arabic": False}.get(value or "")
+
+
+def set_document_digits(db: Database, thai: bool | None) -> None:
+    """Choose the digits of every official document of this center once (issue 12 §11), so
+    that documents citing each other agree (a referral letter and the intake it encloses);
+    ``None`` goes back to each document's own default."""
+    value = "" if thai is None else ("thai" if thai else "arabic")
+    with db.write() as session:
+        db.put_settings(session, {DIGITS_SETTING: value})
+
+
+def _digits(db: Database, value: bool | None, default: bool) -> bool:
+    """What was asked for this print, else the center's choice, else the document's default."""
+    if value is not None:
+        return value
+    chosen = document_digits(db)
+    return default if chosen is None else chosen
 
 
 # -- meetings ----------------------------------------------------------------------------------
@@ -298,7 +322,7 @@ def minutes_document(
         checker=_signatory(meeting, meeting.checker, meeting.checker_id),
         quorum_met=meeting.quorum.met,
         draft=meeting.status is MeetingStatus.DRAFT,
-        thai_digits=_digits(thai_digits, True),
+        thai_digits=_digits(db, thai_digits, True),
     )
 
 
@@ -350,7 +374,7 @@ def invitation_document(
         signer=signer,
         # Dated the day it is made; made after the meeting, it can only be a copy.
         is_copy=(issued_on or dt.date.today()) > meeting.held_on,
-        thai_digits=_digits(thai_digits, True),
+        thai_digits=_digits(db, thai_digits, True),
     )
 
 
@@ -389,7 +413,7 @@ def attendance_document(
         place=meeting.place,
         members=tuple(Attendee(a.name, _position(a)) for a in expected),
         blank_rows=max(3, others),
-        thai_digits=_digits(thai_digits, True),
+        thai_digits=_digits(db, thai_digits, True),
     )
 
 
@@ -536,7 +560,7 @@ def intake_document(
         other_referrals=tuple(r.label for r in e.referrals[1:]),
         rules_version=e.rules_version or None,
         received_by=_received_by(db, case_id),
-        thai_digits=_digits(thai_digits, False),
+        thai_digits=_digits(db, thai_digits, False),
     )
 
 
@@ -601,7 +625,7 @@ def agreement_document(
         certificate_on=case.certificate_on,
         criminal=case.category is CaseCategory.CRIMINAL,
         civil_part=bool(settlement.total_satang or settlement.instalments),
-        thai_digits=_digits(thai_digits, False),
+        thai_digits=_digits(db, thai_digits, False),
     )
 
 
@@ -644,7 +668,7 @@ def unsettled_document(
         ended_on=ended_on,
         limitation_until=deadlines.limitation_extended_until(ended_on),
         reason=event.note,
-        thai_digits=_digits(thai_digits, False),
+        thai_digits=_digits(db, thai_digits, False),
     )
 
 
@@ -703,7 +727,7 @@ def referral_document(
         reason="\n".join(reasons) or None,
         enclosures=(f"สำเนาบันทึกการรับเรื่อง เลขที่รับ {case.number} จำนวน 1 ฉบับ",),
         signer=_chair_on(db, issued_on, issuer.name),
-        thai_digits=_digits(thai_digits, True),
+        thai_digits=_digits(db, thai_digits, True),
     )
 
 
@@ -844,7 +868,7 @@ def monthly_document(
         ),
         reported_on=reported_on or dt.date.today(),
         reporter=reporter,
-        thai_digits=_digits(thai_digits, False),
+        thai_digits=_digits(db, thai_digits, False),
     )
 
 

@@ -226,3 +226,43 @@ def test_the_invitation_is_signed_on_the_original_has_a_contact_block_and_a_late
     assert late.is_copy and late.issued_on == dt.date.today()
     first = [line.text for line in page_lines(invitation_pdf(late))[0]]
     assert first[0] == nfkc("สำเนา")
+
+
+# -- one choice of digits for every document of a center (§11) --------------------------------
+
+
+def test_a_centers_digit_choice_holds_for_every_document(center_db: Any) -> None:
+    from test_doc_support import make_meeting, make_referred, thai_digit_count
+
+    from justice_desk.services import printing
+
+    thai_language()
+    meeting = make_meeting(center_db, items=3, paragraphs=1)
+    referred = make_referred(center_db)
+
+    def documents() -> dict[str, bytes]:
+        return {
+            "minutes": printing.minutes_pdf(center_db, meeting.id),
+            "invitation": printing.invitation_pdf(center_db, meeting.id),
+            "intake": printing.intake_pdf(center_db, referred.id),
+            "referral": printing.referral_pdf(center_db, referred.id),
+            "monthly": printing.monthly_pdf(center_db, 2026, 1),
+        }
+
+    # Not chosen: each document's own default (the referral Thai, its enclosed intake Arabic).
+    assert printing.document_digits(center_db) is None
+    unchosen = documents()
+    assert thai_digit_count(unchosen["referral"])[1] == 0
+    assert thai_digit_count(unchosen["intake"])[0] == 0
+    for choice in (True, False):
+        printing.set_document_digits(center_db, choice)
+        assert printing.document_digits(center_db) is choice
+        for name, pdf in documents().items():
+            thai, arabic = thai_digit_count(pdf)
+            assert (arabic if choice else thai) == 0, (name, choice, thai, arabic)
+            assert (thai if choice else arabic) > 0, name
+    # One print may still ask otherwise.
+    pdf = printing.intake_pdf(center_db, referred.id, thai_digits=True)
+    assert thai_digit_count(pdf)[1] == 0
+    printing.set_document_digits(center_db, None)
+    assert printing.document_digits(center_db) is None
