@@ -250,9 +250,10 @@ def pages_to_print(printer: QPrinter, page_count: int, current: int) -> list[int
 
 def print_pages(pages: PdfPages, printer: QPrinter, numbers: Sequence[int]) -> int:
     """Draw pages ``numbers`` (from 0) onto ``printer``, each at its printed size (shrunk only
-    when the paper is smaller), at the printer's resolution up to :data:`MAX_PRINT_DPI`;
-    returns the number of pages sent. Copies and collation are left to the printer's driver."""
-    from PySide6.QtGui import QPainter
+    when the paper is smaller, turned when its orientation is not the sheet's), at the printer's
+    resolution up to :data:`MAX_PRINT_DPI`; returns the number of pages sent. Copies and
+    collation are left to the printer's driver."""
+    from PySide6.QtGui import QPainter, QTransform
     from PySide6.QtPrintSupport import QPrinter
 
     if not numbers:
@@ -276,6 +277,11 @@ def print_pages(pages: PdfPages, printer: QPrinter, numbers: Sequence[int]) -> i
                 raise UserError(_("The printer stopped after {count} pages.").format(count=n))
             image = pages.render(index, dpi, grayscale=grayscale)
             width, height = (points / 72.0 * resolution for points in pages.size(index))
+            if (width > height) != (paper.width() > paper.height()):
+                # a landscape page in a portrait document (a report's wide table): turned to
+                # fill the sheet, as a PDF viewer prints it
+                image = image.transformed(QTransform().rotate(90))
+                width, height = height, width
             scale = min(1.0, paper.width() / width, paper.height() / height)
             width, height = width * scale, height * scale
             painter.drawImage(QRectF((paper.width() - width) / 2, 0, width, height), image)

@@ -235,6 +235,35 @@ def test_print_draws_every_page_onto_the_printer(
     assert shown["error"] == []
 
 
+def test_a_landscape_page_is_turned_to_fill_the_sheet(qtbot, tmp_path: Path) -> None:
+    """A report may have a wide table on a landscape page among portrait ones: printed on the
+    portrait sheets of the document, it is turned, not shrunk."""
+    from PySide6.QtPrintSupport import QPrinter
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    made = io.BytesIO()
+    pdf = canvas.Canvas(made, pagesize=A4)
+    for size in (A4, landscape(A4)):
+        pdf.setPageSize(size)
+        pdf.rect(36, 36, size[0] - 72, size[1] - 72, fill=1)  # a dark block inside the margins
+        pdf.showPage()
+    pdf.save()
+    pages = print_preview.PdfPages(made.getvalue())
+    printer = print_preview.make_printer(pages, "report")
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setResolution(150)
+    assert print_preview.print_pages(pages, printer, [0, 1]) == 2
+    pages.close()
+    printed = PdfReader(tmp_path / "printed.pdf")
+    for page in printed.pages:
+        assert float(page.mediabox.width) < float(page.mediabox.height)  # portrait sheets
+        images = page["/Resources"]["/XObject"]
+        (picture,) = (images[name].get_object() for name in images)
+        assert int(picture["/Width"]) < int(picture["/Height"])  # the page turned to match
+
+
 def test_print_sends_only_the_pages_chosen(qtbot, editor, monkeypatch, tmp_path: Path) -> None:
     dialog = open_preview(qtbot, editor, "minutes")
     target = tmp_path / "page-2.pdf"
