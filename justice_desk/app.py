@@ -40,6 +40,9 @@ def prepare_application() -> tuple[QApplication, QSettings]:
     if not os.environ.get("JUSTICE_DESK_LANG"):
         i18n.set_language(prefs.language(settings) or i18n.DEFAULT_LANGUAGE)
     app.setFont(load_thai_font(prefs.text_size(settings)))
+    from justice_desk.services.print_options import set_justified
+
+    set_justified(prefs.justified_documents(settings))
     install_exception_hook()
     _keep.append(GuiThreadGarbageCollector(app))
     return app, settings

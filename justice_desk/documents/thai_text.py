@@ -35,7 +35,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.paraparser import ParaParser
 
-from justice_desk.documents import segment
+from justice_desk.documents import options, segment
 from justice_desk.documents._reportlab_compat import ShapedStr
 from justice_desk.documents.fonts import register_fonts
 from justice_desk.documents.shaping import ShapedRun, concat, shape
@@ -81,7 +81,6 @@ _DIGITS = set("0123456789๐๑๒๓๔๕๖๗๘๙")
 # may grow, as a multiple of its own width.
 _WORD_GAP_EM = 0.1
 _SPACE_GROWTH = 2.5
-_justify = True
 
 
 def thai_digits(text: str) -> str:
@@ -587,20 +586,19 @@ class ThaiParagraph(Flowable):  # type: ignore[misc]  # ReportLab ships no type 
             last_of_segment = (
                 i + 1 == len(self._lines) or self._lines[i + 1].segment != line.segment
             )
-            if style.alignment == TA_JUSTIFY and _justify and not last_of_segment:
+            if style.alignment == TA_JUSTIFY and options.justify() and not last_of_segment:
                 extras = _distributed(line, inner - line.indent - line.width, style)
             _draw_spans(canv, x, baseline, spans, leading, extras)
 
 
 def set_justify(on: bool) -> None:
     """Justify body paragraphs (styles with ``TA_JUSTIFY``: Thai distributed, the default) or
-    print them flush left (``justice-desk print --ragged``)."""
-    global _justify
-    _justify = bool(on)
+    print them flush left (``justice-desk print --ragged``, Settings); see ``options``."""
+    options.set_justify(on)
 
 
 def justify() -> bool:
-    return _justify
+    return options.justify()
 
 
 def _distributed(

@@ -58,7 +58,15 @@ from justice_desk.domain.enums import (
 from justice_desk.domain.meetings import STANDARD_AGENDA
 from justice_desk.errors import NotFoundError, ValidationError
 from justice_desk.i18n import _
-from justice_desk.services import activities, cases, meetings, people, print_names, setup
+from justice_desk.services import (
+    activities,
+    cases,
+    meetings,
+    people,
+    print_names,
+    print_options,
+    setup,
+)
 from justice_desk.services.cases import CaseDetail, PartyRecord
 from justice_desk.services.meetings import AttendanceLine, MeetingDetail
 from justice_desk.services.people import PersonInput
@@ -205,11 +213,9 @@ def _missing(what: str, items: list[str]) -> ValidationError:
 
 
 def set_justified(on: bool) -> None:
-    """Justify body paragraphs the Thai way (the default, as official documents are) or print
-    them flush left, for every document printed afterwards in this process."""
-    from justice_desk.documents.thai_text import set_justify
-
-    set_justify(on)
+    """Justify body paragraphs the Thai way (the default) or print them flush left
+    (``services.print_options``)."""
+    print_options.set_justified(on)
 
 
 #: The center's one choice of digits for all its official documents: "thai" or "arabic".

@@ -75,6 +75,12 @@ def retention(settings: QSettings) -> Retention:
     return Retention(**counts)
 
 
+def justified_documents(settings: QSettings) -> bool:
+    """Whether printed documents justify their body text the Thai way (the default)."""
+    value = settings.value("print/justified", True)
+    return value not in (False, "false", "0", 0)
+
+
 def backup_folder(settings: QSettings) -> Path:
     value = settings.value("backup/folder")
     return Path(str(value)) if value else paths.backups_dir()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from justice_desk import i18n
 from justice_desk.i18n import _
+from justice_desk.services.print_options import set_justified
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import translate_buttons
@@ -80,6 +81,15 @@ class SettingsDialog(QDialog):
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bform.addRow(where)
         form.addRow(backups)
+        documents = QGroupBox(_("Printed documents"), self)
+        documents.setObjectName("documentSettings")
+        dform = QFormLayout(documents)
+        self.justified = QCheckBox(
+            _("Justify body text the Thai way (both margins straight)"), documents
+        )
+        self.justified.setChecked(prefs.justified_documents(ctx.settings))
+        dform.addRow(self.justified)
+        form.addRow(documents)
         buttons = translate_buttons(
             QDialogButtonBox(
                 QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -92,6 +102,8 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         self.ctx.settings.setValue("ui/language", self.language.currentData())
         self.ctx.settings.setValue("backup/automatic", self.automatic.isChecked())
+        self.ctx.settings.setValue("print/justified", self.justified.isChecked())
+        set_justified(self.justified.isChecked())
         for key, box in self.keep.items():
             self.ctx.settings.setValue(f"backup/keep_{key}", box.value())
         parent = self.parent()

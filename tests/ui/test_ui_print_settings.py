@@ -1,0 +1,29 @@
+"""Settings → Printed documents: the Thai justification of body text can be switched off, is
+remembered, and applies to the next document printed (issue 12 §5)."""
+
+from __future__ import annotations
+
+from justice_desk.services import print_options
+
+
+def test_the_justification_checkbox_is_remembered_and_applied(main_window, ui_ctx, qtbot) -> None:
+    from justice_desk.ui import settings as prefs
+    from justice_desk.ui.settings_dialog import SettingsDialog
+
+    assert prefs.justified_documents(ui_ctx.settings) and print_options.justified()
+    dialog = SettingsDialog(ui_ctx, main_window)
+    qtbot.addWidget(dialog)
+    assert dialog.justified.isChecked()
+    dialog.justified.setChecked(False)
+    dialog.accept()
+    try:
+        assert prefs.justified_documents(ui_ctx.settings) is False
+        assert print_options.justified() is False
+        again = SettingsDialog(ui_ctx, main_window)
+        qtbot.addWidget(again)
+        assert not again.justified.isChecked()
+        again.justified.setChecked(True)
+        again.accept()
+        assert prefs.justified_documents(ui_ctx.settings) and print_options.justified()
+    finally:
+        print_options.set_justified(True)
