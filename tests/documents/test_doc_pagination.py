@@ -3,7 +3,7 @@ extremes.
 
 The large demo (``generate_demo`` with 2,000 cases and 60 meetings, about 1 s) is built once per
 session in a pytest temporary folder. Every meeting's minutes, invitation and attendance sheet
-are printed. Printing every case's papers takes about three minutes on the development machine,
+are printed. Printing every case's papers takes about two minutes on the development machine,
 so the sweep prints a deterministic sample: every :data:`CASE_STEP`-th case in number order,
 plus the case with the longest facts, the one with the most parties and the agreement with the
 most instalments (a full sweep found nothing either; see docs/thai-text-and-printing.md §11).
@@ -29,7 +29,7 @@ from test_doc_support import LONG_DISCUSSION, make_dispute, make_parties, thai_l
 
 from justice_desk.errors import UserError
 
-CASE_STEP = 8
+CASE_STEP = 4
 
 
 @pytest.fixture(scope="session")
