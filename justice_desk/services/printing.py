@@ -70,6 +70,11 @@ from justice_desk.services import (
 from justice_desk.services.cases import CaseDetail, PartyRecord
 from justice_desk.services.meetings import AttendanceLine, MeetingDetail
 from justice_desk.services.people import PersonInput
+from justice_desk.services.print_options import (
+    DIGITS_SETTING,
+    document_digits,
+    set_document_digits,
+)
 from justice_desk.storage import audit
 from justice_desk.storage import case_queries as q
 from justice_desk.storage import repositories as repo
@@ -77,7 +82,10 @@ from justice_desk.storage.database import Database
 from justice_desk.storage.models import CaseEvent
 
 __all__ = [
+    "DIGITS_SETTING",
     "DOCUMENTS",
+    "document_digits",
+    "set_document_digits",
     "agreement_document",
     "agreement_pdf",
     "attendance_document",
@@ -216,26 +224,6 @@ def set_justified(on: bool) -> None:
     """Justify body paragraphs the Thai way (the default) or print them flush left
     (``services.print_options``)."""
     print_options.set_justified(on)
-
-
-#: The center's one choice of digits for all its official documents: "thai" or "arabic".
-DIGITS_SETTING = "document_digits"
-
-
-def document_digits(db: Database) -> bool | None:
-    """Thai digits (True), Arabic (False) for every official document of this center, or
-    ``None`` when the center has not chosen (each document then has its own default)."""
-    value = db.setting(DIGITS_SETTING)
-    return {"thai": True, "arabic": False}.get(value or "")
-
-
-def set_document_digits(db: Database, thai: bool | None) -> None:
-    """Choose the digits of every official document of this center once (issue 12 §11), so
-    that documents citing each other agree (a referral letter and the intake it encloses);
-    ``None`` goes back to each document's own default."""
-    value = "" if thai is None else ("thai" if thai else "arabic")
-    with db.write() as session:
-        db.put_settings(session, {DIGITS_SETTING: value})
 
 
 def _digits(db: Database, value: bool | None, default: bool) -> bool:

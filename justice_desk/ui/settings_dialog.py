@@ -11,14 +11,21 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
+    QScrollArea,
     QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
 from justice_desk import i18n
 from justice_desk.i18n import _
-from justice_desk.services.print_options import set_justified
+from justice_desk.services.print_options import (
+    document_digits,
+    set_document_digits,
+    set_justified,
+)
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import translate_buttons
@@ -38,7 +45,18 @@ class SettingsDialog(QDialog):
         self.ctx = ctx
         self.setObjectName("settingsDialog")
         self.setWindowTitle(_("Settings"))
-        form = QFormLayout(self)
+        # The settings scroll above the buttons, so that the dialog fits a small screen at the
+        # largest text size.
+        outer = QVBoxLayout(self)
+        content = QWidget(self)
+        form = QFormLayout(content)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("settingsScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer.addWidget(scroll)
         self.language = QComboBox(self)
         self.language.addItem("ภาษาไทย", "th")
         self.language.addItem("English", "en")
@@ -84,11 +102,17 @@ class SettingsDialog(QDialog):
         documents = QGroupBox(_("Printed documents"), self)
         documents.setObjectName("documentSettings")
         dform = QFormLayout(documents)
-        self.justified = QCheckBox(
-            _("Justify body text the Thai way (both margins straight)"), documents
-        )
+        self.justified = QCheckBox(_("Justify body text (Thai distributed)"), documents)
         self.justified.setChecked(prefs.justified_documents(ctx.settings))
         dform.addRow(self.justified)
+        # The digits belong to the center (its database), not to this computer.
+        self.digits = QComboBox(documents)
+        self.digits.setObjectName("documentDigits")
+        self.digits.addItem(_("As each document has them"), None)
+        self.digits.addItem(_("Thai digits (๑ ๒ ๓) in every document"), True)
+        self.digits.addItem(_("Arabic digits (1 2 3) in every document"), False)
+        self.digits.setCurrentIndex(max(0, self.digits.findData(document_digits(ctx.db))))
+        dform.addRow(_("Digits"), self.digits)
         form.addRow(documents)
         buttons = translate_buttons(
             QDialogButtonBox(
@@ -97,13 +121,15 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        outer.addWidget(buttons)
 
     def accept(self) -> None:
         self.ctx.settings.setValue("ui/language", self.language.currentData())
         self.ctx.settings.setValue("backup/automatic", self.automatic.isChecked())
         self.ctx.settings.setValue("print/justified", self.justified.isChecked())
         set_justified(self.justified.isChecked())
+        if self.digits.currentData() != document_digits(self.ctx.db):
+            set_document_digits(self.ctx.db, self.digits.currentData())
         for key, box in self.keep.items():
             self.ctx.settings.setValue(f"backup/keep_{key}", box.value())
         parent = self.parent()

@@ -27,3 +27,27 @@ def test_the_justification_checkbox_is_remembered_and_applied(main_window, ui_ct
         assert prefs.justified_documents(ui_ctx.settings) and print_options.justified()
     finally:
         print_options.set_justified(True)
+
+
+def test_the_centers_digits_are_chosen_once_in_settings(main_window, ui_ctx, qtbot) -> None:
+    """The choice is the center's (its database), and every document then follows it (§11)."""
+    from justice_desk.ui.settings_dialog import SettingsDialog
+
+    assert print_options.document_digits(ui_ctx.db) is None
+    dialog = SettingsDialog(ui_ctx, main_window)
+    qtbot.addWidget(dialog)
+    assert dialog.digits.currentData() is None
+    dialog.digits.setCurrentIndex(dialog.digits.findData(False))
+    dialog.accept()
+    assert print_options.document_digits(ui_ctx.db) is False
+    again = SettingsDialog(ui_ctx, main_window)
+    qtbot.addWidget(again)
+    assert again.digits.currentData() is False
+    again.digits.setCurrentIndex(again.digits.findData(True))
+    again.accept()
+    assert print_options.document_digits(ui_ctx.db) is True
+    third = SettingsDialog(ui_ctx, main_window)
+    qtbot.addWidget(third)
+    third.digits.setCurrentIndex(0)
+    third.accept()
+    assert print_options.document_digits(ui_ctx.db) is None
