@@ -68,6 +68,7 @@ if TYPE_CHECKING:  # imported when a print button is pressed, not with the page
     from justice_desk.ui.print_preview import PreviewTask
 
 SOON_DAYS = 30  # a deadline this close is shown in red
+ANSWER_STYLE = "background: #fff8e1; color: #5d4037; padding: 6px;"
 OPEN_STATUS_STYLE = "background: #e3f2fd; color: #0d47a1;"
 DONE_STATUS_STYLE = "background: #eeeeee; color: #333;"
 
@@ -211,7 +212,18 @@ class CaseDetailView(QWidget):
             ],
             self,
         )
-        history = make_table(self.events_model, self)
+        # The office's answer to an escalated case: its own record, read-only here (sync.md §12).
+        history = QWidget()
+        history_layout = QVBoxLayout(history)
+        history_layout.setContentsMargins(0, 0, 0, 0)
+        self.province_answer = ThaiLabel("", history)
+        self.province_answer.setObjectName("provinceAnswer")
+        self.province_answer.setStyleSheet(ANSWER_STYLE)
+        self.province_answer.setTextFormat(Qt.TextFormat.PlainText)  # the office's own words
+        self.province_answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.province_answer.setVisible(False)
+        history_layout.addWidget(self.province_answer)
+        history_layout.addWidget(make_table(self.events_model, history), 1)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("caseTabs")
         self.tab_index = {
@@ -345,8 +357,27 @@ class CaseDetailView(QWidget):
         for section in self.all_sections():
             section.load(detail)
         self.events_model.set_rows(detail.events)
+        self._show_province_answer(detail)
         self._show_outcome_summary(detail)
         self._arrange_middle()
+
+    def _show_province_answer(self, detail: CaseDetail) -> None:
+        answer = detail.escalation_answer
+        self.province_answer.setVisible(answer is not None)
+        if answer is None:
+            self.province_answer.setText("")
+            return
+        lines = [
+            _("The Provincial Justice Office answered on {date}: {decision}").format(
+                date=long_date(answer.answered_on), decision=answer.decision_label
+            )
+        ]
+        if answer.agency:
+            lines.append(_("Referred to: {agency}").format(agency=answer.agency))
+        lines.append(_("Note: {note}").format(note=answer.note))
+        if answer.officer:
+            lines.append(_("Officer: {name}").format(name=answer.officer))
+        self.province_answer.setText("\n".join(lines))
 
     def _show_deadlines(self, detail: CaseDetail) -> None:
         while self.deadlines.count():

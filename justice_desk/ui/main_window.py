@@ -64,6 +64,10 @@ def page_factories(
             ("sync", lambda: _("Centers & import"), lazy("sync", "SyncPage")),
             ("dashboard", lambda: _("Dashboard"), lazy("dashboard", "DashboardPage")),
         ] + pages[:-1]
+        # Last, so that the other pages keep their Alt+number.
+        pages.append(
+            ("escalations", lambda: _("Escalations"), lazy("escalations", "EscalationsPage"))
+        )
     return pages
 
 
