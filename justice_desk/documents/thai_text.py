@@ -58,6 +58,14 @@ _NO_LINE_END = set("เแโใไ([{«“‘")
 # Prefixes that make one word with what follows even where the dictionary has two:
 # ``ผู้|ร้อง`` (complainant) split over two lines reads as two words.
 _BOUND_PREFIXES = frozenset({"ผู้"})
+# Administrative prefixes written together with their place's name (``อำเภอเมืองเชียงใหม่``,
+# ``ตำบลแม่เหียะ``): a line break between them reads as a word and a name apart.
+_PLACE_PREFIXES = frozenset({"ตำบล", "อำเภอ", "จังหวัด", "แขวง", "เขต"})
+# Words that name the number after them (``พ.ศ. 2562``, ``มาตรา 20``, ``หมู่ที่ 4``): the
+# space between them is no place for a line break.
+_BEFORE_NUMBER = frozenset(
+    "พ.ศ. ค.ศ. พุทธศักราช มาตรา วรรค ข้อ หมู่ที่ เลขที่ บ้านเลขที่ ครั้งที่ ฉบับที่ วันที่ ที่ โทร. โทรศัพท์ เวลา".split()
+)
 # After a space, only the repetition mark must stay with the word before it ("ไป ๆ").
 _NO_START_AFTER_SPACE = set("ๆ")
 # Words a line must not end with: ``ณ`` (at) and ``จาก`` (from) belong to what follows.
@@ -80,6 +88,9 @@ _DIGITS = set("0123456789๐๑๒๓๔๕๖๗๘๙")
 # ems (text extractors read about a tenth of an em as a word space), and how far a real space
 # may grow, as a multiple of its own width.
 _WORD_GAP_EM = 0.1
+# Clusters after which no gap is added inside a word: the lakkhangyao of ``ฤๅ``/``ฦๅ`` already
+# ends in a wide side bearing, and with a tenth of an em more pypdf reads ``ฤๅ ษี`` as two words.
+_NO_GAP_AFTER = ("\u0e45",)
 _SPACE_GROWTH = 2.5
 
 
@@ -221,12 +232,14 @@ def _glued_at_space(before: str, after: str) -> bool:
         return True
     if before in _MONTHS and after[0] in _DIGITS:
         return True
+    if before in _BEFORE_NUMBER and after[0] in _DIGITS:
+        return True
     return before in _NO_LINE_END_WORDS
 
 
 def _glued_touching(before: str, after: str) -> bool:
     """Must two words written together stay on one line (``จาก|นาย…``, ``สอง|หมื่น|บาท``)?"""
-    if before in _BOUND_PREFIXES or before in _NO_LINE_END_WORDS:
+    if before in _BOUND_PREFIXES or before in _NO_LINE_END_WORDS or before in _PLACE_PREFIXES:
         return True
     return before in _NUMBER_WORDS and after in _NUMBER_WORDS
 
@@ -640,6 +653,8 @@ def _distributed(
         clusters = segment.tcc_clusters(span.text)
         for cluster in clusters[:-1]:
             offset += len(cluster)
+            if cluster.endswith(_NO_GAP_AFTER):
+                continue
             inner.append((i, offset))
     # Evenly first: every place (clusters, word boundaries, spaces) gets the same small gap.
     places = len(word_ends) + len(inner) + len(space_spans)

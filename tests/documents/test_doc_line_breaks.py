@@ -26,7 +26,8 @@ UNITS = ("บาท", "งวด", "เรื่อง", "คน", "ฉบับ
 MONTHS = ("ตุลาคม", "พฤษภาคม", "มกราคม")
 SENTENCE = (
     "ผู้ร้องอาศัยอยู่{place}ได้รับเงินจาก{name} จำนวน 300,000 บาท (สามแสนบาทถ้วน) "
-    "ตกลงแบ่งชำระ 10 งวด จำนวน ๘ เรื่อง เมื่อวันที่ 27 ตุลาคม 2568 ณ ศาลาหมู่บ้าน"
+    "ตกลงแบ่งชำระ 10 งวด จำนวน ๘ เรื่อง เมื่อวันที่ 27 ตุลาคม 2568 ณ ศาลาหมู่บ้าน "
+    "ตามมาตรา 20 แห่งพระราชบัญญัติการไกล่เกลี่ยข้อพิพาท พ.ศ. 2562 หมู่ที่ 4 อำเภอแม่ริม"
 )
 FILLER = "ที่ประชุม ได้ พิจารณา เรื่อง ดังกล่าว แล้ว เห็นว่า ควร ดำเนินการ ต่อไป".split()
 
@@ -62,6 +63,10 @@ def _junction_findings(lines: list[str], names: tuple[str, ...]) -> list[str]:
             found.append(f"number and unit apart: {where}")
         if re.search(f"({'|'.join(MONTHS)})$", b) and re.match(f"[{digits}]", a):
             found.append(f"month and year apart: {where}")
+        if re.search(r"(พ\.ศ\.|มาตรา|หมู่ที่)$", b) and re.match(f"[{digits}]", a):
+            found.append(f"a number apart from what it numbers: {where}")
+        if re.search(r"(ตำบล|อำเภอ|จังหวัด)$", b) and re.match(r"[ก-ฮ]", a):
+            found.append(f"a place's name apart from its prefix: {where}")
         if re.search(r"(^|\s)ณ$", b) or b.endswith("จาก"):
             found.append(f"line ends with ณ or จาก: {where}")
         if re.search(r"\(\S*$", b) and re.match(r"\S*บาทถ้วน\)", a):
