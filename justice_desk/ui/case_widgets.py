@@ -4,9 +4,9 @@ eligibility panel the intake form updates as the user types."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -32,6 +32,7 @@ from justice_desk.domain.eligibility import Eligibility, Verdict
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _, language
 from justice_desk.ui import dialogs
+from justice_desk.ui.dirty import DirtyTracker
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
@@ -194,42 +195,32 @@ class FormSection(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.dirty = False
-        self._loading = 0
+        self.tracker = DirtyTracker(lambda dirty: self.changed.emit() if dirty else None)
         self.fields: dict[str, QWidget] = {}
         self.errors = error_label(self)
 
-    # dirty tracking
+    # unsaved changes (ui/dirty.py)
 
-    @contextmanager
-    def loading(self) -> Iterator[None]:
+    @property
+    def dirty(self) -> bool:
+        return self.tracker.dirty
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        if value:
+            self.tracker.touch()
+        else:
+            self.tracker.reset()
+
+    def loading(self) -> contextlib.AbstractContextManager[None]:
         """Fill widgets from data without counting it as a change by the user."""
-        self._loading += 1
-        try:
-            yield
-        finally:
-            self._loading -= 1
+        return self.tracker.loading()
 
     def watch(self, *widgets: QWidget) -> None:
-        for w in widgets:
-            if isinstance(w, BeDateEdit):
-                w.line.textChanged.connect(self._touched)
-                w.dateChanged.connect(self._touched)
-            elif isinstance(w, QLineEdit):
-                w.textChanged.connect(self._touched)
-            elif isinstance(w, QPlainTextEdit):
-                w.textChanged.connect(self._touched)
-            elif isinstance(w, QComboBox):
-                w.currentIndexChanged.connect(self._touched)
-                if w.isEditable():
-                    w.editTextChanged.connect(self._touched)
-            elif isinstance(w, QCheckBox):
-                w.toggled.connect(self._touched)
+        self.tracker.watch(*widgets)
 
     def _touched(self, *_args: object) -> None:
-        if not self._loading:
-            self.dirty = True
-            self.changed.emit()
+        self.tracker.touch()
 
     def is_dirty(self) -> bool:
         return self.dirty

@@ -1,4 +1,4 @@
-"""Pieces every detail form shares: error highlighting by field name, unsaved-change tracking,
+"""Pieces every detail form shares: error highlighting by field name (unsaved changes: dirty.py),
 the message strip under a form, BE year input, and small dialogs that do not block tests.
 
 Dialogs here are opened with ``open()`` (window-modal, not a nested event loop), so a test can
@@ -7,24 +7,15 @@ fill them and press their buttons like a person would.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
-    QLineEdit,
-    QPlainTextEdit,
-    QSpinBox,
     QTableView,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -140,54 +131,6 @@ class FormErrors:
             _style_target(widget).setFocus(Qt.FocusReason.OtherFocusReason)
             self.marked = widget
         return widget
-
-
-class DirtyTracker:
-    """Notices any change in the watched widgets, except while a record is being loaded."""
-
-    def __init__(self, on_change: Callable[[bool], None] | None = None) -> None:
-        self.dirty = False
-        self._loading = 0
-        self._on_change = on_change
-
-    def watch(self, *widgets: QWidget) -> None:
-        for w in widgets:
-            if isinstance(w, BeDateEdit):
-                w.line.textChanged.connect(self.touch)
-                w.dateChanged.connect(self.touch)
-            elif isinstance(w, QLineEdit):
-                w.textChanged.connect(self.touch)
-            elif isinstance(w, QComboBox):
-                w.currentIndexChanged.connect(self.touch)
-                if w.isEditable():
-                    w.editTextChanged.connect(self.touch)
-            elif isinstance(w, (QPlainTextEdit, QTextEdit)):
-                w.textChanged.connect(self.touch)
-            elif isinstance(w, QSpinBox | QDoubleSpinBox):
-                w.valueChanged.connect(self.touch)
-            elif isinstance(w, (QCheckBox, QAbstractButton)):
-                w.toggled.connect(self.touch)
-
-    def touch(self, *_args: object) -> None:
-        if self._loading or self.dirty:
-            return
-        self.dirty = True
-        if self._on_change:
-            self._on_change(True)
-
-    def reset(self) -> None:
-        self.dirty = False
-        if self._on_change:
-            self._on_change(False)
-
-    @contextlib.contextmanager
-    def loading(self) -> Iterator[None]:
-        """Fill the form inside this block: programmatic changes are not the user's edits."""
-        self._loading += 1
-        try:
-            yield
-        finally:
-            self._loading -= 1
 
 
 def parse_be_year(text: str, field: str) -> int | None:

@@ -9,6 +9,7 @@ delete one record through the services.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import (
 
 from justice_desk.errors import NotFoundError, UserError
 from justice_desk.i18n import _
-from justice_desk.ui import dialogs
+from justice_desk.ui import dialogs, operations
 from justice_desk.ui.context import AppContext
-from justice_desk.ui.form_fields import DirtyTracker, FormErrors, MessageStrip
+from justice_desk.ui.dirty import DirtyTracker, resolve_unsaved
+from justice_desk.ui.form_fields import FormErrors, MessageStrip
+from justice_desk.ui.jobs import Job
 from justice_desk.ui.pages.base import Page, RegisterView
 from justice_desk.ui.widgets.fit import scaled_font
 from justice_desk.ui.widgets.thai_label import ThaiLabel
@@ -54,6 +57,7 @@ class RecordPage(Page):
         self.strip = MessageStrip(self)
         self.errors = FormErrors(self.strip)
         self.tracker = DirtyTracker(self._dirty_changed)
+        self.save_job: Job | None = None
 
         self.new_button = QPushButton(_("New"), self)
         self.new_button.setToolTip(_("Start a new record (Ctrl+N)"))
@@ -63,7 +67,7 @@ class RecordPage(Page):
         self.delete_button = QPushButton(_("Delete…"), self)
         self.delete_button.setToolTip(_("Delete this record (you are asked to confirm first)"))
         self.new_button.clicked.connect(self.new_record)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(self._save_clicked)
         self.delete_button.clicked.connect(self.delete_current)
 
         self.form_body = QWidget(self)
@@ -119,11 +123,20 @@ class RecordPage(Page):
         picked it there) and fill the form; return the record."""
         raise NotImplementedError
 
-    def save_record(self) -> tuple[Any, list[str]]:
-        """Create or update through the service; return (record, warnings). Raise to refuse."""
+    #: The kinds of records a save or delete writes (``operations.RECORD_KINDS``).
+    writes: frozenset[str] = frozenset()
+
+    def save_record(self) -> Callable[[], tuple[Any, list[str]]]:
+        """Read the form (raise ``UserError`` to refuse before anything is written) and return
+        the write: a function run in the job runner that creates or updates the record through
+        the service and returns (record, warnings)."""
         raise NotImplementedError
 
+    def save_refused(self, exc: UserError) -> None:
+        """The form or the service refused the save (already shown in the form's errors)."""
+
     def delete_record(self, record_id: uuid.UUID) -> None:
+        """Delete through the service (run in the job runner)."""
         raise NotImplementedError
 
     def record_label(self) -> str:
@@ -159,13 +172,51 @@ class RecordPage(Page):
     def can_leave(self) -> bool:
         return self.resolve_unsaved()
 
-    def save(self) -> bool:
+    def save(self, then: Callable[[], None] | None = None) -> bool:
+        """Start saving in the job runner (Save and Delete are disabled until it ends); False
+        when the form refused or a save is already running. ``then`` runs after it saved."""
+        if operations.writing(self):
+            return False
         self.errors.clear()
         try:
-            record, warnings = self.save_record()
+            write = self.save_record()
         except UserError as exc:
             self.errors.show(exc)
+            self.save_refused(exc)
             return False
+
+        def saved(result: tuple[Any, list[str]]) -> None:
+            self._saved(*result)
+            if then is not None:
+                then()
+
+        self.save_job = operations.run_write(
+            self,
+            self.ctx,
+            _("Saving “{name}”").format(name=self.record_label() or self.new_heading()),
+            write,
+            changes=self.writes,
+            on_done=saved,
+            on_refused=self._refused,
+            busy=(self.save_button, self.delete_button, self.new_button),
+        )
+        return True
+
+    def _save_clicked(self) -> None:
+        self.save()
+
+    def save_and_wait(self) -> bool:
+        """Save and wait for the outcome (the unsaved-changes prompt's "Save")."""
+        if not self.save():
+            return False
+        operations.wait(self.save_job)
+        return not self.tracker.dirty
+
+    def _refused(self, exc: UserError) -> None:
+        self.errors.show(exc)
+        self.save_refused(exc)
+
+    def _saved(self, record: Any, warnings: list[str]) -> None:
         self.current_id = record.id
         self.current_rev = getattr(record, "rev", None)
         with self.tracker.loading():
@@ -176,7 +227,6 @@ class RecordPage(Page):
         self._select_current()
         self._update_heading()
         self.after_load()
-        return True
 
     def fill(self, record: Any) -> None:
         """Show a saved record in the form (called inside ``tracker.loading()``)."""
@@ -191,28 +241,28 @@ class RecordPage(Page):
         ).format(name=self.record_label())
         if not dialogs.confirm(self, question, yes=_("Delete")):
             return
-        try:
-            self.delete_record(self.current_id)
-        except UserError as exc:
-            dialogs.show_error(self, str(exc))
-            return
-        self.register.refresh()
-        self._start_new()
-        self.strip.info(_("Deleted."))
+
+        def deleted(_result: object) -> None:
+            self.register.refresh()
+            self._start_new()
+            self.strip.info(_("Deleted."))
+
+        operations.run_write(
+            self,
+            self.ctx,
+            _("Deleting “{name}”").format(name=self.record_label()),
+            self.delete_record,
+            self.current_id,
+            changes=self.writes,
+            on_done=deleted,
+            busy=(self.save_button, self.delete_button, self.new_button),
+        )
 
     # -- unsaved changes ------------------------------------------------------------------
 
     def resolve_unsaved(self) -> bool:
         """True when it is fine to show something else: nothing unsaved, saved, or discarded."""
-        if not self.tracker.dirty:
-            return True
-        answer = dialogs.ask_save_changes(self)
-        if answer == "save":
-            return self.save()
-        if answer == "discard":
-            self.tracker.reset()
-            return True
-        return False
+        return resolve_unsaved(self, self.tracker.dirty, self.save_and_wait, self.tracker.reset)
 
     # -- internals ------------------------------------------------------------------------
 

@@ -28,11 +28,11 @@ from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
 from justice_desk.services.common import phone_warning
 from justice_desk.services.people import PersonInput, PersonRecord
+from justice_desk.ui.dirty import DirtyTracker
 from justice_desk.ui.form_fields import (
     OK_COLOR,
     WARNING_BORDER,
     WARNING_COLOR,
-    DirtyTracker,
     FormErrors,
     WrapLabel,
     parse_be_year,

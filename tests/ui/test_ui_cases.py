@@ -17,6 +17,7 @@ from justice_desk.domain.dates import format_numeric_date
 from justice_desk.domain.enums import CaseCategory, CaseKind, CaseStatus, Compliance, PartySide
 from justice_desk.services import cases, people
 from justice_desk.services.people import PersonInput
+from justice_desk.ui import operations
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE
 
 LEFT = Qt.MouseButton.LeftButton
@@ -91,6 +92,8 @@ def click(qtbot, button) -> None:
     QApplication.processEvents()  # what the event loop does between two clicks: layouts settle
     assert button.isVisible() and button.isEnabled(), button.text()
     qtbot.mouseClick(button, LEFT)
+    # a save or delete runs in the job runner: wait until its result is shown
+    qtbot.waitUntil(lambda: operations.in_flight() == 0, timeout=10000)
 
 
 def take_step(qtbot, view, action: A, *, target: str | None = None) -> None:

@@ -13,7 +13,7 @@ from justice_desk.domain.enums import CommitteePosition
 from justice_desk.services import activities, people
 from justice_desk.services.activities import ActivityInput
 from justice_desk.services.people import PersonInput, PersonRecord
-from justice_desk.ui import dialogs
+from justice_desk.ui import dialogs, operations
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +29,8 @@ def no_blocking_dialogs(monkeypatch):
 def click(qtbot, button) -> None:
     assert button.isEnabled(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    # a save or delete runs in the job runner: wait until its result is shown
+    qtbot.waitUntil(lambda: operations.in_flight() == 0, timeout=10000)
 
 
 def be(day: dt.date) -> str:

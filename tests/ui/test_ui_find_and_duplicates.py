@@ -12,7 +12,7 @@ from search_scenarios import NAMFON, build_cases, build_register
 
 from justice_desk.services import people
 from justice_desk.services.people import PersonInput
-from justice_desk.ui import dialogs
+from justice_desk.ui import dialogs, operations
 
 ID = "3500100234569"
 
@@ -35,6 +35,8 @@ def page(main_window):
 def click(qtbot, button) -> None:
     assert button.isEnabled() and button.isVisible(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    # a save or delete runs in the job runner: wait until its result is shown
+    qtbot.waitUntil(lambda: operations.in_flight() == 0, timeout=10000)
 
 
 def wait_for_check(qtbot, page) -> None:

@@ -17,6 +17,7 @@ from justice_desk.domain.dates import format_numeric_date
 from justice_desk.domain.eligibility import Verdict
 from justice_desk.domain.enums import CaseCategory, CriminalStage
 from justice_desk.services import cases
+from justice_desk.ui import operations
 
 LEFT = Qt.MouseButton.LeftButton
 TODAY = dt.date.today()
@@ -85,6 +86,8 @@ def click(qtbot, widget) -> None:
     QApplication.processEvents()
     assert widget.isVisible() and widget.isEnabled()
     qtbot.mouseClick(widget, LEFT)
+    # a save or delete runs in the job runner: wait until its result is shown
+    qtbot.waitUntil(lambda: operations.in_flight() == 0, timeout=10000)
 
 
 def row_shown(form, label) -> bool:

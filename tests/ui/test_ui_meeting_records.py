@@ -14,7 +14,7 @@ from justice_desk import i18n
 from justice_desk.domain.enums import Attendance, CommitteePosition, MeetingStatus
 from justice_desk.services import meetings, people
 from justice_desk.services.people import PersonInput
-from justice_desk.ui import dialogs
+from justice_desk.ui import dialogs, operations
 
 MEET_1 = dt.date(2026, 10, 7)
 MEET_2 = dt.date(2026, 11, 4)
@@ -62,6 +62,8 @@ def window(ui_settings, committee, prompts, request):
 def click(qtbot, button) -> None:
     assert button.isEnabled() and button.isVisibleTo(button.window()), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    # a save or delete runs in the job runner: wait until its result is shown
+    qtbot.waitUntil(lambda: operations.in_flight() == 0, timeout=10000)
 
 
 def test_attendance_is_taken_before_the_minutes(window, ui_ctx, qtbot, prompts) -> None:

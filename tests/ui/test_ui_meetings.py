@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from justice_desk.domain.enums import Attendance, CommitteePosition, MeetingMode, MeetingStatus
 from justice_desk.services import meetings, people
 from justice_desk.services.people import PersonInput
-from justice_desk.ui import dialogs, meeting_dialogs
+from justice_desk.ui import dialogs, meeting_dialogs, operations
 
 MEET_1 = dt.date(2026, 10, 7)  # 2569 BE; in the past, so it can be marked as held
 MEET_2 = dt.date(2026, 11, 4)
@@ -106,6 +106,8 @@ def open_page(window):
 def click(qtbot, button) -> None:
     assert button.isEnabled() and button.isVisibleTo(button.window()), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    # a save or delete runs in the job runner: wait until its result is shown
+    qtbot.waitUntil(lambda: operations.in_flight() == 0, timeout=10000)
 
 
 def new_meeting_through_dialog(page, qtbot, typer, date_text: str, place: str):

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from justice_desk.domain.enums import MembershipStatus
 from justice_desk.services import people
 from justice_desk.services.people import PersonInput
-from justice_desk.ui import dialogs
+from justice_desk.ui import dialogs, operations
 
 WRONG_ID = "1101700203451"  # check digit should be 0
 RIGHT_ID = "1101700203450"
@@ -39,6 +39,8 @@ def page(main_window):
 def click(qtbot, button) -> None:
     assert button.isEnabled(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    # a save or delete runs in the job runner: wait until its result is shown
+    qtbot.waitUntil(lambda: operations.in_flight() == 0, timeout=10000)
 
 
 def all_people(db):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -51,6 +52,8 @@ def activity_columns() -> list[Column]:
 
 class ActivitiesPage(RecordPage):
     key = "activities"
+    writes = frozenset({"activities"})
+    shows = frozenset({"activities"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -239,15 +242,16 @@ class ActivitiesPage(RecordPage):
             notes=self.notes.toPlainText(),
         )
 
-    def save_record(self) -> tuple[ActivityRecord, list[str]]:
+    def save_record(self) -> Callable[[], tuple[ActivityRecord, list[str]]]:
         data = self.value()
-        if self.current_id is None:
-            record = activities.create_activity(self.ctx.db, data)
-        else:
-            record = activities.update_activity(
-                self.ctx.db, self.current_id, data, expected_rev=self.current_rev
-            )
-        return record, []
+        db, record_id, rev = self.ctx.db, self.current_id, self.current_rev
+
+        def write() -> tuple[ActivityRecord, list[str]]:
+            if record_id is None:
+                return activities.create_activity(db, data), []
+            return activities.update_activity(db, record_id, data, expected_rev=rev), []
+
+        return write
 
     def delete_record(self, record_id: uuid.UUID) -> None:
         activities.delete_activity(self.ctx.db, record_id)

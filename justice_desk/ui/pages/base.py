@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,10 +31,31 @@ class Page(QWidget):
     """A page of the main window. Override what applies; the window's shortcuts call these."""
 
     key = "page"
+    #: The kinds of records the page shows (``operations.RECORD_KINDS``): when a write anywhere
+    #: else names one of them, the page refreshes (now if shown, else when next shown).
+    shows: frozenset[str] = frozenset()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.stale = False
+        ctx.records_changed.connect(self.records_changed)
+
+    def records_changed(self, kinds: frozenset[str], source: object) -> None:
+        """``ctx.records_changed``: another page, dialog or job wrote records of ``kinds``."""
+        if not kinds & self.shows or _inside(source, self):
+            return
+        if self.isVisible():
+            self.stale = False
+            self.refresh()
+        else:
+            self.stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.stale:
+            self.stale = False
+            self.refresh()
 
     def title(self) -> str:
         raise NotImplementedError
@@ -56,6 +78,11 @@ class Page(QWidget):
     def can_leave(self) -> bool:
         """False keeps the user on the page (they chose Cancel at an unsaved-changes prompt)."""
         return True
+
+
+def _inside(source: object, page: QWidget) -> bool:
+    """The page wrote it itself (and has shown the result already)."""
+    return isinstance(source, QWidget) and (source is page or page.isAncestorOf(source))
 
 
 class RegisterView(QWidget):

@@ -75,6 +75,7 @@ def case_columns() -> list[Column]:
 
 class CasesPage(Page):
     key = "cases"
+    shows = frozenset({"cases", "people", "committee", "sync", "escalations"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -265,6 +265,7 @@ class MediatorDialog(ActionDialog):
 
 class CommitteePage(Page):
     key = "committee"
+    shows = frozenset({"committee", "people"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -39,6 +39,7 @@ from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import show_error, translate_buttons
 from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.operations import RECORD_KINDS
 from justice_desk.ui.pages.base import Page
 from justice_desk.ui.widgets.bar_chart import OTHER_COLOUR, PALETTE, BarChart
 from justice_desk.ui.widgets.date_edit import BeDateEdit
@@ -137,6 +138,7 @@ class RecordsDialog(QDialog):
 
 class DashboardPage(Page):
     key = "dashboard"
+    shows = RECORD_KINDS
     #: Emitted when new figures are shown (tests wait for it).
     loaded = Signal()
     #: Emitted with the dialog when the records behind a figure are shown.

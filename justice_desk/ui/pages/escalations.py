@@ -184,6 +184,7 @@ class EscalationsPage(Page):
     """The province's queue of escalated cases and its answers."""
 
     key = "escalations"
+    shows = frozenset({"escalations", "cases", "sync"})
     loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

@@ -52,6 +52,7 @@ def meeting_columns() -> list[Column]:
 
 class MeetingsPage(Page):
     key = "meetings"
+    shows = frozenset({"meetings", "committee", "people"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

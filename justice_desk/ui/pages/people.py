@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -338,6 +339,8 @@ class MembershipPanel(QWidget):
 
 class PeoplePage(RecordPage):
     key = "people"
+    writes = frozenset({"people"})
+    shows = frozenset({"people", "committee", "cases"})
     duplicates_checked = Signal()  # the live "already on file?" check has answered
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -444,27 +447,29 @@ class PeoplePage(RecordPage):
         self.record = record
         self.form.fill(record)
 
-    def save_record(self) -> tuple[PersonRecord, list[str]]:
+    def save_record(self) -> Callable[[], tuple[PersonRecord, list[str]]]:
         # errors.clear() may have wiped the orange outline of a field that still needs a look
         self.form.check_national_id()
         self.form.check_phone()
-        try:
-            data = self.form.value()
-            if self.current_id is None:
-                saved = people.create_person(self.ctx.db, data)
+        data = self.form.value()
+        db, record_id, rev = self.ctx.db, self.current_id, self.current_rev
+
+        def write() -> tuple[PersonRecord, list[str]]:
+            if record_id is None:
+                saved = people.create_person(db, data)
             else:
-                saved = people.update_person(
-                    self.ctx.db, self.current_id, data, expected_rev=self.current_rev
-                )
-        except people.DuplicateNationalIdError as exc:
+                saved = people.update_person(db, record_id, data, expected_rev=rev)
+            return saved.record, saved.warnings
+
+        return write
+
+    def save_refused(self, exc: UserError) -> None:
+        if isinstance(exc, people.DuplicateNationalIdError):
             self._duplicate_generation += 1  # a check still running must not hide this one
             self.duplicates.show_candidates([exc.existing])
             self.tabs.setCurrentIndex(0)
-            raise
-        except ValidationError:
+        elif isinstance(exc, ValidationError):
             self.tabs.setCurrentIndex(0)
-            raise
-        return saved.record, saved.warnings
 
     def delete_record(self, record_id: uuid.UUID) -> None:
         people.delete_person(self.ctx.db, record_id)

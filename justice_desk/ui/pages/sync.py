@@ -33,6 +33,7 @@ from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import confirm, show_error, show_info
 from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.operations import RECORD_KINDS
 from justice_desk.ui.pages.base import Page
 from justice_desk.ui.widgets.fit import FlowLayout, scaled_font, scroll_area, text_lines
 from justice_desk.ui.widgets.thai_label import ThaiLabel
@@ -119,6 +120,7 @@ def _text_table(model: ListTableModel, wrapped: int) -> QTableView:
 
 class SyncPage(Page):
     key = "sync"
+    shows = RECORD_KINDS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
