@@ -68,6 +68,20 @@ if TYPE_CHECKING:  # imported when a print button is pressed, not with the page
     from justice_desk.ui.print_preview import PreviewTask
 
 SOON_DAYS = 30  # a deadline this close is shown in red
+
+
+def DEADLINES_HELP() -> str:  # noqa: N802 - reads as the constant text it is
+    """The tooltip of the deadlines box: what each deadline of the law means (the user guide,
+    chapter mediation, explains the same)."""
+    return _(
+        "§6: when mediation ends without agreement, the limitation period runs on for 60 days "
+        "after that day, so the applicant can still go to court or to the police.\n"
+        "§32: if the agreement is not kept, a party may petition the court to enforce it "
+        "within 3 years of the agreement.\n"
+        "Compensation: a victim claims it from the Rights and Liberties Protection Department "
+        "within 1 year of knowing of the offence.\n"
+        "Dates are in the Buddhist Era; a date within 30 days is shown in red."
+    )
 ANSWER_STYLE = "background: #fff8e1; color: #5d4037; padding: 6px;"
 OPEN_STATUS_STYLE = "background: #e3f2fd; color: #0d47a1;"
 DONE_STATUS_STYLE = "background: #eeeeee; color: #333;"
@@ -167,6 +181,7 @@ class CaseDetailView(QWidget):
         top.add_widget(self.kind)
 
         self.deadlines_box = QGroupBox(_("Deadlines"), self)
+        self.deadlines_box.setToolTip(DEADLINES_HELP())
         self.deadlines = QGridLayout(self.deadlines_box)
         self.deadlines.setColumnStretch(1, 1)
 
@@ -569,6 +584,8 @@ class CaseDetailView(QWidget):
             referral_target=target,
             expected_rev=self.detail.rev,
             section=self.action_dialog.section,
+            ctx=self.ctx,
+            changes={"cases"},
         )
         if ok:
             self.section_changed(detail)

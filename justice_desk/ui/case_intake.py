@@ -193,7 +193,14 @@ class CaseIntakeDialog(QDialog):
             if party.new_person is None:
                 continue
             ok, saved = attempt(
-                self, people.create_person, self.ctx.db, party.new_person, section=self.picker
+                self,
+                people.create_person,
+                self.ctx.db,
+                party.new_person,
+                section=self.picker,
+                ctx=self.ctx,
+                changes={"people"},
+                busy=[self.save_button],
             )
             if not ok:
                 return False
@@ -205,7 +212,16 @@ class CaseIntakeDialog(QDialog):
         data = with_parties(
             data, tuple(cases.PartyInput(p.person_id, p.side) for p in self.pending if p.person_id)
         )
-        ok, saved_case = attempt(self, cases.take_in, self.ctx.db, data, section=self.form)
+        ok, saved_case = attempt(
+            self,
+            cases.take_in,
+            self.ctx.db,
+            data,
+            section=self.form,
+            ctx=self.ctx,
+            changes={"cases"},
+            busy=[self.save_button],
+        )
         if not ok:
             return False
         detail: CaseDetail = saved_case.record
@@ -221,6 +237,9 @@ class CaseIntakeDialog(QDialog):
                 CaseAction.REFER,
                 on=max(dt.date.today(), detail.received_on),
                 referral_target=refer_to,
+                ctx=self.ctx,
+                changes={"cases"},
+                busy=[self.save_button],
             )
             if ok:
                 detail = referred

@@ -417,7 +417,13 @@ class CasePartiesSection(FormSection):
         person_id, warnings = party.person_id, []
         if party.new_person is not None:
             ok, saved = attempt(
-                self, people.create_person, self.ctx.db, party.new_person, section=self.picker
+                self,
+                people.create_person,
+                self.ctx.db,
+                party.new_person,
+                section=self.picker,
+                ctx=self.ctx,
+                changes={"people"},
             )
             if not ok:
                 return
@@ -434,6 +440,8 @@ class CasePartiesSection(FormSection):
             self.detail.id,
             cases.PartyInput(person_id, party.side),
             section=self.picker,
+            ctx=self.ctx,
+            changes={"cases"},
         )
         if ok:
             self.on_changed(detail)
@@ -452,7 +460,9 @@ class CasePartiesSection(FormSection):
             yes=_("Remove"),
         ):
             return
-        ok, _none = attempt(self, cases.remove_party, self.ctx.db, party.id)
+        ok, _none = attempt(
+            self, cases.remove_party, self.ctx.db, party.id, ctx=self.ctx, changes={"cases"}
+        )
         if ok:
             self.on_changed(cases.get_case(self.ctx.db, self.detail.id))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,7 +31,7 @@ from justice_desk.domain.dates import format_date, format_time
 from justice_desk.domain.eligibility import Eligibility, Verdict
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _, language
-from justice_desk.ui import dialogs
+from justice_desk.ui import dialogs, operations
 from justice_desk.ui.dirty import DirtyTracker
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
 from justice_desk.ui.widgets.thai_label import ThaiLabel
@@ -264,9 +264,14 @@ class FormSection(QWidget):
             self.errors.setText("\n".join(message for _field, message in problems if message))
         return not problems
 
+    #: What the section's writes change (``operations.RECORD_KINDS``).
+    writes: frozenset[str] = frozenset({"cases"})
+
     def attempt(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
-        """Call a service; a refusal is shown (message box and the field highlighted)."""
-        return attempt(self, fn, *args, section=self, **kwargs)
+        """Write through a service; a refusal is shown (message box and the field highlighted).
+        A section of a screen with an ``AppContext`` (``self.ctx``) writes in the job runner."""
+        ctx = getattr(self, "ctx", None)
+        return attempt(self, fn, *args, section=self, ctx=ctx, changes=self.writes, **kwargs)
 
 
 def _highlight(widget: QWidget, on: bool, message: str = "") -> None:
@@ -282,23 +287,43 @@ def _highlight(widget: QWidget, on: bool, message: str = "") -> None:
 
 
 def attempt(
-    parent: QWidget | None,
+    parent: QWidget,
     fn: Callable[..., Any],
     *args: Any,
     section: FormSection | None = None,
+    ctx: Any = None,
+    changes: Iterable[str] = (),
+    busy: Sequence[QWidget] | None = None,
     **kwargs: Any,
 ) -> tuple[bool, Any]:
-    """``(True, result)``, or ``(False, None)`` after showing why the service refused."""
+    """``(True, result)``, or ``(False, None)`` after showing why the service refused.
+
+    With ``ctx`` the call is a write: it runs in the job runner (``operations.call_and_wait``:
+    the window keeps working while the database is busy, ``busy`` — by default the section —
+    is disabled until it ends, a second write from ``parent`` meanwhile is ignored) and
+    announces ``changes`` through ``ctx.records_changed``."""
+
+    def refused(exc: UserError) -> None:
+        if section is not None:
+            section.mark_error(exc.field if isinstance(exc, ValidationError) else None, str(exc))
+        dialogs.show_error(parent, str(exc))
+
+    if ctx is not None:
+        return operations.call_and_wait(
+            parent,
+            ctx,
+            _("Saving"),
+            fn,
+            *args,
+            changes=changes,
+            on_refused=refused,
+            busy=busy if busy is not None else [section or parent],
+            **kwargs,
+        )
     try:
         return True, fn(*args, **kwargs)
-    except ValidationError as exc:
-        if section is not None:
-            section.mark_error(exc.field, str(exc))
-        dialogs.show_error(parent, str(exc))
     except UserError as exc:
-        if section is not None:
-            section.mark_error(None, str(exc))
-        dialogs.show_error(parent, str(exc))
+        refused(exc)
     return False, None
 
 
@@ -315,6 +340,16 @@ class EligibilityPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("eligibilityPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setToolTip(
+            _(
+                "The answer of the Dispute Mediation Act B.E. 2562 to what is typed: "
+                "“May be mediated” — the center may mediate it; “May not be mediated here” — "
+                "say why to the applicant and refer the case where suggested; “The law is not "
+                "clear” — ask the Provincial Justice Office before deciding; “not checked yet” "
+                "— fill in what the box asks for (civil or criminal, the amount or “no money "
+                "value”, the offender's age, whether the police or a court has the matter)."
+            )
+        )
         self.offer_refer = offer_refer
         self.title = QLabel(self)
         self.title.setObjectName("eligibilityTitle")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
@@ -38,8 +39,10 @@ from justice_desk.errors import UserError
 from justice_desk.i18n import _, language
 from justice_desk.services import meetings, people
 from justice_desk.services.meetings import MeetingDetail, MeetingInput, MeetingRow
-from justice_desk.ui import dialogs, meeting_dialogs
+from justice_desk.ui import dialogs, meeting_dialogs, operations
 from justice_desk.ui.context import AppContext
+from justice_desk.ui.dirty import DirtyTracker, resolve_unsaved
+from justice_desk.ui.jobs import Job
 from justice_desk.ui.meeting_agenda import AgendaEditor
 from justice_desk.ui.meeting_attendance import AttendanceEditor, quorum_style
 from justice_desk.ui.meeting_dialogs import ERROR_LABEL_STYLE, mode_combo
@@ -80,8 +83,9 @@ class MeetingEditor(QWidget):
         self.ctx = ctx
         self.detail: MeetingDetail | None = None
         self.correcting = False
-        self._loading = False
-        self._dirty: set[str] = set()
+        # Unsaved changes by part: "details", "attendance", "agenda" (ui/dirty.py).
+        self.tracker = DirtyTracker()
+        self.save_job: Job | None = None
         self._previous: MeetingRow | None = None
         self.print_job: PreviewTask | None = None  # the last print button pressed
 
@@ -92,6 +96,14 @@ class MeetingEditor(QWidget):
         self.subheading = ThaiLabel("", self)
         self.quorum = ThaiLabel("", self)
         self.quorum.setObjectName("meetingQuorum")
+        self.quorum.setToolTip(
+            _(
+                "Quorum: at least half of the committee members serving on the meeting date "
+                "(13 members: 7). Members present and substitutes sent in their place count; "
+                "guests do not. Until every member is recorded as present, absent or "
+                "substituted, attendance is not taken and the minutes cannot be printed."
+            )
+        )
         self.banner = ThaiLabel("", self)
         self.banner.setObjectName("lockedBanner")
         self.banner.setVisible(False)
@@ -171,7 +183,7 @@ class MeetingEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll_box)
 
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(self._save_clicked)
         self.revert_button.clicked.connect(self.revert)
         self.held_button.clicked.connect(self.mark_held)
         self.adopt_button.clicked.connect(self.adopt_previous)
@@ -304,15 +316,14 @@ class MeetingEditor(QWidget):
     def clear(self) -> None:
         self.detail = None
         self.correcting = False
-        self._dirty.clear()
+        self.tracker.reset()
         self._update_buttons()
 
     def show_detail(self, detail: MeetingDetail) -> None:
         same = self.detail is not None and self.detail.id == detail.id
         self.detail = detail
         self.correcting = False
-        self._loading = True
-        try:
+        with self.tracker.loading():
             self.body_name.setText(detail.body_name)
             self.date.setDate(detail.held_on)
             self.date_words.setText(format_date(detail.held_on, language(), weekday=True))
@@ -334,9 +345,7 @@ class MeetingEditor(QWidget):
             self._previous = (
                 None if detail.locked else meetings.previous_meeting(self.ctx.db, detail.id)
             )
-        finally:
-            self._loading = False
-        self._dirty.clear()
+        self.tracker.reset()
         self._apply_mode()
 
     def _fill_people(
@@ -412,19 +421,19 @@ class MeetingEditor(QWidget):
 
     @property
     def dirty(self) -> bool:
-        return bool(self._dirty)
+        return self.tracker.dirty
 
     def _mark(self, section: str) -> None:
-        if self._loading or self.detail is None:
+        if self.tracker.is_loading or self.detail is None:
             return
-        self._dirty.add(section)
+        self.tracker.touch(section)
         self.message.setText("")
         self._update_buttons()
 
     def _date_changed(self, day: dt.date | None) -> None:
         self.date_words.setText(format_date(day, language(), weekday=True) if day else "")
         self._mark("details")
-        if self._check_year() is None and not self._loading:
+        if self._check_year() is None and not self.tracker.is_loading:
             self.details_errors.setVisible(False)
 
     def _check_year(self) -> str | None:
@@ -578,7 +587,7 @@ class MeetingEditor(QWidget):
     def problems(self) -> list[tuple[QWidget, str]]:
         """Inline checks before saving: each problem with the field that shows it."""
         found: list[tuple[QWidget, str]] = []
-        if "details" in self._dirty:
+        if "details" in self.tracker.parts:
             error = self.date.error()
             if error:
                 found.append((self.date.line, error))
@@ -590,9 +599,9 @@ class MeetingEditor(QWidget):
             messages = [m for _w, m in found]
             self.details_errors.setText("\n".join(messages))
             self.details_errors.setVisible(bool(messages))
-        if "attendance" in self._dirty:
+        if "attendance" in self.tracker.parts:
             found.extend(self.attendance.problems())
-        if self._dirty & {"attendance", "agenda"}:
+        if self.tracker.parts & {"attendance", "agenda"}:
             # The votes are checked against the attendance as it now stands.
             found.extend(self.agenda.problems())
         return found
@@ -621,58 +630,93 @@ class MeetingEditor(QWidget):
 
     # -- saving -------------------------------------------------------------------------------
 
-    def save(self) -> bool:
-        """Write what changed; ``False`` when something stopped it (shown to the user)."""
+    def save(self, then: Callable[[], None] | None = None) -> bool:
+        """Start writing what changed in the job runner (Save and Undo are disabled until it
+        ends); ``False`` when something stopped it (shown to the user). ``then`` runs once it
+        is saved (at once when there is nothing to save)."""
         detail = self.detail
         if detail is None or not self.dirty:
+            if then is not None:
+                then()
             return True
+        if operations.writing(self):
+            return False
         found = self.problems()
         if found:
             self.message.setText(_("Not saved: {problem}").format(problem=found[0][1]))
             self.message.setStyleSheet(ERROR_LABEL_STYLE)
             self._point_at(found[0][0])
             return False
-        db = self.ctx.db
-        try:
-            if self.correcting:
-                later = meetings.meetings_after(db, detail.id)
-                answer = meeting_dialogs.ask_correction_reason(self, detail.number, later)
-                if answer is None:
-                    return False
-                reason, approved_in = answer
-                detail = meetings.correct_minutes(
-                    db, detail.id, self.agenda.items(), reason=reason, in_meeting_id=approved_in
+        parts = set(self.tracker.parts)
+        written: list[MeetingDetail] = []  # the details, when saved before a later refusal
+        db, meeting_id, rev = self.ctx.db, detail.id, detail.rev
+        if self.correcting:
+            later = meetings.meetings_after(db, detail.id)
+            answer = meeting_dialogs.ask_correction_reason(self, detail.number, later)
+            if answer is None:
+                return False
+            reason, approved_in = answer
+            items = self.agenda.items()
+
+            def write() -> MeetingDetail:
+                return meetings.correct_minutes(
+                    db, meeting_id, items, reason=reason, in_meeting_id=approved_in
                 )
-                self._dirty.clear()
-            else:
-                if "details" in self._dirty:
-                    detail = meetings.update_meeting(
-                        db, detail.id, self.meeting_input(), expected_rev=detail.rev
-                    )
-                    self.detail = detail
-                    self._dirty.discard("details")
-                if "attendance" in self._dirty:
+
+        else:
+            data = self.meeting_input() if "details" in parts else None
+            lines = self.attendance.lines() if "attendance" in parts else None
+            items = self.agenda.items() if "agenda" in parts else None
+
+            def write() -> MeetingDetail:
+                # One job, in this order; a refusal of a later part keeps the earlier written.
+                saved = None
+                if data is not None:
+                    saved = meetings.update_meeting(db, meeting_id, data, expected_rev=rev)
+                    written.append(saved)
+                if lines is not None:
                     # With the agenda when both changed: the votes must fit the new attendance.
-                    detail = meetings.save_attendance(
-                        db,
-                        detail.id,
-                        self.attendance.lines(),
-                        self.agenda.items() if "agenda" in self._dirty else None,
-                    )
-                    self.detail = detail
-                    self._dirty -= {"attendance", "agenda"}
-                if "agenda" in self._dirty:
-                    detail = meetings.save_agenda(db, detail.id, self.agenda.items())
-                    self.detail = detail
-                    self._dirty.discard("agenda")
-        except UserError as exc:
+                    saved = meetings.save_attendance(db, meeting_id, lines, items)
+                elif items is not None:
+                    saved = meetings.save_agenda(db, meeting_id, items)
+                assert saved is not None
+                return saved
+
+        def done(saved: MeetingDetail) -> None:
+            self.show_detail(saved)
+            self._say(_("Saved."))
+            self.records_changed.emit(saved.id)
+            if then is not None:
+                then()
+
+        def refused(exc: UserError) -> None:
+            if written:
+                self.detail = written[-1]
+                self.tracker.clean("details")
             dialogs.show_error(self, str(exc))
             self._update_buttons()
+
+        self.save_job = operations.run_write(
+            self,
+            self.ctx,
+            _("Saving meeting {number}").format(number=detail.number),
+            write,
+            changes={"meetings"},
+            on_done=done,
+            on_refused=refused,
+            busy=(self.save_button, self.revert_button),
+        )
+        return self.save_job is not None
+
+    def _save_clicked(self) -> None:
+        self.save()
+
+    def save_and_wait(self) -> bool:
+        """Save and wait for the outcome (the unsaved-changes prompt's "Save")."""
+        if not self.save():
             return False
-        self.show_detail(detail)
-        self._say(_("Saved."))
-        self.records_changed.emit(detail.id)
-        return True
+        operations.wait(self.save_job)
+        return not self.dirty
 
     def revert(self) -> None:
         if self.detail is not None:
@@ -680,18 +724,10 @@ class MeetingEditor(QWidget):
             self._say("")
 
     def can_leave(self) -> bool:
-        if not self.dirty:
-            return True
-        answer = dialogs.ask_save_changes(self)
-        if answer == "save":
-            return self.save()
-        if answer == "discard":
-            self.revert()
-            return True
-        return False
+        return resolve_unsaved(self, self.dirty, self.save_and_wait, self.revert)
 
     def _ensure_saved(self) -> bool:
-        return self.save() if self.dirty else True
+        return self.save_and_wait() if self.dirty else True
 
     def _say(self, text: str) -> None:
         self.message.setStyleSheet("color: #1b5e20;")

@@ -310,7 +310,7 @@ def test_saving_keeps_the_agenda_item_and_the_scroll_position(qtbot, demo_window
     assert position > 0, "the agenda is longer than the screen, so it is scrolled"
     typer(last.discussion, "ที่ประชุมรับทราบ")
     assert editor.dirty
-    assert editor.save()
+    assert editor.save_and_wait()
     settle(qtbot, window)
     assert not editor.dirty
     assert bar.value() == position

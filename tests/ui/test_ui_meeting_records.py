@@ -223,7 +223,7 @@ def test_dates_and_times_read_one_way_in_thai(
         editor.starts.insert("๐๙.๓๐")
         editor.starts.editingFinished.emit()
         assert editor.starts.text() == "09.30 น." and editor.starts.value() == dt.time(9, 30)
-        editor.save()
+        editor.save_and_wait()
         assert meetings.get_meeting(db, m.id).starts_at == dt.time(9, 30)
         editor.starts.editingFinished.emit()
         assert not editor.dirty
