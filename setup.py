@@ -13,6 +13,7 @@ Everything else about the build is in pyproject.toml.
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 from setuptools import setup
@@ -36,9 +37,15 @@ def compile_po(po: Path) -> bytes:
 
 
 class BuildWithCatalogs(build_py):
-    """``build_py`` plus the compiled catalogs in the build folder's ``justice_desk/locale``."""
+    """``build_py`` plus the compiled catalogs in the build folder's ``justice_desk/locale``,
+    from a fresh copy of the package."""
 
     def run(self) -> None:
+        if not self.editable_mode:
+            # pip builds in the checkout's build/ folder, which keeps every file an earlier build
+            # copied there: a module moved or deleted since (services/demo.py became the package
+            # services/demo/) would still be packed into the wheel.
+            shutil.rmtree(Path(self.build_lib) / DOMAIN, ignore_errors=True)
         super().run()
         if self.editable_mode:  # the source checkout compiles its .po files on first use
             return

@@ -96,3 +96,29 @@ def test_the_spec_collects_the_pdf_renderer_the_print_preview_loads() -> None:
     assert 'collect_dynamic_libs("pypdfium2_raw")' in spec and "binaries=binaries" in spec
     preview = (REPO / "justice_desk" / "ui" / "print_preview.py").read_text(encoding="utf-8")
     assert "import pypdfium2\n" in preview  # the package the spec names is the one imported
+
+
+def test_the_spec_bundles_every_module_of_the_demo_package() -> None:
+    """The demo generator is a package of builders (services/demo/) imported from its
+    ``__init__``; the spec's ``collect_submodules("justice_desk", filter=not_migrations)``
+    bundles all of them whatever imports them."""
+    import pkgutil
+
+    from justice_desk.services import demo
+
+    spec = SPEC.read_text(encoding="utf-8")
+    assert 'collect_submodules("justice_desk", filter=not_migrations)' in spec
+    (check,) = [
+        node
+        for node in ast.parse(spec).body
+        if isinstance(node, ast.FunctionDef) and node.name == "not_migrations"
+    ]
+    namespace: dict[str, object] = {}
+    exec(compile(ast.Module(body=[check], type_ignores=[]), str(SPEC), "exec"), namespace)
+    not_migrations = namespace["not_migrations"]
+    assert callable(not_migrations)
+    modules = [m.name for m in pkgutil.iter_modules(demo.__path__, "justice_desk.services.demo.")]
+    assert {"context", "generate", "people", "committee", "meetings", "cases"} <= {
+        m.rsplit(".", 1)[1] for m in modules
+    }
+    assert [m for m in ["justice_desk.services.demo", *modules] if not not_migrations(m)] == []
