@@ -656,11 +656,11 @@ class MeetingEditor(QWidget):
             if answer is None:
                 return False
             reason, approved_in = answer
-            items = self.agenda.items()
+            corrected = self.agenda.items()
 
             def write() -> MeetingDetail:
                 return meetings.correct_minutes(
-                    db, meeting_id, items, reason=reason, in_meeting_id=approved_in
+                    db, meeting_id, corrected, reason=reason, in_meeting_id=approved_in
                 )
 
         else:
