@@ -47,6 +47,8 @@ def test_the_spec_ships_every_file_the_app_reads_at_run_time() -> None:
     from justice_desk.services import demo
 
     needed = [p for p in (REPO / "justice_desk" / "data").iterdir() if p.is_file()]
+    # the user guide: every chapter in every language and every picture (ui/help_viewer.py)
+    needed += [p for p in (REPO / "justice_desk" / "data" / "guide").rglob("*") if p.is_file()]
     migrations = REPO / "justice_desk" / "storage" / "migrations"
     needed += [migrations / "env.py", *(migrations / "versions").glob("[0-9]*.py")]
     needed += [

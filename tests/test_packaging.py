@@ -71,6 +71,12 @@ def test_the_wheel_carries_the_run_time_data(wheel: Path) -> None:
             for module in ("__init__", "context", "generate", "people", "cases", "meetings")
         ),
     }
+    # The user guide (F1): every chapter in both languages and every picture it shows.
+    guide = REPO / "justice_desk" / "data" / "guide"
+    expected |= {
+        p.relative_to(REPO).as_posix() for p in guide.rglob("*") if p.suffix in {".md", ".png"}
+    }
+    assert len([n for n in expected if n.endswith(".md")]) == 12
     assert expected <= names, sorted(expected - names)
     # setup.py builds from a fresh copy: a module a past build left in build/ is not packed
     assert "justice_desk/services/demo.py" not in names

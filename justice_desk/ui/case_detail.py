@@ -82,6 +82,8 @@ def DEADLINES_HELP() -> str:  # noqa: N802 - reads as the constant text it is
         "within 1 year of knowing of the offence.\n"
         "Dates are in the Buddhist Era; a date within 30 days is shown in red."
     )
+
+
 ANSWER_STYLE = "background: #fff8e1; color: #5d4037; padding: 6px;"
 OPEN_STATUS_STYLE = "background: #e3f2fd; color: #0d47a1;"
 DONE_STATUS_STYLE = "background: #eeeeee; color: #333;"

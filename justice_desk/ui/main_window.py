@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         self.identity = identity
         self.setObjectName("mainWindow")
         self._pages: dict[str, Page] = {}
+        self.help_viewer: QWidget | None = None  # the user guide's window, made on first F1
         self._placeholders: dict[str, QWidget] = {}
         self._page_actions: list[QAction] = []
         self._factories: list[tuple[str, Callable[[], str], PageFactory]] = []
@@ -451,7 +452,12 @@ class MainWindow(QMainWindow):
             )
         )
         help_menu = self.menuBar().addMenu(_("&Help"))
-        help_menu.addAction(self._action(_("About Justice Desk"), None, self.about))
+        guide = self._action(_("User guide"), QKeySequence("F1"), self.show_help)
+        guide.setObjectName("userGuideAction")
+        help_menu.addAction(guide)
+        about = self._action(_("About Justice Desk"), None, self.about)
+        about.setObjectName("aboutAction")
+        help_menu.addAction(about)
 
     # -- text size ------------------------------------------------------------------------
 
@@ -555,8 +561,22 @@ class MainWindow(QMainWindow):
 
         SettingsDialog(self.ctx, self).exec()
 
+    def show_help(self) -> None:
+        """F1, Help → User guide: the guide in the app's language, at the chapter about the
+        page shown (ui/help_viewer.py)."""
+        from justice_desk.ui.help_viewer import HelpViewer
+
+        viewer = self.help_viewer
+        if not isinstance(viewer, HelpViewer):
+            viewer = self.help_viewer = HelpViewer(parent=self)
+        page = self.current_page()
+        viewer.show()  # first: a hidden viewer cannot scroll to the section
+        viewer.open_for_page(page.key if page is not None else None)
+        viewer.raise_()
+        viewer.activateWindow()
+
     def about(self) -> None:
-        from justice_desk import __version__
+        from justice_desk import __version__, paths
         from justice_desk.ui.dialogs import show_info
 
         show_info(
@@ -564,7 +584,11 @@ class MainWindow(QMainWindow):
             _(
                 "Justice Desk {version}\nRegisters, cases, "
                 "meetings and sync for Community Justice Centers.\nDatabase: {path}"
-            ).format(version=__version__, path=self.identity.database),
+            ).format(version=__version__, path=self.identity.database)
+            + "\n"
+            + _("Data folder (settings, backups, keys, log): {folder}").format(folder=paths.home())
+            + "\n"
+            + _("Licence: MIT. The user guide: Help → User guide (F1)."),
             _("About Justice Desk"),
         )
 

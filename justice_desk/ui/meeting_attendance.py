@@ -304,6 +304,14 @@ class AttendanceEditor(QWidget):
 
         self.quorum = ThaiLabel(self)
         self.quorum.setObjectName("quorumIndicator")
+        self.quorum.setToolTip(
+            _(
+                "Quorum: at least half of the committee members serving on the meeting date "
+                "(13 members: 7). Members present and substitutes sent in their place count; "
+                "guests do not. Until every member is recorded as present, absent or "
+                "substituted, attendance is not taken and the minutes cannot be printed."
+            )
+        )
         self.roster_hint = ThaiLabel(self)
         self.add_missing = QPushButton(_("Add committee members missing from the list"), self)
         self.add_missing.setToolTip(

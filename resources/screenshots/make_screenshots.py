@@ -13,6 +13,12 @@ libxcb-image0 libxcb-render-util0 libxkbcommon-x11-0``.) Writes PNGs beside this
 pages in Thai at the default text size, one in English, and ``--large`` adds shots at the
 largest text size (``*-large.png``, for checking, not for the README). ``--out DIR`` writes
 elsewhere. Each shot is the whole screen grabbed from the X server, window frame included.
+
+``--guide`` makes the pictures of the user guide instead (``justice_desk/data/guide/images``,
+ui/help_viewer.py): the first start, the set-up form, a new center's checklist, a meeting's
+attendance and agenda, the print preview, the intake of a case, a case in mediation and its
+agreement, the Sync page; each is made about 1000 pixels wide with 256 colours by ImageMagick's
+``convert`` (it must be on the PATH), so that the guide stays small inside the package.
 """
 
 from __future__ import annotations
@@ -30,7 +36,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE)
     parser.add_argument("--large", action="store_true", help="also shots at the largest text size")
+    parser.add_argument("--guide", action="store_true", help="the user guide's pictures instead")
     args = parser.parse_args()
+    if args.guide:
+        return guide_shots()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
 
@@ -101,6 +110,187 @@ def main() -> int:
     shoot("en", prefs.DEFAULT_TEXT_SIZE, [("cases", "cases-en")])
     if args.large:
         shoot("th", prefs.MAX_TEXT_SIZE, [(k, n + "-large") for k, n in pages])
+    return 0
+
+
+GUIDE_IMAGES = HERE.parent.parent / "justice_desk" / "data" / "guide" / "images"
+
+
+def guide_shots(out: Path = GUIDE_IMAGES) -> int:
+    """The user guide's pictures, in Thai, on a demo center and on a new one."""
+    import shutil
+    import subprocess
+
+    home = Path(tempfile.mkdtemp(prefix="jd-guide-"))
+    os.environ["JUSTICE_DESK_HOME"] = str(home)
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from justice_desk import i18n
+    from justice_desk.app import open_main_window
+    from justice_desk.domain.enums import CaseStatus, MeetingStatus
+    from justice_desk.services import setup
+    from justice_desk.services.demo import generate_demo
+    from justice_desk.ui import settings as prefs
+    from justice_desk.ui.fonts import load_thai_font
+
+    if shutil.which("convert") is None:
+        print("ImageMagick's convert is needed for --guide", file=sys.stderr)
+        return 2
+    app = QApplication(sys.argv[:1])
+    i18n.set_language("th")
+    app.setFont(load_thai_font(prefs.DEFAULT_TEXT_SIZE))
+    out.mkdir(parents=True, exist_ok=True)
+
+    def wait(ms: int = 500) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def save(name: str, widget: QWidget | None = None) -> None:
+        wait()
+        screen = app.primaryScreen()
+        if widget is None:
+            shot = screen.grabWindow(0)
+        else:
+            frame = widget.frameGeometry()
+            shot = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+        raw = home / f"{name}-raw.png"
+        shot.save(str(raw))
+        target = out / f"{name}.png"
+        width = min(1000, shot.width())
+        subprocess.run(
+            [
+                "convert",
+                str(raw),
+                "-resize",
+                f"{width}x",
+                "-colors",
+                "256",
+                "-strip",
+                f"PNG8:{target}",
+            ],
+            check=True,
+        )
+        print("wrote", target, target.stat().st_size // 1024, "KB")
+
+    # -- the first start and the set-up form
+    from justice_desk.ui.first_run import FirstRunDialog
+
+    first = FirstRunDialog()
+    first.show()
+    save("welcome", first)
+    first.center_button.click()
+    for key, text in (
+        ("name", "ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ"),
+        ("code", "500107"),
+        ("tambon", "แม่เหียะ"),
+        ("amphoe", "เมืองเชียงใหม่"),
+        ("province", "เชียงใหม่"),
+    ):
+        first.fields[key].setText(text)
+    save("setup-center", first)
+    first.close()
+
+    # -- a new center: the checklist
+    new_path = home / "new-center.sqlite3"
+    setup.init_center(
+        new_path,
+        code="500107",
+        name="ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ",
+        province="เชียงใหม่",
+        amphoe="เมืองเชียงใหม่",
+        tambon="แม่เหียะ",
+    ).dispose()
+    settings = QSettings(str(home / "new.ini"), QSettings.Format.IniFormat)
+    window = open_main_window(str(new_path), settings)
+    window.showMaximized()
+    wait(1200)
+    window.ctx.runner.wait_for_done(10000)
+    save("checklist")
+    window.close()
+    window.ctx.db.dispose()
+
+    # -- the demo center
+    db_path = home / "demo.sqlite3"
+    db = setup.init_demo_center(db_path)
+    generate_demo(db, seed=3)
+    db.dispose()
+    settings = QSettings(str(home / "demo.ini"), QSettings.Format.IniFormat)
+    window = open_main_window(str(db_path), settings)
+    window.showMaximized()
+    wait(1000)
+    runner = window.ctx.runner
+    runner.wait_for_done(10000)
+
+    page = window.show_page("people")
+    page.register.select_row(0)
+    runner.wait_for_done(10000)
+    save("people")
+
+    meetings = window.show_page("meetings")
+    runner.wait_for_done(10000)
+    model = meetings.register.model
+    rows = [model.row_object(i) for i in range(model.rowCount())]
+    planned = next(r for r in rows if r.status == MeetingStatus.DRAFT)
+    held = next(r for r in rows if r.status != MeetingStatus.DRAFT)
+    meetings._select(planned.id)
+    runner.wait_for_done(10000)
+    editor = meetings.editor
+    editor.tabs.setCurrentIndex(1)
+    save("meeting-attendance")
+    meetings._select(held.id)
+    runner.wait_for_done(10000)
+    editor.tabs.setCurrentIndex(2)
+    save("meeting-agenda")
+    editor.print_document("minutes")
+    task = editor.print_job
+    for _attempt in range(60):  # the preview opens once the PDF is built and its pages drawn
+        runner.wait_for_done(1000)
+        wait(250)
+        if getattr(task, "dialog", None) is not None:
+            break
+    wait(1500)
+    dialog = getattr(task, "dialog", None)
+    if dialog is not None:
+        save("print-preview", dialog)
+        dialog.close()
+
+    cases = window.show_page("cases")
+    runner.wait_for_done(10000)
+    cases.new_record()
+    wait(1500)
+    intake = cases.intake_dialog
+    form = intake.form
+    form.category.setCurrentIndex(1)
+    wait(300)
+    form.matter.setCurrentIndex(1)
+    form.amount.setText("20,000")
+    form.subject.setText("กู้ยืมเงิน 20,000 บาทแล้วไม่ชำระคืน")
+    form.update_eligibility()
+    save("case-intake", intake)
+    intake.done(0)  # without the unsaved-changes question
+    model = cases.register.model
+    rows = [model.row_object(i) for i in range(model.rowCount())]
+    mediating = next(r for r in rows if r.status == CaseStatus.IN_MEDIATION)
+    settled = next(r for r in rows if r.status == CaseStatus.SETTLED)
+    cases.open_case(mediating.id)
+    runner.wait_for_done(10000)
+    save("case-detail")
+    cases.show_list()
+    cases.open_case(settled.id)
+    runner.wait_for_done(10000)
+    detail = cases.detail
+    detail.tabs.setCurrentIndex(detail.tabs.count() - 2)
+    save("case-outcome")
+    cases.show_list()
+
+    window.show_page("sync")
+    runner.wait_for_done(10000)
+    save("sync")
+    runner.wait_for_done(10000)
+    window.close()
+    window.ctx.db.dispose()
     return 0
 
 

@@ -147,6 +147,15 @@ class CenterSync(QWidget):
         self.ctx = ctx
         self.status = ThaiLabel()
         self.status.setObjectName("syncStatus")
+        self.status.setToolTip(
+            _(
+                "Each change made at this center is numbered. A receipt from the province says "
+                "through which change it has received them; those are not sent again, and the "
+                "next export carries all the others. After a restore from a backup the "
+                "database starts a new epoch (a new start): the next export sends everything "
+                "again, and the province accepts the new start after calling the center."
+            )
+        )
         scaled_font(self.status, 1.2)
         self.fingerprint = ThaiLabel()
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -154,6 +163,13 @@ class CenterSync(QWidget):
         self.accept_button = QPushButton(_("2. Accept the province's answer…"))
         self.export_button = QPushButton(_("Export changes to a USB stick or folder…"))
         self.receipt_button = QPushButton(_("Apply a receipt from the province…"))
+        self.receipt_button.setToolTip(
+            _(
+                "The receipt (.jdreceipt) the province wrote after importing this center's "
+                "bundles: it confirms the changes received and brings the office's answers to "
+                "escalated cases."
+            )
+        )
         self.rotate_button = QPushButton(_("Make new keys…"))
         self.rotate_button.setToolTip(
             _(
