@@ -8,7 +8,7 @@ renders the Markdown and remembered, so that a link ``meetings.md#attendance``, 
 contents and F1 on a page (``PAGE_TOPICS``) open the chapter at that heading. Thai lines get
 zero-width spaces between words (the segmenter the labels use, architecture.md §15), so that
 Qt breaks lines only between Thai words; finding text ignores them. Pictures are scaled down to
-the width of the window. docs/architecture.md §17.
+the width of the window. docs/architecture.md §18.
 """
 
 from __future__ import annotations
@@ -182,8 +182,9 @@ class GuideBrowser(QTextBrowser):
         self.setOpenExternalLinks(True)
         self.headings: tuple[Heading, ...] = ()
 
-    def loadResource(self, type_: int, url: QUrl) -> object:  # noqa: N802 - Qt naming
+    def loadResource(self, type_: int, name: QUrl | str) -> object:  # noqa: N802 - Qt naming
         kind = QTextDocument.ResourceType
+        url = QUrl(name)
         if url.isLocalFile():
             path = Path(url.toLocalFile())
             if type_ in (kind.MarkdownResource, kind.HtmlResource) and path.suffix == ".md":
@@ -197,11 +198,16 @@ class GuideBrowser(QTextBrowser):
                 if image.width() > width:
                     image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
                 return image
-        return super().loadResource(type_, url)
+        return super().loadResource(type_, name)
 
-    def doSetSource(self, url: QUrl, type_: QTextDocument.ResourceType) -> None:  # noqa: N802
-        super().doSetSource(url, type_)
-        self.scroll_to(url.fragment())
+    def doSetSource(  # noqa: N802 - Qt naming
+        self,
+        name: QUrl | str,
+        /,
+        type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource,
+    ) -> None:
+        super().doSetSource(name, type)
+        self.scroll_to(QUrl(name).fragment())
 
     def scroll_to(self, anchor: str) -> bool:
         """Show the heading with this anchor at the top; the chapter's top for none."""
@@ -376,17 +382,19 @@ class HelpViewer(QWidget):
         key, anchor = item.data(0, Qt.ItemDataRole.UserRole)
         self.open_topic(key, anchor or None)
 
-    def _source_changed(self, _url: QUrl) -> None:
-        key, anchor = self.current_topic()
+    def _source_changed(self, url: QUrl) -> None:
+        # The URL given, not source(): Qt emits this before the first chapter's source is set.
+        key, anchor = Path(url.toLocalFile()).stem, url.fragment()
         self.find_status.setText("")
         for i in range(self.contents.topLevelItemCount()):
             top = self.contents.topLevelItem(i)
-            if top.data(0, Qt.ItemDataRole.UserRole)[0] != key:
+            if top is None or top.data(0, Qt.ItemDataRole.UserRole)[0] != key:
                 continue
             chosen = top
             for j in range(top.childCount()):
-                if top.child(j).data(0, Qt.ItemDataRole.UserRole)[1] == anchor:
-                    chosen = top.child(j)
+                child = top.child(j)
+                if child is not None and child.data(0, Qt.ItemDataRole.UserRole)[1] == anchor:
+                    chosen = child
             top.setExpanded(True)
             self.contents.blockSignals(True)
             self.contents.setCurrentItem(chosen)

@@ -135,6 +135,12 @@ def test_f1_on_each_page_opens_its_chapter(main_window, qtbot) -> None:
         assert isinstance(viewer, HelpViewer) and viewer.isVisible()
         chapter, anchor = PAGE_TOPICS[key]
         assert viewer.current_topic() == (chapter, anchor or "")
+        # The contents show where the guide is open.
+        current = viewer.contents.currentItem()
+        assert current is not None
+        assert current.text(0) == (
+            viewer.chapter(chapter).title_of(anchor) if anchor else viewer.chapter(chapter).title
+        )
         if anchor:
             title = viewer.chapter(chapter).title_of(anchor)
             # The section's heading is in view (at the top, unless the chapter ends first).
