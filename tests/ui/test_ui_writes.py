@@ -87,15 +87,19 @@ def save_while_locked(qtbot, ui_ctx, button) -> None:
             other.execute("ROLLBACK")
 
     timer.timeout.connect(tick)
+    fallback = QTimer()  # stopped below: it must not fire in a later test
+    fallback.setSingleShot(True)
+    fallback.timeout.connect(release)
     try:
         timer.start(20)
-        QTimer.singleShot(50, second_click)
-        QTimer.singleShot(10000, release)  # well within the 20 s busy timeout
+        QTimer.singleShot(50, second_click)  # fires while the save waits (checked below)
+        fallback.start(10000)  # well within the 20 s busy timeout
         qtbot.mouseClick(button, LEFT)
         qtbot.waitUntil(lambda: "ticks" in seen, timeout=15000)
         qtbot.waitUntil(lambda: operations.in_flight() == 0, timeout=15000)
     finally:
         timer.stop()
+        fallback.stop()
         if other.in_transaction:
             other.execute("ROLLBACK")
         other.close()
