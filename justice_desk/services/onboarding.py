@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from justice_desk.domain.enums import CenterType
+from justice_desk.domain.enums import CenterType, CommitteePosition
 from justice_desk.i18n import _
 from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from justice_desk.services import people, setup
@@ -99,8 +99,11 @@ class SetupChecklist:
 
 def setup_checklist(db: Database, *, today: dt.date | None = None) -> SetupChecklist:
     today = today or dt.date.today()
+    positions = {seat.position for seat in people.roster(db, today)}
     return SetupChecklist(
-        committee=bool(people.roster(db, today)),
+        # A committee is recorded once it has its chair and its secretary (the meeting papers
+        # need both), not at its first seat.
+        committee={CommitteePosition.CHAIR, CommitteePosition.SECRETARY} <= positions,
         mediators=bool(people.list_mediators(db, valid_on=today)),
         enrolled=bool(db.setting("province_id")),
     )

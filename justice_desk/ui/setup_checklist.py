@@ -90,6 +90,10 @@ class SetupChecklist(QFrame):
         window.ready.connect(self.refresh)
         window.nav.currentRowChanged.connect(lambda _row: self.refresh())
         window.runner.idle.connect(self._after_work)
+        # A change saved on any page (a seat, a mediator) may tick an item off at once: followed
+        # for each database the window is attached to.
+        self._following: object | None = None
+        window.ready.connect(self._follow_changes)
         window.installEventFilter(self)  # shown: look (a window built already attached)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
@@ -125,6 +129,18 @@ class SetupChecklist(QFrame):
             announce=False,
         )
         job.finished.connect(self._checked)
+
+    def _follow_changes(self) -> None:
+        ctx = self.main.ctx if self.main.attached else None
+        if ctx is not None and ctx is not self._following:
+            ctx.records_changed.connect(self._records_changed)
+            self._following = ctx
+
+    def _records_changed(self, *_args: object) -> None:
+        if not self._checking:
+            self.refresh()
+        else:
+            self._again = True
 
     def _checked(self) -> None:
         self._checking = False

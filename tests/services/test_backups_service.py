@@ -222,6 +222,11 @@ def test_the_setup_checklist_ticks_itself_off(center_db) -> None:
     ).record
     term = people.create_term(center_db, name="วาระ 2569", starts_on=dt.date.today())
     people.appoint(center_db, term.id, person.id, CommitteePosition.CHAIR)
+    assert not onboarding.setup_checklist(center_db).committee  # a chair is not a committee yet
+    secretary = people.create_person(
+        center_db, people.PersonInput(given_name="เลขานุการ", no_id_reason="test")
+    ).record
+    people.appoint(center_db, term.id, secretary.id, CommitteePosition.SECRETARY)
     assert onboarding.setup_checklist(center_db).committee
     people.register_mediator(center_db, person.id, registration_no="กม.1/2569")
     state = onboarding.setup_checklist(center_db)
