@@ -468,7 +468,14 @@ class CommitteePage(Page):
 
     def _open(self, dialog: ActionDialog, done: Callable[[Any], None]) -> ActionDialog:
         self.dialog = dialog
-        dialog.accepted.connect(lambda: done(dialog.result_value))
+
+        def accepted() -> None:
+            done(dialog.result_value)
+            # Terms, seats and mediators change what other places show (the set-up checklist,
+            # meetings' rosters, case mediators).
+            self.ctx.records_changed.emit({"committee"}, self)
+
+        dialog.accepted.connect(accepted)
         dialog.open()
         return dialog
 
