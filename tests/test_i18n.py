@@ -93,6 +93,18 @@ def test_thai_catalog_is_thai() -> None:
     assert len(thai) >= 0.9 * len([m for m in catalog if m.id])
 
 
+def test_thai_names_sections_as_the_law_does() -> None:
+    """Thai readers and the Act write มาตรา 30, not §30 (found by a new-user walkthrough)."""
+    catalog = load("th")
+    signs = [
+        m.id
+        for m in catalog
+        if m.id
+        and any("§" in s for s in ((m.string,) if isinstance(m.string, str) else m.string or ()))
+    ]
+    assert signs == []
+
+
 # Qt calls whose string arguments a person reads.
 SHOWN = {
     "setText",
