@@ -83,7 +83,15 @@ class AgendaItemBox(QGroupBox):
         self.vote_note = ThaiLabel(self)
         self.vote_note.setObjectName("voteProblem")
         self.vote_note.setStyleSheet(VOTE_ERROR_STYLE)
-        self.vote_note.setVisible(False)
+        # Its room is kept whether or not there is a problem: a note appearing while a person
+        # types the votes must not push the next item's fields away from under the pointer.
+        # (A ThaiLabel sets its own minimum height from its lines, so the room is a holder's.)
+        self.vote_room = QWidget(self)
+        room = QVBoxLayout(self.vote_room)
+        room.setContentsMargins(0, 0, 0, 0)
+        room.addWidget(self.vote_note)
+        room.addStretch(1)
+        self.vote_room.setMinimumHeight(2 * self.fontMetrics().lineSpacing())
         if item is not None:
             self.discussion.setPlainText(item.discussion or "")
             self.resolution.setPlainText(item.resolution or "")
@@ -117,7 +125,7 @@ class AgendaItemBox(QGroupBox):
         grid.addWidget(self.resolution, 1, 1)
         grid.addWidget(QLabel(_("Votes"), self), 2, 0)
         grid.addLayout(votes, 2, 1)
-        grid.addWidget(self.vote_note, 3, 1)
+        grid.addWidget(self.vote_room, 3, 1)
         grid.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -166,6 +174,8 @@ class AgendaItemBox(QGroupBox):
         self.up.setVisible(not read_only)
         self.down.setVisible(not read_only)
         self.remove.setVisible(not read_only)
+        # Adopted minutes take no votes: no room kept for a note about them.
+        self.vote_room.setVisible(not read_only)
 
     def has_content(self) -> bool:
         return bool(self.discussion.toPlainText().strip() or self.resolution.toPlainText().strip())
@@ -199,7 +209,6 @@ class AgendaItemBox(QGroupBox):
         """Says at once, under the votes, when they do not fit the attendance."""
         problem = self.vote_problem()
         self.vote_note.setText(problem or "")
-        self.vote_note.setVisible(problem is not None)
         style = ERROR_STYLE if problem else ""
         for field in (self.votes_for, self.votes_against, self.votes_abstain):
             field.setStyleSheet(style if field.text().strip() else "")
