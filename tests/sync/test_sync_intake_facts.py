@@ -68,6 +68,6 @@ def test_offender_age_birth_date_stage_and_no_money_value_reach_the_province(
         assert rows[path.id.hex] == (None, None, None, 1)
         assert rows[aged.id.hex] == (17, None, None, None)
         h.assert_province_holds_center(world)
-        assert sync.SCHEMA_VERSION == len(KNOWN_REVISIONS) == 10
+        assert sync.SCHEMA_VERSION == len(KNOWN_REVISIONS) >= 10  # 0010 carries these columns
     finally:
         world.close()

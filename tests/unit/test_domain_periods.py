@@ -166,7 +166,7 @@ def test_as_of_is_today_inside_the_period_else_its_nearest_end() -> None:
     assert period.as_of(dt.date(2025, 7, 1)) == dt.date(2026, 1, 1)
 
 
-# -- deadline windows -------------------------------------------------------------------------------
+# -- deadline windows ------------------------------------------------------------------------------
 
 
 @given(
@@ -196,7 +196,7 @@ def test_deadline_of_is_what_the_case_shows() -> None:
     ) == (dt.date(2024, 2, 28), dt.date(2024, 2, 29))
 
 
-# -- outcomes ---------------------------------------------------------------------------------------
+# -- outcomes --------------------------------------------------------------------------------------
 
 
 def test_every_outcome_status_maps_to_one_outcome_and_every_outcome_has_one() -> None:
