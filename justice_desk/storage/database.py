@@ -280,6 +280,12 @@ class Database:
         for key, value in values.items():
             session.merge(Setting(key=key, value=value))
         self._settings_cache = None
+        # Again once the values are committed: a reader on another thread (a background job)
+        # may have filled the cache with the old values meanwhile.
+        event.listen(session, "after_commit", self._forget_settings, once=True)
+
+    def _forget_settings(self, _session: Session) -> None:
+        self._settings_cache = None
 
     def owner_in_view(self, owner_id: uuid.UUID | None = None) -> uuid.UUID | None:
         """The owner a listing is limited to: the one asked for, else the scope chosen at a

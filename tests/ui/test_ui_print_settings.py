@@ -33,6 +33,9 @@ def test_the_centers_digits_are_chosen_once_in_settings(main_window, ui_ctx, qtb
     """The choice is the center's (its database), and every document then follows it (§11)."""
     from justice_desk.ui.settings_dialog import SettingsDialog
 
+    # The window's start-up work (the set-up checklist, the backup check) reads the settings in
+    # the background: let it finish, so that it cannot race the settings written below.
+    qtbot.waitUntil(lambda: main_window.runner.active == 0, timeout=20000)
     assert print_options.document_digits(ui_ctx.db) is None
     dialog = SettingsDialog(ui_ctx, main_window)
     qtbot.addWidget(dialog)
