@@ -35,6 +35,16 @@ def no_leftover_jobs(qapp) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def same_text_size_for_every_test(qapp) -> Iterator[None]:
+    """A test that changes the text size (View → larger text sets the application's font)
+    leaves the next test the size it started with (on PySide6 6.7 a later agenda test clicked
+    a squeezed ▲ button otherwise)."""
+    font = qapp.font()
+    yield
+    qapp.setFont(font)
+
+
+@pytest.fixture(autouse=True)
 def no_blocking_dialogs(monkeypatch) -> None:
     """A modal dialog nobody answers would hang the whole run: fail the test instead. Tests that
     expect a dialog patch the function that opens it (which overrides this)."""
