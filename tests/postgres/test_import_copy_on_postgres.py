@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from test_import_numbers_on_postgres import _enrolled_center as enrolled_center
 
 from justice_desk.services import people, setup, sync
-from justice_desk.services.demo import generate_demo
 from justice_desk.storage.database import open_database
 from justice_desk.storage.models import Case, CaseParty, Person
 
@@ -21,27 +21,9 @@ pytestmark = pytest.mark.postgres
 
 
 def _enrolled_center(path: Path, province: Any, folder: Path) -> Any:
-    center = setup.init_center(
-        path,
-        code="CJC-0002",
-        name="ศูนย์ยุติธรรมชุมชนตำบลสันผักหวาน",
-        province="เชียงใหม่",
-        amphoe="หางดง",
-        tambon="สันผักหวาน",
+    return enrolled_center(
+        path, province, folder, code="CJC-0002", seed=7, people=40, cases=30, meetings=2
     )
-    generate_demo(center, seed=7, people=40, cases=30, meetings=2)
-    folder.mkdir()
-    request, fingerprint = sync.write_enrolment_request(center, folder / "request.jdenrol")
-    review = sync.enrol_center(
-        province,
-        request,
-        approve=True,
-        answer_out=folder / "answer.jdanswer",
-        expected_fingerprint=fingerprint,
-    )
-    assert review.answer is not None
-    sync.accept_answer(center, review.answer)
-    return center
 
 
 def _rows(db: Any, model: Any, owner: Any) -> dict[Any, dict[str, Any]]:

@@ -20,16 +20,20 @@ pytestmark = pytest.mark.postgres
 INT4_MAX = 2**31 - 1
 
 
-def _enrolled_center(path: Path, province: Any, folder: Path) -> Any:
+def _enrolled_center(
+    path: Path, province: Any, folder: Path, *, code: str = "CJC-0001", **demo: int
+) -> Any:
+    """A demo center (``demo``: sizes for ``generate_demo``) enrolled with ``province``; also
+    used by the other PostgreSQL import tests."""
     center = setup.init_center(
         path,
-        code="CJC-0001",
+        code=code,
         name="ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ",
         province="เชียงใหม่",
         amphoe="เมืองเชียงใหม่",
         tambon="แม่เหียะ",
     )
-    generate_demo(center, seed=5, people=6, cases=2, meetings=1)
+    generate_demo(center, **(demo or dict(seed=5, people=6, cases=2, meetings=1)))
     folder.mkdir()
     request, fingerprint = sync.write_enrolment_request(center, folder / "request.jdenrol")
     review = sync.enrol_center(
