@@ -1,0 +1,458 @@
+"""Key slots: one random database key, wrapped once per account and once by a recovery key.
+
+An encrypted database (SQLCipher, see ``storage.database``) is opened with a random 256-bit key
+that nobody types. That key is stored *wrapped* (encrypted) once for every account, with a key
+derived from the account's password, and once with the recovery key printed at set-up — as disk
+encryption does with key slots (LUKS). Any account can therefore open the database; changing
+one password re-wraps one slot and never re-encrypts the database.
+
+Where the slots live: a small JSON file beside the database, ``<database>.keys`` (for
+``center.sqlite3``: ``center.sqlite3.keys``). It must be readable before the database is open,
+and the encrypted file gives away nothing without it. It is written atomically (a temporary file,
+``fsync``, ``os.replace``), so a power cut leaves the old slots or the new ones, never half.
+Backups carry a copy of it beside the backup file (``storage.backup``); a backup can then be
+restored with any password that was valid when it was taken, or with the recovery key.
+
+Cryptography (``cryptography`` and ``argon2-cffi``):
+
+- the key-encryption key is Argon2id(password, 16-byte random salt) with **t=3 passes,
+  m=64 MiB, p=4 lanes, 32 bytes** (RFC 9106's second recommended setting; about 0.1-0.4 s on
+  a center's laptop, paid once per login, never per connection); the parameters are stored in
+  each slot, so they can be raised later without breaking old slots;
+- the database key is wrapped with AES-256-GCM under that key, a fresh 12-byte nonce per
+  wrapping; the authenticated data binds the slot to the file format, its kind, its login
+  (case-folded) and its KDF parameters, so a slot cannot be moved to another login or weakened;
+- a wrong password fails the GCM tag; the same refusal is given for an unknown login.
+
+The recovery key is 40 decimal digits in 8 groups of 5 (39 random digits — 129 bits — and a
+Luhn check digit that catches a mistyped or swapped digit before the slow KDF runs). Digits are
+typed on any keyboard; Thai digits (๐-๙), spaces and dashes are accepted when typing it back.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import json
+import os
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from justice_desk.errors import UserError
+from justice_desk.i18n import _
+
+FORMAT = "justice-desk-keyslots"
+VERSION = 1
+SUFFIX = ".keys"
+KEY_BYTES = 32
+#: Argon2id parameters for new slots (RFC 9106 §4, second recommended option).
+ARGON2_TIME_COST = 3
+ARGON2_MEMORY_KIB = 64 * 1024
+ARGON2_PARALLELISM = 4
+SALT_BYTES = 16
+NONCE_BYTES = 12
+#: The login of the recovery slot (not an account: a login can never start with ``*``).
+RECOVERY = "*recovery*"
+RECOVERY_GROUPS = 8
+RECOVERY_GROUP_LEN = 5
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+class KeySlotError(UserError):
+    """The key slots cannot be used as asked (missing file, no such slot, damaged file)."""
+
+
+class WrongCredentialsError(KeySlotError):
+    """The login and password (or the recovery key) open no slot."""
+
+
+class MissingKeySlotsError(KeySlotError):
+    """An encrypted database without its ``.keys`` file beside it."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One wrapped copy of the database key (as stored; nothing secret in clear)."""
+
+    kind: str  # "password" or "recovery"
+    login: str
+    kdf: dict[str, Any]
+    nonce: str
+    wrapped: str
+    created: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "login": self.login,
+            "kdf": self.kdf,
+            "nonce": self.nonce,
+            "wrapped": self.wrapped,
+            "created": self.created,
+        }
+
+
+# ----------------------------------------------------------------------------------------------
+# The key itself
+
+
+def new_database_key() -> bytes:
+    """A fresh random 256-bit database key (from the operating system's CSPRNG)."""
+    return secrets.token_bytes(KEY_BYTES)
+
+
+def raw_key_literal(db_key: bytes) -> str:
+    """The key in SQLCipher's raw form, ``x'…'`` (64 hex digits): used as it is, no PBKDF2 on
+    open, so opening an encrypted database costs no more than opening a plain one."""
+    if len(db_key) != KEY_BYTES:
+        raise ValueError("a database key is 32 bytes")
+    return f"x'{db_key.hex()}'"
+
+
+# ----------------------------------------------------------------------------------------------
+# The slots file
+
+
+def slots_path(db_path: str | os.PathLike[str]) -> Path:
+    """``<database>.keys``: where the slots of ``db_path`` live."""
+    path = Path(db_path)
+    return path.with_name(path.name + SUFFIX)
+
+
+def has_slots(db_path: str | os.PathLike[str]) -> bool:
+    return slots_path(db_path).is_file()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _damaged(path: Path, why: object) -> KeySlotError:
+    return KeySlotError(
+        _(
+            "The key file {path} is damaged ({error}). Put back the copy kept with your latest "
+            "backup (the file ending in .keys next to it), then try again."
+        ).format(path=path, error=why)
+    )
+
+
+def _read(db_path: str | os.PathLike[str]) -> list[Slot]:
+    path = slots_path(db_path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise MissingKeySlotsError(
+            _(
+                "The key file {path} is missing: without it the encrypted database cannot be "
+                "opened. Copy it back from where the database came from (a backup has its own "
+                ".keys file beside it), then try again."
+            ).format(path=path)
+        ) from None
+    except OSError as exc:
+        raise KeySlotError(
+            _("Cannot read the key file {path}: {error}").format(path=path, error=exc.strerror)
+        ) from exc
+    try:
+        data = json.loads(raw)
+        if data.get("format") != FORMAT:
+            raise ValueError("not a key-slot file")
+        if int(data.get("version", 0)) > VERSION:
+            raise KeySlotError(
+                _(
+                    "The key file {path} was written by a newer Justice Desk. Install the newer "
+                    "version to open this database."
+                ).format(path=path)
+            )
+        return [
+            Slot(
+                kind=str(s["kind"]),
+                login=str(s["login"]),
+                kdf=dict(s["kdf"]),
+                nonce=str(s["nonce"]),
+                wrapped=str(s["wrapped"]),
+                created=str(s.get("created", "")),
+            )
+            for s in data["slots"]
+        ]
+    except KeySlotError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _damaged(path, exc) from exc
+
+
+def _write(db_path: str | os.PathLike[str], slots: list[Slot]) -> None:
+    """Replace the slots file atomically (temporary file in the same folder, fsync, rename)."""
+    path = slots_path(db_path)
+    data = json.dumps(
+        {"format": FORMAT, "version": VERSION, "slots": [s.as_json() for s in slots]},
+        ensure_ascii=False,
+        indent=1,
+    ).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError, AttributeError):  # the rename itself, where supported
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def copy_slots(src_db: str | os.PathLike[str], dst_db: str | os.PathLike[str]) -> None:
+    """Give ``dst_db`` (a backup, a restored copy) the same slots as ``src_db``."""
+    _write(dst_db, _read(src_db))
+
+
+def remove_slots_file(db_path: str | os.PathLike[str]) -> None:
+    slots_path(db_path).unlink(missing_ok=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# Wrapping
+
+
+def _norm_login(login: str) -> str:
+    return login.strip().casefold()
+
+
+def _kdf(secret: str, params: dict[str, Any]) -> bytes:
+    from argon2.low_level import Type, hash_secret_raw
+
+    if params.get("name") != "argon2id":
+        raise ValueError(f"unknown key derivation {params.get('name')!r}")
+    return hash_secret_raw(
+        secret.encode("utf-8"),
+        _unb64(str(params["salt"])),
+        time_cost=int(params["t"]),
+        memory_cost=int(params["m"]),
+        parallelism=int(params["p"]),
+        hash_len=KEY_BYTES,
+        type=Type.ID,
+    )
+
+
+def _aad(kind: str, login: str, kdf: dict[str, Any]) -> bytes:
+    bound = {"format": FORMAT, "version": VERSION, "kind": kind, "login": login, "kdf": kdf}
+    return json.dumps(bound, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _wrap(kind: str, login: str, secret: str, db_key: bytes) -> Slot:
+    if len(db_key) != KEY_BYTES:
+        raise ValueError("a database key is 32 bytes")
+    kdf = {
+        "name": "argon2id",
+        "t": ARGON2_TIME_COST,
+        "m": ARGON2_MEMORY_KIB,
+        "p": ARGON2_PARALLELISM,
+        "salt": _b64(secrets.token_bytes(SALT_BYTES)),
+    }
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    wrapped = AESGCM(_kdf(secret, kdf)).encrypt(nonce, db_key, _aad(kind, login, kdf))
+    return Slot(
+        kind=kind,
+        login=login,
+        kdf=kdf,
+        nonce=_b64(nonce),
+        wrapped=_b64(wrapped),
+        created=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    )
+
+
+def _unwrap(slot: Slot, secret: str) -> bytes | None:
+    try:
+        kek = _kdf(secret, slot.kdf)
+        key = AESGCM(kek).decrypt(
+            _unb64(slot.nonce), _unb64(slot.wrapped), _aad(slot.kind, slot.login, slot.kdf)
+        )
+    except InvalidTag:
+        return None
+    except (ValueError, KeyError, TypeError) as exc:  # a damaged slot
+        raise KeySlotError(
+            _("A key slot is damaged ({error}). Use another account or the recovery key.").format(
+                error=exc
+            )
+        ) from exc
+    return key if len(key) == KEY_BYTES else None
+
+
+def _wrong() -> WrongCredentialsError:
+    return WrongCredentialsError(_("The login or the password is wrong. Try again."))
+
+
+# ----------------------------------------------------------------------------------------------
+# Password slots (one per account)
+
+
+def add_slot(db_path: str | os.PathLike[str], login: str, password: str, db_key: bytes) -> None:
+    """Wrap ``db_key`` for ``login`` with ``password`` (replacing that login's slot, if any).
+    Creates the slots file when the database has none yet."""
+    name = _norm_login(login)
+    if not name or name.startswith("*"):
+        raise KeySlotError(_("A login cannot be empty or start with “*”."))
+    if not password:
+        raise KeySlotError(_("A password cannot be empty."))
+    try:
+        slots = _read(db_path)
+    except MissingKeySlotsError:
+        slots = []
+    slots = [s for s in slots if not (s.kind == "password" and s.login == name)]
+    slots.append(_wrap("password", name, password, db_key))
+    _write(db_path, slots)
+
+
+def unlock(db_path: str | os.PathLike[str], login: str, password: str) -> bytes:
+    """The database key, unwrapped with ``login``'s password; ``WrongCredentialsError`` for a
+    wrong password or an unknown login (the same refusal for both)."""
+    name = _norm_login(login)
+    for slot in _read(db_path):
+        if slot.kind == "password" and slot.login == name:
+            key = _unwrap(slot, password)
+            if key is None:
+                break
+            return key
+    raise _wrong()
+
+
+def change_password(db_path: str | os.PathLike[str], login: str, old: str, new: str) -> None:
+    """Re-wrap ``login``'s slot under ``new`` (the database itself is not touched)."""
+    add_slot(db_path, login, new, unlock(db_path, login, old))
+
+
+def set_password(db_path: str | os.PathLike[str], login: str, new: str, db_key: bytes) -> None:
+    """A coordinator resetting another account's password (the database is open, so the key is
+    known): the same as ``add_slot``."""
+    add_slot(db_path, login, new, db_key)
+
+
+def remove_slot(db_path: str | os.PathLike[str], login: str) -> None:
+    """Remove ``login``'s slot (an account disabled or removed). Refused when it would leave no
+    slot at all; removing an unknown login does nothing."""
+    name = _norm_login(login)
+    slots = _read(db_path)
+    kept = [s for s in slots if not (s.kind == "password" and s.login == name)]
+    if len(kept) == len(slots):
+        return
+    if not kept:
+        raise KeySlotError(
+            _(
+                "This is the last way into the database: its key slot cannot be removed. Add "
+                "another account first."
+            )
+        )
+    _write(db_path, kept)
+
+
+def logins(db_path: str | os.PathLike[str]) -> list[str]:
+    """The logins that have a slot (case-folded), in the file's order."""
+    return [s.login for s in _read(db_path) if s.kind == "password"]
+
+
+def has_recovery(db_path: str | os.PathLike[str]) -> bool:
+    return any(s.kind == "recovery" for s in _read(db_path))
+
+
+# ----------------------------------------------------------------------------------------------
+# The recovery key
+
+
+def _luhn_digit(digits: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:  # every second digit from the right, the check digit not yet appended
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def _new_recovery_digits() -> str:
+    count = RECOVERY_GROUPS * RECOVERY_GROUP_LEN - 1
+    body = str(secrets.randbelow(10**count)).zfill(count)
+    return body + _luhn_digit(body)
+
+
+def format_recovery_key(digits: str) -> str:
+    """``12345-67890-…`` (8 groups of 5 digits)."""
+    n = RECOVERY_GROUP_LEN
+    return "-".join(digits[i : i + n] for i in range(0, len(digits), n))
+
+
+def normalize_recovery_key(text: str) -> str:
+    """The 40 digits of a typed recovery key (Thai digits, spaces and dashes accepted); a
+    ``WrongCredentialsError`` naming the problem for anything else or a failed check digit."""
+    digits = "".join(ch for ch in text.translate(_THAI_DIGITS) if ch not in " -\t\r\n")
+    expected = RECOVERY_GROUPS * RECOVERY_GROUP_LEN
+    if len(digits) != expected or not digits.isascii() or not digits.isdigit():
+        raise WrongCredentialsError(
+            _(
+                "A recovery key is {count} digits in groups of 5, as printed at set-up. Check "
+                "what you typed and try again."
+            ).format(count=expected)
+        )
+    if _luhn_digit(digits[:-1]) != digits[-1]:
+        raise WrongCredentialsError(
+            _(
+                "This recovery key has a mistyped digit (its check digit does not match). "
+                "Compare it with the printed sheet group by group and try again."
+            )
+        )
+    return digits
+
+
+def create_recovery_key(db_path: str | os.PathLike[str], db_key: bytes) -> str:
+    """Make a new recovery key for the database, replacing any earlier one (which stops
+    working), and return it formatted for printing. It is shown once and never stored."""
+    digits = _new_recovery_digits()
+    try:
+        slots = _read(db_path)
+    except MissingKeySlotsError:
+        slots = []
+    slots = [s for s in slots if s.kind != "recovery"]
+    slots.append(_wrap("recovery", RECOVERY, digits, db_key))
+    _write(db_path, slots)
+    return format_recovery_key(digits)
+
+
+def unlock_with_recovery(db_path: str | os.PathLike[str], recovery_key: str) -> bytes:
+    """The database key, unwrapped with the recovery key."""
+    digits = normalize_recovery_key(recovery_key)
+    for slot in _read(db_path):
+        if slot.kind == "recovery":
+            key = _unwrap(slot, digits)
+            if key is not None:
+                return key
+    raise WrongCredentialsError(
+        _("This recovery key does not open this database. Check that it is this center's key.")
+    )
+
+
+def unlock_any(db_path: str | os.PathLike[str], *, login: str | None = None, secret: str) -> bytes:
+    """With a login: that account's password; without: the recovery key (restores ask for
+    either)."""
+    if login:
+        return unlock(db_path, login, secret)
+    return unlock_with_recovery(db_path, secret)
