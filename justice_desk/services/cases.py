@@ -465,14 +465,16 @@ def assign_mediator(
     conflict_disclosure: str | None = None,
     on: dt.date | None = None,
 ) -> CaseDetail:
-    """Add a mediator chosen by the parties. §22–23: the mediator must confirm having no conflict
-    of interest, or disclose it (the parties may still agree to them)."""
+    """Add a mediator chosen by the parties. §13: the mediator discloses to the parties any fact
+    that may cast doubt on their impartiality or independence (kin, representative, creditor or
+    debtor, employer or employee), or confirms there is none; the parties may still agree to
+    them, or object (§14, §23)."""
     on = on or dt.date.today()
     if not no_conflict_confirmed and not clean(conflict_disclosure):
         raise ValidationError(
             _(
                 "The mediator must confirm there is no conflict of interest with the parties, "
-                "or describe it (§22–23)."
+                "or describe it (§13)."
             ),
             "no_conflict_confirmed",
         )

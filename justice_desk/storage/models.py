@@ -412,7 +412,8 @@ class CaseParty(Syncable, Base):
 
 
 class CaseMediator(Syncable, Base):
-    """A mediator chosen by the parties; §22–23 conflicts must be disclosed and confirmed."""
+    """A mediator chosen by the parties; what may cast doubt on their impartiality must be
+    disclosed (§13), or its absence confirmed."""
 
     __tablename__ = "case_mediators"
     case_id: Mapped[uuid.UUID] = mapped_column(

@@ -1,4 +1,4 @@
-"""Mediators chosen for a dispute (with the §22–23 conflict-of-interest confirmation) and the
+"""Mediators chosen for a dispute (with the §13 conflict-of-interest disclosure) and the
 mediation sessions (with confidential notes, §12 and §29)."""
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ class MediatorsSection(FormSection):
         )
         self.none_available.setStyleSheet("color: #b26a00;")
         self.no_conflict = QCheckBox(
-            _("The mediator confirms having no conflict of interest with any party (§22–23)"), self
+            _("The mediator confirms having no conflict of interest with any party (§13)"), self
         )
         self.no_conflict.setObjectName("noConflictCheck")
         self.disclosure = QPlainTextEdit(self)
@@ -185,7 +185,7 @@ class MediatorsSection(FormSection):
                     if self.no_conflict.isChecked() or disclosure
                     else _(
                         "The mediator must confirm there is no conflict of interest with the "
-                        "parties, or describe it (§22–23)."
+                        "parties, or describe it (§13)."
                     ),
                 ),
             ]

@@ -323,7 +323,7 @@ def test_mediators_are_registered_and_valid_when_chosen(demo_db: tuple[Path, Dem
     assert rows
     for reg_no, issued, expires, status, confirmed, no_conflict, disclosure in rows:
         assert reg_no and status == "active" and issued <= confirmed <= expires
-        assert no_conflict or disclosure  # §22–23: confirmed, or disclosed
+        assert no_conflict or disclosure  # §13: confirmed, or disclosed
     # Parties never mediate their own case.
     assert _rows(
         path,
