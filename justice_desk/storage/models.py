@@ -737,3 +737,42 @@ class EscalationAnswer(Base):
     officer: Mapped[str | None] = mapped_column(String(200))
     answered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     receipt_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class ConflictDecisionRow(Base):
+    """An officer's decision on an entry of the province's conflict list (docs/sync.md §13).
+
+    Owned by the province (``owner_id``) and never synced in a bundle: the province writes it,
+    its next receipt carries it to the center, and the center keeps the copy read-only. The
+    entry is a version in ``sync_conflicts`` (``problem`` ``conflict``) or a bundle held for a
+    gap (``gap``, a ``received_bundles`` row), numbered ``problem_no`` at the province; the
+    record concerned is ``table_name``/``row_id`` (none for a gap), the bundle ``seq`` and its
+    change range for a gap. Deciding again updates the row and raises ``rev``.
+    ``receipt_seq``: at the province the receipt that last carried this version (``NULL``: not
+    sent since it last changed); at the center the receipt that brought it.
+    """
+
+    __tablename__ = "conflict_decisions"
+    __table_args__ = (
+        UniqueConstraint(
+            "center_id", "problem", "problem_no", name="uq_conflict_decisions_problem"
+        ),
+    )
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the province
+    center_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    problem: Mapped[str] = mapped_column(String(16))  # domain.conflicts: conflict | gap
+    problem_no: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(64))
+    table_name: Mapped[str | None] = mapped_column(String(64))
+    row_id: Mapped[str | None] = mapped_column(String(64))
+    record_rev: Mapped[int | None] = mapped_column(Integer)
+    seq: Mapped[int | None] = mapped_column(Integer)
+    first_change: Mapped[int | None] = mapped_column(Integer)
+    last_change: Mapped[int | None] = mapped_column(Integer)
+    rev: Mapped[int] = mapped_column(Integer, default=1)
+    decision: Mapped[str] = mapped_column(String(16))  # ConflictDecision
+    note: Mapped[str] = mapped_column(Text)
+    officer: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    receipt_seq: Mapped[int | None] = mapped_column(Integer)
