@@ -78,9 +78,28 @@ def build_parser() -> ArgumentParser:
     _db_arg(pr, required=True)
     pr.add_argument("--province", required=True)
     pr.add_argument("--code", help="the office's code")
+    for p in (c, pr):
+        p.add_argument(
+            "--login",
+            metavar="LOGIN",
+            help="the first account (the center's coordinator, the office's administrator); "
+            "its password is asked, or taken from $JUSTICE_DESK_PASSWORD. Without it a person "
+            "at a terminal is asked; a script gets a database without accounts",
+        )
+        p.add_argument("--full-name", metavar="NAME", help="the first account's name as shown")
 
     d = sub.add_parser(
-        "demo", help="create a demo center, or add demo records to an existing center database"
+        "demo",
+        help="create a demo center, or add demo records to an existing center database; "
+        "'demo province' makes a province of many demo centers",
+    )
+    d.add_argument(
+        "what",
+        nargs="?",
+        choices=["center", "province"],
+        default="center",
+        help="center (default), or province: N demo centers enrolled with a Provincial Justice "
+        "Office, their bundles exported and imported through the real sync path",
     )
     _db_arg(d, required=True)
     d.add_argument(
@@ -92,6 +111,22 @@ def build_parser() -> ArgumentParser:
     d.add_argument("--people", type=_count, default=60, help="people to add (default 60)")
     d.add_argument("--cases", type=_count, default=300, help="cases to add (default 300)")
     d.add_argument("--meetings", type=_count, default=24, help="meetings to add (default 24)")
+    d.add_argument(
+        "--centers", type=_count, default=10, help="province: demo centers to add (default 10)"
+    )
+    d.add_argument("--years", type=_count, default=5, help="province: years of records (default 5)")
+    d.add_argument(
+        "--direct",
+        action="store_true",
+        help="province: write the centers' rows straight into the database (a few template "
+        "centers reused; much faster, no bundles) instead of exporting and importing bundles",
+    )
+    d.add_argument(
+        "--work",
+        metavar="DIR",
+        help="province: make the centers' databases, keys and bundles here and keep them "
+        "(default: a temporary folder, deleted)",
+    )
 
     ls = sub.add_parser("list", help="list records")
     ls.add_argument("what", choices=["people", "members", "meetings", "cases", "activities"])
@@ -163,12 +198,14 @@ def build_parser() -> ArgumentParser:
     )
 
     from justice_desk.cli import (
+        audit_command,
         dashboard_command,
         escalations_command,
         export_command,
         print_command,
         report_command,
         sync_command,
+        user_command,
     )
 
     print_command.add_parser(sub)
@@ -177,7 +214,27 @@ def build_parser() -> ArgumentParser:
     dashboard_command.add_parser(sub)
     escalations_command.add_parser(sub)
     report_command.add_parser(sub)
+    user_command.add_parser(sub)
+    audit_command.add_parser(sub)
+    _add_user_option(parser)
     return parser
+
+
+def _add_user_option(parser: argparse.ArgumentParser, top: bool = True) -> None:
+    """``--user LOGIN`` wherever ``--db`` is (before or after the command)."""
+    options = {o for a in parser._actions for o in a.option_strings}
+    if top or ("--db" in options and "--user" not in options):
+        parser.add_argument(
+            "--user",
+            metavar="LOGIN",
+            default=None if top else argparse.SUPPRESS,
+            help="sign in as LOGIN (default: $JUSTICE_DESK_USER); the password is "
+            "$JUSTICE_DESK_PASSWORD or asked at the terminal",
+        )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _add_user_option(child, top=False)
 
 
 def _count(text: str) -> int:
@@ -223,14 +280,44 @@ def cmd_init(args: argparse.Namespace) -> int:
     else:
         db = setup.init_province(args.db, province=args.province, code=args.code)
         print(_("Created the province database {path}.").format(path=db.target.display))
-    db.dispose()
+    try:
+        _first_account(db, args)
+    finally:
+        db.dispose()
     return 0
 
 
+def _first_account(db: Any, args: argparse.Namespace) -> None:
+    """``init``'s first account: ``--login``, else asked at a terminal, else none (said so)."""
+    from justice_desk.cli import signin
+    from justice_desk.services import accounts
+
+    login = args.login
+    if login is None and signin.interactive():
+        login = input(_("Login name of the first account (the coordinator): ")).strip() or None
+    if login is None:
+        print(
+            _(
+                "No account was created: anyone can use this database until the first one is. "
+                "Create it with “justice-desk user add --db {path} LOGIN”."
+            ).format(path=db.target.display)
+        )
+        return
+    password = os.environ.get(signin.PASSWORD_ENV) or signin.ask_new_password(
+        _("Password for {login}: ").format(login=login)
+    )
+    info = accounts.create_first_account(db, login, args.full_name or login, password)
+    print(
+        _("Added the account {login} ({role}).").format(login=info.login, role=info.role.label())
+    )
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.what == "province":
+        return _demo_province(args)
     from justice_desk.services import setup
     from justice_desk.services.demo import generate_demo
-    from justice_desk.storage.database import open_database
+    from justice_desk.cli.signin import open_database
     from justice_desk.storage.locate import resolve_target
 
     target = resolve_target(args.db)
@@ -267,11 +354,52 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_province(args: argparse.Namespace) -> int:
+    from justice_desk.services.demo import province
+
+    db = province.open_or_create_province(args.db)
+    last = {"step": -1}
+
+    def progress(done: int, total: int, message: str) -> None:
+        # A line every few percent, also into a log file: a big province takes a while.
+        step = done * 20 // max(1, total)
+        if step != last["step"] or done == total:
+            last["step"] = step
+            print(f"demo province: {done}/{total} {message}", file=sys.stderr, flush=True)
+
+    try:
+        summary = province.generate_province(
+            db,
+            centers=args.centers,
+            years=args.years,
+            seed=args.seed,
+            direct=args.direct,
+            work=Path(args.work) if args.work else None,
+            progress=progress,
+        )
+    finally:
+        db.dispose()
+    print(
+        _(
+            "Demo province written to {path}: {centers} centers, {records} records in "
+            "{bundles} bundles, {seconds:.1f} s ({rate:,.0f} records a second)."
+        ).format(
+            path=db.target.display,
+            centers=summary.centers,
+            records=summary.records,
+            bundles=summary.bundles,
+            seconds=summary.seconds,
+            rate=summary.records_per_second,
+        )
+    )
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from justice_desk.cli import output
     from justice_desk.domain.dates import format_date
     from justice_desk.services import activities, cases, meetings, people, setup
-    from justice_desk.storage.database import open_database
+    from justice_desk.cli.signin import open_database
 
     db = open_database(args.db)
     try:
@@ -380,7 +508,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from justice_desk.cli import output
     from justice_desk.domain.enums import Sex
     from justice_desk.services import people
-    from justice_desk.storage.database import open_database
+    from justice_desk.cli.signin import open_database
 
     data = people.PersonInput(
         title=args.title,
@@ -425,7 +553,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from justice_desk.domain.backup_names import Retention
     from justice_desk.services import backups, maintenance
-    from justice_desk.storage.database import open_database
+    from justice_desk.cli.signin import open_database
 
     db = open_database(args.db)
     try:
@@ -445,8 +573,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from justice_desk.cli.signin import open_database
+    from justice_desk.domain.access import Permission
     from justice_desk.services import maintenance
+    from justice_desk.services.access import require
 
+    if Path(args.db).is_file():
+        db = open_database(args.db)  # the person replacing the database must be allowed to
+        try:
+            require(db, Permission.RESTORE)
+        finally:
+            db.dispose()
     kept = maintenance.restore(Path(args.backup), args.db)
     print(
         _("Restored {backup} into {path}. The previous file is kept as {kept}.").format(
@@ -503,7 +640,21 @@ def cmd_print(args: argparse.Namespace) -> int:
     return print_command.run(args)
 
 
+def cmd_user(args: argparse.Namespace) -> int:
+    from justice_desk.cli import user_command
+
+    return user_command.run(args)
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from justice_desk.cli import audit_command
+
+    return audit_command.run(args)
+
+
 COMMANDS = {
+    "user": cmd_user,
+    "audit": cmd_audit,
     "print": cmd_print,
     "export": cmd_export,
     "init": cmd_init,
@@ -551,6 +702,9 @@ def main(
     parser = build_parser()
     args = parser.parse_args(argv)
     i18n.set_language(args.lang or i18n.initial_language())
+    from justice_desk.cli import signin
+
+    signin.configure(getattr(args, "user", None))
     setup_logging()
     if args.command is None:
         if run_gui is None:

@@ -134,6 +134,7 @@ class DemoContext:
         owner_id: uuid.UUID,
         today: dt.date,
         texts: DemoTexts,
+        window_days: int = WINDOW_DAYS,
     ) -> None:
         # Existing counts are part of the seed: a second run on the same database makes new
         # records (new keys) instead of repeating the first run.
@@ -149,7 +150,9 @@ class DemoContext:
         self.base = base
         self.site = site
         self.today = today
-        self.start = today - dt.timedelta(days=WINDOW_DAYS)
+        #: The days before ``today`` the records lie in (two years unless asked otherwise).
+        self.window_days = window_days
+        self.start = today - dt.timedelta(days=window_days)
         self.texts = texts
         self.rules = config.mediation_rules()
         self.province: str = texts.places["province"]

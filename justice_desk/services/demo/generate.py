@@ -16,7 +16,13 @@ from justice_desk.services.demo.activities import ActivitiesBuilder
 from justice_desk.services.demo.batch import Batch, DemoSummary, new_batch, write
 from justice_desk.services.demo.cases import CaseBuilder
 from justice_desk.services.demo.committee import CommitteeBuilder
-from justice_desk.services.demo.context import DemoContext, Registration, Seat, Someone
+from justice_desk.services.demo.context import (
+    WINDOW_DAYS,
+    DemoContext,
+    Registration,
+    Seat,
+    Someone,
+)
 from justice_desk.services.demo.meetings import MeetingsBuilder, Stats
 from justice_desk.services.demo.people import PeopleBuilder
 from justice_desk.services.demo.plans import CasePlanner
@@ -46,6 +52,7 @@ def generate_demo(
     meetings: int = 24,
     activities: int | None = None,
     today: dt.date | None = None,
+    window_days: int = WINDOW_DAYS,
     chunk_size: int = CHUNK_CASES,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
@@ -54,10 +61,12 @@ def generate_demo(
 
     ``people`` register people (network members, committee, mediators); case parties come from a
     further population of about 1.5 per case (at most 20,000). ``activities`` defaults to one and
-    a half per meeting. Raises :class:`~justice_desk.errors.Cancelled` between chunks when
-    ``cancel`` is set; chunks already written stay.
+    a half per meeting. The records lie in the ``window_days`` before ``today`` (two years
+    unless asked otherwise: a demo province of five years asks for more; at least 90 days).
+    Raises :class:`~justice_desk.errors.Cancelled` between chunks when ``cancel`` is set; chunks
+    already written stay.
     """
-    if min(people, cases, meetings, activities or 0, chunk_size - 1) < 0:
+    if min(people, cases, meetings, activities or 0, chunk_size - 1, window_days - 90) < 0:
         raise ValidationError(_("The demo sizes cannot be negative."), "people")
     if db.mode != "center":
         raise ValidationError(_("Demo data can only be added to a center database."), "db")
@@ -93,7 +102,15 @@ def generate_demo(
             ).format(count=MIN_PEOPLE),
             "people",
         )
-    ctx = DemoContext(seed=seed, base=base, site=site, owner_id=owner, today=today, texts=texts)
+    ctx = DemoContext(
+        seed=seed,
+        base=base,
+        site=site,
+        owner_id=owner,
+        today=today,
+        texts=texts,
+        window_days=window_days,
+    )
     people_builder = PeopleBuilder(ctx)
     committee_builder = CommitteeBuilder(ctx, people_builder)
     meeting_builder = MeetingsBuilder(ctx, people_builder)

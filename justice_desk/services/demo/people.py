@@ -15,7 +15,6 @@ from justice_desk.domain.enums import MembershipStatus
 from justice_desk.services.demo.batch import Batch
 from justice_desk.services.demo.context import (
     DAY,
-    WINDOW_DAYS,
     Builder,
     DemoContext,
     Picker,
@@ -197,7 +196,7 @@ class PeopleBuilder(Builder):
             joined = (
                 self.start - self.days(30, 6 * 365)
                 if early
-                else self.start + self.days(0, WINDOW_DAYS - 60)
+                else self.start + self.days(0, self.ctx.window_days - 60)
             )
             joining.append((joined, someone))
         joining.sort(key=lambda j: j[0])
