@@ -4,7 +4,9 @@ One receipt per center says how far the province has applied that center's chang
 (``applied_through`` within ``center_epoch``), what happened to each bundle, which records were
 rejected and why, which records changed owner (an escalated dispute handed to the province),
 notices about the province's keys, and the office's answers to cases the center escalated
-(``answers``, an additive field: docs/sync-format.md §6). The center shows "received by the
+(``answers``, an additive field: docs/sync-format.md §6), and the office's decisions on the
+entries of its conflict list about the center (``decisions``, additive too: docs/sync.md §13).
+The center shows "received by the
 province through change N" and prunes nothing before that (docs/sync.md §8).
 
 The result and reason values are plain strings so that an older center keeps a receipt from a
@@ -107,6 +109,37 @@ class EscalationAnswer:
 
 
 @dataclass(frozen=True)
+class ProblemDecision:
+    """An officer's decision on an entry of the province's conflict list (docs/sync.md §13).
+
+    ``id`` is the decision's own id (made at the province, which owns it); ``problem`` the kind
+    of entry (``conflict``: a version in the conflict list; ``gap``: a bundle held for missing
+    changes) and ``number`` its number at the province; ``reason`` why it was listed. For a
+    conflict, ``table``, ``record`` and ``record_rev`` name the version concerned; for a gap,
+    ``seq``, ``first`` and ``last`` the held bundle (0 and empty strings when not applicable).
+    ``rev`` rises each time the office decides again. ``decision`` is a plain string
+    (``keep_center``, ``keep_province``, ``resend``, ``dismiss``), so that an older center keeps
+    a newer value. ``decided_at`` is shown only.
+    """
+
+    id: str
+    problem: str
+    number: int
+    reason: str
+    rev: int
+    decision: str
+    note: str = ""
+    officer: str = ""
+    decided_at: str = ""
+    table: str = ""
+    record: str = ""
+    record_rev: int = 0
+    seq: int = 0
+    first: int = 0
+    last: int = 0
+
+
+@dataclass(frozen=True)
 class Receipt:
     """The receipt's content. ``seq`` counts receipts per center, so an older one is ignored.
 
@@ -126,6 +159,9 @@ class Receipt:
     key_notices: tuple[KeyNotice, ...] = ()
     #: The office's answers to this center's escalated cases (additive: absent when none).
     answers: tuple[EscalationAnswer, ...] = ()
+    #: The office's decisions on the conflict list's entries about this center (additive:
+    #: absent when none).
+    decisions: tuple[ProblemDecision, ...] = ()
     created_at: datetime | str | None = None  # shown only
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -191,6 +227,27 @@ def _body(receipt: Receipt) -> dict[str, Any]:
                 "answered_at": a.answered_at,
             }
             for a in receipt.answers
+        ]
+    if receipt.decisions:
+        body["decisions"] = [
+            {
+                "id": d.id,
+                "problem": d.problem,
+                "number": d.number,
+                "reason": d.reason,
+                "rev": d.rev,
+                "decision": d.decision,
+                "note": d.note,
+                "officer": d.officer,
+                "decided_at": d.decided_at,
+                "table": d.table,
+                "record": d.record,
+                "record_rev": d.record_rev,
+                "seq": d.seq,
+                "first": d.first,
+                "last": d.last,
+            }
+            for d in receipt.decisions
         ]
     return body
 
@@ -316,6 +373,29 @@ def _parse_body(
                     answered_at=r.text("answered_at", max_length=64, allow_empty=True),
                 )
             )
+    decisions = []
+    if top.has("decisions"):
+        for i, raw in enumerate(top.items("decisions", max_items=100_000)):
+            r = top.child(raw, f"decision {i}")
+            decisions.append(
+                ProblemDecision(
+                    id=r.ident("id"),
+                    problem=r.text("problem", max_length=16),
+                    number=r.integer("number", minimum=1),
+                    reason=r.text("reason", max_length=64),
+                    rev=r.integer("rev", minimum=1),
+                    decision=r.text("decision", max_length=32),
+                    note=r.text("note", max_length=4000, allow_empty=True),
+                    officer=r.text("officer", max_length=400, allow_empty=True),
+                    decided_at=r.text("decided_at", max_length=64, allow_empty=True),
+                    table=r.text("table", max_length=64, allow_empty=True),
+                    record=r.text("record", max_length=64, allow_empty=True),
+                    record_rev=r.integer("record_rev", minimum=0),
+                    seq=r.integer("seq", minimum=0),
+                    first=r.integer("first", minimum=0),
+                    last=r.integer("last", minimum=0),
+                )
+            )
     return Receipt(
         province_id=province_id,
         province_epoch=province_epoch,
@@ -329,6 +409,7 @@ def _parse_body(
         handovers=tuple(handovers),
         key_notices=tuple(notices),
         answers=tuple(answers),
+        decisions=tuple(decisions),
         created_at=created_at,
         extra=top.extra(),
     )

@@ -2,7 +2,8 @@
 
 ``keys``: key pairs and trust; ``center``: requests, exports, receipts, refusals; ``importer``: the
 province's importer; ``province``: enrolment, revocation, new starts, receipts, the overview and
-the conflict list; ``_common``: reasons, labels, helpers. The file format and the cryptography live
+the conflict list; ``conflicts``: the officers' decisions on it; ``_common``: reasons, labels,
+helpers. The file format and the cryptography live
 in ``justice_desk.sync``; these modules decide with the database. Callers use this package's
 names (``from justice_desk.services import sync``).
 """
@@ -32,6 +33,18 @@ from justice_desk.services.sync.center import (
     export_bundle,
     resend_refused,
     write_enrolment_request,
+)
+from justice_desk.services.sync.conflicts import (
+    DEFAULT_GAP_DAYS,
+    CenterDecision,
+    Decided,
+    Decision,
+    Problem,
+    center_decisions,
+    decide_problem,
+    decision_help,
+    get_problem,
+    problem_list,
 )
 from justice_desk.services.sync.importer import (
     READ_AHEAD_RECORDS,
@@ -75,12 +88,22 @@ from justice_desk.sync.keys import TrustedKey
 
 __all__ = [
     "ACTIONS",
+    "CenterDecision",
     "CenterOverview",
     "CenterSyncStatus",
     "Conflict",
     "NewStart",
     "ExportLine",
     "ConflictEntry",
+    "DEFAULT_GAP_DAYS",
+    "Decided",
+    "Decision",
+    "Problem",
+    "center_decisions",
+    "decide_problem",
+    "decision_help",
+    "get_problem",
+    "problem_list",
     "EXPORT_MAX_ROWS",
     "EnrolmentReview",
     "EpochDecision",

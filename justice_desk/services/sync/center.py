@@ -128,6 +128,8 @@ class CenterSyncStatus:
     #: This database started a new epoch (restored from a backup, or a copy) that the province
     #: has not accepted yet (docs/sync.md §3): :class:`NewStart`, or None.
     new_start: NewStart | None = None
+    #: Decisions of the province on its conflict list about this center (docs/sync.md §13).
+    decisions: int = 0
 
     def describe(self) -> str:
         if not self.enrolled:
@@ -148,6 +150,11 @@ class CenterSyncStatus:
                 "The province refused {count} records: see “justice-desk sync refused” or the "
                 "Sync page, correct them and send them again."
             ).format(count=self.refused)
+        if self.decisions:
+            text += " " + _(
+                "The province decided on {count} entries of its conflict list about this "
+                "center: see the Sync page or “justice-desk sync status”."
+            ).format(count=self.decisions)
         return text
 
 
@@ -395,6 +402,7 @@ def _epoch_history(db: Database, epoch: str) -> tuple[str, ...]:
 def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) -> fmt.Receipt:
     """Record what the province confirmed; an older receipt than the last one changes nothing."""
     from justice_desk.services import escalations
+    from justice_desk.services.sync import conflicts
     from justice_desk.storage import sync_queries as q
 
     data = fmt.read_sync_file(path)
@@ -434,6 +442,14 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
             receipt_seq=receipt.seq,
             answers=receipt.answers,
         )
+        # The office's decisions on its conflict list about this center (sync.md §13).
+        refused_decisions = conflicts.store_receipt_decisions(
+            session,
+            center_id=db.site_id,
+            province_id=uuid.UUID(receipt.province_id),
+            receipt_seq=receipt.seq,
+            decisions=receipt.decisions,
+        )
         summary: dict[str, Any] = {
             "bundles": [b.__dict__ for b in receipt.bundles],
             "rejected": [r.__dict__ for r in receipt.rejected],
@@ -444,6 +460,10 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
             ]
         if refused_answers:
             summary["answers_refused"] = refused_answers
+        if receipt.decisions:
+            summary["decisions"] = [{"id": d.id, "rev": d.rev} for d in receipt.decisions]
+        if refused_decisions:
+            summary["decisions_refused"] = refused_decisions
         session.add(
             ReceiptRecord(
                 seq=receipt.seq,
@@ -487,6 +507,7 @@ def _confirms_new_key(receipt: fmt.Receipt, retired_through: str) -> bool:
 def center_status(db: Database) -> CenterSyncStatus:
     from justice_desk.domain.dates import format_date
     from justice_desk.i18n import language
+    from justice_desk.storage import sync_decisions
     from justice_desk.storage import sync_queries as q
 
     settings = db.settings()
@@ -506,6 +527,7 @@ def center_status(db: Database) -> CenterSyncStatus:
         own_row = q.own_key(session, db.site_id, settings.get("key_id", ""))
         province_fp = _public_from_row(province_row).fingerprint if province_row else None
         own_fp = _public_from_row(own_row).fingerprint if own_row else None
+        decisions = len(sync_decisions.received_decisions(session, db.site_id, db.site_id))
     acked_on = settings.get("acked_on")
     new_start = _new_start(db, settings) if settings.get("province_id") else None
     return CenterSyncStatus(
@@ -521,6 +543,7 @@ def center_status(db: Database) -> CenterSyncStatus:
         exports=exports,
         refused=len(center_refusals(db)) if settings.get("province_id") else 0,
         new_start=new_start,
+        decisions=decisions,
     )
 
 

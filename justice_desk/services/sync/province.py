@@ -362,7 +362,8 @@ def write_receipts(
     """A signed receipt per enrolled center with news since its last receipt."""
     _require_province(db)
     from justice_desk.services import escalations
-    from justice_desk.storage import escalation_queries
+    from justice_desk.services.sync import conflicts
+    from justice_desk.storage import escalation_queries, sync_decisions
     from justice_desk.storage import sync_queries as q
 
     keys = own_keys(db, passphrase)
@@ -371,6 +372,8 @@ def write_receipts(
     with db.write() as session:
         # An answer to an escalation given or changed since the last receipt is news too.
         answered = escalation_queries.centers_with_unsent_answers(session)
+        # So is a decision on an entry of the conflict list (sync.md §13).
+        answered |= sync_decisions.centers_with_unsent_decisions(session)
         for enrolment in q.enrolments_with_receipts(session):
             pending = q.unreported_bundles(session, enrolment.center_id)
             if only_new and not pending and enrolment.center_id not in answered:
@@ -422,6 +425,8 @@ def write_receipts(
                 rejected=rejected,
                 # Every answer about the center's escalated cases, each time (sync.md §12).
                 answers=escalations.receipt_answers(session, enrolment.center_id),
+                # Every decision on the conflict list about the center, each time (§13).
+                decisions=conflicts.receipt_decisions(session, enrolment.center_id),
                 created_at=dt.datetime.now(dt.UTC),
             )
             # The code names the file: one from before codes were checked may not be a plain
@@ -440,6 +445,7 @@ def write_receipts(
             escalation_queries.mark_answers_sent(
                 session, enrolment.center_id, enrolment.receipt_seq
             )
+            sync_decisions.mark_decisions_sent(session, enrolment.center_id, enrolment.receipt_seq)
             written.append(ReceiptWritten(enrolment.code, target, applied_through))
     return written
 
