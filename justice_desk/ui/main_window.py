@@ -31,8 +31,9 @@ from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import show_error, show_info
 from justice_desk.ui.jobs import Job, JobRunner
 from justice_desk.ui.pages.base import Page
-from justice_desk.ui.widgets.fit import ElidedLabel, text_width, widest_text
+from justice_desk.ui.widgets.fit import SCREEN, ElidedLabel, text_width
 from justice_desk.ui.widgets.thai_label import ThaiLabel
+from justice_desk.ui.widgets.wrapping_list import fit_list_width
 
 PageFactory = Callable[[AppContext], Page]
 
@@ -68,6 +69,7 @@ def page_factories(
         pages.append(
             ("escalations", lambda: _("Escalations"), lazy("escalations", "EscalationsPage"))
         )
+        pages.append(("conflicts", lambda: _("Conflicts"), lazy("conflicts", "ConflictsPage")))
     return pages
 
 
@@ -473,10 +475,13 @@ class MainWindow(QMainWindow):
     def _fit_to_text(self) -> None:
         """Sizes that follow the text size: the navigation as wide as its longest page name,
         the progress bar some characters wide."""
-        self.nav.setFixedWidth(
-            widest_text(self.nav, [self.nav.item(i).text() for i in range(self.nav.count())])
-            + text_width(self.nav, 4)
-            + 16
+        # At most a fifth of the laptop's screen: beyond that (the largest text sizes) the names
+        # break between words onto a second line instead of squeezing the page beside them.
+        fit_list_width(
+            self.nav,
+            [self.nav.item(i).text() for i in range(self.nav.count())],
+            padding=text_width(self.nav, 4) + 16,
+            most=SCREEN.width() // 5,
         )
         self.progress.setMaximumWidth(text_width(self.progress, 24))
         self.job_label.setMaximumWidth(text_width(self.job_label, 48))

@@ -3,7 +3,7 @@ discussion, the resolution (มติที่ประชุม) and the votes;
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,6 +24,7 @@ from justice_desk.domain import meetings as rules
 from justice_desk.i18n import _
 from justice_desk.services.meetings import AgendaItemData
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE
+from justice_desk.ui.widgets.fit import FlowLayout
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 VOTE_ERROR_STYLE = "color: #c62828;"
@@ -107,25 +108,31 @@ class AgendaItemBox(QGroupBox):
         top.addWidget(self.up)
         top.addWidget(self.down)
         top.addWidget(self.remove)
-        votes = QHBoxLayout()
+        # The three counts wrap onto a second line when the item is narrow (large text), and the
+        # hint wraps between words: nothing here widens the page past the screen.
+        votes = FlowLayout()
         for label, field in (
             (_("For"), self.votes_for),
             (_("Against"), self.votes_against),
             (_("Abstain"), self.votes_abstain),
         ):
-            votes.addWidget(QLabel(label, self))
-            votes.addWidget(field)
-            votes.addSpacing(12)
-        votes.addWidget(QLabel(_("(leave empty when no vote was taken)"), self))
-        votes.addStretch(1)
+            pair = QWidget(self)
+            pair_layout = QHBoxLayout(pair)
+            pair_layout.setContentsMargins(0, 0, 12, 0)
+            pair_layout.addWidget(QLabel(label, pair))
+            pair_layout.addWidget(field)
+            votes.add_widget(pair)
+        self.votes_hint = ThaiLabel(_("(leave empty when no vote was taken)"), self)
+        self.votes_hint.setStyleSheet("color: #555;")
         grid = QGridLayout()
         grid.addWidget(QLabel(_("Discussion"), self), 0, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.discussion, 0, 1)
         grid.addWidget(QLabel(_("Resolution"), self), 1, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.resolution, 1, 1)
-        grid.addWidget(QLabel(_("Votes"), self), 2, 0)
+        grid.addWidget(QLabel(_("Votes"), self), 2, 0, Qt.AlignmentFlag.AlignTop)
         grid.addLayout(votes, 2, 1)
-        grid.addWidget(self.vote_room, 3, 1)
+        grid.addWidget(self.votes_hint, 3, 1)
+        grid.addWidget(self.vote_room, 4, 1)
         grid.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -169,6 +176,7 @@ class AgendaItemBox(QGroupBox):
     def set_read_only(self, read_only: bool) -> None:
         for line in (self.title_edit, self.votes_for, self.votes_against, self.votes_abstain):
             line.setReadOnly(read_only)
+        self.votes_hint.setVisible(not read_only)
         self.discussion.setReadOnly(read_only)
         self.resolution.setReadOnly(read_only)
         self.up.setVisible(not read_only)
@@ -248,20 +256,38 @@ class AgendaEditor(QWidget):
         self.list_layout = QVBoxLayout(self.list_holder)
         self.add_button = QPushButton(_("Add an agenda item"), self)
         self.add_button.clicked.connect(lambda: self.add_item(focus=True))
-        inner = QWidget(self)
-        body = QVBoxLayout(inner)
+        # No scroll area of its own: the meeting editor scrolls the whole page (one scroll
+        # level), so the ▲ ▼ buttons stay inside the page and Save stays below it.
+        body = QVBoxLayout(self)
+        body.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.list_holder)
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_button)
         add_row.addStretch(1)
         body.addLayout(add_row)
         body.addStretch(1)
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setWidget(inner)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll_area)
+
+    @property
+    def scroll_area(self) -> QScrollArea | None:
+        """The scroll area the agenda is shown in (the meeting editor's), if any."""
+        parent = self.parentWidget()
+        while parent is not None:
+            if isinstance(parent, QScrollArea):
+                return parent
+            parent = parent.parentWidget()
+        return None
+
+    def _settle_layout(self) -> None:
+        """Lay the items out now (not when the event loop next runs), up to the scroll area,
+        so that positions and the scroll range are those the person will see."""
+        for _round in range(4):  # each level up posts its own request
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+    def ensure_visible(self, widget: QWidget) -> None:
+        area = self.scroll_area
+        if area is not None:
+            self._settle_layout()
+            area.ensureWidgetVisible(widget)
 
     def current_index(self) -> int | None:
         """The item the person is working in (the one holding the keyboard focus)."""
@@ -290,8 +316,9 @@ class AgendaEditor(QWidget):
                 self._loading = False
             self._renumber()
             return
-        bar = self.scroll_area.verticalScrollBar()
-        position = bar.value() if keep_place else 0
+        area = self.scroll_area
+        bar = area.verticalScrollBar() if area is not None else None
+        position = bar.value() if keep_place and bar is not None else 0
         current = self.current_index() if keep_place else None
         self._loading = True
         try:
@@ -305,14 +332,13 @@ class AgendaEditor(QWidget):
         finally:
             self._loading = False
         self._renumber()
-        inner = self.scroll_area.widget()
-        inner_layout = inner.layout() if inner is not None else None
-        if inner_layout is not None:
-            inner_layout.activate()
-        bar.setValue(position)
+        self._settle_layout()
+        if bar is not None:
+            bar.setValue(position)
         if current is not None and current < len(self.boxes) and self.isVisible():
             self.boxes[current].title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
-            bar.setValue(position)
+            if bar is not None:
+                bar.setValue(position)
 
     def _append(self, item: AgendaItemData | None) -> AgendaItemBox:
         box = AgendaItemBox(self, item)
@@ -328,7 +354,7 @@ class AgendaEditor(QWidget):
         self._renumber()
         if focus:
             box.title_edit.setFocus()
-            self.scroll_area.ensureWidgetVisible(box)
+            self.ensure_visible(box)
         self.item_edited()
         return box
 
@@ -355,10 +381,19 @@ class AgendaEditor(QWidget):
         target = index + step
         if not 0 <= target < len(self.boxes):
             return
+        area = self.scroll_area
+        before = box.mapTo(area.viewport(), QPoint(0, 0)).y() if area is not None else 0
         self.boxes.insert(target, self.boxes.pop(index))
         self.list_layout.removeWidget(box)
         self.list_layout.insertWidget(target, box)
         self._renumber()
+        if area is not None:
+            # The moved item stays where it was on the screen (the page scrolls under it), so
+            # that the arrow just clicked is still under the pointer for the next click.
+            self._settle_layout()
+            after = box.mapTo(area.viewport(), QPoint(0, 0)).y()
+            bar = area.verticalScrollBar()
+            bar.setValue(bar.value() + after - before)
         self.item_edited()
 
     def _renumber(self) -> None:

@@ -24,10 +24,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -73,7 +71,8 @@ class RosterRow:
         self.substitute_person_id: uuid.UUID | None = substitute.person_id if substitute else None
         self.substitute_position: str | None = substitute.position_label if substitute else None
         position = line.position_label or (line.position.label() if line.position else "")
-        self.name = QLabel(
+        # Wraps between words: a long name or position does not widen the roster past the page.
+        self.name = ThaiLabel(
             f"{html.escape(line.name)}<br><span style='color:#555'>{html.escape(position)}</span>"
         )
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -340,21 +339,21 @@ class AttendanceEditor(QWidget):
         add_row.addStretch(1)
         guest_layout.addLayout(add_row)
 
-        inner = QWidget(self)
-        body = QVBoxLayout(inner)
-        body.addWidget(self.roster_hint)
-        body.addWidget(self.rest_present, 0, Qt.AlignmentFlag.AlignLeft)
-        body.addWidget(self.roster_box)
-        body.addWidget(self.add_missing, 0, Qt.AlignmentFlag.AlignLeft)
-        body.addWidget(self.guest_box)
-        body.addStretch(1)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
+        # Its room is kept while it is hidden (everyone recorded, adopted minutes): the roster
+        # below does not move up under the pointer when the last member is recorded.
+        policy = self.rest_present.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.rest_present.setSizePolicy(policy)
+        # No scroll area of its own: the meeting editor scrolls the whole page (one level).
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.quorum)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.roster_hint)
+        layout.addWidget(self.rest_present, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.roster_box)
+        layout.addWidget(self.add_missing, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.guest_box)
+        layout.addStretch(1)
         self.add_guest_button.clicked.connect(lambda: self.add_guest(focus=True))
         self.missing: list[SeatRecord] = []
         self.add_missing.clicked.connect(self._add_missing_members)
@@ -411,7 +410,7 @@ class AttendanceEditor(QWidget):
                 _("Reason for absence / substitute"),
             )
         ):
-            grid.addWidget(QLabel(f"<b>{html.escape(title)}</b>", holder), 0, column)
+            grid.addWidget(ThaiLabel(f"<b>{html.escape(title)}</b>", holder), 0, column)
         self.rows = []
         for i, (line, substitute) in enumerate(pairs, start=1):
             row = RosterRow(self, line, substitute)

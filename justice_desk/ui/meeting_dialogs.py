@@ -34,6 +34,7 @@ from justice_desk.ui.widgets.time_edit import TimeEdit, end_hint, start_hint
 
 if TYPE_CHECKING:
     from justice_desk.storage.database import Database
+    from justice_desk.ui.context import AppContext
 
 ERROR_LABEL_STYLE = "color: #c62828;"
 
@@ -64,9 +65,9 @@ class NewMeetingDialog(QDialog):
     """Date, times, place and mode of a new meeting; OK creates it with the next number of its
     BE year and the standard agenda (the service decides both)."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db = db
+        self.ctx = ctx
         self.created: meetings.MeetingDetail | None = None
         self.setWindowTitle(_("New meeting"))
         self.date = BeDateEdit(self, required=True)
@@ -123,8 +124,7 @@ class NewMeetingDialog(QDialog):
         return found
 
     def accept(self) -> None:
-        from justice_desk.errors import UserError
-        from justice_desk.ui import dialogs
+        from justice_desk.ui import operations
 
         found = self.problems()
         if found:
@@ -142,12 +142,24 @@ class NewMeetingDialog(QDialog):
             place=self.place.text(),
             mode=MeetingMode(self.mode.currentData()),
         )
-        try:
-            self.created = meetings.create_meeting(self.db, data)
-        except UserError as exc:
-            dialogs.show_error(self, str(exc))
-            return
-        super().accept()
+
+        def done(created: meetings.MeetingDetail) -> None:
+            self.created = created
+            super(NewMeetingDialog, self).accept()
+
+        # In the job runner; a refusal (another meeting on that day…) is shown as its message
+        # and the dialog stays open with what was typed.
+        operations.run_write(
+            self,
+            self.ctx,
+            _("Creating the meeting"),
+            meetings.create_meeting,
+            self.ctx.db,
+            data,
+            changes={"meetings"},
+            on_done=done,
+            busy=(self.buttons,),
+        )
 
 
 @dataclass(frozen=True)

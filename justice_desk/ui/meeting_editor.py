@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -48,7 +49,15 @@ from justice_desk.ui.meeting_attendance import AttendanceEditor, quorum_style
 from justice_desk.ui.meeting_dialogs import ERROR_LABEL_STYLE, mode_combo
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
-from justice_desk.ui.widgets.fit import FlowLayout, scaled_font, scroll_area, text_lines
+from justice_desk.ui.widgets.fit import (
+    ElidedLabel,
+    FlowLayout,
+    compact_combo,
+    scaled_font,
+    scroll_area,
+    text_lines,
+)
+from justice_desk.ui.widgets.message_slot import MessageSlot
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 from justice_desk.ui.widgets.time_edit import TimeEdit, end_hint, start_hint
 
@@ -93,7 +102,9 @@ class MeetingEditor(QWidget):
         self.heading = ThaiLabel("", self)
         self.heading.setObjectName("meetingHeading")
         scaled_font(self.heading, 1.35)
-        self.subheading = ThaiLabel("", self)
+        # One line, cut with … when narrow (the whole of it in the tooltip and on the details
+        # tab): at a large text size the header must leave room for the tabs below it.
+        self.subheading = ElidedLabel("", self, mode=Qt.TextElideMode.ElideRight)
         self.quorum = ThaiLabel("", self)
         self.quorum.setObjectName("meetingQuorum")
         self.quorum.setToolTip(
@@ -148,13 +159,13 @@ class MeetingEditor(QWidget):
         self.tabs.addTab(self.agenda, _("Agenda and minutes"))
         self.tabs.addTab(self._build_versions(), _("Minutes versions"))
 
-        # Everything above the tabs wraps (buttons onto a second line, text between words), and
-        # the whole editor scrolls when the screen is too short for it (docs/architecture.md §15).
+        # One scroll level (docs/architecture.md §15): the header, the action buttons and the
+        # tabs scroll together, each tab as tall as what it holds (the agenda and the attendance
+        # have no scroll bars of their own); Save, Undo and the message about the last change
+        # stay below, always in reach, in a bar whose height does not change with the message.
         content = QWidget(self)
         actions = FlowLayout()
         for button in (
-            self.save_button,
-            self.revert_button,
             self.held_button,
             self.adopt_button,
             self.correct_button,
@@ -175,13 +186,24 @@ class MeetingEditor(QWidget):
         inner.addWidget(self.banner)
         inner.addLayout(actions)
         inner.addLayout(prints)
-        inner.addWidget(self.message)
         self.tabs.setMinimumHeight(text_lines(self.tabs, 12))
         inner.addWidget(self.tabs, 1)
         self.scroll_box = scroll_area(content, self)
+        self.tabs.currentChanged.connect(self._size_tabs_to_current)
+        self._size_tabs_to_current()
+
+        self.footer = QWidget(self)
+        self.footer.setObjectName("meetingFooter")
+        self.message_slot = MessageSlot(self.message, lines=2, parent=self.footer)
+        bar = QHBoxLayout(self.footer)
+        bar.setContentsMargins(0, 4, 0, 0)
+        bar.addWidget(self.message_slot, 1)
+        bar.addWidget(self.revert_button, 0, Qt.AlignmentFlag.AlignTop)
+        bar.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll_box)
+        layout.addWidget(self.scroll_box, 1)
+        layout.addWidget(self.footer)
 
         self.save_button.clicked.connect(self._save_clicked)
         self.revert_button.clicked.connect(self.revert)
@@ -196,6 +218,24 @@ class MeetingEditor(QWidget):
         self.attendance.quorum_changed.connect(self._show_quorum)
         self.agenda.changed.connect(lambda: self._mark("agenda"))
         self._update_buttons()
+
+    def _size_tabs_to_current(self, _index: int = -1) -> None:
+        """The tabs are as tall (and as wide) as the tab shown, not as the tallest tab: a short
+        tab does not scroll on through the room of a long agenda."""
+        current = self.tabs.currentIndex()
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            if page is None:
+                continue
+            wanted = (
+                QSizePolicy.Policy.Preferred if index == current else QSizePolicy.Policy.Ignored
+            )
+            policy = page.sizePolicy()
+            if policy.verticalPolicy() != wanted or policy.horizontalPolicy() != wanted:
+                policy.setHorizontalPolicy(wanted)
+                policy.setVerticalPolicy(wanted)
+                page.setSizePolicy(policy)
+        self.tabs.updateGeometry()
 
     def _printer(self, kind: str) -> Any:
         # A closure without parameters: ``clicked`` passes ``checked`` to a slot that takes an
@@ -214,13 +254,14 @@ class MeetingEditor(QWidget):
             _("for example: Committee of the Community Justice Center of Tambon …")
         )
         self.date = BeDateEdit(page, required=True)
-        self.date_words = QLabel(page)
+        self.date_words = ThaiLabel("", page)
         self.starts = TimeEdit(page, hint=start_hint())
         self.ends = TimeEdit(page, hint=end_hint())
         self.place = QLineEdit(page)
-        self.mode = mode_combo(page)
-        self.minute_taker = QComboBox(page)
-        self.checker = QComboBox(page)
+        self.mode = compact_combo(mode_combo(page), 16)
+        # As wide as the page allows, not as the longest name and position on the list.
+        self.minute_taker = compact_combo(QComboBox(page), 16)
+        self.checker = compact_combo(QComboBox(page), 16)
         self.details_errors = ThaiLabel("", page)
         self.details_errors.setStyleSheet(ERROR_LABEL_STYLE)
         self.details_errors.setVisible(False)
@@ -371,6 +412,7 @@ class MeetingEditor(QWidget):
         if current_id is not None and current_id not in seen:
             combo.addItem(current_name or str(current_id), str(current_id))
         combo.setCurrentIndex(max(0, combo.findData(str(current_id) if current_id else "")))
+        compact_combo(combo, 16)  # the list that drops down shows every name whole
 
     @staticmethod
     def _person_id(combo: QComboBox) -> uuid.UUID | None:
@@ -753,14 +795,23 @@ class MeetingEditor(QWidget):
             )
         if not dialogs.confirm(self, text, yes=_("Mark as held")):
             return
-        try:
-            detail = meetings.mark_held(self.ctx.db, detail.id)
-        except UserError as exc:
-            dialogs.show_error(self, str(exc))
-            return
-        self.show_detail(detail)
-        self._say(_("Meeting {number} is recorded as held.").format(number=detail.number))
-        self.records_changed.emit(detail.id)
+
+        def done(held: MeetingDetail) -> None:
+            recorded = _("Meeting {number} is recorded as held.")
+            self._written(held, recorded.format(number=held.number))
+
+        # In the job runner: the database may be busy; a refusal is shown as its message.
+        operations.run_write(
+            self,
+            self.ctx,
+            _("Marking meeting {number} as held").format(number=detail.number),
+            meetings.mark_held,
+            self.ctx.db,
+            detail.id,
+            changes={"meetings"},
+            on_done=done,
+            busy=(self.held_button, self.save_button, self.revert_button),
+        )
 
     def adopt_previous(self) -> None:
         detail, previous = self.detail, self._previous
@@ -784,17 +835,35 @@ class MeetingEditor(QWidget):
             yes=_("Adopt the minutes"),
         ):
             return
-        try:
-            meetings.adopt_minutes(self.ctx.db, previous.id, in_meeting_id=detail.id)
-        except UserError as exc:
-            dialogs.show_error(self, str(exc))
-            return
-        self.load(detail.id)
-        self._say(
-            _("The minutes of meeting {number} are adopted and locked.").format(
-                number=previous.number
-            )
+        db, meeting_id = self.ctx.db, detail.id
+
+        def adopt() -> MeetingDetail:
+            meetings.adopt_minutes(db, previous.id, in_meeting_id=meeting_id)
+            return meetings.get_meeting(db, meeting_id)
+
+        def done(current: MeetingDetail) -> None:
+            adopted = _("The minutes of meeting {number} are adopted and locked.")
+            self._written(current, adopted.format(number=previous.number))
+
+        operations.run_write(
+            self,
+            self.ctx,
+            _("Adopting the minutes of meeting {number}").format(number=previous.number),
+            adopt,
+            changes={"meetings"},
+            on_done=done,
+            busy=(self.adopt_button, self.save_button, self.revert_button),
         )
+
+    def _written(self, detail: MeetingDetail, message: str) -> None:
+        """An action's write is done: show its result, unless the person has gone on to another
+        meeting meanwhile (the register is refreshed either way)."""
+        shown = self.detail
+        if shown is not None and shown.id != detail.id:
+            self.records_changed.emit(shown.id)
+            return
+        self.show_detail(detail)
+        self._say(message)
         self.records_changed.emit(detail.id)
 
     def start_correction(self) -> None:
@@ -828,13 +897,23 @@ class MeetingEditor(QWidget):
             yes=_("Delete the meeting"),
         ):
             return
-        try:
-            meetings.delete_meeting(self.ctx.db, detail.id)
-        except UserError as exc:
-            dialogs.show_error(self, str(exc))
-            return
-        self.clear()
-        self.deleted.emit(detail.id)
+
+        def done(_result: object) -> None:
+            if self.detail is not None and self.detail.id == detail.id:
+                self.clear()
+            self.deleted.emit(detail.id)
+
+        operations.run_write(
+            self,
+            self.ctx,
+            _("Deleting meeting {number}").format(number=detail.number),
+            meetings.delete_meeting,
+            self.ctx.db,
+            detail.id,
+            changes={"meetings"},
+            on_done=done,
+            busy=(self.delete_button, self.save_button, self.revert_button),
+        )
 
     def _pick_person(self, title: str) -> meeting_dialogs.PickedPerson | None:
         return meeting_dialogs.pick_person(self.ctx.db, self, title)

@@ -227,7 +227,7 @@ def _dialogs(window):
     return [
         ("settings", lambda: SettingsDialog(ctx, window)),
         ("new case", lambda: CaseIntakeDialog(ctx, window)),
-        ("new meeting", lambda: NewMeetingDialog(ctx.db, window)),
+        ("new meeting", lambda: NewMeetingDialog(ctx, window)),
         ("monthly report", lambda: MonthlyReportDialog(ctx, window)),
         ("set-up", lambda: FirstRunDialog()),
     ]

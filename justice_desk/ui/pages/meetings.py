@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -31,7 +31,7 @@ from justice_desk.ui.meeting_dialogs import NewMeetingDialog
 from justice_desk.ui.meeting_editor import MeetingEditor
 from justice_desk.ui.models import Column
 from justice_desk.ui.pages.base import Page, RegisterView
-from justice_desk.ui.widgets.fit import ColumnFitter
+from justice_desk.ui.widgets.fit import ColumnFitter, FlowLayout
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -58,6 +58,7 @@ class MeetingsPage(Page):
         super().__init__(ctx, parent)
         self.new_dialog: NewMeetingDialog | None = None
         self._selecting = False
+        self._dragged = False  # the person moved the divider: their choice stays
 
         self.new_button = QPushButton(_("New meeting"), self)
         self.new_button.setToolTip(_("Plan a new meeting (Ctrl+N)"))
@@ -90,23 +91,25 @@ class MeetingsPage(Page):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         heading = _("Committee meetings")
-        # Wraps between words when the list is narrow (large text), so that the heading, "New
-        # meeting" and "Export" share one row without widening the window.
+        # The heading wraps between words, and "New meeting" and "Export" go onto the next
+        # line when the list is narrow (large text): the list is the narrow side of the
+        # splitter and never takes the room of the meeting beside it.
         title = ThaiLabel(f"<b>{heading}</b>", left)
-        top = QHBoxLayout()
-        top.addWidget(title, 1)
-        top.addWidget(self.new_button)
-        # Beside "New meeting", not in the search row: the list is the narrow side of the
-        # splitter, and its search row needs the room for the box and the count.
-        top.addWidget(self.export_button)
+        top = FlowLayout()
+        top.add_widget(title)
+        top.add_stretch()
+        top.add_widget(self.new_button)
+        top.add_widget(self.export_button)
         left_layout.addLayout(top)
         left_layout.addWidget(self.register, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail_stack)
+        self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([440, 760])
+        self._share_splitter()
+        self.splitter.splitterMoved.connect(self._divider_moved)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -129,6 +132,34 @@ class MeetingsPage(Page):
 
     def title(self) -> str:
         return _("Meetings")
+
+    # -- the list and the meeting side by side ----------------------------------------------
+
+    #: The share of the page the list is given (the meeting beside it takes the rest).
+    LIST_SHARE = 0.36
+
+    def _share_splitter(self) -> None:
+        """About a third for the list, the rest for the meeting, at every text size (the
+        splitter remembers pixels, which at a larger text would leave the meeting a strip)."""
+        total = max(self.splitter.width(), self.width(), 1)
+        if total < 200:  # not laid out yet: the proportions are what counts
+            total = 1200
+        left = self.splitter.widget(0)
+        wanted = max(int(total * self.LIST_SHARE), left.minimumSizeHint().width() if left else 0)
+        self.splitter.setSizes([wanted, max(1, total - wanted)])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        if not self._dragged:  # until the person moves the divider, the shares hold
+            self._share_splitter()
+
+    def _divider_moved(self, _position: int, _index: int) -> None:
+        self._dragged = True
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "splitter"):
+            self._share_splitter()
 
     # -- the register ---------------------------------------------------------------------
 
@@ -219,7 +250,7 @@ class MeetingsPage(Page):
     def new_record(self) -> None:
         if not self.editor.can_leave():
             return
-        dialog = NewMeetingDialog(self.ctx.db, self)
+        dialog = NewMeetingDialog(self.ctx, self)
         dialog.accepted.connect(lambda: self._created(dialog.created))
         self.new_dialog = dialog
         dialog.open()
