@@ -11,7 +11,8 @@ Conventions:
   way (``วันพุธที่ 14 มกราคม 2569``, ``09.30 น.``).
 * Money is in satang (``int``), as stored; the builders print figures and Thai words.
 * ``thai_digits`` prints every digit of the document as ๐-๙ (data stays Arabic). It is on by
-  default for meeting papers and letters, off for case records and the statistical report.
+  default for every official document, one default for all, so that documents citing each
+  other agree; the services pass the center's choice (``services.print_options``).
 * A ``Signatory`` with ``name=None`` prints a blank name line to be written in by hand.
 """
 
@@ -221,7 +222,7 @@ class IntakeDoc:
     rules_version: str | None = None
     #: Who took the matter in (the case's responsible person); a blank line when unknown.
     received_by: str | None = None
-    thai_digits: bool = False
+    thai_digits: bool = True
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ class AgreementDoc:
     # part (money, compensation) §37 makes it wait until that part is performed.
     criminal: bool = False
     civil_part: bool = False
-    thai_digits: bool = False
+    thai_digits: bool = True
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ class UnsettledDoc:
     ended_on: dt.date
     limitation_until: dt.date
     reason: str | None = None
-    thai_digits: bool = False
+    thai_digits: bool = True
 
 
 @dataclass(frozen=True)
@@ -331,4 +332,4 @@ class MonthlyReportDoc:
     activity_participants: CountRow | None = None
     reported_on: dt.date | None = None
     reporter: Signatory = Signatory(None)
-    thai_digits: bool = False
+    thai_digits: bool = True

@@ -226,12 +226,10 @@ def set_justified(on: bool) -> None:
     print_options.set_justified(on)
 
 
-def _digits(db: Database, value: bool | None, default: bool) -> bool:
-    """What was asked for this print, else the center's choice, else the document's default."""
-    if value is not None:
-        return value
-    chosen = document_digits(db)
-    return default if chosen is None else chosen
+def _digits(db: Database, value: bool | None) -> bool:
+    """What was asked for this print, else the center's choice, else the one default of every
+    official document (Thai digits: ``print_options.DEFAULT_THAI_DIGITS``)."""
+    return print_options.thai_digits(db, value)
 
 
 # -- meetings ----------------------------------------------------------------------------------
@@ -316,12 +314,12 @@ def minutes_document(
         checker=_signatory(meeting, meeting.checker, meeting.checker_id),
         quorum_met=meeting.quorum.met,
         draft=meeting.status is MeetingStatus.DRAFT,
-        thai_digits=_digits(db, thai_digits, True),
+        thai_digits=_digits(db, thai_digits),
     )
 
 
 def minutes_pdf(db: Database, meeting_id: uuid.UUID, *, thai_digits: bool | None = None) -> bytes:
-    """รายงานการประชุม of a meeting (Thai digits unless ``thai_digits`` is False)."""
+    """รายงานการประชุม of a meeting."""
     from justice_desk.documents.meeting_papers import minutes_pdf as build
 
     print_names.prepare(db)
@@ -368,7 +366,7 @@ def invitation_document(
         signer=signer,
         # Dated the day it is made; made after the meeting, it can only be a copy.
         is_copy=(issued_on or dt.date.today()) > meeting.held_on,
-        thai_digits=_digits(db, thai_digits, True),
+        thai_digits=_digits(db, thai_digits),
     )
 
 
@@ -407,7 +405,7 @@ def attendance_document(
         place=meeting.place,
         members=tuple(Attendee(a.name, _position(a)) for a in expected),
         blank_rows=max(3, others),
-        thai_digits=_digits(db, thai_digits, True),
+        thai_digits=_digits(db, thai_digits),
     )
 
 
@@ -554,7 +552,7 @@ def intake_document(
         other_referrals=tuple(r.label for r in e.referrals[1:]),
         rules_version=e.rules_version or None,
         received_by=_received_by(db, case_id),
-        thai_digits=_digits(db, thai_digits, False),
+        thai_digits=_digits(db, thai_digits),
     )
 
 
@@ -619,7 +617,7 @@ def agreement_document(
         certificate_on=case.certificate_on,
         criminal=case.category is CaseCategory.CRIMINAL,
         civil_part=bool(settlement.total_satang or settlement.instalments),
-        thai_digits=_digits(db, thai_digits, False),
+        thai_digits=_digits(db, thai_digits),
     )
 
 
@@ -662,7 +660,7 @@ def unsettled_document(
         ended_on=ended_on,
         limitation_until=deadlines.limitation_extended_until(ended_on),
         reason=event.note,
-        thai_digits=_digits(db, thai_digits, False),
+        thai_digits=_digits(db, thai_digits),
     )
 
 
@@ -721,7 +719,7 @@ def referral_document(
         reason="\n".join(reasons) or None,
         enclosures=(f"สำเนาบันทึกการรับเรื่อง เลขที่รับ {case.number} จำนวน 1 ฉบับ",),
         signer=_chair_on(db, issued_on, issuer.name),
-        thai_digits=_digits(db, thai_digits, True),
+        thai_digits=_digits(db, thai_digits),
     )
 
 
@@ -862,7 +860,7 @@ def monthly_document(
         ),
         reported_on=reported_on or dt.date.today(),
         reporter=reporter,
-        thai_digits=_digits(db, thai_digits, False),
+        thai_digits=_digits(db, thai_digits),
     )
 
 

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from justice_desk import i18n
 from justice_desk.i18n import _
 from justice_desk.services.print_options import (
-    document_digits,
     set_document_digits,
     set_justified,
+    thai_digits,
 )
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
@@ -105,13 +105,13 @@ class SettingsDialog(QDialog):
         self.justified = QCheckBox(_("Justify body text (Thai distributed)"), documents)
         self.justified.setChecked(prefs.justified_documents(ctx.settings))
         dform.addRow(self.justified)
-        # The digits belong to the center (its database), not to this computer.
+        # The digits belong to the center (its database), not to this computer; until it
+        # chooses, every document prints Thai digits (print_options.DEFAULT_THAI_DIGITS).
         self.digits = QComboBox(documents)
         self.digits.setObjectName("documentDigits")
-        self.digits.addItem(_("As each document has them"), None)
         self.digits.addItem(_("Thai digits (๑ ๒ ๓) in every document"), True)
         self.digits.addItem(_("Arabic digits (1 2 3) in every document"), False)
-        self.digits.setCurrentIndex(max(0, self.digits.findData(document_digits(ctx.db))))
+        self.digits.setCurrentIndex(max(0, self.digits.findData(thai_digits(ctx.db))))
         dform.addRow(_("Digits"), self.digits)
         form.addRow(documents)
         buttons = translate_buttons(
@@ -128,7 +128,7 @@ class SettingsDialog(QDialog):
         self.ctx.settings.setValue("backup/automatic", self.automatic.isChecked())
         self.ctx.settings.setValue("print/justified", self.justified.isChecked())
         set_justified(self.justified.isChecked())
-        if self.digits.currentData() != document_digits(self.ctx.db):
+        if self.digits.currentData() != thai_digits(self.ctx.db):
             set_document_digits(self.ctx.db, self.digits.currentData())
         for key, box in self.keep.items():
             self.ctx.settings.setValue(f"backup/keep_{key}", box.value())

@@ -87,7 +87,7 @@ def test_intake_record(center_db) -> None:
     _no_confidential(pdf)
     story = intake_story(printing.intake_document(center_db, case.id))
     assert break_checks(pdf, story) >= 1
-    assert thai_digit_count(pdf)[0] == 0  # case papers default to Arabic digits
+    assert thai_digit_count(pdf)[1] == 0  # Thai digits, as every official document by default
 
 
 def test_intake_of_a_matter_that_may_not_be_mediated_names_the_referral(center_db) -> None:

@@ -43,9 +43,14 @@ def lines_of(pdf: bytes) -> list[str]:
     ]
 
 
+_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
 def flat(text: str) -> str:
-    """Text without any whitespace: what to search in when a phrase may wrap across lines."""
-    return re.sub(r"\s+", "", nfkc(text))
+    """Text without any whitespace: what to search in when a phrase may wrap across lines.
+    Digits compare as digits whichever script prints them (the center chooses Thai or Arabic
+    for every document); :func:`thai_digit_count` and test_doc_digits.py check the script."""
+    return re.sub(r"\s+", "", nfkc(text)).translate(_ARABIC)
 
 
 def flat_spaces(text: str) -> str:

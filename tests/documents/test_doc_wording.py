@@ -249,11 +249,11 @@ def test_a_centers_digit_choice_holds_for_every_document(center_db: Any) -> None
             "monthly": printing.monthly_pdf(center_db, 2026, 1),
         }
 
-    # Not chosen: each document's own default (the referral Thai, its enclosed intake Arabic).
+    # Not chosen: the one default (Thai digits) in every document; test_doc_digits.py prints
+    # every kind of document.
     assert printing.document_digits(center_db) is None
-    unchosen = documents()
-    assert thai_digit_count(unchosen["referral"])[1] == 0
-    assert thai_digit_count(unchosen["intake"])[0] == 0
+    for name, pdf in documents().items():
+        assert thai_digit_count(pdf)[1] == 0, name
     for choice in (True, False):
         printing.set_document_digits(center_db, choice)
         assert printing.document_digits(center_db) is choice
@@ -264,5 +264,7 @@ def test_a_centers_digit_choice_holds_for_every_document(center_db: Any) -> None
     # One print may still ask otherwise.
     pdf = printing.intake_pdf(center_db, referred.id, thai_digits=True)
     assert thai_digit_count(pdf)[1] == 0
+    pdf = printing.intake_pdf(center_db, referred.id, thai_digits=False)
+    assert thai_digit_count(pdf)[0] == 0
     printing.set_document_digits(center_db, None)
     assert printing.document_digits(center_db) is None

@@ -30,7 +30,8 @@ def test_the_justification_checkbox_is_remembered_and_applied(main_window, ui_ct
 
 
 def test_the_centers_digits_are_chosen_once_in_settings(main_window, ui_ctx, qtbot) -> None:
-    """The choice is the center's (its database), and every document then follows it (§11)."""
+    """The choice is the center's (its database), and every document then follows it (§11);
+    before any choice the dialog shows the one default, Thai digits."""
     from justice_desk.ui.settings_dialog import SettingsDialog
 
     # The window's start-up work (the set-up checklist, the backup check) reads the settings in
@@ -39,18 +40,19 @@ def test_the_centers_digits_are_chosen_once_in_settings(main_window, ui_ctx, qtb
     assert print_options.document_digits(ui_ctx.db) is None
     dialog = SettingsDialog(ui_ctx, main_window)
     qtbot.addWidget(dialog)
-    assert dialog.digits.currentData() is None
-    dialog.digits.setCurrentIndex(dialog.digits.findData(False))
+    assert dialog.digits.count() == 2
+    assert dialog.digits.currentData() is True  # the default, shown as what it is
     dialog.accept()
-    assert print_options.document_digits(ui_ctx.db) is False
+    assert print_options.document_digits(ui_ctx.db) is None  # nothing changed, nothing stored
     again = SettingsDialog(ui_ctx, main_window)
     qtbot.addWidget(again)
-    assert again.digits.currentData() is False
-    again.digits.setCurrentIndex(again.digits.findData(True))
+    again.digits.setCurrentIndex(again.digits.findData(False))
     again.accept()
-    assert print_options.document_digits(ui_ctx.db) is True
+    assert print_options.document_digits(ui_ctx.db) is False
+    assert print_options.thai_digits(ui_ctx.db) is False
     third = SettingsDialog(ui_ctx, main_window)
     qtbot.addWidget(third)
-    third.digits.setCurrentIndex(0)
+    assert third.digits.currentData() is False
+    third.digits.setCurrentIndex(third.digits.findData(True))
     third.accept()
-    assert print_options.document_digits(ui_ctx.db) is None
+    assert print_options.document_digits(ui_ctx.db) is True
