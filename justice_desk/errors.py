@@ -33,6 +33,24 @@ class NotFoundError(UserError):
     """A record named by the user does not exist (or was deleted)."""
 
 
+class NotAllowed(UserError):
+    """The person signed in may not do this (their role does not allow it, or the record is
+    not one of theirs); nothing was changed. ``permission`` names what was missing."""
+
+    def __init__(self, message: str, permission: str | None = None) -> None:
+        super().__init__(message)
+        self.permission = permission
+
+
+class SignInFailed(UserError):
+    """A login name and password that do not match an enabled account (or an attempt made
+    too soon after several wrong ones: ``wait_seconds``)."""
+
+    def __init__(self, message: str, wait_seconds: int = 0) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
 class DatabaseError(UserError):
     """The database cannot be opened or used as it is; the file has been left untouched."""
 

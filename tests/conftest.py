@@ -52,6 +52,10 @@ def isolated_home(
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("JUSTICE_DESK_HOME", str(home))
     monkeypatch.delenv("JUSTICE_DESK_DB", raising=False)
+    # Nobody is signed in unless a test says so: databases without accounts act for everyone
+    # (domain.access.OPEN), which is what most tests use.
+    for name in ("JUSTICE_DESK_USER", "JUSTICE_DESK_PASSWORD", "JUSTICE_DESK_NEW_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
     return home
 
 

@@ -53,8 +53,8 @@ def add_parser(subparsers: argparse._SubParsersAction[_Parser]) -> _Parser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from justice_desk.cli.signin import open_database
     from justice_desk.services import dashboard as service
-    from justice_desk.storage.database import open_database
 
     period = service.resolve_period(args.period)
     db = open_database(args.db)

@@ -60,8 +60,8 @@ def add_parser(subparsers: argparse._SubParsersAction[_Parser]) -> _Parser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from justice_desk.cli.signin import open_database
     from justice_desk.services import escalations as service
-    from justice_desk.storage.database import open_database
 
     db = open_database(args.db)
     try:

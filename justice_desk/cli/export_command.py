@@ -80,9 +80,9 @@ def _choices(values: list[str] | None, enum_type: type[E], what: str) -> tuple[E
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from justice_desk.cli.signin import open_database
     from justice_desk.domain.enums import CaseKind, CaseStatus
     from justice_desk.services import exports, people, setup
-    from justice_desk.storage.database import open_database
 
     statuses: list[CaseStatus] = []
     for value in args.status or []:

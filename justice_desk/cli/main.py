@@ -315,9 +315,9 @@ def _first_account(db: Any, args: argparse.Namespace) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.what == "province":
         return _demo_province(args)
+    from justice_desk.cli.signin import open_database
     from justice_desk.services import setup
     from justice_desk.services.demo import generate_demo
-    from justice_desk.cli.signin import open_database
     from justice_desk.storage.locate import resolve_target
 
     target = resolve_target(args.db)
@@ -397,9 +397,9 @@ def _demo_province(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from justice_desk.cli import output
+    from justice_desk.cli.signin import open_database
     from justice_desk.domain.dates import format_date
     from justice_desk.services import activities, cases, meetings, people, setup
-    from justice_desk.cli.signin import open_database
 
     db = open_database(args.db)
     try:
@@ -506,9 +506,9 @@ def _be_or_ce_year(year: int) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from justice_desk.cli import output
+    from justice_desk.cli.signin import open_database
     from justice_desk.domain.enums import Sex
     from justice_desk.services import people
-    from justice_desk.cli.signin import open_database
 
     data = people.PersonInput(
         title=args.title,
@@ -551,9 +551,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from justice_desk.cli.signin import open_database
     from justice_desk.domain.backup_names import Retention
     from justice_desk.services import backups, maintenance
-    from justice_desk.cli.signin import open_database
 
     db = open_database(args.db)
     try:

@@ -79,14 +79,14 @@ def add_parser(subparsers: argparse._SubParsersAction[_Parser]) -> _Parser:
         dest="thai_digits",
         action="store_false",
         default=None,
-        help="print digits as 0-9 for this print (default: the center's choice in Settings, "
-        "else Thai digits ๐-๙ in every document)",
+        help="print digits as 0-9 (default for minutes, invitations, attendance sheets and "
+        "referral letters: Thai digits ๐-๙)",
     )
     digits.add_argument(
         "--thai-digits",
         dest="thai_digits",
         action="store_true",
-        help="print digits as ๐-๙ for this print",
+        help="print digits as ๐-๙ (default for the other documents: 0-9)",
     )
     p.add_argument(
         "--ragged",
@@ -174,8 +174,8 @@ def run(args: argparse.Namespace) -> int:
             _("{path} is a folder; give a file name ending in .pdf.").format(path=output)
         )
 
+    from justice_desk.cli.signin import open_database
     from justice_desk.services import cases, meetings, printing
-    from justice_desk.storage.database import open_database
 
     printing.set_justified(not getattr(args, "ragged", False))
     db = open_database(getattr(args, "db", None))

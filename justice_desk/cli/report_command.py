@@ -66,8 +66,8 @@ def add_parser(subparsers: argparse._SubParsersAction[_Parser]) -> _Parser:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from justice_desk.cli.signin import open_database
     from justice_desk.services import reports
-    from justice_desk.storage.database import open_database
 
     kind = reports.ReportKind(args.kind)
     period = reports.report_period(kind, args.period)

@@ -1,43 +1,180 @@
-"""The local audit trail of sensitive actions (PDPA): who, when, what."""
+"""The audit trail (PDPA): who, what, when and from which computer, append-only and chained.
+
+Every entry is written in the same transaction as the change it records (``record`` takes the
+change's session). Entries are numbered without gaps (``event_no``) and chained: an entry's
+``entry_hash`` is SHA-256 over the previous entry's hash and this entry's canonical fields
+(``canonical``), so changing, removing or reordering any entry breaks every hash after it, which
+``verify`` finds and names. Triggers refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL); a
+change made around them in the file is still found by ``verify``.
+
+Writers take the chain's end inside their write transaction: SQLite has one writer at a time
+(``BEGIN IMMEDIATE``); on PostgreSQL a transaction-scoped advisory lock orders them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
+import hashlib
+import json
+import socket
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, Select, func, insert, select
 from sqlalchemy.orm import Session
 
+from justice_desk.domain.access import Actor, ActorKind
 from justice_desk.storage.models import AuditEvent, utcnow
 
+#: the ``prev_hash`` of the first entry
+GENESIS = "0" * 64
+#: an arbitrary constant naming the audit chain's advisory lock on PostgreSQL
+_PG_LOCK = 7_202_614
 
-def current_actor() -> str:
-    """The operating-system user until the app has its own accounts."""
+APPEND_ONLY_MESSAGE = "the audit trail is append-only"
+
+SQLITE_TRIGGERS = (
+    f"""CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events
+    BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END""",
+    f"""CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
+    BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END""",
+)
+SQLITE_DROP_TRIGGERS = (
+    "DROP TRIGGER IF EXISTS audit_events_no_update",
+    "DROP TRIGGER IF EXISTS audit_events_no_delete",
+)
+POSTGRES_TRIGGERS = (
+    f"""CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger
+    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}'; END $$""",
+    """CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()""",
+    """CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()""",
+)
+POSTGRES_DROP_TRIGGERS = (
+    "DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events",
+    "DROP TRIGGER IF EXISTS audit_events_no_change ON audit_events",
+    "DROP FUNCTION IF EXISTS audit_events_append_only()",
+)
+
+
+def os_user() -> str:
+    """The operating system's user name (the actor where a database has no accounts)."""
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - getuser raises various errors on odd systems
         return "unknown"
 
 
+@lru_cache(maxsize=1)
+def hostname() -> str:
+    try:
+        return socket.gethostname() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def actor_name(actor: Actor | None) -> str:
+    """How an actor is written in the trail: the account's login; ``os:NAME`` where nobody
+    signed in (a database without accounts); ``system`` for the program's own work."""
+    if actor is not None and actor.kind is ActorKind.ACCOUNT and actor.login:
+        return actor.login
+    if actor is not None and actor.kind is ActorKind.SYSTEM:
+        return "system"
+    return f"os:{os_user()}"
+
+
+def current_actor() -> str:
+    """The computer's user, for callers outside a signed-in session."""
+    return actor_name(None)
+
+
+def _iso(at: dt.datetime) -> str:
+    return at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def canonical(
+    event_no: int,
+    at: dt.datetime,
+    actor: str,
+    host: str | None,
+    action: str,
+    table_name: str | None,
+    row_id: uuid.UUID | None,
+    detail: str | None,
+    prev_hash: str | None,
+) -> bytes:
+    """The bytes an entry's hash covers: its fields and the previous hash, as compact JSON."""
+    fields = [
+        1,  # the layout of this list; a new layout gets a new number
+        event_no,
+        _iso(at),
+        actor,
+        host,
+        action,
+        table_name,
+        str(row_id) if row_id is not None else None,
+        detail,
+        prev_hash,
+    ]
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def entry_hash(*fields: Any) -> str:
+    return hashlib.sha256(canonical(*fields)).hexdigest()
+
+
+def _chain_end(conn: Session | Connection) -> tuple[int, str]:
+    """The last entry's number and hash (0 and the genesis hash when there is none)."""
+    bind = conn if isinstance(conn, Connection) else conn.get_bind()
+    if bind.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(_PG_LOCK)))
+    row = conn.execute(
+        select(AuditEvent.event_no, AuditEvent.entry_hash)
+        .order_by(AuditEvent.event_no.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return 0, GENESIS
+    return int(row[0]), row[1] or ""
+
+
 def record(
-    session: Session,
+    session: Session | Connection,
     action: str,
     *,
     table: str | None = None,
     row_id: uuid.UUID | None = None,
     detail: str | None = None,
-) -> None:
+    actor: Actor | None = None,
+) -> int:
+    """Append an entry in ``session``'s transaction; returns its number. The actor is the one
+    the database's session carries (``Database.actor``) unless one is given."""
+    who = actor_name(actor if actor is not None else session.info.get("actor"))
+    last_no, last_hash = _chain_end(session)
+    event_no = last_no + 1
+    at = utcnow()
+    host = hostname()
+    digest = entry_hash(event_no, at, who, host, action, table, row_id, detail, last_hash)
     session.execute(
         insert(AuditEvent).values(
-            at=utcnow(),
-            actor=current_actor(),
+            event_no=event_no,
+            at=at,
+            actor=who,
+            host=host,
             action=action,
             table_name=table,
             row_id=row_id,
             detail=detail,
+            prev_hash=last_hash,
+            entry_hash=digest,
         )
     )
+    return event_no
 
 
 def last_at(session: Session, action: str) -> dt.datetime | None:
@@ -48,3 +185,136 @@ def last_at(session: Session, action: str) -> dt.datetime | None:
 def first_at(session: Session) -> dt.datetime | None:
     """When the first event of any kind was recorded on this machine (UTC), or ``None``."""
     return session.scalar(select(func.min(AuditEvent.at)))
+
+
+# ------------------------------------------------------------------------------------------
+# Checking the chain
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The result of walking the chain: whole, or the first entry that breaks it and why
+    (``changed``: its fields do not give its hash; ``link``: it does not follow the entry
+    before it, one was removed or put in between; ``gap``: numbers are missing before it)."""
+
+    count: int
+    last_no: int
+    last_hash: str
+    broken_at: int | None = None
+    reason: str | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.broken_at is None
+
+
+def _rows(conn: Session, batch: int = 2000) -> Iterator[AuditEvent]:
+    after = 0
+    while True:
+        rows = (
+            conn.execute(
+                select(AuditEvent)
+                .where(AuditEvent.event_no > after)
+                .order_by(AuditEvent.event_no)
+                .limit(batch)
+            )
+            .scalars()
+            .all()
+        )
+        if not rows:
+            return
+        yield from rows
+        after = rows[-1].event_no
+        conn.expunge_all()  # a long trail is walked in constant memory
+
+
+def verify(conn: Session) -> ChainCheck:
+    """Walk the whole chain from the first entry; stop at the first broken one."""
+    expected_prev = GENESIS
+    expected_no = 1
+    count = 0
+    last_no = 0
+    for row in _rows(conn):
+        if row.event_no != expected_no:
+            return ChainCheck(count, last_no, expected_prev, row.event_no, "gap")
+        if row.prev_hash != expected_prev:
+            return ChainCheck(count, last_no, expected_prev, row.event_no, "link")
+        digest = entry_hash(
+            row.event_no,
+            row.at,
+            row.actor,
+            row.host,
+            row.action,
+            row.table_name,
+            row.row_id,
+            row.detail,
+            row.prev_hash,
+        )
+        if row.entry_hash != digest:
+            return ChainCheck(count, last_no, expected_prev, row.event_no, "changed")
+        count += 1
+        last_no = row.event_no
+        expected_prev = digest
+        expected_no += 1
+    return ChainCheck(count, last_no, expected_prev)
+
+
+def summary(conn: Session | Connection) -> tuple[int, str]:
+    """The chain's length and last hash as stored (no checking): what travels in bundles."""
+    last_no, last_hash = 0, GENESIS
+    row = conn.execute(
+        select(AuditEvent.event_no, AuditEvent.entry_hash)
+        .order_by(AuditEvent.event_no.desc())
+        .limit(1)
+    ).first()
+    if row is not None:
+        last_no, last_hash = int(row[0]), row[1] or ""
+    return last_no, last_hash
+
+
+# ------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    table: str | None = None
+    row_ids: tuple[uuid.UUID, ...] = ()
+    action: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+def _filtered(query: Select[Any], f: AuditFilter) -> Select[Any]:
+    if f.actor:
+        query = query.where(AuditEvent.actor == f.actor)
+    if f.table:
+        query = query.where(AuditEvent.table_name == f.table)
+    if f.row_ids:
+        query = query.where(AuditEvent.row_id.in_(f.row_ids))
+    if f.action:
+        query = query.where(AuditEvent.action == f.action)
+    if f.since is not None:
+        query = query.where(AuditEvent.at >= f.since)
+    if f.until is not None:
+        query = query.where(AuditEvent.at < f.until)
+    return query
+
+
+def entries(
+    session: Session, f: AuditFilter, *, offset: int = 0, limit: int = 200
+) -> tuple[list[AuditEvent], int]:
+    """Entries newest first, and how many match."""
+    total = session.scalar(_filtered(select(func.count(AuditEvent.event_no)), f)) or 0
+    rows = (
+        session.execute(
+            _filtered(select(AuditEvent), f)
+            .order_by(AuditEvent.event_no.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
+    return list(rows), int(total)

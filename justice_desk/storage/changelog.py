@@ -141,6 +141,58 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             )
         )
     session.add_all(logs)
+    if session.info.get("audit", True):
+        _audit_changes(session, logs)
+
+
+#: Records kept under a case or a person: their changes are written in the audit trail as
+#: changes of that case's or person's record, so that its history is one filter.
+_UNDER_CASE = frozenset(
+    {
+        "case_parties",
+        "case_mediators",
+        "case_sessions",
+        "case_events",
+        "settlements",
+        "compliance_checks",
+    }
+)
+_UNDER_PERSON = frozenset({"memberships", "trainings"})
+_AUDIT_ACTION = {ChangeOp.INSERT: "create", ChangeOp.UPDATE: "change", ChangeOp.DELETE: "delete"}
+
+
+def _audit_changes(session: Session, logs: list[ChangeLog]) -> None:
+    """One audit entry per changed record, in the flush's own transaction (PDPA: every
+    change, with who and from which computer)."""
+    from justice_desk.storage import audit
+    from justice_desk.storage.models import Instalment, Settlement
+
+    if not logs:
+        return
+    conn = session.connection()
+    by_id = {obj.id: obj for obj in (*session.new, *session.dirty) if isinstance(obj, Syncable)}
+    for log in logs:
+        table, row_id, detail = log.table_name, log.row_id, None
+        obj = by_id.get(log.row_id)
+        parent: tuple[str, uuid.UUID | None] | None = None
+        if table in _UNDER_CASE:
+            parent = ("cases", getattr(obj, "case_id", None))
+        elif table in _UNDER_PERSON:
+            parent = ("people", getattr(obj, "person_id", None))
+        elif isinstance(obj, Instalment):
+            settlement = session.get(Settlement, obj.settlement_id)
+            parent = ("cases", settlement.case_id if settlement is not None else None)
+        if parent is not None and parent[1] is not None:
+            detail = f"{table} {log.row_id}"
+            table, row_id = parent[0], parent[1]
+        audit.record(
+            conn,
+            _AUDIT_ACTION[ChangeOp(log.op)],
+            table=table,
+            row_id=row_id,
+            detail=detail,
+            actor=session.info.get("actor"),
+        )
 
 
 def install(session_class: type[Session]) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from justice_desk import __version__
+from justice_desk.domain import access
 from justice_desk.errors import (
     DatabaseBusyError,
     DatabaseError,
@@ -191,6 +192,41 @@ class Database:
         self._settings_cache: dict[str, str] | None = None
         #: At a province office: the center whose records the pages show (None: all centers).
         self.scope_owner: uuid.UUID | None = None
+        self._signed_in: access.Actor | None = None
+        self._has_accounts: bool | None = None
+
+    # -- who is at the keyboard --------------------------------------------------------------
+
+    @property
+    def actor(self) -> access.Actor:
+        """Whom the services act for: the account signed in (``sign_in``); else, on a database
+        without accounts, ``access.OPEN`` (every right, as before accounts existed); else
+        ``access.NOBODY`` (no right: sign in first). The window and the command line set it
+        once after the login; every service reads it from here."""
+        if self._signed_in is not None:
+            return self._signed_in
+        return access.NOBODY if self.has_accounts() else access.OPEN
+
+    def sign_in(self, actor: access.Actor | None) -> None:
+        """Act for ``actor`` from now on (``None``: nobody signed in)."""
+        self._signed_in = actor
+
+    def has_accounts(self) -> bool:
+        """Whether anyone must sign in: the database has at least one account (enabled or not)."""
+        if self._has_accounts is None:
+            from justice_desk.storage.models import Account
+
+            try:
+                with self.connect_read() as conn:
+                    found = conn.execute(select(Account.id).limit(1)).first() is not None
+            except DBAPIError:
+                return False  # a schema before accounts (being upgraded): nobody to sign in
+            self._has_accounts = found
+        return self._has_accounts
+
+    def forget_accounts(self) -> None:
+        """Ask the database again whether it has accounts (after one was created)."""
+        self._has_accounts = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -208,6 +244,7 @@ class Database:
         try:
             with self._read() as session:
                 session.info["owner_id"] = self.site_id_or_none()
+                session.info["actor"] = self.actor
                 try:
                     yield session
                 finally:
@@ -224,6 +261,7 @@ class Database:
         try:
             with self._write.begin() as session:
                 session.info["owner_id"] = self.site_id_or_none()
+                session.info["actor"] = self.actor
                 yield session
         except OperationalError as exc:
             error = self._operational(exc)
@@ -242,6 +280,7 @@ class Database:
         """A Core connection in a write transaction (bulk work); committed at the end."""
         try:
             with self.write_engine.begin() as conn:
+                conn.info["actor"] = self.actor
                 yield conn
         except OperationalError as exc:
             error = self._operational(exc)

@@ -544,20 +544,54 @@ MODEL_BY_TABLE = {m.__tablename__: m for m in SYNCABLE_MODELS}
 
 
 class AuditEvent(Base):
-    """Who did what to personal data on this machine (PDPA): printed, exported, deleted, backed up.
+    """Who did what to personal data on this database (PDPA): viewed, changed, printed,
+    exported, signed in, managed accounts and keys; when and from which computer.
 
-    Local to the machine, never synced, append-only.
+    Local to the database, never synced; append-only (triggers refuse UPDATE and DELETE) and
+    hash-chained: ``entry_hash`` covers ``prev_hash`` (the previous entry's hash) and this
+    entry's own fields (``storage/audit.py``). ``host``, ``prev_hash`` and ``entry_hash`` are
+    empty only in a row written around the app; the chain check names such a row.
     """
 
     __tablename__ = "audit_events"
     __table_args__ = {"sqlite_autoincrement": True}
     event_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    actor: Mapped[str] = mapped_column(String(128))
+    #: the account's login; ``os:NAME`` (the computer's user) where the database has no accounts
+    actor: Mapped[str] = mapped_column(String(128), index=True)
     action: Mapped[str] = mapped_column(String(32), index=True)
     table_name: Mapped[str | None] = mapped_column(String(64))
-    row_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    row_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     detail: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String(255))
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class Account(Base):
+    """A person who may sign in to this database, with a role (``domain.access.Role``).
+
+    Local to the database, never synced. The password is kept only as an Argon2id hash
+    (``services/accounts.py`` states the parameters); ``failed_attempts`` and
+    ``last_failed_at`` slow down guessing: after several wrong passwords the next attempt must
+    wait. Accounts are disabled, never deleted, so the audit trail's logins keep their meaning.
+    """
+
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: lower case, unique
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))  # Role
+    #: the person in the register this account is (required for a mediator)
+    person_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 # --------------------------------------------------------------------------------------------
