@@ -79,14 +79,14 @@ def add_parser(subparsers: argparse._SubParsersAction[_Parser]) -> _Parser:
         dest="thai_digits",
         action="store_false",
         default=None,
-        help="print digits as 0-9 (default for minutes, invitations, attendance sheets and "
-        "referral letters: Thai digits ๐-๙)",
+        help="print digits as 0-9 for this print (default: the center's choice in Settings, "
+        "else Thai digits ๐-๙ in every document)",
     )
     digits.add_argument(
         "--thai-digits",
         dest="thai_digits",
         action="store_true",
-        help="print digits as ๐-๙ (default for the other documents: 0-9)",
+        help="print digits as ๐-๙ for this print",
     )
     p.add_argument(
         "--ragged",

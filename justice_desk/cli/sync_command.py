@@ -107,12 +107,41 @@ def add_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
 
     p = ss.add_parser(
-        "conflicts", help="province: versions of records that were not applied, to look at"
+        "conflicts",
+        help="province: the conflict list (versions not applied, records refused, bundles held "
+        "for a gap) and an officer's decision on each",
+        description=(
+            "list (the default): the entries nobody has decided on yet, each in plain words "
+            "with what can be done. decide: record an officer's decision on one entry; the "
+            "next 'justice-desk sync receipts' carries it to the center."
+        ),
+    )
+    p.add_argument(
+        "action", nargs="?", choices=("list", "decide"), default="list", help="list or decide"
     )
     db(p, "PROVINCE")
-    p.add_argument("--center", metavar="CODE", help="only this center")
-    p.add_argument("--all", action="store_true", help="also the entries already dealt with")
-    p.add_argument("--resolve", type=int, metavar="ID", help="mark this entry as dealt with")
+    p.add_argument("--center", metavar="CODE", help="list: only this center")
+    p.add_argument("--all", action="store_true", help="list: also the entries already dealt with")
+    p.add_argument(
+        "--gap-days",
+        type=int,
+        default=7,
+        metavar="N",
+        help="list: bundles held for a gap longer than N days are listed (default 7)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--entry", metavar="NO", help="decide: the entry's number as listed (12, or H5)")
+    p.add_argument(
+        "--decision",
+        choices=("keep-center", "keep-province", "resend", "dismiss"),
+        help="decide: keep the center's version, keep the province's, ask the center to send "
+        "it again, or dismiss (with --note)",
+    )
+    p.add_argument("--note", metavar="TEXT", default="", help="decide: a note for the center")
+    p.add_argument("--officer", metavar="NAME", help="decide: the officer who decided")
+    p.add_argument(
+        "--resolve", type=int, metavar="ID", help="mark this entry as dealt with, with no decision"
+    )
 
     p = ss.add_parser(
         "epoch",
@@ -298,6 +327,13 @@ def _status(sync: Any, db: Any, args: argparse.Namespace) -> int:
                 )
     else:
         print(sync.center_status(db).describe())
+        for d in sync.center_decisions(db):
+            line = _("Province's decision on {record}: {decision}.").format(
+                record=d.record, decision=d.decision.decision_label
+            )
+            if d.decision.note:
+                line += " " + _("Note: {note}").format(note=d.decision.note)
+            print(f"- {line} {d.instruction}")
     return 0
 
 
@@ -325,25 +361,74 @@ def _refused(sync: Any, db: Any, args: argparse.Namespace) -> int:
 
 def _conflicts(sync: Any, db: Any, args: argparse.Namespace) -> int:
     from justice_desk.cli.output import table
+    from justice_desk.errors import UserError
+    from justice_desk.services.sync import conflicts
 
     if args.resolve is not None:
         sync.resolve_conflict(db, args.resolve)
         print(_("Conflict {id} is marked as dealt with.").format(id=args.resolve))
         return 0
-    rows = sync.conflict_list(db, args.center, open_only=not args.all)
+    if args.action == "decide":
+        if not args.entry or not args.decision:
+            raise UserError(
+                _(
+                    "Say which entry and what is decided: --entry NO --decision "
+                    "keep-center|keep-province|resend|dismiss (and --note TEXT)."
+                )
+            )
+        done = sync.decide_problem(
+            db, args.entry, decision=args.decision, note=args.note, officer=args.officer
+        )
+        if args.json:
+            print(json.dumps(conflicts.problem_json(done.problem), ensure_ascii=False, indent=2))
+        else:
+            print(done.describe())
+        return 0
+    if args.gap_days < 0:
+        raise UserError(_("The number of days cannot be negative."))
+    rows = sync.problem_list(db, args.center, open_only=not args.all, gap_days=args.gap_days)
+    if args.json:
+        print(json.dumps([conflicts.problem_json(p) for p in rows], ensure_ascii=False, indent=2))
+        return 0
     if not rows:
         print(_("The conflict list is empty."))
         return 0
     print(
         table(
-            [_("No."), _("Center"), pgettext("sync", "Record"), _("Reason"), _("What to do")],
             [
-                [str(c.id), f"{c.center_code} {c.center_name}", c.record, c.reason_label, c.action]
-                for c in rows
+                _("No."),
+                _("Center"),
+                pgettext("sync", "Record"),
+                _("What happened"),
+                _("What can be decided"),
+                _("Decision"),
             ],
+            [
+                [
+                    p.key,
+                    f"{p.center_code} {p.center_name}",
+                    p.record,
+                    p.happened or p.reason_label,
+                    ", ".join(d.value.replace("_", "-") for d in p.choices),
+                    _decision_text(p),
+                ]
+                for p in rows
+            ],
+            max_width=40,
         )
     )
     return 0
+
+
+def _decision_text(p: Any) -> str:
+    if p.decision is None:
+        return _("dealt with") if p.resolved else _("waiting")
+    text = p.decision.decision_label
+    if p.decision.note:
+        text += f": {p.decision.note}"
+    if p.decision.officer:
+        text += " " + _("({name})").format(name=p.decision.officer)
+    return text
 
 
 def _epoch(sync: Any, db: Any, args: argparse.Namespace) -> int:
