@@ -218,6 +218,21 @@ class CenterSync(QWidget):
         rb = QVBoxLayout(self.refused_box)
         rb.addWidget(_text_table(self.refused, 2))
         rb.addWidget(self.resend_button, 0, Qt.AlignmentFlag.AlignLeft)
+        # The office's decisions on its conflict list about this center (docs/sync.md §13).
+        self.decisions = ListTableModel(
+            [
+                Column(pgettext("sync", "Record"), lambda d: d.record),
+                Column(_("Decided on"), lambda d: _when(d.decision.decided_at)),
+                Column(_("Decision"), lambda d: d.decision.decision_label),
+                Column(_("Note"), lambda d: d.decision.note),
+                Column(_("What to do"), lambda d: d.instruction),
+            ],
+            self,
+        )
+        self.decisions_box = QGroupBox(_("Decisions of the province"))
+        self.decisions_box.setObjectName("provinceDecisions")
+        db_layout = QVBoxLayout(self.decisions_box)
+        db_layout.addWidget(_text_table(self.decisions, 2))
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         actions = FlowLayout()
@@ -225,6 +240,7 @@ class CenterSync(QWidget):
         actions.add_widget(self.receipt_button)
         layout.addLayout(actions)
         layout.addWidget(self.refused_box, 2)
+        layout.addWidget(self.decisions_box, 1)
         layout.addWidget(enrol_box)
         layout.addWidget(QLabel(_("Bundles written")))
         layout.addWidget(_table(self.exports), 1)
@@ -270,6 +286,9 @@ class CenterSync(QWidget):
         self.refused.set_rows(refused)
         self.refused_box.setVisible(bool(refused))
         self.resend_button.setEnabled(any(not r.sent_again for r in refused))
+        decisions = sync.center_decisions(self.ctx.db) if state.decisions else []
+        self.decisions.set_rows(decisions)
+        self.decisions_box.setVisible(bool(decisions))
 
     def resend_refused(self) -> None:
         try:
@@ -528,6 +547,11 @@ class ProvinceSync(QWidget):
         conflicts_tab = QWidget()
         ct = QVBoxLayout(conflicts_tab)
         ct.addWidget(self.conflicts_view, 1)
+        to_page = QLabel(
+            _("Decide on each entry, with a note for the center, on the Conflicts page.")
+        )
+        to_page.setWordWrap(True)
+        ct.addWidget(to_page)
         ct.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.tabs = QTabWidget()
         self.tabs.addTab(_table(self.results), _("Last import"))
