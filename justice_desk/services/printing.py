@@ -452,6 +452,57 @@ def _cite_th(codes: tuple[str, ...]) -> str:
 
 
 _STAGE_TH = {
+#: The eligibility answer as an intake record states it: what the law says of the matter, in
+#: the record's words, without the app's advice to the clerk ("โปรดส่งเรื่องต่อไปยัง…",
+#: "โปรดระบุ…"). The referral is a labelled line of the record (หน่วยงานที่ควรส่งต่อ), and the
+#: record's details say what was not entered. Messages not listed here read the same in both.
+_RECORD_TH: dict[str, str] = {
+    rules_text.CHOOSE_CATEGORY: "ยังไม่ได้ระบุว่าเป็นข้อพิพาททางแพ่งหรือทางอาญา",
+    rules_text.CHOOSE_MATTER: ("ยังไม่ได้ระบุลักษณะของข้อพิพาท จึงยังไม่ได้ตรวจสอบว่าไกล่เกลี่ยได้หรือไม่"),
+    rules_text.MATTER_NO: ("เรื่อง{matter} ศูนย์ไกล่เกลี่ยข้อพิพาทภาคประชาชนไม่สามารถไกล่เกลี่ยได้ ({rule})"),
+    # The rules file's note on why the law is unclear is for the coordinator (it says what could
+    # not be checked); the record keeps the finding and its citation.
+    rules_text.MATTER_UNCLEAR: (
+        "เรื่อง{matter} กฎหมายยังไม่ชัดเจนว่าศูนย์ไกล่เกลี่ยข้อพิพาทภาคประชาชนจะไกล่เกลี่ยได้หรือไม่ ({rule})"
+    ),
+    rules_text.JUVENILE: (
+        "ผู้ถูกกล่าวหาว่ากระทำความผิดมีอายุ {age} ปีในวันกระทำความผิด ซึ่งยังไม่ถึง {adult} ปีบริบูรณ์"
+        " คดีจึงอยู่ในอำนาจของศาลเยาวชนและครอบครัว และพระราชบัญญัติการไกล่เกลี่ยข้อพิพาท พ.ศ. 2562"
+        " มิให้ใช้บังคับ ({rule})"
+    ),
+    rules_text.OVER_CAP: (
+        "ข้อพิพาททางแพ่งที่มีทุนทรัพย์เกิน {cap} บาท ศูนย์ไกล่เกลี่ยข้อพิพาทภาคประชาชนไม่สามารถไกล่เกลี่ยได้ ({rule})"
+    ),
+    rules_text.NEED_AGE: (
+        "ยังไม่ได้ระบุอายุของผู้ถูกกล่าวหาในวันกระทำความผิด ซึ่งพระราชบัญญัตินี้มิให้ใช้บังคับแก่ความผิด"
+        "ที่ผู้มีอายุยังไม่ถึง {adult} ปีบริบูรณ์เป็นผู้กระทำ ({rule})"
+    ),
+    rules_text.NEED_OFFENCE_DATE: (
+        "ยังไม่ได้ระบุวันกระทำความผิด ซึ่งอายุของผู้ถูกกล่าวหาในวันนั้นเป็นตัวกำหนดว่าพระราชบัญญัตินี้ใช้บังคับหรือไม่ ({rule})"
+    ),
+    rules_text.NEED_AMOUNT: (
+        "ยังไม่ได้ระบุจำนวนทุนทรัพย์ที่พิพาท ศูนย์ไกล่เกลี่ยข้อพิพาทภาคประชาชนไกล่เกลี่ยข้อพิพาท"
+        "ทางแพ่งได้เฉพาะที่มีทุนทรัพย์ไม่เกิน {cap} บาท ({rule})"
+    ),
+    rules_text.ASK_STAGE: (
+        "หากเรื่องนี้อยู่ระหว่างการสอบสวนหรือพิจารณาของพนักงานสอบสวน พนักงานอัยการ หรือศาล"
+        " ต้องแจ้งให้หน่วยงานนั้นทราบถึงการไกล่เกลี่ย ({rule})"
+    ),
+    # Other referrals are lines of their own under หน่วยงานที่ควรส่งต่อ.
+    rules_text.OR_REFERRAL: "",
+}
+
+
+def _record_th(message: str) -> str:
+    """An eligibility message as the intake record words it (:data:`_RECORD_TH`)."""
+    return _RECORD_TH.get(message, th(message))
+
+
+def _assessed_for_record(case: CaseDetail) -> Eligibility:
+    """The case's eligibility in the intake record's Thai: the finding, not the advice."""
+    return assess(config.mediation_rules(), case.eligibility_facts(), tr=_record_th, lang="th")
+
+
     CriminalStage.NONE: "ยังไม่อยู่ระหว่างการสอบสวนหรือพิจารณาของพนักงานสอบสวน พนักงานอัยการ หรือศาล",
     CriminalStage.POLICE: "อยู่ระหว่างการสอบสวนของพนักงานสอบสวน",
     CriminalStage.PROSECUTOR: "อยู่ระหว่างการพิจารณาของพนักงานอัยการ",
@@ -523,7 +574,7 @@ def intake_document(
             _("The intake record of case {number}").format(number=case.number),
             [_("the applicant")],
         )
-    e = _assessed_th(case)
+    e = _assessed_for_record(case)
     category = (
         _label(case.category)
         if case.kind is CaseKind.DISPUTE and case.category is not CaseCategory.NONE
@@ -548,7 +599,7 @@ def intake_document(
         referral=e.referral_label or None,
         details=_intake_details_th(case),
         citation=_cite_th(e.cites) or None,
-        notes=e.notes,
+        notes=tuple(note for note in e.notes if note),
         other_referrals=tuple(r.label for r in e.referrals[1:]),
         rules_version=e.rules_version or None,
         received_by=_received_by(db, case_id),

@@ -126,7 +126,7 @@ def test_a_civil_intake_record_tells_no_money_value_from_not_entered(center_db) 
         printing.intake_pdf(center_db, unknown.id),
         [
             "จำนวนทุนทรัพย์ ยังไม่ได้ระบุ",
-            "โปรดระบุจำนวนทุนทรัพย์ที่พิพาท",
+            "ยังไม่ได้ระบุจำนวนทุนทรัพย์ที่พิพาท",
             "ไม่เกิน 500,000 บาท (มาตรา 69 (1))",
         ],
     )
