@@ -41,6 +41,7 @@ from justice_desk.documents.data import (
     UnsettledDoc,
 )
 from justice_desk.domain import deadlines
+from justice_desk.domain import eligibility as rules_text
 from justice_desk.domain.case_flow import CaseAction
 from justice_desk.domain.dates import fiscal_year_be, fiscal_year_range, format_date
 from justice_desk.domain.eligibility import Eligibility, Ground, Verdict, assess
@@ -446,12 +447,6 @@ def _assessed_th(case: CaseDetail) -> Eligibility:
     return assess(config.mediation_rules(), case.eligibility_facts(), tr=th, lang="th")
 
 
-def _cite_th(codes: tuple[str, ...]) -> str:
-    """Citations in full, as a Thai document writes them: ``มาตรา 35 (1) แห่งพระราชบัญญัติ…``."""
-    return config.mediation_rules().cite(codes, "th", full=True) if codes else ""
-
-
-_STAGE_TH = {
 #: The eligibility answer as an intake record states it: what the law says of the matter, in
 #: the record's words, without the app's advice to the clerk ("โปรดส่งเรื่องต่อไปยัง…",
 #: "โปรดระบุ…"). The referral is a labelled line of the record (หน่วยงานที่ควรส่งต่อ), and the
@@ -503,6 +498,12 @@ def _assessed_for_record(case: CaseDetail) -> Eligibility:
     return assess(config.mediation_rules(), case.eligibility_facts(), tr=_record_th, lang="th")
 
 
+def _cite_th(codes: tuple[str, ...]) -> str:
+    """Citations in full, as a Thai document writes them: ``มาตรา 35 (1) แห่งพระราชบัญญัติ…``."""
+    return config.mediation_rules().cite(codes, "th", full=True) if codes else ""
+
+
+_STAGE_TH = {
     CriminalStage.NONE: "ยังไม่อยู่ระหว่างการสอบสวนหรือพิจารณาของพนักงานสอบสวน พนักงานอัยการ หรือศาล",
     CriminalStage.POLICE: "อยู่ระหว่างการสอบสวนของพนักงานสอบสวน",
     CriminalStage.PROSECUTOR: "อยู่ระหว่างการพิจารณาของพนักงานอัยการ",
