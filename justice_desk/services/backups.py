@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from justice_desk.domain import backup_names
@@ -92,7 +92,7 @@ def rotate(
             seen.add(b.taken)
             continue
         try:
-            b.path.unlink()
+            storage_backup.remove_backup(b.path)  # and its .keys file, if encrypted
         except OSError as exc:
             log.warning("could not remove old backup %s: %s", b.path, exc)
             continue
@@ -158,22 +158,51 @@ class BackupCheck:
     taken: dt.datetime | None  # from its name (local time), when it has a backup name
     contents: storage_backup.BackupContents
     same_site: bool  # the same center or office as the database it would replace
+    #: The key of an encrypted backup (from the password or recovery key given), for restore.
+    key: bytes | None = field(default=None, repr=False)
 
 
-def check_backup(path: Path, db: Database | None = None) -> BackupCheck:
+def backup_is_encrypted(path: Path) -> bool:
+    """An encrypted backup: checking or restoring it asks for a password or the recovery key."""
+    return path.is_file() and storage_backup.is_encrypted_backup(path)
+
+
+def check_backup(
+    path: Path,
+    db: Database | None = None,
+    *,
+    login: str | None = None,
+    secret: str | None = None,
+) -> BackupCheck:
     """Check ``path`` as a backup (a whole Justice Desk database this version can open) and
-    describe it; refuses with a message saying what to do. Nothing is written anywhere."""
+    describe it; refuses with a message saying what to do. Nothing is written anywhere.
+
+    An encrypted backup needs ``secret``: the password of ``login`` (an account that existed
+    when the backup was made), or without a login the recovery key; without one it is refused
+    with ``LockedDatabaseError`` (ask, then call again)."""
     if not path.is_file():
         raise UserError(_("There is no file at {path}. Choose a backup file.").format(path=path))
-    contents = storage_backup.describe(path)
+    key = storage_backup.backup_key(path, login=login, secret=secret)
+    contents = storage_backup.describe(path, key)
     parsed = backup_names.parse(path.name)
     same = db is None or contents.site_id == db.setting("site_id")
-    return BackupCheck(path, parsed.taken if parsed else None, contents, same)
+    return BackupCheck(path, parsed.taken if parsed else None, contents, same, key)
 
 
-def restore(backup_file: Path, db_path: str | os.PathLike[str]) -> Path:
-    """Put a checked backup in place of the database (see ``maintenance.restore``)."""
-    return maintenance.restore(backup_file, db_path)
+def restore(
+    backup_file: Path,
+    db_path: str | os.PathLike[str],
+    *,
+    login: str | None = None,
+    secret: str | None = None,
+    key: bytes | None = None,
+) -> Path:
+    """Put a checked backup in place of the database (see ``maintenance.restore``). An
+    encrypted backup opens with ``key`` (from ``check_backup``) or with ``login`` and
+    ``secret`` as for ``check_backup``."""
+    if key is None:
+        key = storage_backup.backup_key(backup_file, login=login, secret=secret)
+    return maintenance.restore(backup_file, db_path, key=key)
 
 
 def automatic_backup_if_due(

@@ -35,7 +35,7 @@ from justice_desk.errors import (
     NotADatabaseError,
 )
 from justice_desk.i18n import _
-from justice_desk.storage import changelog
+from justice_desk.storage import changelog, cipher
 from justice_desk.storage.locate import Target, resolve_target
 from justice_desk.storage.models import Setting
 from justice_desk.storage.schema import HEAD, KNOWN_REVISIONS
@@ -53,6 +53,33 @@ class JusticeSession(Session):
 changelog.install(JusticeSession)
 
 
+#: TLS to a PostgreSQL server (the province office): libpq's ``sslmode``. ``prefer`` (the
+#: default) uses TLS whenever the server offers it; ``require`` or ``verify-full`` (with
+#: ``sslrootcert``) refuse a server without it. Set it in the URL (``?sslmode=verify-full``) or
+#: with JUSTICE_DESK_PG_SSLMODE; the URL wins.
+PG_SSLMODE_ENV = "JUSTICE_DESK_PG_SSLMODE"
+PG_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def pg_connect_args(target: Target) -> dict[str, Any]:
+    """Connection arguments for a server database: the TLS mode unless the URL names one."""
+    if target.path is not None or not target.url.startswith("postgresql"):
+        return {}
+    from sqlalchemy.engine import make_url
+
+    url = make_url(target.url)
+    if "sslmode" in url.query:
+        return {}
+    mode = os.environ.get(PG_SSLMODE_ENV, "").strip() or "prefer"
+    if mode not in PG_SSLMODES:
+        raise DatabaseError(
+            _("{env} must be one of: {modes}.").format(
+                env=PG_SSLMODE_ENV, modes=", ".join(PG_SSLMODES)
+            )
+        )
+    return {"sslmode": mode}
+
+
 def _sqlite_pragmas(dbapi_conn: Any, record: Any) -> None:
     # Take transaction control away from the sqlite3 module so that BEGIN is ours (see _begin).
     dbapi_conn.isolation_level = None
@@ -65,12 +92,24 @@ def _sqlite_pragmas(dbapi_conn: Any, record: Any) -> None:
     cur.close()
 
 
-def _make_engine(target: Target, *, immediate: bool) -> Engine:
+def _make_engine(target: Target, *, immediate: bool, key: bytes | None = None) -> Engine:
     if target.path is None:
-        return create_engine(target.url, pool_pre_ping=True)
-    engine = create_engine(
-        target.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
-    )
+        return create_engine(target.url, pool_pre_ping=True, connect_args=pg_connect_args(target))
+    if key is not None:
+        # SQLCipher: every connection comes from cipher.connect, which runs PRAGMA key first.
+        path = target.path
+
+        def _creator() -> Any:
+            return cipher.connect(
+                path, key, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            )
+
+        engine = create_engine(target.url, creator=_creator, module=cipher.dbapi())
+    else:
+        engine = create_engine(
+            target.url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
     event.listen(engine, "connect", _sqlite_pragmas)
 
     # Writers start with BEGIN IMMEDIATE: they queue on the busy timeout at BEGIN instead of
@@ -181,11 +220,13 @@ def busy_error() -> DatabaseBusyError:
 class Database:
     """An open database: sessions for reading and for writing, and facts about the database."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, *, key: bytes | None = None) -> None:
         self.target = target
-        self.read_engine = _make_engine(target, immediate=False)
+        #: The SQLCipher database key (``storage.keyslots``); None for a plain or server database.
+        self.key = key
+        self.read_engine = _make_engine(target, immediate=False, key=key)
         self.write_engine = (
-            _make_engine(target, immediate=True) if target.path else self.read_engine
+            _make_engine(target, immediate=True, key=key) if target.path else self.read_engine
         )
         self._read = sessionmaker(self.read_engine, class_=JusticeSession, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, class_=JusticeSession, expire_on_commit=False)
@@ -231,6 +272,11 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.target.path is not None
+
+    @property
+    def encrypted(self) -> bool:
+        """An encrypted (SQLCipher) database file."""
+        return self.key is not None
 
     def _operational(self, exc: DBAPIError) -> DatabaseError | None:
         """A database error a person can act on (busy, read-only, disk full), or ``None``."""
@@ -373,8 +419,9 @@ class DatabaseState:
     app_version: str | None
 
 
-def inspect_sqlite_file(path: Path) -> DatabaseState:
-    """Read the schema revision of a SQLite file without writing to it."""
+def inspect_sqlite_file(path: Path, key: bytes | None = None) -> DatabaseState:
+    """Read the schema revision of a SQLite file without writing to it; an encrypted file
+    (SQLCipher) with its ``key``, refused as locked without one."""
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_HEADER))
@@ -382,16 +429,21 @@ def inspect_sqlite_file(path: Path) -> DatabaseState:
         raise DatabaseError(
             _("Cannot read {path}: {error}").format(path=path, error=exc.strerror)
         ) from exc
-    if header != SQLITE_HEADER:
+    if header != SQLITE_HEADER and key is None and cipher.looks_encrypted(path):
+        raise cipher.locked(path)
+    if header != SQLITE_HEADER and key is None:
         raise NotADatabaseError(
             _(
                 "{path} is not a Justice Desk database (it is not a SQLite file). "
                 "The file was not changed. Choose another file."
             ).format(path=path)
         )
+    if header == SQLITE_HEADER:
+        key = None  # a plain file (not converted yet) opens as it is
+    errors = cipher.driver_errors() if key is not None else (sqlite3.Error,)
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+        conn = cipher.connect(path, key, read_only=True)
+    except errors as exc:
         raise NotADatabaseError(
             _("Cannot open {path}: {error}").format(path=path, error=exc)
         ) from exc
@@ -407,7 +459,7 @@ def inspect_sqlite_file(path: Path) -> DatabaseState:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         app = conn.execute("SELECT value FROM settings WHERE key='app_version'").fetchone()
         return DatabaseState(row[0] if row else None, app[0] if app else None)
-    except sqlite3.DatabaseError as exc:
+    except errors as exc:
         if isinstance(exc, NotADatabaseError):  # pragma: no cover - not an sqlite3 error
             raise
         # A file SQLite cannot even read in a read-only folder (it needs the folder for its
@@ -426,7 +478,7 @@ def inspect_sqlite_file(path: Path) -> DatabaseState:
 
 
 def _inspect_url(target: Target) -> DatabaseState:
-    engine = create_engine(target.url)
+    engine = create_engine(target.url, connect_args=pg_connect_args(target))
     try:
         with engine.connect() as conn:
             names = set(conn.dialect.get_table_names(conn))
@@ -447,19 +499,24 @@ def _inspect_url(target: Target) -> DatabaseState:
         engine.dispose()
 
 
-def backup_copy_before_upgrade(path: Path, from_revision: str) -> Path:
-    """Copy the whole database aside (consistent, through SQLite's backup API) before migrating."""
+def backup_copy_before_upgrade(path: Path, from_revision: str, key: bytes | None = None) -> Path:
+    """Copy the whole database aside (consistent, through SQLite's backup API) before migrating;
+    an encrypted one stays encrypted with the same key, its key slots copied beside it."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     dest = path.with_name(f"{path.name}.before-upgrade-{from_revision}-{stamp}.bak")
-    src = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    src = cipher.connect(path, key, read_only=True)
     try:
-        dst = sqlite3.connect(dest)
+        dst = cipher.connect(dest, key)
         try:
             src.backup(dst)
         finally:
             dst.close()
     finally:
         src.close()
+    if key is not None:
+        from justice_desk.storage import keyslots
+
+        keyslots.copy_slots(path, dest)
     return dest
 
 
@@ -468,8 +525,15 @@ def _stamp_app_version(db: Database) -> None:
         db.put_settings(session, {"app_version": __version__, "schema_revision": HEAD})
 
 
-def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = False) -> Database:
+def open_database(
+    db: str | os.PathLike[str] | None = None, *, create: bool = False, key: bytes | None = None
+) -> Database:
     """Open (and if needed create or upgrade) the database named by ``db``.
+
+    ``key``: the SQLCipher key of an encrypted file (``storage.keyslots.unlock``); a new file is
+    created encrypted with it. An encrypted file opened without it is refused with
+    ``cipher.LockedDatabaseError`` (sign in first); a plain file opens as it is, with or without
+    a key (``storage.conversion`` encrypts it).
 
     - missing: created at the current schema when ``create``, else refused;
     - at the current schema: opened;
@@ -496,8 +560,11 @@ def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = Fa
                 raise NotADatabaseError(
                     _("{path} is a folder, not a database file.").format(path=target.path)
                 )
-            state = inspect_sqlite_file(target.path)
+            state = inspect_sqlite_file(target.path, key)
+            if cipher.is_plain(target.path):
+                key = None
     else:
+        key = None
         state = _inspect_url(target)
 
     if state.revision is not None and state.revision not in KNOWN_REVISIONS:
@@ -515,12 +582,16 @@ def open_database(db: str | os.PathLike[str] | None = None, *, create: bool = Fa
                 our_schema=HEAD,
             )
         )
-    database = Database(target)
+    database = Database(target, key=key)
     if state.revision != HEAD:
         if state.revision is not None and target.path is not None:
+            copy_errors: tuple[type[BaseException], ...] = (
+                OSError,
+                *(cipher.driver_errors() if key else (sqlite3.Error,)),
+            )
             try:
-                copy = backup_copy_before_upgrade(target.path, state.revision)
-            except (OSError, sqlite3.Error) as exc:
+                copy = backup_copy_before_upgrade(target.path, state.revision, key)
+            except copy_errors as exc:
                 # The copy goes beside the database: a read-only folder or a full disk is named.
                 raise (unwritable_error(exc, target) or exc) from exc
             log.info(
