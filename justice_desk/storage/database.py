@@ -228,6 +228,14 @@ class Database:
         self.write_engine = (
             _make_engine(target, immediate=True, key=key) if target.path else self.read_engine
         )
+
+        if target.path is None:
+            # A server: each read is one snapshot (REPEATABLE READ), so a page or a report read
+            # in several statements never mixes figures from before and after an import that
+            # commits meanwhile (docs/sync.md §6). SQLite's read transactions already are.
+            self.read_engine = self.write_engine.execution_options(
+                isolation_level="REPEATABLE READ"
+            )
         self._read = sessionmaker(self.read_engine, class_=JusticeSession, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, class_=JusticeSession, expire_on_commit=False)
         self._settings_cache: dict[str, str] | None = None
