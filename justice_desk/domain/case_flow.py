@@ -36,7 +36,7 @@ _ACTION_LABELS = {
     CaseAction.REQUEST_CONSENT: N_("Ask the respondent for consent"),
     CaseAction.CONSENT_GIVEN: N_("Respondent consents: start mediation"),
     CaseAction.CONSENT_REFUSED: N_("Respondent refuses: dismiss the request"),
-    CaseAction.SETTLE: N_("Record the settlement"),
+    CaseAction.SETTLE: N_("The parties signed: record the settlement"),
     CaseAction.WITHDRAW: N_("Applicant withdraws in writing"),
     CaseAction.TERMINATE: N_("End mediation without agreement"),
     CaseAction.TAKE_UP: N_("Take up the request"),
@@ -126,3 +126,29 @@ def replay(kind: CaseKind, actions: list[CaseAction]) -> CaseStatus:
 
 #: Actions that end a mediation (its end date starts the §6 60-day extension of limitation).
 MEDIATION_ENDING = frozenset({A.TERMINATE, A.WITHDRAW, A.REFER, A.ESCALATE})
+
+
+class Prerequisite(StrEnum):
+    """What a step needs on record before it can be taken, in the order a mediation goes:
+    the parties choose a mediator, the agreement is written with them (and printed, signed on
+    paper), then the case is recorded as settled."""
+
+    MEDIATOR = "mediator"
+    AGREEMENT = "agreement"
+
+
+#: The steps (and the agreement itself, ``None``) that wait for something on record.
+_NEEDS: dict[CaseAction | None, tuple[Prerequisite, ...]] = {
+    # §30: the agreement is made before a mediator and signed by them.
+    None: (Prerequisite.MEDIATOR,),
+    CaseAction.SETTLE: (Prerequisite.MEDIATOR, Prerequisite.AGREEMENT),
+}
+
+
+def missing_before(
+    action: CaseAction | None, *, has_mediator: bool, has_agreement: bool
+) -> list[Prerequisite]:
+    """What is still missing before ``action`` (``None``: recording the settlement agreement),
+    first things first; empty when nothing is."""
+    present = {Prerequisite.MEDIATOR: has_mediator, Prerequisite.AGREEMENT: has_agreement}
+    return [need for need in _NEEDS.get(action, ()) if not present[need]]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from justice_desk import config
 from justice_desk.domain import case_flow, deadlines
-from justice_desk.domain.case_flow import CaseAction
+from justice_desk.domain.case_flow import CaseAction, Prerequisite
 from justice_desk.domain.dates import be_year
 from justice_desk.domain.eligibility import Eligibility, Facts, age_on, assess, offender_age
 from justice_desk.domain.enums import (
@@ -272,12 +272,81 @@ class CaseDetail:
     def parties_on(self, side: PartySide) -> list[PartyRecord]:
         return [p for p in self.parties if p.side is side]
 
+    def missing_before(self, action: CaseAction | None) -> list[Prerequisite]:
+        """What must be on record before ``action`` (``None``: writing the settlement
+        agreement) can be taken: ``act`` and ``record_settlement`` refuse until it is."""
+        return case_flow.missing_before(
+            action, has_mediator=bool(self.mediators), has_agreement=self.settlement is not None
+        )
+
 
 def assess_eligibility(facts: Facts | CaseInput) -> Eligibility:
     """The eligibility check the intake form runs as the user types (the rules in force)."""
     if isinstance(facts, CaseInput):
         facts = facts.eligibility_facts()
     return assess(config.mediation_rules(), facts)
+
+
+class StepNotReadyError(ValidationError):
+    """A step asked for before what it needs is on record (``case_flow.missing_before``):
+    ``missing`` says what, so that a screen can open the place where it is done."""
+
+    missing: Prerequisite
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message, field)
+
+
+class MediatorRequiredError(StepNotReadyError):
+    """The settlement agreement, or the step "settled", before any mediator is assigned."""
+
+    missing = Prerequisite.MEDIATOR
+    reason = "mediator_required"
+
+    def __init__(self, number: str, action: CaseAction | None) -> None:
+        if action is CaseAction.SETTLE:
+            message = _(
+                "Case {number} has no mediator yet, so it cannot be recorded as settled: assign "
+                "the mediator the parties chose first (§30: the mediator signs the agreement)."
+            )
+        else:
+            message = _(
+                "Case {number} has no mediator yet: assign the mediator the parties chose "
+                "before recording the settlement agreement (§30: it is made before the "
+                "mediator, who signs it)."
+            )
+        super().__init__(message.format(number=number), "mediators")
+
+
+class AgreementRequiredError(StepNotReadyError):
+    """The step "settled" before the settlement agreement is recorded."""
+
+    missing = Prerequisite.AGREEMENT
+    reason = "agreement_required"
+
+    def __init__(self, number: str) -> None:
+        super().__init__(
+            _(
+                "Case {number} has no settlement agreement yet: record the agreement, print it "
+                "for the parties and the mediator to sign, then record the settlement."
+            ).format(number=number),
+            "settlement",
+        )
+
+
+def _refuse_missing(session: Session, case: Case, action: CaseAction | None) -> None:
+    """Raise the named refusal for the first thing ``action`` still lacks."""
+    missing = case_flow.missing_before(
+        action,
+        has_mediator=bool(repo.children(session, CaseMediator, "case_id", case.id)),
+        has_agreement=q.settlement_of(session, case.id) is not None,
+    )
+    if not missing:
+        return
+    number = format_case_number(case.number, case.year_be)
+    if missing[0] is Prerequisite.MEDIATOR:
+        raise MediatorRequiredError(number, action)
+    raise AgreementRequiredError(number)
 
 
 MAX_AGE = 120
@@ -571,6 +640,7 @@ def record_settlement(db: Database, case_id: uuid.UUID, data: SettlementInput) -
             raise ValidationError(
                 _("A settlement can be recorded only while the case is in mediation."), "status"
             )
+        _refuse_missing(session, case, None)
         # One agreement per case: a new version replaces the terms of the same record (its
         # history is in the change log), and its instalments are replaced.
         row = q.settlement_of(session, case_id)
@@ -635,17 +705,8 @@ def act(
             for p in parties:
                 if p.side == PartySide.RESPONDENT.value:
                     p.consent = False
-        if action is CaseAction.SETTLE:
-            settlement = q.settlement_of(session, case_id)
-            if settlement is None:
-                raise ValidationError(
-                    _("Record the settlement agreement before marking the case settled."),
-                    "settlement",
-                )
-            if not repo.children(session, CaseMediator, "case_id", case_id):
-                raise ValidationError(
-                    _("Assign at least one mediator before recording a settlement."), "mediators"
-                )
+        # A mediator first, then the agreement (case_flow.missing_before): named refusals.
+        _refuse_missing(session, case, action)
         if action is CaseAction.REFER:
             target = clean(referral_target)
             if not target:

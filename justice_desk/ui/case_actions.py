@@ -10,12 +10,15 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,8 +45,10 @@ EXPLANATIONS = {
         "The limitation period is not extended."
     ),
     CaseAction.SETTLE: N_(
-        "The parties signed the settlement agreement recorded on the Outcome tab (§30). "
-        "It can be enforced through the court within 3 years (§32)."
+        "Record this once the parties and the mediator have signed the printed settlement "
+        "agreement (§30); if it is not printed yet, print it first and have it signed. The case "
+        "is then settled, and the agreement can be enforced through the court within 3 years "
+        "(§32)."
     ),
     CaseAction.WITHDRAW: N_(
         "The applicant withdrew the request in writing (§27). "
@@ -72,7 +77,11 @@ def referral_agencies() -> list[str]:
 
 
 class ActionDialog(QDialog):
-    """``submit(on, note, referral_target) -> bool`` does the work; the dialog closes on success."""
+    """``submit(on, note, referral_target) -> bool`` does the work; the dialog closes on success.
+
+    "Settled" is recorded after the agreement was printed and signed on paper: the dialog asks
+    for the day it was signed and for a tick that it was, and offers to print it (``on_print``)
+    for a coordinator who has not yet."""
 
     def __init__(
         self,
@@ -80,6 +89,8 @@ class ActionDialog(QDialog):
         action: CaseAction,
         submit: Callable[[dt.date, str | None, str | None], bool],
         parent: QWidget | None = None,
+        *,
+        on_print: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("caseActionDialog")
@@ -92,7 +103,7 @@ class ActionDialog(QDialog):
         self.section.setVisible(False)
         explanation = ThaiLabel(_(EXPLANATIONS[action]), self)
         self.on = date_field(self, required=True)
-        self.on.setDate(max(dt.date.today(), detail.received_on))
+        self.on.setDate(_default_day(detail, action))
         self.note = QPlainTextEdit(self)
         self.note.setPlaceholderText(_("Optional: what happened, who decided, documents received"))
         self.note.setMaximumHeight(110)
@@ -102,9 +113,34 @@ class ActionDialog(QDialog):
         self.target.setCurrentText(
             detail.referral_target or detail.eligibility.referral_label or ""
         )
-        self.section.fields = {"on": self.on, "note": self.note, "referral_target": self.target}
+        settling = action is CaseAction.SETTLE
+        self.signed = QCheckBox(
+            _("The parties and the mediator have signed the printed agreement"), self
+        )
+        self.signed.setObjectName("agreementSignedCheck")
+        self.print_button = QPushButton(_("Print the agreement for signing…"), self)
+        self.print_button.setObjectName("printAgreementFromStep")
+        self.print_button.setAutoDefault(False)
+        if on_print is not None:
+            self.print_button.clicked.connect(lambda: on_print())
+        self.section.fields = {
+            "on": self.on,
+            "note": self.note,
+            "referral_target": self.target,
+            "signed": self.signed,
+        }
         form = QFormLayout()
-        form.addRow(_("Date of this step"), self.on)
+        form.addRow(_("Signed on") if settling else _("Date of this step"), self.on)
+        if settling:
+            row = QHBoxLayout()
+            row.addWidget(self.print_button)
+            row.addStretch(1)
+            form.addRow("", row)
+            form.addRow("", self.signed)
+        else:
+            self.signed.setVisible(False)
+            self.print_button.setVisible(False)
+        self.print_button.setVisible(settling and on_print is not None)
         if action is CaseAction.REFER:
             form.addRow(_("Referred to"), self.target)
         else:
@@ -132,6 +168,16 @@ class ActionDialog(QDialog):
     def confirm(self) -> None:
         target = self.target.currentText().strip() if self.action is CaseAction.REFER else None
         checks = [("on", self.on.error())]
+        if self.action is CaseAction.SETTLE and not self.signed.isChecked():
+            checks.append(
+                (
+                    "signed",
+                    _(
+                        "Print the agreement and have the parties and the mediator sign it "
+                        "first; then tick that they signed."
+                    ),
+                )
+            )
         if self.action is CaseAction.REFER:
             checks.append(
                 (
@@ -148,3 +194,13 @@ class ActionDialog(QDialog):
 
     def accept(self) -> None:  # Enter: the same as the button
         self.confirm()
+
+
+def _default_day(detail: CaseDetail, action: CaseAction) -> dt.date:
+    """Today, or for "settled" the day of the agreement (usually the day it is signed); never
+    before the case was received or its last step was taken."""
+    today = dt.date.today()
+    day = today
+    if action is CaseAction.SETTLE and detail.settlement is not None:
+        day = min(detail.settlement.agreed_on, today)
+    return max(day, detail.received_on, *(e.occurred_on for e in detail.events))

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from justice_desk.domain.case_flow import CaseAction
+from justice_desk.domain.case_flow import CaseAction, Prerequisite
 from justice_desk.domain.eligibility import Verdict
 from justice_desk.domain.enums import CaseKind, CaseStatus
 from justice_desk.domain.prosecution import ProsecutionRight
@@ -188,10 +188,26 @@ class CaseDetailView(QWidget):
         self.deadlines.setColumnStretch(1, 1)
 
         self.actions_box = QGroupBox(_("Next steps"), self)
-        self.actions_layout = FlowLayout(self.actions_box)
-        self.actions_layout.setContentsMargins(9, 9, 9, 9)
+        actions_v = QVBoxLayout(self.actions_box)
+        self.actions_row = QWidget(self.actions_box)
+        self.actions_layout = FlowLayout(self.actions_row)
+        self.actions_layout.setContentsMargins(0, 0, 0, 0)
+        actions_v.addWidget(self.actions_row)
         self.action_buttons: dict[CaseAction, QPushButton] = {}
-        self.no_actions = ThaiLabel(_("No further step: the case is closed."), self.actions_box)
+        self.no_actions = ThaiLabel(_("No further step: the case is closed."), self.actions_row)
+        # What a step offered but not yet possible waits for, and a button to where it is done.
+        self.step_hint = ThaiLabel("", self.actions_box)
+        self.step_hint.setObjectName("stepHint")
+        self.step_hint.setStyleSheet("color: #5d4037;")
+        self.step_hint_button = QPushButton(self.actions_box)
+        self.step_hint_button.setObjectName("stepHintButton")
+        self.step_hint_button.clicked.connect(self._open_hinted_tab)
+        self._hinted_tab = "mediators"
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(self.step_hint_button)
+        hint_row.addStretch(1)
+        actions_v.addWidget(self.step_hint)
+        actions_v.addLayout(hint_row)
 
         self.print_box = QGroupBox(_("Print"), self)
         print_row = FlowLayout(self.print_box)
@@ -209,7 +225,13 @@ class CaseDetailView(QWidget):
         self.parties = CasePartiesSection(ctx, self.section_changed, self.show_messages)
         self.mediators = MediatorsSection(ctx, self.section_changed)
         self.sessions = SessionsSection(ctx, self.section_changed)
-        self.settlement = SettlementSection(ctx, self.section_changed)
+        self.settlement = SettlementSection(
+            ctx,
+            self.section_changed,
+            on_print=lambda: self.print_document("agreement"),
+            on_signed=lambda: self.start_action(CaseAction.SETTLE),
+            on_open_mediators=lambda: self.tabs.setCurrentIndex(self.tab_index["mediators"]),
+        )
         self.payments = PaymentsSection(ctx, self.section_changed)
         self.certificate = CertificateSection(ctx, self.section_changed)
         self.compliance = ComplianceSection(ctx, self.section_changed)
@@ -483,16 +505,31 @@ class CaseDetailView(QWidget):
             button.deleteLater()
         self.action_buttons = {}
         self.actions_layout.removeWidget(self.no_actions)
+        hint: tuple[str, str, str] | None = None
         for action in detail.allowed_actions:
-            button = QPushButton(action.label(), self.actions_box)
+            button = QPushButton(action.label(), self.actions_row)
             button.setObjectName(f"action_{action.value}")
             button.clicked.connect(self._starter(action))
+            missing = detail.missing_before(action)
+            if missing:  # offered, but it waits for something: greyed out, and said why
+                hint = hint or _missing_hint(missing[0])
+                button.setEnabled(False)
+                button.setToolTip(hint[0])
             self.actions_layout.add_widget(button)
             button.show()  # a layout shows new children of a visible widget only later
             self.action_buttons[action] = button
         self.no_actions.setVisible(not detail.allowed_actions)
         if not detail.allowed_actions:
             self.actions_layout.add_widget(self.no_actions)
+        self.step_hint.setVisible(hint is not None)
+        self.step_hint_button.setVisible(hint is not None)
+        if hint is not None:
+            text, button_text, self._hinted_tab = hint
+            self.step_hint.setText(text)
+            self.step_hint_button.setText(button_text)
+
+    def _open_hinted_tab(self) -> None:
+        self.tabs.setCurrentIndex(self.tab_index[self._hinted_tab])
 
     def _show_print_buttons(self, detail: CaseDetail) -> None:
         is_dispute = detail.kind is CaseKind.DISPUTE
@@ -569,7 +606,11 @@ class CaseDetailView(QWidget):
             return
         detail = self.detail
         self.action_dialog = ActionDialog(
-            detail, action, lambda on, note, target: self._act(action, on, note, target), self
+            detail,
+            action,
+            lambda on, note, target: self._act(action, on, note, target),
+            self,
+            on_print=lambda: self.print_document("agreement"),
         )
         self.action_dialog.open()
 
@@ -593,6 +634,12 @@ class CaseDetailView(QWidget):
             self.section_changed(detail)
             if action is CaseAction.SETTLE or action is CaseAction.TERMINATE:
                 self.tabs.setCurrentIndex(self.tab_index["outcome"])
+        elif action is CaseAction.SETTLE:
+            # Refused for want of a mediator or an agreement (another window may have removed
+            # it): show the case as it is, with the step's hint and its tab.
+            self.reload()
+            if self.detail is not None and self.detail.missing_before(action):
+                self._open_hinted_tab()
         return ok
 
     # -- printing -------------------------------------------------------------------------------
@@ -600,6 +647,9 @@ class CaseDetailView(QWidget):
     def print_document(self, key: str) -> PreviewTask | None:
         """Build the document in the background, then show its print preview."""
         if self.detail is None:
+            return None
+        # What is printed is what is saved: an agreement changed on screen is saved first.
+        if not self.resolve_unsaved():
             return None
         self.last_print = print_case_document(
             self, self.ctx, self.detail.id, self.detail.number, key
@@ -654,6 +704,27 @@ class CaseDetailView(QWidget):
         for key, group in self.sections.items():
             if section in group:
                 self.tabs.setCurrentIndex(self.tab_index[key])
+
+
+def _missing_hint(missing: Prerequisite) -> tuple[str, str, str]:
+    """(what a step waits for, the button's text, the tab it opens)."""
+    if missing is Prerequisite.MEDIATOR:
+        return (
+            _(
+                "Before the settlement: assign the mediator the parties chose, on the "
+                "Mediators tab. The agreement is made before the mediator, who signs it (§30)."
+            ),
+            _("Open the Mediators tab"),
+            "mediators",
+        )
+    return (
+        _(
+            "Before the settlement: write the agreement on the Outcome tab and save it, print "
+            "it, and have the parties and the mediator sign the paper."
+        ),
+        _("Open the Outcome tab"),
+        "outcome",
+    )
 
 
 def _escape(text: str) -> str:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from justice_desk.domain.case_flow import CaseAction
 from justice_desk.domain.enums import CaseStatus, Compliance
 from justice_desk.i18n import _, pgettext
 from justice_desk.services import cases
@@ -34,6 +35,7 @@ from justice_desk.services.cases import (
     SettlementInput,
 )
 from justice_desk.ui.case_widgets import (
+    CaseDateEdit,
     CaseSection,
     MoneyEdit,
     baht_text,
@@ -106,7 +108,7 @@ class InstalmentsEditor(QWidget):
     ) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        due = BeDateEdit(self.table, required=True)  # fills its cell
+        due = CaseDateEdit(self.table, required=True)  # fills its cell
         due.setDate(due_on)
         amount = MoneyEdit(self.table, required=True)
         amount.set_satang(amount_satang)
@@ -156,11 +158,39 @@ class InstalmentsEditor(QWidget):
 
 class SettlementSection(CaseSection):
     """§30: the agreement must state the parties' voluntary participation and the terms
-    (amounts, instalments, dates); it can be recorded or replaced while the case is in mediation."""
+    (amounts, instalments, dates); it can be recorded or replaced while the case is in mediation.
 
-    def __init__(self, ctx: AppContext, on_changed: Changed, parent: QWidget | None = None) -> None:
+    The order is a mediation's own: a mediator is assigned (``on_open_mediators`` goes there),
+    the agreement is written and saved, printed for signing (``on_print``), signed on paper,
+    and then the case is recorded as settled (``on_signed`` opens that step)."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        on_changed: Changed,
+        parent: QWidget | None = None,
+        *,
+        on_print: Callable[[], object] | None = None,
+        on_signed: Callable[[], object] | None = None,
+        on_open_mediators: Callable[[], object] | None = None,
+    ) -> None:
         super().__init__(ctx, on_changed, parent)
         self.detail: CaseDetail | None = None
+        self.print_button = QPushButton(_("Print the agreement for signing…"), self)
+        self.print_button.setObjectName("printAgreementButton")
+        self.signed_button = QPushButton(CaseAction.SETTLE.label(), self)
+        self.signed_button.setObjectName("agreementSignedButton")
+        self.mediators_button = QPushButton(_("Open the Mediators tab"), self)
+        self.mediators_button.setObjectName("openMediatorsButton")
+        for button, callback in (
+            (self.print_button, on_print),
+            (self.signed_button, on_signed),
+            (self.mediators_button, on_open_mediators),
+        ):
+            if callback is not None:
+                button.clicked.connect(lambda _checked=False, fn=callback: fn())
+            else:
+                button.setVisible(False)
         self.agreed_on = date_field(self, required=True)
         self.place = QLineEdit(self)
         self.place.setPlaceholderText(_("Where the agreement was made"))
@@ -201,13 +231,20 @@ class SettlementSection(CaseSection):
         form.addRow("", self.voluntary)
         row = QHBoxLayout()
         row.addWidget(self.save_button)
+        row.addWidget(self.print_button)
+        row.addWidget(self.signed_button)
         row.addStretch(1)
         form.addRow("", row)
+        mediators_row = QHBoxLayout()
+        mediators_row.addWidget(self.mediators_button)
+        mediators_row.addStretch(1)
+        form.insertRow(1, "", mediators_row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(box)
         layout.addWidget(self.errors)
         self.box = box
+        self._callbacks = (on_print, on_signed, on_open_mediators)
         self.watch(self.agreed_on, self.place, self.terms, self.total, self.voluntary)
         self.total.textChanged.connect(lambda _t: self._update_sum())
 
@@ -234,7 +271,10 @@ class SettlementSection(CaseSection):
 
     def load(self, detail: CaseDetail) -> None:
         self.detail = detail
-        editable = detail.status is CaseStatus.IN_MEDIATION
+        s = detail.settlement
+        in_mediation = detail.status is CaseStatus.IN_MEDIATION
+        no_mediator = in_mediation and bool(detail.missing_before(None))
+        editable = in_mediation and not no_mediator
         for w in (
             self.agreed_on,
             self.place,
@@ -245,19 +285,42 @@ class SettlementSection(CaseSection):
             self.save_button,
         ):
             w.setEnabled(editable)
-        s = detail.settlement
-        if editable:
+        on_print, on_signed, on_open_mediators = self._callbacks
+        self.mediators_button.setVisible(no_mediator and on_open_mediators is not None)
+        self.print_button.setVisible(s is not None and on_print is not None)
+        self.signed_button.setVisible(
+            in_mediation and on_signed is not None and CaseAction.SETTLE in detail.allowed_actions
+        )
+        self.signed_button.setEnabled(in_mediation and not detail.missing_before(CaseAction.SETTLE))
+        if no_mediator:
             self.state.setText(
-                _("Record the agreement here, then use the button “Record the settlement” above.")
-                if s is None
-                else _("Saving again replaces the agreement recorded before.")
+                _(
+                    "Assign the mediator the parties chose first, on the Mediators tab: the "
+                    "agreement is made before the mediator, who signs it (§30)."
+                )
+            )
+        elif in_mediation and s is None:
+            self.state.setText(
+                _(
+                    "1. Write the agreement here and save it. 2. Print it for signing. "
+                    "3. Once the parties and the mediator have signed the paper, press "
+                    "“{signed}”."
+                ).format(signed=CaseAction.SETTLE.label())
+            )
+        elif in_mediation:
+            self.state.setText(
+                _(
+                    "The agreement is saved. Print it for the parties and the mediator to sign; "
+                    "once they have signed the paper, press “{signed}”. Saving again replaces "
+                    "the agreement recorded before."
+                ).format(signed=CaseAction.SETTLE.label())
             )
         elif s is None:
             self.state.setText(
                 _("A settlement agreement is recorded while the case is in mediation.")
             )
         else:
-            self.state.setText(_("The agreement as recorded."))
+            self.state.setText(_("The agreement as recorded and signed."))
         if self.dirty:
             return
         with self.loading():

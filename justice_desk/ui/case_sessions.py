@@ -77,13 +77,9 @@ class MediatorsSection(FormSection):
         self.valid_on.setDate(dt.date.today())
         self.mediator = QComboBox(self)
         self.mediator.setMinimumContentsLength(30)
-        self.none_available = ThaiLabel(
-            _(
-                "No registered mediator of the center is valid on this date. "
-                "Register mediators on the page “Committee & mediators”."
-            ),
-            self,
-        )
+        self.none_available = ThaiLabel("", self)
+        self.none_available.setObjectName("noMediatorToOffer")
+        self.can_assign = True
         self.none_available.setStyleSheet("color: #b26a00;")
         self.no_conflict = QCheckBox(
             _("The mediator confirms having no conflict of interest with any party (§13)"), self
@@ -139,6 +135,7 @@ class MediatorsSection(FormSection):
             CaseStatus.IN_MEDIATION,
         )
         self.form_box.setEnabled(can_assign)
+        self.can_assign = can_assign
         self.closed_note.setVisible(not can_assign)
         if not self.dirty:
             with self.loading():
@@ -153,7 +150,8 @@ class MediatorsSection(FormSection):
         parties = {p.person_id for p in self.detail.parties} if self.detail else set()
         current = self.mediator.currentData()
         self.mediator.clear()
-        for m in people.list_mediators(self.ctx.db, valid_on=day):
+        valid = people.list_mediators(self.ctx.db, valid_on=day)
+        for m in valid:
             if m.id in assigned or m.person_id in parties:
                 continue
             expires = (
@@ -165,8 +163,10 @@ class MediatorsSection(FormSection):
         index = self.mediator.findData(current)
         if index >= 0:
             self.mediator.setCurrentIndex(index)
-        self.none_available.setVisible(self.mediator.count() == 0)
-        self.assign_button.setEnabled(self.mediator.count() > 0)
+        none = self.mediator.count() == 0
+        self.none_available.setText(_why_none(len(valid), bool(assigned)) if none else "")
+        self.none_available.setVisible(none and self.can_assign)
+        self.assign_button.setEnabled(not none)
 
     def save(self) -> bool:
         if self.detail is None:
@@ -210,6 +210,25 @@ class MediatorsSection(FormSection):
         self.dirty = False
         if self.detail is not None:
             self.load(self.detail)
+
+
+def _why_none(valid: int, assigned: bool) -> str:
+    """Why the list of mediators to assign is empty: none registered and valid on the day, every
+    one already assigned to this case, or the only ones are parties to it."""
+    if valid == 0:
+        return _(
+            "No registered mediator of the center is valid on this date. "
+            "Register mediators on the page “Committee & mediators”."
+        )
+    if assigned:
+        return _(
+            "Every registered mediator valid on this date is already assigned to this case "
+            "(listed above). To add another, register them on the page “Committee & mediators”."
+        )
+    return _(
+        "The registered mediators valid on this date are parties to this case and cannot "
+        "mediate it. Register another mediator on the page “Committee & mediators”."
+    )
 
 
 class SessionsModel(ListTableModel):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from justice_desk.domain.dates import format_date, format_time
+from justice_desk.domain.dates import format_date, format_numeric_date, format_time
 from justice_desk.domain.eligibility import Eligibility, Verdict
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _, language
@@ -123,10 +123,72 @@ class MoneyEdit(QLineEdit):
             self.setText(format_baht(value))
 
 
-def date_field(parent: QWidget | None = None, *, required: bool = False) -> BeDateEdit:
+def date_hint() -> str:
+    """The placeholder of an empty date field: a real date in the form it is typed."""
+    return _("for example {date}").format(date=format_numeric_date(dt.date.today()))
+
+
+class CaseDateEdit(BeDateEdit):
+    """A BE date field of the case views: it shows its date as the rest of the app writes dates
+    (``12 พ.ย. 2569``), and the typed form (``12/11/2569``) while the cursor is in it; empty, it
+    shows a date as an example of what to type."""
+
+    def __init__(self, parent: QWidget | None = None, *, required: bool = False) -> None:
+        super().__init__(parent, required=required)
+        self._words = ""  # the date as shown while the cursor is elsewhere ("" while typing)
+        self.line.setPlaceholderText(date_hint())
+        metrics = self.line.fontMetrics()
+        widest = max(
+            metrics.horizontalAdvance(text)
+            for text in (date_hint(), short_date(dt.date(2569 - 543, 11, 28)), "28/11/2569")
+        )
+        # Room for the widest text, the clear button and the frame: nothing is cut.
+        self.line.setMinimumWidth(widest + metrics.height() + 24)
+        self.line.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if watched is self.line:
+            if event.type() == QEvent.Type.FocusIn:
+                self._show_typed()
+            elif event.type() == QEvent.Type.FocusOut:
+                self._parse()
+                self._show_words()
+        return super().eventFilter(watched, event)
+
+    def setDate(self, value: dt.date | None) -> None:  # noqa: N802 - Qt naming
+        self._words = ""
+        super().setDate(value)
+        self._show_words()
+
+    def _parse(self) -> None:
+        if self._words and self.line.text() == self._words:
+            return  # the date itself is shown
+        self._words = ""
+        super()._parse()
+        self._show_words()
+
+    def _swap(self, text: str) -> None:
+        """Show ``text`` without it counting as typing (unsaved-change tracking listens)."""
+        blocked = self.line.blockSignals(True)
+        self.line.setText(text)
+        self.line.blockSignals(blocked)
+
+    def _show_words(self) -> None:
+        if self.line.hasFocus() or self._error or self._date is None or self._words:
+            return
+        self._words = short_date(self._date)
+        self._swap(self._words)
+
+    def _show_typed(self) -> None:
+        if self._words and self.line.text() == self._words:
+            self._words = ""
+            self._swap(format_numeric_date(self._date))
+
+
+def date_field(parent: QWidget | None = None, *, required: bool = False) -> CaseDateEdit:
     """A BE date field sized for a date, not stretched across the form."""
-    field = BeDateEdit(parent, required=required)
-    field.setMaximumWidth(field.fontMetrics().horizontalAdvance("00/00/00000") + 90)
+    field = CaseDateEdit(parent, required=required)
+    field.setMaximumWidth(field.line.minimumWidth() + field.button.sizeHint().width() + 12)
     return field
 
 

@@ -295,6 +295,9 @@ def test_settlement_can_be_recorded_again_while_in_mediation(center_db, parties)
     c = dispute(center_db, a, b)
     cases.act(center_db, c.id, A.REQUEST_CONSENT, on=dt.date(2026, 1, 6))
     cases.act(center_db, c.id, A.CONSENT_GIVEN, on=dt.date(2026, 1, 7))
+    cases.assign_mediator(
+        center_db, c.id, med.id, no_conflict_confirmed=True, on=dt.date(2026, 1, 7)
+    )
     first = cases.record_settlement(
         center_db,
         c.id,

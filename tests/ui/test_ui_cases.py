@@ -102,6 +102,8 @@ def take_step(qtbot, view, action: A, *, target: str | None = None) -> None:
     assert dialog is not None and dialog.isVisible()
     if target is not None:
         dialog.target.setCurrentText(target)
+    if action is A.SETTLE:  # recorded once the printed agreement is signed
+        click(qtbot, dialog.signed)
     click(qtbot, dialog.ok_button)
     assert not dialog.isVisible()
 
@@ -201,6 +203,7 @@ def test_dispute_from_intake_through_sessions_to_settlement(
     take_step(qtbot, view, A.CONSENT_GIVEN)
     assert view.detail.status is CaseStatus.IN_MEDIATION
     assert A.SETTLE in view.action_buttons and A.REQUEST_CONSENT not in view.action_buttons
+    assert not view.action_buttons[A.SETTLE].isEnabled()  # a mediator and an agreement first
 
     # -- a mediator: the conflict-of-interest confirmation is required
     view.tabs.setCurrentIndex(view.tab_index["mediators"])

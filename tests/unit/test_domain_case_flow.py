@@ -170,7 +170,9 @@ def test_illegal_move_message_names_the_action_and_the_status(english) -> None:
     with pytest.raises(ValidationError) as info:
         next_status(CaseKind.DISPUTE, S.RECEIVED, A.SETTLE)
     assert (
-        str(info.value) == "“Record the settlement” is not possible for a case that is “Received”."
+        str(info.value)
+        == "“The parties signed: record the settlement” is not possible for a case that is "
+        "“Received”."
     )
     assert info.value.message == str(info.value)
     assert isinstance(info.value, UserError)
