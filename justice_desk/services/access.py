@@ -129,6 +129,23 @@ def may_read_notes(db: Database, session: Session, case_id: uuid.UUID) -> bool:
     )
 
 
+def notes_visible(session: Session, case_id: uuid.UUID) -> bool:
+    """``may_read_notes`` for the actor a session carries (``Database.read``/``write`` set
+    it); a session without one (built outside ``Database``) shows nothing confidential."""
+    from justice_desk.storage import access_queries
+
+    who = session.info.get("actor")
+    if not isinstance(who, Actor):
+        return False
+    if who.may(Permission.CONFIDENTIAL):
+        return True
+    return (
+        who.may(Permission.ASSIGNED_CASES)
+        and who.person_id is not None
+        and access_queries.is_case_mediator(session, case_id, who.person_id)
+    )
+
+
 def require_person(db: Database, session: Session, person_id: uuid.UUID, *, write: bool) -> Actor:
     """May the actor read or change this person's record? A mediator reads the people in the
     cases they mediate; changing a record needs the people permission."""

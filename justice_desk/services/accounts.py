@@ -160,6 +160,9 @@ def add_account(
     check_password(password)
     _check_role(db, role)
     first = not db.has_accounts()
+    if not first or db.actor.signed_in:
+        # the first account needs nobody signed in; anyone signed in needs the permission
+        require(db, Permission.ACCOUNTS)
     if first:
         first_role = rules.FIRST_ROLE[_site_kind(db)]
         if role is not first_role:
@@ -169,8 +172,6 @@ def add_account(
                 ),
                 "role",
             )
-    else:
-        require(db, Permission.ACCOUNTS)
     if role is Role.MEDIATOR and person_id is None:
         raise ValidationError(
             _(

@@ -6,8 +6,10 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from justice_desk.domain.access import Permission
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
+from justice_desk.services.access import require
 from justice_desk.services.common import Page, check_rev, clean, not_in_future, required
 from justice_desk.storage import audit
 from justice_desk.storage import meeting_queries as q
@@ -81,6 +83,7 @@ def _apply(row: Activity, data: ActivityInput) -> None:
 
 
 def create_activity(db: Database, data: ActivityInput) -> ActivityRecord:
+    require(db, Permission.ACTIVITIES)
     _check(data)
     with db.write() as session:
         row = Activity()
@@ -93,6 +96,7 @@ def create_activity(db: Database, data: ActivityInput) -> ActivityRecord:
 def update_activity(
     db: Database, activity_id: uuid.UUID, data: ActivityInput, expected_rev: int | None = None
 ) -> ActivityRecord:
+    require(db, Permission.ACTIVITIES)
     _check(data)
     with db.write() as session:
         row = repo.get(session, Activity, activity_id)
@@ -108,6 +112,7 @@ def get_activity(db: Database, activity_id: uuid.UUID) -> ActivityRecord:
 
 
 def delete_activity(db: Database, activity_id: uuid.UUID) -> None:
+    require(db, Permission.ACTIVITIES)
     with db.write() as session:
         repo.get(session, Activity, activity_id).deleted_at = utcnow()
         audit.record(session, "delete", table="activities", row_id=activity_id)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from justice_desk import config
 from justice_desk.domain import case_flow, deadlines
+from justice_desk.domain.access import Permission
 from justice_desk.domain.case_flow import CaseAction, Prerequisite
 from justice_desk.domain.dates import be_year
 from justice_desk.domain.eligibility import Eligibility, Facts, age_on, assess, offender_age
@@ -30,6 +31,8 @@ from justice_desk.domain.prosecution import (
 )
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
+from justice_desk.services import access
+from justice_desk.services.access import require
 from justice_desk.services.common import (
     Page,
     Saved,
@@ -41,6 +44,7 @@ from justice_desk.services.common import (
 )
 from justice_desk.services.escalations import Answer
 from justice_desk.services.people import full_name
+from justice_desk.storage import access_queries
 from justice_desk.storage import case_queries as q
 from justice_desk.storage import repositories as repo
 from justice_desk.storage.database import Database
@@ -235,6 +239,8 @@ class CaseDetail:
     parties: tuple[PartyRecord, ...] = ()
     mediators: tuple[CaseMediatorRecord, ...] = ()
     sessions: tuple[SessionRecord, ...] = ()
+    #: the sessions' confidential notes were left out: the person may not read them
+    notes_hidden: bool = False
     events: tuple[EventRecord, ...] = ()
     settlement: SettlementRecord | None = None
     compliance: tuple[ComplianceRecord, ...] = ()
@@ -418,6 +424,7 @@ def _check_input(data: CaseInput) -> CaseInput:
 def take_in(db: Database, data: CaseInput) -> Saved[CaseDetail]:
     """Register a new case with the next number of its BE year; warns when it may
     not be mediated."""
+    require(db, Permission.CASES)
     data = _check_input(data)
     eligibility = assess_eligibility(data)
     warnings = _warnings(eligibility)
@@ -469,6 +476,7 @@ def update_case(
     data = _check_input(data)
     eligibility = assess_eligibility(data)
     with db.write() as session:
+        access.require_case(db, session, case_id, write=True)
         row = repo.get(session, Case, case_id)
         check_rev(row.rev, expected_rev)
         if data.kind.value != row.kind and row.status != CaseStatus.RECEIVED.value:
@@ -502,6 +510,7 @@ def _warnings(eligibility: Eligibility) -> list[str]:
 
 def add_party(db: Database, case_id: uuid.UUID, party: PartyInput) -> CaseDetail:
     with db.write() as session:
+        access.require_case(db, session, case_id, write=True)
         case = repo.get(session, Case, case_id)
         repo.get(session, Person, party.person_id)
         existing = repo.children(session, CaseParty, "case_id", case_id)
@@ -522,6 +531,7 @@ def add_party(db: Database, case_id: uuid.UUID, party: PartyInput) -> CaseDetail
 
 def remove_party(db: Database, party_id: uuid.UUID) -> None:
     with db.write() as session:
+        access.require_case(db, session, repo.get(session, CaseParty, party_id).case_id, write=True)
         repo.get(session, CaseParty, party_id).deleted_at = utcnow()
 
 
@@ -548,6 +558,7 @@ def assign_mediator(
             "no_conflict_confirmed",
         )
     with db.write() as session:
+        access.require_case(db, session, case_id, write=True)
         case = repo.get(session, Case, case_id)
         if case.kind != CaseKind.DISPUTE.value:
             raise ValidationError(_("Mediators are assigned only to disputes."), "mediator_id")
@@ -584,6 +595,7 @@ def add_session(db: Database, case_id: uuid.UUID, data: SessionInput) -> CaseDet
     if data.starts_at and data.ends_at and data.ends_at < data.starts_at:
         raise ValidationError(_("The session ends before it starts."), "ends_at")
     with db.write() as session:
+        access.require_case(db, session, case_id, write=True)
         case = repo.get(session, Case, case_id)
         if data.held_on < case.received_on:
             raise ValidationError(_("A session cannot be before the case was received."), "held_on")
@@ -635,6 +647,7 @@ def record_settlement(db: Database, case_id: uuid.UUID, data: SettlementInput) -
             _("An instalment falls due before the agreement was made."), "instalments"
         )
     with db.write() as session:
+        access.require_case(db, session, case_id, write=True)
         case = repo.get(session, Case, case_id)
         if case.status != CaseStatus.IN_MEDIATION.value:
             raise ValidationError(
@@ -680,6 +693,7 @@ def act(
     on = on or dt.date.today()
     not_in_future(on, _("The date of the step"), "on")
     with db.write() as session:
+        access.require_case(db, session, case_id, write=True)
         case = repo.get(session, Case, case_id)
         check_rev(case.rev, expected_rev)
         kind, status = CaseKind(case.kind), CaseStatus(case.status)
@@ -763,6 +777,7 @@ def record_certificate(
     number = required(number, _("The certificate number is required."), "certificate_no")
     not_in_future(issued_on, _("The certificate date"), "certificate_on")
     with db.write() as session:
+        access.require_case(db, session, case_id, write=True)
         case = repo.get(session, Case, case_id)
         settlement = q.settlement_of(session, case_id)
         if (
@@ -788,6 +803,7 @@ def record_payment(
     if paid_satang <= 0:
         raise ValidationError(_("The amount paid must be above zero."), "paid_satang")
     with db.write() as session:
+        access.require_case(db, session, _case_of_instalment(session, instalment_id), write=True)
         row = repo.get(session, Instalment, instalment_id)
         row.paid_on, row.paid_satang = paid_on, paid_satang
 
@@ -802,6 +818,7 @@ def add_compliance_check(
 ) -> CaseDetail:
     not_in_future(checked_on, _("The follow-up date"), "checked_on")
     with db.write() as session:
+        access.require_case(db, session, case_id, write=True)
         case = repo.get(session, Case, case_id)
         if q.settlement_of(session, case_id) is None:
             raise ValidationError(_("Compliance is followed up only for a settled case."), "result")
@@ -817,6 +834,7 @@ def add_compliance_check(
 def delete_case(db: Database, case_id: uuid.UUID) -> None:
     """Soft-delete a case entered by mistake; only before any step was taken (a case with a
     history stays on record and is closed instead)."""
+    require(db, Permission.CASES)
     from justice_desk.storage import audit
 
     with db.write() as session:
@@ -840,6 +858,7 @@ def delete_case(db: Database, case_id: uuid.UUID) -> None:
 
 def get_case(db: Database, case_id: uuid.UUID) -> CaseDetail:
     with db.read() as session:
+        access.require_case(db, session, case_id, write=False)
         return _detail(session, repo.get(session, Case, case_id))
 
 
@@ -860,7 +879,9 @@ def list_cases(
     order: str = "number",
     descending: bool = True,
 ) -> Page[CaseRow]:
-    """Cases newest first (or by ``order``), found by number, subject, facts or a party's name."""
+    """Cases newest first (or by ``order``), found by number, subject, facts or a party's name;
+    a mediator's account lists the cases it mediates."""
+    scope = access.mediator_scope(db)
     with db.read() as session:
         result = q.cases_page(
             session,
@@ -868,6 +889,7 @@ def list_cases(
             status=[s.value for s in status or []],
             kind=[k.value for k in kind or []],
             owner_id=db.owner_in_view(owner_id),
+            only=None if scope is None else access_queries.assigned_cases(scope),
             offset=offset,
             limit=limit,
             order=order,
@@ -941,6 +963,10 @@ def _detail(session: Session, row: Case) -> CaseDetail:
                 m.conflict_disclosure,
             )
         )
+    # Confidential notes (§12, §29): only the coordinator and the case's own mediators.
+    notes_visible = access.notes_visible(session, row.id)
+    session_rows = repo.children(session, CaseSession, "case_id", row.id, "session_no")
+    notes_held = any(s.notes for s in session_rows)
     sessions = tuple(
         SessionRecord(
             s.held_on,
@@ -949,12 +975,12 @@ def _detail(session: Session, row: Case) -> CaseDetail:
             s.place,
             s.attendees,
             s.summary,
-            s.notes,
+            s.notes if notes_visible else None,
             s.next_on,
             id=s.id,
             session_no=s.session_no,
         )
-        for s in repo.children(session, CaseSession, "case_id", row.id, "session_no")
+        for s in session_rows
     )
     events = tuple(
         EventRecord(
@@ -1031,6 +1057,7 @@ def _detail(session: Session, row: Case) -> CaseDetail:
         parties=tuple(parties),
         mediators=tuple(mediators),
         sessions=sessions,
+        notes_hidden=not notes_visible and notes_held,
         events=events,
         settlement=settlement,
         compliance=compliance,
@@ -1110,3 +1137,19 @@ def _prosecution_of(
 def _prosecution(session: Session, row: Case) -> ProsecutionEffect:
     detail = _detail(session, row)
     return detail.prosecution
+
+
+def _case_of_instalment(session: Session, instalment_id: uuid.UUID) -> uuid.UUID:
+    """The case an instalment of a settlement belongs to (for the permission check)."""
+    instalment = repo.get(session, Instalment, instalment_id)
+    return repo.get(session, Settlement, instalment.settlement_id).case_id
+
+
+def view_case(db: Database, case_id: uuid.UUID) -> CaseDetail:
+    """A case opened to be read (the case's page): ``get_case``, and the view written in the
+    audit trail (PDPA)."""
+    from justice_desk.services import audit_trail
+
+    detail = get_case(db, case_id)
+    audit_trail.record_view(db, "cases", case_id)
+    return detail

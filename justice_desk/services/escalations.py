@@ -19,11 +19,13 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from justice_desk.domain.access import Permission
 from justice_desk.domain.enums import CaseKind, CaseStatus, EnrolmentStatus, SiteKind
 from justice_desk.domain.escalations import EscalationDecision, check_answer
 from justice_desk.domain.numbering import format_case_number
 from justice_desk.errors import NotFoundError, UserError, ValidationError
 from justice_desk.i18n import _
+from justice_desk.services.access import require
 from justice_desk.storage.database import Database
 
 if TYPE_CHECKING:
@@ -197,6 +199,7 @@ def answer_escalation(
     replaces the decision and note and raises the answer's ``rev``; either way the next receipt
     to that center carries it. The center's case row is not changed.
     """
+    require(db, Permission.ESCALATIONS)
     from justice_desk.storage import escalation_queries as q
     from justice_desk.storage.models import EscalationAnswer, utcnow
 

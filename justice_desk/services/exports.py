@@ -28,11 +28,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from justice_desk import i18n
+from justice_desk.domain.access import Permission
 from justice_desk.domain.dates import format_date
 from justice_desk.domain.enums import CaseKind, CaseStatus, MediatorStatus
 from justice_desk.errors import Cancelled, UserError, ValidationError
 from justice_desk.i18n import N_, _
 from justice_desk.progress import CancelToken, ProgressCallback
+from justice_desk.services.access import require
 from justice_desk.services.cases import CaseRow
 from justice_desk.services.common import Page
 from justice_desk.services.people import MediatorRecord
@@ -531,6 +533,7 @@ def export_register(
 ) -> ExportResult:
     """Write what ``register`` shows with ``filters`` to ``path`` (the format from ``fmt``, else
     from the file name) and note it in the audit trail."""
+    require(db, Permission.EXPORT)
     from justice_desk.storage import audit
 
     target = Path(path)

@@ -12,11 +12,13 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from justice_desk.domain import meetings as rules
+from justice_desk.domain.access import Permission
 from justice_desk.domain.dates import be_year
 from justice_desk.domain.enums import Attendance, CommitteePosition, MeetingMode, MeetingStatus
 from justice_desk.domain.numbering import format_meeting_number, next_number
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
+from justice_desk.services.access import require
 from justice_desk.services.common import Page, check_rev, clean, find_by_reference, required
 from justice_desk.services.people import full_name, roster
 from justice_desk.storage import audit
@@ -180,6 +182,7 @@ def create_meeting(db: Database, data: MeetingInput) -> MeetingDetail:
     """A new meeting with the next number of its BE year, the standard five agenda items (item 2
     names the meeting before it, ``previous_meeting``) and an attendance line for every member
     of the committee serving that day, *not recorded yet*: attendance is taken at the meeting."""
+    require(db, Permission.MEETINGS)
     seats = roster(db, data.held_on)
     with db.write() as session:
         owner = db.site_id
@@ -227,6 +230,7 @@ def create_meeting(db: Database, data: MeetingInput) -> MeetingDetail:
 def update_meeting(
     db: Database, meeting_id: uuid.UUID, data: MeetingInput, expected_rev: int | None = None
 ) -> MeetingDetail:
+    require(db, Permission.MEETINGS)
     if data.starts_at and data.ends_at and data.ends_at < data.starts_at:
         raise ValidationError(_("The meeting ends before it starts."), "ends_at")
     with db.write() as session:
@@ -262,6 +266,7 @@ def save_attendance(
     missing ones removed. The votes recorded must still fit the members present: ``agenda``
     replaces the agenda in the same transaction (attendance and votes changed together),
     otherwise the stored votes are checked against the new list."""
+    require(db, Permission.MEETINGS)
     for line in lines:
         required(line.name, _("Each attendance line needs a name."), "name")
         if line.attendance is Attendance.NOT_TAKEN and line.position is None:
@@ -343,6 +348,7 @@ def _check_votes(items: list[AgendaItemData], attendance: rules.Quorum) -> None:
 
 def save_agenda(db: Database, meeting_id: uuid.UUID, items: list[AgendaItemData]) -> MeetingDetail:
     """Replace the agenda (titles, discussion, resolutions, votes) of a meeting not yet adopted."""
+    require(db, Permission.MEETINGS)
     with db.write() as session:
         row = repo.get(session, Meeting, meeting_id)
         if row.status == MeetingStatus.ADOPTED.value:
@@ -401,6 +407,7 @@ def _write_agenda(session: Session, row: Meeting, items: list[AgendaItemData]) -
 
 
 def mark_held(db: Database, meeting_id: uuid.UUID) -> MeetingDetail:
+    require(db, Permission.MEETINGS)
     with db.write() as session:
         row = repo.get(session, Meeting, meeting_id)
         if row.status != MeetingStatus.DRAFT.value:
@@ -419,6 +426,7 @@ def adopt_minutes(
 ) -> MeetingDetail:
     """Agenda item 2 of ``in_meeting_id`` adopts the minutes of ``meeting_id``: they become locked
     and a frozen copy is kept as version 1."""
+    require(db, Permission.MEETINGS)
     with db.write() as session:
         target = repo.get(session, Meeting, meeting_id)
         current = repo.get(session, Meeting, in_meeting_id)
@@ -492,6 +500,7 @@ def correct_minutes(
 ) -> MeetingDetail:
     """Correct adopted minutes: the content changes and a new version is recorded
     with the reason."""
+    require(db, Permission.MEETINGS)
     reason = required(reason, _("Say why the adopted minutes are corrected."), "reason")
     with db.write() as session:
         row = repo.get(session, Meeting, meeting_id)
@@ -527,6 +536,7 @@ def minutes_versions(
 
 
 def delete_meeting(db: Database, meeting_id: uuid.UUID) -> None:
+    require(db, Permission.MEETINGS)
     with db.write() as session:
         row = repo.get(session, Meeting, meeting_id)
         if row.status != MeetingStatus.DRAFT.value:

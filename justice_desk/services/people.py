@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING
 
 from justice_desk import i18n
 from justice_desk.domain import national_id
+from justice_desk.domain.access import Permission
 from justice_desk.domain.addresses import is_lane, strip_prefix
 from justice_desk.domain.enums import CommitteePosition, MediatorStatus, MembershipStatus, Sex
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import N_, _
+from justice_desk.services import access
+from justice_desk.services.access import require
 from justice_desk.services.common import (
     Page,
     Saved,
@@ -23,7 +26,7 @@ from justice_desk.services.common import (
     phone_warning,
     required,
 )
-from justice_desk.storage import audit
+from justice_desk.storage import access_queries, audit
 from justice_desk.storage import people_queries as q
 from justice_desk.storage import repositories as repo
 from justice_desk.storage.database import Database
@@ -306,6 +309,7 @@ def find_duplicates(
     """People already on file who may be the person in ``data`` (the one being edited,
     ``exclude_id``, left out): first the one with the same national ID, then those with an
     alike name and agreeing birth. For the form's live check; never raises for bad input."""
+    access.require_any(db, Permission.READ_ALL, Permission.PEOPLE)
     digits = national_id.clean(data.national_id or "") or None
     year = data.birth_date.year if data.birth_date else data.birth_year
     data = replace(data, national_id=digits, birth_year=year)
@@ -340,6 +344,7 @@ def _duplicate_warnings(found: list[DuplicateCandidate]) -> list[str]:
 def create_person(db: Database, data: PersonInput) -> Saved[PersonRecord]:
     """Add a person. A national ID already on file for someone else is refused
     (:class:`DuplicateNationalIdError`); an alike name with the same birth is a warning."""
+    require(db, Permission.PEOPLE)
     cleaned, warnings = check_person(data)
     with db.write() as session:
         if same := _same_id(session, db, cleaned.national_id, None):
@@ -355,6 +360,7 @@ def create_person(db: Database, data: PersonInput) -> Saved[PersonRecord]:
 def update_person(
     db: Database, person_id: uuid.UUID, data: PersonInput, expected_rev: int | None = None
 ) -> Saved[PersonRecord]:
+    require(db, Permission.PEOPLE)
     cleaned, warnings = check_person(data)
     with db.write() as session:
         row = repo.get(session, Person, person_id)
@@ -379,11 +385,13 @@ def update_person(
 
 def get_person(db: Database, person_id: uuid.UUID) -> PersonRecord:
     with db.read() as session:
+        access.require_person(db, session, person_id, write=False)
         return person_record(repo.get(session, Person, person_id))
 
 
 def delete_person(db: Database, person_id: uuid.UUID) -> None:
     """Soft delete; the person stays in old minutes and cases that name them."""
+    require(db, Permission.PEOPLE)
     with db.write() as session:
         repo.get(session, Person, person_id).deleted_at = utcnow()
         audit.record(session, "delete", table="people", row_id=person_id)
@@ -399,13 +407,16 @@ def list_people(
     limit: int = 200,
     descending: bool = False,
 ) -> Page[PersonRow]:
-    """People in Thai dictionary order of given name and surname, optionally filtered."""
+    """People in Thai dictionary order of given name and surname, optionally filtered (a
+    mediator's account: the people in the cases they mediate)."""
+    scope = access.mediator_scope(db)
     with db.read() as session:
         result = q.people_page(
             session,
             search=search,
             members_only=members_only,
             owner_id=db.owner_in_view(owner_id),
+            only=None if scope is None else access_queries.people_of_assigned_cases(scope),
             offset=offset,
             limit=limit,
             descending=descending,
@@ -459,6 +470,7 @@ def add_membership(
     member_no: str | None = None,
     joined_on: dt.date | None = None,
 ) -> MembershipRecord:
+    require(db, Permission.PEOPLE)
     not_in_future(joined_on, _("The joining date"), "joined_on")
     with db.write() as session:
         repo.get(session, Person, person_id)
@@ -476,6 +488,7 @@ def add_membership(
 
 
 def end_membership(db: Database, membership_id: uuid.UUID, *, left_on: dt.date) -> MembershipRecord:
+    require(db, Permission.PEOPLE)
     with db.write() as session:
         row = repo.get(session, Membership, membership_id)
         if row.joined_on and left_on < row.joined_on:
@@ -494,6 +507,7 @@ def list_members(
     offset: int = 0,
     limit: int = 200,
 ) -> Page[MembershipRecord]:
+    require(db, Permission.READ_ALL)
     with db.read() as session:
         result = q.members_page(
             session, search=search, owner_id=db.owner_in_view(owner_id), offset=offset, limit=limit
@@ -522,6 +536,7 @@ def add_training(
     hours: int | None = None,
     certificate_no: str | None = None,
 ) -> TrainingRecord:
+    require(db, Permission.PEOPLE)
     course = required(course, _("The course name is required."), "course")
     not_in_future(completed_on, _("The completion date"), "completed_on")
     with db.write() as session:
@@ -543,6 +558,7 @@ def add_training(
 
 def trainings_of(db: Database, person_id: uuid.UUID) -> list[TrainingRecord]:
     with db.read() as session:
+        access.require_person(db, session, person_id, write=False)
         return [
             TrainingRecord(
                 t.id, t.person_id, t.course, t.organiser, t.completed_on, t.hours, t.certificate_no
@@ -554,6 +570,7 @@ def trainings_of(db: Database, person_id: uuid.UUID) -> list[TrainingRecord]:
 def memberships_of(db: Database, person_id: uuid.UUID) -> list[MembershipRecord]:
     """A person's network memberships, oldest first (a person may leave and join again)."""
     with db.read() as session:
+        access.require_person(db, session, person_id, write=False)
         return [_membership(m) for m in q.membership_of(session, person_id)]
 
 
@@ -586,6 +603,7 @@ class SeatRecord:
 def create_term(
     db: Database, *, name: str, starts_on: dt.date, ends_on: dt.date | None = None
 ) -> TermRecord:
+    require(db, Permission.COMMITTEE)
     name = required(name, _("The term needs a name, for example “2568–2570”."), "name")
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError(_("The term ends before it starts."), "ends_on")
@@ -627,6 +645,7 @@ def appoint(
     ends_on: dt.date | None = None,
 ) -> SeatRecord:
     """Give a person a seat on the committee for a term (one chair and one secretary at a time)."""
+    require(db, Permission.COMMITTEE)
     with db.write() as session:
         term = repo.get(session, CommitteeTerm, term_id)
         repo.get(session, Person, person_id)
@@ -664,6 +683,7 @@ def appoint(
 
 
 def end_appointment(db: Database, seat_id: uuid.UUID, *, ends_on: dt.date) -> SeatRecord:
+    require(db, Permission.COMMITTEE)
     with db.write() as session:
         row = repo.get(session, CommitteePositionRow, seat_id)
         if ends_on < row.starts_on:
@@ -730,6 +750,7 @@ def register_mediator(
     issued_on: dt.date | None = None,
     expires_on: dt.date | None = None,
 ) -> MediatorRecord:
+    require(db, Permission.COMMITTEE)
     registration_no = required(
         registration_no, _("The registration number is required."), "registration_no"
     )
@@ -756,3 +777,13 @@ def list_mediators(
     if valid_on is not None:
         rows = [m for m in rows if m.valid_on(valid_on)]
     return rows
+
+
+def view_person(db: Database, person_id: uuid.UUID) -> PersonRecord:
+    """A person's record opened to be read (the person's page): ``get_person``, and the view
+    written in the audit trail (PDPA)."""
+    from justice_desk.services import audit_trail
+
+    record = get_person(db, person_id)
+    audit_trail.record_view(db, "people", person_id)
+    return record

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from justice_desk.documents import options
+from justice_desk.domain.access import Permission
+from justice_desk.services.access import require
 
 if TYPE_CHECKING:
     from justice_desk.storage.database import Database
@@ -42,6 +44,7 @@ def set_document_digits(db: Database, thai: bool | None) -> None:
     """Choose the digits of every official document of this center once (issue 12 §11), so
     that documents citing each other agree (a referral letter and the intake it encloses);
     ``None`` goes back to the default (:data:`DEFAULT_THAI_DIGITS`)."""
+    require(db, Permission.SETTINGS)
     value = "" if thai is None else ("thai" if thai else "arabic")
     with db.write() as session:
         db.put_settings(session, {DIGITS_SETTING: value})

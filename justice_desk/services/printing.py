@@ -42,6 +42,7 @@ from justice_desk.documents.data import (
 )
 from justice_desk.domain import deadlines
 from justice_desk.domain import eligibility as rules_text
+from justice_desk.domain.access import Permission
 from justice_desk.domain.case_flow import CaseAction
 from justice_desk.domain.dates import fiscal_year_be, fiscal_year_range, format_date
 from justice_desk.domain.eligibility import Eligibility, Ground, Verdict, assess
@@ -68,6 +69,7 @@ from justice_desk.services import (
     print_options,
     setup,
 )
+from justice_desk.services.access import require
 from justice_desk.services.cases import CaseDetail, PartyRecord
 from justice_desk.services.meetings import AttendanceLine, MeetingDetail
 from justice_desk.services.people import PersonInput
@@ -321,6 +323,7 @@ def minutes_document(
 
 def minutes_pdf(db: Database, meeting_id: uuid.UUID, *, thai_digits: bool | None = None) -> bytes:
     """รายงานการประชุม of a meeting."""
+    require(db, Permission.PRINT)
     from justice_desk.documents.meeting_papers import minutes_pdf as build
 
     print_names.prepare(db)
@@ -375,6 +378,7 @@ def invitation_pdf(
     db: Database, meeting_id: uuid.UUID, *, thai_digits: bool | None = None
 ) -> bytes:
     """หนังสือเชิญประชุม with the agenda."""
+    require(db, Permission.PRINT)
     from justice_desk.documents.meeting_papers import invitation_pdf as build
 
     print_names.prepare(db)
@@ -414,6 +418,7 @@ def attendance_pdf(
     db: Database, meeting_id: uuid.UUID, *, thai_digits: bool | None = None
 ) -> bytes:
     """บัญชีลงชื่อผู้มาประชุม with a signature column."""
+    require(db, Permission.PRINT)
     from justice_desk.documents.meeting_papers import attendance_sheet_pdf as build
 
     print_names.prepare(db)
@@ -619,6 +624,7 @@ def _received_by(db: Database, case_id: uuid.UUID) -> str | None:
 
 def intake_pdf(db: Database, case_id: uuid.UUID, *, thai_digits: bool | None = None) -> bytes:
     """บันทึกการรับเรื่อง of a case."""
+    require(db, Permission.PRINT)
     from justice_desk.documents.case_papers import intake_pdf as build
 
     print_names.prepare(db)
@@ -676,6 +682,7 @@ def agreement_document(
 def agreement_pdf(db: Database, case_id: uuid.UUID, *, thai_digits: bool | None = None) -> bytes:
     """บันทึกข้อตกลงระงับข้อพิพาท; refuses (ValidationError listing what is missing) when the
     record lacks what §30 requires."""
+    require(db, Permission.PRINT)
     from justice_desk.documents.case_papers import agreement_pdf as build
 
     print_names.prepare(db)
@@ -718,6 +725,7 @@ def unsettled_document(
 
 def unsettled_pdf(db: Database, case_id: uuid.UUID, *, thai_digits: bool | None = None) -> bytes:
     """บันทึกการไกล่เกลี่ยข้อพิพาทไม่สำเร็จ (end date and the §6 60-day extension)."""
+    require(db, Permission.PRINT)
     from justice_desk.documents.case_papers import unsettled_pdf as build
 
     print_names.prepare(db)
@@ -777,6 +785,7 @@ def referral_document(
 
 def referral_pdf(db: Database, case_id: uuid.UUID, *, thai_digits: bool | None = None) -> bytes:
     """หนังสือส่งต่อ to the agency the case was referred to (or the Provincial Justice Office)."""
+    require(db, Permission.PRINT)
     from justice_desk.documents.case_papers import referral_pdf as build
 
     print_names.prepare(db)
@@ -918,6 +927,7 @@ def monthly_document(
 
 def monthly_pdf(db: Database, year: int, month: int, *, thai_digits: bool | None = None) -> bytes:
     """รายงานผลการดำเนินงานประจำเดือน of this center (``year`` Gregorian)."""
+    require(db, Permission.PRINT)
     from justice_desk.documents.monthly_report import monthly_report_pdf as build
 
     print_names.prepare(db)

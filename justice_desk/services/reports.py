@@ -32,12 +32,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from justice_desk.domain.access import Permission
 from justice_desk.domain.dates import format_date
 from justice_desk.domain.enums import ENROLLED, EnrolmentStatus, SiteKind
 from justice_desk.domain.periods import Period, PeriodKind, month_label
 from justice_desk.errors import NotFoundError, ValidationError
 from justice_desk.i18n import N_, _
 from justice_desk.services import dashboard
+from justice_desk.services.access import require
 from justice_desk.storage.database import Database
 
 if TYPE_CHECKING:
@@ -327,6 +329,7 @@ def build_report(
     today: dt.date | None = None,
 ) -> ProvinceReport:
     """The report of ``period`` from the dashboard's figures (all centers, or ``center_code``)."""
+    require(db, Permission.READ_ALL)
     from justice_desk.services import setup
 
     today = today or dt.date.today()
@@ -775,6 +778,7 @@ def write_report(
 ) -> ReportResult:
     """Write the report of ``period`` to ``path`` (the format from ``fmt``, else from the file
     name), atomically, and note it in the audit trail."""
+    require(db, Permission.EXPORT)
     from justice_desk.services.exports import _write_atomically
     from justice_desk.storage import audit
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from justice_desk.storage.models import Case, CaseParty, Person, Settlement
@@ -31,6 +32,7 @@ def cases_page(
     limit: int,
     order: str = "number",
     descending: bool = True,
+    only: Select[Any] | None = None,
 ) -> PageResult:
     stmt = select(
         Case.id,
@@ -48,6 +50,8 @@ def cases_page(
         stmt = stmt.where(Case.status.in_(list(status)))
     if kind:
         stmt = stmt.where(Case.kind.in_(list(kind)))
+    if only is not None:
+        stmt = stmt.where(Case.id.in_(only))
     cols = _ORDERS.get(order, _ORDERS["number"])
     stmt = stmt.order_by(*[c.desc() if descending else c for c in cols])
     return page(session, stmt, offset=offset, limit=limit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -34,8 +35,10 @@ def people_page(
     offset: int,
     limit: int,
     descending: bool = False,
+    only: Select[Any] | None = None,
 ) -> PageResult:
-    """One window of people in Thai order. The window's ids are found first on the narrow sort
+    """One window of people in Thai order (``only``: the ids that may be listed).
+    The window's ids are found first on the narrow sort
     index, and the displayed columns are read only for those rows, so a deep offset stays cheap."""
     members = _active_members()
     ids = select(Person.id, Person.sort_key).where(live(Person, owner_id))
@@ -43,6 +46,8 @@ def people_page(
         ids = ids.where(text_match(session, Person, search))
     if members_only:
         ids = ids.where(Person.id.in_(members))
+    if only is not None:
+        ids = ids.where(Person.id.in_(only))
     order = (
         (Person.sort_key.desc(), Person.id.desc()) if descending else (Person.sort_key, Person.id)
     )

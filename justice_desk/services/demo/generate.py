@@ -8,10 +8,12 @@ import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+from justice_desk.domain.access import Permission
 from justice_desk.domain.enums import CommitteePosition, MeetingStatus
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
 from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
+from justice_desk.services.access import require
 from justice_desk.services.demo.activities import ActivitiesBuilder
 from justice_desk.services.demo.batch import Batch, DemoSummary, new_batch, write
 from justice_desk.services.demo.cases import CaseBuilder
@@ -66,6 +68,7 @@ def generate_demo(
     Raises :class:`~justice_desk.errors.Cancelled` between chunks when ``cancel`` is set; chunks
     already written stay.
     """
+    require(db, Permission.SETTINGS)
     if min(people, cases, meetings, activities or 0, chunk_size - 1, window_days - 90) < 0:
         raise ValidationError(_("The demo sizes cannot be negative."), "people")
     if db.mode != "center":

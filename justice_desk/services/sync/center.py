@@ -33,6 +33,8 @@ from justice_desk.sync.keys import (
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+from justice_desk.domain.access import Permission
+from justice_desk.services.access import require
 from justice_desk.services.sync._common import (
     ACTIONS,
     REASONS,
@@ -50,6 +52,7 @@ from justice_desk.services.sync.keys import (
     _trust_for_center,
     own_keys,
 )
+from justice_desk.storage import audit
 
 # ----------------------------------------------------------------------------------------------
 # Center side
@@ -162,6 +165,7 @@ def write_enrolment_request(
     db: Database, out: Path, *, passphrase: str | None = None
 ) -> tuple[Path, str]:
     """The file a center sends to its province; returns it and the fingerprint to read aloud."""
+    require(db, Permission.KEYS)
     site = _own_site(db)
     if not center_code.is_valid(site.code):
         raise UserError(
@@ -186,6 +190,7 @@ def accept_answer(
     passphrase: str | None = None,
 ) -> fmt.EnrolmentAnswer:
     """Store the province's keys from its answer; later bundles are sealed to them."""
+    require(db, Permission.KEYS)
     keys = own_keys(db, passphrase)
     answer = fmt.open_enrolment_answer(
         fmt.read_sync_file(path),
@@ -195,6 +200,7 @@ def accept_answer(
     )
     province_id = uuid.UUID(answer.province_id)
     with db.write() as session:
+        audit.record(session, "keys", detail=f"enrolment answer {path.name}")
         _store_public(session, province_id, answer.province_keys, "peer")
         for escrow in answer.escrow_keys:
             _store_public(session, province_id, escrow, "escrow")
@@ -240,6 +246,7 @@ def export_bundle(
     row when it is too large for one (a first export of a large center). Each bundle can be
     applied on its own, in order: it carries the parents its records point at that a later one
     would bring (docs/sync.md §3)."""
+    require(db, Permission.SYNC)
     recipients = _recipients(db)
     keys = own_keys(db, passphrase)
     acked = int(db.setting("acked_through", "0") or 0)
@@ -384,6 +391,8 @@ def _pending_export(session: Session, epoch: str) -> tuple[int, str] | None:
 def _reserve_export(
     db: Database, session: Session, epoch: str, seq: int | None, digest: str | None
 ) -> None:
+    if seq:
+        audit.record(session, "bundle-export", detail=f"{epoch} {seq}")
     value = json.dumps({"epoch": epoch, "seq": seq, "digest": digest}) if seq else ""
     db.put_settings(session, {PENDING_EXPORT: value})
 
@@ -401,6 +410,7 @@ def _epoch_history(db: Database, epoch: str) -> tuple[str, ...]:
 
 def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) -> fmt.Receipt:
     """Record what the province confirmed; an older receipt than the last one changes nothing."""
+    require(db, Permission.SYNC)
     from justice_desk.services import escalations
     from justice_desk.services.sync import conflicts
     from justice_desk.storage import sync_queries as q
@@ -428,6 +438,7 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
         )
     receipt = verified.receipt
     with db.write() as session:
+        audit.record(session, "receipt", detail=f"applied {path.name}")
         last = int(db.setting("receipt_seq", "0") or 0)
         # Receipt numbers count per province database: one restored from a backup (a new
         # province epoch) starts again below what this center has seen.
@@ -662,6 +673,7 @@ def resend_refused(db: Database) -> Resent:
     number gets the next free number of its year (above what the province holds, when its
     receipt said), the others are marked as changed (for records refused only because another
     one was, or after the center corrected them)."""
+    require(db, Permission.SYNC)
     from justice_desk.storage import sync_queries as q
 
     waiting = [r for r in center_refusals(db) if not r.sent_again]

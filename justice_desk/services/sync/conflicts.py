@@ -22,6 +22,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from justice_desk.domain.access import Permission
 from justice_desk.domain.conflicts import (
     CONFLICT,
     GAP,
@@ -33,6 +34,7 @@ from justice_desk.domain.conflicts import (
 )
 from justice_desk.errors import NotFoundError, UserError, ValidationError
 from justice_desk.i18n import N_, _
+from justice_desk.services.access import require
 from justice_desk.services.sync._common import (
     ACTIONS,
     REASONS,
@@ -330,6 +332,7 @@ def decide_problem(
     center's version of a record the office had kept after a restore makes the office's copy
     take it (the center's record is the center's: the copy follows it); no other decision
     changes any record."""
+    require(db, Permission.SYNC)
     _require_province(db)
     from justice_desk.storage import sync_decisions as sd
     from justice_desk.storage import sync_queries as q

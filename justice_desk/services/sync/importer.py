@@ -43,6 +43,8 @@ from justice_desk.sync.keys import (
 if TYPE_CHECKING:
     from sqlalchemy import Connection
     from sqlalchemy.orm import Session
+from justice_desk.domain.access import Permission
+from justice_desk.services.access import require
 from justice_desk.services.sync._common import (
     SCHEMA_VERSION,
     _json_list,
@@ -52,6 +54,7 @@ from justice_desk.services.sync._common import (
     reason_text,
 )
 from justice_desk.services.sync.keys import _province_private_keys, _store_public, _trust
+from justice_desk.storage import audit
 
 #: Outcomes of files the province took in; anything else (held, rejected, skipped) needs a look.
 TAKEN_IN = (ImportStatus.APPLIED, ImportStatus.DUPLICATE)
@@ -153,6 +156,7 @@ def import_paths(
     when a key-change statement was applied after it (the statement may sort after the
     bundles it introduces). Raises :class:`ImportStopped` when the database cannot be
     written at all (busy, read-only, disk full): what was imported before stays."""
+    require(db, Permission.SYNC)
     _require_province(db)
     keys = _province_private_keys(db, passphrase)
     return _ImportRun(db, keys, _expand(inputs)).run(progress, cancel)
@@ -727,6 +731,7 @@ def _record_bundle(
     detail: str | None = None,
 ) -> ReceivedBundle:
     """The bundle's row in ``received_bundles``: a new one, or the held one now decided."""
+    audit.record(session, "bundle-import", detail=f"{bundle.center_id} {bundle.seq} {status.value}")
     if held_row_id is not None:
         row = session.get_one(ReceivedBundle, held_row_id)  # the held row is there
         row.status, row.reason, row.records, row.detail = status, reason, records, detail

@@ -28,6 +28,8 @@ from justice_desk.sync._codec import MAX_COUNTER
 
 if TYPE_CHECKING:
     pass
+from justice_desk.domain.access import Permission
+from justice_desk.services.access import require
 from justice_desk.services.sync._common import (
     ACTIONS,
     REASONS,
@@ -49,6 +51,7 @@ from justice_desk.services.sync.keys import (
     _trust,
     own_keys,
 )
+from justice_desk.storage import audit
 
 # ----------------------------------------------------------------------------------------------
 # Province side
@@ -82,6 +85,7 @@ def enrol_center(
     trusts exactly the key of the request being approved, and refuses a code that is not a
     center code (it names files) or that another center is already enrolled under.
     """
+    require(db, Permission.KEYS)
     _require_province(db)
     request = fmt.open_enrolment_request(
         fmt.read_sync_file(request_file), expected_fingerprint=expected_fingerprint
@@ -98,6 +102,7 @@ def enrol_center(
     from justice_desk.storage import sync_queries as q
 
     with db.write() as session:
+        audit.record(session, "keys", detail=f"enrolment {request_file.name} approve={approve}")
         enrolment = session.get(Enrolment, center_id)
         if not approve:
             if enrolment is None:
@@ -222,10 +227,12 @@ def decide_epoch(
     the center by phone that it really restored a backup. Accepting applies the waiting
     bundles in order (the province then follows the new epoch); refusing rejects them, and a
     later bundle of that epoch waits again."""
+    require(db, Permission.KEYS)
     _require_province(db)
     from justice_desk.storage import sync_queries as q
 
     with db.write() as session:
+        audit.record(session, "keys", detail=f"new start of {center_code}")
         enrolment = _enrolled(session, center_code)
         waiting = q.epochs_waiting(session, enrolment.center_id)
         if not waiting:
@@ -322,12 +329,14 @@ def revoke_center_key(
     bundles numbered after ``keep_through_seq`` (default: the last one already received) are
     refused whichever key signed them. A key retired by a rotation keeps its own, earlier
     limit. Revoking again with another ``keep_through_seq`` moves the cut-off."""
+    require(db, Permission.KEYS)
     _require_province(db)
     from justice_desk.storage import sync_queries as q
 
     if keep_through_seq is not None and not 0 <= keep_through_seq <= MAX_COUNTER:
         raise UserError(_("The bundle number to keep must be 0 or more."))
     with db.write() as session:
+        audit.record(session, "keys", detail=f"revoked the keys of {center_code}")
         enrolment = q.enrolment_by_code(session, center_code)
         if enrolment is None or enrolment.status == EnrolmentStatus.PENDING:
             raise UserError(
@@ -360,6 +369,7 @@ def write_receipts(
     db: Database, out_dir: Path, *, passphrase: str | None = None, only_new: bool = True
 ) -> list[ReceiptWritten]:
     """A signed receipt per enrolled center with news since its last receipt."""
+    require(db, Permission.SYNC)
     _require_province(db)
     from justice_desk.services import escalations
     from justice_desk.services.sync import conflicts
@@ -371,6 +381,7 @@ def write_receipts(
     out_dir.mkdir(parents=True, exist_ok=True)
     with db.write() as session:
         # An answer to an escalation given or changed since the last receipt is news too.
+        audit.record(session, "receipt", detail="receipts written")
         answered = escalation_queries.centers_with_unsent_answers(session)
         # So is a decision on an entry of the conflict list (sync.md §13).
         answered |= sync_decisions.centers_with_unsent_decisions(session)
@@ -598,6 +609,7 @@ def conflict_list(
 
 def resolve_conflict(db: Database, conflict_id: int) -> None:
     """A person has dealt with this entry: it leaves the open list (it is kept, marked)."""
+    require(db, Permission.SYNC)
     _require_province(db)
     from justice_desk.storage import sync_queries as q
 
