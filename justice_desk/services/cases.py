@@ -190,6 +190,8 @@ class SettlementInput:
     place: str | None = None
     total_satang: int | None = None
     instalments: tuple[InstalmentInput, ...] = ()
+    #: The witnesses who sign the agreement, by name (blank lines are left out).
+    witnesses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,27 @@ class SettlementRecord:
     place: str | None
     total_satang: int | None
     instalments: tuple[InstalmentRecord, ...]
+    witnesses: tuple[str, ...] = ()
+
+
+#: The witnesses an agreement names: at most this many, each name at most this long.
+MAX_WITNESSES = 6
+WITNESS_NAME_MAX = 200
+
+
+def witness_names(names: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The witnesses as they are stored and printed: each name on one line with single spaces,
+    blank ones left out; refuses too many or too long (ValidationError on ``witnesses``)."""
+    cleaned = tuple(" ".join(n.split()) for n in names if n and n.strip())
+    if len(cleaned) > MAX_WITNESSES or any(len(n) > WITNESS_NAME_MAX for n in cleaned):
+        raise ValidationError(
+            _(
+                "Write each witness's full name on a line of its own: at most {count} witnesses, "
+                "{length} characters each."
+            ).format(count=MAX_WITNESSES, length=WITNESS_NAME_MAX),
+            "witnesses",
+        )
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -632,6 +655,7 @@ def record_settlement(db: Database, case_id: uuid.UUID, data: SettlementInput) -
             "voluntary_confirmed",
         )
     not_in_future(data.agreed_on, _("The date of the agreement"), "agreed_on")
+    witnesses = witness_names(data.witnesses)
     if any(i.amount_satang <= 0 for i in data.instalments):
         raise ValidationError(_("Each instalment needs an amount above zero."), "instalments")
     if (
@@ -665,6 +689,7 @@ def record_settlement(db: Database, case_id: uuid.UUID, data: SettlementInput) -
                 inst.deleted_at = utcnow()
         row.agreed_on, row.place, row.terms = data.agreed_on, clean(data.place), terms
         row.total_satang, row.voluntary_confirmed = data.total_satang, data.voluntary_confirmed
+        row.witnesses = "\n".join(witnesses) or None
         session.flush()
         for i, due in enumerate(sorted(data.instalments, key=lambda x: x.due_on), start=1):
             session.add(
@@ -1018,6 +1043,7 @@ def _detail(session: Session, row: Case) -> CaseDetail:
             settlement_row.place,
             settlement_row.total_satang,
             instalments,
+            tuple((settlement_row.witnesses or "").splitlines()),
         )
     compliance = tuple(
         ComplianceRecord(c.id, c.checked_on, Compliance(c.result), c.note)

@@ -471,6 +471,9 @@ class Settlement(Syncable, Base):
     terms: Mapped[str] = mapped_column(Text)
     total_satang: Mapped[int | None] = mapped_column(Integer)
     voluntary_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The witnesses who sign the agreement, one name a line (migration 0014); NULL: none
+    #: recorded (the printed agreement then has blank witness lines).
+    witnesses: Mapped[str | None] = mapped_column(Text)
 
 
 class Instalment(Syncable, Base):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from justice_desk.domain.case_flow import CaseAction
 from justice_desk.domain.enums import CaseStatus, Compliance
+from justice_desk.errors import ValidationError
 from justice_desk.i18n import _, pgettext
 from justice_desk.services import cases
 from justice_desk.services.cases import (
@@ -205,6 +206,11 @@ class SettlementSection(CaseSection):
         self.voluntary.setObjectName("voluntaryCheck")
         self.instalments = InstalmentsEditor(self._instalments_changed, self)
         self.sum_label = QLabel(self)
+        # Each witness signs the printed agreement under their name (blank lines when none).
+        self.witnesses = QPlainTextEdit(self)
+        self.witnesses.setObjectName("witnessesEdit")
+        self.witnesses.setPlaceholderText(_("One full name a line, for example นายสมหมาย ดีใจ"))
+        self.witnesses.setMaximumHeight(70)
         self.save_button = QPushButton(_("Save the settlement agreement"), self)
         self.save_button.setObjectName("saveSettlementButton")
         self.save_button.clicked.connect(self.save)
@@ -217,6 +223,7 @@ class SettlementSection(CaseSection):
             "total_satang": self.total,
             "voluntary_confirmed": self.voluntary,
             "instalments": self.instalments.table,
+            "witnesses": self.witnesses,
             "settlement": self.terms,
         }
         box = QGroupBox(_("Settlement agreement (§30)"), self)
@@ -228,6 +235,7 @@ class SettlementSection(CaseSection):
         form.addRow(_("Total amount (baht)"), self.total)
         form.addRow(_("Instalments"), self.instalments)
         form.addRow("", self.sum_label)
+        form.addRow(_("Witnesses"), self.witnesses)
         form.addRow("", self.voluntary)
         row = QHBoxLayout()
         row.addWidget(self.save_button)
@@ -245,7 +253,9 @@ class SettlementSection(CaseSection):
         layout.addWidget(self.errors)
         self.box = box
         self._callbacks = (on_print, on_signed, on_open_mediators)
-        self.watch(self.agreed_on, self.place, self.terms, self.total, self.voluntary)
+        self.watch(
+            self.agreed_on, self.place, self.terms, self.total, self.voluntary, self.witnesses
+        )
         self.total.textChanged.connect(lambda _t: self._update_sum())
 
     def _instalments_changed(self) -> None:
@@ -282,6 +292,7 @@ class SettlementSection(CaseSection):
             self.total,
             self.voluntary,
             self.instalments,
+            self.witnesses,
             self.save_button,
         ):
             w.setEnabled(editable)
@@ -327,6 +338,7 @@ class SettlementSection(CaseSection):
             self.agreed_on.setDate(s.agreed_on if s else dt.date.today())
             self.place.setText(s.place or "" if s else "")
             set_plain(self.terms, s.terms if s else "")
+            set_plain(self.witnesses, "\n".join(s.witnesses) if s else "")
             self.total.set_satang(s.total_satang if s else None)
             self.voluntary.setChecked(bool(s and s.voluntary_confirmed))
             self.instalments.clear()
@@ -361,6 +373,10 @@ class SettlementSection(CaseSection):
             ),
         ]
         checks += [("instalments", problem) for problem in self.instalments.problems()]
+        try:
+            cases.witness_names(self.witnesses.toPlainText().splitlines())
+        except ValidationError as exc:
+            checks.append(("witnesses", str(exc)))
         if (
             total is not None
             and self.instalments.row_count()
@@ -379,6 +395,7 @@ class SettlementSection(CaseSection):
             place=self.place.text().strip() or None,
             total_satang=total,
             instalments=tuple(self.instalments.values()),
+            witnesses=tuple(self.witnesses.toPlainText().splitlines()),
         )
         ok, detail = self.attempt(cases.record_settlement, self.ctx.db, self.detail.id, data)
         if ok:
