@@ -200,10 +200,10 @@ def build_parser() -> ArgumentParser:
     from justice_desk.cli import (
         audit_command,
         dashboard_command,
-        encrypt_command,
         escalations_command,
         export_command,
         print_command,
+        privacy_command,
         report_command,
         sync_command,
         user_command,
@@ -217,7 +217,7 @@ def build_parser() -> ArgumentParser:
     report_command.add_parser(sub)
     user_command.add_parser(sub)
     audit_command.add_parser(sub)
-    encrypt_command.add_parser(sub)
+    privacy_command.add_parsers(sub)
     _add_user_option(parser)
     return parser
 
@@ -309,7 +309,9 @@ def _first_account(db: Any, args: argparse.Namespace) -> None:
         _("Password for {login}: ").format(login=login)
     )
     info = accounts.create_first_account(db, login, args.full_name or login, password)
-    print(_("Added the account {login} ({role}).").format(login=info.login, role=info.role.label()))
+    print(
+        _("Added the account {login} ({role}).").format(login=info.login, role=info.role.label())
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -652,16 +654,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return audit_command.run(args)
 
 
-def cmd_encrypt(args: argparse.Namespace) -> int:
-    from justice_desk.cli import encrypt_command
-
-    return encrypt_command.run(args)
-
-
 COMMANDS = {
     "user": cmd_user,
     "audit": cmd_audit,
-    "encrypt": cmd_encrypt,
     "print": cmd_print,
     "export": cmd_export,
     "init": cmd_init,
@@ -676,7 +671,15 @@ COMMANDS = {
     "escalations": cmd_escalations,
     "report": cmd_report,
     "self-test": cmd_self_test,
+    "person": lambda args: _privacy_command().run_person(args),
+    "privacy": lambda args: _privacy_command().run_privacy(args),
 }
+
+
+def _privacy_command() -> Any:
+    from justice_desk.cli import privacy_command
+
+    return privacy_command
 
 
 def setup_logging() -> None:

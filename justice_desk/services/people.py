@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from justice_desk import i18n
 from justice_desk.domain import national_id
@@ -26,7 +26,7 @@ from justice_desk.services.common import (
     phone_warning,
     required,
 )
-from justice_desk.storage import access_queries, audit
+from justice_desk.storage import access_queries, audit, privacy_queries
 from justice_desk.storage import people_queries as q
 from justice_desk.storage import repositories as repo
 from justice_desk.storage.database import Database
@@ -195,6 +195,13 @@ def check_person(data: PersonInput, today: dt.date | None = None) -> tuple[Perso
     return cleaned, warnings
 
 
+def _privacy() -> Any:
+    # services.privacy reads people's names through this module: imported when used.
+    from justice_desk.services import privacy
+
+    return privacy
+
+
 def _apply(row: Person, data: PersonInput) -> None:
     for name in _INPUT_FIELDS:
         value = getattr(data, name)
@@ -352,6 +359,7 @@ def create_person(db: Database, data: PersonInput) -> Saved[PersonRecord]:
         warnings.extend(_duplicate_warnings(_alike(session, db, cleaned, None)))
         row = Person()
         _apply(row, cleaned)
+        _privacy().stamp_new_person(session, row)
         session.add(row)
         session.flush()
         return Saved(person_record(row), warnings)
@@ -365,6 +373,7 @@ def update_person(
     with db.write() as session:
         row = repo.get(session, Person, person_id)
         check_rev(row.rev, expected_rev)
+        _privacy().refuse_anonymised(row)
         # Only a change is checked: records entered twice before this check existed stay
         # editable, and are named again only when their name or birth changes.
         if cleaned.national_id != row.national_id and (
@@ -378,7 +387,12 @@ def update_person(
             row.birth_date,
         ) or cleaned.birth_year != row.birth_year:
             warnings.extend(_duplicate_warnings(_alike(session, db, cleaned, person_id)))
+        # PDPA s.35: a correction keeps the old and new values on the audit trail.
+        before = {name: getattr(row, name) for name in _INPUT_FIELDS}
         _apply(row, cleaned)
+        privacy_queries.record_correction(
+            session, person_id, before, {name: getattr(row, name) for name in _INPUT_FIELDS}
+        )
         session.flush()
         return Saved(person_record(row), warnings)
 

@@ -11,7 +11,6 @@ from justice_desk.sync._files import write_atomically
 from justice_desk.sync.bundle import (
     MAX_PREVIOUS_EPOCHS,
     OPS,
-    AuditSummary,
     BundleContent,
     BundleFields,
     BundleManifest,
@@ -123,7 +122,6 @@ __all__ = [
     "BadContainerError",
     "BadPayloadError",
     "BadSignatureError",
-    "AuditSummary",
     "BundleContent",
     "BundleFields",
     "BundleManifest",

@@ -35,6 +35,7 @@ from justice_desk.services import (
     people,
     print_options,
     printing,
+    privacy,
     reports,
 )
 from justice_desk.services import sync as sync_services
@@ -160,6 +161,16 @@ WRITES: list[Write] = [
         S,
     ),
     W("people.delete_person", lambda db, w, t: people.delete_person(db, w.person), C, S),
+    # the data subject's rights (PDPA; services/privacy.py)
+    W(
+        "privacy.record_notice_given",
+        lambda db, w, t: privacy.record_notice_given(db, w.person),
+        C,
+        S,
+    ),
+    W("privacy.erase_person", lambda db, w, t: privacy.erase_person(db, w.person), C, S),
+    W("privacy.dispose", lambda db, w, t: privacy.dispose(db, [w.person]), C),
+    W("privacy.person_file_pdf", lambda db, w, t: privacy.person_file_pdf(db, w.person), C, S),
     W("people.add_membership", lambda db, w, t: people.add_membership(db, w.person), C, S),
     W(
         "people.end_membership",

@@ -229,12 +229,71 @@ def snapshot(db_or_path: Database | Path, owner: uuid.UUID | None = None) -> Sna
 
 
 def center_as_sent(center: Database) -> Snapshot:
-    """The center's own records as the province must hold them: confidential columns NULL."""
+    """The center's own records as the province must hold them: confidential columns NULL,
+    and what a reintegration case the center handles itself would reveal left at the center
+    (docs/privacy.md "What leaves the center"; :func:`withhold_sensitive`)."""
     snap = snapshot(center, center.site_id)
     for table, columns in NEVER_SENT.items():
         for row in snap[table].values():
             for column in columns:
                 row[column] = None
+    return withhold_sensitive(snap)
+
+
+#: Columns emptied in the province's copy of a reintegration case that was not escalated.
+WITHHELD_TEXT = {
+    "cases": ("facts", "eligibility_note"),
+    "case_events": ("note",),
+    "case_sessions": ("attendees", "summary"),
+    "case_parties": ("role_note",),
+}
+#: Columns emptied in the province's copy of a person known only from such cases.
+WITHHELD_PERSON = (
+    "title", "surname", "national_id", "no_id_reason", "birth_date", "house_no", "moo",
+    "village", "road", "tambon", "postcode", "dopa_area_code", "phone", "line_id",
+    "community_role", "occupation", "notes",
+)  # fmt: skip
+
+
+def withhold_sensitive(snap: Snapshot) -> Snapshot:
+    """Apply the minimisation rule to a snapshot, written out here on its own: cases of kind
+    ``reintegration`` without ``escalated_on`` keep their shape with a neutral subject and no
+    texts; people whose only link is being a party to such cases keep sex and the decade of
+    birth; the derived columns follow the sent values."""
+    from justice_desk.storage.changelog import case_derived, person_derived
+
+    withheld = {
+        cid
+        for cid, row in snap["cases"].items()
+        if row["kind"] == "reintegration" and row["escalated_on"] is None
+    }
+    for cid in withheld:
+        case = snap["cases"][cid]
+        case["subject"] = "(ข้อมูลอ่อนไหว เก็บไว้ที่ศูนย์)"
+        derived = case_derived(case)
+        case["sort_key"], case["search_text"] = derived["sort_key"], derived["search_text"]
+    for table, columns in WITHHELD_TEXT.items():
+        for rid, row in snap[table].items():
+            if (rid if table == "cases" else row["case_id"]) in withheld:
+                for column in columns:
+                    row[column] = None
+    elsewhere = {r["person_id"] for t in ("memberships", "mediators", "committee_positions",
+                 "meeting_attendance") for r in snap[t].values()}  # fmt: skip
+    elsewhere |= {r["responsible_id"] for r in snap["cases"].values()}
+    cases_of: dict[str, set[str]] = {}
+    for party in snap["case_parties"].values():
+        cases_of.setdefault(party["person_id"], set()).add(party["case_id"])
+    for pid, cases in cases_of.items():
+        if pid in elsewhere or not cases <= withheld or pid not in snap["people"]:
+            continue
+        row = snap["people"][pid]
+        for column in WITHHELD_PERSON:
+            row[column] = None
+        row["given_name"] = "(เก็บไว้ที่ศูนย์)"
+        if row["birth_year"] is not None:
+            row["birth_year"] -= row["birth_year"] % 10
+        derived = person_derived({k: row[k] for k in ("title", "given_name", "surname")})
+        row["sort_key"], row["search_text"] = derived["sort_key"], derived["search_text"]
     return snap
 
 

@@ -21,7 +21,7 @@ from justice_desk.errors import (
 )
 from justice_desk.i18n import _
 from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from justice_desk.storage import sync_store
+from justice_desk.storage import privacy_queries, sync_store
 from justice_desk.storage.database import Database
 from justice_desk.storage.models import (
     ReceiptRecord,
@@ -252,6 +252,9 @@ def export_bundle(
     acked = int(db.setting("acked_through", "0") or 0)
     resend = db.setting("resend_from")
     after = min(acked, int(resend) - 1) if resend else acked
+    with db.write() as session:
+        # A sensitive case escalated since: its people go whole this time (docs/privacy.md).
+        privacy_queries.release_escalated(session, after)
     with db.connect_read() as conn:
         latest = sync_store.latest_change(conn)
         ends = sync_store.export_ranges(conn, after, latest, EXPORT_MAX_ROWS)
@@ -313,6 +316,8 @@ def _export_range(
                 t: set(ids) for t, ids in sync_store.changed_rows(conn, through, latest).items()
             }
             records = sync_store.with_later_parents(conn, records, later)
+        # PDPA s.22, s.26: no more than the office needs (docs/privacy.md).
+        records = privacy_queries.minimise_for_province(conn, records)
         content = fmt.prepare_records(records)
         del records
 
@@ -327,7 +332,6 @@ def _export_range(
                 created_at=dt.datetime.now(dt.UTC),
                 previous_epochs=_epoch_history(db, epoch),
                 restored_after=db.setting("restored_after") or None,
-                audit=_audit_summary(session),
             )
 
         fields = bundle_fields(q.next_export_seq(conn))
@@ -695,11 +699,3 @@ def resend_refused(db: Database) -> Resent:
         for table, ids in touch.items():
             count += q.touch_rows(session, table, ids)
     return Resent(count, tuple(renumbered))
-
-
-def _audit_summary(session: Session) -> fmt.AuditSummary:
-    """The audit trail as the bundle reports it to the province: its length, its last hash and
-    whether the chain is whole now (checked in the export's own transaction)."""
-    check = audit.verify(session)
-    count, last = audit.summary(session)
-    return fmt.AuditSummary(count, last or audit.GENESIS, check.whole)

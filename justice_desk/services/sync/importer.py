@@ -26,7 +26,7 @@ from justice_desk.errors import (
 )
 from justice_desk.i18n import _
 from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from justice_desk.storage import sync_merge, sync_store
+from justice_desk.storage import privacy_queries, sync_merge, sync_store
 from justice_desk.storage.database import Database
 from justice_desk.storage.models import (
     Enrolment,
@@ -731,11 +731,6 @@ def _record_bundle(
     detail: str | None = None,
 ) -> ReceivedBundle:
     """The bundle's row in ``received_bundles``: a new one, or the held one now decided."""
-    if status == ImportStatus.APPLIED and bundle.manifest.audit is not None:
-        trail = bundle.manifest.audit
-        audit.store_center_summary(
-            session, bundle.center_id, trail.count, trail.last_hash, trail.whole, bundle.seq
-        )
     audit.record(session, "bundle-import", detail=f"{bundle.center_id} {bundle.seq} {status.value}")
     if held_row_id is not None:
         row = session.get_one(ReceivedBundle, held_row_id)  # the held row is there
@@ -1053,7 +1048,18 @@ def _apply_records(
         sqlite = conn.dialect.name == "sqlite"
         columns = _Columns() if sqlite else _Columns(sync_store.INT32_RANGE, nul_in_text=False)
         decoded = _decode_records(records, columns)
-    return sync_merge.merge(
+    # People the center erased (PDPA s.33, docs/privacy.md): nothing of their old values may
+    # stay here either (freed space, the search index, the conflict list, stored bundles).
+    erased = privacy_queries.anonymised_ids(
+        item.row
+        for table, items in decoded.tables
+        if table == "people"
+        for item in items
+        if item.row
+    )
+    if erased:
+        privacy_queries.forget_search_traces(conn)
+    merged = sync_merge.merge(
         conn,
         center_id,
         decoded.tables,
@@ -1061,6 +1067,8 @@ def _apply_records(
         new_epoch=new_epoch,
         restored_after=restored_after,
     )
+    privacy_queries.purge_after_anonymisation(conn, center_id, erased)
+    return merged
 
 
 def _refuse_held(

@@ -53,6 +53,7 @@ from justice_desk.ui.form_page import RecordPage
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.pages.base import RegisterView
 from justice_desk.ui.person_form import PersonForm
+from justice_desk.ui.privacy_panel import PrivacyPanel, disposal_button
 from justice_desk.ui.widgets.date_edit import BeDateEdit
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
@@ -351,6 +352,8 @@ class PeoplePage(RecordPage):
         self.tabs = QTabWidget(self.form_body)
         self.tabs.addTab(self.form, _("Person"))
         self.tabs.addTab(self.membership, _("Membership and training"))
+        self.privacy = PrivacyPanel(ctx, self)  # PDPA: notice, basis, copy, erasure
+        self.tabs.addTab(self.privacy, _("Privacy"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.duplicates = DuplicatePanel(self.form_body)
         self.duplicates.open_requested.connect(self.open_duplicate)
@@ -383,6 +386,7 @@ class PeoplePage(RecordPage):
             self,
         )
         self.register.add_tool(self.export_button)
+        self.register.add_tool(disposal_button(ctx, self))
         fit_columns(self.register.table, {1: 14, 2: 12, 3: 10, 4: 10, 5: 5}, stretch=0)
         self._start_new()
 
@@ -485,11 +489,14 @@ class PeoplePage(RecordPage):
         self._duplicate_generation += 1
         self.duplicates.clear()
         self.membership.set_person(self.record if self.current_id is not None else None)
+        self.privacy.set_person(self.current_id)
         self._tab_changed(self.tabs.currentIndex())
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.membership:
             self.membership.ensure_loaded()
+        elif self.tabs.widget(index) is self.privacy:
+            self.privacy.ensure_loaded()
 
     # -- already on file? -----------------------------------------------------------------
 
