@@ -39,6 +39,13 @@ def add_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.add_argument("--limit", type=int, default=0, help="at most this many (default: all)")
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
+    p = s.add_parser(
+        "centers",
+        help="province: each center's audit trail as its newest bundle described it",
+    )
+    p.add_argument("--db", required=True, metavar="PATH", help="the province database")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+
 
 def run(args: argparse.Namespace) -> int:
     import sys
@@ -60,6 +67,15 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
             return 0
+        if args.audit_command == "centers":
+            trails = audit_trail.center_trails(db)
+            if args.json:
+                print(output.dumps(trails))
+            else:
+                rows = [[t.code, t.name, str(t.count), t.state, str(t.seq)] for t in trails]
+                headers = [_("Center"), _("Name"), _("Entries"), _("Trail"), _("Bundle")]
+                print(output.table(headers, rows))
+            return 0 if all(t.whole and not t.shrunk for t in trails) else 2
         person = accounts.person_for(db, args.person) if args.person else None
         case = cases.find_case(db, args.case) if args.case else None
         page = audit_trail.list_entries(

@@ -200,6 +200,7 @@ def build_parser() -> ArgumentParser:
     from justice_desk.cli import (
         audit_command,
         dashboard_command,
+        encrypt_command,
         escalations_command,
         export_command,
         print_command,
@@ -218,6 +219,7 @@ def build_parser() -> ArgumentParser:
     user_command.add_parser(sub)
     audit_command.add_parser(sub)
     privacy_command.add_parsers(sub)
+    encrypt_command.add_parser(sub)
     _add_user_option(parser)
     return parser
 
@@ -309,9 +311,7 @@ def _first_account(db: Any, args: argparse.Namespace) -> None:
         _("Password for {login}: ").format(login=login)
     )
     info = accounts.create_first_account(db, login, args.full_name or login, password)
-    print(
-        _("Added the account {login} ({role}).").format(login=info.login, role=info.role.label())
-    )
+    print(_("Added the account {login} ({role}).").format(login=info.login, role=info.role.label()))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -654,9 +654,16 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return audit_command.run(args)
 
 
+def cmd_encrypt(args: argparse.Namespace) -> int:
+    from justice_desk.cli import encrypt_command
+
+    return encrypt_command.run(args)
+
+
 COMMANDS = {
     "user": cmd_user,
     "audit": cmd_audit,
+    "encrypt": cmd_encrypt,
     "print": cmd_print,
     "export": cmd_export,
     "init": cmd_init,

@@ -68,21 +68,8 @@ def ask_new_password(prompt: str) -> str:
     return check_password(first, ask_password(_("The same password again: ")))
 
 
-def sign_in(db: Database) -> None:
-    """Sign in to ``db`` when it has accounts (see the module's docstring)."""
-    from justice_desk.services import accounts
-
-    if not db.has_accounts():
-        if db.setting("demo") == "1":
-            note(_("Demo center: no login needed."))
-        else:
-            note(
-                _(
-                    "This database has no accounts yet: anyone can use it. Create the "
-                    "coordinator's account with “justice-desk user add”."
-                )
-            )
-        return
+def credentials() -> tuple[str, str]:
+    """The login and password of the person running the command (see the module's docstring)."""
     login = _login
     if login is None and interactive():
         login = input(_("Login name: ")).strip() or None
@@ -102,16 +89,43 @@ def sign_in(db: Database) -> None:
                 )
             )
         password = ask_password(_("Password of {login}: ").format(login=login))
+    return login, password
+
+
+def sign_in(db: Database, given: tuple[str, str] | None = None) -> None:
+    """Sign in to ``db`` when it has accounts (see the module's docstring)."""
+    from justice_desk.services import accounts
+
+    if not db.has_accounts():
+        if db.setting("demo") == "1":
+            note(_("Demo center: no login needed."))
+        else:
+            note(
+                _(
+                    "This database has no accounts yet: anyone can use it. Create the "
+                    "coordinator's account with “justice-desk user add”."
+                )
+            )
+        return
+    login, password = given or credentials()
     accounts.sign_in(db, login, password)
 
 
 def open_database(db_arg: str | None, *, create: bool = False) -> Database:
-    """Open the database and sign in to it; the database is closed again on a refusal."""
-    from justice_desk.storage import database
+    """Open the database and sign in to it; the database is closed again on a refusal. An
+    encrypted database (key slots beside it) is unlocked with the same login and password."""
+    from justice_desk.storage import database, keyslots
+    from justice_desk.storage.locate import resolve_target
 
-    db = database.open_database(db_arg, create=create)
+    path = resolve_target(db_arg).path
+    given: tuple[str, str] | None = None
+    key: bytes | None = None
+    if path is not None and path.exists() and keyslots.has_slots(path):
+        given = credentials()
+        key = keyslots.unlock(path, *given)
+    db = database.open_database(db_arg, create=create, key=key)
     try:
-        sign_in(db)
+        sign_in(db, given)
     except BaseException:
         db.dispose()
         raise

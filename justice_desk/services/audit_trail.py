@@ -197,3 +197,45 @@ def summary(db: Database) -> AuditSummary:
     with db.read() as session:
         count, last_hash = audit.summary(session)
     return AuditSummary(count, last_hash)
+
+
+@dataclass(frozen=True)
+class CenterTrail:
+    """At a province office: a center's audit trail as its newest bundle described it."""
+
+    code: str
+    name: str
+    count: int
+    last_hash: str
+    whole: bool
+    shrunk: bool
+    seq: int
+
+    @property
+    def state(self) -> str:
+        if self.shrunk:
+            return _("entries were removed (an earlier bundle counted more)")
+        return _("whole") if self.whole else _("broken at the center")
+
+
+def center_trails(db: Database) -> list[CenterTrail]:
+    """Every enrolled center's trail summary from its newest applied bundle, by code (centers
+    whose bundles did not carry one are left out)."""
+    from justice_desk.storage import audit, sync_queries
+
+    require(db, Permission.AUDIT)
+    with db.read() as session:
+        names = {str(e.center_id): (e.code, e.name) for e in sync_queries.all_enrolments(session)}
+        found = audit.center_summaries(session)
+    out = [
+        CenterTrail(
+            *names.get(t.center_id, (t.center_id, "")),
+            t.count,
+            t.last_hash,
+            t.whole,
+            t.shrunk,
+            t.seq,
+        )
+        for t in found
+    ]
+    return sorted(out, key=lambda t: t.code)

@@ -563,13 +563,13 @@ def dashboard(
                 acc[o].channels[CaseChannel(channel)] += n
         for o, year, month, n in q.received_per_month(session, start, end, owner):
             acc[o].per_month[(year, month)] += n
-        for o, kind, status, n in q.outcome_counts(session, start, end, owner):
+        for o, kind, status, days, n in q.outcome_distribution(session, start, end, owner):
             outcome = OUTCOME_OF[CaseStatus(status)]
             acc[o].outcomes[outcome] += n
             if kind == CaseKind.DISPUTE.value:
                 acc[o].disputes_decided += n
-        for o, days, n in q.outcome_days(session, start, end, owner):
-            acc[o].days[days] += n
+            if days is not None:
+                acc[o].days[days] += n
         for kind in DeadlineKind:
             passed = _deadline_window(kind, "passed", period, as_of)
             due = _deadline_window(kind, "due", period, as_of)

@@ -318,3 +318,61 @@ def entries(
         .all()
     )
     return list(rows), int(total)
+
+
+# ------------------------------------------------------------------------------------------
+# At a province office: what the centers' bundles said of their trails
+
+
+@dataclass(frozen=True)
+class CenterTrail:
+    """The newest summary a center's bundles gave of its audit trail."""
+
+    center_id: str
+    count: int
+    last_hash: str
+    whole: bool  # the center found its chain whole when it exported
+    shrunk: bool  # an earlier bundle reported more entries: entries were lost or removed
+    seq: int  # the bundle that said so
+
+
+_CENTER_KEY = "audit:"
+
+
+def store_center_summary(
+    session: Session, center_id: str, count: int, last_hash: str, whole: bool, seq: int
+) -> None:
+    """Keep a center's newest trail summary (in the import's transaction). A trail that is
+    shorter than an earlier bundle said stays marked ``shrunk``."""
+    from justice_desk.storage.models import Setting
+
+    key = f"{_CENTER_KEY}{center_id}"
+    old = session.get(Setting, key)
+    before = json.loads(old.value) if old is not None else {}
+    if before and int(before.get("seq", 0)) > seq:
+        return  # an older bundle arriving late says nothing newer
+    shrunk = bool(before.get("shrunk")) or count < int(before.get("count", 0))
+    value = {"count": count, "last": last_hash, "whole": whole, "shrunk": shrunk, "seq": seq}
+    session.merge(Setting(key=key, value=json.dumps(value, sort_keys=True)))
+
+
+def center_summaries(session: Session) -> list[CenterTrail]:
+    from justice_desk.storage.models import Setting
+
+    rows = session.execute(
+        select(Setting.key, Setting.value).where(Setting.key.startswith(_CENTER_KEY))
+    ).all()
+    out = []
+    for key, value in rows:
+        v = json.loads(value)
+        out.append(
+            CenterTrail(
+                key[len(_CENTER_KEY) :],
+                int(v["count"]),
+                str(v["last"]),
+                bool(v["whole"]),
+                bool(v.get("shrunk")),
+                int(v.get("seq", 0)),
+            )
+        )
+    return out

@@ -86,7 +86,7 @@ def key_pragma(key: bytes) -> str:
 #: Pages SQLCipher decrypts are kept decrypted in SQLite's page cache: a larger cache than
 #: SQLite's default (2 MB) spares decrypting the same pages again (see the encryption
 #: benchmark, benchmarks/bench_encryption.py). Negative: KiB.
-CIPHER_CACHE_KIB = 16 * 1024
+CIPHER_CACHE_KIB = 64 * 1024
 
 
 def keyed(conn: Any, key: bytes, path: Path) -> Any:

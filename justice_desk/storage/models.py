@@ -157,7 +157,7 @@ class Person(Syncable, Base):
     community_role: Mapped[str | None] = mapped_column(String(128))
     occupation: Mapped[str | None] = mapped_column(String(128))
     privacy_notice_version: Mapped[str | None] = mapped_column(String(32))
-    # PDPA (docs/privacy.md, migration 0015): the day the notice was given, the legal basis
+    # PDPA (docs/privacy.md, migration 0016): the day the notice was given, the legal basis
     # (domain.privacy.LegalBasis) and, once erased on request or at disposal, the day.
     privacy_notice_on: Mapped[dt.date | None] = mapped_column(Date)
     privacy_basis: Mapped[str | None] = mapped_column(String(16))
@@ -818,3 +818,51 @@ class ConflictDecisionRow(Base):
     officer: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     receipt_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+# --------------------------------------------------------------------------------------------
+# Indexes for a province of many centers (migration 0015, docs/architecture.md §19)
+
+#: Child columns of foreign keys that had no index. SQLite checks a deferred foreign key from
+#: the parent's side too: while an import's transaction holds a reference not satisfied yet (a
+#: meeting pointing at the later meeting that adopts its minutes), every row inserted into the
+#: parent table looks up its children, and without these indexes each look-up read the whole
+#: child table (minutes with their full text): imports slowed down as the province grew.
+SCALE_FOREIGN_KEY_INDEXES: tuple[tuple[str, str], ...] = (
+    ("cases", "responsible_id"),
+    ("meetings", "minute_taker_id"),
+    ("meetings", "checker_id"),
+    ("meetings", "adopted_in_meeting_id"),
+    ("meeting_attendance", "person_id"),
+    ("meeting_attendance", "substitute_for_id"),
+    ("minutes_versions", "adopted_in_meeting_id"),
+)
+for _table, _column in SCALE_FOREIGN_KEY_INDEXES:
+    Index(f"ix_{_table}_{_column}", Base.metadata.tables[_table].c[_column])
+
+_LIVE = text("deleted_at IS NULL")
+#: What the dashboard (storage/dashboard_queries.py) reads by date, over live rows only:
+#: the outcome events of a period with what ranks them (no table look-up), the §6 and §32
+#: deadlines' source dates, active memberships, and each meeting's attendance for its quorum.
+SCALE_DASHBOARD_INDEXES: dict[str, tuple[str, tuple[str, ...], bool]] = {
+    "ix_case_events_dashboard": (
+        "case_events",
+        ("occurred_on", "to_status", "case_id", "owner_id", "created_at", "id"),
+        True,
+    ),
+    "ix_cases_live_mediation_ended": ("cases", ("mediation_ended_on",), True),
+    "ix_settlements_agreed_on": ("settlements", ("agreed_on",), True),
+    "ix_memberships_live_status": ("memberships", ("status", "person_id"), True),
+    "ix_meeting_attendance_quorum": (
+        "meeting_attendance",
+        ("meeting_id", "position", "attendance", "person_id", "substitute_for_id"),
+        True,
+    ),
+}
+for _name, (_table, _columns, _live) in SCALE_DASHBOARD_INDEXES.items():
+    Index(
+        _name,
+        *(Base.metadata.tables[_table].c[c] for c in _columns),
+        sqlite_where=_LIVE if _live else None,
+        postgresql_where=_LIVE if _live else None,
+    )

@@ -11,6 +11,7 @@ from justice_desk.sync._files import write_atomically
 from justice_desk.sync.bundle import (
     MAX_PREVIOUS_EPOCHS,
     OPS,
+    AuditSummary,
     BundleContent,
     BundleFields,
     BundleManifest,
@@ -122,6 +123,7 @@ __all__ = [
     "BadContainerError",
     "BadPayloadError",
     "BadSignatureError",
+    "AuditSummary",
     "BundleContent",
     "BundleFields",
     "BundleManifest",

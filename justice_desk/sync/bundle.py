@@ -74,6 +74,18 @@ class Record(NamedTuple):
 
 
 @dataclass(frozen=True)
+class AuditSummary:
+    """What a bundle says of the center's audit trail (optional manifest field ``audit``):
+    how many entries it holds, the last entry's hash, and whether the center found the chain
+    whole when it exported. The office keeps the newest per center and sees when a trail
+    breaks or shrinks (docs/sync-format.md §5)."""
+
+    count: int
+    last_hash: str
+    whole: bool
+
+
+@dataclass(frozen=True)
 class BundleFields:
     """What the exporting service knows about the bundle; the rest is computed when writing."""
 
@@ -90,6 +102,8 @@ class BundleFields:
     #: In an epoch started by a restore: when the backup's last change was made (ISO, the
     #: center's clock). A record the province holds from after that was lost by the restore.
     restored_after: str | None = None
+    #: The center's audit trail when the bundle was made; ``None``: not said.
+    audit: AuditSummary | None = None
 
 
 #: At most this many previous epochs travel in a manifest (the newest ones).
@@ -119,6 +133,8 @@ class BundleManifest:
     previous_epochs: tuple[str, ...] | None = None
     #: See :attr:`BundleFields.restored_after`; ``None`` when not a restored epoch (or unsaid).
     restored_after: str | None = None
+    #: See :attr:`BundleFields.audit`; ``None`` from an app that did not send it.
+    audit: AuditSummary | None = None
 
     @property
     def record_count(self) -> int:
@@ -420,6 +436,11 @@ def bundle_manifest_fields(fields: BundleFields, counts: Mapping[str, int]) -> d
         manifest["restored_after"] = _codec.check_text(
             fields.restored_after, "restored after", max_length=64
         )
+    if fields.audit is not None:
+        a = fields.audit
+        if a.count < 0 or len(a.last_hash) != 64:
+            raise ValueError("bad audit summary")
+        manifest["audit"] = {"count": a.count, "last": a.last_hash, "whole": bool(a.whole)}
     return manifest
 
 
@@ -579,6 +600,13 @@ def _read_manifest(sealed: _envelope.SealedFile, limits: Limits) -> BundleManife
             reader.fail("bad previous_epochs")
         previous = tuple(items)
     restored_after = reader.optional_text("restored_after", max_length=64)
+    audit: AuditSummary | None = None
+    if reader.has("audit"):  # additive: older bundles do not have it
+        trail = reader.child(reader.mapping("audit"), "audit")
+        whole = trail.data.get("whole")
+        if not isinstance(whole, bool):
+            trail.fail("field 'whole' is not true or false")
+        audit = AuditSummary(trail.integer("count", minimum=0), trail.hexdigest("last", 64), whole)
     return BundleManifest(
         format_version=reader.integer("format"),
         schema_version=schema,
@@ -597,6 +625,7 @@ def _read_manifest(sealed: _envelope.SealedFile, limits: Limits) -> BundleManife
         extra=reader.extra(),
         previous_epochs=previous,
         restored_after=restored_after,
+        audit=audit,
     )
 
 

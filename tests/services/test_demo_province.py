@@ -156,7 +156,8 @@ def test_a_center_database_is_refused(tmp_path: Path, center_template: Path) -> 
 def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "cli.sqlite3"
     code = main(
-        ["demo", "province", "--db", str(path), "--centers", "2", "--years", "1", "--direct"]
+        ["--lang", "en", "demo", "province", "--db", str(path), "--centers", "2", "--years", "1"]
+        + ["--direct"]
     )
     out, err = capsys.readouterr()
     assert code == 0, err

@@ -332,6 +332,7 @@ def _export_range(
                 created_at=dt.datetime.now(dt.UTC),
                 previous_epochs=_epoch_history(db, epoch),
                 restored_after=db.setting("restored_after") or None,
+                audit=_audit_summary(session),
             )
 
         fields = bundle_fields(q.next_export_seq(conn))
@@ -699,3 +700,11 @@ def resend_refused(db: Database) -> Resent:
         for table, ids in touch.items():
             count += q.touch_rows(session, table, ids)
     return Resent(count, tuple(renumbered))
+
+
+def _audit_summary(session: Session) -> fmt.AuditSummary:
+    """The audit trail as the bundle reports it to the province: its length, its last hash and
+    whether the chain is whole now (checked in the export's own transaction)."""
+    check = audit.verify(session)
+    count, last = audit.summary(session)
+    return fmt.AuditSummary(count, last or audit.GENESIS, check.whole)

@@ -731,6 +731,11 @@ def _record_bundle(
     detail: str | None = None,
 ) -> ReceivedBundle:
     """The bundle's row in ``received_bundles``: a new one, or the held one now decided."""
+    if status == ImportStatus.APPLIED and bundle.manifest.audit is not None:
+        trail = bundle.manifest.audit
+        audit.store_center_summary(
+            session, bundle.center_id, trail.count, trail.last_hash, trail.whole, bundle.seq
+        )
     audit.record(session, "bundle-import", detail=f"{bundle.center_id} {bundle.seq} {status.value}")
     if held_row_id is not None:
         row = session.get_one(ReceivedBundle, held_row_id)  # the held row is there

@@ -1,7 +1,7 @@
 """each person's privacy notice, legal basis and erasure (PDPA; docs/privacy.md)
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06 21:30:00
 
 ``people`` gains ``privacy_notice_on`` (the day the person was given the notice whose version
@@ -23,8 +23,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
