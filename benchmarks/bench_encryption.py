@@ -42,8 +42,9 @@ PASSWORD = "bench password"
 def encrypted_copy(plain: Path) -> tuple[Path, bytes]:
     """An encrypted copy of ``plain`` (cached), and its key from its key slot."""
     from justice_desk.storage import conversion, keyslots
+    from justice_desk.storage.cipher import PAGE_HMAC
 
-    path = plain.with_name(plain.stem + "-encrypted.sqlite3")
+    path = plain.with_name(f"{plain.stem}-encrypted-{PAGE_HMAC.lower()}.sqlite3")
     if not (path.exists() and keyslots.has_slots(path)):
         partial = path.with_name(path.name + ".partial")
         for leftover in (partial, keyslots.slots_path(partial)):
