@@ -551,7 +551,10 @@ def person_file(db: Database, person_id: uuid.UUID, *, today: dt.date | None = N
 
     today = today or dt.date.today()
     record = people.get_person(db, person_id)
-    th_date = lambda d: format_date(d, "th") if d else "-"  # noqa: E731 - one line
+
+    def th_date(day: dt.date | None) -> str:
+        return format_date(day, "th") if day else "-"
+
     with db.read() as session:
         row = repo.get(session, Person, person_id)
         state = _person_privacy(session, row, today)

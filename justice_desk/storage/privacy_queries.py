@@ -122,7 +122,7 @@ def person_links(session: Session, person_id: uuid.UUID, today: dt.date) -> Pers
     party_ids = set(session.scalars(party))
     mediated_ids = set(session.scalars(mediated))
     ends = _case_ends(session, [r.id for r in rows])
-    cases = []
+    cases: list[CaseLink] = []
     for r in rows:
         ended = None if r.status in NOT_ENDED else ends.get(r.id)
         roles = []
@@ -184,16 +184,15 @@ def person_links(session: Session, person_id: uuid.UUID, today: dt.date) -> Pers
 
 
 def has_case_links(session: Session, person_id: uuid.UUID) -> bool:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(CaseParty)
-            .where(CaseParty.person_id == person_id, CaseParty.deleted_at.is_(None))
-        )
-        or session.scalar(
-            select(func.count()).select_from(Case).where(Case.responsible_id == person_id)
-        )
-    ) > 0
+    parties = session.scalar(
+        select(func.count())
+        .select_from(CaseParty)
+        .where(CaseParty.person_id == person_id, CaseParty.deleted_at.is_(None))
+    )
+    responsible = session.scalar(
+        select(func.count()).select_from(Case).where(Case.responsible_id == person_id)
+    )
+    return bool(parties) or bool(responsible)
 
 
 def registered_mediator(session: Session, person_id: uuid.UUID) -> bool:
@@ -512,12 +511,20 @@ def _only_in_withheld(conn: Connection, person_ids: set[uuid.UUID]) -> set[uuid.
     ids = list(person_ids)
     linked_elsewhere: set[uuid.UUID] = set()
     for model in (Membership, Mediator, CommitteePositionRow, MeetingAttendance):
-        linked_elsewhere |= set(
-            conn.execute(select(model.person_id).where(model.person_id.in_(ids))).scalars()
-        )
-    linked_elsewhere |= set(
-        conn.execute(select(Case.responsible_id).where(Case.responsible_id.in_(ids))).scalars()
-    )
+        linked_elsewhere |= {
+            pid
+            for pid in conn.execute(
+                select(model.person_id).where(model.person_id.in_(ids))
+            ).scalars()
+            if pid is not None
+        }
+    linked_elsewhere |= {
+        pid
+        for pid in conn.execute(
+            select(Case.responsible_id).where(Case.responsible_id.in_(ids))
+        ).scalars()
+        if pid is not None
+    }
     party_cases: dict[uuid.UUID, set[uuid.UUID]] = {}
     for pid, cid in conn.execute(
         select(CaseParty.person_id, CaseParty.case_id).where(CaseParty.person_id.in_(ids))
