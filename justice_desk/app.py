@@ -173,6 +173,12 @@ def start_main_window(target: Target, settings: QSettings, *, demo: bool = False
 
     def opened(result: tuple[Database, SiteInfo, bool]) -> None:
         db, site, is_demo = result
+        from justice_desk.ui.login import sign_in_before_attach
+
+        if not sign_in_before_attach(window, db, site.name, demo=demo or is_demo):
+            db.dispose()
+            QApplication.exit(0)  # the sign-in was cancelled
+            return
         if target.path is not None:
             prefs.remember_database(settings, target.path)  # reopened at the next start
         window.attach(

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from justice_desk.domain.access import Permission
 from justice_desk.i18n import _
 from justice_desk.services.exports import ExportFilters, ExportFormat, Register
 from justice_desk.ui import dialogs
@@ -96,6 +97,8 @@ class ExportButton(QToolButton):
                 action.triggered.connect(self._exporter(choice.describe, fmt))
                 self.actions_by_key[(i, fmt)] = action
         self.setMenu(self.menu_)
+        # A viewer reads but does not export (the service refuses as well).
+        self.setHidden(not ctx.db.actor.may(Permission.EXPORT))
 
     def _exporter(self, describe: Describe, fmt: ExportFormat) -> Callable[[], None]:
         """A slot for one menu entry (a closure: a lambda's default arguments would receive

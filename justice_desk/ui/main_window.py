@@ -135,6 +135,8 @@ class MainWindow(QMainWindow):
         if identity is None or settings is None:
             raise TypeError("MainWindow needs a context, or an identity and settings")
         self._ctx: AppContext | None = None  # set by attach()
+        #: the inactivity lock (ui/login.py) once attached to a database with accounts
+        self.session_guard: object | None = None
         self.settings = settings
         self.runner = runner or JobRunner(self)
         self.identity = identity
@@ -208,7 +210,8 @@ class MainWindow(QMainWindow):
         who = self.identity
         name = who.name or _("Justice Desk")
         title = _("Justice Desk — {name}").format(name=name) if who.name else name
-        self.setWindowTitle(title + (" " + _("(demo)") if who.demo else ""))
+        demo = " " + _("(demo)") + " · " + _("no sign-in needed")
+        self.setWindowTitle(title + (demo if who.demo else ""))
         demo_note = ("  ·  " + _("Demo data — not a real center")) if who.demo else ""
         self.header.show_site(
             f"<b>{escape(name)}</b>{escape(demo_note)}",
@@ -290,6 +293,9 @@ class MainWindow(QMainWindow):
         self.show_page(last if last in keys else default)
         self.stack.removeWidget(self.opening)
         self.opening.deleteLater()
+        from justice_desk.ui.login import install_session
+
+        self.session_guard = install_session(self, ctx)  # the role's view, the lock
         self.ready.emit()
 
     def default_page(self) -> str:
@@ -411,11 +417,13 @@ class MainWindow(QMainWindow):
         file_menu.addAction(monthly)
         file_menu.addSeparator()
         backup = self._action(_("Back up the database…"), None, self.backup)
+        backup.setObjectName("backupAction")
         restore = self._action(_("Restore from a backup…"), None, self.restore_backup)
         restore.setObjectName("restoreAction")
         other = self._action(_("Open another database…"), None, self.open_other_database)
         other.setObjectName("openOtherAction")
         settings = self._action(_("Settings…"), None, self.open_settings)
+        settings.setObjectName("settingsAction")
         self._database_actions = [backup, restore, other, settings, monthly]
         for action in self._database_actions:
             action.setEnabled(False)
