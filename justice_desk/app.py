@@ -71,6 +71,27 @@ def choose_database(
     explicit = db_arg is not None or bool(os.environ.get("JUSTICE_DESK_DB"))
     target = resolve_target(db_arg)
     missing_last: Path | None = None
+    server = None if explicit else prefs.last_server(settings)
+    if server:
+        # The office's server, used last: its details are filled in and the password asked
+        # (never kept), unless the password file (.pgpass) lets the connection through.
+        from justice_desk.services import server as servers
+
+        try:
+            parts = servers.url_parts(server)
+            servers.connect(parts.host, parts.port, parts.database, parts.user, None, parts.sslmode)
+        except Exception:  # noqa: BLE001 - a password to ask, or a server to correct: the form says
+            pass
+        else:
+            return resolve_target(server), False
+        if first_run is None:
+            from justice_desk.ui.first_run import run_first_run
+
+            first_run = run_first_run
+        chosen = first_run(settings, server=server)
+        if chosen is None:
+            return 0
+        return resolve_target(chosen.where), chosen.demo
     if not explicit:
         last = prefs.last_database(settings)
         if last is not None and last.is_file():
@@ -89,7 +110,7 @@ def choose_database(
     chosen = first_run(settings, missing=missing_last)
     if chosen is None:
         return 0
-    return resolve_target(str(chosen.path)), chosen.demo
+    return resolve_target(chosen.where), chosen.demo
 
 
 def run_gui(db_arg: str | None) -> int:
@@ -181,6 +202,11 @@ def start_main_window(target: Target, settings: QSettings, *, demo: bool = False
             return
         if target.path is not None:
             prefs.remember_database(settings, target.path)  # reopened at the next start
+        elif target.url.startswith("postgresql"):
+            from justice_desk.services import server
+
+            # Without the password: the next start asks for it (or libpq's .pgpass answers).
+            prefs.remember_server(settings, server.without_password(target.url))
         window.attach(
             AppContext(
                 db=db, runner=window.runner, site=site, settings=settings, demo=demo or is_demo

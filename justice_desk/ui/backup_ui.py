@@ -372,7 +372,11 @@ def open_other_database(window: MainWindow) -> None:
     if chosen is None:
         return
     current = window.ctx.db.target.path if window.attached else None
-    if current is not None and chosen.path.resolve() == current.resolve():
+    if (
+        current is not None
+        and chosen.path is not None
+        and chosen.path.resolve() == current.resolve()
+    ):
         return
-    window.switch_to = chosen.path
+    window.switch_to = chosen.path if chosen.path is not None else chosen.url
     window.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt
+from PySide6.QtCore import QEventLoop, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -37,8 +38,17 @@ ERROR_STYLE = "border: 2px solid #c62828;"
 
 @dataclass(frozen=True)
 class Chosen:
-    path: Path
+    """The database to open: a file (``path``), or a server database (``url``, with the
+    password typed, if any: kept in memory only)."""
+
+    path: Path | None
     demo: bool
+    url: str | None = None
+
+    @property
+    def where(self) -> str:
+        """What ``storage.locate.resolve_target`` takes."""
+        return self.url if self.url is not None else str(self.path)
 
 
 class PassphraseBox(QGroupBox):
@@ -123,7 +133,15 @@ class FirstRunDialog(QDialog):
         self.demo_button = QPushButton(_("Try the demo (sample data, not real people)"))
         self.open_button = QPushButton(_("Open a database file…"))
         self.open_button.setObjectName("openDatabaseFile")
-        for b in (self.center_button, self.province_button, self.demo_button, self.open_button):
+        self.server_button = QPushButton(_("Connect to the office's PostgreSQL server…"))
+        self.server_button.setObjectName("connectServer")
+        for b in (
+            self.center_button,
+            self.province_button,
+            self.demo_button,
+            self.open_button,
+            self.server_button,
+        ):
             b.setMinimumHeight(44)
             v.addWidget(b)
         v.addStretch(1)
@@ -218,6 +236,11 @@ class FirstRunDialog(QDialog):
         pform.addRow(p_buttons)
         self.stack.addWidget(self.province_form)
 
+        self.server_page = ServerForm(self)
+        self.server_page.connected.connect(self._server_chosen)
+        self.server_page.back.connect(lambda: self.stack.setCurrentIndex(0))
+        self.stack.addWidget(self.server_page)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
         where = ThaiLabel(
@@ -231,7 +254,19 @@ class FirstRunDialog(QDialog):
         )
         self.demo_button.clicked.connect(self.open_demo)
         self.open_button.clicked.connect(self.open_file)
+        self.server_button.clicked.connect(self.show_server_form)
         self.resize(640, 600)
+
+    def show_server_form(self, remembered: str | None = None) -> None:
+        """The server's details (filled in from ``remembered``, a URL without password)."""
+        if remembered:
+            self.server_page.fill(remembered)
+        self.stack.setCurrentWidget(self.server_page)
+        self.server_page.first_empty_field().setFocus()
+
+    def _server_chosen(self, url: str) -> None:
+        self.chosen = Chosen(None, False, url=url)
+        self.accept()
 
     def _show_center_form(self) -> None:
         self.stack.setCurrentWidget(self.center_scroll)
@@ -411,10 +446,190 @@ def make_demo(parent: QWidget | None, path: Path) -> bool:
     return True
 
 
-def run_first_run(settings: QSettings, *, missing: Path | None = None) -> Chosen | None:
+def run_first_run(
+    settings: QSettings, *, missing: Path | None = None, server: str | None = None
+) -> Chosen | None:
+    """The first-run dialog; ``server``: the server database used last (a URL without its
+    password), whose details are filled in so that only the password is asked."""
     dialog = FirstRunDialog(missing=missing)
+    if server:
+        dialog.show_server_form(server)
     dialog.exec()
     return dialog.chosen
+
+
+class ServerForm(QWidget):
+    """Connect to the province office's PostgreSQL server: host, port, database, user, TLS
+    mode and the password (asked, never kept: README, "A server for several officers"). An
+    empty database is set up as the province office; a Justice Desk database is opened."""
+
+    connected = Signal(str)
+    back = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from justice_desk.services import server
+
+        self.state: server.ServerState | None = None
+        form = QFormLayout(self)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        intro = ThaiLabel(
+            _(
+                "An office where several officers work keeps one database on a PostgreSQL "
+                "server. Type the details the office's administrator gave you."
+            )
+        )
+        form.addRow(intro)
+        self.host = QLineEdit()
+        self.host.setObjectName("server_host")
+        self.host.setPlaceholderText("db.pjo.local")
+        self.port = QSpinBox()
+        self.port.setObjectName("server_port")
+        self.port.setRange(1, 65535)
+        self.port.setValue(server.DEFAULT_PORT)
+        self.database = QLineEdit()
+        self.database.setObjectName("server_database")
+        self.database.setPlaceholderText("justice_desk")
+        self.user = QLineEdit()
+        self.user.setObjectName("server_user")
+        self.password = QLineEdit()
+        self.password.setObjectName("server_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sslmode = QComboBox()
+        self.sslmode.setObjectName("server_sslmode")
+        for mode, label in (
+            ("prefer", _("Encrypted when the server offers it (prefer)")),
+            ("require", _("Always encrypted (require)")),
+            ("verify-full", _("Encrypted, the server's certificate checked (verify-full)")),
+        ):
+            self.sslmode.addItem(label, mode)
+        self.fields: dict[str, QWidget] = {
+            "host": self.host,
+            "port": self.port,
+            "database": self.database,
+            "user": self.user,
+            "password": self.password,
+            "sslmode": self.sslmode,
+        }
+        form.addRow(_("Server *"), self.host)
+        form.addRow(_("Port"), self.port)
+        form.addRow(_("Database *"), self.database)
+        form.addRow(_("User *"), self.user)
+        form.addRow(_("Password"), self.password)
+        form.addRow(_("Connection"), self.sslmode)
+        note = ThaiLabel(
+            _(
+                "The password is not kept: Justice Desk asks for it at each start. To not type "
+                "it, the administrator can put it in the password file of this computer's "
+                "account (.pgpass); then leave it empty."
+            )
+        )
+        note.setStyleSheet("color: #555")
+        form.addRow(note)
+        self.province_box = QGroupBox(_("Set up the province office on this server"))
+        pb = QFormLayout(self.province_box)
+        self.province_name = QLineEdit()
+        self.province_name.setObjectName("server_province")
+        pb.addRow(_("Province *"), self.province_name)
+        self.passphrase = PassphraseBox(self)
+        pb.addRow(self.passphrase)
+        self.province_box.setVisible(False)
+        form.addRow(self.province_box)
+        self.error = ThaiLabel()
+        self.error.setObjectName("server_error")
+        self.error.setStyleSheet("color: #c62828")
+        form.addRow(self.error)
+        self.buttons = translate_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+            )
+        )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(_("Connect"))
+        self.buttons.accepted.connect(self.connect_or_set_up)
+        self.buttons.rejected.connect(self.back)
+        form.addRow(self.buttons)
+        for edit in (self.host, self.database, self.user, self.password):
+            edit.textChanged.connect(self._details_changed)
+        self.port.valueChanged.connect(self._details_changed)
+        self.sslmode.currentIndexChanged.connect(self._details_changed)
+
+    def fill(self, url: str) -> None:
+        from justice_desk.services import server
+
+        parts = server.url_parts(url)
+        self.host.setText(parts.host)
+        self.port.setValue(parts.port)
+        self.database.setText(parts.database)
+        self.user.setText(parts.user)
+        index = self.sslmode.findData(parts.sslmode)
+        self.sslmode.setCurrentIndex(max(0, index))
+        self.password.clear()
+
+    def first_empty_field(self) -> QWidget:
+        for edit in (self.host, self.database, self.user):
+            if not edit.text().strip():
+                return edit
+        return self.password
+
+    def _details_changed(self, *_args: object) -> None:
+        """Other details: connect again before setting anything up."""
+        self.state = None
+        self.province_box.setVisible(False)
+        self.ok_button.setText(_("Connect"))
+
+    def _mark(self, field: str | None) -> None:
+        for each in self.fields.values():
+            each.setStyleSheet("")
+        marked = self.fields.get(field or "")
+        if marked is not None:
+            marked.setStyleSheet(ERROR_STYLE)
+            marked.setFocus()
+
+    def connect_or_set_up(self) -> None:
+        from justice_desk.services import server
+
+        self.error.setText("")
+        self._mark(None)
+        try:
+            if self.state is None:
+                self.state = server.connect(
+                    self.host.text(),
+                    self.port.value(),
+                    self.database.text(),
+                    self.user.text(),
+                    self.password.text() or None,
+                    str(self.sslmode.currentData()),
+                )
+                if self.state.empty:
+                    # Nothing on it yet: the office is set up there once the province is named.
+                    self.province_box.setVisible(True)
+                    self.ok_button.setText(_("Set up the province office"))
+                    self.province_name.setFocus()
+                    return
+            elif self.state.empty:
+                self.passphrase.check()
+                db = server.set_up_province(
+                    self.state,
+                    self.province_name.text(),
+                    passphrase=self.passphrase.passphrase(),
+                )
+                db.dispose()
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            if exc.field == "passphrase":
+                self.passphrase.mark(True)
+            elif exc.field == "province":
+                self.province_name.setStyleSheet(ERROR_STYLE)
+                self.province_name.setFocus()
+            else:
+                self._mark(exc.field)
+            return
+        except UserError as exc:
+            self.error.setText(str(exc))
+            self._mark(getattr(exc, "field", None))
+            return
+        self.connected.emit(self.state.url)
 
 
 def CODE_HELP() -> str:  # noqa: N802 - reads as the constant text it is

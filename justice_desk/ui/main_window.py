@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         self._current_row = -1
         # The database to open when this window has closed (File → Open another database, a
         # restore); ``app.run_gui`` opens it. Close guards may hold the closing back (a backup).
-        self.switch_to: Path | None = None
+        self.switch_to: Path | str | None = None  # a file, or a server URL
         self.close_guards: list[Callable[[], bool]] = []
 
         self.nav = QListWidget(self)

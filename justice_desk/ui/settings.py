@@ -53,6 +53,23 @@ def last_database(settings: QSettings) -> Path | None:
 
 def remember_database(settings: QSettings, path: Path) -> None:
     settings.setValue(LAST_DATABASE, str(path))
+    settings.remove(LAST_SERVER)
+    settings.sync()
+
+
+#: The server database used last: its URL WITHOUT the password (services.server), so that the
+#: next start fills in the details and asks only for the password.
+LAST_SERVER = "database/last_server"
+
+
+def last_server(settings: QSettings) -> str | None:
+    value = settings.value(LAST_SERVER)
+    return str(value) if value else None
+
+
+def remember_server(settings: QSettings, url_without_password: str) -> None:
+    settings.setValue(LAST_SERVER, url_without_password)
+    settings.remove(LAST_DATABASE)
     settings.sync()
 
 

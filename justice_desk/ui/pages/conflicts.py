@@ -40,6 +40,7 @@ from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _, language, pgettext
 from justice_desk.services import sync
 from justice_desk.ui import operations
+from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import show_error, translate_buttons
 from justice_desk.ui.models import Column, ListTableModel
@@ -230,7 +231,7 @@ class ConflictsPage(Page):
         self.gap_days.setObjectName("gapDays")
         self.gap_days.setRange(0, 365)
         self.gap_days.setValue(
-            int(ctx.settings.value(GAP_DAYS_SETTING, sync.DEFAULT_GAP_DAYS) or 0)
+            prefs.int_value(ctx.settings, GAP_DAYS_SETTING, sync.DEFAULT_GAP_DAYS)
         )
         self.gap_days.setSuffix(" " + _("days"))
         self.gap_days.valueChanged.connect(self._gap_days_changed)
