@@ -28,10 +28,12 @@ from justice_desk.documents.layout import (
 )
 from justice_desk.documents.pdf import build_pdf
 from justice_desk.documents.styles import FIRST_LINE_INDENT
+from justice_desk.domain.agreement_terms import TermsMoney, read_terms
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import N_, _
 
 __all__ = [
+    "AgreementContradictionError",
     "AgreementIncompleteError",
     "agreement_missing",
     "agreement_pdf",
@@ -69,10 +71,15 @@ def _issuer_block(story: Story, name: str, locality: str) -> None:
 
 
 def _parties(story: Story, prefix: str, parties: tuple[PartyEntry, ...]) -> None:
-    """``1.1 นายสมศักดิ์ ใจดี`` and the address on the lines below, indented."""
+    """``1.1 นายสมศักดิ์ ใจดี อายุ 45 ปี เลขประจำตัวประชาชน …`` and the address on the lines
+    below, indented; the age and the ID only when the entry carries them."""
     for i, party in enumerate(parties, start=1):
         number = f"{prefix}{i} " if len(parties) > 1 or prefix else ""
         text = f"{number}{party.name}"
+        if party.age is not None:
+            text += f" อายุ {party.age} ปี"
+        if party.national_id:
+            text += f" เลขประจำตัวประชาชน {party.national_id}"
         if party.address:
             text += f" ที่อยู่ {party.address}"
         story.add(
@@ -197,6 +204,51 @@ class AgreementIncompleteError(ValidationError):
         self.missing = tuple(missing)
 
 
+class AgreementContradictionError(ValidationError):
+    """The typed terms say something about the instalments that the recorded schedule does
+    not (a count, a first due date): printed, the agreement would contradict itself."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(
+            _(
+                "The settlement agreement cannot be printed: {problems}. Correct the terms or "
+                "the instalments so that they say the same, then print again."
+            ).format(problems="; ".join(problems)),
+            "instalments",
+        )
+        self.problems = tuple(problems)
+
+
+_TERMS_COUNT = N_("the terms say {typed} instalments, the schedule recorded has {recorded}")
+_TERMS_FIRST_DUE = N_(
+    "the terms say the first instalment is due on {typed}, the schedule recorded says {recorded}"
+)
+
+
+def agreement_contradictions(doc: AgreementDoc, money: TermsMoney | None = None) -> list[str]:
+    """Where the typed terms and the recorded instalments disagree (translated phrases)."""
+    if not doc.instalments:
+        return []
+    money = money or _terms_money(doc)
+    problems: list[str] = []
+    if money.typed_count is not None and money.typed_count != len(doc.instalments):
+        problems.append(
+            _(_TERMS_COUNT).format(typed=money.typed_count, recorded=len(doc.instalments))
+        )
+    first = doc.instalments[0].due_on
+    if money.typed_first_due is not None and money.typed_first_due != first:
+        problems.append(
+            _(_TERMS_FIRST_DUE).format(
+                typed=date_text(money.typed_first_due), recorded=date_text(first)
+            )
+        )
+    return problems
+
+
+def _terms_money(doc: AgreementDoc) -> TermsMoney:
+    return read_terms(doc.terms or "", doc.total_satang, [i.due_on for i in doc.instalments])
+
+
 _NEEDS_APPLICANT = N_("an applicant (name and address)")
 _NEEDS_RESPONDENT = N_("a respondent (name and address)")
 _NEEDS_ADDRESS = N_("the address of {name}")
@@ -246,14 +298,22 @@ def agreement_missing(doc: AgreementDoc) -> list[str]:
 def agreement_story(doc: AgreementDoc) -> list[Flowable]:
     """The flowables of the agreement; raises :class:`AgreementIncompleteError` (a
     ``ValidationError``) listing what is missing instead of printing an agreement that §30
-    would not recognise."""
+    would not recognise, and :class:`AgreementContradictionError` when the typed terms and the
+    recorded instalments disagree."""
     missing = agreement_missing(doc)
     if missing:
         raise AgreementIncompleteError(missing)
     assert doc.agreed_on is not None and doc.terms and doc.dispute  # checked above
+    money = _terms_money(doc)
+    contradictions = agreement_contradictions(doc, money)
+    if contradictions:
+        raise AgreementContradictionError(contradictions)
     story = Story(thai_digits=doc.thai_digits, keep_whole=names_in(doc))
     story.add(story.para("บันทึกข้อตกลงระงับข้อพิพาท", "doc_title"))
     story.add(story.para(f"ตาม{ACT}", "centre"))
+    # The agreement is made at the center, before its mediator: the center is named as on
+    # every case paper.
+    _issuer_block(story, doc.issuer.name, doc.issuer.locality)
     story.line_space(0.5)
     story.add(story.para(f"ข้อพิพาทเลขที่ {doc.case_number}", "letter_date"))
     # One place: the line under the number; the sentence below does not name another.
@@ -293,26 +353,7 @@ def agreement_story(doc: AgreementDoc) -> list[Flowable]:
     for paragraph in [p for p in doc.terms.splitlines() if p.strip()]:
         story.add(story.para(f"ข้อ {clause} {paragraph.strip()}", "body_indent"))
         clause += 1
-    if doc.total_satang is not None or doc.instalments:
-        total = doc.total_satang
-        if total is None:
-            total = sum(i.amount_satang for i in doc.instalments)
-        text = f"ข้อ {clause} จำนวนเงินตามข้อตกลงรวมทั้งสิ้น {baht(total)}"
-        if doc.instalments:
-            text += f" แบ่งชำระเป็น {len(doc.instalments)} งวด ดังนี้"
-        story.add(story.para(text, "body_indent"))
-        clause += 1
-        for inst in doc.instalments:
-            story.add(
-                story.para(
-                    f"งวดที่ {inst.seq} ชำระภายในวันที่ {date_text(inst.due_on)} "
-                    f"จำนวน {baht(inst.amount_satang)}",
-                    "body",
-                    leftIndent=FIRST_LINE_INDENT + 0.75 * FIRST_LINE_INDENT,
-                    firstLineIndent=-0.75 * FIRST_LINE_INDENT,
-                    alignment=TA_LEFT,  # a schedule: its lines are not stretched
-                )
-            )
+    clause = _money_clause(story, doc, money, clause)
     # §32 ¶2 counts the three years from the day the agreement can be enforced: the date printed
     # is for what is due on the day it is made (instalments fall due later).
     deadline = (
@@ -371,9 +412,71 @@ def agreement_story(doc: AgreementDoc) -> list[Flowable]:
         story.signature(Signatory(mediator.name), MEDIATOR)
     for other in doc.others:
         story.signature(Signatory(other.name), other.role or OTHER_PARTY)
-    for _i in range(doc.witnesses):
-        story.signature(Signatory(None), WITNESS)
+    for witness in doc.witnesses:
+        story.signature(Signatory(witness), WITNESS)
+    if not doc.witnesses:
+        for _i in range(doc.blank_witnesses):
+            story.signature(Signatory(None), WITNESS)
     return story.flowables
+
+
+def _instalment_lines(story: Story, doc: AgreementDoc) -> None:
+    for inst in doc.instalments:
+        story.add(
+            story.para(
+                f"งวดที่ {inst.seq} ชำระภายในวันที่ {date_text(inst.due_on)} "
+                f"จำนวน {baht(inst.amount_satang)}",
+                "body",
+                leftIndent=FIRST_LINE_INDENT + 0.75 * FIRST_LINE_INDENT,
+                firstLineIndent=-0.75 * FIRST_LINE_INDENT,
+                alignment=TA_LEFT,  # a schedule: its lines are not stretched
+            )
+        )
+
+
+def _money_clause(story: Story, doc: AgreementDoc, money: TermsMoney, clause: int) -> int:
+    """State the total and the instalments recorded, once: only what the typed terms do not
+    already say (``domain/agreement_terms``). Returns the next clause number.
+
+    - nothing typed about the money: a clause of its own with the total and the schedule;
+    - the terms speak of instalments without listing each: the schedule follows as the detail of
+      that clause ("กำหนดชำระเงินแต่ละงวดตามข้อ 1"), without a clause of its own, and the total
+      only if the terms do not give it;
+    - the terms list every instalment's date, or give the total and there are no instalments:
+      nothing is added.
+    """
+    if doc.total_satang is None and not doc.instalments:
+        return clause
+    total = doc.total_satang
+    if total is None:
+        total = sum(i.amount_satang for i in doc.instalments)
+    if not doc.instalments:
+        if not money.states_total:
+            story.add(
+                story.para(f"ข้อ {clause} จำนวนเงินตามข้อตกลงรวมทั้งสิ้น {baht(total)}", "body_indent")
+            )
+            clause += 1
+        return clause
+    if money.lists_every_instalment:
+        return clause
+    if money.mentions_instalments and money.instalment_clause is not None:
+        text = f"กำหนดชำระเงินแต่ละงวดตามข้อ {money.instalment_clause}"
+        if not money.states_total:
+            text += f" รวมทั้งสิ้น {baht(total)}"
+        # The line that announces the schedule stays with its first instalments.
+        story.add(story.para(f"{text} มีดังนี้", "body_indent", keepWithNext=1))
+        _instalment_lines(story, doc)
+        return clause
+    story.add(
+        story.para(
+            f"ข้อ {clause} จำนวนเงินตามข้อตกลงรวมทั้งสิ้น {baht(total)}"
+            f" แบ่งชำระเป็น {len(doc.instalments)} งวด ดังนี้",
+            "body_indent",
+            keepWithNext=1,
+        )
+    )
+    _instalment_lines(story, doc)
+    return clause + 1
 
 
 def agreement_pdf(doc: AgreementDoc) -> bytes:

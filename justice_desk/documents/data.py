@@ -173,11 +173,15 @@ class AttendanceSheetDoc:
 @dataclass(frozen=True)
 class PartyEntry:
     """A party or another participant; ``role`` is what the case records them as (``ล่าม``,
-    ``พยาน``), printed under their signature line."""
+    ``พยาน``), printed under their signature line. ``national_id`` (as printed,
+    ``1-2345-67890-12-3``) and ``age`` (completed years on the document's date) are filled where
+    the document needs them (the settlement agreement) and known; otherwise left out."""
 
     name: str
     address: str | None = None
     role: str | None = None
+    national_id: str | None = None
+    age: int | None = None
 
 
 @dataclass(frozen=True)
@@ -251,7 +255,10 @@ class AgreementDoc:
     enforcement_deadline: dt.date | None = None
     certificate_no: str | None = None
     certificate_on: dt.date | None = None
-    witnesses: int = 2
+    #: The witnesses recorded with the agreement, each with a signature line; none recorded:
+    #: ``blank_witnesses`` lines for names written in by hand.
+    witnesses: tuple[str, ...] = ()
+    blank_witnesses: int = 2
     # A criminal dispute: §35 ¶2 and §69 ¶2 say when the right to prosecute ends; with a civil
     # part (money, compensation) §37 makes it wait until that part is performed.
     criminal: bool = False

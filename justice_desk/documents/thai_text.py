@@ -66,6 +66,12 @@ _PLACE_PREFIXES = frozenset({"ตำบล", "อำเภอ", "จังหว
 _BEFORE_NUMBER = frozenset(
     "พ.ศ. ค.ศ. พุทธศักราช มาตรา วรรค ข้อ หมู่ที่ เลขที่ บ้านเลขที่ ครั้งที่ ฉบับที่ วันที่ ที่ โทร. โทรศัพท์ เวลา".split()
 )
+# Words the dictionary gives apart that a reader sees as one (``บ้าน|เลขที่``, ``หมู่|ที่``,
+# ``งวด|ที่``): a line break between them cuts the word that numbers what follows.
+_COMPOUNDS = frozenset(
+    {("บ้าน", "เลขที่"), ("บ้าน", "เลข"), ("เลข", "ที่"), ("เลขที่", "รับ")}
+    | {(w, "ที่") for w in ("หมู่", "ครั้ง", "ฉบับ", "งวด", "ลำดับ", "ชั้น", "ห้อง")}
+)
 # After a space, only the repetition mark must stay with the word before it ("ไป ๆ").
 _NO_START_AFTER_SPACE = set("ๆ")
 # Words a line must not end with: ``ณ`` (at) and ``จาก`` (from) belong to what follows.
@@ -240,6 +246,8 @@ def _glued_at_space(before: str, after: str) -> bool:
 def _glued_touching(before: str, after: str) -> bool:
     """Must two words written together stay on one line (``จาก|นาย…``, ``สอง|หมื่น|บาท``)?"""
     if before in _BOUND_PREFIXES or before in _NO_LINE_END_WORDS or before in _PLACE_PREFIXES:
+        return True
+    if (before, after) in _COMPOUNDS:
         return True
     return before in _NUMBER_WORDS and after in _NUMBER_WORDS
 

@@ -438,6 +438,32 @@ def _party(db: Database, party: PartyRecord) -> PartyEntry:
     return PartyEntry(party.name, _address(person) or None)
 
 
+def _signing_party(db: Database, party: PartyRecord, on: dt.date) -> PartyEntry:
+    """A party as the agreement names them: with the national ID in full (the agreement must
+    identify who is bound by it) and the age in completed years on the day it is made, each
+    only when recorded (an age from a birth year alone could be a year out: left out)."""
+    from justice_desk.domain.eligibility import age_on
+    from justice_desk.domain.national_id import display
+
+    try:
+        person = people.get_person(db, party.person_id)
+    except NotFoundError:
+        return PartyEntry(party.name, party.address or None)
+    birth = person.birth_date
+    return PartyEntry(
+        party.name,
+        _address(person) or None,
+        national_id=display(person.national_id) if person.national_id else None,
+        age=age_on(birth, on) if birth is not None and birth <= on else None,
+    )
+
+
+def _signing_parties(
+    db: Database, case: CaseDetail, side: PartySide, on: dt.date
+) -> tuple[PartyEntry, ...]:
+    return tuple(_signing_party(db, p, on) for p in case.parties_on(side))
+
+
 def _parties(db: Database, case: CaseDetail, side: PartySide) -> tuple[PartyEntry, ...]:
     return tuple(_party(db, p) for p in case.parties_on(side))
 
@@ -490,6 +516,9 @@ _RECORD_TH: dict[str, str] = {
     ),
     # Other referrals are lines of their own under หน่วยงานที่ควรส่งต่อ.
     rules_text.OR_REFERRAL: "",
+    # The app's reading of the cap for a dispute without money, for the coordinator: the record
+    # says "ไม่มีทุนทรัพย์" among its details and cites the section.
+    rules_text.NO_MONEY_NOTE: "",
 }
 
 
@@ -656,8 +685,8 @@ def agreement_document(
         case_number=case.number,
         agreed_on=settlement.agreed_on,
         place=settlement.place,
-        applicants=_parties(db, case, PartySide.APPLICANT),
-        respondents=_parties(db, case, PartySide.RESPONDENT),
+        applicants=_signing_parties(db, case, PartySide.APPLICANT, settlement.agreed_on),
+        respondents=_signing_parties(db, case, PartySide.RESPONDENT, settlement.agreed_on),
         mediators=_mediators(case),
         dispute=dispute,
         voluntary=settlement.voluntary_confirmed,
@@ -673,6 +702,7 @@ def agreement_document(
         enforcement_deadline=deadlines.enforcement_deadline(settlement.agreed_on),
         certificate_no=case.certificate_no,
         certificate_on=case.certificate_on,
+        witnesses=settlement.witnesses,
         criminal=case.category is CaseCategory.CRIMINAL,
         civil_part=bool(settlement.total_satang or settlement.instalments),
         thai_digits=_digits(db, thai_digits),

@@ -84,6 +84,10 @@ SCENARIOS = {
         dict(category=CaseCategory.CRIMINAL, matter_code="trespass", offender_age=30),
         ["หากเรื่องนี้อยู่ระหว่างการสอบสวนหรือพิจารณาของพนักงานสอบสวน พนักงานอัยการ หรือศาล"],
     ),
+    "no money value": (
+        dict(category=CaseCategory.CIVIL, matter_code="land_use", no_money_value=True),
+        ["จำนวนทุนทรัพย์ ไม่มีทุนทรัพย์ (ข้อพิพาทมิใช่เรื่องเงิน)", "สามารถไกล่เกลี่ยได้"],
+    ),
     "no category yet": (
         dict(),
         ["ยังไม่ได้ระบุว่าเป็นข้อพิพาททางแพ่งหรือทางอาญา"],
@@ -99,8 +103,10 @@ def test_the_intake_record_states_the_finding_without_the_apps_advice(
     text = _intake(center_db, **kw)
     for advice in ADVICE:
         assert flat(advice) not in flat(text), (name, advice)
-    # Nor what the rules file tells the coordinator about its own sources.
+    # Nor what the rules file tells the coordinator about its own sources, nor the app's
+    # reading of the law.
     assert flat("ยังไม่ได้ตรวจ") not in flat(text), name
+    assert flat("มิได้บัญญัติไว้โดยตรง") not in flat(text), name
     assert_contains_text(text, expected)
     # The agency to refer to is the record's one labelled line; others follow it as "หรือ …".
     referred = any(line.startswith("หน่วยงานที่ควรส่งต่อ") for line in expected)

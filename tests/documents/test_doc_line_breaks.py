@@ -27,7 +27,8 @@ MONTHS = ("ตุลาคม", "พฤษภาคม", "มกราคม")
 SENTENCE = (
     "ผู้ร้องอาศัยอยู่{place}ได้รับเงินจาก{name} จำนวน 300,000 บาท (สามแสนบาทถ้วน) "
     "ตกลงแบ่งชำระ 10 งวด จำนวน ๘ เรื่อง เมื่อวันที่ 27 ตุลาคม 2568 ณ ศาลาหมู่บ้าน "
-    "ตามมาตรา 20 แห่งพระราชบัญญัติการไกล่เกลี่ยข้อพิพาท พ.ศ. 2562 หมู่ที่ 4 อำเภอแม่ริม"
+    "ตามมาตรา 20 แห่งพระราชบัญญัติการไกล่เกลี่ยข้อพิพาท พ.ศ. 2562 หมู่ที่ 4 อำเภอแม่ริม "
+    "ที่อยู่บ้านเลขที่ 247 งวดที่ 3 ครั้งที่ 2"
 )
 FILLER = "ที่ประชุม ได้ พิจารณา เรื่อง ดังกล่าว แล้ว เห็นว่า ควร ดำเนินการ ต่อไป".split()
 
@@ -65,6 +66,8 @@ def _junction_findings(lines: list[str], names: tuple[str, ...]) -> list[str]:
             found.append(f"month and year apart: {where}")
         if re.search(r"(พ\.ศ\.|มาตรา|หมู่ที่)$", b) and re.match(f"[{digits}]", a):
             found.append(f"a number apart from what it numbers: {where}")
+        if re.search(r"(บ้าน|เลข|หมู่|งวด|ครั้ง)$", b) and re.match(r"(เลขที่|ที่)", a):
+            found.append(f"a word that numbers what follows cut: {where}")
         if re.search(r"(ตำบล|อำเภอ|จังหวัด)$", b) and re.match(r"[ก-ฮ]", a):
             found.append(f"a place's name apart from its prefix: {where}")
         if re.search(r"(^|\s)ณ$", b) or b.endswith("จาก"):
