@@ -821,7 +821,7 @@ class ConflictDecisionRow(Base):
 
 
 # --------------------------------------------------------------------------------------------
-# Indexes for a province of many centers (migration 0015, docs/architecture.md §19)
+# Indexes for a province of many centers (migration 0015, docs/architecture.md §21)
 
 #: Child columns of foreign keys that had no index. SQLite checks a deferred foreign key from
 #: the parent's side too: while an import's transaction holds a reference not satisfied yet (a

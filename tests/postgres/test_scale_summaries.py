@@ -1,5 +1,5 @@
 """What a province of many centers adds under the dashboard (migration 0015, docs/architecture.md
-§19) stays correct after every import, on SQLite and on a real PostgreSQL server: the dashboard
+§21) stays correct after every import, on SQLite and on a real PostgreSQL server: the dashboard
 read through the new indexes gives exactly what a full recount gives, the same queries with those
 indexes dropped (the database then reads the tables themselves), after a direct load and after
 centers imported through real bundles on top of it. A few small demo centers: the big figures

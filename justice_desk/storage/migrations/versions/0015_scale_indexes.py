@@ -5,7 +5,7 @@ Revises: 0014
 Create Date: 2026-12-20 10:00:00
 
 Measured on a province of 250 demo centers × 5 years (about 500,000 records; docs/architecture.md
-§19, ``benchmarks/bench_province_dashboard.py``):
+§21, ``benchmarks/bench_province_dashboard.py``):
 
 - Seven foreign-key columns had no index (``models.SCALE_FOREIGN_KEY_INDEXES``). SQLite checks a
   deferred foreign key from the parent's side while a reference is still open in the
