@@ -517,7 +517,23 @@ def install_session(window: MainWindow, ctx: AppContext) -> SessionGuard | None:
         audit.setObjectName("auditAction")
         audit.triggered.connect(lambda: AuditWindow(ctx, window).show())
         _add_before_quit(window, audit)
+    lock = window.findChild(QAction, "lockAction")
+    if lock is None:
+        lock = QAction(_("Lock the window"), window)
+        lock.setObjectName("lockAction")
+        lock.setShortcut(QKeySequence("Ctrl+L"))
+        _add_before_quit(window, lock)
     if not db.has_accounts():
+        # Nobody could unlock it: there is no account yet. The key says so instead.
+        lock.triggered.connect(
+            lambda: (
+                window.statusBar().showMessage(
+                    _("The window cannot lock: this database has no accounts yet."), 8000
+                )
+                if not db.has_accounts()
+                else None
+            )
+        )
         if not ctx.demo:
             bar = NoAccountsBar(window, ctx)
             window.setWindowTitle(
@@ -529,10 +545,6 @@ def install_session(window: MainWindow, ctx: AppContext) -> SessionGuard | None:
     label.setObjectName("signedIn")
     window.statusBar().addPermanentWidget(label)
     guard = SessionGuard(window, ctx, lock_minutes(ctx.settings))
-    lock = QAction(_("Lock the window"), window)
-    lock.setObjectName("lockAction")
-    lock.setShortcut(QKeySequence("Ctrl+L"))
     lock.triggered.connect(guard.lock)
-    _add_before_quit(window, lock)
     apply_role(window, db.actor)
     return guard
