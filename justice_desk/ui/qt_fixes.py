@@ -9,6 +9,13 @@ interpreter releases what still points at ``True`` (docs/architecture.md §4, is
 ``SignalInstance.disconnect`` has the same defect. Python 3.12 and newer make ``True``
 immortal, and a fixed binding gives the reference back, so the work-around is installed only
 where a probe at start-up sees the loss.
+
+The same binding loses a reference to ``None`` at every call of a method that returns nothing
+(``setText``, ``resize``, ``QFont.setBold``…): tens of thousands of them in a few minutes of
+laying out Thai text at a large size, and Python stops with "Fatal Python error: none_dealloc".
+There are far too many such calls to wrap, so where the probe sees the loss ``None`` is made
+immortal the way Python 3.12 makes it: its reference count is raised so far that no session
+could ever bring it down to zero.
 """
 
 from __future__ import annotations
@@ -71,15 +78,46 @@ def _wrap(method: str) -> None:
     setattr(SignalInstance, method, fixed)
 
 
+#: What ``None``'s reference count is raised by (Python 3.12 keeps immortal objects at 2**32-1;
+#: a session losing a reference per Qt call would need centuries to use this up).
+_IMMORTAL = 1 << 40
+_none_fixed = False
+
+
+def void_call_loses_none() -> bool:
+    """True when each call of a Qt method returning nothing takes a reference from ``None``."""
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(_PROBES):
+        probe.setObjectName("probe")
+    lost = before - sys.getrefcount(None)
+    if lost > 0:
+        _give_back(None, lost)
+    return lost >= _PROBES
+
+
+def _keep_none_alive() -> None:
+    global _none_fixed
+    if _none_fixed or sys.version_info >= (3, 12) or not void_call_loses_none():
+        return
+    # CPython keeps the reference count first in every object (Py_ssize_t ob_refcnt).
+    count = ctypes.c_ssize_t.from_address(id(None))
+    count.value += _IMMORTAL
+    _none_fixed = True
+
+
 def install() -> bool:
     """Give ``emit`` and ``disconnect`` (which has the same defect: it returns ``True``
     borrowed) the reference they forget, where they forget it; idempotent. True when the
     work-around is active."""
     global _installed
-    if _installed:
-        return True
     if sys.implementation.name != "cpython":
         return False
+    _keep_none_alive()
+    if _installed:
+        return True
     lossy = [m for m in ("emit", "disconnect") if _probe(m) >= _PROBES]
     for method in lossy:
         _wrap(method)
