@@ -219,7 +219,9 @@ def test_the_page_in_the_province_window_in_thai_fits_1366_by_768(province_ctx, 
         window.show()
         page = window.show_page("escalations")
         qtbot.waitUntil(lambda: len(page.rows) == 2, timeout=20000)
-        assert window.nav.item(window.nav.count() - 1).text() == "เรื่องที่ศูนย์ส่งต่อ"
+        # Escalations, then the Conflicts page, last in the province's navigation.
+        titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+        assert titles[-2:] == ["เรื่องที่ศูนย์ส่งต่อ", "ข้อมูลขัดแย้ง"]
         assert page.model.headerData(4, Qt.Orientation.Horizontal) == "รอมาแล้ว (วัน)"
         assert _cells(page)[0][5] == "รอสำนักงานฯ ตอบ"
         assert window.width() <= 1366 and window.height() <= 768
