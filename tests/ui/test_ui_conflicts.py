@@ -201,17 +201,27 @@ def test_keeping_the_centers_version_from_the_page(province_ctx, restored, qtbot
 
 
 def test_the_province_window_has_the_conflicts_page(restored, ui_settings, qapp, qtbot) -> None:
+    from justice_desk import i18n
     from justice_desk.ui.main_window import MainWindow
 
     ctx = _ctx(restored.world.province, ui_settings)
+    i18n.set_language("th")
     window = MainWindow(ctx)
     qtbot.addWidget(window)
+    window.resize(1366, 768)
     window.show()
     try:
         titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-        assert titles[-1] == "Conflicts"
+        assert titles[-1] == "ข้อมูลขัดแย้ง"
         page = window.show_page("conflicts")
         qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=20000)
+        assert page.model.headerData(4, Qt.Orientation.Horizontal) == "เกิดอะไรขึ้น"
+        assert page.decide_button.text() == "&ตัดสินใจ…"
+        # Fits a 1366×768 laptop in Thai.
+        assert window.width() <= 1366 and window.height() <= 768
+        assert window.minimumSizeHint().width() <= 1366
+        assert window.minimumSizeHint().height() <= 768
     finally:
+        i18n.set_language("en")
         ctx.runner.wait_for_done(10000)
         window.close()
