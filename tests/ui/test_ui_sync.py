@@ -73,7 +73,8 @@ def test_center_enrols_exports_and_applies_a_receipt(
         "getSaveFileName",
         staticmethod(lambda *a, **k: (str(tmp_path / "ans.jdanswer"), "")),
     )
-    prov.enrol_file(request)
+    prov.enrol_file(request)  # read, confirmed, enrolled: each write in the job runner
+    wait_jobs(qtbot, province)
     assert fingerprint in asked[0]
     assert [c.code for c in prov.centers.rows] == [ui_ctx.site.code] and prov.centers.rows[
         0

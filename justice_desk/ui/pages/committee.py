@@ -31,14 +31,11 @@ from justice_desk.i18n import _
 from justice_desk.services import people
 from justice_desk.services.exports import ExportFilters, Register
 from justice_desk.services.people import MediatorRecord, SeatRecord, TermRecord
-from justice_desk.storage.database import Database
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.export_ui import ExportButton, ExportChoice
 from justice_desk.ui.form_fields import (
     OK_COLOR,
     WARNING_COLOR,
-    ActionDialog,
-    DatePromptDialog,
     MessageStrip,
     be_text,
     required_label,
@@ -49,6 +46,7 @@ from justice_desk.ui.person_picker import PersonPicker
 from justice_desk.ui.widgets.date_edit import BeDateEdit
 from justice_desk.ui.widgets.fit import FlowLayout, wrapping_check_box
 from justice_desk.ui.widgets.thai_label import ThaiLabel
+from justice_desk.ui.write_dialogs import WritingDatePrompt, WritingDialog
 
 #: A registration this close to its expiry is shown in orange, so it can be renewed in time.
 EXPIRY_NOTICE_DAYS = 90
@@ -139,12 +137,14 @@ def mediator_state(
 # -- dialogs -------------------------------------------------------------------------------
 
 
-class TermDialog(ActionDialog):
+class TermDialog(WritingDialog):
     """A new committee term: its name and its dates in the Buddhist Era."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(_("New committee term"), _("Create term"), parent)
-        self.db = db
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(
+            ctx, _("New committee term"), _("Create term"), parent, changes={"committee"}
+        )
+        self.db = ctx.db
         self.name = QLineEdit(self)
         self.name.setPlaceholderText(_("for example 2568–2570"))
         self.name.setAccessibleName(_("Name of the term"))
@@ -159,26 +159,29 @@ class TermDialog(ActionDialog):
         self.errors.add("starts_on", self.starts_on)
         self.errors.add("ends_on", self.ends_on)
 
-    def perform(self) -> TermRecord:
+    def prepare(self) -> Callable[[], TermRecord]:
         for field, widget in (("starts_on", self.starts_on), ("ends_on", self.ends_on)):
             if error := widget.error():
                 raise ValidationError(error, field)
         starts = self.starts_on.date()
         if starts is None:
             raise ValidationError(_("The start date of the term is required."), "starts_on")
-        return people.create_term(
-            self.db, name=self.name.text(), starts_on=starts, ends_on=self.ends_on.date()
-        )
+        db, name, ends = self.db, self.name.text(), self.ends_on.date()
+        return lambda: people.create_term(db, name=name, starts_on=starts, ends_on=ends)
 
 
-class AppointDialog(ActionDialog):
+class AppointDialog(WritingDialog):
     """Give a person a seat on the committee of a term."""
 
-    def __init__(self, db: Database, term: TermRecord, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, term: TermRecord, parent: QWidget | None = None) -> None:
         super().__init__(
-            _("Appoint to the committee — {term}").format(term=term.name), _("Appoint"), parent
+            ctx,
+            _("Appoint to the committee — {term}").format(term=term.name),
+            _("Appoint"),
+            parent,
+            changes={"committee"},
         )
-        self.db = db
+        self.db = db = ctx.db
         self.term = term
         self.picker = PersonPicker(db, parent=self)
         self.members_only = QCheckBox(_("Network members only"), self)
@@ -209,24 +212,25 @@ class AppointDialog(ActionDialog):
     def set_position(self, position: CommitteePosition) -> None:
         self.position.setCurrentIndex(self.position.findData(position.value))
 
-    def perform(self) -> SeatRecord:
+    def prepare(self) -> Callable[[], SeatRecord]:
         person = self.picker.chosen
         if person is None:
             raise ValidationError(_("Choose the person from the list first."), "person_id")
         if error := self.starts_on.error():
             raise ValidationError(error, "starts_on")
         position = CommitteePosition(self.position.currentData())
-        return people.appoint(
-            self.db, self.term.id, person.id, position, starts_on=self.starts_on.date()
-        )
+        db, term_id, starts = self.db, self.term.id, self.starts_on.date()
+        return lambda: people.appoint(db, term_id, person.id, position, starts_on=starts)
 
 
-class MediatorDialog(ActionDialog):
+class MediatorDialog(WritingDialog):
     """Record a person's registration as a mediator (registration number and its dates)."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(_("Register a mediator"), _("Register"), parent)
-        self.db = db
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(
+            ctx, _("Register a mediator"), _("Register"), parent, changes={"committee"}
+        )
+        self.db = db = ctx.db
         self.picker = PersonPicker(db, parent=self)
         self.registration_no = QLineEdit(self)
         self.registration_no.setAccessibleName(_("Registration no."))
@@ -244,19 +248,17 @@ class MediatorDialog(ActionDialog):
         self.errors.add("expires_on", self.expires_on)
         self.resize(760, 600)
 
-    def perform(self) -> MediatorRecord:
+    def prepare(self) -> Callable[[], MediatorRecord]:
         person = self.picker.chosen
         if person is None:
             raise ValidationError(_("Choose the person from the list first."), "person_id")
         for field, widget in (("issued_on", self.issued_on), ("expires_on", self.expires_on)):
             if error := widget.error():
                 raise ValidationError(error, field)
-        return people.register_mediator(
-            self.db,
-            person.id,
-            registration_no=self.registration_no.text(),
-            issued_on=self.issued_on.date(),
-            expires_on=self.expires_on.date(),
+        db, number = self.db, self.registration_no.text()
+        issued, expires = self.issued_on.date(), self.expires_on.date()
+        return lambda: people.register_mediator(
+            db, person.id, registration_no=number, issued_on=issued, expires_on=expires
         )
 
 
@@ -269,7 +271,7 @@ class CommitteePage(Page):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.dialog: ActionDialog | None = None
+        self.dialog: WritingDialog | None = None
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._committee_tab(), _("Committee"))
         self.tabs.addTab(self._mediators_tab(), _("Mediators"))
@@ -466,33 +468,30 @@ class CommitteePage(Page):
         else:
             self.new_term()
 
-    def _open(self, dialog: ActionDialog, done: Callable[[Any], None]) -> ActionDialog:
+    def _open(self, dialog: WritingDialog, done: Callable[[Any], None]) -> WritingDialog:
+        """Open ``dialog``; once its write (in the job runner) is done, ``done`` shows the result
+        here, and ``records_changed`` tells the other pages (the set-up checklist, meetings'
+        rosters, case mediators)."""
         self.dialog = dialog
-
-        def accepted() -> None:
-            done(dialog.result_value)
-            # Terms, seats and mediators change what other places show (the set-up checklist,
-            # meetings' rosters, case mediators).
-            self.ctx.records_changed.emit({"committee"}, self)
-
-        dialog.accepted.connect(accepted)
+        dialog.owner = self
+        dialog.accepted.connect(lambda: done(dialog.result_value))
         dialog.open()
         return dialog
 
-    def new_term(self) -> ActionDialog:
+    def new_term(self) -> WritingDialog:
         def done(term: TermRecord) -> None:
             self.load_terms(select_id=term.id)
             self.roster_strip.info(
                 _("Term {term} created. Now appoint its members.").format(term=term.name)
             )
 
-        return self._open(TermDialog(self.ctx.db, self), done)
+        return self._open(TermDialog(self.ctx, self), done)
 
-    def appoint(self, position: CommitteePosition | None = None) -> ActionDialog | None:
+    def appoint(self, position: CommitteePosition | None = None) -> WritingDialog | None:
         term = self.current_term()
         if term is None:
             return None
-        dialog = AppointDialog(self.ctx.db, term, self)
+        dialog = AppointDialog(self.ctx, term, self)
         if position is not None:
             dialog.set_position(position)
 
@@ -506,19 +505,22 @@ class CommitteePage(Page):
 
         return self._open(dialog, done)
 
-    def end_appointment(self) -> DatePromptDialog | None:
+    def end_appointment(self) -> WritingDatePrompt | None:
         seat = self.current_seat()
         if seat is None:
             return None
+        db = self.ctx.db
 
         def act(day: dt.date) -> SeatRecord:
-            return people.end_appointment(self.ctx.db, seat.id, ends_on=day)
+            return people.end_appointment(db, seat.id, ends_on=day)
 
-        dialog = DatePromptDialog(
+        dialog = WritingDatePrompt(
+            self.ctx,
             _("End appointment"),
             _("Last day in the position"),
             _("End appointment"),
             act,
+            changes={"committee"},
             initial=max(dt.date.today(), seat.starts_on),
             explanation=_("{name} — {position}").format(
                 name=seat.person_name, position=seat.position_label
@@ -538,7 +540,7 @@ class CommitteePage(Page):
         self._open(dialog, done)
         return dialog
 
-    def register_mediator(self) -> ActionDialog:
+    def register_mediator(self) -> WritingDialog:
         def done(m: MediatorRecord) -> None:
             self.load_mediators()
             row = next((i for i, r in enumerate(self.mediators.rows) if r.id == m.id), None)
@@ -551,4 +553,4 @@ class CommitteePage(Page):
             )
 
         self.tabs.setCurrentIndex(1)
-        return self._open(MediatorDialog(self.ctx.db, self), done)
+        return self._open(MediatorDialog(self.ctx, self), done)

@@ -11,7 +11,7 @@ keyboard and fits 1366×768.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -33,14 +33,18 @@ from PySide6.QtWidgets import (
 )
 
 from justice_desk.domain.dates import format_date
-from justice_desk.domain.escalations import EscalationDecision
-from justice_desk.errors import ValidationError
+from justice_desk.domain.escalations import EscalationDecision, check_answer
+from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _, language
 from justice_desk.services import escalations as service
+from justice_desk.ui import operations
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import show_error, translate_buttons
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.pages.base import Page
+
+if TYPE_CHECKING:
+    from justice_desk.ui.jobs import Job
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -87,6 +91,7 @@ class AnswerDialog(QDialog):
         self.ctx = ctx
         self.escalation = escalation
         self.saved: service.Escalation | None = None
+        self.job: Job | None = None  # the write started by Save
         self.setWindowTitle(_("Answer the escalation"))
         intro = QLabel(
             _("Case {number} of {center}: {subject}").format(
@@ -154,30 +159,55 @@ class AnswerDialog(QDialog):
     def _decision_changed(self) -> None:
         self.agency.setEnabled(self.decision.currentData() == EscalationDecision.REFERRED.value)
 
-    def save(self) -> None:
+    def save(self) -> Job | None:
+        """Check the answer at once (``domain.escalations.check_answer``), then record it in the
+        job runner: the Save button is disabled until it is written, and the dialog closes."""
+        decision = str(self.decision.currentData())
+        note = self.note.toPlainText()
+        agency = self.agency.text() if self.agency.isEnabled() else None
+        officer = self.officer.text()
+        problem = check_answer(decision, note.strip(), agency, officer.strip() or None)
+        if problem is not None:
+            self._refused(ValidationError(problem.message, problem.field))
+            return None
+        self.error.setVisible(False)
+        db, case_id = self.ctx.db, self.escalation.case_id
+        # Written for the page (it reloads the queue itself); the other pages are told.
+        self.job = operations.run_write(
+            self.parentWidget() or self,
+            self.ctx,
+            _("Saving the answer to case {number}").format(number=self.escalation.number),
+            service.answer_escalation,
+            db,
+            case_id,
+            decision=decision,
+            note=note,
+            agency=agency,
+            officer=officer,
+            changes={"escalations"},
+            on_done=self._saved,
+            on_refused=self._refused,
+            busy=[self.save_button],
+        )
+        return self.job
+
+    def _saved(self, saved: service.Escalation) -> None:
+        self.saved = saved
+        self.accept()
+
+    def _refused(self, exc: UserError) -> None:
+        """Why the answer cannot be recorded, under the form, with the cursor in the field."""
         fields: dict[str, QWidget] = {
             "decision": self.decision,
             "agency": self.agency,
             "note": self.note,
             "officer": self.officer,
         }
-        try:
-            self.saved = service.answer_escalation(
-                self.ctx.db,
-                self.escalation.case_id,
-                decision=str(self.decision.currentData()),
-                note=self.note.toPlainText(),
-                agency=self.agency.text() if self.agency.isEnabled() else None,
-                officer=self.officer.text(),
-            )
-        except ValidationError as exc:
-            self.error.setText(str(exc))
-            self.error.setVisible(True)
-            widget = fields.get(exc.field or "")
-            if widget is not None:
-                widget.setFocus()
-            return
-        self.accept()
+        self.error.setText(str(exc))
+        self.error.setVisible(True)
+        widget = fields.get(getattr(exc, "field", None) or "")
+        if widget is not None:
+            widget.setFocus()
 
 
 class EscalationsPage(Page):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -37,12 +37,11 @@ from justice_desk.services.people import (
     PersonRecord,
 )
 from justice_desk.storage.database import Database
-from justice_desk.ui import dialogs
+from justice_desk.ui import dialogs, operations
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.duplicate_panel import DuplicatePanel
 from justice_desk.ui.export_ui import ExportButton, ExportChoice, register_filters
 from justice_desk.ui.form_fields import (
-    DatePromptDialog,
     FormErrors,
     MessageStrip,
     be_text,
@@ -56,6 +55,10 @@ from justice_desk.ui.person_form import PersonForm
 from justice_desk.ui.privacy_panel import PrivacyPanel, disposal_button
 from justice_desk.ui.widgets.date_edit import BeDateEdit
 from justice_desk.ui.widgets.thai_label import ThaiLabel
+from justice_desk.ui.write_dialogs import WritingDatePrompt
+
+if TYPE_CHECKING:
+    from justice_desk.ui.jobs import Job
 
 #: Typing pauses this long before the "already on file?" check runs.
 DUPLICATE_CHECK_DELAY_MS = 400
@@ -110,7 +113,7 @@ class MembershipPanel(QWidget):
         self.current_membership: MembershipRecord | None = None
         self.stale = True  # membership and training not read yet for this person
         self._on_changed = on_changed
-        self.end_dialog: DatePromptDialog | None = None
+        self.end_dialog: WritingDatePrompt | None = None
 
         self.hint = ThaiLabel(
             _("Save the person first; then record their network membership and training here."),
@@ -205,9 +208,9 @@ class MembershipPanel(QWidget):
         layout.addStretch(1)
         self.sections = (membership, training)
 
-        self.join_button.clicked.connect(self.join)
+        self.join_button.clicked.connect(lambda: self.join())
         self.end_button.clicked.connect(self.ask_end)
-        self.add_training_button.clicked.connect(self.add_training)
+        self.add_training_button.clicked.connect(lambda: self.add_training())
         self.set_person(None)
 
     def set_person(self, person: PersonRecord | None) -> None:
@@ -260,82 +263,128 @@ class MembershipPanel(QWidget):
         self.completed_on.setDate(None)
         self.hours.setValue(0)
 
-    def _run(self, action: Any, done_message: str) -> bool:
+    def _write(
+        self,
+        title: str,
+        check: Callable[[], Callable[[], object]],
+        done_message: str,
+        busy: QPushButton,
+        after: Callable[[], None] | None = None,
+    ) -> Job | None:
+        """``check()`` reads the fields on the GUI thread (raising a refusal with its field) and
+        returns the write, which runs in the job runner (``operations.run_write``) with ``busy``
+        disabled; then the panel and the page show the result."""
         self.errors.clear()
         try:
-            action()
+            write = check()
         except UserError as exc:
             self.errors.show(exc)
-            return False
-        self.strip.info(done_message)
-        self.reload()
-        self._on_changed()
-        return True
+            return None
 
-    def join(self) -> None:
+        def done(_result: object) -> None:
+            self.strip.info(done_message)
+            self.reload()
+            self._on_changed()
+            if after is not None:
+                after()
+
+        return operations.run_write(
+            self,
+            self.ctx,
+            title,
+            write,
+            changes={"people"},
+            on_done=done,
+            on_refused=self._refused,
+            busy=[busy],
+        )
+
+    def _refused(self, exc: UserError) -> None:
+        self.errors.show(exc)
+
+    def join(self) -> Job | None:
         person = self.person
         if person is None:
-            return
+            return None
+        db = self.ctx.db
 
-        def act() -> None:
+        def check() -> Callable[[], object]:
             if error := self.joined_on.error():
                 raise ValidationError(error, "joined_on")
-            people.add_membership(
-                self.ctx.db,
-                person.id,
-                member_no=self.member_no.text(),
-                joined_on=self.joined_on.date(),
-            )
+            number, joined = self.member_no.text(), self.joined_on.date()
+            return lambda: people.add_membership(db, person.id, member_no=number, joined_on=joined)
 
-        if self._run(act, _("Registered as a network member.")):
+        def cleared() -> None:
             self.member_no.clear()
             self.joined_on.setDate(None)
+
+        return self._write(
+            _("Registering a network member"),
+            check,
+            _("Registered as a network member."),
+            self.join_button,
+            cleared,
+        )
 
     def ask_end(self) -> None:
         m = self.current_membership
         if m is None:
             return
+        db = self.ctx.db
 
-        def act(day: dt.date) -> object:
-            record = people.end_membership(self.ctx.db, m.id, left_on=day)
+        def write(day: dt.date) -> object:
+            return people.end_membership(db, m.id, left_on=day)
+
+        def done() -> None:
             self.strip.info(_("Membership ended."))
             self.reload()
             self._on_changed()
-            return record
 
-        self.end_dialog = DatePromptDialog(
+        self.end_dialog = WritingDatePrompt(
+            self.ctx,
             _("End network membership"),
             _("Left the network on"),
             _("End membership"),
-            act,
+            write,
+            changes={"people"},
             explanation=_("{name} stays in the people register; only the membership ends.").format(
                 name=m.person_name
             ),
             field="left_on",
             parent=self,
         )
+        self.end_dialog.accepted.connect(done)
         self.end_dialog.open()
 
-    def add_training(self) -> None:
+    def add_training(self) -> Job | None:
         person = self.person
         if person is None:
-            return
+            return None
+        db = self.ctx.db
 
-        def act() -> None:
+        def check() -> Callable[[], object]:
             if error := self.completed_on.error():
                 raise ValidationError(error, "completed_on")
-            people.add_training(
-                self.ctx.db,
+            course, done_on = self.course.text(), self.completed_on.date()
+            organiser, certificate = self.organiser.text(), self.certificate_no.text()
+            hours = self.hours.value() or None
+            return lambda: people.add_training(
+                db,
                 person.id,
-                course=self.course.text(),
-                completed_on=self.completed_on.date(),
-                organiser=self.organiser.text(),
-                hours=self.hours.value() or None,
-                certificate_no=self.certificate_no.text(),
+                course=course,
+                completed_on=done_on,
+                organiser=organiser,
+                hours=hours,
+                certificate_no=certificate,
             )
 
-        if self._run(act, _("Training record added.")):
-            self._clear_training_inputs()
+        return self._write(
+            _("Adding a training record"),
+            check,
+            _("Training record added."),
+            self.add_training_button,
+            self._clear_training_inputs,
+        )
 
 
 class PeoplePage(RecordPage):

@@ -4,7 +4,7 @@ centers, imports bundles and folders, writes receipts and sees every center's st
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -29,6 +29,7 @@ from justice_desk.domain.dates import format_date
 from justice_desk.domain.enums import EnrolmentStatus, ImportStatus
 from justice_desk.i18n import _, language, pgettext
 from justice_desk.services import sync
+from justice_desk.ui import operations
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import confirm, show_error, show_info
@@ -37,6 +38,9 @@ from justice_desk.ui.operations import RECORD_KINDS
 from justice_desk.ui.pages.base import Page
 from justice_desk.ui.widgets.fit import FlowLayout, scaled_font, scroll_area, text_lines
 from justice_desk.ui.widgets.thai_label import ThaiLabel
+
+if TYPE_CHECKING:
+    from justice_desk.ui.jobs import Job
 
 #: Rows of the import results and the log, by status (centers, by enrolment status, have none).
 STATUS_COLOURS: dict[str, str] = {
@@ -62,6 +66,34 @@ def _import_keeping_results(
         return sync.import_paths(db, paths, **kwargs), None
     except sync.ImportStopped as stopped:
         return stopped.outcomes, str(stopped)
+
+
+def _write(
+    owner: QWidget,
+    ctx: AppContext,
+    title: str,
+    fn: Any,
+    *args: Any,
+    changes: Any,
+    on_done: Any,
+    on_refused: Any = None,
+    busy: Any = (),
+    **kwargs: Any,
+) -> Job | None:
+    """``operations.run_write`` for this page: a refusal is shown in this page's message box
+    (the sentence the service wrote, saying what to do), the page's own refresh comes first."""
+    return operations.run_write(
+        owner,
+        ctx,
+        title,
+        fn,
+        *args,
+        changes=changes,
+        on_done=on_done,
+        on_refused=on_refused or (lambda exc: show_error(owner, str(exc))),
+        busy=busy,
+        **kwargs,
+    )
 
 
 class _ColouredModel(ListTableModel):
@@ -290,14 +322,23 @@ class CenterSync(QWidget):
         self.decisions.set_rows(decisions)
         self.decisions_box.setVisible(bool(decisions))
 
-    def resend_refused(self) -> None:
-        try:
-            resent = sync.resend_refused(self.ctx.db)
-        except Exception as exc:  # noqa: BLE001 - UserError or a busy database: shown
-            show_error(self, str(exc))
-            return
-        show_info(self, resent.describe())
-        self.refresh()
+    def resend_refused(self) -> Job | None:
+        """Mark the refused records to go again with the next export (in the job runner)."""
+
+        def done(resent: sync.Resent) -> None:
+            self.refresh()
+            show_info(self, resent.describe())
+
+        return _write(
+            self,
+            self.ctx,
+            _("Sending the refused records again"),
+            sync.resend_refused,
+            self.ctx.db,
+            changes={"sync", "cases", "meetings"},
+            on_done=done,
+            busy=[self.resend_button],
+        )
 
     def write_request(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -418,23 +459,46 @@ class CenterSync(QWidget):
             sync.apply_receipt,
             self.ctx.db,
             path,
-            done=lambda _r: show_info(self, sync.center_status(self.ctx.db).describe()),
+            done=lambda _r: show_info(self, self.state.describe()),
+            # The province's answers to escalated cases come with it (case view).
+            changes=frozenset({"sync", "cases", "escalations"}),
         )
 
-    def _run(self, title: str, fn: Any, *args: Any, done: Any, progress: bool = False) -> None:
+    def _run(
+        self,
+        title: str,
+        fn: Any,
+        *args: Any,
+        done: Any,
+        progress: bool = False,
+        changes: frozenset[str] = frozenset({"sync"}),
+    ) -> Any:
+        """Run a sync step in the job runner, asking for the passphrase first when the keys
+        have one; the page and then every page showing ``changes`` are brought up to date."""
+
         def finished(result: Any) -> None:
             self.refresh()
             done(result)
 
         extra = ask_passphrase(self, self.ctx)
         if extra is None:
-            return
-        self.ctx.runner.run(
+            return None
+        if not progress:
+            return _write(
+                self, self.ctx, title, fn, *args, changes=changes, on_done=finished, **extra
+            )
+
+        def announced(result: Any) -> None:
+            finished(result)
+            self.ctx.records_changed.emit(changes, self)
+
+        # A long step with a progress bar and Cancel: the runner's own job, announced after.
+        return self.ctx.runner.run(
             title,
             fn,
             *args,
-            takes_progress=progress,
-            on_success=finished,
+            takes_progress=True,
+            on_success=announced,
             on_error=lambda message, _expected: show_error(self, message),
             **extra,
         )
@@ -446,6 +510,7 @@ class ProvinceSync(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.job: Job | None = None  # the last enrolment or revocation started here
         self.quiet_days = QSpinBox()
         self.quiet_days.setRange(1, 365)
         self.quiet_days.setValue(prefs.int_value(ctx.settings, "sync/quiet_days", 30))
@@ -653,16 +718,27 @@ class ProvinceSync(QWidget):
             **extra,
         )
 
-    def resolve_conflict(self) -> None:
+    def resolve_conflict(self) -> Job | None:
         index = self.conflicts_view.currentIndex()
         if not index.isValid():
             show_error(self, _("Select an entry of the conflict list first."))
-            return
+            return None
         entry = self.conflicts.rows[index.row()]
-        try:
-            sync.resolve_conflict(self.ctx.db, entry.id)
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, str(exc))
+        return _write(
+            self,
+            self.ctx,
+            _("Marking the conflict as dealt with"),
+            sync.resolve_conflict,
+            self.ctx.db,
+            entry.id,
+            changes={"sync"},
+            on_done=lambda _none: self.refresh(),
+            on_refused=self._refused_and_refresh,
+            busy=[self.resolve_button],
+        )
+
+    def _refused_and_refresh(self, exc: Exception) -> None:
+        show_error(self, str(exc))
         self.refresh()
 
     def _quiet_changed(self, value: int) -> None:
@@ -676,12 +752,23 @@ class ProvinceSync(QWidget):
         if path:
             self.enrol_file(Path(path))
 
-    def enrol_file(self, path: Path) -> None:
-        try:
-            review = sync.enrol_center(self.ctx.db, path, approve=False)
-        except Exception as exc:  # noqa: BLE001 - UserError or format refusal: shown to the user
-            show_error(self, str(exc))
-            return
+    def enrol_file(self, path: Path) -> Job | None:
+        """Read the request (in the job runner: reading it is noted in the audit trail), ask
+        for the fingerprint to be confirmed, then enrol the center and write its answer."""
+        return _write(
+            self,
+            self.ctx,
+            _("Reading the enrolment request"),
+            sync.enrol_center,
+            self.ctx.db,
+            path,
+            approve=False,
+            changes={"sync"},
+            on_done=lambda review: self._confirm_enrolment(path, review),
+            busy=[self.enrol_button],
+        )
+
+    def _confirm_enrolment(self, path: Path, review: Any) -> None:
         question = _(
             "{name} ({code}) asks to be enrolled.\n\nIts key fingerprint is:\n"
             "{fp}\n\nCall the center and ask them to read their fingerprint. "
@@ -703,28 +790,34 @@ class ProvinceSync(QWidget):
         )
         if not answer:
             return
-        try:
-            extra = ask_passphrase(self, self.ctx)
-            if extra is None:
-                return
-            done = sync.enrol_center(
-                self.ctx.db,
-                path,
-                approve=True,
-                answer_out=Path(answer),
-                expected_fingerprint=review.fingerprint,
-                **extra,
-            )
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, str(exc))
+        extra = ask_passphrase(self, self.ctx)
+        if extra is None:
             return
-        show_info(
+
+        def done(enrolled: Any) -> None:
+            self.refresh()
+            show_info(
+                self,
+                _("{name} is enrolled. Send the answer file back to the center: {path}").format(
+                    name=enrolled.name, path=enrolled.answer
+                ),
+            )
+
+        self.job = _write(
             self,
-            _("{name} is enrolled. Send the answer file back to the center: {path}").format(
-                name=done.name, path=done.answer
-            ),
+            self.ctx,
+            _("Enrolling {name}").format(name=review.name),
+            sync.enrol_center,
+            self.ctx.db,
+            path,
+            approve=True,
+            answer_out=Path(answer),
+            expected_fingerprint=review.fingerprint,
+            changes={"sync"},
+            on_done=done,
+            busy=[self.enrol_button],
+            **extra,
         )
-        self.refresh()
 
     def import_files(self) -> None:
         paths, _filter = QFileDialog.getOpenFileNames(
@@ -807,10 +900,19 @@ class ProvinceSync(QWidget):
             ).format(name=center.name),
             yes=_("Revoke the key"),
         ):
-            try:
-                revoked = sync.revoke_center_key(self.ctx.db, center.code)
-            except Exception as exc:  # noqa: BLE001
-                show_error(self, str(exc))
-            else:
+
+            def done(revoked: Any) -> None:
+                self.refresh()
                 show_info(self, revoked.describe())
-            self.refresh()
+
+            self.job = _write(
+                self,
+                self.ctx,
+                _("Revoking the key of {name}").format(name=center.name),
+                sync.revoke_center_key,
+                self.ctx.db,
+                center.code,
+                changes={"sync"},
+                on_done=done,
+                busy=[self.revoke_button],
+            )
