@@ -87,6 +87,12 @@ def build_parser() -> ArgumentParser:
             "at a terminal is asked; a script gets a database without accounts",
         )
         p.add_argument("--full-name", metavar="NAME", help="the first account's name as shown")
+        p.add_argument(
+            "--plain",
+            action="store_true",
+            help="do not encrypt the database file (with --login it is encrypted, and the "
+            "recovery key printed once)",
+        )
 
     d = sub.add_parser(
         "demo",
@@ -266,51 +272,83 @@ def _progress_printer(label: str) -> Any:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from justice_desk.domain.enums import CenterType
-    from justice_desk.services import setup
-
-    if args.what == "center":
-        db = setup.init_center(
-            args.db,
-            code=args.code,
-            name=args.name,
-            province=args.province,
-            amphoe=args.amphoe,
-            tambon=args.tambon,
-            host_organisation=args.host,
-            center_type=CenterType(args.type),
-        )
-        print(_("Created the center database {path}.").format(path=db.target.display))
-    else:
-        db = setup.init_province(args.db, province=args.province, code=args.code)
-        print(_("Created the province database {path}.").format(path=db.target.display))
-    try:
-        _first_account(db, args)
-    finally:
-        db.dispose()
-    return 0
-
-
-def _first_account(db: Any, args: argparse.Namespace) -> None:
-    """``init``'s first account: ``--login``, else asked at a terminal, else none (said so)."""
+    """A new center or province office. With a first account (``--login``, or typed at a
+    terminal) a database file is encrypted from the start, as the first-run dialog makes it,
+    and the recovery key is printed once; a script without ``--login`` gets a plain database
+    without accounts (encrypted later by ``justice-desk encrypt``, or by the window's first
+    start once it has an account)."""
     from justice_desk.cli import signin
-    from justice_desk.services import accounts
+    from justice_desk.domain.enums import CenterType
+    from justice_desk.services import accounts, encryption, setup
+    from justice_desk.storage.locate import resolve_target
 
+    def create(key: bytes | None = None) -> Any:
+        if args.what == "center":
+            return setup.init_center(
+                args.db,
+                code=args.code,
+                name=args.name,
+                province=args.province,
+                amphoe=args.amphoe,
+                tambon=args.tambon,
+                host_organisation=args.host,
+                center_type=CenterType(args.type),
+                key=key,
+            )
+        return setup.init_province(args.db, province=args.province, code=args.code, key=key)
+
+    created = (
+        _("Created the center database {path}.")
+        if args.what == "center"
+        else _("Created the province database {path}.")
+    )
     login = args.login
     if login is None and signin.interactive():
         login = input(_("Login name of the first account (the coordinator): ")).strip() or None
-    if login is None:
-        print(
-            _(
-                "No account was created: anyone can use this database until the first one is. "
-                "Create it with “justice-desk user add --db {path} LOGIN”."
-            ).format(path=db.target.display)
-        )
-        return
-    password = os.environ.get(signin.PASSWORD_ENV) or signin.ask_new_password(
+    path = resolve_target(args.db).path
+    if login is None or path is None or args.plain:
+        db = create()
+        print(created.format(path=db.target.display))
+        try:
+            if login is None:
+                print(
+                    _(
+                        "No account was created: anyone can use this database until the first "
+                        "one is. Create it with “justice-desk user add --db {path} LOGIN”."
+                    ).format(path=db.target.display)
+                )
+            else:
+                password = _first_password(login)
+                info = accounts.create_first_account(db, login, args.full_name or login, password)
+                _account_added(info)
+        finally:
+            db.dispose()
+        return 0
+    password = _first_password(login)
+    made = encryption.set_up_encrypted(
+        path, login=login, name=args.full_name or login, password=password, create=create
+    )
+    try:
+        print(created.format(path=made.db.target.display))
+        for info in accounts.list_accounts(made.db):
+            _account_added(info)
+    finally:
+        made.db.dispose()
+    print(_("The database is encrypted: the password of {login} opens it.").format(login=login))
+    print(_("Recovery key (print it for the chairperson; it is not shown again):"))
+    print(f"    {made.recovery_key}")
+    return 0
+
+
+def _first_password(login: str) -> str:
+    from justice_desk.cli import signin
+
+    return os.environ.get(signin.PASSWORD_ENV) or signin.ask_new_password(
         _("Password for {login}: ").format(login=login)
     )
-    info = accounts.create_first_account(db, login, args.full_name or login, password)
+
+
+def _account_added(info: Any) -> None:
     print(_("Added the account {login} ({role}).").format(login=info.login, role=info.role.label()))
 
 
@@ -575,24 +613,60 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from justice_desk.cli import signin
     from justice_desk.cli.signin import open_database
     from justice_desk.domain.access import Permission
-    from justice_desk.services import maintenance
+    from justice_desk.services import backups
     from justice_desk.services.access import require
 
+    backup = Path(args.backup)
     if Path(args.db).is_file():
         db = open_database(args.db)  # the person replacing the database must be allowed to
         try:
             require(db, Permission.RESTORE)
         finally:
             db.dispose()
-    kept = maintenance.restore(Path(args.backup), args.db)
+    key = None
+    if backups.backup_is_encrypted(backup):
+        key = _backup_key(backup, signin)
+    kept = backups.restore(backup, args.db, key=key)
     print(
         _("Restored {backup} into {path}. The previous file is kept as {kept}.").format(
             backup=args.backup, path=args.db, kept=kept
         )
     )
     return 0
+
+
+RECOVERY_ENV = "JUSTICE_DESK_RECOVERY_KEY"
+
+
+def _backup_key(backup: Path, signin: Any) -> bytes | None:
+    """An encrypted backup opens with the recovery key (``$JUSTICE_DESK_RECOVERY_KEY``), else
+    with the password of an account that existed when it was made (``--user`` and
+    ``$JUSTICE_DESK_PASSWORD``, or typed at a terminal: an empty login asks for the recovery
+    key instead)."""
+    from justice_desk.services import backups
+
+    recovery = os.environ.get(RECOVERY_ENV, "").strip()
+    if not recovery and signin._login is None and signin.interactive():
+        login = input(_("Login name (leave it empty to type the recovery key): ")).strip()
+        if login:
+            signin.configure(login)
+        else:
+            recovery = signin.ask_password(_("Recovery key: "))
+    if recovery:
+        return backups.check_backup(backup, secret=recovery).key
+    if signin._login is None:
+        raise UserError(
+            _(
+                "The backup {path} is encrypted: give the login of an account that existed when "
+                "it was made with --user LOGIN and its password in {password_env}, or the "
+                "recovery key in {recovery_env}."
+            ).format(path=backup, password_env=signin.PASSWORD_ENV, recovery_env=RECOVERY_ENV)
+        )
+    login, password = signin.credentials()
+    return backups.check_backup(backup, login=login, secret=password).key
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

@@ -13,10 +13,12 @@ key files move inside.
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from justice_desk.errors import UserError
+from justice_desk.errors import SignInFailed, UserError
 from justice_desk.i18n import _
 from justice_desk.storage import cipher, conversion, keyslots
 from justice_desk.storage.database import Database, open_database
@@ -145,3 +147,178 @@ def encrypt_database(
     finally:
         db.dispose()
     return Encrypted(path, recovery, tuple(moved), tuple(conversion.plain_copies_beside(path)))
+
+
+# ----------------------------------------------------------------------------------------------
+# Signing in to an encrypted database (the window's sign-in), and the recovery key
+
+#: Wrong passwords typed for a login of an encrypted database while it is still locked, in this
+#: process: (database, login) -> (how many in a row, time.monotonic() of the last). They cannot
+#: be counted on the account (the database is not open yet), so the same slowing down as
+#: ``accounts.delay_after`` is applied here, and the attempts are written in the audit trail
+#: when the database is opened.
+_locked_failures: dict[tuple[str, str], tuple[int, float]] = {}
+
+
+def _wrong_password(wait: int) -> SignInFailed:
+    if wait:
+        return SignInFailed(
+            _(
+                "The login name or the password is wrong. After several wrong tries, wait "
+                "{seconds} seconds before the next one."
+            ).format(seconds=wait),
+            wait_seconds=wait,
+        )
+    return SignInFailed(
+        _("The login name or the password is wrong. Type them again (capital letters count).")
+    )
+
+
+def sign_in_encrypted(
+    db_path: str | os.PathLike[str] | None, login: str, password: str
+) -> Database:
+    """Open an encrypted database with ``login``'s password and sign in as that account (the
+    window's sign-in). A wrong password is refused as ``accounts.authenticate`` refuses it,
+    slowing down after several in a row (``SignInFailed.wait_seconds``); those attempts are
+    written in the audit trail once the database opens."""
+    from justice_desk.services import accounts
+
+    path = _sqlite_path(db_path)
+    name = (login or "").strip().lower()
+    if not name:
+        raise SignInFailed(_("Type your login name, then your password."))
+    slot = (str(path.resolve()), name)
+    count, last = _locked_failures.get(slot, (0, 0.0))
+    wait = accounts.delay_after(count)
+    if wait and time.monotonic() < last + wait:
+        left = max(1, int(last + wait - time.monotonic() + 0.999))
+        raise SignInFailed(
+            _(
+                "Several wrong passwords were typed for {login}: wait {seconds} seconds, "
+                "then try again."
+            ).format(login=name, seconds=left),
+            wait_seconds=left,
+        )
+    try:
+        key = keyslots.unlock(path, name, password or "")
+    except keyslots.WrongCredentialsError:
+        count += 1
+        _locked_failures[slot] = (count, time.monotonic())
+        raise _wrong_password(accounts.delay_after(count)) from None
+    db = open_database(path, key=key)
+    try:
+        if count:
+            _record_locked_failures(db, name, count)
+        accounts.sign_in(db, name, password)
+    except BaseException:
+        db.dispose()
+        raise
+    _locked_failures.pop(slot, None)
+    return db
+
+
+def _record_locked_failures(db: Database, login: str, count: int) -> None:
+    from justice_desk.domain.access import Actor, ActorKind
+    from justice_desk.storage import audit
+
+    with db.write() as session:
+        audit.record(
+            session,
+            "login-failed",
+            table="accounts",
+            detail=f"{login} wrong password x{count} (database locked)",
+            actor=Actor(ActorKind.ACCOUNT, login=login),
+        )
+
+
+def recovery_accounts(db: Database) -> list[tuple[str, str]]:
+    """The enabled coordinators (administrators at a province) of a database opened with its
+    recovery key: (login, name as shown), the accounts whose password the recovery key may
+    set."""
+    from justice_desk.domain import access as rules
+    from justice_desk.domain.enums import SiteKind
+    from justice_desk.storage import account_queries
+
+    kind = SiteKind.PROVINCE if db.mode == SiteKind.PROVINCE.value else SiteKind.CENTER
+    admin = rules.FIRST_ROLE[kind].value
+    with db.read() as session:
+        return [
+            (row.login, row.display_name or row.login)
+            for row in account_queries.all_accounts(session)
+            if row.role == admin and row.disabled_at is None
+        ]
+
+
+def reset_with_recovery(db: Database, login: str, new_password: str) -> None:
+    """Every password lost: on a database opened with the recovery key, give the coordinator
+    (administrator) ``login`` a new password (and its key slot) and sign in as that account.
+    The use of the recovery key is written in the audit trail."""
+    from justice_desk.domain.access import Actor, Role
+    from justice_desk.services import accounts
+    from justice_desk.storage import account_queries, audit
+
+    accounts.check_password(new_password)
+    name = (login or "").strip().lower()
+    if name not in {n for n, _shown in recovery_accounts(db)}:
+        raise UserError(
+            _(
+                "The recovery key sets the password of an enabled coordinator's account only. "
+                "Choose one of the accounts listed."
+            )
+        )
+    with db.read() as session:
+        row = account_queries.by_login(session, name)
+        assert row is not None
+        actor = Actor.account(row.login, row.display_name, Role(row.role), row.person_id)
+    db.sign_in(actor)
+    with db.write() as session:
+        audit.record(session, "recovery-key", table="accounts", detail=f"password of {name}")
+    accounts.change_password(db, name, new_password)
+
+
+@dataclass(frozen=True)
+class NewEncrypted:
+    """A new encrypted database (``set_up_encrypted``), open and signed in as its first
+    account."""
+
+    db: Database
+    #: Shown once, for the chairperson to print and keep; never stored anywhere.
+    recovery_key: str
+
+
+def set_up_encrypted(
+    db_path: str | os.PathLike[str],
+    *,
+    login: str,
+    name: str,
+    password: str,
+    create: Callable[[bytes], Database],
+) -> NewEncrypted:
+    """A new center or province office, encrypted from the start: the key slots are made for
+    the first account (``login``, ``password``) and the recovery key, ``create(key)`` creates
+    the database (``setup.init_center``/``init_province`` with ``key=``), the first account is
+    created and signed in. Refuses an existing file; on any refusal nothing is left behind."""
+    from justice_desk.services import accounts
+
+    accounts.check_login(login)
+    accounts.check_password(password)
+    path = Path(db_path)
+    if path.exists():
+        raise UserError(
+            _("There is already a file at {path}. Choose a new file name.").format(path=path)
+        )
+    keyslots.remove_slots_file(path)  # a key file left by an earlier attempt
+    key, recovery = new_database_secrets(path, login, password)
+    db: Database | None = None
+    try:
+        db = create(key)
+        accounts.create_first_account(db, login, name, password)
+        accounts.sign_in(db, login, password)
+    except BaseException:
+        if db is not None:
+            db.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        keyslots.remove_slots_file(path)
+        raise
+    return NewEncrypted(db, recovery)

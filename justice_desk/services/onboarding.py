@@ -33,8 +33,10 @@ class CenterSetup:
 COORDINATOR_ROLE = "ผู้ประสานงานยุติธรรมชุมชน"
 
 
-def set_up_center(db_path: str | os.PathLike[str], data: CenterSetup) -> Database:
-    """Create the center database and record its first coordinator."""
+def set_up_center(
+    db_path: str | os.PathLike[str], data: CenterSetup, *, key: bytes | None = None
+) -> Database:
+    """Create the center database (encrypted with ``key``) and record its first coordinator."""
     required(
         data.coordinator_given_name,
         _("The first coordinator's given name is required."),
@@ -50,6 +52,7 @@ def set_up_center(db_path: str | os.PathLike[str], data: CenterSetup) -> Databas
         center_type=data.center_type,
         host_organisation=data.host_organisation,
         passphrase=data.key_passphrase,
+        key=key,
     )
     people.create_person(
         db,

@@ -63,15 +63,17 @@ def init_center(
     center_type: CenterType = CenterType.BOTH,
     host_organisation: str | None = None,
     passphrase: str | None = None,
+    key: bytes | None = None,
 ) -> Database:
     """Create a new center database (refuses to re-initialise one that is already set up);
     ``passphrase`` protects its private key file (else ``JUSTICE_DESK_KEY_PASSPHRASE``, else
-    none)."""
+    none). With ``key`` the file is encrypted (``services.encryption.set_up_encrypted``) and
+    the private keys live inside it."""
     check_passphrase(passphrase)
     code = check_center_code(code)
     name = _require(name, _("The center name is required."), "name")
     province = _require(province, _("The province is required."), "province")
-    db = open_database(db_path, create=True)
+    db = open_database(db_path, create=True, key=key)
     _refuse_if_set_up(db)
     site_id = uuid.uuid4()
     with db.write() as session:
@@ -104,11 +106,13 @@ def init_province(
     province: str,
     code: str | None = None,
     passphrase: str | None = None,
+    key: bytes | None = None,
 ) -> Database:
-    """Create a new Provincial Justice Office database."""
+    """Create a new Provincial Justice Office database (encrypted with ``key``, as
+    ``init_center``)."""
     check_passphrase(passphrase)
     province = _require(province, _("The province is required."), "province")
-    db = open_database(db_path, create=True)
+    db = open_database(db_path, create=True, key=key)
     _refuse_if_set_up(db)
     site_id = uuid.uuid4()
     with db.write() as session:

@@ -122,6 +122,7 @@ def test_audit_verify_names_the_entry_whose_byte_was_changed(cli, tmp_path: Path
         "y",
         "--login",
         "boss",
+        "--plain",  # read below with the sqlite3 module, as someone editing the file would
         env=boss,
     )
     for given in ("สมชาย", "สมหญิง", "มานี"):

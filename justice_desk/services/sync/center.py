@@ -421,7 +421,14 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
     from justice_desk.services.sync import conflicts
     from justice_desk.storage import sync_queries as q
 
-    data = fmt.read_sync_file(path)
+    try:
+        data = fmt.read_sync_file(path)
+    except (FileNotFoundError, IsADirectoryError):
+        raise UserError(
+            _("There is no receipt file at {path}. Check the file name, then try again.").format(
+                path=path
+            )
+        ) from None
     keys = own_keys(db, passphrase)
     try:
         verified = fmt.open_receipt(
