@@ -110,3 +110,10 @@ def downgrade() -> None:
         batch_op.drop_column("prev_hash")
         batch_op.drop_column("host")
     op.drop_table("accounts")
+    if dialect == "postgresql":
+        # Entries of this schema carry their own numbers, so the column's sequence never moved:
+        # the older code that numbers by the sequence would start again at 1.
+        op.execute(
+            "SELECT setval(pg_get_serial_sequence('audit_events', 'event_no'), "
+            "COALESCE((SELECT max(event_no) FROM audit_events), 0) + 1, false)"
+        )
