@@ -173,6 +173,7 @@ def start_main_window(target: Target, settings: QSettings, *, demo: bool = False
     the window builds that page when they are done (``window.ready``). A database that cannot be
     opened is explained in a dialog and the app ends with exit code 2.
     """
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from justice_desk.i18n import _
@@ -191,15 +192,32 @@ def start_main_window(target: Target, settings: QSettings, *, demo: bool = False
     )
     window = MainWindow(identity=identity, settings=settings)
     window.show()
+    from justice_desk.ui import unlock
+
+    # An encrypted database is opened by signing in (its key comes from the password), or was
+    # opened already by the first-run dialog that made it.
+    unlocked: Database | None = None
+    if target.path is not None:
+        handoff = unlock.take_handoff(target.path)
+        if handoff is not None:
+            unlocked = handoff.db
+            unlock.remember(window, handoff)
+        elif unlock.encrypted_file(target.path):
+            unlocked = unlock.unlock_database(
+                target.path, seen.name if seen and seen.name else target.display, window
+            )
+            if unlocked is None:
+                QTimer.singleShot(0, lambda: QApplication.exit(0))  # the sign-in was cancelled
+                return window
 
     def opened(result: tuple[Database, SiteInfo, bool]) -> None:
         db, site, is_demo = result
-        from justice_desk.ui.login import sign_in_before_attach
-
-        if not sign_in_before_attach(window, db, site.name, demo=demo or is_demo):
+        signed = unlock.before_attach(window, db, site.name, demo=demo or is_demo)
+        if signed is None:
             db.dispose()
             QApplication.exit(0)  # the sign-in was cancelled
             return
+        db = signed
         if target.path is not None:
             prefs.remember_database(settings, target.path)  # reopened at the next start
         elif target.url.startswith("postgresql"):
@@ -212,6 +230,7 @@ def start_main_window(target: Target, settings: QSettings, *, demo: bool = False
                 db=db, runner=window.runner, site=site, settings=settings, demo=demo or is_demo
             )
         )
+        QTimer.singleShot(0, lambda: unlock.after_attach(window))
 
     def failed(message: str, _expected: bool) -> None:
         show_error(window, message, _("Cannot open the database"))
@@ -220,7 +239,7 @@ def start_main_window(target: Target, settings: QSettings, *, demo: bool = False
     window.runner.run(
         _("Opening the database"),
         _open_database,
-        target.url if target.path is None else str(target.path),
+        unlocked or (target.url if target.path is None else str(target.path)),
         window.page_to_open(),
         on_success=opened,
         on_error=failed,
@@ -228,14 +247,15 @@ def start_main_window(target: Target, settings: QSettings, *, demo: bool = False
     return window
 
 
-def _open_database(db_ref: str, page: str) -> tuple[Database, SiteInfo, bool]:
-    """Runs in the background: the storage layer, the database and the first page's code."""
+def _open_database(db_ref: str | Database, page: str) -> tuple[Database, SiteInfo, bool]:
+    """Runs in the background: the storage layer, the database (unless already open: an
+    encrypted one, signed in) and the first page's code."""
     import importlib
 
     from justice_desk.services import setup
     from justice_desk.storage.database import open_database
 
-    db = open_database(db_ref)
+    db = open_database(db_ref) if isinstance(db_ref, str) else db_ref
     try:
         site = setup.this_site(db)
         demo = db.setting("demo") == "1"

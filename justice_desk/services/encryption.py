@@ -322,3 +322,22 @@ def set_up_encrypted(
         keyslots.remove_slots_file(path)
         raise
     return NewEncrypted(db, recovery)
+
+
+def recovery_sheet_pdf(db: Database, recovery_key: str) -> bytes:
+    """The recovery key sheet to print for the chairperson (``documents.recovery_sheet``):
+    the key in its 8 groups, which database it opens and how to use it, in Thai."""
+    import datetime as dt
+
+    from justice_desk.documents.recovery_sheet import RecoverySheetDoc
+    from justice_desk.documents.recovery_sheet import recovery_sheet_pdf as make_pdf
+    from justice_desk.services.printing import _issuer
+
+    keyslots.normalize_recovery_key(recovery_key)  # a whole, checked key only
+    doc = RecoverySheetDoc(
+        issuer=_issuer(db),
+        recovery_key=recovery_key,
+        database=db.target.display,
+        made_on=dt.date.today(),
+    )
+    return make_pdf(doc)

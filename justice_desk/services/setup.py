@@ -219,7 +219,16 @@ DEMO_CENTER = {
 
 def init_demo_center(db_path: str | os.PathLike[str] | None) -> Database:
     """A center for the demo: a real tambon of Chiang Mai, clearly coded as a demo."""
-    db = init_center(db_path, center_type=CenterType.BOTH, **DEMO_CENTER)
+    db = init_center(
+        db_path,
+        center_type=CenterType.BOTH,
+        code=DEMO_CENTER["code"],
+        name=DEMO_CENTER["name"],
+        province=DEMO_CENTER["province"],
+        amphoe=DEMO_CENTER["amphoe"],
+        tambon=DEMO_CENTER["tambon"],
+        host_organisation=DEMO_CENTER["host_organisation"],
+    )
     with db.write() as session:
         db.put_settings(session, {"demo": "1"})
     return db

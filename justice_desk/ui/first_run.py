@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEventLoop, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
@@ -89,6 +91,52 @@ class PassphraseBox(QGroupBox):
             self.first.setFocus()
 
 
+class AccountBox(QGroupBox):
+    """The first account (the center's coordinator, the office's administrator): its login
+    and password, typed twice. Its password opens the encrypted database."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        layout = QFormLayout(self)
+        note = ThaiLabel(
+            _(
+                "The database is encrypted: a copy of the file cannot be read without a "
+                "password. Everyone signs in with their own account; this first one adds the "
+                "others. A recovery key is shown next, to print for the chairperson."
+            )
+        )
+        note.setStyleSheet("color: #555")
+        layout.addRow(note)
+        self.login = QLineEdit(self)
+        self.login.setObjectName("account_login")
+        self.first = QLineEdit(self)
+        self.first.setObjectName("account_password")
+        self.first.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again = QLineEdit(self)
+        self.again.setObjectName("account_password_again")
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        layout.addRow(_("Login name *"), self.login)
+        layout.addRow(_("Password *"), self.first)
+        layout.addRow(_("Password again *"), self.again)
+
+    def check(self) -> tuple[str, str]:
+        """The login and password, checked (``ValidationError`` with field ``account``)."""
+        from justice_desk.services import accounts
+
+        try:
+            login = accounts.check_login(self.login.text())
+            password = accounts.check_password(self.first.text(), self.again.text())
+        except UserError as exc:
+            raise ValidationError(str(exc), "account") from exc
+        return login, password
+
+    def mark(self, wrong: bool) -> None:
+        for edit in (self.login, self.first, self.again):
+            edit.setStyleSheet(ERROR_STYLE if wrong else "")
+        if wrong:
+            (self.login if not self.login.text().strip() else self.first).setFocus()
+
+
 class FirstRunDialog(QDialog):
     """Three doors: a center, a province office, or the demo."""
 
@@ -144,6 +192,16 @@ class FirstRunDialog(QDialog):
         ):
             b.setMinimumHeight(44)
             v.addWidget(b)
+            if b is self.demo_button:
+                demo_note = ThaiLabel(
+                    _(
+                        "The demo needs no sign-in and is not encrypted: it holds invented "
+                        "people only."
+                    )
+                )
+                demo_note.setObjectName("demoNote")
+                demo_note.setStyleSheet("color: #555")
+                v.addWidget(demo_note)
         v.addStretch(1)
         self.stack.addWidget(intro)
 
@@ -190,8 +248,8 @@ class FirstRunDialog(QDialog):
             self.fields[key] = edit
             coord.addRow(label, edit)
         form.addRow(box)
-        self.center_passphrase = PassphraseBox(self)
-        form.addRow(self.center_passphrase)
+        self.center_account = AccountBox(_("The coordinator's account"), self)
+        form.addRow(self.center_account)
         self.center_error = ThaiLabel()
         self.center_error.setStyleSheet("color: #c62828")
         form.addRow(self.center_error)
@@ -218,8 +276,8 @@ class FirstRunDialog(QDialog):
         self.province_name = QLineEdit()
         self.province_name.setObjectName("province_name")
         pform.addRow(_("Province *"), self.province_name)
-        self.province_passphrase = PassphraseBox(self)
-        pform.addRow(self.province_passphrase)
+        self.province_account = AccountBox(_("The administrator's account"), self)
+        pform.addRow(self.province_account)
         self.province_error = ThaiLabel()
         self.province_error.setStyleSheet("color: #c62828")
         pform.addRow(self.province_error)
@@ -322,9 +380,8 @@ class FirstRunDialog(QDialog):
             coordinator_surname=self._text("coordinator_surname") or None,
             coordinator_title=self._text("coordinator_title") or None,
             coordinator_phone=self._text("coordinator_phone") or None,
-            key_passphrase=self.center_passphrase.passphrase(),
         )
-        self.center_passphrase.mark(False)
+        self.center_account.mark(False)
         try:
             # Check the center's own fields before anything is written to disk.
             for key, message in (
@@ -336,15 +393,25 @@ class FirstRunDialog(QDialog):
                 if not self._text(key):
                     raise ValidationError(message, key)
             setup.check_center_code(self._text("code"))
-            self.center_passphrase.check()
-            if not self.center_passphrase.passphrase() and not self._accept_no_passphrase():
-                return
-            db = onboarding.set_up_center(self.db_path, data)
-            db.dispose()
+            login, password = self.center_account.check()
+            name = " ".join(
+                part
+                for part in (
+                    self._text("coordinator_given_name"),
+                    self._text("coordinator_surname"),
+                )
+                if part
+            )
+            self._create(
+                login,
+                name,
+                password,
+                lambda key: onboarding.set_up_center(self.db_path, data, key=key),
+            )
         except ValidationError as exc:
             self.center_error.setText(str(exc))
-            if exc.field == "passphrase":
-                self.center_passphrase.mark(True)
+            if exc.field == "account":
+                self.center_account.mark(True)
             elif exc.field in self.fields:
                 self.fields[exc.field].setStyleSheet(ERROR_STYLE)
                 self.fields[exc.field].setFocus()
@@ -357,44 +424,45 @@ class FirstRunDialog(QDialog):
 
     def create_province(self) -> None:
         self.province_name.setStyleSheet("")
-        self.province_passphrase.mark(False)
+        self.province_account.mark(False)
         try:
             if not self.province_name.text().strip():
                 raise ValidationError(_("The province is required."), "province")
-            self.province_passphrase.check()
-            if not self.province_passphrase.passphrase() and not self._accept_no_passphrase():
-                return
-            db = setup.init_province(
-                self.db_path,
-                province=self.province_name.text(),
-                passphrase=self.province_passphrase.passphrase(),
+            login, password = self.province_account.check()
+            self._create(
+                login,
+                login,
+                password,
+                lambda key: setup.init_province(
+                    self.db_path, province=self.province_name.text(), key=key
+                ),
             )
-            db.dispose()
         except UserError as exc:
             self.province_error.setText(str(exc))
-            if isinstance(exc, ValidationError) and exc.field == "passphrase":
-                self.province_passphrase.mark(True)
+            if isinstance(exc, ValidationError) and exc.field == "account":
+                self.province_account.mark(True)
             else:
                 self.province_name.setStyleSheet(ERROR_STYLE)
             return
         self.chosen = Chosen(self.db_path, False)
         self.accept()
 
-    def _accept_no_passphrase(self) -> bool:
-        """The passphrase is optional, but skipping it is a decision: say what it means."""
-        from justice_desk.ui.dialogs import confirm
+    def _create(self, login: str, name: str, password: str, create: Callable[[bytes], Any]) -> None:
+        """The encrypted database with its first account, handed to the window open and signed
+        in, with the recovery key it shows once (``ui/unlock.py``)."""
+        from PySide6.QtGui import QGuiApplication
 
-        return confirm(
-            self,
-            _(
-                "You have not chosen a passphrase for the sync keys. Anyone who copies this "
-                "computer's data folder could then send bundles to the province in your name. "
-                "Set up without a passphrase?"
-            ),
-            yes=_("Set up without a passphrase"),
-            no=_("Go back and choose one"),
-            title=_("No passphrase"),
-        )
+        from justice_desk.services import encryption
+        from justice_desk.ui import unlock
+
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            made = encryption.set_up_encrypted(
+                self.db_path, login=login, name=name, password=password, create=create
+            )
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        unlock.hand_over(self.db_path, unlock.Handoff(made.db, made.recovery_key))
 
     def open_demo(self) -> None:
         path = paths.ensure_home() / "demo.sqlite3"
