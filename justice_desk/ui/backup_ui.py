@@ -12,12 +12,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from justice_desk import i18n
 from justice_desk.i18n import _
 from justice_desk.ui import settings as prefs
-from justice_desk.ui.dialogs import confirm, show_error, show_info
+from justice_desk.ui.dialogs import confirm, show_error, show_info, translate_buttons
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 if TYPE_CHECKING:
@@ -295,6 +306,14 @@ def restore_from_backup(window: MainWindow) -> None:
     if not name:
         return
 
+    login: str | None = None
+    secret: str | None = None
+    if backups.backup_is_encrypted(Path(name)):
+        asked = ask_backup_secret(window, Path(name))
+        if asked is None:
+            return
+        login, secret = asked
+
     def checked(check: Any) -> None:
         if not confirm(
             window,
@@ -303,13 +322,15 @@ def restore_from_backup(window: MainWindow) -> None:
             title=_("Restore from a backup"),
         ):
             return
-        _restore(window, Path(name), db_path)
+        _restore(window, Path(name), db_path, check.key)
 
     window.runner.run(
         _("Checking the backup"),
         backups.check_backup,
         Path(name),
         window.ctx.db,
+        login=login,
+        secret=secret,
         on_success=checked,
         on_error=lambda message, _expected: show_error(
             window, message, _("This backup cannot be restored")
@@ -317,7 +338,68 @@ def restore_from_backup(window: MainWindow) -> None:
     )
 
 
-def _restore(window: MainWindow, backup_file: Path, db_path: Path) -> None:
+class BackupSecretDialog(QDialog):
+    """An encrypted backup: the login and password of an account that existed when it was
+    made, or the recovery key (typed in groups)."""
+
+    def __init__(self, backup: Path, parent: QWidget | None = None) -> None:
+        from justice_desk.ui.unlock import RecoveryKeyEdit
+
+        super().__init__(parent)
+        self.setObjectName("backupSecret")
+        self.setWindowTitle(_("An encrypted backup"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            ThaiLabel(
+                _(
+                    "The backup {name} is encrypted. Give the login and password of an account "
+                    "that existed when it was made, or the recovery key."
+                ).format(name=backup.name)
+            )
+        )
+        form = QFormLayout()
+        self.login = QLineEdit(self)
+        self.login.setObjectName("backupLogin")
+        self.password = QLineEdit(self)
+        self.password.setObjectName("backupPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(_("Login name"), self.login)
+        form.addRow(_("Password"), self.password)
+        layout.addLayout(form)
+        self.use_recovery = QCheckBox(_("Use the recovery key instead"), self)
+        self.use_recovery.setObjectName("useRecoveryKey")
+        layout.addWidget(self.use_recovery)
+        self.recovery = RecoveryKeyEdit(self)
+        self.recovery.setVisible(False)
+        layout.addWidget(self.recovery)
+        self.use_recovery.toggled.connect(self.recovery.setVisible)
+        self.use_recovery.toggled.connect(lambda on: self.login.setEnabled(not on))
+        self.use_recovery.toggled.connect(lambda on: self.password.setEnabled(not on))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        translate_buttons(buttons)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def answer(self) -> tuple[str | None, str]:
+        if self.use_recovery.isChecked():
+            return None, self.recovery.text()
+        return self.login.text().strip(), self.password.text()
+
+
+def ask_backup_secret(window: QWidget, backup: Path) -> tuple[str | None, str] | None:
+    """(login, password) or (None, recovery key) for an encrypted backup; None: cancelled."""
+    dialog = BackupSecretDialog(backup, window)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.answer()
+
+
+def _restore(
+    window: MainWindow, backup_file: Path, db_path: Path, key: bytes | None = None
+) -> None:
     from justice_desk.services import backups
 
     window.runner.cancel_all()
@@ -356,6 +438,7 @@ def _restore(window: MainWindow, backup_file: Path, db_path: Path) -> None:
         backups.restore,
         backup_file,
         str(db_path),
+        key=key,
         on_success=lambda kept: outcome.update(kept=kept),
         on_error=failed,
     )

@@ -161,8 +161,7 @@ class RecoveryDialog(QDialog):
             ThaiLabel(
                 _(
                     "The key is right. Choose the coordinator's account and give it a new "
-                    "password; then the coordinator sets new passwords for the others "
-                    "(File → Accounts)."
+                    "password; the other accounts keep theirs."
                 )
             )
         )
@@ -408,9 +407,8 @@ def offer_conversion(window: QWidget, db: Database, login: str, password: str) -
     if others:
         text += "\n\n" + _(
             "Only your password will open the encrypted database at first. The other accounts "
-            "({logins}) need their passwords set again: you are asked for a temporary password "
-            "for each next, to tell them; each person then changes it (File → Change my "
-            "password)."
+            "({logins}) need their passwords set again: you are asked next for a temporary "
+            "password for each, to tell them."
         ).format(logins=", ".join(others))
     if not confirm(
         window, text, yes=_("Encrypt now"), no=_("Later"), title=_("Encrypt the database")
@@ -526,8 +524,8 @@ class TemporaryPasswordsDialog(QDialog):
                 _(
                     "These accounts cannot open the encrypted database until their passwords "
                     "are set again. Give each a temporary password (at least 8 characters) and "
-                    "tell the person; they change it after signing in (File → Change my "
-                    "password). An account left empty can be done later in File → Accounts."
+                    "tell the person. An account left empty can be given one later with "
+                    "“justice-desk user password”."
                 )
             )
         )

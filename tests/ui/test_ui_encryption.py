@@ -208,3 +208,64 @@ def test_the_recovery_key_sheet_is_a_thai_page_with_the_key(encrypted_center) ->
     for group in recovery.split("-"):
         assert group in text
     assert "กุญแจกู้คืนฐานข้อมูล" in text and "ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ" in text
+
+
+def test_restoring_an_encrypted_backup_asks_for_a_password_or_the_recovery_key(
+    encrypted_center, qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QFileDialog
+
+    from justice_desk.services import backups, people
+    from justice_desk.ui import backup_ui
+    from justice_desk.ui.context import AppContext
+    from justice_desk.ui.jobs import JobRunner
+    from justice_desk.ui.main_window import MainWindow
+
+    path, recovery = encrypted_center
+    db = encryption.sign_in_encrypted(path, "boss", PASSWORD)
+    people.create_person(db, people.PersonInput(given_name="ก่อน", no_id_reason="t"))
+    backup = backups.backup_to(db, tmp_path / "usb")
+    people.create_person(db, people.PersonInput(given_name="หลัง", no_id_reason="t"))
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    ctx = AppContext(db=db, runner=JobRunner(), site=setup.this_site(db), settings=settings)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(backup), ""))
+    )
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        backup_ui, "show_error", lambda p, text, title=None: told.append(("e", text))
+    )
+    monkeypatch.setattr(
+        backup_ui, "show_info", lambda p, text, title=None: told.append(("i", text))
+    )
+    monkeypatch.setattr(backup_ui, "confirm", lambda *a, **k: True)
+    answers = [("boss", "wrong password"), (None, recovery.translate(THAI))]
+
+    def answer(self) -> int:
+        login, secret = answers.pop(0)
+        if login is None:
+            self.use_recovery.setChecked(True)
+            self.recovery.set_text(secret)
+        else:
+            self.login.setText(login)
+            self.password.setText(secret)
+        return int(QDialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(backup_ui.BackupSecretDialog, "exec", answer)
+    action = window.findChild(QAction, "restoreAction")
+    action.trigger()
+    qtbot.waitUntil(lambda: bool(told), timeout=60000)
+    assert told[0][0] == "e" and "wrong" in told[0][1] and window.isVisible()
+    action.trigger()  # now with the recovery key, typed in Thai digits
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=60000)
+    assert told[-1][0] == "i" and "restored" in told[-1][1]
+    assert window.switch_to == path
+    restored = encryption.sign_in_encrypted(path, "boss", PASSWORD)
+    try:
+        assert sorted(r.name for r in people.list_people(restored).rows) == ["ก่อน"]
+    finally:
+        restored.dispose()

@@ -128,6 +128,9 @@ def fill_center(dialog, typer, code: str) -> None:
     typer(dialog.fields["code"], code)
     typer(dialog.fields["province"], "เชียงใหม่")
     typer(dialog.fields["coordinator_given_name"], "น้ำฝน")
+    typer(dialog.center_account.login, "namfon")
+    typer(dialog.center_account.first, "รหัสของศูนย์ 2569")
+    typer(dialog.center_account.again, "รหัสของศูนย์ 2569")
 
 
 def test_the_center_code_is_checked_as_typed_and_before_anything_is_written(
@@ -154,40 +157,28 @@ def test_the_center_code_is_checked_as_typed_and_before_anything_is_written(
     assert dialog.fields["code"].styleSheet() == ""
     dialog.create_center()
     assert dialog.chosen is not None and dialog.db_path.exists()
+    from justice_desk.ui import unlock
+
+    unlock.take_handoff(dialog.db_path).db.dispose()  # the window would have taken it
 
 
-def test_skipping_the_passphrase_is_a_decision_the_dialog_asks_for(
-    qtbot, typer, monkeypatch
-) -> None:
-    from justice_desk.ui import dialogs
+def test_a_new_center_is_encrypted_and_its_sync_keys_need_no_passphrase(qtbot, typer) -> None:
+    from justice_desk.services import encryption, sync
+    from justice_desk.ui import unlock
     from justice_desk.ui.first_run import FirstRunDialog
 
-    answers = [False, True]
-    asked: list[tuple[str, str]] = []
-
-    def confirm(parent, text, *, yes, no=None, title=None):
-        asked.append((text, yes))
-        return answers.pop(0)
-
-    monkeypatch.setattr(dialogs, "confirm", confirm)
     dialog = FirstRunDialog()
     qtbot.addWidget(dialog)
     dialog.center_button.click()
     fill_center(dialog, typer, "CJC-0001")
-    dialog.create_center()  # "Go back and choose one"
-    assert len(asked) == 1 and "in your name" in asked[0][0]
-    assert asked[0][1] == "Set up without a passphrase"
-    assert not dialog.db_path.exists() and dialog.chosen is None
-    dialog.create_center()  # "Set up without a passphrase"
-    assert dialog.chosen is not None and dialog.db_path.exists()
-    from justice_desk.services import sync
-    from justice_desk.storage.database import open_database
-
-    db = open_database(dialog.db_path)
+    dialog.create_center()
+    assert dialog.chosen is not None and encryption.is_encrypted(dialog.db_path)
+    handoff = unlock.take_handoff(dialog.db_path)
     try:
-        assert not sync.needs_passphrase(db)
+        assert handoff.recovery_key and handoff.db.actor.login == "namfon"
+        assert not sync.needs_passphrase(handoff.db)  # the private keys live inside
     finally:
-        db.dispose()
+        handoff.db.dispose()
 
 
 def clipped_labels(widget) -> list[str]:
@@ -232,8 +223,8 @@ def test_the_set_up_dialog_fits_a_village_laptop_screen(qtbot, size: int, langua
         # The center form scrolls to its last row: the explanations and the buttons are reachable.
         dialog.stack.setCurrentIndex(0)
         dialog.center_button.click()
-        dialog.center_scroll.ensureWidgetVisible(dialog.center_passphrase.again)
-        assert dialog.center_passphrase.again.visibleRegion().boundingRect().height() > 0
+        dialog.center_scroll.ensureWidgetVisible(dialog.center_account.again)
+        assert dialog.center_account.again.visibleRegion().boundingRect().height() > 0
     finally:
         font.setPointSize(old_size)
         app.setFont(font)

@@ -78,8 +78,7 @@ def test_cancelled_is_not_an_error() -> None:
 
 
 def test_first_run_sets_up_a_center_with_its_coordinator(qtbot, typer, isolated_home) -> None:
-    from justice_desk.services import people, setup
-    from justice_desk.storage.database import open_database
+    from justice_desk.services import encryption, people, setup
     from justice_desk.ui.first_run import FirstRunDialog
 
     dialog = FirstRunDialog()
@@ -95,27 +94,31 @@ def test_first_run_sets_up_a_center_with_its_coordinator(qtbot, typer, isolated_
     typer(dialog.fields["province"], "เชียงใหม่")
     typer(dialog.fields["coordinator_given_name"], "น้ำฝน")
     typer(dialog.fields["coordinator_surname"], "ปั้นทอง")
-    # An optional passphrase for the keys: too short, then typed differently twice, then right.
-    typer(dialog.center_passphrase.first, "สั้น")
+    # The coordinator's account: a password too short, then typed differently, then right.
+    typer(dialog.center_account.login, "namfon")
+    typer(dialog.center_account.first, "สั้น")
     dialog.create_center()
     assert (
         "at least 8" in dialog.center_error.text()
-        and "border" in dialog.center_passphrase.first.styleSheet()
+        and "border" in dialog.center_account.first.styleSheet()
     )
     assert not dialog.db_path.exists()
-    dialog.center_passphrase.first.setText("กุญแจของศูนย์ 2569")
-    dialog.center_passphrase.again.setText("กุญแจของศูนย์ 2568")
+    dialog.center_account.first.setText("รหัสของศูนย์ 2569")
+    dialog.center_account.again.setText("รหัสของศูนย์ 2568")
     dialog.create_center()
     assert "not the same" in dialog.center_error.text() and not dialog.db_path.exists()
-    dialog.center_passphrase.again.setText("กุญแจของศูนย์ 2569")
+    dialog.center_account.again.setText("รหัสของศูนย์ 2569")
     dialog.create_center()
     assert dialog.chosen is not None and not dialog.chosen.demo
-    db = open_database(dialog.chosen.path)
+    from justice_desk.ui import unlock
+
+    unlock.take_handoff(dialog.chosen.path).db.dispose()  # the window would have taken it
+    db = encryption.sign_in_encrypted(dialog.chosen.path, "namfon", "รหัสของศูนย์ 2569")
     try:
         from justice_desk.services import sync
 
-        assert sync.needs_passphrase(db)  # the private keys are protected
-        assert sync.own_keys(db, "กุญแจของศูนย์ 2569") is not None
+        assert db.encrypted and not sync.needs_passphrase(db)  # the keys live inside
+        assert sync.own_keys(db) is not None
         assert setup.this_site(db).name == "ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ"
         rows = people.list_people(db).rows
         assert [r.name for r in rows] == ["น้ำฝน ปั้นทอง"] and rows[
@@ -126,12 +129,8 @@ def test_first_run_sets_up_a_center_with_its_coordinator(qtbot, typer, isolated_
 
 
 def test_first_run_province(qtbot, typer, monkeypatch) -> None:
-    from justice_desk.storage.database import open_database
-    from justice_desk.ui import dialogs
     from justice_desk.ui.first_run import FirstRunDialog
 
-    warned: list[str] = []  # no passphrase typed: set up without one, after the warning
-    monkeypatch.setattr(dialogs, "confirm", lambda parent, text, **kw: warned.append(text) or True)
     dialog = FirstRunDialog()
     qtbot.addWidget(dialog)
     dialog.province_button.click()
@@ -139,8 +138,15 @@ def test_first_run_province(qtbot, typer, monkeypatch) -> None:
     assert "required" in dialog.province_error.text() and dialog.chosen is None
     typer(dialog.province_name, "เชียงใหม่")
     dialog.create_province()
-    assert len(warned) == 1 and "passphrase" in warned[0]
-    db = open_database(dialog.chosen.path)
+    assert "login" in dialog.province_error.text().lower() and dialog.chosen is None
+    typer(dialog.province_account.login, "admin")
+    typer(dialog.province_account.first, "office password 1")
+    typer(dialog.province_account.again, "office password 1")
+    dialog.create_province()
+    from justice_desk.ui import unlock
+
+    db = unlock.take_handoff(dialog.chosen.path).db
+    assert db.encrypted and db.actor.login == "admin"
     assert db.mode == "province"
     db.dispose()
 
