@@ -33,6 +33,7 @@ from justice_desk.ui.case_widgets import (
     date_field,
     set_plain,
 )
+from justice_desk.ui.widgets.fit import wrapping_check_box
 
 
 class CaseFieldsForm(FormSection):
@@ -119,8 +120,9 @@ class CaseFieldsForm(FormSection):
         self._amount_label = QLabel(_("Amount in dispute"), self)
         amount_row = QHBoxLayout()
         amount_row.addWidget(self.amount)
-        amount_row.addWidget(self.no_money)
-        amount_row.addStretch(1)
+        # The box's long text wraps beside the amount instead of widening the form.
+        self._no_money_row = wrapping_check_box(self.no_money)
+        amount_row.addWidget(self._no_money_row, 1)
         form.addRow(self._amount_label, amount_row)
         self._age_label = QLabel(_("Offender's age on the day of the offence"), self)
         age_row = QHBoxLayout()
@@ -264,7 +266,7 @@ class CaseFieldsForm(FormSection):
         dispute = self.current_kind() is CaseKind.DISPUTE
         civil = dispute and category is CaseCategory.CIVIL
         criminal = dispute and category is CaseCategory.CRIMINAL
-        self.no_money.setVisible(civil)
+        self._no_money_row.setVisible(civil)
         for row_label in (self._age_label, self._stage_label):
             self._form.setRowVisible(row_label, criminal)
         self._incident_label.setText(

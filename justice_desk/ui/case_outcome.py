@@ -50,9 +50,22 @@ from justice_desk.ui.case_widgets import (
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.widgets.date_edit import BeDateEdit
+from justice_desk.ui.widgets.fit import FlowLayout, wrapping_check_box
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 Changed = Callable[[CaseDetail], None]
+
+
+def _labelled(text: str, field: QWidget, parent: QWidget) -> QWidget:
+    """A label and its field kept on one line (a flowing row wraps between such pairs)."""
+    holder = QWidget(parent)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(text, holder)
+    label.setBuddy(field)
+    row.addWidget(label)
+    row.addWidget(field)
+    return holder
 
 
 # -- the agreement ------------------------------------------------------------------------------
@@ -205,7 +218,7 @@ class SettlementSection(CaseSection):
         )
         self.voluntary.setObjectName("voluntaryCheck")
         self.instalments = InstalmentsEditor(self._instalments_changed, self)
-        self.sum_label = QLabel(self)
+        self.sum_label = ThaiLabel(self)
         # Each witness signs the printed agreement under their name (blank lines when none).
         self.witnesses = QPlainTextEdit(self)
         self.witnesses.setObjectName("witnessesEdit")
@@ -236,12 +249,12 @@ class SettlementSection(CaseSection):
         form.addRow(_("Instalments"), self.instalments)
         form.addRow("", self.sum_label)
         form.addRow(_("Witnesses"), self.witnesses)
-        form.addRow("", self.voluntary)
-        row = QHBoxLayout()
-        row.addWidget(self.save_button)
-        row.addWidget(self.print_button)
-        row.addWidget(self.signed_button)
-        row.addStretch(1)
+        form.addRow("", wrapping_check_box(self.voluntary))
+        # The three steps in their order; they wrap onto more lines at large text sizes.
+        row = FlowLayout()
+        row.add_widget(self.save_button)
+        row.add_widget(self.print_button)
+        row.add_widget(self.signed_button)
         form.addRow("", row)
         mediators_row = QHBoxLayout()
         mediators_row.addWidget(self.mediators_button)
@@ -457,13 +470,11 @@ class PaymentsSection(CaseSection):
         box = QGroupBox(_("Instalments and payments"), self)
         v = QVBoxLayout(box)
         v.addWidget(self.table)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(_("Paid on"), box))
-        row.addWidget(self.paid_on)
-        row.addWidget(QLabel(_("Amount (baht)"), box))
-        row.addWidget(self.amount)
-        row.addWidget(self.pay_button)
-        row.addStretch(1)
+        # Label and field stay together; the row wraps at large text sizes.
+        row = FlowLayout()
+        row.add_widget(_labelled(_("Paid on"), self.paid_on, box))
+        row.add_widget(_labelled(_("Amount (baht)"), self.amount, box))
+        row.add_widget(self.pay_button)
         v.addLayout(row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -631,12 +642,12 @@ class ComplianceSection(CaseSection):
         box = QGroupBox(_("Compliance follow-up"), self)
         v = QVBoxLayout(box)
         v.addWidget(self.table)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(_("Checked on"), box))
-        row.addWidget(self.checked_on)
-        row.addWidget(self.result)
-        row.addWidget(self.note, 1)
-        row.addWidget(self.add_button)
+        row = FlowLayout()
+        row.add_widget(_labelled(_("Checked on"), self.checked_on, box))
+        row.add_widget(self.result)
+        self.note.setMinimumWidth(self.note.fontMetrics().horizontalAdvance("0" * 24))
+        row.add_widget(self.note)
+        row.add_widget(self.add_button)
         v.addLayout(row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

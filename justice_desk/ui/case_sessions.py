@@ -38,6 +38,7 @@ from justice_desk.ui.case_widgets import (
 )
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.widgets.fit import wrapping_check_box
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 from justice_desk.ui.widgets.time_edit import TimeEdit, end_hint, start_hint
 
@@ -96,7 +97,7 @@ class MediatorsSection(FormSection):
         self.assign_button = QPushButton(_("Assign this mediator"), self)
         self.assign_button.setObjectName("assignMediatorButton")
         self.assign_button.clicked.connect(self.save)
-        self.closed_note = QLabel(
+        self.closed_note = ThaiLabel(
             _("Mediators can be assigned while the case is open and not yet settled."), self
         )
         self.closed_note.setStyleSheet("color: #555;")
@@ -111,7 +112,7 @@ class MediatorsSection(FormSection):
         form.addRow(_("Valid on"), self.valid_on)
         form.addRow(_("Mediator"), self.mediator)
         form.addRow("", self.none_available)
-        form.addRow("", self.no_conflict)
+        form.addRow("", wrapping_check_box(self.no_conflict))
         form.addRow(_("Disclosure"), self.disclosure)
         row = QHBoxLayout()
         row.addWidget(self.assign_button)

@@ -88,6 +88,8 @@ class MoneyEdit(QLineEdit):
         super().__init__(parent)
         self.required = required
         self.setPlaceholderText(_("baht, for example 20,000"))
+        # Room for a six-figure amount with satang: squeezed beside a check box, it was cut.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("000,000.00") + 20)
         self.setMaximumWidth(260)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.editingFinished.connect(self._tidy)

@@ -15,10 +15,13 @@ largest text size (``*-large.png``, for checking, not for the README). ``--out D
 elsewhere. Each shot is the whole screen grabbed from the X server, window frame included.
 
 ``--guide`` makes the pictures of the user guide instead (``justice_desk/data/guide/images``,
-ui/help_viewer.py): the first start, the set-up form, a new center's checklist, a meeting's
-attendance and agenda, the print preview, the intake of a case, a case in mediation and its
-agreement, the Sync page; each is made about 1000 pixels wide with 256 colours by ImageMagick's
-``convert`` (it must be on the PATH), so that the guide stays small inside the package.
+ui/help_viewer.py): the first start, the set-up form, a new center's checklist (its committee
+done, the rest to do), a meeting's attendance and agenda, the print preview, the intake of a
+case, a case in mediation waiting for its agreement, an agreement saved and waiting to be printed
+and signed, the Sync page; each is made about 1000 pixels wide with 256 colours by ImageMagick's
+``convert`` (it must be on the PATH), so that the guide stays small inside the package. The
+program shows itself in each guide's language: ``checklist.png`` for the Thai guide,
+``checklist-en.png`` for the English one; ``--lang th`` or ``--lang en`` makes one language's.
 """
 
 from __future__ import annotations
@@ -37,9 +40,16 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=HERE)
     parser.add_argument("--large", action="store_true", help="also shots at the largest text size")
     parser.add_argument("--guide", action="store_true", help="the user guide's pictures instead")
+    parser.add_argument(
+        "--lang",
+        choices=(*GUIDE_LANGUAGES, "all"),
+        default="all",
+        help="with --guide: the pictures of one language's guide (default: every language)",
+    )
     args = parser.parse_args()
     if args.guide:
-        return guide_shots()
+        languages = GUIDE_LANGUAGES if args.lang == "all" else (args.lang,)
+        return guide_shots(languages=languages)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
 
@@ -114,33 +124,52 @@ def main() -> int:
 
 
 GUIDE_IMAGES = HERE.parent.parent / "justice_desk" / "data" / "guide" / "images"
+GUIDE_LANGUAGES = ("th", "en")
 
 
-def guide_shots(out: Path = GUIDE_IMAGES) -> int:
-    """The user guide's pictures, in Thai, on a demo center and on a new one."""
+def guide_image_name(name: str, language: str) -> str:
+    """``checklist.png`` for the Thai guide, ``checklist-en.png`` for the English one."""
+    return f"{name}.png" if language == "th" else f"{name}-{language}.png"
+
+
+def guide_shots(out: Path = GUIDE_IMAGES, languages: tuple[str, ...] = GUIDE_LANGUAGES) -> int:
+    """The user guide's pictures in each language, on a demo center and on a new one."""
     import shutil
-    import subprocess
-
-    home = Path(tempfile.mkdtemp(prefix="jd-guide-"))
-    os.environ["JUSTICE_DESK_HOME"] = str(home)
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication, QWidget
-
-    from justice_desk import i18n
-    from justice_desk.app import open_main_window
-    from justice_desk.domain.enums import CaseStatus, MeetingStatus
-    from justice_desk.services import setup
-    from justice_desk.services.demo import generate_demo
-    from justice_desk.ui import settings as prefs
-    from justice_desk.ui.fonts import load_thai_font
 
     if shutil.which("convert") is None:
         print("ImageMagick's convert is needed for --guide", file=sys.stderr)
         return 2
+    home = Path(tempfile.mkdtemp(prefix="jd-guide-"))
+    os.environ["JUSTICE_DESK_HOME"] = str(home)
+    from PySide6.QtWidgets import QApplication
+
     app = QApplication(sys.argv[:1])
-    i18n.set_language("th")
-    app.setFont(load_thai_font(prefs.DEFAULT_TEXT_SIZE))
     out.mkdir(parents=True, exist_ok=True)
+    for language in languages:
+        _guide_shots_in(app, home / language, out, language)
+    return 0
+
+
+def _guide_shots_in(app: object, home: Path, out: Path, language: str) -> None:
+    import datetime as dt
+    import subprocess
+
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+
+    from justice_desk import i18n
+    from justice_desk.app import open_main_window
+    from justice_desk.domain.enums import CaseStatus, CommitteePosition, MeetingStatus
+    from justice_desk.services import cases as case_service
+    from justice_desk.services import people, setup
+    from justice_desk.services.demo import generate_demo
+    from justice_desk.ui import settings as prefs
+    from justice_desk.ui.fonts import load_thai_font
+
+    assert isinstance(app, QApplication)
+    home.mkdir(parents=True, exist_ok=True)
+    i18n.set_language(language)
+    app.setFont(load_thai_font(prefs.DEFAULT_TEXT_SIZE))
 
     def wait(ms: int = 500) -> None:
         loop = QEventLoop()
@@ -157,7 +186,7 @@ def guide_shots(out: Path = GUIDE_IMAGES) -> int:
             shot = screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
         raw = home / f"{name}-raw.png"
         shot.save(str(raw))
-        target = out / f"{name}.png"
+        target = out / guide_image_name(name, language)
         width = min(1000, shot.width())
         subprocess.run(
             [
@@ -192,20 +221,37 @@ def guide_shots(out: Path = GUIDE_IMAGES) -> int:
     save("setup-center", first)
     first.close()
 
-    # -- a new center: the checklist
+    # -- a new center: the checklist on the first page, its committee recorded (ticked off),
+    # the mediators and the enrolment still to do
     new_path = home / "new-center.sqlite3"
-    setup.init_center(
+    db = setup.init_center(
         new_path,
         code="500107",
         name="ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ",
         province="เชียงใหม่",
         amphoe="เมืองเชียงใหม่",
         tambon="แม่เหียะ",
-    ).dispose()
+    )
+    term = people.create_term(db, name="2569–2571", starts_on=dt.date.today().replace(day=1))
+    for given, surname, position in (
+        ("ปรีชา", "มณีวงศ์", CommitteePosition.CHAIR),
+        ("บุญชู", "ใจแก้ว", CommitteePosition.SECRETARY),
+    ):
+        member = people.create_person(
+            db,
+            people.PersonInput(
+                title="นาย", given_name=given, surname=surname, no_id_reason="ยังไม่ทราบ"
+            ),
+        ).record
+        people.appoint(db, term.id, member.id, position)
+    db.dispose()
     settings = QSettings(str(home / "new.ini"), QSettings.Format.IniFormat)
     window = open_main_window(str(new_path), settings)
     window.showMaximized()
     wait(1200)
+    window.ctx.runner.wait_for_done(10000)
+    window.show_page("people")
+    wait(1500)  # the checklist asks the database again when the page changes
     window.ctx.runner.wait_for_done(10000)
     save("checklist")
     window.close()
@@ -215,6 +261,9 @@ def guide_shots(out: Path = GUIDE_IMAGES) -> int:
     db_path = home / "demo.sqlite3"
     db = setup.init_demo_center(db_path)
     generate_demo(db, seed=3)
+    # The case in mediation: first waiting for its agreement, then with it saved (below).
+    mediating = case_service.list_cases(db, status=[CaseStatus.IN_MEDIATION], limit=50).rows
+    agreed = next(c for c in (case_service.get_case(db, r.id) for r in mediating) if c.mediators)
     db.dispose()
     settings = QSettings(str(home / "demo.ini"), QSettings.Format.IniFormat)
     window = open_main_window(str(db_path), settings)
@@ -270,18 +319,40 @@ def guide_shots(out: Path = GUIDE_IMAGES) -> int:
     form.update_eligibility()
     save("case-intake", intake)
     intake.done(0)  # without the unsaved-changes question
-    model = cases.register.model
-    rows = [model.row_object(i) for i in range(model.rowCount())]
-    mediating = next(r for r in rows if r.status == CaseStatus.IN_MEDIATION)
-    settled = next(r for r in rows if r.status == CaseStatus.SETTLED)
-    cases.open_case(mediating.id)
+    # A case in mediation without its agreement: "settled" waits, and the box says for what.
+    cases.open_case(agreed.id)
     runner.wait_for_done(10000)
     save("case-detail")
-    cases.show_list()
-    cases.open_case(settled.id)
-    runner.wait_for_done(10000)
+    # Its agreement written and saved: printed for signing, then recorded as signed.
+    case_service.record_settlement(
+        window.ctx.db,
+        agreed.id,
+        case_service.SettlementInput(
+            agreed_on=max(dt.date.today(), agreed.received_on),
+            terms="ผู้ถูกร้องตกลงชำระค่าเสียหาย 12,000 บาท เป็นสองงวด งวดละ 6,000 บาท",
+            voluntary_confirmed=True,
+            place="ศาลาอเนกประสงค์ หมู่ 3",
+            total_satang=1_200_000,
+            instalments=(
+                case_service.InstalmentInput(dt.date.today() + dt.timedelta(days=30), 600_000),
+                case_service.InstalmentInput(dt.date.today() + dt.timedelta(days=60), 600_000),
+            ),
+        ),
+    )
     detail = cases.detail
-    detail.tabs.setCurrentIndex(detail.tabs.count() - 2)
+    detail.reload()
+    detail.tabs.setCurrentIndex(detail.tab_index["outcome"])
+    wait(300)
+    wait(500)  # the reloaded tab lays itself out first
+    # The tab, then the case, scroll to the agreement's buttons (save, print for signing,
+    # signed), as a person does with the wheel; both are drawn again before the shot.
+    tab = detail.tabs.currentWidget()
+    if isinstance(tab, QScrollArea):
+        tab.ensureWidgetVisible(detail.settlement.signed_button, 50, 50)
+    detail.scroll_box.ensureWidgetVisible(detail.settlement.signed_button, 50, 120)
+    detail.settlement.instalments.table.clearSelection()
+    wait(1500)
+    window.repaint()
     save("case-outcome")
     cases.show_list()
 
@@ -291,7 +362,6 @@ def guide_shots(out: Path = GUIDE_IMAGES) -> int:
     runner.wait_for_done(10000)
     window.close()
     window.ctx.db.dispose()
-    return 0
 
 
 if __name__ == "__main__":
