@@ -542,8 +542,12 @@ def dashboard(
     center_code: str | None = None,
     silent_days: int = DEFAULT_SILENT_DAYS,
     today: dt.date | None = None,
+    summaries: bool | None = None,
 ) -> Dashboard:
-    """The figures of every center (or of ``center_code``) over ``period``, and their totals."""
+    """The figures of every center (or of ``center_code``) over ``period``, and their totals.
+
+    A province reads what it can from its summary tables (``storage/summaries.py``);
+    ``summaries=False`` counts everything from the records (the tests' full recount)."""
     from justice_desk.storage import dashboard_queries as q
 
     if silent_days < 0:
@@ -555,15 +559,25 @@ def dashboard(
     with db.read() as session:
         centers, province = _centers(db, session, center_code)
         owner = centers[0].center_id if center_code else None
+        # A province sums the whole months of the period from its summary tables, kept with
+        # every import (storage/summaries.py); a center counts its own records.
+        if summaries is None:
+            summaries = province
         acc: defaultdict[uuid.UUID, _Acc] = defaultdict(_Acc)
-        for o, kind, channel, n in q.received_counts(session, start, end, owner):
+        for o, kind, channel, n in q.received_counts(
+            session, start, end, owner, summaries=summaries
+        ):
             if kind in CaseKind._value2member_map_:
                 acc[o].kinds[CaseKind(kind)] += n
             if channel in CaseChannel._value2member_map_:
                 acc[o].channels[CaseChannel(channel)] += n
-        for o, year, month, n in q.received_per_month(session, start, end, owner):
+        for o, year, month, n in q.received_per_month(
+            session, start, end, owner, summaries=summaries
+        ):
             acc[o].per_month[(year, month)] += n
-        for o, kind, status, days, n in q.outcome_distribution(session, start, end, owner):
+        for o, kind, status, days, n in q.outcome_distribution(
+            session, start, end, owner, summaries=summaries
+        ):
             outcome = OUTCOME_OF[CaseStatus(status)]
             acc[o].outcomes[outcome] += n
             if kind == CaseKind.DISPUTE.value:
@@ -573,20 +587,24 @@ def dashboard(
         for kind in DeadlineKind:
             passed = _deadline_window(kind, "passed", period, as_of)
             due = _deadline_window(kind, "due", period, as_of)
-            for o, n in q.deadline_counts(session, kind, *passed, owner).items():
+            for o, n in q.deadline_counts(
+                session, kind, *passed, owner, summaries=summaries
+            ).items():
                 acc[o].passed[kind] += n
-            for o, n in q.deadline_counts(session, kind, *due, owner).items():
+            for o, n in q.deadline_counts(session, kind, *due, owner, summaries=summaries).items():
                 acc[o].due[kind] += n
         long_before = today - dt.timedelta(days=LONG_WAIT_DAYS)
         for o, n, first, long in q.escalations_waiting(session, owner, long_before):
             acc[o].waiting, acc[o].first_escalated, acc[o].waiting_long = n, first, long
         for which in ("held", "quorum_failed", "not_adopted"):
-            for o, n in q.meeting_counts(session, start, end, owner, which).items():
+            for o, n in q.meeting_counts(
+                session, start, end, owner, which, summaries=summaries
+            ).items():
                 acc[o].meetings[which] = n
         horizon = today + dt.timedelta(days=EXPIRY_DAYS)
         people_counts = {
-            "members": q.member_counts(session, owner),
-            "trained": q.member_counts(session, owner, trained=True),
+            "members": q.member_counts(session, owner, summaries=summaries),
+            "trained": q.member_counts(session, owner, trained=True, summaries=summaries),
             "terms_ending": q.count_of(session, q.terms_ending_selection(today, horizon, owner)),
             "mediators_expiring": q.count_of(
                 session, q.mediators_expiring_selection(today, horizon, owner)
@@ -595,7 +613,9 @@ def dashboard(
         for name, counts in people_counts.items():
             for o, n in counts.items():
                 acc[o].people[name] = n
-        for o, n, male, female, unspecified in q.activity_counts(session, start, end, owner):
+        for o, n, male, female, unspecified in q.activity_counts(
+            session, start, end, owner, summaries=summaries
+        ):
             acc[o].activity.update(
                 {"count": n, "male": male, "female": female, "unspecified": unspecified}
             )

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
+    Connection,
     Date,
     Integer,
     Select,
@@ -64,6 +66,12 @@ from justice_desk.storage.models import (
     ReceivedBundle,
     Site,
     SiteKey,
+    SummaryDeadline,
+    SummaryMonth,
+    SummaryOutcome,
+    SummaryOutcomeSpan,
+    SummaryPeople,
+    SummaryReceived,
     SyncConflict,
     Training,
 )
@@ -77,9 +85,13 @@ RECORD_COLUMNS = ("owner_id", "id", "year_be", "number", "on", "title", "state",
 RECORDS_LIMIT = 1000
 
 
-def _days_between(session: Session, later: Any, earlier: Any) -> ColumnElement[int]:
+def _dialect_name(bind: Session | Connection) -> str:
+    return (bind.get_bind() if isinstance(bind, Session) else bind).dialect.name
+
+
+def _days_between(session: Session | Connection, later: Any, earlier: Any) -> ColumnElement[int]:
     """Whole days from ``earlier`` to ``later`` (both DATE columns)."""
-    if session.get_bind().dialect.name == "sqlite":
+    if _dialect_name(session) == "sqlite":
         return cast(func.julianday(later) - func.julianday(earlier), Integer)
     return cast(later - earlier, Integer)
 
@@ -88,7 +100,7 @@ def _owned(column: Any, owner: uuid.UUID | None) -> ColumnElement[bool]:
     return column == owner if owner is not None else true()
 
 
-def _count_by_owner(session: Session, selection: Selection) -> dict[uuid.UUID, int]:
+def _count_by_owner(session: Session | Connection, selection: Selection) -> dict[uuid.UUID, int]:
     sub = selection.subquery()
     rows = session.execute(select(sub.c.owner_id, func.count()).group_by(sub.c.owner_id)).all()
     return {owner: int(n) for owner, n in rows if owner is not None}
@@ -100,6 +112,44 @@ def _records(session: Session, selection: Selection, order: Sequence[str]) -> li
         *(sub.c[name] for name in order)
     )
     return list(session.execute(stmt.limit(RECORDS_LIMIT)).all())
+
+
+# -- the summary tables (storage/summaries.py) ---------------------------------------------------
+
+
+def month_of(column: Any) -> Any:
+    """A date column's month as the ``summary_*`` tables hold it: CE year × 100 + month."""
+    return extract("year", column) * 100 + extract("month", column)
+
+
+def whole_months(
+    start: dt.date, end: dt.date
+) -> tuple[tuple[int, int] | None, list[tuple[dt.date, dt.date]]]:
+    """The period's whole calendar months (first and last as ``month_of`` gives them, or
+    ``None``) and the days outside them (at most two ranges: a partial month at each end)."""
+    first = start if start.day == 1 else _next_month(start)
+    after = _next_month(end)  # the first day after the month of ``end``
+    last_day = end if end == after - dt.timedelta(days=1) else end.replace(day=1) - dt.timedelta(1)
+    if first > last_day:
+        return None, [(start, end)]
+    edges = []
+    if start < first:
+        edges.append((start, first - dt.timedelta(days=1)))
+    if last_day < end:
+        edges.append((last_day + dt.timedelta(days=1), end))
+    return (first.year * 100 + first.month, last_day.year * 100 + last_day.month), edges
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + 1, 1, 1) if day.month == 12 else dt.date(day.year, day.month + 1, 1)
+
+
+def _split(
+    start: dt.date, end: dt.date, summaries: bool
+) -> tuple[tuple[int, int] | None, list[tuple[dt.date, dt.date]]]:
+    if not summaries:
+        return None, [(start, end)]
+    return whole_months(start, end)
 
 
 # -- cases received ----------------------------------------------------------------------------
@@ -146,44 +196,81 @@ def received_selection(
 
 
 def received_counts(
-    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    owner: uuid.UUID | None,
+    *,
+    summaries: bool = False,
 ) -> list[tuple[uuid.UUID, str, str, int]]:
-    """(owner, kind, channel, cases) of the cases received in the period."""
-    sub = received_selection(start, end, owner).subquery()
-    rows = session.execute(
-        select(sub.c.owner_id, sub.c.detail, sub.c.channel, func.count()).group_by(
-            sub.c.owner_id, sub.c.detail, sub.c.channel
-        )
-    ).all()
-    return [(o, k, c, int(n)) for o, k, c, n in rows]
+    """(owner, kind, channel, cases) of the cases received in the period (an owner, kind and
+    channel may come more than once: add them up). With ``summaries``, the period's whole
+    months are read from ``summary_received``."""
+    out: list[tuple[uuid.UUID, str, str, int]] = []
+    months, edges = _split(start, end, summaries)
+    if months is not None:
+        t = SummaryReceived
+        rows = session.execute(
+            select(t.owner_id, t.kind, t.channel, func.sum(t.cases))
+            .where(t.month.between(*months), _owned(t.owner_id, owner))
+            .group_by(t.owner_id, t.kind, t.channel)
+        ).all()
+        out += [(o, k, c, int(n)) for o, k, c, n in rows]
+    for first, last in edges:
+        sub = received_selection(first, last, owner).subquery()
+        rows = session.execute(
+            select(sub.c.owner_id, sub.c.detail, sub.c.channel, func.count()).group_by(
+                sub.c.owner_id, sub.c.detail, sub.c.channel
+            )
+        ).all()
+        out += [(o, k, c, int(n)) for o, k, c, n in rows]
+    return out
 
 
 def received_per_month(
-    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    owner: uuid.UUID | None,
+    *,
+    summaries: bool = False,
 ) -> list[tuple[uuid.UUID, int, int, int]]:
-    """(owner, CE year, month, cases) of the cases received in the period."""
-    sub = received_selection(start, end, owner).subquery()
-    year = extract("year", sub.c.on)
-    month = extract("month", sub.c.on)
-    rows = session.execute(
-        select(sub.c.owner_id, year, month, func.count()).group_by(sub.c.owner_id, year, month)
-    ).all()
-    return [(o, int(y), int(m), int(n)) for o, y, m, n in rows]
+    """(owner, CE year, month, cases) of the cases received in the period (add up repeats)."""
+    out: list[tuple[uuid.UUID, int, int, int]] = []
+    months, edges = _split(start, end, summaries)
+    if months is not None:
+        t = SummaryReceived
+        rows = session.execute(
+            select(t.owner_id, t.month, func.sum(t.cases))
+            .where(t.month.between(*months), _owned(t.owner_id, owner))
+            .group_by(t.owner_id, t.month)
+        ).all()
+        out += [(o, int(m) // 100, int(m) % 100, int(n)) for o, m, n in rows]
+    for first, last in edges:
+        sub = received_selection(first, last, owner).subquery()
+        year = extract("year", sub.c.on)
+        month = extract("month", sub.c.on)
+        counted = session.execute(
+            select(sub.c.owner_id, year, month, func.count()).group_by(sub.c.owner_id, year, month)
+        ).all()
+        out += [(o, int(y), int(m), int(n)) for o, y, m, n in counted]
+    return out
 
 
 # -- outcomes ----------------------------------------------------------------------------------
 
-_OUTCOME_STATUSES = [s.value for s in OUTCOME_OF]
+OUTCOME_STATUSES = [s.value for s in OUTCOME_OF]
 
 
 def outcome_selection(
-    session: Session,
+    session: Session | Connection,
     start: dt.date,
     end: dt.date,
     owner: uuid.UUID | None,
     *,
     statuses: Sequence[str] | None = None,
     disputes_only: bool = False,
+    events: ColumnElement[bool] | None = None,
 ) -> Selection:
     """Cases whose last outcome event within the period is one of ``statuses`` (any outcome
     when ``None``), with that outcome as ``state`` and the days from receipt to it as ``days``.
@@ -211,9 +298,10 @@ def outcome_selection(
         .where(
             CaseEvent.deleted_at.is_(None),
             _owned(CaseEvent.owner_id, owner),
-            CaseEvent.to_status.in_(_OUTCOME_STATUSES),
+            CaseEvent.to_status.in_(OUTCOME_STATUSES),
             CaseEvent.occurred_on >= start,
             CaseEvent.occurred_on <= end,
+            true() if events is None else events,
         )
         .subquery()
     )
@@ -253,18 +341,44 @@ def outcome_counts(
 
 
 def outcome_distribution(
-    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    owner: uuid.UUID | None,
+    *,
+    summaries: bool = False,
 ) -> list[tuple[uuid.UUID, str, str, int | None, int]]:
     """(owner, kind, outcome status, days from receipt to outcome, cases): what
     :func:`outcome_counts` and :func:`outcome_days` give, in one pass over the period's events
-    (the dashboard reads both)."""
-    sub = outcome_selection(session, start, end, owner).subquery()
+    (the dashboard reads both; add up repeats).
+
+    With ``summaries``: the cases whose outcome events share one whole month of the period from
+    ``summary_outcomes``; the rest ranked from the period's events as without -- those in the
+    partial months at the ends, and every event of the cases in ``summary_outcome_spans``."""
+    months, edges = _split(start, end, summaries)
+    out: list[tuple[uuid.UUID, str, str, int | None, int]] = []
+    events: ColumnElement[bool] | None = None
+    if months is not None:
+        t = SummaryOutcome
+        rows = session.execute(
+            select(t.owner_id, t.kind, t.status, t.days, func.sum(t.cases))
+            .where(t.month.between(*months), _owned(t.owner_id, owner))
+            .group_by(t.owner_id, t.kind, t.status, t.days)
+        ).all()
+        out += [(o, k, s, int(d), int(n)) for o, k, s, d, n in rows]
+        spans = select(SummaryOutcomeSpan.case_id).where(_owned(SummaryOutcomeSpan.owner_id, owner))
+        events = or_(
+            CaseEvent.case_id.in_(spans),
+            *(CaseEvent.occurred_on.between(first, last) for first, last in edges),
+        )
+    sub = outcome_selection(session, start, end, owner, events=events).subquery()
     rows = session.execute(
         select(sub.c.owner_id, sub.c.detail, sub.c.state, sub.c.days, func.count()).group_by(
             sub.c.owner_id, sub.c.detail, sub.c.state, sub.c.days
         )
     ).all()
-    return [(o, k, s, None if d is None else int(d), int(n)) for o, k, s, d, n in rows]
+    out += [(o, k, s, None if d is None else int(d), int(n)) for o, k, s, d, n in rows]
+    return out
 
 
 def outcome_days(
@@ -334,9 +448,26 @@ def deadline_counts(
     first_source: dt.date,
     last_source: dt.date,
     owner: uuid.UUID | None,
+    *,
+    summaries: bool = False,
 ) -> dict[uuid.UUID, int]:
+    """Cases per owner whose ``kind`` deadline counts from a day in the range; with
+    ``summaries``, from ``summary_deadlines`` (those days, per center)."""
     if first_source > last_source:
         return {}
+    if summaries:
+        t = SummaryDeadline
+        rows = session.execute(
+            select(t.owner_id, func.sum(t.cases))
+            .where(
+                t.kind == kind.value,
+                t.day >= first_source,
+                t.day <= last_source,
+                _owned(t.owner_id, owner),
+            )
+            .group_by(t.owner_id)
+        ).all()
+        return {o: int(n) for o, n in rows}
     return _count_by_owner(session, deadline_selection(kind, first_source, last_source, owner))
 
 
@@ -477,9 +608,37 @@ def meeting_selection(
 
 
 def meeting_counts(
-    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None, which: str
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    owner: uuid.UUID | None,
+    which: str,
+    *,
+    summaries: bool = False,
 ) -> dict[uuid.UUID, int]:
-    return _count_by_owner(session, meeting_selection(start, end, owner, which))
+    """Meetings per owner (``which`` as :func:`meeting_selection`); with ``summaries``, the
+    period's whole months from ``summary_month``."""
+    months, edges = _split(start, end, summaries)
+    out: Counter[uuid.UUID] = Counter()
+    if months is not None:
+        column = _MEETING_COLUMNS[which]
+        t = SummaryMonth
+        for o, n in session.execute(
+            select(t.owner_id, func.sum(column))
+            .where(t.month.between(*months), _owned(t.owner_id, owner))
+            .group_by(t.owner_id)
+        ).all():
+            out[o] += int(n)
+    for first, last in edges:
+        out.update(_count_by_owner(session, meeting_selection(first, last, owner, which)))
+    return {o: n for o, n in out.items() if n}
+
+
+_MEETING_COLUMNS = {
+    "held": SummaryMonth.meetings_held,
+    "quorum_failed": SummaryMonth.quorum_failures,
+    "not_adopted": SummaryMonth.minutes_not_adopted,
+}
 
 
 # -- people: members, committee terms, mediators -------------------------------------------------
@@ -514,8 +673,20 @@ def member_selection(owner: uuid.UUID | None, *, trained: bool = False) -> Selec
 
 
 def member_counts(
-    session: Session, owner: uuid.UUID | None, *, trained: bool = False
+    session: Session | Connection,
+    owner: uuid.UUID | None,
+    *,
+    trained: bool = False,
+    summaries: bool = False,
 ) -> dict[uuid.UUID, int]:
+    """Members (or trained members) per owner; with ``summaries``, from ``summary_people``."""
+    if summaries:
+        t = SummaryPeople
+        column = t.trained_members if trained else t.members
+        rows = session.execute(
+            select(t.owner_id, column).where(_owned(t.owner_id, owner), column > 0)
+        ).all()
+        return {o: int(n) for o, n in rows}
     return _count_by_owner(session, member_selection(owner, trained=trained))
 
 
@@ -604,20 +775,53 @@ def activity_selection(start: dt.date, end: dt.date, owner: uuid.UUID | None) ->
 
 
 def activity_counts(
-    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None
+    session: Session,
+    start: dt.date,
+    end: dt.date,
+    owner: uuid.UUID | None,
+    *,
+    summaries: bool = False,
 ) -> list[tuple[uuid.UUID, int, int, int, int]]:
-    """(owner, activities, male, female, not specified participants)."""
-    sub = activity_selection(start, end, owner).subquery()
-    rows = session.execute(
-        select(
-            sub.c.owner_id,
-            func.count(),
-            func.coalesce(func.sum(sub.c.male), 0),
-            func.coalesce(func.sum(sub.c.female), 0),
-            func.coalesce(func.sum(sub.c.unspecified), 0),
-        ).group_by(sub.c.owner_id)
-    ).all()
-    return [(o, int(n), int(m), int(f), int(u)) for o, n, m, f, u in rows]
+    """(owner, activities, male, female, not specified participants), each owner once; with
+    ``summaries``, the period's whole months from ``summary_month``."""
+    months, edges = _split(start, end, summaries)
+    acc: dict[uuid.UUID, list[int]] = {}
+
+    def add(rows: Sequence[Any]) -> None:
+        for o, *values in rows:
+            line = acc.setdefault(o, [0, 0, 0, 0])
+            for i, v in enumerate(values):
+                line[i] += int(v or 0)
+
+    if months is not None:
+        t = SummaryMonth
+        add(
+            session.execute(
+                select(
+                    t.owner_id,
+                    func.sum(t.activities),
+                    func.sum(t.participants_male),
+                    func.sum(t.participants_female),
+                    func.sum(t.participants_unspecified),
+                )
+                .where(t.month.between(*months), _owned(t.owner_id, owner), t.activities > 0)
+                .group_by(t.owner_id)
+            ).all()
+        )
+    for first, last in edges:
+        sub = activity_selection(first, last, owner).subquery()
+        add(
+            session.execute(
+                select(
+                    sub.c.owner_id,
+                    func.count(),
+                    func.coalesce(func.sum(sub.c.male), 0),
+                    func.coalesce(func.sum(sub.c.female), 0),
+                    func.coalesce(func.sum(sub.c.unspecified), 0),
+                ).group_by(sub.c.owner_id)
+            ).all()
+        )
+    return [(o, n, m, f, u) for o, (n, m, f, u) in acc.items()]
 
 
 # -- sync health (beyond ``sync_queries.bundle_status_counts``) --------------------------------

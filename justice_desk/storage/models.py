@@ -866,3 +866,95 @@ for _name, (_table, _columns, _live) in SCALE_DASHBOARD_INDEXES.items():
         sqlite_where=_LIVE if _live else None,
         postgresql_where=_LIVE if _live else None,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Summary tables of a province (migration 0017, storage/summaries.py, docs/architecture.md §21)
+#
+# Per center and calendar month (``month`` = CE year × 100 + month), what the dashboard sums
+# over a period's whole months. Counted from the records by ``storage.summaries.refresh`` in
+# the transaction of every write that changes a center's records at the province (a bundle's
+# import, a conflict decision taking the center's version, the demo's direct path); read only
+# in a province database (a center's dashboard counts its own records). The key starts with
+# the month: a period is a range of it; ``owner_id`` is indexed for a center's recount.
+
+
+class SummaryReceived(Base):
+    """Live cases received in a month, by kind and channel."""
+
+    __tablename__ = "summary_received"
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, index=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer)
+
+
+class SummaryOutcome(Base):
+    """Cases whose outcome events all fall in one month, by their last outcome there, the
+    case's kind and the days from receipt to that outcome (the median is read from these)."""
+
+    __tablename__ = "summary_outcomes"
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, index=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(32), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer)
+
+
+class SummaryOutcomeSpan(Base):
+    """Cases whose live outcome events fall in more than one month (a failed mediation, then
+    an escalation weeks later): not in ``summary_outcomes``; a period's last outcome of these
+    is ranked from their events."""
+
+    __tablename__ = "summary_outcome_spans"
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+
+
+class SummaryMonth(Base):
+    """Meetings held, those without a quorum, minutes not adopted, activities and their
+    participants by sex, in a month."""
+
+    __tablename__ = "summary_month"
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, index=True)
+    meetings_held: Mapped[int] = mapped_column(Integer, default=0)
+    quorum_failures: Mapped[int] = mapped_column(Integer, default=0)
+    minutes_not_adopted: Mapped[int] = mapped_column(Integer, default=0)
+    activities: Mapped[int] = mapped_column(Integer, default=0)
+    participants_male: Mapped[int] = mapped_column(Integer, default=0)
+    participants_female: Mapped[int] = mapped_column(Integer, default=0)
+    participants_unspecified: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SummaryDeadline(Base):
+    """Cases by the day a legal deadline is counted from (``kind``: domain.deadlines.
+    DeadlineKind), under the conditions the dashboard counts it (dashboard_queries.
+    deadline_selection): a period's deadlines are a range of these days, not whole months."""
+
+    __tablename__ = "summary_deadlines"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, index=True)
+    cases: Mapped[int] = mapped_column(Integer)
+
+
+class SummaryPeople(Base):
+    """A center's network members (active membership) and those with a training, today."""
+
+    __tablename__ = "summary_people"
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    members: Mapped[int] = mapped_column(Integer, default=0)
+    trained_members: Mapped[int] = mapped_column(Integer, default=0)
+
+
+SUMMARY_MODELS: tuple[type[Base], ...] = (
+    SummaryReceived,
+    SummaryOutcome,
+    SummaryOutcomeSpan,
+    SummaryMonth,
+    SummaryDeadline,
+    SummaryPeople,
+)

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from justice_desk.domain.enums import ImportStatus
-from justice_desk.storage import sync_store
+from justice_desk.storage import summaries, sync_store
 from justice_desk.storage.models import (
     ConflictDecisionRow,
     ReceivedBundle,
@@ -187,4 +187,5 @@ def adopt_center_version(session: Session, entry: SyncConflict) -> bool:
         return False
     sync_store.defer_foreign_keys(conn)
     sync_store.upsert(conn, entry.table_name, [row], force=True)
+    summaries.refresh(conn, [entry.center_id])
     return True

@@ -339,10 +339,8 @@ def _direct(
     cancel: CancelToken,
 ) -> tuple[int, int, float, float]:
     from justice_desk import sync as fmt
-    from justice_desk.storage import province_demo
+    from justice_desk.storage import province_demo, summaries
     from justice_desk.storage.models import utcnow
-
-    summaries = None
 
     province_name = _province_name(db)
     home, centers_dir = folder / "home", folder / "centers"
@@ -398,8 +396,7 @@ def _direct(
         )
         with db.connect_write() as conn:
             records += province_demo.write_center(conn, made_templates[i % count], direct_center)
-            if summaries is not None:
-                summaries.refresh(conn, [center_id])
+            summaries.refresh(conn, [center_id])
     progress(total, total, _("{count} centers written.").format(count=len(plans)))
     return records, len(plans), made, time.perf_counter() - start
 

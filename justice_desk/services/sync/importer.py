@@ -26,7 +26,7 @@ from justice_desk.errors import (
 )
 from justice_desk.i18n import _
 from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
-from justice_desk.storage import privacy_queries, sync_merge, sync_store
+from justice_desk.storage import privacy_queries, summaries, sync_merge, sync_store
 from justice_desk.storage.database import Database
 from justice_desk.storage.models import (
     Enrolment,
@@ -927,6 +927,8 @@ def _decide_and_apply(
         new_epoch=new_epoch,
         restored_after=_timestamp(bundle.manifest.restored_after),
     )
+    # The province's summary tables, recounted for this center in the same transaction.
+    summaries.refresh(conn, [center_id])
     status = ImportStatus.PARTIAL if result.rejected else ImportStatus.APPLIED
     detail = f"{len(result.rejected)} records refused" if result.rejected else None
     row = _record_bundle(
