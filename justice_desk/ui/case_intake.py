@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -34,7 +34,7 @@ from justice_desk.ui.case_widgets import attempt, make_table, selected_object
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import translate_buttons
 from justice_desk.ui.models import Column, ListTableModel
-from justice_desk.ui.widgets.fit import scroll_area, text_lines
+from justice_desk.ui.widgets.fit import scroll_area, text_lines, text_width
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 
@@ -50,10 +50,12 @@ class CaseIntakeDialog(QDialog):
         self.setObjectName("caseIntakeDialog")
         self.setWindowTitle(_("Take in a new case"))
         screen = self.screen().availableGeometry() if self.screen() is not None else None
-        # Laptops at the centers are often 1366×768: never open taller than the screen.
+        # Laptops at the centers are often 1366×768: never open wider or taller than the
+        # screen; with larger text, wider (up to the screen) so the fields keep their room.
+        wide, tall = max(1100, text_width(self, 100)), max(760, text_lines(self, 30))
         self.resize(
-            min(1100, int(screen.width() * 0.95)) if screen else 1100,
-            min(760, int(screen.height() * 0.92)) if screen else 760,
+            min(wide, int(screen.width() * 0.95)) if screen else wide,
+            min(tall, int(screen.height() * 0.92)) if screen else tall,
         )
         self.pending: list[PendingParty] = []
         self.result_detail: CaseDetail | None = None
@@ -101,8 +103,12 @@ class CaseIntakeDialog(QDialog):
         pv.addWidget(self.remove_party_button, 0, Qt.AlignmentFlag.AlignRight)
         pv.addWidget(self.picker, 1)
 
-        # Both halves scroll down when the screen is short (large text; §15).
-        split = QSplitter(Qt.Orientation.Horizontal, self)
+        # Both halves scroll down when the screen is short (large text; §15), and they stand
+        # one above the other when the dialog is too narrow for them side by side (the largest
+        # text sizes): the fields are never cut at the right edge.
+        self.halves = (holder, parties_box)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.setChildrenCollapsible(False)
         split.addWidget(left)
         split.addWidget(scroll_area(parties_box))
         split.setStretchFactor(0, 1)
@@ -126,6 +132,45 @@ class CaseIntakeDialog(QDialog):
         layout.addWidget(self.buttons)
         self.form.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
+
+    # -- the two halves -------------------------------------------------------------------------
+
+    def _needs(self) -> list[int]:
+        """The width each half needs whole: its form, the scroll area's frame and bar."""
+        bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        needs = []
+        for index, half in enumerate(self.halves):
+            area = self.split.widget(index)
+            frame = 2 * area.frameWidth() if isinstance(area, QScrollArea) else 0
+            needs.append(half.minimumSizeHint().width() + frame + bar + 2)
+        return needs
+
+    def side_by_side_width(self) -> int:
+        """How wide the halves need to be side by side, the divider included."""
+        return sum(self._needs()) + self.split.handleWidth()
+
+    def _arrange_halves(self) -> None:
+        across = self.side_by_side_width() <= self.split.width()
+        wanted = Qt.Orientation.Horizontal if across else Qt.Orientation.Vertical
+        if self.split.orientation() != wanted:
+            self.split.setOrientation(wanted)
+            size = self.split.width() if across else self.split.height()
+            self.split.setSizes([size // 2, size - size // 2])
+        if across:
+            # Side by side, each half has at least what it needs; the rest is shared.
+            needs, sizes = self._needs(), self.split.sizes()
+            if any(size < need for size, need in zip(sizes, needs, strict=True)):
+                spare = self.split.width() - self.split.handleWidth() - sum(needs)
+                self.split.setSizes([needs[0] + spare // 2, needs[1] + spare - spare // 2])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self._arrange_halves()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "split"):
+            self._arrange_halves()
 
     # -- parties --------------------------------------------------------------------------------
 

@@ -44,6 +44,8 @@ from justice_desk.ui.case_widgets import (
 )
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.person_form import id_messages, phone_messages
+from justice_desk.ui.widgets.message_slot import MessageSlot, steady_height
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 # Thai titles are data printed on Thai documents, not interface text: they stay Thai in every
@@ -145,10 +147,11 @@ class PartyPicker(FormSection):
         f.addRow(_("Given name") + " *", self.given_name)
         f.addRow(_("Surname"), self.surname)
         f.addRow(_("National ID"), self.national_id)
-        f.addRow("", self.id_status)
+        # The checks speak as a person types: their room is kept, so the fields below stay put.
+        f.addRow("", MessageSlot(self.id_status, id_messages(), parent=new))
         f.addRow(_("No ID because"), self.no_id_reason)
         f.addRow(_("Phone"), self.phone)
-        f.addRow("", self.phone_status)
+        f.addRow("", MessageSlot(self.phone_status, phone_messages(), parent=new))
         address = QGridLayout()
         for i, (label, widget) in enumerate(
             [
@@ -199,6 +202,7 @@ class PartyPicker(FormSection):
         self.results.itemDoubleClicked.connect(lambda _item: self._pick_existing())
         self.add_existing.clicked.connect(self._pick_existing)
         self.add_new.clicked.connect(self._pick_new)
+        steady_height(self.national_id, self.phone)  # their warning borders come and go
         self.national_id.textChanged.connect(self.check_national_id)
         self.phone.textChanged.connect(self.check_phone)
         self.watch(

@@ -485,12 +485,7 @@ class MainWindow(QMainWindow):
         the progress bar some characters wide."""
         # At most a fifth of the laptop's screen: beyond that (the largest text sizes) the names
         # break between words onto a second line instead of squeezing the page beside them.
-        fit_list_width(
-            self.nav,
-            [self.nav.item(i).text() for i in range(self.nav.count())],
-            padding=text_width(self.nav, 4) + 16,
-            most=SCREEN.width() // 5,
-        )
+        fit_list_width(self.nav, padding=text_width(self.nav, 4) + 16, most=SCREEN.width() // 5)
         self.progress.setMaximumWidth(text_width(self.progress, 24))
         self.job_label.setMaximumWidth(text_width(self.job_label, 48))
 

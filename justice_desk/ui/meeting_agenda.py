@@ -25,6 +25,8 @@ from justice_desk.i18n import _
 from justice_desk.services.meetings import AgendaItemData
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE
 from justice_desk.ui.widgets.fit import FlowLayout
+from justice_desk.ui.widgets.message_slot import steady_height
+from justice_desk.ui.widgets.tab_page import TabPage
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 VOTE_ERROR_STYLE = "color: #c62828;"
@@ -138,6 +140,8 @@ class AgendaItemBox(QGroupBox):
         layout.addLayout(top)
         layout.addLayout(grid)
 
+        # Their error borders come and go as a person types and saves: the heights stay.
+        steady_height(self.title_edit, self.votes_for, self.votes_against, self.votes_abstain)
         for line in (self.title_edit, self.votes_for, self.votes_against, self.votes_abstain):
             line.textChanged.connect(self._edited)
         for box in (self.discussion, self.resolution):
@@ -240,7 +244,7 @@ class AgendaItemBox(QGroupBox):
         return found
 
 
-class AgendaEditor(QWidget):
+class AgendaEditor(TabPage):
     """All agenda items in order; ``changed`` on every edit by the user."""
 
     changed = Signal()

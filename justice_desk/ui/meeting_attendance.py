@@ -18,7 +18,8 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -37,6 +38,7 @@ from justice_desk.services import meetings
 from justice_desk.services.meetings import AttendanceLine
 from justice_desk.ui.meeting_dialogs import PickedPerson
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE
+from justice_desk.ui.widgets.tab_page import TabPage
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 if TYPE_CHECKING:
@@ -122,8 +124,19 @@ class RosterRow:
         who.addWidget(self.pick)
         cell.addLayout(who)
         cell.addWidget(self.reason)
+        # The room of the substitute and the reason is kept while they are hidden: choosing
+        # "absent" or "sends a substitute" does not make the row taller under the pointer.
+        for widget in (self.substitute, self.pick, self.reason):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
         self.name.setMinimumHeight(self.name.fontMetrics().lineSpacing() * 2 + 6)
+        self.details = details
         return [self.name, self.choice, details]
+
+    def widgets_placed(self) -> list[QWidget]:
+        """The three cells, once ``widgets`` has made them."""
+        return [self.name, self.choice, self.details]
 
     def _choice_changed(self) -> None:
         self._update_enabled()
@@ -285,7 +298,7 @@ class GuestRow(QWidget):
         return []
 
 
-class AttendanceEditor(QWidget):
+class AttendanceEditor(TabPage):
     """Roster rows, guests and the live quorum; ``changed`` on every edit by the user."""
 
     changed = Signal()
@@ -403,30 +416,27 @@ class AttendanceEditor(QWidget):
         grid = QGridLayout(holder)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(10)
-        for column, title in enumerate(
-            (
+        self._headers = [
+            ThaiLabel(f"<b>{html.escape(title)}</b>", holder)
+            for title in (
                 _("Name and position"),
                 pgettext("meeting roster", "Attendance"),
                 _("Reason for absence / substitute"),
             )
-        ):
-            grid.addWidget(ThaiLabel(f"<b>{html.escape(title)}</b>", holder), 0, column)
+        ]
         self.rows = []
-        for i, (line, substitute) in enumerate(pairs, start=1):
+        for line, substitute in pairs:
             row = RosterRow(self, line, substitute)
-            for column, widget in enumerate(row.widgets(holder)):
+            for widget in row.widgets(holder):
                 widget.setParent(holder)
-                grid.addWidget(
-                    widget,
-                    i,
-                    column,
-                    Qt.AlignmentFlag.AlignVCenter if column == 1 else Qt.AlignmentFlag(0),
-                )
             self.rows.append(row)
-        grid.setColumnStretch(2, 1)
+        self._grid = grid
+        self._narrow: bool | None = None
+        self._place_roster(narrow=False)
         self.roster_layout.addWidget(holder)
         holder.show()
         self._grid_holder = holder
+        self._fit_roster()
         self.roster_hint.setText(
             ""
             if pairs
@@ -436,6 +446,83 @@ class AttendanceEditor(QWidget):
             )
         )
         self.roster_hint.setVisible(not pairs)
+
+    # -- the roster's columns -------------------------------------------------------------
+
+    def _place_roster(self, *, narrow: bool) -> None:
+        """Three columns (who, the choice, the reason or substitute), or, when the page is too
+        narrow for them (the largest text sizes), the reason or substitute under the choice."""
+        if narrow == self._narrow:
+            return
+        self._narrow = narrow
+        grid = self._grid
+        for widget in [*self._headers, *(w for r in self.rows for w in r.widgets_placed())]:
+            grid.removeWidget(widget)
+        for column, header in enumerate(self._headers):
+            if narrow and column == 2:
+                header.setVisible(False)
+                continue
+            header.setVisible(True)
+            grid.addWidget(header, 0, column)
+        top = Qt.AlignmentFlag(0)
+        for i, row in enumerate(self.rows):
+            at = 1 + (2 * i if narrow else i)
+            grid.addWidget(row.name, at, 0, 2 if narrow else 1, 1, top)
+            grid.addWidget(row.choice, at, 1, Qt.AlignmentFlag.AlignVCenter)
+            if narrow:
+                grid.addWidget(row.details, at + 1, 1)
+            else:
+                grid.addWidget(row.details, at, 2)
+        for column in range(3):
+            grid.setColumnStretch(column, 0)
+        grid.setColumnStretch(1 if narrow else 2, 1)
+
+    def _column_widths(self, narrow: bool) -> int:
+        """The width the roster needs in either arrangement (spacing and box margins in)."""
+        heads = [h.minimumSizeHint().width() for h in self._headers]
+        names = max([heads[0], *(r.name.minimumSizeHint().width() for r in self.rows)])
+        choices = max([heads[1], *(r.choice.minimumSizeHint().width() for r in self.rows)])
+        details = max(
+            [0 if narrow else heads[2], *(r.details.minimumSizeHint().width() for r in self.rows)]
+        )
+        spacing = max(0, self._grid.horizontalSpacing())
+        margins = self.roster_layout.contentsMargins()
+        box = self.roster_box
+        frame = margins.left() + margins.right() + box.width() - box.contentsRect().width()
+        if narrow:
+            return names + max(choices, details) + spacing + frame
+        return names + choices + details + 2 * spacing + frame
+
+    def _fit_roster(self) -> None:
+        if not self.rows:
+            return
+        room = self.width()
+        self._place_roster(narrow=room < self._column_widths(False))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        """Never wider than the narrow arrangement needs: the page does not scroll sideways
+        for a roster that can stack its columns."""
+        hint = super().minimumSizeHint()
+        if self.isHidden() or not self.rows:
+            return hint
+        return QSize(
+            min(hint.width(), max(self._column_widths(True), self._others_width())), hint.height()
+        )
+
+    def _others_width(self) -> int:
+        """The widest of what lies beside the roster (the buttons, the guests' box)."""
+        return max(
+            (
+                w.minimumSizeHint().width()
+                for w in (self.rest_present, self.add_missing, self.guest_box, self.roster_hint)
+                if not w.isHidden() or w is self.rest_present
+            ),
+            default=0,
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self._fit_roster()
 
     def set_missing_members(self, seats: list[SeatRecord]) -> None:
         """Committee members serving on the meeting date who are not on the list
@@ -503,6 +590,11 @@ class AttendanceEditor(QWidget):
 
     def mark_rest_present(self) -> None:
         """Attendance taken the quick way: everyone not recorded yet came."""
+        if self.rest_present.hasFocus() and self.rows:
+            # The button hides itself: the keyboard goes to the first member's choice, set
+            # here without scrolling (hiding a focused button would scroll the page to whatever
+            # the focus passed to next).
+            self.rows[0].choice.setFocus(Qt.FocusReason.OtherFocusReason)
         self._loading = True
         try:
             for row in self.rows:

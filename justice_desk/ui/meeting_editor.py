@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -58,6 +57,7 @@ from justice_desk.ui.widgets.fit import (
     text_lines,
 )
 from justice_desk.ui.widgets.message_slot import MessageSlot
+from justice_desk.ui.widgets.tab_page import TabPage
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 from justice_desk.ui.widgets.time_edit import TimeEdit, end_hint, start_hint
 
@@ -182,7 +182,11 @@ class MeetingEditor(QWidget):
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addWidget(self.heading)
         inner.addWidget(self.subheading)
-        inner.addWidget(self.quorum)
+        # The quorum line changes with every attendance choice: the room of its longest wording
+        # for this committee is kept, so the tabs below do not jump as attendance is taken.
+        self.quorum_slot = MessageSlot(self.quorum, parent=content)
+        self._quorum_sizes: tuple[int, int] | None = None
+        inner.addWidget(self.quorum_slot)
         inner.addWidget(self.banner)
         inner.addLayout(actions)
         inner.addLayout(prints)
@@ -220,21 +224,11 @@ class MeetingEditor(QWidget):
         self._update_buttons()
 
     def _size_tabs_to_current(self, _index: int = -1) -> None:
-        """The tabs are as tall (and as wide) as the tab shown, not as the tallest tab: a short
+        """The tabs are as tall as the tab shown (``TabPage``), not as the tallest tab: a short
         tab does not scroll on through the room of a long agenda."""
-        current = self.tabs.currentIndex()
-        for index in range(self.tabs.count()):
-            page = self.tabs.widget(index)
-            if page is None:
-                continue
-            wanted = (
-                QSizePolicy.Policy.Preferred if index == current else QSizePolicy.Policy.Ignored
-            )
-            policy = page.sizePolicy()
-            if policy.verticalPolicy() != wanted or policy.horizontalPolicy() != wanted:
-                policy.setHorizontalPolicy(wanted)
-                policy.setVerticalPolicy(wanted)
-                page.setSizePolicy(policy)
+        page = self.tabs.currentWidget()
+        if page is not None:
+            page.updateGeometry()
         self.tabs.updateGeometry()
 
     def _printer(self, kind: str) -> Any:
@@ -248,7 +242,7 @@ class MeetingEditor(QWidget):
     # -- building ---------------------------------------------------------------------------
 
     def _build_details(self) -> QWidget:
-        page = QWidget(self)
+        page = TabPage(self)
         self.body_name = QLineEdit(page)
         self.body_name.setPlaceholderText(
             _("for example: Committee of the Community Justice Center of Tambon …")
@@ -294,7 +288,7 @@ class MeetingEditor(QWidget):
         return page
 
     def _build_versions(self) -> QWidget:
-        page = QWidget(self)
+        page = TabPage(self)
         intro = ThaiLabel(
             _(
                 "Version 1 is the minutes as adopted; every correction adds a version with its "
@@ -491,6 +485,19 @@ class MeetingEditor(QWidget):
         return None
 
     def _show_quorum(self, quorum: rules.Quorum) -> None:
+        sizes = (quorum.members, quorum.required)
+        if sizes != self._quorum_sizes:
+            self._quorum_sizes = sizes
+            members, required = sizes
+            self.quorum_slot.set_samples(
+                rules.Quorum(members, present, required, missing).describe()
+                for present, missing in (
+                    (0, members),
+                    (max(0, members - 1), 1),
+                    (members, 0),
+                    (0, 0),
+                )
+            )
         self.quorum.setText(quorum.describe())
         self.quorum.setStyleSheet(quorum_style(quorum))
         self.agenda.set_attendance(quorum)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -41,6 +43,9 @@ from justice_desk.ui.form_fields import (
     year_text,
 )
 from justice_desk.ui.widgets.date_edit import BeDateEdit
+from justice_desk.ui.widgets.fit import compact_combo
+from justice_desk.ui.widgets.message_slot import MessageSlot, steady_height
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 # Thai titles are data written on Thai documents, not interface text: they stay Thai in every
 # interface language. The field stays free text for titles not listed.
@@ -80,6 +85,29 @@ COMMUNITY_ROLES = (
 ID_DIGITS = 13
 
 
+def _label(text: str, parent: QWidget) -> ThaiLabel:
+    """A field's label that wraps between words when the form is narrow (large text)."""
+    return ThaiLabel(text, parent)
+
+
+def id_messages() -> list[str]:
+    """Every message the national ID's check may show under the field (the longest decides the
+    room kept for it, ``MessageSlot``)."""
+    return [
+        _("{count} of 13 digits").format(count=12),
+        _("Check digit is correct."),
+        *(
+            national_id.check(sample).warning or ""
+            for sample in ("110170020345", "1101700203451", "0101700203450")
+        ),
+    ]
+
+
+def phone_messages() -> list[str]:
+    """The phone check's message, for a number of a usual length."""
+    return [phone_warning("081 234 56789") or ""]
+
+
 class PersonForm(QWidget):
     """Fields of a person; ``value()`` gives a ``PersonInput`` for the people service."""
 
@@ -115,12 +143,14 @@ class PersonForm(QWidget):
 
         identity = QGroupBox(_("Name and national ID"), self)
         f = QFormLayout(identity)
-        f.addRow(_("Title"), self.title_box)
-        f.addRow(required_label(_("Given name")), self.given_name)
-        f.addRow(_("Surname"), self.surname)
-        f.addRow(_("National ID"), self.national_id)
-        f.addRow(self.id_status)
-        f.addRow(_("No ID because"), self.no_id_reason)
+        f.addRow(_label(_("Title"), self), self.title_box)
+        f.addRow(_label(required_label(_("Given name")), self), self.given_name)
+        f.addRow(_label(_("Surname"), self), self.surname)
+        f.addRow(_label(_("National ID"), self), self.national_id)
+        # The check speaks as the ID is typed: its room is kept, so the fields below stay put.
+        self.id_slot = MessageSlot(self.id_status, id_messages(), parent=identity)
+        f.addRow(self.id_slot)
+        f.addRow(_label(_("No ID because"), self), self.no_id_reason)
 
         # -- birth and sex
         self.birth_date = BeDateEdit(self)
@@ -138,9 +168,9 @@ class PersonForm(QWidget):
             self.sex.addItem(s.label(), s.value)
         birth = QGroupBox(_("Birth and sex"), self)
         g = QFormLayout(birth)
-        g.addRow(_("Birth date"), self.birth_date)
-        g.addRow(_("or birth year only (BE)"), self.birth_year)
-        g.addRow(_("Sex"), self.sex)
+        g.addRow(_label(_("Birth date"), self), self.birth_date)
+        g.addRow(_label(_("or birth year only (BE)"), self), self.birth_year)
+        g.addRow(_label(_("Sex"), self), self.sex)
 
         # -- address
         self.house_no = QLineEdit(self)
@@ -160,15 +190,14 @@ class PersonForm(QWidget):
             (_("Tambon"), self.tambon, _("Amphoe"), self.amphoe),
             (_("Province"), self.province, _("Postcode"), self.postcode),
         ]
-        for row, (l1, w1, l2, w2) in enumerate(cells):
+        self._address_cells: list[tuple[QLabel, QWidget]] = []
+        for l1, w1, l2, w2 in cells:
             w1.setAccessibleName(l1)
             w2.setAccessibleName(l2)
-            grid.addWidget(QLabel(l1, address), row, 0)
-            grid.addWidget(w1, row, 1)
-            grid.addWidget(QLabel(l2, address), row, 2)
-            grid.addWidget(w2, row, 3)
-        grid.setColumnStretch(1, 2)
-        grid.setColumnStretch(3, 1)
+            self._address_cells += [(QLabel(l1, address), w1), (QLabel(l2, address), w2)]
+        self._address_grid = grid
+        self._address_columns = 0
+        self._place_address(2)
 
         # -- contact and role
         self.phone = QLineEdit(self)
@@ -191,14 +220,23 @@ class PersonForm(QWidget):
         self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 4 + 16)
         contact = QGroupBox(_("Contact and role"), self)
         c = QFormLayout(contact)
-        c.addRow(_("Phone"), self.phone)
-        c.addRow(self.phone_status)
-        c.addRow(_("LINE ID"), self.line_id)
-        c.addRow(_("Community role"), self.community_role)
-        c.addRow(_("Occupation"), self.occupation)
-        c.addRow(_("Notes"), self.notes)
+        c.addRow(_label(_("Phone"), self), self.phone)
+        self.phone_slot = MessageSlot(self.phone_status, phone_messages(), parent=contact)
+        c.addRow(self.phone_slot)
+        c.addRow(_label(_("LINE ID"), self), self.line_id)
+        c.addRow(_label(_("Community role"), self), self.community_role)
+        c.addRow(_label(_("Occupation"), self), self.occupation)
+        c.addRow(_label(_("Notes"), self), self.notes)
 
-        legend = QLabel(_("Fields marked * are required."), self)
+        # Narrow (the detail side of a page at a large text size): a label goes above its field
+        # instead of pushing the field past the edge, and the lists ask for a dozen characters,
+        # not their longest item (the list that drops down shows every item whole).
+        for form in (f, g, c):
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for combo in (self.title_box, self.sex, self.community_role):
+            compact_combo(combo, 12)
+
+        legend = ThaiLabel(_("Fields marked * are required."), self)
         legend.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -233,11 +271,68 @@ class PersonForm(QWidget):
             errors.add(name, widget)
             tracker.watch(widget)
 
+        steady_height(self.national_id, self.phone)  # their warning borders come and go
         self.national_id.textChanged.connect(self.check_national_id)
         self.national_id.editingFinished.connect(self.check_national_id)
         self.phone.textChanged.connect(self.check_phone)
         self.birth_date.dateChanged.connect(self._birth_date_changed)
         self.check_national_id()
+
+    # -- the address in two pairs a row, or one ----------------------------------------
+
+    def _place_address(self, pairs: int) -> None:
+        if pairs == self._address_columns:
+            return
+        self._address_columns = pairs
+        grid = self._address_grid
+        for label, field in self._address_cells:
+            grid.removeWidget(label)
+            grid.removeWidget(field)
+        for index, (label, field) in enumerate(self._address_cells):
+            row, pair = divmod(index, pairs)
+            grid.addWidget(label, row, 2 * pair)
+            grid.addWidget(field, row, 2 * pair + 1)
+        for column in range(4):
+            grid.setColumnStretch(column, 0)
+        grid.setColumnStretch(1, 2)
+        if pairs == 2:
+            grid.setColumnStretch(3, 1)
+
+    def _address_width(self, pairs: int) -> int:
+        """The address box's width with ``pairs`` label-and-field pairs a row."""
+        columns = [0] * (2 * pairs)
+        for index, (label, field) in enumerate(self._address_cells):
+            pair = index % pairs
+            columns[2 * pair] = max(columns[2 * pair], label.minimumSizeHint().width())
+            columns[2 * pair + 1] = max(columns[2 * pair + 1], field.minimumSizeHint().width())
+        spacing = max(0, self._address_grid.horizontalSpacing())
+        margins = self._address_grid.contentsMargins()
+        return sum(columns) + spacing * (len(columns) - 1) + margins.left() + margins.right()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        box = self._address_grid.parentWidget()
+        frame = box.width() - box.contentsRect().width() if box is not None else 0
+        self._place_address(2 if event.size().width() >= self._address_width(2) + frame else 1)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        """As narrow as the address in one pair a row allows (it takes two when there is room)."""
+        hint = super().minimumSizeHint()
+        if self._address_columns == 2:
+            saving = self._address_width(2) - self._address_width(1)
+            others = max(
+                (
+                    w.minimumSizeHint().width()
+                    for w in self.findChildren(QGroupBox)
+                    if w is not self._address_grid.parentWidget()
+                ),
+                default=0,
+            )
+            box = self._address_grid.parentWidget()
+            frame = box.width() - box.contentsRect().width() if box is not None else 0
+            address = self._address_width(1) + frame
+            return QSize(max(others, address, hint.width() - saving), hint.height())
+        return hint
 
     # -- live checks ----------------------------------------------------------------------
 

@@ -8,9 +8,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from justice_desk.i18n import _
+from justice_desk.ui.widgets.fit import SCREEN, scroll_area, text_lines
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 if TYPE_CHECKING:
@@ -82,9 +92,22 @@ class SetupChecklist(QFrame):
             grid.addWidget(label, row, 1)
             grid.addWidget(button, row, 2, Qt.AlignmentFlag.AlignTop)
             self.marks[key], self.texts[key], self.buttons[key] = mark, label, button
+        # The list scrolls within a part of the screen's height, and gives way down to a line
+        # and a half where the window is short (at the largest text sizes it needs more lines
+        # than the page below can spare); each row is as tall as its wrapped text, never drawn
+        # over the next.
+        holder = QWidget(self)
+        holder.setObjectName("setupChecklistItems")
+        inner = QVBoxLayout(holder)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addLayout(top)
+        inner.addLayout(grid)
+        self.items_area = scroll_area(holder, self)
+        self.items_area.viewport().setAutoFillBackground(False)
+        holder.setAutoFillBackground(False)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(grid)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.items_area)
         self.hide_button.clicked.connect(self.dismiss)
         self.hide()
         window.ready.connect(self.refresh)
@@ -99,7 +122,40 @@ class SetupChecklist(QFrame):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
         if watched is self.main and event.type() == QEvent.Type.Show:
             QTimer.singleShot(0, self, self.refresh)
+        if watched is self.main and event.type() == QEvent.Type.Resize:
+            self._fit_height()
         return False
+
+    #: The part of the screen's height the items may take before they scroll.
+    HEIGHT_SHARE = 0.3
+
+    def _fit_height(self) -> None:
+        """The list as tall as its wrapped text, up to a share of the laptop's screen; where
+        the window is short it gives way down to a line and a half, and scrolls."""
+        items = self.items_area.widget()
+        if items is None:
+            return
+        frame = 2 * self.items_area.frameWidth()
+        wanted = items.heightForWidth(self.items_area.viewport().width())
+        if wanted <= 0:
+            wanted = items.sizeHint().height()
+        wanted += frame
+        screen = min(self.main.height(), SCREEN.height()) if self.main.height() > 0 else 0
+        most = max(text_lines(self, 2.5), int((screen or SCREEN.height()) * self.HEIGHT_SHARE))
+        least = min(wanted, text_lines(self, 1.5) + frame)
+        if self.items_area.minimumHeight() != least:
+            self.items_area.setMinimumHeight(least)
+        if self.items_area.maximumHeight() != min(wanted, most):
+            self.items_area.setMaximumHeight(min(wanted, most))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "items_area"):
+            self._fit_height()
 
     def wanted(self) -> bool:
         window = self.main

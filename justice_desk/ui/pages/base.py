@@ -23,6 +23,7 @@ from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import show_error
 from justice_desk.ui.jobs import JobRunner
 from justice_desk.ui.models import Column, Fetcher, PagedTableModel
+from justice_desk.ui.widgets.fit import FlowLayout
 
 SEARCH_DELAY_MS = 150
 
@@ -129,7 +130,11 @@ class RegisterView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count)
-        self._tools = top
+        # The buttons at the end of the row (Export…) go onto a second line when the list is
+        # narrow (large text) instead of widening the page past the screen.
+        self._tool_box = QWidget(self)
+        self._tools = FlowLayout(self._tool_box)
+        top.addWidget(self._tool_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -150,7 +155,7 @@ class RegisterView(QWidget):
 
     def add_tool(self, widget: QWidget) -> None:
         """Put a button (Export…) at the end of the search row."""
-        self._tools.addWidget(widget)
+        self._tools.add_widget(widget)
 
     def _reconnect_selection(self) -> None:
         # A model reset keeps the selection model; nothing to reconnect, but clear stale current.

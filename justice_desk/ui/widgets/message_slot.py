@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QSize
+from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
 from justice_desk.ui.widgets.thai_label import ThaiLabel
+from justice_desk.ui.widgets.wrapping_list import text_height
 
 
 class MessageSlot(QWidget):
@@ -37,10 +38,6 @@ class MessageSlot(QWidget):
         self.lines = lines
         self._samples = [s for s in samples if s]
         self._width = -1
-        # Measures the samples; never shown (a hidden child stays hidden when the slot shows).
-        self._probe = ThaiLabel("", self)
-        self._probe.setTextFormat(label.textFormat())
-        self._probe.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -57,18 +54,19 @@ class MessageSlot(QWidget):
         self._reserve(self.width(), force=True)
 
     def reserved_height(self, width: int) -> int:
-        """The room kept at ``width``: the tallest sample there, at least ``lines`` lines."""
+        """The room kept at ``width``: the tallest sample there, at least ``lines`` lines
+        (measured, not laid out: this runs at every resize)."""
         font = QFont(self.label.font())
         font.setBold(True)
         metrics = QFontMetrics(font)
         margins = self.label.contentsMargins()
-        height = metrics.lineSpacing() * self.lines + margins.top() + margins.bottom() + 2
+        extra = margins.top() + margins.bottom() + 2
+        height = metrics.lineSpacing() * self.lines + extra
         if width <= 0:
             return height
-        self._probe.setFont(font)
+        room = width - margins.left() - margins.right()
         for text in self._samples:
-            self._probe.setText(text)
-            height = max(height, self._probe.heightForWidth(width))
+            height = max(height, text_height(text, font, room) + extra)
         return height
 
     def _reserve(self, width: int, *, force: bool = False) -> None:
@@ -95,3 +93,32 @@ class MessageSlot(QWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._reserve(self.width(), force=True)
+
+
+class _SteadyHeight(QObject):
+    """Keeps a line edit at its usual height (at every text size)."""
+
+    def __init__(self, field: QLineEdit) -> None:
+        super().__init__(field)
+        self.field = field
+        field.installEventFilter(self)
+        self.apply()
+
+    def apply(self) -> None:
+        probe = QLineEdit()
+        probe.setFont(self.field.font())
+        self.field.setMinimumHeight(probe.sizeHint().height())
+        probe.deleteLater()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if watched is self.field and event.type() == QEvent.Type.FontChange:
+            self.apply()
+        return False
+
+
+def steady_height(*fields: QLineEdit) -> None:
+    """The fields keep their height when a warning or error border comes and goes while a person
+    types (a style-sheet border replaces the native frame and is 2 pixels shorter), so that the
+    fields below them do not move."""
+    for field in fields:
+        _SteadyHeight(field)

@@ -2,15 +2,15 @@
 list may not grow any wider: at the largest text sizes the page names would otherwise take a
 third of a 1366-pixel screen from the page beside them (docs/architecture.md §15).
 
-The item's text stays as it was set (``item.text()``); only what is drawn has the breaks, put
-between words the way ``ThaiLabel`` puts them (Qt does not know Thai word boundaries).
+The breaks are put between words the way ``ThaiLabel`` puts them (Qt does not know Thai word
+boundaries); the item keeps its whole text in ``WHOLE_TEXT_ROLE``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont, QFontMetricsF
-from PySide6.QtWidgets import QListWidget, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QFontMetricsF
+from PySide6.QtWidgets import QListWidget
 
 from justice_desk.ui.widgets.thai_label import LINE_BREAK, break_lines, plain_units
 
@@ -23,7 +23,11 @@ def wrap_text(text: str, font: QFont, width: float) -> str:
         return text
     metrics = QFontMetricsF(font)
     widths = [
-        (metrics.horizontalAdvance(u.measure), metrics.horizontalAdvance(u.trailing), False)
+        (
+            metrics.horizontalAdvance(u.measure),
+            metrics.horizontalAdvance(u.trailing),
+            u.hard_break_after,
+        )
         for u in units
     ]
     ends = set(break_lines(widths, max(1.0, width - 1.0)))
@@ -49,41 +53,50 @@ def widest_line(text: str, font: QFont, width: float) -> float:
     )
 
 
-class WrappingItemDelegate(QStyledItemDelegate):
-    """Draws each item's text broken between words at ``text_width`` pixels (0: one line)."""
-
-    def __init__(self, view: QListWidget) -> None:
-        super().__init__(view)
-        self.text_width = 0
-
-    def initStyleOption(  # noqa: N802 - Qt naming
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        super().initStyleOption(option, index)
-        if self.text_width > 0 and option.text:
-            option.text = wrap_text(option.text, option.font, self.text_width)
-            option.displayAlignment = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+#: Where an item keeps its text as it was set, while it shows it wrapped.
+WHOLE_TEXT_ROLE = Qt.ItemDataRole.UserRole + 71
 
 
-def fit_list_width(view: QListWidget, texts: list[str], *, padding: int, most: int) -> int:
-    """Give ``view`` the width of its longest text plus ``padding``, but no more than ``most``
-    pixels: beyond that its items wrap between words (at least their widest word stays whole).
-    Answers the width given."""
-    delegate = view.itemDelegate()
-    if not isinstance(delegate, WrappingItemDelegate):
-        delegate = WrappingItemDelegate(view)
-        view.setItemDelegate(delegate)
+def text_height(text: str, font: QFont, width: float) -> int:
+    """The height ``text`` needs wrapped between words at ``width`` (as ``ThaiLabel`` lays it
+    out)."""
+    wrapped = wrap_text(text, font, width).replace(LINE_BREAK, "\n")
+    rect = QFontMetrics(font).boundingRect(
+        QRect(0, 0, 100000, 100000), int(Qt.AlignmentFlag.AlignLeft), wrapped
+    )
+    return rect.height()
+
+
+def fit_list_width(view: QListWidget, *, padding: int, most: int) -> int:
+    """Give ``view`` the width of its longest item plus ``padding``, but no more than ``most``
+    pixels: beyond that the items show their text broken between words onto more lines (a word
+    wider than that stays whole). An item's own text is kept (``WHOLE_TEXT_ROLE``) and shown
+    again whole when there is room. Answers the width given.
+
+    The lines are put into the items' text, not drawn by a delegate: a Python delegate runs on
+    every paint, and each call back into this binding costs (ui/qt_fixes.py)."""
+    items = [view.item(i) for i in range(view.count())]
+    texts = []
+    for item in items:
+        whole = item.data(WHOLE_TEXT_ROLE)
+        if not isinstance(whole, str):
+            whole = item.text()
+            item.setData(WHOLE_TEXT_ROLE, whole)
+        texts.append(whole)
     font = view.font()
     metrics = QFontMetricsF(font)
     natural = max((metrics.horizontalAdvance(t) for t in texts), default=0.0)
     if natural + padding <= most:
-        delegate.text_width = 0
+        shown = texts
         width = int(natural + 0.999) + padding
     else:
         room = max(1, most - padding)
         wrapped = max((widest_line(t, font, room) for t in texts), default=0.0)
-        delegate.text_width = max(room, int(wrapped + 0.999))
-        width = delegate.text_width + padding
+        room = max(room, int(wrapped + 0.999))
+        shown = [wrap_text(t, font, room) for t in texts]
+        width = room + padding
+    for item, text in zip(items, shown, strict=True):
+        if item.text() != text:
+            item.setText(text)
     view.setFixedWidth(width)
-    view.doItemsLayout()  # the rows take their new heights now
     return width
