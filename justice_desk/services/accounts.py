@@ -265,6 +265,71 @@ def set_enabled(db: Database, login: str, enabled: bool) -> AccountInfo:
         return _info(row)
 
 
+def set_role(
+    db: Database, login: str, role: Role, *, person_id: uuid.UUID | None = None
+) -> AccountInfo:
+    """Give an account another role of this kind of site. The last enabled coordinator
+    (administrator) keeps the role; a mediator's account names the person in the register
+    (``person_id``, or the one it names already)."""
+    from justice_desk.storage import account_queries, audit
+    from justice_desk.storage import repositories as repo
+    from justice_desk.storage.models import Person
+
+    require(db, Permission.ACCOUNTS)
+    _check_role(db, role)
+    with db.write() as session:
+        row = _account(session, login)
+        if row.role == role.value and (person_id is None or person_id == row.person_id):
+            return _info(row)
+        admins = _admin_roles(db)
+        if (
+            row.role in admins
+            and role.value not in admins
+            and row.disabled_at is None
+            and account_queries.enabled_with_role(session, admins) <= 1
+        ):
+            raise ValidationError(
+                _(
+                    "{login} is the last enabled {role}: add another {role} before giving "
+                    "this account another role, or nobody could manage the accounts."
+                ).format(login=row.login, role=Role(row.role).label()),
+                "role",
+            )
+        if person_id is not None:
+            repo.get(session, Person, person_id)
+            row.person_id = person_id
+        if role is Role.MEDIATOR and row.person_id is None:
+            raise ValidationError(
+                _(
+                    "A mediator's account must name the mediator in the register (the person), "
+                    "so that it sees the cases they mediate."
+                ),
+                "person",
+            )
+        before = row.role
+        row.role = role.value
+        audit.record(
+            session,
+            "account-role",
+            table="accounts",
+            detail=f"{row.login} {before} -> {role.value}",
+        )
+        info = _info(row)
+    if db.actor.signed_in and db.actor.login == info.login:
+        # one's own new role applies at once (the window shows what it now allows)
+        db.sign_in(Actor.account(info.login, info.name, info.role, info.person_id))
+    return info
+
+
+def is_encrypted(db: Database) -> bool:
+    """The open database is encrypted: a disabled account enabled again needs a new password
+    before it can open it (its key slot went when it was disabled)."""
+    from justice_desk.storage import keyslots
+
+    path = db.target.path
+    return path is not None and keyslots.has_slots(path)
+
+
 def _account(session: Session, login: str) -> Account:
     from justice_desk.errors import NotFoundError
     from justice_desk.storage import account_queries
@@ -479,5 +544,6 @@ __all__ = [
     "delay_after",
     "list_accounts",
     "set_enabled",
+    "set_role",
     "sign_in",
 ]

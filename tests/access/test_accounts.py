@@ -132,6 +132,41 @@ def test_disable_enable_and_the_last_coordinator_stays(center_db: Database) -> N
     assert accounts.authenticate(center_db, "view", "password2").role is Role.VIEWER
 
 
+def test_roles_change_but_the_last_coordinator_keeps_the_role(center_db: Database) -> None:
+    accounts.create_first_account(center_db, "boss", "Boss", "password1")
+    accounts.sign_in(center_db, "boss", "password1")
+    accounts.add_account(center_db, "sec", "Secretary", Role.SECRETARY, "password2")
+    with pytest.raises(ValidationError, match="last enabled"):
+        accounts.set_role(center_db, "boss", Role.VIEWER)
+    with pytest.raises(ValidationError, match="has no role"):
+        accounts.set_role(center_db, "sec", Role.OFFICER)  # a province's role
+    with pytest.raises(ValidationError, match="mediator"):
+        accounts.set_role(center_db, "sec", Role.MEDIATOR)  # names no person
+    assert accounts.set_role(center_db, "sec", Role.COORDINATOR).role is Role.COORDINATOR
+    # a disabled coordinator does not count: "sec" is then the last enabled one
+    accounts.set_enabled(center_db, "boss", False)
+    with pytest.raises(ValidationError, match="last enabled"):
+        accounts.set_role(center_db, "sec", Role.VIEWER)
+    with pytest.raises(ValidationError, match="last enabled"):
+        accounts.set_enabled(center_db, "sec", False)
+    accounts.set_enabled(center_db, "boss", True)
+    # one's own new role applies at once
+    accounts.set_role(center_db, "boss", Role.VIEWER)
+    assert center_db.actor.role is Role.VIEWER and not center_db.actor.may(Permission.ACCOUNTS)
+    with pytest.raises(NotAllowed):
+        accounts.set_role(center_db, "boss", Role.COORDINATOR)
+    assert accounts.authenticate(center_db, "sec", "password2").role is Role.COORDINATOR
+    actions = [e.action for e in _audit(center_db)]
+    assert actions.count("account-role") == 2
+
+
+def _audit(db: Database) -> list:
+    from justice_desk.services import audit_trail
+
+    accounts.sign_in(db, "sec", "password2")
+    return audit_trail.list_entries(db, action="account-role").rows
+
+
 def test_passwords_change_own_with_the_old_one_others_by_the_coordinator(
     center_db: Database,
 ) -> None:

@@ -380,6 +380,7 @@ WRITES: list[Write] = [
         C,
     ),
     W("accounts.set_enabled", lambda db, w, t: accounts.set_enabled(db, "x", False), C),
+    W("accounts.set_role", lambda db, w, t: accounts.set_role(db, "x", Role.VIEWER), C),
     # the province office
     W(
         "sync.import_paths",
