@@ -105,6 +105,7 @@ class ActionDialog(QDialog):
         self.on = date_field(self, required=True)
         self.on.setDate(_default_day(detail, action))
         self.note = QPlainTextEdit(self)
+        self.note.setTabChangesFocus(True)  # Tab moves on (a keyboard user was stuck here)
         self.note.setPlaceholderText(_("Optional: what happened, who decided, documents received"))
         self.note.setMaximumHeight(110)
         self.target = QComboBox(self)

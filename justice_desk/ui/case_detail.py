@@ -230,7 +230,7 @@ class CaseDetailView(QWidget):
             self.section_changed,
             on_print=lambda: self.print_document("agreement"),
             on_signed=lambda: self.start_action(CaseAction.SETTLE),
-            on_open_mediators=lambda: self.tabs.setCurrentIndex(self.tab_index["mediators"]),
+            on_open_mediators=lambda: self.open_tab_at("mediators"),
         )
         self.payments = PaymentsSection(ctx, self.section_changed)
         self.certificate = CertificateSection(ctx, self.section_changed)
@@ -529,7 +529,30 @@ class CaseDetailView(QWidget):
             self.step_hint_button.setText(button_text)
 
     def _open_hinted_tab(self) -> None:
-        self.tabs.setCurrentIndex(self.tab_index[self._hinted_tab])
+        self.open_tab_at(self._hinted_tab)
+
+    def open_tab_at(self, key: str) -> None:
+        """Show the tab where the next thing is done, scrolled to its form, the cursor in its
+        first field (the form is below the fold on a laptop screen)."""
+        self.tabs.setCurrentIndex(self.tab_index[key])
+        target: QWidget = self.tabs.currentWidget()
+        if key == "mediators":
+            target = self.mediators.mediator
+        elif key == "outcome":
+            s = self.settlement  # the terms, or what they wait for (a mediator) and its button
+            target = s.terms if s.terms.isEnabled() else s.mediators_button
+        area = self.tabs.currentWidget()
+        if isinstance(area, QScrollArea) and area.isAncestorOf(target):
+            area.ensureWidgetVisible(target)
+        self.scroll_box.ensureWidgetVisible(target, 50, 120)
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _focus_steps(self) -> None:
+        """After a step's dialog: the keyboard is back on the steps (their buttons were made
+        anew, so the one pressed is gone)."""
+        button = next((b for b in self.action_buttons.values() if b.isEnabled()), None)
+        if button is not None and self.isVisible():
+            button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _show_print_buttons(self, detail: CaseDetail) -> None:
         is_dispute = detail.kind is CaseKind.DISPUTE
@@ -612,6 +635,7 @@ class CaseDetailView(QWidget):
             self,
             on_print=lambda: self.print_document("agreement"),
         )
+        self.action_dialog.finished.connect(lambda _result: self._focus_steps())
         self.action_dialog.open()
 
     def _act(self, action: CaseAction, on: dt.date, note: str | None, target: str | None) -> bool:

@@ -65,6 +65,7 @@ class CaseFieldsForm(FormSection):
             _("In a few words, for example: loan of 20,000 baht not repaid")
         )
         self.facts = QPlainTextEdit(self)
+        self.facts.setTabChangesFocus(True)  # Tab moves on (a keyboard user was stuck here)
         self.facts.setPlaceholderText(_("What happened, as the applicant tells it"))
         self.facts.setMinimumHeight(70)
         self.facts.setMaximumHeight(140)

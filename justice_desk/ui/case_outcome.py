@@ -209,6 +209,7 @@ class SettlementSection(CaseSection):
         self.place = QLineEdit(self)
         self.place.setPlaceholderText(_("Where the agreement was made"))
         self.terms = QPlainTextEdit(self)
+        self.terms.setTabChangesFocus(True)  # Tab moves on (a keyboard user was stuck here)
         self.terms.setPlaceholderText(_("What each party agreed to do, with amounts and dates"))
         self.terms.setMinimumHeight(80)
         self.terms.setMaximumHeight(150)
@@ -221,6 +222,7 @@ class SettlementSection(CaseSection):
         self.sum_label = ThaiLabel(self)
         # Each witness signs the printed agreement under their name (blank lines when none).
         self.witnesses = QPlainTextEdit(self)
+        self.witnesses.setTabChangesFocus(True)  # Tab moves on (a keyboard user was stuck here)
         self.witnesses.setObjectName("witnessesEdit")
         self.witnesses.setPlaceholderText(_("One full name a line, for example นายสมหมาย ดีใจ"))
         self.witnesses.setMaximumHeight(70)
@@ -240,8 +242,17 @@ class SettlementSection(CaseSection):
             "settlement": self.terms,
         }
         box = QGroupBox(_("Settlement agreement (§30)"), self)
-        form = QFormLayout(box)
-        form.addRow("", self.state)
+        # Where the case stands and what to do next, then the mediators' button when the
+        # agreement waits for one, above the form (inside a form row the text kept a blank
+        # line's height above and below it).
+        box_layout = QVBoxLayout(box)
+        box_layout.addWidget(self.state)
+        mediators_row = QHBoxLayout()
+        mediators_row.addWidget(self.mediators_button)
+        mediators_row.addStretch(1)
+        box_layout.addLayout(mediators_row)
+        form = QFormLayout()
+        box_layout.addLayout(form)
         form.addRow(_("Agreed on"), self.agreed_on)
         form.addRow(_("Place"), self.place)
         form.addRow(_("Terms"), self.terms)
@@ -256,10 +267,6 @@ class SettlementSection(CaseSection):
         row.add_widget(self.print_button)
         row.add_widget(self.signed_button)
         form.addRow("", row)
-        mediators_row = QHBoxLayout()
-        mediators_row.addWidget(self.mediators_button)
-        mediators_row.addStretch(1)
-        form.insertRow(1, "", mediators_row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(box)
@@ -312,6 +319,9 @@ class SettlementSection(CaseSection):
         on_print, on_signed, on_open_mediators = self._callbacks
         self.mediators_button.setVisible(no_mediator and on_open_mediators is not None)
         self.print_button.setVisible(s is not None and on_print is not None)
+        self.print_button.setText(
+            _("Print the agreement for signing…") if in_mediation else _("Print the agreement…")
+        )
         self.signed_button.setVisible(
             in_mediation and on_signed is not None and CaseAction.SETTLE in detail.allowed_actions
         )

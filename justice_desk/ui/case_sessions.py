@@ -87,6 +87,7 @@ class MediatorsSection(FormSection):
         )
         self.no_conflict.setObjectName("noConflictCheck")
         self.disclosure = QPlainTextEdit(self)
+        self.disclosure.setTabChangesFocus(True)  # Tab moves on (a keyboard user was stuck here)
         self.disclosure.setPlaceholderText(
             _(
                 "Or: describe the interest the mediator disclosed to the parties, "
@@ -287,6 +288,7 @@ class SessionsSection(FormSection):
         self.place = QLineEdit(self)
         self.place.setPlaceholderText(_("for example the village hall, Moo 3"))
         self.attendees = QPlainTextEdit(self)
+        self.attendees.setTabChangesFocus(True)  # Tab moves on (a keyboard user was stuck here)
         self.attendees.setPlaceholderText(_("Who attended: parties, mediators, others"))
         self.attendees.setMaximumHeight(70)
         self.fill_attendees = QToolButton(self)
@@ -296,11 +298,13 @@ class SessionsSection(FormSection):
         )
         self.fill_attendees.clicked.connect(self._fill_attendees)
         self.summary = QPlainTextEdit(self)
+        self.summary.setTabChangesFocus(True)  # Tab moves on (a keyboard user was stuck here)
         self.summary.setPlaceholderText(
             _("What was discussed and agreed (may be shown to the parties)")
         )
         self.summary.setMaximumHeight(90)
         self.notes = QPlainTextEdit(self)
+        self.notes.setTabChangesFocus(True)  # Tab moves on (a keyboard user was stuck here)
         self.notes.setObjectName("confidentialNotes")
         self.notes.setStyleSheet(f"QPlainTextEdit {{ {CONFIDENTIAL_STYLE} }}")
         self.notes.setPlaceholderText(_("Confidential: the mediator's own notes"))

@@ -181,6 +181,21 @@ def test_the_settlement_waits_for_a_mediator_then_for_the_signed_agreement(
     assert cases.get_case(db, case.id).status is CaseStatus.SETTLED
     assert view.tabs.currentIndex() == view.tab_index["outcome"]
     assert "signed" in st.state.text() and not st.signed_button.isVisible()
+    assert st.print_button.text() == "Print the agreement…"  # signed: a copy, not for signing
+
+
+def test_tab_leaves_every_multi_line_field_of_the_case(view) -> None:
+    """A keyboard user typing the facts, a disclosure, the terms or a note moves on with Tab
+    (it typed spaces into the text, and the buttons below could not be reached)."""
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    fields = [
+        w
+        for section in (view.case_form, view.mediators, view.sessions, view.settlement)
+        for w in section.findChildren(QPlainTextEdit)
+    ]
+    assert len(fields) >= 7
+    assert all(f.tabChangesFocus() for f in fields), [f.objectName() for f in fields]
 
 
 def test_a_refused_settlement_shows_the_mediators_tab(
