@@ -16,11 +16,13 @@ import json
 import operator
 import re
 import sqlite3
+import typing
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn, cast
 
+import msgspec
 from sqlalchemy import (
     Boolean,
     Column,
@@ -393,7 +395,7 @@ class Decoder:
                     f"{key} is {value}, outside what the database holds ({low}..{high})"
                 )
         if not low <= rev <= high:
-            raise ValueError(f"rev is {rev}, outside what the database holds ({low}..{high})")
+            _rev_out_of_range(rev, low, high)
         for key, convert, memo in plan.converted:
             value = row[key]
             if value is None:
@@ -415,6 +417,114 @@ class Decoder:
         if plan.derive is not None:
             row.update(plan.derive(row))
         return row
+
+    def complete_typed(
+        self,
+        table_name: str,
+        record_id: str,
+        row_id: uuid.UUID | None,
+        rev: int,
+        row: dict[str, Any],
+    ) -> dict[str, Any]:
+        """:meth:`decode` for a record whose fields one of :func:`typed_field_decoders` read
+        (every column present, of its type and range: the checks and conversions ``decode``
+        makes of the fields): ``row`` completed in place with the id, ``rev`` and the derived
+        columns. ``row_id``: the id from :func:`canonical_uuids`. Raises the ``ValueError``
+        ``decode`` raises for such a record: a ``rev`` this database cannot hold, or an id
+        not in its canonical form."""
+        if not self._low <= rev <= self._high:
+            _rev_out_of_range(rev, self._low, self._high)
+        row["id"] = row_id if row_id is not None else canonical_uuid(record_id)
+        row["rev"] = rev
+        plan = self._tables.get(table_name)
+        if plan is None:
+            plan = self._tables[table_name] = _TablePlan(table_name)
+        if plan.derive is not None:
+            row.update(plan.derive(row))
+        return row
+
+
+def _rev_out_of_range(rev: int, low: int, high: int) -> NoReturn:
+    raise ValueError(f"rev is {rev}, outside what the database holds ({low}..{high})")
+
+
+# -- typed decoding: a record's fields read straight into column values (msgspec) ----------------
+
+#: How a NUL character appears in canonical JSON: a slice holding it is decoded by
+#: :class:`Decoder`, which refuses it by name where text cannot hold it (PostgreSQL).
+NUL_IN_JSON = b"\\u0000"
+
+
+def _typed_column(column: Column[Any], integers: tuple[int, int]) -> Any:
+    """The msgspec type of a column's incoming value, as :func:`_converter` reads it, or
+    ``None`` for a column it does not convert."""
+    kind = column.type
+    value_type: Any
+    if isinstance(kind, Uuid):
+        value_type = uuid.UUID
+    elif isinstance(kind, DateTime):
+        value_type = dt.datetime
+    elif isinstance(kind, Date):
+        value_type = dt.date
+    elif isinstance(kind, Time):
+        value_type = dt.time
+    elif isinstance(kind, Boolean):
+        value_type = bool
+    elif isinstance(kind, Integer):
+        low, high = integers
+        value_type = Annotated[int, msgspec.Meta(ge=low, le=high)]
+    elif isinstance(kind, String):
+        value_type = str
+    else:
+        return None
+    # A required column takes no null: the plain decoder puts its default in (or refuses).
+    return value_type | None if column.nullable else value_type
+
+
+@functools.cache
+def typed_field_decoders(
+    integers: tuple[int, int] = INT64_RANGE,
+) -> dict[str, Callable[[Any], dict[str, Any]]]:
+    """Per syncable table, a compiled decoder (msgspec) of the JSON of a record's ``fields``
+    straight into the column values :meth:`Decoder.decode` makes of them, for records that
+    carry every column this version sends (what every exporter writes): ids as UUIDs, dates
+    and times as such, integers within ``integers``, text as text, flags as ``true``/``false``
+    only, and nothing else. Anything else raises ``msgspec.ValidationError``, and the record is
+    then decoded by :class:`Decoder`, which names the problem or fills the defaults (the
+    format layer reads that slice the plain way: ``justice_desk.sync.TypedFields``). Memory
+    and time do not depend on the content: the checks run in C, not per value in Python."""
+    decoders: dict[str, Callable[[Any], dict[str, Any]]] = {}
+    for name in MODEL_BY_TABLE:
+        table = _table(name)
+        skip = NOT_SENT[name] | DERIVED_COLUMNS | {"id", "rev"}
+        columns = {c.key: _typed_column(c, integers) for c in table.columns if c.key not in skip}
+        if None in columns.values():
+            continue  # a column type the typed way does not know: decoded by Decoder
+        shape = typing.TypedDict(f"{name}_fields", columns)  # type: ignore[misc]
+        decoders[name] = cast(Callable[[Any], dict[str, Any]], msgspec.json.Decoder(shape).decode)
+    return decoders
+
+
+_uuid_list = msgspec.json.Encoder()
+
+
+def canonical_uuids(values: list[str]) -> list[uuid.UUID | None]:
+    """:func:`canonical_uuid` of each value, in one pass; ``None`` for a value that is not a
+    UUID in its canonical form (:meth:`Decoder.complete_typed` then names it)."""
+    try:
+        found: list[uuid.UUID] = msgspec.convert(values, list[uuid.UUID])
+    except msgspec.ValidationError:
+        found = []
+    # The canonical spelling is the one msgspec writes (lower case, with hyphens).
+    if len(found) == len(values) and _uuid_list.encode(found) == _uuid_list.encode(values):
+        return cast(list[uuid.UUID | None], found)
+    out: list[uuid.UUID | None] = []
+    for value in values:
+        try:
+            out.append(canonical_uuid(value))
+        except (TypeError, ValueError):
+            out.append(None)
+    return out
 
 
 class _TablePlan:
@@ -478,10 +588,13 @@ class Ownership:
     enrolled with (:data:`SITE_IDENTITY`), and a bundle carries no other site row
     (``other_site``), so no bundle can take another center's code or add a center.
 
-    The owners of the rows a bundle points at are read per table, in the query of the stored
-    revisions of the bundle's own rows of that table (:meth:`stored`) and in one query for
-    the rest, which returns only rows of other owners (:func:`foreign_owned`): batched per
-    table per bundle, never per record, and nothing to compare when nothing is foreign.
+    The owners of the rows a bundle points at are read per table, with the stored revisions
+    of the bundle's own rows of that table (:meth:`stored`), and for the rest only rows of
+    other owners (:func:`foreign_owned`): never per record, and nothing to compare when
+    nothing is foreign. On SQLite and PostgreSQL all of it is one query per bundle, made at
+    the first :meth:`stored` (:meth:`_read_all`): the rows of a table are not written before
+    their turn, so what is stored then is what each turn would find (on a server, one round
+    trip instead of two or three per table).
     """
 
     def __init__(
@@ -494,12 +607,12 @@ class Ownership:
         self.center_id = center_id
         #: parent table -> ids the bundle's records point at, until that table is looked up
         self._wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
+        #: table -> ids of the bundle's rows of it (those decoded), for :meth:`_read_all`
+        self._ids: dict[str, list[uuid.UUID]] = {}
         for table, rows in tables:
-            references = owned_references(table)
-            if not references:
-                continue
             present = [row for row in rows if row is not None]
-            for column, parent in references:
+            self._ids[table] = [row["id"] for row in present]
+            for column, parent in owned_references(table):
                 add = self._wanted[parent].add
                 for row in present:
                     value = row.get(column)
@@ -508,24 +621,85 @@ class Ownership:
         #: parent table -> stored rows of other owners that the bundle's records point at
         self._foreign: dict[str, dict[uuid.UUID, uuid.UUID]] = {}
         self._identity: dict[str, Any] | None = None
+        #: what :meth:`_read_all` found, per table not looked up yet
+        self._found: dict[str, _Found] | None = None
 
     def stored(
         self, table_name: str, ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, tuple[int, uuid.UUID]]:
         """:func:`stored_revs` of ``ids``; also finds which of the table's rows that the
         bundle's records point at are stored as another owner's."""
-        stored = stored_revs(self._conn, table_name, ids)
+        if self._found is None:
+            self._found = self._read_all()
+        found = self._found.pop(table_name, None)
+        if found is not None and not found.covers(ids):
+            found = None  # not the bundle's own rows of the table: looked up now
+        stored = found.stored if found is not None else stored_revs(self._conn, table_name, ids)
         wanted = self._wanted.pop(table_name, set())
         center = self.center_id
         foreign = {
             i: have[1] for i in wanted if (have := stored.get(i)) is not None and have[1] != center
         }
-        if wanted:
+        if found is not None:
+            foreign.update(found.foreign)
+        elif wanted:
             others = wanted.difference(ids)
             if others:
                 foreign.update(foreign_owned(self._conn, table_name, list(others), center))
         self._foreign[table_name] = foreign
         return stored
+
+    def _read_all(self) -> dict[str, _Found]:
+        """For every table of the bundle and every table its records point at: the stored
+        revisions and owners of the bundle's own rows, and the rows of other owners among the
+        rest it points at, in one ``UNION ALL`` query. Empty (each table is then looked up at
+        its turn) on other databases, or when SQLite would need more parameters than one
+        statement takes."""
+        conn = self._conn
+        dialect = conn.dialect.name
+        if dialect not in ("sqlite", "postgresql"):
+            return {}
+        sqlite_ = dialect == "sqlite"
+        center = self.center_id
+        parts: list[str] = []
+        params: list[Any] = []
+        slots: list[_Found | _ForeignSlot] = []
+        out: dict[str, _Found] = {}
+        for table_name in ordered_tables({*self._ids, *self._wanted}):
+            ids = self._ids.get(table_name, [])
+            others = self._wanted.get(table_name, set()).difference(ids)
+            found = out[table_name] = _Found(frozenset(ids))
+            name = _table(table_name).name
+            for part_ids, foreign in ((ids, False), (others, True)):
+                if not part_ids:
+                    continue
+                where = (
+                    "id IN ({})".format(", ".join("?" * len(part_ids)))
+                    if sqlite_
+                    else "id = ANY(%s)"
+                )
+                if foreign:
+                    where += " AND owner_id <> " + ("?" if sqlite_ else "%s")
+                parts.append(
+                    f"SELECT {len(slots)} AS k, id, rev, owner_id FROM {name} WHERE {where}"  # noqa: S608
+                )
+                if sqlite_:
+                    params.extend(i.hex for i in part_ids)
+                else:
+                    params.append(list(part_ids))
+                if foreign:
+                    params.append(center.hex if sqlite_ else center)
+                slots.append(found if not foreign else found.as_foreign)
+        if not parts:
+            return out
+        if sqlite_ and len(params) > _MAX_PARAMS:
+            return {}
+        UUID = uuid.UUID
+        for k, rid, rev, owner in conn.exec_driver_sql(" UNION ALL ".join(parts), tuple(params)):
+            if sqlite_:
+                rid, owner = UUID(hex=rid), UUID(hex=owner)
+            slots[k].add(rid, rev, owner)
+        return out
 
     def refusals(
         self, table_name: str, rows: Sequence[Mapping[str, Any]]
@@ -565,6 +739,35 @@ class Ownership:
                 if self._identity is None:
                     self._identity = _enrolled_identity(self._conn, self.center_id)
                 row.update(self._identity)
+
+
+class _Found:
+    """What :meth:`Ownership._read_all` found for one table: the stored revisions and owners
+    of the bundle's rows of it (``ids``), and the rows of other owners among the rest its
+    records point at."""
+
+    def __init__(self, ids: frozenset[uuid.UUID]) -> None:
+        self.ids = ids
+        self.stored: dict[uuid.UUID, tuple[int, uuid.UUID]] = {}
+        self.foreign: dict[uuid.UUID, uuid.UUID] = {}
+        self.as_foreign = _ForeignSlot(self.foreign)
+
+    def add(self, row_id: uuid.UUID, rev: int, owner: uuid.UUID) -> None:
+        self.stored[row_id] = (rev, owner)
+
+    def covers(self, ids: Sequence[uuid.UUID]) -> bool:
+        """Whether ``ids`` are the rows this was read for."""
+        return len(ids) == len(self.ids) and self.ids.issuperset(ids)
+
+
+class _ForeignSlot:
+    """Where :meth:`Ownership._read_all` puts a row of another owner."""
+
+    def __init__(self, foreign: dict[uuid.UUID, uuid.UUID]) -> None:
+        self.foreign = foreign
+
+    def add(self, row_id: uuid.UUID, rev: int, owner: uuid.UUID) -> None:
+        self.foreign[row_id] = owner
 
 
 def foreign_owned(

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, Protocol, cast
 
+import msgspec
 import orjson
 
 from justice_desk import __version__
@@ -236,14 +237,75 @@ STRICT_PAYLOAD_BYTES = 8 << 20
 RecordsCallback = Callable[[list[Record]], None]
 
 
+class TypedRecord(Protocol):
+    """A record whose ``fields`` a caller's decoder read straight into typed values (see
+    :class:`TypedFields`): ``fields`` is what that decoder returned."""
+
+    table: str
+    id: str
+    op: str
+    rev: int
+    fields: dict[str, Any]
+
+
+TypedRecordsCallback = Callable[[list[TypedRecord]], None]
+
+
+@dataclass(frozen=True)
+class TypedFields:
+    """How a caller wants the records of the tables it knows: their ``fields`` decoded in one
+    pass by compiled decoders (msgspec) instead of as plain JSON and then value by value.
+
+    ``decoders``: per table, a function turning the JSON bytes of a record's ``fields`` into
+    the caller's values (a ``msgspec.json.Decoder``'s ``decode``), raising
+    ``msgspec.DecodeError`` (or ``msgspec.ValidationError``) for anything it does not take.
+    A slice of the payload is handed to ``on_records`` this way only when every record in it
+    passes the checks of docs/sync-format.md §5, is of a table in ``decoders``, has fields the
+    decoder takes, has no key besides ``table, id, op, rev, fields``, and the slice is exactly
+    the canonical encoding of what was decoded (so nothing was dropped, duplicated or read
+    differently: the same rule as for plain slices). Any other slice is read as before and
+    handed to the plain ``on_records`` of :func:`open_bundle`, whose checks and refusals are
+    the format's; so the outcome of a file never depends on which way a slice went. A slice
+    holding any of ``plain_if`` (bytes of the payload, such as an escaped NUL character for a
+    database that cannot store one) is always read the plain way."""
+
+    decoders: Mapping[str, Callable[[Any], dict[str, Any]]]
+    on_records: TypedRecordsCallback
+    plain_if: tuple[bytes, ...] = ()
+
+
+class _TypedEnvelope(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """One record of a slice read the typed way. Its fields are in canonical (sorted) order, so
+    that encoding a list of them again gives the canonical bytes; ``fields`` holds the raw JSON
+    until the caller's decoder replaces it with its values."""
+
+    fields: msgspec.Raw
+    id: str
+    op: Literal["insert", "update", "delete", "purge"]
+    rev: Annotated[int, msgspec.Meta(ge=0, le=_codec.MAX_COUNTER)]
+    table: str
+
+
+_typed_slice_decoder = msgspec.json.Decoder(list[_TypedEnvelope])
+#: Sorted keys, no spaces, strings escaped exactly as ``json.dumps(ensure_ascii=False)`` does
+#: (every code point checked in tests/sync/test_sync_codec.py): docs/sync-format.md §4.
+_canonical_encoder = msgspec.json.Encoder(order="sorted")
+
+
 def _records_from_plaintext(
-    plaintext: bytes, limits: Limits, on_records: RecordsCallback | None = None
+    plaintext: bytes,
+    limits: Limits,
+    on_records: RecordsCallback | None = None,
+    typed: TypedFields | None = None,
 ) -> tuple[Record, ...]:
     """The payload's records, checked (docs/sync-format.md §5), a slice at a time.
 
     With ``on_records`` each slice of records is handed over as soon as it is checked and
     only the records' identity (table, id, op, rev) is kept and returned, so a large bundle
-    is never held in memory twice."""
+    is never held in memory twice. With ``typed`` too, the slices it can take are read by
+    its decoders and handed to its own ``on_records`` instead (:class:`TypedFields`)."""
+    if typed is not None and on_records is None:
+        raise ValueError("typed fields need on_records for the slices read the plain way")
     records: list[Record] = []
     seen: set[tuple[str, str]] = set()
     table_ok = _TABLE.fullmatch
@@ -251,9 +313,21 @@ def _records_from_plaintext(
     max_counter = _codec.MAX_COUNTER
     max_records = limits.max_records
     index = 0
-    for raw_records in _payload_slices(plaintext, limits):
+    for raw_records, is_typed in _payload_slices(plaintext, limits, typed):
         if index + len(raw_records) > max_records:
             raise TooLargeError(f"more than {max_records} records", what=f"> {max_records} records")
+        if is_typed:
+            assert typed is not None
+            typed_records = cast(list[TypedRecord], raw_records)
+            if _take_typed(typed_records, seen, records):
+                index += len(typed_records)
+                del raw_records
+                typed.on_records(typed_records)
+                del typed_records
+                continue
+            # A record listed twice: the plain checks below name it (every other check of
+            # this slice passed), from slice values that never were typed.
+            raw_records = _plain_list(plaintext, raw_records)
         checked: list[Record] = []
         # The checks of FieldReader (type, presence, range of each member), written out: this
         # loop runs for every record of every bundle and is most of the reading time.
@@ -307,8 +381,36 @@ def _records_from_plaintext(
     return tuple(records)
 
 
-def _payload_slices(plaintext: bytes, limits: Limits) -> Iterator[list[Any]]:
-    """The payload's ``records`` list, parsed a slice of about :data:`SLICE_BYTES` at a time.
+def _take_typed(
+    typed_records: list[TypedRecord], seen: set[tuple[str, str]], records: list[Record]
+) -> bool:
+    """Check a typed slice's records against each other and the slices before (each record
+    listed once) and keep their identity in ``records``; ``False``, with nothing kept, when
+    one is listed twice."""
+    keys = [(r.table, r.id) for r in typed_records]
+    if len(set(keys)) != len(keys) or not seen.isdisjoint(keys):
+        return False
+    seen.update(keys)
+    records.extend(
+        [Record(r.table, r.id, r.op, r.rev, _NO_FIELDS, _NO_FIELDS) for r in typed_records]
+    )
+    return True
+
+
+def _plain_list(plaintext: bytes, typed_records: list[Any]) -> list[Any]:
+    """The plain values of a slice that was read the typed way (to name what is wrong in it)."""
+    envelopes = cast(list[_TypedEnvelope], typed_records)
+    part = _canonical_encoder.encode(envelopes)  # exactly the slice's bytes (checked)
+    values = orjson.loads(part)
+    assert isinstance(values, list)
+    return values
+
+
+def _payload_slices(
+    plaintext: bytes, limits: Limits, typed: TypedFields | None = None
+) -> Iterator[tuple[list[Any], bool]]:
+    """The payload's ``records`` list, parsed a slice of about :data:`SLICE_BYTES` at a time,
+    each with whether it was read the typed way (``typed``, see :class:`TypedFields`).
 
     A canonical payload (what every writer makes) is cut between two records: each slice is
     parsed on its own and accepted only when it encodes back to exactly its bytes, so together
@@ -321,7 +423,7 @@ def _payload_slices(plaintext: bytes, limits: Limits) -> Iterator[list[Any]]:
         or not plaintext.startswith(_PREFIX)
         or not plaintext.endswith(_SUFFIX)
     ):
-        yield _strict_records(plaintext, limits)
+        yield _strict_records(plaintext, limits), False
         return
     position = len(_PREFIX)
     longest = limits.max_record_bytes
@@ -329,21 +431,21 @@ def _payload_slices(plaintext: bytes, limits: Limits) -> Iterator[list[Any]]:
         values = None
         if position + SLICE_BYTES >= end:
             stop = end
-            values = _canonical_list(plaintext, position, stop)
+            values = _canonical_list(plaintext, position, stop, typed)
         else:
             window = min(end, position + SLICE_BYTES + longest)
             cut = plaintext.find(_NEXT_RECORD, position + SLICE_BYTES, window)
             attempts = 0
             while cut >= 0 and attempts < _SLICE_ATTEMPTS:
                 stop = cut + 1
-                values = _canonical_list(plaintext, position, stop)
+                values = _canonical_list(plaintext, position, stop, typed)
                 if values is not None:
                     break
                 attempts += 1
                 cut = plaintext.find(_NEXT_RECORD, cut + 1, window)
             if values is None and window == end:
                 stop = end
-                values = _canonical_list(plaintext, position, stop)
+                values = _canonical_list(plaintext, position, stop, typed)
             elif values is None and cut < 0 and attempts == 0:
                 raise TooLargeError(
                     f"payload: a record longer than {longest} bytes",
@@ -352,23 +454,55 @@ def _payload_slices(plaintext: bytes, limits: Limits) -> Iterator[list[Any]]:
         if values is None:
             if position == len(_PREFIX):
                 # Nothing handed over yet: valid JSON that is not canonical is read strictly.
-                yield _strict_records(plaintext, limits)
+                yield _strict_records(plaintext, limits), False
                 return
             raise BadPayloadError("payload: not canonical JSON (docs/sync-format.md §4)")
         yield values
         position = stop + 1  # past the comma between two records
 
 
-def _canonical_list(plaintext: bytes, start: int, stop: int) -> list[Any] | None:
-    """``plaintext[start:stop]`` as the items of a canonical JSON list, or ``None``."""
+def _canonical_list(
+    plaintext: bytes, start: int, stop: int, typed: TypedFields | None = None
+) -> tuple[list[Any], bool] | None:
+    """``plaintext[start:stop]`` as the items of a canonical JSON list, read the typed way
+    when ``typed`` can (then ``True``), or ``None``."""
     part = b"[" + plaintext[start:stop] + b"]"
+    if typed is not None:
+        read = _typed_list(part, typed)
+        if read is not None:
+            return read, True
     try:
         value = orjson.loads(part)
     except orjson.JSONDecodeError:
         return None
     if type(value) is not list or orjson.dumps(value, option=orjson.OPT_SORT_KEYS) != part:
         return None
-    return value
+    return value, False
+
+
+def _typed_list(part: bytes, typed: TypedFields) -> list[Any] | None:
+    """The records of the canonical JSON list ``part`` with their fields read by ``typed``'s
+    decoders, or ``None`` when any check fails (the slice is then read the plain way, whose
+    checks name the problem): see :class:`TypedFields`."""
+    for marker in typed.plain_if:
+        if marker in part:
+            return None
+    decoders = typed.decoders
+    id_ok = _codec.ID_PATTERN.fullmatch
+    try:
+        envelopes = _typed_slice_decoder.decode(part)
+        for envelope in envelopes:
+            decode = decoders.get(envelope.table)
+            if decode is None or id_ok(envelope.id) is None:
+                return None
+            envelope.fields = decode(envelope.fields)  # type: ignore[assignment]
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    # Exactly the canonical encoding of what was read: no key dropped (an unknown field, a
+    # duplicate), no value read differently, no other spelling (docs/sync-format.md §4).
+    if _canonical_encoder.encode(envelopes) != part:
+        return None
+    return envelopes
 
 
 def _strict_records(plaintext: bytes, limits: Limits) -> list[Any]:
@@ -642,6 +776,7 @@ def open_bundle(
     recipient_private_key: KeySet | Sequence[KeySet],
     limits: Limits = DEFAULT_LIMITS,
     on_records: RecordsCallback | None = None,
+    typed: TypedFields | None = None,
 ) -> VerifiedBundle:
     """Verify and decrypt a bundle, in the order of docs/sync.md §6.
 
@@ -661,6 +796,10 @@ def open_bundle(
     records of a bundle that is refused later, at the counts, are handed over too: the caller
     keeps them only when this returns). The bundle returned then keeps each record's table,
     id, op and rev only, so that a large bundle is never held in memory twice.
+
+    ``typed`` (with ``on_records``): the slices of records its decoders can read are read by
+    them and handed to its own callback instead (:class:`TypedFields`); the checks and the
+    outcome of the file are the same either way.
     """
     sealed = _envelope.unpack_sealed(data, Kind.BUNDLE, limits)
     manifest = _read_manifest(sealed, limits)
@@ -671,7 +810,7 @@ def open_bundle(
     _envelope.verify_payload_digest(sealed)
     plaintext, opened_with = _envelope.decrypt_payload(sealed, recipient_private_key)
     digest = content_digest(manifest, plaintext)
-    records = _records_from_plaintext(plaintext, limits, on_records)
+    records = _records_from_plaintext(plaintext, limits, on_records, typed)
     del plaintext
     found = Counter(r.table for r in records)
     if dict(found) != dict(manifest.counts):
