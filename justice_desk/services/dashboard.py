@@ -439,6 +439,12 @@ def resolve_period(text: str | None, today: dt.date | None = None) -> Period:
         raise ValidationError(str(exc), "period") from None
 
 
+_KINDS: Mapping[str, CaseKind] = {k.value: k for k in CaseKind}
+_CHANNELS: Mapping[str, CaseChannel] = {c.value: c for c in CaseChannel}
+_OUTCOME_OF_STATUS: Mapping[str, Outcome] = {s.value: o for s, o in OUTCOME_OF.items()}
+_DISPUTE = CaseKind.DISPUTE.value
+
+
 @dataclass
 class _Acc:
     """Figures of one owner while they are being gathered."""
@@ -567,10 +573,11 @@ def dashboard(
         for o, kind, channel, n in q.received_counts(
             session, start, end, owner, summaries=summaries
         ):
-            if kind in CaseKind._value2member_map_:
-                acc[o].kinds[CaseKind(kind)] += n
-            if channel in CaseChannel._value2member_map_:
-                acc[o].channels[CaseChannel(channel)] += n
+            line = acc[o]
+            if kind in _KINDS:
+                line.kinds[_KINDS[kind]] += n
+            if channel in _CHANNELS:
+                line.channels[_CHANNELS[channel]] += n
         for o, year, month, n in q.received_per_month(
             session, start, end, owner, summaries=summaries
         ):
@@ -578,12 +585,12 @@ def dashboard(
         for o, kind, status, days, n in q.outcome_distribution(
             session, start, end, owner, summaries=summaries
         ):
-            outcome = OUTCOME_OF[CaseStatus(status)]
-            acc[o].outcomes[outcome] += n
-            if kind == CaseKind.DISPUTE.value:
-                acc[o].disputes_decided += n
+            line = acc[o]
+            line.outcomes[_OUTCOME_OF_STATUS[status]] += n
+            if kind == _DISPUTE:
+                line.disputes_decided += n
             if days is not None:
-                acc[o].days[days] += n
+                line.days[days] += n
         for kind in DeadlineKind:
             passed = _deadline_window(kind, "passed", period, as_of)
             due = _deadline_window(kind, "due", period, as_of)
