@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -162,6 +162,16 @@ class CaseIntakeDialog(QDialog):
             if any(size < need for size, need in zip(sizes, needs, strict=True)):
                 spare = self.split.width() - self.split.handleWidth() - sum(needs)
                 self.split.setSizes([needs[0] + spare // 2, needs[1] + spare - spare // 2])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt naming
+        """Enter takes the case in only from the button itself: pressed in the party search or
+        a field, it would record a case before its parties were added (Ctrl+S saves)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(
+            self.focusWidget(), QPushButton
+        ):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
         super().resizeEvent(event)

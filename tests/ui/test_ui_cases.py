@@ -691,3 +691,30 @@ def test_print_the_settlement_agreement_with_the_real_printing_service(
     click(qtbot, preview.open_folder_button)
     assert opened == [str(tmp_path / "agreement.pdf"), str(tmp_path)]
     preview.reject()
+
+
+def test_enter_in_the_party_search_does_not_take_the_case_in(
+    page, main_window, ui_ctx, registered, qtbot, typer, messages, monkeypatch
+) -> None:
+    """A coordinator who presses Enter after typing a name to search for a party (or in a
+    field) keeps the dialog: only the button, or Ctrl+S, records the case."""
+    before = cases.list_cases(ui_ctx.db).total
+    page.new_record()
+    dlg = page.intake_dialog
+    assert dlg is not None and dlg.isVisible()
+    typer(dlg.form.subject, "ยืมเงินแล้วไม่คืน")
+    qtbot.keyClick(dlg.form.subject, Qt.Key.Key_Return)
+    typer(dlg.picker.search, "ใจด")
+    qtbot.keyClick(dlg.picker.search, Qt.Key.Key_Return)
+    qtbot.keyClick(dlg.picker.search, Qt.Key.Key_Enter)
+    QApplication.processEvents()
+    qtbot.waitUntil(lambda: operations.in_flight() == 0, timeout=10000)
+    assert dlg.isVisible()
+    assert cases.list_cases(ui_ctx.db).total == before
+    assert messages["error"] == []
+    from justice_desk.ui import dialogs
+
+    asked: list[bool] = []
+    monkeypatch.setattr(dialogs, "ask_save_changes", lambda parent: asked.append(True) or "discard")
+    dlg.reject()  # what was typed is still there to lose: the dialog asks first
+    assert asked == [True]
