@@ -667,8 +667,9 @@ class Ownership:
         out: dict[str, _Found] = {}
         for table_name in ordered_tables({*self._ids, *self._wanted}):
             ids = self._ids.get(table_name, [])
-            others = self._wanted.get(table_name, set()).difference(ids)
-            found = out[table_name] = _Found(frozenset(ids))
+            wanted = self._wanted.get(table_name)
+            others = wanted.difference(ids) if wanted else ()
+            found = out[table_name] = _Found(ids)
             name = _table(table_name).name
             for part_ids, foreign in ((ids, False), (others, True)):
                 if not part_ids:
@@ -746,8 +747,10 @@ class _Found:
     of the bundle's rows of it (``ids``), and the rows of other owners among the rest its
     records point at."""
 
-    def __init__(self, ids: frozenset[uuid.UUID]) -> None:
-        self.ids = ids
+    def __init__(self, ids: Sequence[uuid.UUID]) -> None:
+        # The very id objects of the bundle's rows (the merge passes them back): comparing
+        # identities needs no hashing of UUIDs, which Python does slowly.
+        self.ids = {id(i) for i in ids}
         self.stored: dict[uuid.UUID, tuple[int, uuid.UUID]] = {}
         self.foreign: dict[uuid.UUID, uuid.UUID] = {}
         self.as_foreign = _ForeignSlot(self.foreign)
@@ -756,8 +759,8 @@ class _Found:
         self.stored[row_id] = (rev, owner)
 
     def covers(self, ids: Sequence[uuid.UUID]) -> bool:
-        """Whether ``ids`` are the rows this was read for."""
-        return len(ids) == len(self.ids) and self.ids.issuperset(ids)
+        """Whether ``ids`` are the rows this was read for (else they are looked up again)."""
+        return len(ids) == len(self.ids) and self.ids.issuperset(map(id, ids))
 
 
 class _ForeignSlot:
