@@ -33,6 +33,7 @@ from justice_desk.services.exports import ExportFilters, ExportFormat, Register
 from justice_desk.ui import dialogs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.form_fields import dialog_buttons
+from justice_desk.ui.role_gate import gate
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 if TYPE_CHECKING:  # imported when the report is asked for, not with the window
@@ -97,8 +98,8 @@ class ExportButton(QToolButton):
                 action.triggered.connect(self._exporter(choice.describe, fmt))
                 self.actions_by_key[(i, fmt)] = action
         self.setMenu(self.menu_)
-        # A viewer reads but does not export (the service refuses as well).
-        self.setHidden(not ctx.db.actor.may(Permission.EXPORT))
+        # A viewer reads but does not export: disabled, saying why (the service refuses too).
+        gate(self, ctx, Permission.EXPORT)
 
     def _exporter(self, describe: Describe, fmt: ExportFormat) -> Callable[[], None]:
         """A slot for one menu entry (a closure: a lambda's default arguments would receive

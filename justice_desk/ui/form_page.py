@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from justice_desk.domain.access import Permission
 from justice_desk.errors import NotFoundError, UserError
 from justice_desk.i18n import _
 from justice_desk.ui import dialogs, operations
@@ -31,6 +32,7 @@ from justice_desk.ui.dirty import DirtyTracker, resolve_unsaved
 from justice_desk.ui.form_fields import FormErrors, MessageStrip
 from justice_desk.ui.jobs import Job
 from justice_desk.ui.pages.base import Page, RegisterView
+from justice_desk.ui.role_gate import gate
 from justice_desk.ui.widgets.fit import scaled_font
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
@@ -66,6 +68,8 @@ class RecordPage(Page):
         self.save_button.setDefault(True)
         self.delete_button = QPushButton(_("Delete…"), self)
         self.delete_button.setToolTip(_("Delete this record (you are asked to confirm first)"))
+        for button in (self.new_button, self.save_button, self.delete_button):
+            gate(button, ctx, *self.needs)  # disabled, saying why, for a role that may not
         self.new_button.clicked.connect(self.new_record)
         self.save_button.clicked.connect(self._save_clicked)
         self.delete_button.clicked.connect(self.delete_current)
@@ -125,6 +129,8 @@ class RecordPage(Page):
 
     #: The kinds of records a save or delete writes (``operations.RECORD_KINDS``).
     writes: frozenset[str] = frozenset()
+    #: What New, Save and Delete need (``domain.access``); none: every role.
+    needs: tuple[Permission, ...] = ()
 
     def save_record(self) -> Callable[[], tuple[Any, list[str]]]:
         """Read the form (raise ``UserError`` to refuse before anything is written) and return

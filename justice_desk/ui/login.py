@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from justice_desk.errors import SignInFailed, UserError
 from justice_desk.i18n import _
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.dialogs import translate_buttons
+from justice_desk.ui.role_gate import apply_gates
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 LOCK_MINUTES_KEY = "security/lock_minutes"
 DEFAULT_LOCK_MINUTES = 10
+MAX_LOCK_MINUTES = 120
 
 #: Pages shown only to roles with one of these permissions (the others are for every role).
 PAGE_NEEDS: dict[str, tuple[Permission, ...]] = {
@@ -61,6 +62,7 @@ ACTION_NEEDS: dict[str, Permission] = {
     "settingsAction": Permission.SETTINGS,
     "monthlyReportAction": Permission.PRINT,
     "auditAction": Permission.AUDIT,
+    "accountsAction": Permission.ACCOUNTS,
 }
 
 
@@ -453,8 +455,7 @@ def apply_role(window: MainWindow, actor: Actor) -> None:
         action = window.findChild(QAction, name)
         if action is not None:
             action.setVisible(actor.may(permission))
-    for button in window.findChildren(QToolButton, "exportButton"):
-        button.setHidden(not actor.may(Permission.EXPORT))
+    apply_gates(window, actor)  # write buttons the role cannot use (ui/role_gate.py)
     current = nav.currentItem()
     if current is not None and current.isHidden():
         for row in range(nav.count()):
@@ -490,6 +491,15 @@ class AuditWindow(QDialog):
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
         self.resize(1100, 640)
+
+
+def open_accounts(window: MainWindow, ctx: AppContext) -> None:
+    """File → Accounts… (the coordinator, the province administrator): ui/accounts_dialog.py."""
+    from justice_desk.ui.accounts_dialog import AccountsDialog
+
+    dialog = AccountsDialog(ctx, window)
+    dialog.on_own_role_changed = lambda: apply_role(window, ctx.db.actor)
+    dialog.exec()
 
 
 def _file_menu(window: MainWindow) -> QMenu | None:
@@ -541,6 +551,11 @@ def install_session(window: MainWindow, ctx: AppContext) -> SessionGuard | None:
             )
             window.notices.addWidget(bar)
         return None
+    if window.findChild(QAction, "accountsAction") is None:
+        manage = QAction(_("Accounts…"), window)
+        manage.setObjectName("accountsAction")
+        manage.triggered.connect(lambda: open_accounts(window, ctx))
+        _add_before_quit(window, manage)
     label = QLabel(window)
     label.setObjectName("signedIn")
     window.statusBar().addPermanentWidget(label)

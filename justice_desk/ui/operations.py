@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 #: What ``records_changed`` may name (a page refreshes when it shows one of them).
 RECORD_KINDS = frozenset(
-    {"people", "cases", "meetings", "committee", "activities", "sync", "escalations"}
+    {"people", "cases", "meetings", "committee", "activities", "sync", "escalations", "accounts"}
 )
 
 _in_flight: set[Job] = set()

@@ -114,6 +114,7 @@ class SettingsDialog(QDialog):
         self.digits.setCurrentIndex(max(0, self.digits.findData(thai_digits(ctx.db))))
         dform.addRow(_("Digits"), self.digits)
         form.addRow(documents)
+        form.addRow(self._security_box())
         buttons = translate_buttons(
             QDialogButtonBox(
                 QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -122,6 +123,32 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
+
+    def _security_box(self) -> QGroupBox:
+        """The lock after inactivity (``security/lock_minutes`` of this computer)."""
+        from justice_desk.ui.login import MAX_LOCK_MINUTES, lock_minutes
+
+        security = QGroupBox(_("Security"), self)
+        security.setObjectName("securitySettings")
+        sform = QFormLayout(security)
+        self.lock_minutes = QSpinBox(security)
+        self.lock_minutes.setObjectName("lockMinutes")
+        self.lock_minutes.setRange(0, MAX_LOCK_MINUTES)
+        self.lock_minutes.setSpecialValueText(_("Never"))  # 0
+        self.lock_minutes.setSuffix(" " + _("minutes"))
+        self.lock_minutes.setValue(min(MAX_LOCK_MINUTES, lock_minutes(self.ctx.settings)))
+        sform.addRow(_("Lock the window after"), self.lock_minutes)
+        sform.addRow(
+            ThaiLabel(
+                _(
+                    "Minutes without a key or a click before the window locks (1 to {max}); "
+                    "the person's password unlocks it. “Never” suits only a computer nobody "
+                    "else uses."
+                ).format(max=MAX_LOCK_MINUTES),
+                security,
+            )
+        )
+        return security
 
     def accept(self) -> None:
         self.ctx.settings.setValue("ui/language", self.language.currentData())
@@ -132,6 +159,7 @@ class SettingsDialog(QDialog):
             set_document_digits(self.ctx.db, self.digits.currentData())
         for key, box in self.keep.items():
             self.ctx.settings.setValue(f"backup/keep_{key}", box.value())
+        self._apply_lock_minutes(self.lock_minutes.value())
         parent = self.parent()
         if isinstance(parent, _TextSizeHost):
             parent.set_text_size(self.text_size.value())
@@ -139,3 +167,12 @@ class SettingsDialog(QDialog):
             self.ctx.settings.setValue("ui/text_size", self.text_size.value())
         self.ctx.settings.sync()
         super().accept()
+
+    def _apply_lock_minutes(self, minutes: int) -> None:
+        """Stored for the next start, and at once for the window open now."""
+        from justice_desk.ui.login import LOCK_MINUTES_KEY
+
+        self.ctx.settings.setValue(LOCK_MINUTES_KEY, minutes)
+        guard = getattr(self.parent(), "session_guard", None)
+        if guard is not None:
+            guard.set_minutes(minutes)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from justice_desk.domain.access import Permission
 from justice_desk.errors import NotFoundError, ValidationError
 from justice_desk.i18n import N_, _
 from justice_desk.services import activities
@@ -53,6 +54,7 @@ def activity_columns() -> list[Column]:
 class ActivitiesPage(RecordPage):
     key = "activities"
     writes = frozenset({"activities"})
+    needs = (Permission.ACTIVITIES,)
     shows = frozenset({"activities"})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from justice_desk.domain.access import Permission
 from justice_desk.domain.enums import CaseKind, CaseStatus
 from justice_desk.i18n import _
 from justice_desk.services import cases
@@ -30,6 +31,7 @@ from justice_desk.ui.context import AppContext
 from justice_desk.ui.export_ui import ExportButton, ExportChoice, register_filters
 from justice_desk.ui.models import Column
 from justice_desk.ui.pages.base import Page, RegisterView
+from justice_desk.ui.role_gate import gate
 from justice_desk.ui.widgets.fit import ColumnFitter, FlowLayout, compact_combo
 
 STATUS_GROUP_SETTING = "cases/status_group"
@@ -86,6 +88,7 @@ class CasesPage(Page):
         self.new_button.setObjectName("newCaseButton")
         self.new_button.setToolTip(_("Take in a new case (Ctrl+N)"))
         self.new_button.clicked.connect(self.new_record)
+        gate(self.new_button, ctx, Permission.CASES, what=_("take in new cases"))
         self.status_filter = QComboBox(self)
         self.status_filter.setObjectName("statusFilter")
         self.status_filter.setAccessibleName(_("Show"))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from justice_desk.domain.access import Permission
 from justice_desk.domain.enums import CommitteePosition, MediatorStatus
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
@@ -43,6 +44,7 @@ from justice_desk.ui.form_fields import (
 from justice_desk.ui.models import Column, Index, ListTableModel
 from justice_desk.ui.pages.base import Page
 from justice_desk.ui.person_picker import PersonPicker
+from justice_desk.ui.role_gate import gate
 from justice_desk.ui.widgets.date_edit import BeDateEdit
 from justice_desk.ui.widgets.fit import FlowLayout, wrapping_check_box
 from justice_desk.ui.widgets.thai_label import ThaiLabel
@@ -344,6 +346,8 @@ class CommitteePage(Page):
             lambda *_a: self._update_buttons()
         )
         self.new_term_button.clicked.connect(self.new_term)
+        for button in (self.new_term_button, self.appoint_button, self.end_button):
+            gate(button, self.ctx, Permission.COMMITTEE)
         self.appoint_button.clicked.connect(lambda: self.appoint())
         self.end_button.clicked.connect(self.end_appointment)
         return tab
@@ -383,6 +387,7 @@ class CommitteePage(Page):
         layout.addLayout(bottom)
         self.valid_only.toggled.connect(lambda _on: self.load_mediators())
         self.register_button.clicked.connect(self.register_mediator)
+        gate(self.register_button, self.ctx, Permission.COMMITTEE)
         return tab
 
     # -- data -----------------------------------------------------------------------------

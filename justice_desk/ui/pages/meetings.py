@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from justice_desk.domain.access import Permission
 from justice_desk.domain.enums import MeetingStatus
 from justice_desk.errors import UserError
 from justice_desk.i18n import _, language
@@ -31,6 +32,7 @@ from justice_desk.ui.meeting_dialogs import NewMeetingDialog
 from justice_desk.ui.meeting_editor import MeetingEditor
 from justice_desk.ui.models import Column
 from justice_desk.ui.pages.base import Page, RegisterView
+from justice_desk.ui.role_gate import gate
 from justice_desk.ui.widgets.fit import ColumnFitter, FlowLayout
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
@@ -62,6 +64,7 @@ class MeetingsPage(Page):
 
         self.new_button = QPushButton(_("New meeting"), self)
         self.new_button.setToolTip(_("Plan a new meeting (Ctrl+N)"))
+        gate(self.new_button, ctx, Permission.MEETINGS)
         self.register = RegisterView(
             meeting_columns(),
             self._fetch,

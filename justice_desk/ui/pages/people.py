@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from justice_desk.domain.access import Permission
 from justice_desk.domain.enums import MembershipStatus
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _, pgettext
@@ -53,6 +54,7 @@ from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.pages.base import RegisterView
 from justice_desk.ui.person_form import PersonForm
 from justice_desk.ui.privacy_panel import PrivacyPanel, disposal_button
+from justice_desk.ui.role_gate import gate
 from justice_desk.ui.widgets.date_edit import BeDateEdit
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 from justice_desk.ui.write_dialogs import WritingDatePrompt
@@ -211,6 +213,8 @@ class MembershipPanel(QWidget):
         self.join_button.clicked.connect(lambda: self.join())
         self.end_button.clicked.connect(self.ask_end)
         self.add_training_button.clicked.connect(lambda: self.add_training())
+        for button in (self.join_button, self.end_button, self.add_training_button):
+            gate(button, ctx, Permission.PEOPLE)
         self.set_person(None)
 
     def set_person(self, person: PersonRecord | None) -> None:
@@ -390,6 +394,7 @@ class MembershipPanel(QWidget):
 class PeoplePage(RecordPage):
     key = "people"
     writes = frozenset({"people"})
+    needs = (Permission.PEOPLE,)
     shows = frozenset({"people", "committee", "cases"})
     duplicates_checked = Signal()  # the live "already on file?" check has answered
 
