@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
                 rows = [[t.code, t.name, str(t.count), t.state, str(t.seq)] for t in trails]
                 headers = [_("Center"), _("Name"), _("Entries"), _("Trail"), _("Bundle")]
                 print(output.table(headers, rows))
-            return 0 if all(t.whole and not t.shrunk for t in trails) else 2
+            return 0 if all(t.whole and not t.shrunk and not t.rewritten for t in trails) else 2
         person = accounts.person_for(db, args.person) if args.person else None
         case = cases.find_case(db, args.case) if args.case else None
         page = audit_trail.list_entries(

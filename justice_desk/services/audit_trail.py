@@ -210,16 +210,22 @@ class CenterTrail:
     whole: bool
     shrunk: bool
     seq: int
+    rewritten: bool = False
 
     @property
     def state(self) -> str:
+        if self.rewritten:
+            return _(
+                "rewritten: two bundles counted as many entries with a different last entry "
+                "(entries removed and as many made, or a restore from a backup)"
+            )
         if self.shrunk:
             return _("entries were removed (an earlier bundle counted more)")
         return _("whole") if self.whole else _("broken at the center")
 
 
 def center_trails(db: Database) -> list[CenterTrail]:
-    """Every enrolled center's trail summary from its newest applied bundle, by code (centers
+    """Every enrolled center's trail summary from its newest authentic bundle, by code (centers
     whose bundles did not carry one are left out)."""
     from justice_desk.storage import audit, sync_queries
 
@@ -235,6 +241,7 @@ def center_trails(db: Database) -> list[CenterTrail]:
             t.whole,
             t.shrunk,
             t.seq,
+            t.rewritten,
         )
         for t in found
     ]

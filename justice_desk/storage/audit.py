@@ -334,25 +334,52 @@ class CenterTrail:
     whole: bool  # the center found its chain whole when it exported
     shrunk: bool  # an earlier bundle reported more entries: entries were lost or removed
     seq: int  # the bundle that said so
+    #: two bundles gave the same count with different last hashes: entries were removed and as
+    #: many made (or the center was restored from a backup and went on)
+    rewritten: bool = False
 
 
 _CENTER_KEY = "audit:"
+#: (count, last hash, seq) triples kept per center to compare later summaries with; the oldest
+#: go first beyond this many (a center sends about one bundle a day)
+SEEN_LIMIT = 2000
 
 
 def store_center_summary(
     session: Session, center_id: str, count: int, last_hash: str, whole: bool, seq: int
 ) -> None:
-    """Keep a center's newest trail summary (in the import's transaction). A trail that is
-    shorter than an earlier bundle said stays marked ``shrunk``."""
+    """Keep what an authentic bundle (any outcome) said of its center's trail, in the import's
+    transaction (docs/sync.md §6, "The centers' audit trails"). The newest bundle's summary is
+    the one shown; every (count, hash) pair seen is compared with the ones before: a smaller
+    count than a bundle numbered before it said marks the trail ``shrunk``, the same count with
+    another hash ``rewritten``. Both marks stay."""
     from justice_desk.storage.models import Setting
 
     key = f"{_CENTER_KEY}{center_id}"
     old = session.get(Setting, key)
-    before = json.loads(old.value) if old is not None else {}
-    if before and int(before.get("seq", 0)) > seq:
-        return  # an older bundle arriving late says nothing newer
-    shrunk = bool(before.get("shrunk")) or count < int(before.get("count", 0))
-    value = {"count": count, "last": last_hash, "whole": whole, "shrunk": shrunk, "seq": seq}
+    before: dict[str, Any] = json.loads(old.value) if old is not None else {}
+    seen: list[list[Any]] = [list(t) for t in before.get("seen", ())]
+    if before and not seen:  # kept by an earlier version: its newest summary only
+        seen = [[int(before["count"]), str(before["last"]), int(before.get("seq", 0))]]
+    shrunk = bool(before.get("shrunk")) or any(
+        (s < seq and c > count) or (s > seq and c < count) for c, _h, s in seen
+    )
+    rewritten = bool(before.get("rewritten")) or any(
+        c == count and h != last_hash for c, h, _s in seen
+    )
+    if [count, last_hash, seq] not in seen:
+        seen.append([count, last_hash, seq])
+        seen = sorted(seen, key=lambda t: t[2])[-SEEN_LIMIT:]
+    newest = not before or int(before.get("seq", 0)) <= seq
+    value = {
+        "count": count if newest else int(before["count"]),
+        "last": last_hash if newest else str(before["last"]),
+        "whole": whole if newest else bool(before["whole"]),
+        "seq": seq if newest else int(before.get("seq", 0)),
+        "shrunk": shrunk,
+        "rewritten": rewritten,
+        "seen": seen,
+    }
     session.merge(Setting(key=key, value=json.dumps(value, sort_keys=True)))
 
 
@@ -373,6 +400,7 @@ def center_summaries(session: Session) -> list[CenterTrail]:
                 bool(v["whole"]),
                 bool(v.get("shrunk")),
                 int(v.get("seq", 0)),
+                bool(v.get("rewritten")),
             )
         )
     return out

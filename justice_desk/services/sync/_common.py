@@ -44,6 +44,9 @@ SYNC_SUFFIXES = (".jdbundle", ".jdrotate")
 REASONS = {
     "duplicate": N_("already imported"),
     "replay": N_("an old bundle sent again: its changes were already applied"),
+    "nothing_new": N_(
+        "a new bundle with nothing new: it holds no change that was not applied already"
+    ),
     "same_seq_different_content": N_(
         "a different bundle with the same number was already imported: "
         "possible tampering or a copied database"

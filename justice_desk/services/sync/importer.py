@@ -300,6 +300,7 @@ def _reject(
     center: uuid.UUID | None = None,
     seq: int | None = None,
     manifest: fmt.BundleManifest | None = None,
+    verified: fmt.VerifiedBundle | None = None,
 ) -> ImportOutcome:
     """Log a refusal; when the file names a center (even unverified), remember it so the
     center's next receipt reports the refusal and the Centers page counts it. Numbers the
@@ -320,6 +321,8 @@ def _reject(
             center=center,
             seq=seq,
         )
+        if verified is not None:
+            _keep_trail(session, verified)
         if center is not None:
             session.add(
                 ReceivedBundle(
@@ -708,6 +711,7 @@ def _settle(
                 center=center_id,
                 seq=bundle.seq,
                 manifest=bundle.manifest,
+                verified=bundle,
             ), False
         _refuse_held(
             db, held_row_id, path, reason, str(exc)[:500], sha=sha, center=center_id, seq=bundle.seq
@@ -735,6 +739,7 @@ def _settle(
                 center=center_id,
                 seq=bundle.seq,
                 manifest=bundle.manifest,
+                verified=bundle,
             ), False
         _refuse_held(
             db, held_row_id, path, "store_failed", detail, sha=sha, center=center_id, seq=bundle.seq
@@ -742,6 +747,17 @@ def _settle(
         return ImportOutcome(
             str(path), ImportStatus.REJECTED, "store_failed", message, 0, str(center_id), bundle.seq
         ), False
+
+
+def _keep_trail(session: Session, bundle: fmt.VerifiedBundle) -> None:
+    """What an authentic bundle says of its center's audit trail is kept whatever the bundle's
+    outcome (a duplicate, an empty range, a refusal after its signature was checked): a center
+    cannot hide a shrunk or rewritten trail by sending nothing new (docs/sync.md §6)."""
+    trail = bundle.manifest.audit
+    if trail is not None:
+        audit.store_center_summary(
+            session, bundle.center_id, trail.count, trail.last_hash, trail.whole, bundle.seq
+        )
 
 
 def _record_bundle(
@@ -757,11 +773,7 @@ def _record_bundle(
     detail: str | None = None,
 ) -> ReceivedBundle:
     """The bundle's row in ``received_bundles``: a new one, or the held one now decided."""
-    if status == ImportStatus.APPLIED and bundle.manifest.audit is not None:
-        trail = bundle.manifest.audit
-        audit.store_center_summary(
-            session, bundle.center_id, trail.count, trail.last_hash, trail.whole, bundle.seq
-        )
+    _keep_trail(session, bundle)
     audit.record(session, "bundle-import", detail=f"{bundle.center_id} {bundle.seq} {status.value}")
     if held_row_id is not None:
         row = session.get_one(ReceivedBundle, held_row_id)  # the held row is there
@@ -834,14 +846,16 @@ def _decide_and_apply(
             )
         return outcome(ImportStatus.HELD, reason, message)
 
-    def replay(detail: str | None = None) -> ImportOutcome:
+    def replay(detail: str | None = None, reason: str = "replay") -> ImportOutcome:
         """Old news: changes already applied, or of an epoch the center has left. Nothing
-        changes; the bundle's row makes the next receipt report it (a held one is decided)."""
+        changes; the bundle's row makes the next receipt report it (a held one is decided).
+        ``nothing_new``: a bundle numbered after every one applied whose range holds no change
+        that is not applied already (an empty range), not one sent again."""
         _log(
             session,
             path,
             ImportStatus.DUPLICATE,
-            reason="replay",
+            reason=reason,
             sha=sha,
             center=center_id,
             seq=seq,
@@ -853,10 +867,10 @@ def _decide_and_apply(
             sha,
             held_row_id,
             status=ImportStatus.DUPLICATE,
-            reason="replay",
+            reason=reason,
             detail=detail,
         )
-        return outcome(ImportStatus.DUPLICATE, "replay", reason_text("replay"))
+        return outcome(ImportStatus.DUPLICATE, reason, reason_text(reason))
 
     q.lock_center(session, center_id)
     enrolment = session.get(Enrolment, center_id)
@@ -935,6 +949,8 @@ def _decide_and_apply(
         return hold("new_epoch", f"epoch {bundle.epoch}", reason_text("new_epoch"))
     applied = 0 if new_epoch or enrolment.epoch is None else enrolment.applied_through
     if bundle.last_change <= applied:
+        if not new_epoch and enrolment.epoch is not None and seq > (enrolment.last_seq or 0):
+            return replay(f"applied through {applied}", reason="nothing_new")
         return replay()
     if bundle.first_change > applied + 1:
         # Waits, bytes kept, for the missing changes (docs/sync.md §7).
