@@ -582,9 +582,14 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from justice_desk.services import maintenance
+    from justice_desk.cli import signin
+    from justice_desk.services import encryption, maintenance
 
-    db, revision = maintenance.migrate(args.db)
+    if encryption.is_encrypted(args.db):
+        # an encrypted database is opened (and upgraded) with its key, as every command does
+        db, revision = signin.open_database(args.db), maintenance.HEAD
+    else:
+        db, revision = maintenance.migrate(args.db)
     print(_("{path} is at schema {revision}.").format(path=db.target.display, revision=revision))
     db.dispose()
     return 0

@@ -107,7 +107,9 @@ def add_parsers(subparsers: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _open(path: str) -> Any:
-    from justice_desk.storage.database import open_database
+    """Open and sign in as every command does (an encrypted database is unlocked with the same
+    login and password)."""
+    from justice_desk.cli.signin import open_database
 
     return open_database(path)
 
