@@ -125,7 +125,7 @@ def add_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.add_argument(
         "--gap-days",
         type=int,
-        default=7,
+        default=None,
         metavar="N",
         help="list: bundles held for a gap longer than N days are listed (default 7)",
     )
@@ -137,7 +137,7 @@ def add_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         help="decide: keep the center's version, keep the province's, ask the center to send "
         "it again, or dismiss (with --note)",
     )
-    p.add_argument("--note", metavar="TEXT", default="", help="decide: a note for the center")
+    p.add_argument("--note", metavar="TEXT", help="decide: a note for the center")
     p.add_argument("--officer", metavar="NAME", help="decide: the officer who decided")
     p.add_argument(
         "--resolve", type=int, metavar="ID", help="mark this entry as dealt with, with no decision"
@@ -364,6 +364,7 @@ def _conflicts(sync: Any, db: Any, args: argparse.Namespace) -> int:
     from justice_desk.errors import UserError
     from justice_desk.services.sync import conflicts
 
+    _check_conflicts_form(args)
     if args.resolve is not None:
         sync.resolve_conflict(db, args.resolve)
         print(_("Conflict {id} is marked as dealt with.").format(id=args.resolve))
@@ -377,16 +378,17 @@ def _conflicts(sync: Any, db: Any, args: argparse.Namespace) -> int:
                 )
             )
         done = sync.decide_problem(
-            db, args.entry, decision=args.decision, note=args.note, officer=args.officer
+            db, args.entry, decision=args.decision, note=args.note or "", officer=args.officer
         )
         if args.json:
             print(json.dumps(conflicts.problem_json(done.problem), ensure_ascii=False, indent=2))
         else:
             print(done.describe())
         return 0
-    if args.gap_days < 0:
+    gap_days = 7 if args.gap_days is None else args.gap_days
+    if gap_days < 0:
         raise UserError(_("The number of days cannot be negative."))
-    rows = sync.problem_list(db, args.center, open_only=not args.all, gap_days=args.gap_days)
+    rows = sync.problem_list(db, args.center, open_only=not args.all, gap_days=gap_days)
     if args.json:
         print(json.dumps([conflicts.problem_json(p) for p in rows], ensure_ascii=False, indent=2))
         return 0
@@ -418,6 +420,39 @@ def _conflicts(sync: Any, db: Any, args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _check_conflicts_form(args: argparse.Namespace) -> None:
+    """Every option is for one form: one given to another would be silently ignored (a
+    decision typed without ``decide`` reprinted the list and stored nothing), so it is refused."""
+    from justice_desk.errors import UserError
+
+    decide_only = {"--entry": args.entry, "--decision": args.decision, "--note": args.note}
+    decide_only["--officer"] = args.officer
+    list_only = {"--center": args.center, "--all": args.all or None, "--gap-days": args.gap_days}
+    if args.resolve is not None:
+        given = [k for k, v in {**decide_only, **list_only}.items() if v is not None]
+        if args.action == "decide" or given:
+            raise UserError(
+                _("--resolve ID marks one entry as dealt with and takes no other option.")
+            )
+        return
+    wrong = list_only if args.action == "decide" else decide_only
+    given = [k for k, v in wrong.items() if v is not None]
+    if given and args.action == "decide":
+        raise UserError(
+            _("{options} is for listing, not for 'sync conflicts decide'.").format(
+                options=", ".join(given)
+            )
+        )
+    if given:
+        raise UserError(
+            _(
+                "{options} is for deciding: use 'justice-desk sync conflicts decide --entry NO "
+                "--decision keep-center|keep-province|resend|dismiss [--note TEXT] "
+                "[--officer NAME]'."
+            ).format(options=", ".join(given))
+        )
 
 
 def _decision_text(p: Any) -> str:

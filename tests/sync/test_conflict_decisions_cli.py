@@ -73,3 +73,35 @@ def test_list_decide_and_the_center_is_told(world: h.World, cli, tmp_path: Path)
     # At a center there is no list to decide on.
     r = cli("sync", "conflicts", "--db", center)
     assert r.returncode == 2 and "Provincial Justice Office" in r.stderr
+
+
+def test_a_decision_without_decide_is_refused_not_ignored(world: h.World, cli) -> None:
+    """``sync conflicts --entry 1 --decision resend`` used to reprint the list, exit 0 and store
+    nothing: every option given to the wrong form is refused with the right form (exit 2)."""
+    province = str(world.province_path)
+    r = cli("sync", "conflicts", "list", "--db", province, "--json")
+    key = json.loads(r.stdout)[0]["key"]
+    for form in (
+        ("sync", "conflicts", "--entry", key, "--decision", "dismiss", "--note", "x"),
+        ("sync", "conflicts", "list", "--entry", key, "--decision", "resend", "--officer", "พร"),
+        ("sync", "conflicts", "--note", "x"),
+        ("sync", "conflicts", "decide", "--entry", key, "--decision", "dismiss", "--all"),
+        ("sync", "conflicts", "decide", "--entry", key, "--decision", "dismiss", "--gap-days", "3"),
+        ("sync", "conflicts", "decide", "--resolve", "1"),
+        ("sync", "conflicts", "--resolve", "1", "--center", "CJC-0001"),
+    ):
+        r = cli(*form, "--db", province)
+        assert r.returncode == 2, (form, r.stdout, r.stderr)
+        assert r.stdout == "" and len(r.stderr.strip().splitlines()) == 1, (form, r.stderr)
+    r = cli("sync", "conflicts", "--entry", key, "--decision", "dismiss", "--db", province)
+    assert "sync conflicts decide --entry NO" in r.stderr
+    assert h.query(world.province_path, "SELECT count(*) FROM conflict_decisions")[0][0] == 0
+    # The documented form stores the decision; the list's own options still work.
+    r = cli(
+        "sync", "conflicts", "decide", "--db", province, "--entry", key,
+        "--decision", "dismiss", "--note", "ไม่ต้องทำอะไร", "--officer", "พร",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert h.query(world.province_path, "SELECT count(*) FROM conflict_decisions")[0][0] == 1
+    r = cli("sync", "conflicts", "list", "--db", province, "--all", "--gap-days", "0")
+    assert r.returncode == 0 and "ไม่ต้องทำอะไร" in r.stdout, r.stderr
