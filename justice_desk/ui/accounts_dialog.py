@@ -112,7 +112,7 @@ class AddAccountDialog(WritingDialog):
         self.again = _password_box(self, "passwordAgain")
         self.form.addRow(required_label(_("Login name")), self.login)
         self.form.addRow(_("Full name"), self.name)
-        self.form.addRow(required_label(_("Role")), self.role)
+        self.form.addRow(required_label(_("Account role")), self.role)
         self.form.addRow(self.person)
         self.form.addRow(
             ThaiLabel(
@@ -208,7 +208,7 @@ class RoleDialog(WritingDialog):
         self.account = account
         self.role = _role_box(ctx, self, account.role)
         self.person = _MediatorPerson(ctx, self)
-        self.form.addRow(required_label(_("Role")), self.role)
+        self.form.addRow(required_label(_("Account role")), self.role)
         self.form.addRow(self.person)
         self.errors.add("role", self.role)
         self.errors.add("person", self.person)
@@ -269,7 +269,7 @@ class AccountsDialog(QDialog):
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setObjectName("accountsTable")
         self.table.setHorizontalHeaderLabels(
-            [_("Login name"), _("Full name"), _("Role"), _("State"), _("Last sign-in")]
+            [_("Login name"), _("Full name"), _("Account role"), _("State"), _("Last sign-in")]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

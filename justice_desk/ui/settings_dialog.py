@@ -135,7 +135,7 @@ class SettingsDialog(QDialog):
         self.lock_minutes.setObjectName("lockMinutes")
         self.lock_minutes.setRange(0, MAX_LOCK_MINUTES)
         self.lock_minutes.setSpecialValueText(_("Never"))  # 0
-        self.lock_minutes.setSuffix(" " + _("minutes"))
+        self.lock_minutes.setSuffix(" " + _("min."))  # minutes of time
         self.lock_minutes.setValue(min(MAX_LOCK_MINUTES, lock_minutes(self.ctx.settings)))
         sform.addRow(_("Lock the window after"), self.lock_minutes)
         sform.addRow(
