@@ -279,8 +279,10 @@ def _receipts(sync: Any, db: Any, args: argparse.Namespace) -> int:
 
 
 def _receipt(sync: Any, db: Any, args: argparse.Namespace) -> int:
-    sync.apply_receipt(db, Path(args.file))
+    _receipt_read, refusals = sync.apply_receipt_checked(db, Path(args.file))
     print(sync.center_status(db).describe())
+    for line in refusals.lines():  # one line per kind of refusal, never one per entry
+        print(line)
     return 0
 
 

@@ -289,33 +289,31 @@ def store_receipt_answers(
     province_id: uuid.UUID,
     receipt_seq: int,
     answers: tuple[fmt.EscalationAnswer, ...],
-) -> list[str]:
+) -> list[tuple[str, str]]:
     """At the center: keep the office's answers a verified receipt brought.
 
     An answer is kept only when it is about one of this center's own cases; any other (a case
     of another center, or one this center does not have) is refused and named in the returned
-    list. An answer already held is replaced only by a higher ``rev`` (or by a new answer of
-    the office for the same case), so an older receipt never undoes a newer answer. The copy is
+    list as (case, kind of refusal: ``not_own``), logged once by the caller. An answer already
+    held is replaced only by a higher ``rev`` (or by a new answer of the office for the same
+    case), so an older receipt never undoes a newer answer. The copy is
     owned by the province; nothing writes the center's case.
     """
     from justice_desk.storage import escalation_queries as q
     from justice_desk.storage.models import EscalationAnswer
 
-    refused: list[str] = []
+    refused: list[tuple[str, str]] = []
     wanted: dict[uuid.UUID, tuple[uuid.UUID, fmt.EscalationAnswer]] = {}
     for a in answers:
         try:
             answer_id, case_id = uuid.UUID(a.id), uuid.UUID(a.case)
         except ValueError:
-            refused.append(a.case)
+            refused.append((a.case, "bad_id"))
             continue
         wanted[case_id] = (answer_id, a)
     own = q.own_case_ids(session, center_id, list(wanted))
     for case_id in [c for c in wanted if c not in own]:
-        log.warning(
-            "receipt %s: an answer about case %s refused: not this center's", receipt_seq, case_id
-        )
-        refused.append(str(case_id))
+        refused.append((str(case_id), "not_own"))
         del wanted[case_id]
     stored = q.received_answers(session, list(wanted))
     for case_id, (answer_id, a) in wanted.items():

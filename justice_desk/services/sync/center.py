@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -19,7 +21,7 @@ from justice_desk.domain.enums import ImportStatus
 from justice_desk.errors import (
     UserError,
 )
-from justice_desk.i18n import _
+from justice_desk.i18n import N_, _
 from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
 from justice_desk.storage import privacy_queries, sync_store
 from justice_desk.storage.database import Database
@@ -53,6 +55,8 @@ from justice_desk.services.sync.keys import (
     own_keys,
 )
 from justice_desk.storage import audit
+
+log = logging.getLogger(__name__)
 
 # ----------------------------------------------------------------------------------------------
 # Center side
@@ -414,8 +418,53 @@ def _epoch_history(db: Database, epoch: str) -> tuple[str, ...]:
     ]
 
 
+@dataclass(frozen=True)
+class ReceiptRefusals:
+    """What a receipt brought that this center refused, counted by kind: ``(what, kind)`` ->
+    count, ``what`` being ``answers`` or ``decisions`` and ``kind`` ``not_own`` (about a case
+    or record this center does not have, or another center's), ``bad_id``, ``unknown_kind``
+    (a kind of entry this version does not know) or ``unknown_table``."""
+
+    counts: Mapping[tuple[str, str], int]
+
+    def lines(self) -> list[str]:
+        """One translated line per kind of refusal, with its count."""
+        return [
+            _(_REFUSAL_TEXT.get(key, _OTHER_REFUSAL)).format(count=n, kind=f"{key[0]} {key[1]}")
+            for key, n in sorted(self.counts.items())
+        ]
+
+
+_OTHER_REFUSAL = N_("{count} refused ({kind})")
+_REFUSAL_TEXT = {
+    ("answers", "not_own"): N_(
+        "{count} answers of the province refused: about cases this center does not have."
+    ),
+    ("answers", "bad_id"): N_("{count} answers of the province refused: a malformed id."),
+    ("decisions", "not_own"): N_(
+        "{count} decisions of the province refused: about records that are not this center's."
+    ),
+    ("decisions", "bad_id"): N_("{count} decisions of the province refused: a malformed id."),
+    ("decisions", "unknown_kind"): N_(
+        "{count} decisions of the province refused: of a kind this version does not know "
+        "(upgrade Justice Desk)."
+    ),
+    ("decisions", "unknown_table"): N_(
+        "{count} decisions of the province refused: about a kind of record this version does "
+        "not know (upgrade Justice Desk)."
+    ),
+}
+
+
 def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) -> fmt.Receipt:
     """Record what the province confirmed; an older receipt than the last one changes nothing."""
+    return apply_receipt_checked(db, path, passphrase=passphrase)[0]
+
+
+def apply_receipt_checked(
+    db: Database, path: Path, *, passphrase: str | None = None
+) -> tuple[fmt.Receipt, ReceiptRefusals]:
+    """:func:`apply_receipt`, also saying what of the receipt this center refused (by kind)."""
     require(db, Permission.SYNC)
     from justice_desk.services import escalations
     from justice_desk.services.sync import conflicts
@@ -456,7 +505,7 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
         # Receipt numbers count per province database: one restored from a backup (a new
         # province epoch) starts again below what this center has seen.
         if receipt.seq <= last and receipt.province_epoch == db.setting("receipt_province_epoch"):
-            return receipt
+            return receipt, ReceiptRefusals({})
         # The office's answers to escalated cases: kept as the province's records, only for
         # this center's own cases (sync.md §12).
         refused_answers = escalations.store_receipt_answers(
@@ -482,12 +531,25 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
             summary["answers"] = [
                 {"id": a.id, "case": a.case, "rev": a.rev} for a in receipt.answers
             ]
+        counts: Counter[tuple[str, str]] = Counter()
+        for what, refused in (("answers", refused_answers), ("decisions", refused_decisions)):
+            counts.update((what, kind) for _id, kind in refused)
+            if refused:
+                # One line for the lot, however many (a receipt may carry thousands).
+                log.warning(
+                    "receipt %s: %d %s refused (%s), e.g. %s",
+                    receipt.seq,
+                    len(refused),
+                    what,
+                    ", ".join(f"{k} {n}" for (w, k), n in sorted(counts.items()) if w == what),
+                    ", ".join(i for i, _k in refused[:3]),
+                )
         if refused_answers:
-            summary["answers_refused"] = refused_answers
+            summary["answers_refused"] = [i for i, _k in refused_answers]
         if receipt.decisions:
             summary["decisions"] = [{"id": d.id, "rev": d.rev} for d in receipt.decisions]
         if refused_decisions:
-            summary["decisions_refused"] = refused_decisions
+            summary["decisions_refused"] = [i for i, _k in refused_decisions]
         session.add(
             ReceiptRecord(
                 seq=receipt.seq,
@@ -513,7 +575,7 @@ def apply_receipt(db: Database, path: Path, *, passphrase: str | None = None) ->
         q.mark_exports_acked(session, receipt.center_epoch, receipt.applied_through)
     if confirmed:
         _delete_retired_keys(db)
-    return receipt
+    return receipt, ReceiptRefusals(dict(counts))
 
 
 def _confirms_new_key(receipt: fmt.Receipt, retired_through: str) -> bool:

@@ -443,47 +443,42 @@ def store_receipt_decisions(
     province_id: uuid.UUID,
     receipt_seq: int,
     decisions: tuple[fmt.ProblemDecision, ...],
-) -> list[str]:
+) -> list[tuple[str, str]]:
     """At the center: keep the office's decisions a verified receipt brought.
 
     A decision about a record is kept only when the record is this center's own (another
     center's record, or an id this center does not have, is refused and named in the returned
-    list); a decision about a held bundle needs no record. One already held is replaced only by
-    a higher ``rev`` (or by a new decision of the office on the same entry), so an older receipt
+    list with its kind of refusal, logged once by the caller); a decision about a held bundle
+    needs no record. One already held is replaced only by a higher ``rev`` (or by a new
+    decision of the office on the same entry), so an older receipt
     never undoes a newer decision. Nothing writes the center's records."""
     from justice_desk.storage import sync_decisions as sd
     from justice_desk.storage import sync_store
     from justice_desk.storage.models import ConflictDecisionRow
 
-    refused: list[str] = []
+    refused: list[tuple[str, str]] = []
     wanted: dict[tuple[str, int], tuple[uuid.UUID, fmt.ProblemDecision]] = {}
     for d in decisions:
         try:
             decision_id = uuid.UUID(d.id)
         except ValueError:
-            refused.append(d.id)
+            refused.append((d.id, "bad_id"))
             continue
         if d.problem not in (CONFLICT, GAP):
-            refused.append(d.id)  # a kind of entry this version does not know
+            refused.append((d.id, "unknown_kind"))  # a kind of entry this version does not know
             continue
         if d.problem == CONFLICT:
             try:
                 record = uuid.UUID(d.record)
             except ValueError:
-                refused.append(d.record or d.id)
+                refused.append((d.record or d.id, "bad_id"))
                 continue
             if not sync_store.known_table(d.table):
-                refused.append(d.record)
+                refused.append((d.record, "unknown_table"))
                 continue
             stored = sync_store.stored_revs(session.connection(), d.table, [record])
             if record not in stored or stored[record][1] != center_id:
-                log.warning(
-                    "receipt %s: a decision about %s %s refused: not this center's",
-                    receipt_seq,
-                    d.table,
-                    record,
-                )
-                refused.append(d.record)
+                refused.append((d.record, "not_own"))
                 continue
         wanted[(d.problem, d.number)] = (decision_id, d)
     for (kind, number), (decision_id, d) in wanted.items():
