@@ -33,6 +33,10 @@ SIGTERM: ``common.postgres_server``), then:
    synchronous FULL, foreign keys on, deferred), one transaction per bundle's rows, as
    ``bench_sync.py`` measures it.
 
+The importers' runs also time the summary recount that every applied bundle's transaction
+runs (``storage.summaries.refresh``, the dashboard's figures per center: the real calls, timed),
+and print its share of the import.
+
 Each is run ``--runs`` times (3) and the medians compared: importer / COPY against the target of
 at least 50 %, SQLite importer / executemany against at least 75 % (wall clock; the same ratios
 on CPU time, this process plus the server's processes, are printed beside them, as they move
@@ -80,6 +84,8 @@ class Measured:
     name: str
     rows: int
     runs: list[Timer] = field(default_factory=list)
+    #: per run, seconds spent in the summary recount (importers only, see :class:`Recount`)
+    recounts: list[float] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
@@ -104,13 +110,48 @@ class Measured:
         whatever else the machine is doing."""
         return self.rows / statistics.median(r.cpu + (r.server_cpu or 0.0) for r in self.runs)
 
-    def add(self, timer: Timer) -> None:
+    def add(self, timer: Timer, recount: Recount | None = None) -> None:
         self.runs.append(timer)
         server = f", server CPU {timer.server_cpu:.2f} s" if timer.server_cpu is not None else ""
+        of_which = ""
+        if recount is not None:
+            self.recounts.append(recount.seconds)
+            of_which = f"; summary recount {recount.seconds:.2f} s in {recount.calls} calls"
         print(
             f"  {self.name} run {len(self.runs)}: {timer.wall:.2f} s "
-            f"(CPU {timer.cpu:.2f} s{server})"
+            f"(CPU {timer.cpu:.2f} s{server}{of_which})"
         )
+
+
+class Recount:
+    """Wall-clock seconds the importer spends in the province's summary recount
+    (``storage.summaries.refresh``, docs/architecture.md §21), which every applied bundle's
+    transaction runs: the real calls, timed while the ``with`` block lasts."""
+
+    def __init__(self) -> None:
+        from justice_desk.storage import summaries
+
+        self.module = summaries
+        self.original = summaries.refresh
+        self.seconds = 0.0
+        self.calls = 0
+
+    def __enter__(self) -> Recount:
+        original = self.original
+
+        def timed(*args: Any, **kwargs: Any) -> None:
+            started = time.perf_counter()
+            try:
+                original(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+                self.calls += 1
+
+        self.module.refresh = timed
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.module.refresh = self.original
 
 
 class Timer:
@@ -342,11 +383,11 @@ def measure(args: argparse.Namespace, work: Path, server: PostgresServer, admin:
     for k in range(args.runs):
         name = f"import_{k}"
         db = open_database(new_database(name, "pristine"))
-        with Timer(server) as timer:
+        with Recount() as recount, Timer(server) as timer:
             outcomes = sync.import_paths(db, [bundles])
         db.dispose()
         check(outcomes, "PostgreSQL")
-        pg_import.add(timer)
+        pg_import.add(timer, recount)
 
     # -- 3. PostgreSQL COPY of the rows the importer stored ----------------------------------
     from justice_desk.storage.models import SYNCABLE_MODELS
@@ -398,11 +439,11 @@ def measure(args: argparse.Namespace, work: Path, server: PostgresServer, admin:
         target = work / f"sqlite-import-{k}.sqlite3"
         shutil.copyfile(sqlite_pristine, target)
         db = open_database(target)
-        with Timer() as timer:
+        with Recount() as recount, Timer() as timer:
             outcomes = sync.import_paths(db, [bundles])
         db.dispose()
         check(outcomes, "SQLite")
-        sqlite_import.add(timer)
+        sqlite_import.add(timer, recount)
 
     source_db = sqlite3.connect(work / "sqlite-import-0.sqlite3")
     batches: list[list[tuple[str, list[tuple[Any, ...]]]]] = []
@@ -525,6 +566,14 @@ def report(
             f"  {name:<34}{ratio:>6.1%}   {verdict}"
             f"   (on CPU time: {contender.cpu_rate / baseline.cpu_rate:.1%})"
         )
+    for m in measured:
+        if m.recounts:
+            recount = statistics.median(m.recounts)
+            print(
+                f"  {m.name}: {recount:.2f} s of its {m.seconds:.2f} s in the summary recount "
+                f"({recount / m.seconds:.0%}; {m.seconds - recount:.2f} s without it would be "
+                f"{m.rows / (m.seconds - recount):,.0f} records/s)"
+            )
     print(
         f"\nThe verdicts use wall-clock medians. CPU time (this process plus the PostgreSQL "
         f"server's processes)\nis less sensitive to other work on the machine: load average "
