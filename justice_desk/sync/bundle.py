@@ -288,7 +288,7 @@ class _TypedEnvelope(msgspec.Struct, forbid_unknown_fields=True, gc=False):
 
 _typed_slice_decoder = msgspec.json.Decoder(list[_TypedEnvelope])
 #: Sorted keys, no spaces, strings escaped exactly as ``json.dumps(ensure_ascii=False)`` does
-#: (every code point checked in tests/sync/test_sync_codec.py): docs/sync-format.md §4.
+#: (every code point checked in tests/sync/test_sync_typed_reading.py): docs/sync-format.md §4.
 _canonical_encoder = msgspec.json.Encoder(order="sorted")
 
 
