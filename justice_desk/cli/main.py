@@ -807,13 +807,16 @@ def main(
             parser.print_help()
             return 2
         return run_gui(args.db)
+    from justice_desk.cli.output import safe_text, terminal_safe
+
     try:
-        return COMMANDS[args.command](args)
+        with terminal_safe():
+            return COMMANDS[args.command](args)
     except UserError as exc:
         # a refused record with a stable reason (a duplicate national ID) names it first
         reason = getattr(exc, "reason", None) if isinstance(exc, ValidationError) else None
         prefix = f"justice-desk: [{reason}] " if isinstance(reason, str) else "justice-desk: "
-        print(f"{prefix}{exc}", file=sys.stderr)
+        print(safe_text(f"{prefix}{exc}"), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(_("justice-desk: stopped."), file=sys.stderr)

@@ -2,14 +2,58 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
 import json
+import re
+import sys
 import unicodedata
 import uuid
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
+
+#: C0 controls but tab and newline, DEL, and C1 controls: a terminal acts on them (ESC starts
+#: sequences that retitle the window, clear the screen or remap keys; C1 CSI does the same).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe_text(text: str) -> str:
+    """``text`` with every control character a terminal would act on written as a visible
+    ``\\u001b``-style escape (tab and newline stay). Inside a JSON string the escape means the
+    same character, so JSON output stays exact."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class _SafeWriter:
+    """A text stream that writes everything through :func:`safe_text`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(safe_text(text))
+        return len(text)
+
+    def writelines(self, lines: Iterator[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def terminal_safe() -> Iterator[None]:
+    """While a command runs, whatever it prints (names, notes, reasons that came from a center
+    or the office in a sync file) cannot drive the terminal (docs/sync.md, "Bad input")."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeWriter(out), _SafeWriter(err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def to_jsonable(value: Any) -> Any:
