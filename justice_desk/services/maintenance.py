@@ -10,7 +10,7 @@ from justice_desk.services.access import require
 from justice_desk.storage import audit
 from justice_desk.storage import backup as storage_backup
 from justice_desk.storage.database import Database, open_database
-from justice_desk.storage.schema import HEAD
+from justice_desk.storage.schema import HEAD as HEAD  # the schema a migrated database is at
 
 
 def migrate(db_path: str | os.PathLike[str] | None) -> tuple[Database, str]:
