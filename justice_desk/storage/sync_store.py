@@ -674,10 +674,12 @@ class Ownership:
             for part_ids, foreign in ((ids, False), (others, True)):
                 if not part_ids:
                     continue
+                # On PostgreSQL the ids go as one array literal of hex digits: the driver
+                # would adapt each UUID by a Python call of its own.
                 where = (
                     "id IN ({})".format(", ".join("?" * len(part_ids)))
                     if sqlite_
-                    else "id = ANY(%s)"
+                    else "id = ANY(%s::uuid[])"
                 )
                 if foreign:
                     where += " AND owner_id <> " + ("?" if sqlite_ else "%s")
@@ -687,7 +689,7 @@ class Ownership:
                 if sqlite_:
                     params.extend(i.hex for i in part_ids)
                 else:
-                    params.append(list(part_ids))
+                    params.append("{" + ",".join([i.hex for i in part_ids]) + "}")
                 if foreign:
                     params.append(center.hex if sqlite_ else center)
                 slots.append(found if not foreign else found.as_foreign)
