@@ -35,7 +35,12 @@ def add_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
         "--person", metavar="ID", help="about one person (UUID or 13-digit national ID)"
     )
     which.add_argument("--case", metavar="N", help="about one case (number such as 005/2569)")
-    which.add_argument("--user", dest="audit_user", metavar="LOGIN", help="done by one account")
+    which.add_argument(
+        "--by",
+        dest="audit_user",
+        metavar="LOGIN",
+        help="done by one account (--user stays the login you sign in with)",
+    )
     p.add_argument("--limit", type=int, default=0, help="at most this many (default: all)")
     p.add_argument("--json", action="store_true", help="print a JSON array")
 

@@ -120,13 +120,18 @@ def open_database(db_arg: str | None, *, create: bool = False) -> Database:
     path = resolve_target(db_arg).path
     given: tuple[str, str] | None = None
     key: bytes | None = None
+    slot_id = ""
     if path is not None and path.exists() and keyslots.has_slots(path):
         given = credentials()
-        key = keyslots.unlock(path, *given)
+        key, slot_id = keyslots.unlock_slot(path, *given)
     db = database.open_database(db_arg, create=create, key=key)
     try:
         sign_in(db, given)
     except BaseException:
         db.dispose()
         raise
+    if given is not None and slot_id:
+        from justice_desk.services.encryption import repair_slots
+
+        repair_slots(db, given[0].strip().lower(), slot_id)
     return db

@@ -52,7 +52,11 @@ def add_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     db(p)
     p.add_argument("login", metavar="LOGIN")
 
-    p = us.add_parser("enable", help="enable a disabled account again")
+    p = us.add_parser(
+        "enable",
+        help="enable a disabled account again (on an encrypted database, with a new password: "
+        "$JUSTICE_DESK_NEW_PASSWORD or asked at the terminal)",
+    )
     db(p)
     p.add_argument("login", metavar="LOGIN")
 
@@ -104,6 +108,17 @@ def run(args: argparse.Namespace) -> int:
                     for a in found
                 ]
                 print(output.table([_("Login"), _("Name"), _("Role"), _("State")], rows))
+        elif args.user_command == "enable" and accounts.is_encrypted(db):
+            # its key slot went when it was disabled: the old password no longer opens the file
+            password = signin.ask_new_password(
+                _("New password for {login} (this database is encrypted): ").format(
+                    login=args.login
+                )
+            )
+            info = accounts.set_enabled(db, args.login, True, new_password=password)
+            print(
+                _("The account {login} is enabled with the new password.").format(login=info.login)
+            )
         elif args.user_command in ("disable", "enable"):
             info = accounts.set_enabled(db, args.login, args.user_command == "enable")
             message = (

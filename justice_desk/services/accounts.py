@@ -181,7 +181,8 @@ def add_account(
             "person",
         )
     digest = hasher().hash(password)
-    with db.write() as session:
+    staged = _stage_slot(db, login, password)
+    with _unstage_on_error(db, staged), db.write() as session:
         if person_id is not None:
             repo.get(session, Person, person_id)
         if account_queries.by_login(session, login) is not None:
@@ -207,7 +208,7 @@ def add_account(
         audit.record(session, "account-add", table="accounts", detail=f"{login} {role.value}")
         info = _info(row)
     db.forget_accounts()
-    _on_password_set(db, login, password)
+    _settle_slot(db, login, staged)
     return info
 
 
@@ -235,13 +236,25 @@ def _admin_roles(db: Database) -> tuple[str, ...]:
     return (rules.FIRST_ROLE[_site_kind(db)].value,)
 
 
-def set_enabled(db: Database, login: str, enabled: bool) -> AccountInfo:
+def set_enabled(
+    db: Database, login: str, enabled: bool, *, new_password: str | None = None
+) -> AccountInfo:
     """Disable an account (it can no longer sign in; its entries in the audit trail stay) or
-    enable it again. The last enabled coordinator (administrator) cannot be disabled."""
+    enable it again. The last enabled coordinator (administrator) cannot be disabled.
+
+    On an encrypted database a disabled account's key slot is removed (after the change is
+    committed), so an account enabled again needs a new password before it opens the file:
+    ``new_password`` sets it in the same change (slot first, then the database)."""
     from justice_desk.storage import account_queries, audit
 
     require(db, Permission.ACCOUNTS)
-    with db.write() as session:
+    digest: str | None = None
+    staged: str | None = None
+    if enabled and new_password is not None:
+        check_password(new_password)
+        digest = hasher().hash(new_password)
+        staged = _stage_slot(db, login.strip().lower(), new_password)
+    with _unstage_on_error(db, staged), db.write() as session:
         row = _account(session, login)
         if not enabled and row.disabled_at is None:
             if (
@@ -257,12 +270,23 @@ def set_enabled(db: Database, login: str, enabled: bool) -> AccountInfo:
                 )
             row.disabled_at = _utcnow()
             audit.record(session, "account-disable", table="accounts", detail=row.login)
-            _on_disabled(db, row.login)
         elif enabled and row.disabled_at is not None:
             row.disabled_at = None
             row.failed_attempts = 0
             audit.record(session, "account-enable", table="accounts", detail=row.login)
-        return _info(row)
+        if digest is not None:
+            row.password_hash = digest
+            row.password_changed_at = _utcnow()
+            row.failed_attempts = 0
+            row.last_failed_at = None
+            audit.record(session, "password-change", table="accounts", detail=row.login)
+        info = _info(row)
+    if info.enabled:
+        _settle_slot(db, info.login, staged)
+    else:
+        _crash_point("database-committed")
+        _on_disabled(db, info.login)  # after the commit: a crash before leaves a slot to repair
+    return info
 
 
 def set_role(
@@ -360,14 +384,15 @@ def change_password(
         if old_password is None or not _matches(current_hash, old_password):
             raise SignInFailed(_("The current password is wrong. Type it again."))
     digest = hasher().hash(new_password)
-    with db.write() as session:
+    staged = _stage_slot(db, login, new_password)
+    with _unstage_on_error(db, staged), db.write() as session:
         row = _account(session, login)
         row.password_hash = digest
         row.password_changed_at = _utcnow()
         row.failed_attempts = 0
         row.last_failed_at = None
         audit.record(session, "password-change", table="accounts", detail=login)
-    _on_password_set(db, login, new_password)
+    _settle_slot(db, login, staged)
 
 
 def _matches(digest: str, password: str) -> bool:
@@ -510,19 +535,67 @@ def person_for(db: Database, reference: str) -> uuid.UUID:
     return as_uuid(reference)
 
 
-def _on_password_set(db: Database, login: str, password: str) -> None:
-    """Encryption at rest: an encrypted database (one with key slots beside it,
-    ``storage/keyslots.py``) wraps its key for this account's new password, so that the
-    account opens the database; a database without key slots has nothing to do."""
+#: Tests only: ``JUSTICE_DESK_KILL_AT=slot-written`` (or ``database-committed``) kills the
+#: process at that step of an account change, as a power cut or a killed command would.
+KILL_AT_ENV = "JUSTICE_DESK_KILL_AT"
+
+
+def _crash_point(step: str) -> None:
+    import os
+
+    if os.environ.get(KILL_AT_ENV) == step:
+        import signal
+
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+
+
+def _stage_slot(db: Database, login: str, password: str) -> str | None:
+    """Encryption at rest, step 1 of a password set (``add_account``, ``change_password``,
+    enabling with a new password): the database key is wrapped for the new password in a slot
+    *beside* the login's current one, before the database changes. Returns the slot's id
+    (``None`` for a database without key slots). Step 2 is the database commit, step 3
+    ``_settle_slot``: a crash anywhere leaves the old password or the new one working, and the
+    next sign-in drops the slot that lost (``services.encryption.repair_slots``)."""
     from justice_desk.storage import keyslots
 
     path = db.target.path
     if path is None or not keyslots.has_slots(path):
-        return
+        return None
     key = getattr(db, "key", None)  # the open database's key (storage/database.py)
     if key is None:
         raise UserError(_("The database's key is not at hand: open the database again and retry."))
-    keyslots.add_slot(path, login, password, key)
+    slot_id = keyslots.add_slot(path, login, password, key, keep_others=True)
+    _crash_point("slot-written")
+    return slot_id
+
+
+def _settle_slot(db: Database, login: str, slot_id: str | None) -> None:
+    """Step 3: the database change is committed, so the login's other slots go."""
+    from justice_desk.storage import keyslots
+
+    if slot_id is None or db.target.path is None:
+        return
+    _crash_point("database-committed")
+    keyslots.keep_only(db.target.path, login, slot_id)
+
+
+class _unstage_on_error:  # noqa: N801 - used as a context manager
+    """A staged slot whose database change was refused or failed is removed again."""
+
+    def __init__(self, db: Database, slot_id: str | None) -> None:
+        self.db, self.slot_id = db, slot_id
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        from justice_desk.storage import keyslots
+
+        if kind is not None and self.slot_id is not None and self.db.target.path is not None:
+            try:
+                keyslots.drop_slot(self.db.target.path, self.slot_id)
+            except keyslots.KeySlotError:
+                pass  # the next sign-in's repair drops it
 
 
 def _on_disabled(db: Database, login: str) -> None:

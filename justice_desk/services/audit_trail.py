@@ -186,6 +186,11 @@ def broken_message(check: ChainCheck) -> str:
         "link": _("it does not follow the entry before it (an entry was removed or put in)"),
         "gap": _("entries before it are missing"),
     }
+    if check.reason == "removed":
+        return _(
+            "The audit trail is broken: entries were removed after entry {number} (the trail "
+            "had reached entry {highest})."
+        ).format(number=check.last_no, highest=check.high_water)
     return _("The audit trail is broken at entry {number}: {reason}.").format(
         number=check.broken_at, reason=reasons.get(check.reason or "", check.reason or "")
     )

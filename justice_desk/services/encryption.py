@@ -200,7 +200,7 @@ def sign_in_encrypted(
             wait_seconds=left,
         )
     try:
-        key = keyslots.unlock(path, name, password or "")
+        key, slot_id = keyslots.unlock_slot(path, name, password or "")
     except keyslots.WrongCredentialsError:
         count += 1
         _locked_failures[slot] = (count, time.monotonic())
@@ -214,7 +214,32 @@ def sign_in_encrypted(
         db.dispose()
         raise
     _locked_failures.pop(slot, None)
+    repair_slots(db, name, slot_id)
     return db
+
+
+def repair_slots(db: Database, login: str, slot_id: str) -> None:
+    """After ``login`` signed in with the password of slot ``slot_id``: the login's other slots
+    go (an old password left by a password change cut short, or a new one whose database
+    change never happened), and so do the slots of disabled accounts and, an hour on, of
+    logins with no account (an account change cut short). Key files that cannot be written
+    (read-only media) are left as they are."""
+    from justice_desk.storage import account_queries
+
+    path = db.target.path
+    if path is None or not keyslots.has_slots(path):
+        return
+    try:
+        keyslots.keep_only(path, login, slot_id)
+        with db.read() as session:
+            rows = account_queries.all_accounts(session)
+            enabled = {row.login for row in rows if row.disabled_at is None}
+            disabled = {row.login for row in rows if row.disabled_at is not None}
+        known = enabled | disabled
+        unknown = {name for name in keyslots.logins(path) if name not in known}
+        keyslots.drop_logins(path, disabled, unknown=unknown, min_age_s=3600)
+    except (keyslots.KeySlotError, OSError):
+        pass
 
 
 def _record_locked_failures(db: Database, login: str, count: int) -> None:

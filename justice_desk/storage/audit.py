@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, insert, select
+from sqlalchemy import Connection, Select, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from justice_desk.domain.access import Actor, ActorKind
@@ -143,6 +144,22 @@ def _chain_end(conn: Session | Connection) -> tuple[int, str]:
     return int(row[0]), row[1] or ""
 
 
+def high_water(conn: Session | Connection) -> int:
+    """The highest entry number ever given (SQLite: the table is AUTOINCREMENT, so
+    ``sqlite_sequence`` keeps it when the last entries are deleted); 0 where unknown
+    (PostgreSQL, or a database whose trail was never written)."""
+    bind = conn if isinstance(conn, Connection) else conn.get_bind()
+    if bind.dialect.name != "sqlite":
+        return 0
+    try:
+        seq = conn.execute(
+            text("SELECT seq FROM sqlite_sequence WHERE name = :t"), {"t": AuditEvent.__tablename__}
+        ).scalar()
+    except DBAPIError:  # no AUTOINCREMENT table at all
+        return 0
+    return int(seq or 0)
+
+
 def record(
     session: Session | Connection,
     action: str,
@@ -156,7 +173,9 @@ def record(
     the database's session carries (``Database.actor``) unless one is given."""
     who = actor_name(actor if actor is not None else session.info.get("actor"))
     last_no, last_hash = _chain_end(session)
-    event_no = last_no + 1
+    # a number freed by entries deleted around the app is never given again: the gap stays
+    # visible to the chain check
+    event_no = max(last_no, high_water(session)) + 1
     at = utcnow()
     host = hostname()
     digest = entry_hash(event_no, at, who, host, action, table, row_id, detail, last_hash)
@@ -195,13 +214,17 @@ def first_at(session: Session) -> dt.datetime | None:
 class ChainCheck:
     """The result of walking the chain: whole, or the first entry that breaks it and why
     (``changed``: its fields do not give its hash; ``link``: it does not follow the entry
-    before it, one was removed or put in between; ``gap``: numbers are missing before it)."""
+    before it, one was removed or put in between; ``gap``: numbers are missing before it;
+    ``removed``: the chain stops short of the highest number ever given, its last entries
+    were deleted, ``broken_at`` is the first of them)."""
 
     count: int
     last_no: int
     last_hash: str
     broken_at: int | None = None
     reason: str | None = None
+    #: the highest entry number ever given, where known (``high_water``)
+    high_water: int = 0
 
     @property
     def whole(self) -> bool:
@@ -256,6 +279,9 @@ def verify(conn: Session) -> ChainCheck:
         last_no = row.event_no
         expected_prev = digest
         expected_no += 1
+    highest = high_water(conn)
+    if highest > last_no:
+        return ChainCheck(count, last_no, expected_prev, last_no + 1, "removed", highest)
     return ChainCheck(count, last_no, expected_prev)
 
 

@@ -87,6 +87,9 @@ class Slot:
     nonce: str
     wrapped: str
     created: str
+    #: Names the slot inside the file (random; not secret, not authenticated): a password
+    #: change adds the new slot beside the old one and later drops the others by this name.
+    id: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -96,6 +99,7 @@ class Slot:
             "nonce": self.nonce,
             "wrapped": self.wrapped,
             "created": self.created,
+            "id": self.id,
         }
 
 
@@ -182,6 +186,7 @@ def _read(db_path: str | os.PathLike[str]) -> list[Slot]:
                 nonce=str(s["nonce"]),
                 wrapped=str(s["wrapped"]),
                 created=str(s.get("created", "")),
+                id=str(s.get("id", "")),
             )
             for s in data["slots"]
         ]
@@ -237,17 +242,44 @@ def _norm_login(login: str) -> str:
     return login.strip().casefold()
 
 
+#: What a slot's KDF parameters may be (a tampered file must not make the program hash with a
+#: terabyte of memory, a million passes or a 1-byte salt): read, checked, then used.
+MIN_SALT_BYTES = 16
+MAX_SALT_BYTES = 64
+MAX_TIME_COST = 20
+MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB
+MAX_PARALLELISM = 16
+
+
+def _kdf_params(params: dict[str, Any]) -> tuple[bytes, int, int, int]:
+    """(salt, t, m, p) of a slot, or ``ValueError`` naming what is out of bounds."""
+    if params.get("name") != "argon2id":
+        raise ValueError(f"unknown key derivation {params.get('name')!r}")
+    salt = _unb64(str(params["salt"]))
+    t, m, p = (params[k] for k in ("t", "m", "p"))
+    if not all(type(v) is int for v in (t, m, p)):
+        raise ValueError("key derivation parameters are not whole numbers")
+    if not MIN_SALT_BYTES <= len(salt) <= MAX_SALT_BYTES:
+        raise ValueError(f"salt of {len(salt)} bytes")
+    if not 1 <= t <= MAX_TIME_COST:
+        raise ValueError(f"time cost {t}")
+    if not 1 <= p <= MAX_PARALLELISM:
+        raise ValueError(f"parallelism {p}")
+    if not 8 * p <= m <= MAX_MEMORY_KIB:
+        raise ValueError(f"memory {m} KiB")
+    return salt, t, m, p
+
+
 def _kdf(secret: str, params: dict[str, Any]) -> bytes:
     from argon2.low_level import Type, hash_secret_raw
 
-    if params.get("name") != "argon2id":
-        raise ValueError(f"unknown key derivation {params.get('name')!r}")
+    salt, t, m, p = _kdf_params(params)
     return hash_secret_raw(
         secret.encode("utf-8"),
-        _unb64(str(params["salt"])),
-        time_cost=int(params["t"]),
-        memory_cost=int(params["m"]),
-        parallelism=int(params["p"]),
+        salt,
+        time_cost=t,
+        memory_cost=m,
+        parallelism=p,
         hash_len=KEY_BYTES,
         type=Type.ID,
     )
@@ -277,6 +309,7 @@ def _wrap(kind: str, login: str, secret: str, db_key: bytes) -> Slot:
         nonce=_b64(nonce),
         wrapped=_b64(wrapped),
         created=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        id=secrets.token_hex(8),
     )
 
 
@@ -288,13 +321,23 @@ def _unwrap(slot: Slot, secret: str) -> bytes | None:
         )
     except InvalidTag:
         return None
-    except (ValueError, KeyError, TypeError) as exc:  # a damaged slot
-        raise KeySlotError(
-            _("A key slot is damaged ({error}). Use another account or the recovery key.").format(
-                error=exc
-            )
-        ) from exc
+    except (ValueError, KeyError, TypeError, OverflowError, MemoryError) as exc:  # damaged
+        raise _damaged_slot(exc) from exc
+    except Exception as exc:  # argon2's own errors (HashingError) for parameters it refuses
+        raise _damaged_slot(exc) from exc
     return key if len(key) == KEY_BYTES else None
+
+
+class DamagedSlotError(KeySlotError):
+    """A slot of the file cannot be used (tampered or damaged parameters)."""
+
+
+def _damaged_slot(why: object) -> DamagedSlotError:
+    return DamagedSlotError(
+        _("A key slot is damaged ({error}). Use another account or the recovery key.").format(
+            error=why
+        )
+    )
 
 
 def _wrong() -> WrongCredentialsError:
@@ -305,34 +348,123 @@ def _wrong() -> WrongCredentialsError:
 # Password slots (one per account)
 
 
-def add_slot(db_path: str | os.PathLike[str], login: str, password: str, db_key: bytes) -> None:
-    """Wrap ``db_key`` for ``login`` with ``password`` (replacing that login's slot, if any).
-    Creates the slots file when the database has none yet."""
+def add_slot(
+    db_path: str | os.PathLike[str],
+    login: str,
+    password: str,
+    db_key: bytes,
+    *,
+    keep_others: bool = False,
+) -> str:
+    """Wrap ``db_key`` for ``login`` with ``password`` and return the new slot's id. The
+    login's other slots are replaced, unless ``keep_others``: a password change in the
+    database adds the new slot beside the old one first (``keep_others=True``), commits, then
+    drops the old one (``keep_only``), so that a crash in between leaves a password that opens
+    both the file and the account. Creates the slots file when the database has none yet."""
     name = _norm_login(login)
     if not name or name.startswith("*"):
         raise KeySlotError(_("A login cannot be empty or start with “*”."))
     if not password:
         raise KeySlotError(_("A password cannot be empty."))
+    new = _wrap("password", name, password, db_key)
     try:
         slots = _read(db_path)
     except MissingKeySlotsError:
         slots = []
-    slots = [s for s in slots if not (s.kind == "password" and s.login == name)]
-    slots.append(_wrap("password", name, password, db_key))
+    if not keep_others:
+        slots = [s for s in slots if not (s.kind == "password" and s.login == name)]
+    slots.append(new)
     _write(db_path, slots)
+    return new.id
+
+
+def keep_only(db_path: str | os.PathLike[str], login: str, slot_id: str) -> None:
+    """Drop ``login``'s slots other than ``slot_id`` (after a password change is committed,
+    or after a sign-in found which of two slots is the account's current password). Does
+    nothing when ``slot_id`` is not in the file (it was replaced meanwhile)."""
+    name = _norm_login(login)
+    slots = _read(db_path)
+    if not any(s.id == slot_id and s.login == name for s in slots if slot_id):
+        return
+    kept = [s for s in slots if not (s.kind == "password" and s.login == name and s.id != slot_id)]
+    if len(kept) != len(slots):
+        _write(db_path, kept)
+
+
+def drop_slot(db_path: str | os.PathLike[str], slot_id: str) -> None:
+    """Remove one slot by its id (a staged slot whose database change did not happen)."""
+    slots = _read(db_path)
+    kept = [s for s in slots if not (slot_id and s.id == slot_id)]
+    if kept and len(kept) != len(slots):
+        _write(db_path, kept)
+
+
+def drop_logins(
+    db_path: str | os.PathLike[str], gone: set[str], *, unknown: set[str], min_age_s: int
+) -> None:
+    """Remove the slots of the logins in ``gone`` (disabled accounts), and of those in
+    ``unknown`` (no account) made more than ``min_age_s`` seconds ago: a slot staged for an
+    account being added right now in another window is left alone. Never the last slot."""
+    now = dt.datetime.now(dt.UTC)
+
+    def old(slot: Slot) -> bool:
+        try:
+            made = dt.datetime.fromisoformat(slot.created)
+        except ValueError:
+            return True
+        if made.tzinfo is None:
+            made = made.replace(tzinfo=dt.UTC)
+        return (now - made).total_seconds() > min_age_s
+
+    slots = _read(db_path)
+    kept = [
+        s
+        for s in slots
+        if not (s.kind == "password" and (s.login in gone or (s.login in unknown and old(s))))
+    ]
+    if kept and len(kept) != len(slots):
+        _write(db_path, kept)
+
+
+#: Unwrapped when the login has no slot, so that an unknown login costs the same time as a
+#: wrong password (the answer's timing does not tell which logins exist).
+_DUMMY_KDF = {
+    "name": "argon2id",
+    "t": ARGON2_TIME_COST,
+    "m": ARGON2_MEMORY_KIB,
+    "p": ARGON2_PARALLELISM,
+    "salt": _b64(b"justice-desk-dummy-salt"),
+}
+
+
+def unlock_slot(db_path: str | os.PathLike[str], login: str, password: str) -> tuple[bytes, str]:
+    """The database key unwrapped with ``login``'s password, and the id of the slot that
+    opened. Every slot of the login is tried (while a password change is under way there are
+    two; a damaged or planted one does not hide the genuine one). ``WrongCredentialsError``
+    for a wrong password or an unknown login (the same refusal, after the same work);
+    ``DamagedSlotError`` when the login's only slots are damaged."""
+    name = _norm_login(login)
+    mine = [s for s in _read(db_path) if s.kind == "password" and s.login == name]
+    damaged: list[DamagedSlotError] = []
+    for slot in mine:
+        try:
+            key = _unwrap(slot, password)
+        except DamagedSlotError as exc:
+            damaged.append(exc)
+            continue
+        if key is not None:
+            return key, slot.id
+    if len(damaged) == len(mine):  # an unknown login, or nothing usable: the KDF runs anyway
+        with contextlib.suppress(Exception):
+            _kdf(password, _DUMMY_KDF)
+    if mine and len(damaged) == len(mine):
+        raise damaged[0]
+    raise _wrong()
 
 
 def unlock(db_path: str | os.PathLike[str], login: str, password: str) -> bytes:
-    """The database key, unwrapped with ``login``'s password; ``WrongCredentialsError`` for a
-    wrong password or an unknown login (the same refusal for both)."""
-    name = _norm_login(login)
-    for slot in _read(db_path):
-        if slot.kind == "password" and slot.login == name:
-            key = _unwrap(slot, password)
-            if key is None:
-                break
-            return key
-    raise _wrong()
+    """The database key, unwrapped with ``login``'s password (``unlock_slot``)."""
+    return unlock_slot(db_path, login, password)[0]
 
 
 def change_password(db_path: str | os.PathLike[str], login: str, old: str, new: str) -> None:

@@ -4,7 +4,7 @@ accounts, adds one, disables or enables one, sets a temporary password and chang
 Every write goes through ``operations.run_write`` to ``services/accounts.py``, which checks the
 permission and the rules (the last enabled coordinator stays; a mediator's account names its
 person; passwords as the command line asks them) and, on an encrypted database, adds or
-replaces the account's key slot (``_on_password_set``). A refusal is shown in the dialog's
+replaces the account's key slot (``accounts._stage_slot``). A refusal is shown in the dialog's
 message line; nothing was changed.
 """
 

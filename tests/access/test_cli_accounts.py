@@ -78,7 +78,7 @@ def test_init_with_a_login_then_scripts_sign_in_with_the_environment(cli, tmp_pa
     r = cli("audit", "verify", "--db", db, "--user", "boss", env=boss)
     assert r.returncode == 0, r.stderr
     assert "whole" in r.stdout
-    r = cli("--user", "boss", "audit", "list", "--db", db, "--user", "view", "--json", env=boss)
+    r = cli("audit", "list", "--db", db, "--user", "boss", "--by", "view", "--json", env=boss)
     assert r.returncode == 0, r.stderr
     actions = [e["action"] for e in json.loads(r.stdout)]
     # the database is encrypted: the wrong passwords above were refused by the key slots before
