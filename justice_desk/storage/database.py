@@ -439,6 +439,17 @@ def inspect_sqlite_file(path: Path, key: bytes | None = None) -> DatabaseState:
         ) from exc
     if header != SQLITE_HEADER and key is None and cipher.looks_encrypted(path):
         raise cipher.locked(path)
+    if header != SQLITE_HEADER and key is None and cipher.may_be_encrypted(path):
+        from justice_desk.storage import keyslots
+
+        raise NotADatabaseError(
+            _(
+                "{path} is not a plain SQLite file: it looks like an encrypted Justice Desk "
+                "database whose key file {keys} is missing beside it. Copy that file back from "
+                "where the database came from (a backup has its own .keys file beside it), then "
+                "try again. The database was not changed."
+            ).format(path=path, keys=keyslots.slots_path(path))
+        )
     if header != SQLITE_HEADER and key is None:
         raise NotADatabaseError(
             _(
