@@ -16,6 +16,7 @@ newer province instead of refusing it; the known values are listed below.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,6 +41,14 @@ BUNDLE_RESULTS: frozenset[str] = frozenset({"applied", "partial", "duplicate", "
 KEY_NOTICE_KINDS: frozenset[str] = frozenset({"rotated", "revoked", "escrow_added"})
 
 _MAX_ITEMS = 1_000_000
+#: An answer's or decision's ``rev`` and ``number`` are kept in the center's ``integer``
+#: columns, which hold 32 bits on PostgreSQL: larger values are refused, never stored.
+MAX_ANSWER_INTEGER = 2**31 - 1
+#: Ids of answers, cases, decisions and records: UUIDs in their canonical spelling (lower case,
+#: with hyphens), as in bundles (docs/sync-format.md §5), so one thing has one spelling.
+_CANONICAL_UUID = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII
+).fullmatch
 
 
 @dataclass(frozen=True)
@@ -363,39 +372,41 @@ def _parse_body(
             r = top.child(raw, f"answer {i}")
             answers.append(
                 EscalationAnswer(
-                    id=r.ident("id"),
-                    case=r.ident("case"),
-                    rev=r.integer("rev", minimum=1),
+                    id=_uuid(r, "id"),
+                    case=_uuid(r, "case"),
+                    rev=r.integer("rev", minimum=1, maximum=MAX_ANSWER_INTEGER),
                     decision=r.text("decision", max_length=32),
                     note=r.text("note", max_length=4000, allow_empty=True),
                     agency=r.text("agency", max_length=400, allow_empty=True),
                     officer=r.text("officer", max_length=400, allow_empty=True),
-                    answered_at=r.text("answered_at", max_length=64, allow_empty=True),
+                    answered_at=_timestamp(r, "answered_at"),
                 )
             )
+        _refuse_repeated(top, "answer", [a.id for a in answers])
     decisions = []
     if top.has("decisions"):
         for i, raw in enumerate(top.items("decisions", max_items=100_000)):
             r = top.child(raw, f"decision {i}")
             decisions.append(
                 ProblemDecision(
-                    id=r.ident("id"),
+                    id=_uuid(r, "id"),
                     problem=r.text("problem", max_length=16),
-                    number=r.integer("number", minimum=1),
+                    number=r.integer("number", minimum=1, maximum=MAX_ANSWER_INTEGER),
                     reason=r.text("reason", max_length=64),
-                    rev=r.integer("rev", minimum=1),
+                    rev=r.integer("rev", minimum=1, maximum=MAX_ANSWER_INTEGER),
                     decision=r.text("decision", max_length=32),
                     note=r.text("note", max_length=4000, allow_empty=True),
                     officer=r.text("officer", max_length=400, allow_empty=True),
-                    decided_at=r.text("decided_at", max_length=64, allow_empty=True),
+                    decided_at=_timestamp(r, "decided_at"),
                     table=r.text("table", max_length=64, allow_empty=True),
-                    record=r.text("record", max_length=64, allow_empty=True),
+                    record=_uuid(r, "record", allow_empty=True),
                     record_rev=r.integer("record_rev", minimum=0),
                     seq=r.integer("seq", minimum=0),
                     first=r.integer("first", minimum=0),
                     last=r.integer("last", minimum=0),
                 )
             )
+        _refuse_repeated(top, "decision", [d.id for d in decisions])
     return Receipt(
         province_id=province_id,
         province_epoch=province_epoch,
@@ -413,6 +424,39 @@ def _parse_body(
         created_at=created_at,
         extra=top.extra(),
     )
+
+
+def _uuid(r: _codec.FieldReader, key: str, *, allow_empty: bool = False) -> str:
+    """A UUID field in its canonical spelling; another spelling refuses the receipt."""
+    value = r.text(key, max_length=64, allow_empty=allow_empty)
+    if value and not _CANONICAL_UUID(value):
+        r.fail(f"field {key!r} is not a UUID in its canonical form (lower case, with hyphens)")
+    return value
+
+
+def _timestamp(r: _codec.FieldReader, key: str) -> str:
+    """An ISO 8601 time with its UTC offset (what the province writes), or empty (not said: the
+    center shows when it received it); anything else refuses the receipt instead of being
+    replaced by the center's clock."""
+    value = r.text(key, max_length=64, allow_empty=True)
+    if not value:
+        return value
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        r.fail(f"field {key!r} is not an ISO 8601 time")
+    if parsed.tzinfo is None:
+        r.fail(f"field {key!r} has no UTC offset")
+    return value
+
+
+def _refuse_repeated(top: _codec.FieldReader, what: str, ids: list[str]) -> None:
+    """Each answer (decision) appears once in a receipt: the same id twice refuses it."""
+    seen: set[str] = set()
+    for value in ids:
+        if value in seen:
+            top.fail(f"{what} {value} appears twice")
+        seen.add(value)
 
 
 def open_receipt(

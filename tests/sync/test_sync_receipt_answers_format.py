@@ -131,3 +131,108 @@ def test_malformed_answers_refuse_the_receipt(sites, bad) -> None:
     )
     with pytest.raises(BadPayloadError):
         _open(data, sites)
+
+
+_GOOD = {
+    "id": ANSWER.id,
+    "case": ANSWER.case,
+    "rev": 1,
+    "decision": "closed",
+    "note": "",
+    "agency": "",
+    "officer": "",
+    "answered_at": "2026-01-14T02:30:00+00:00",
+}
+_DECISION = {
+    "id": "3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a",
+    "problem": "conflict",
+    "number": 1,
+    "reason": "lower_rev",
+    "rev": 1,
+    "decision": "keep_center",
+    "note": "",
+    "officer": "",
+    "decided_at": "2026-01-14T02:30:00+00:00",
+    "table": "dispute",
+    "record": "0b8d0a3c-91f2-4c1e-8d5a-7e6f5a4b3c2d",
+    "record_rev": 3,
+    "seq": 0,
+    "first": 0,
+    "last": 0,
+}
+
+
+def _signed(sites, **extra) -> bytes:
+    """A receipt the province really signed, with the given answers/decisions as written."""
+    body = {
+        "center_epoch": "e5f0c1d2a3b4",
+        "applied_through": 1,
+        "resend_from": None,
+        "bundles": [],
+        "rejected": [],
+        "handovers": [],
+        "key_notices": [],
+        **extra,
+    }
+    manifest = {
+        "province": "PJO-10",
+        "epoch": "prov-epoch-1",
+        "center": "CJC-0001",
+        "seq": 1,
+        "created_at": "",
+    }
+    return _envelope.seal(
+        Kind.RECEIPT, manifest, _codec.canonical_json(body), sites.province, [sites.center.public]
+    )
+
+
+def test_well_formed_answers_and_decisions_are_read(sites) -> None:
+    opened = _open(_signed(sites, answers=[_GOOD], decisions=[_DECISION]), sites).receipt
+    assert opened.answers[0].case == ANSWER.case
+    assert opened.decisions[0].record == _DECISION["record"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        # ids in another spelling than the canonical one (as bundles refuse them)
+        [{**_GOOD, "case": ANSWER.case.upper()}],
+        [{**_GOOD, "case": ANSWER.case.replace("-", "")}],
+        [{**_GOOD, "id": ANSWER.id.upper()}],
+        [{**_GOOD, "case": "CASE-1"}],
+        # the same answer twice
+        [_GOOD, {**_GOOD, "rev": 2}],
+        # a time that is no time, or has no UTC offset, or is missing
+        [{**_GOOD, "answered_at": "not a date"}],
+        [{**_GOOD, "answered_at": "2026-01-14T02:30:00"}],
+        [{**_GOOD, "answered_at": "2026-02-30T02:30:00+00:00"}],
+        [{**_GOOD, "answered_at": 1768357800}],
+        # a rev the center's integer column cannot hold
+        [{**_GOOD, "rev": 2**31}],
+        [{**_GOOD, "rev": 2**63 - 1}],
+    ],
+)
+def test_answers_the_center_cannot_trust_refuse_the_receipt(sites, bad) -> None:
+    with pytest.raises(BadPayloadError):
+        _open(_signed(sites, answers=bad), sites)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        [{**_DECISION, "id": _DECISION["id"].upper()}],
+        [{**_DECISION, "record": _DECISION["record"].replace("-", "")}],
+        [_DECISION, {**_DECISION, "rev": 2}],
+        [{**_DECISION, "decided_at": "not a date"}],
+        [{**_DECISION, "rev": 2**63 - 1}],
+        [{**_DECISION, "number": 2**31}],
+    ],
+)
+def test_decisions_the_center_cannot_trust_refuse_the_receipt(sites, bad) -> None:
+    with pytest.raises(BadPayloadError):
+        _open(_signed(sites, decisions=bad), sites)
+
+
+def test_the_largest_rev_a_column_holds_is_read(sites) -> None:
+    opened = _open(_signed(sites, answers=[{**_GOOD, "rev": 2**31 - 1}]), sites).receipt
+    assert opened.answers[0].rev == 2**31 - 1
