@@ -121,11 +121,18 @@ def open_database(db_arg: str | None, *, create: bool = False) -> Database:
     given: tuple[str, str] | None = None
     key: bytes | None = None
     slot_id = ""
+    earlier = 0
     if path is not None and path.exists() and keyslots.has_slots(path):
+        from justice_desk.services.encryption import unlock_counted
+
         given = credentials()
-        key, slot_id = keyslots.unlock_slot(path, *given)
+        key, slot_id, earlier = unlock_counted(path, *given)
     db = database.open_database(db_arg, create=create, key=key)
     try:
+        if given is not None and slot_id:
+            from justice_desk.services.encryption import record_counted_failures
+
+            record_counted_failures(db, given[0], earlier)
         sign_in(db, given)
     except BaseException:
         db.dispose()

@@ -242,6 +242,54 @@ def repair_slots(db: Database, login: str, slot_id: str) -> None:
         pass
 
 
+def unlock_counted(
+    db_path: str | os.PathLike[str] | None, login: str, password: str
+) -> tuple[bytes, str, int]:
+    """The command line's unlock of an encrypted database: each process starts afresh, so the
+    wrong passwords are counted in ``<database>.keys.failures`` (``keyslots.read_failures``)
+    and slow the next attempts as ``accounts.delay_after`` does (the right password waits its
+    turn too). Returns the key, the slot that opened and how many wrong passwords came before
+    (``record_counted_failures`` writes them in the audit trail once the database is open)."""
+    from justice_desk.services import accounts
+
+    path = _sqlite_path(db_path)
+    name = (login or "").strip().lower()
+    data = keyslots.read_failures(path)
+    count, last = data.get(name, (0, 0.0))
+    wait = accounts.delay_after(count)
+    now = time.time()
+    if wait and last <= now < last + wait:
+        left = max(1, int(last + wait - now + 0.999))
+        raise SignInFailed(
+            _(
+                "Several wrong passwords were typed for {login}: wait {seconds} seconds, "
+                "then try again."
+            ).format(login=name, seconds=left),
+            wait_seconds=left,
+        )
+    try:
+        key, slot_id = keyslots.unlock_slot(path, name, password or "")
+    except keyslots.WrongCredentialsError:
+        count += 1
+        data[name] = (count, time.time())
+        keyslots.write_failures(path, data)
+        raise _wrong_password(accounts.delay_after(count)) from None
+    return key, slot_id, count
+
+
+def record_counted_failures(db: Database, login: str, count: int) -> None:
+    """After ``unlock_counted`` and a sign-in: the wrong passwords typed while the database was
+    locked go in the audit trail, and the login's count starts again."""
+    name = (login or "").strip().lower()
+    if count:
+        _record_locked_failures(db, name, count)
+    path = db.target.path
+    if path is not None:
+        data = keyslots.read_failures(path)
+        if data.pop(name, None) is not None:
+            keyslots.write_failures(path, data)
+
+
 def _record_locked_failures(db: Database, login: str, count: int) -> None:
     from justice_desk.domain.access import Actor, ActorKind
     from justice_desk.storage import audit

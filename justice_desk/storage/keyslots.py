@@ -225,6 +225,37 @@ def _write(db_path: str | os.PathLike[str], slots: list[Slot]) -> None:
             os.close(dir_fd)
 
 
+def failures_path(db_path: str | os.PathLike[str]) -> Path:
+    """``<database>.keys.failures``: wrong passwords typed while the database was locked, per
+    login (the database cannot be written before it opens, so they are counted here)."""
+    path = slots_path(db_path)
+    return path.with_name(path.name + ".failures")
+
+
+def read_failures(db_path: str | os.PathLike[str]) -> dict[str, tuple[int, float]]:
+    """login -> (wrong passwords in a row, time.time() of the last); empty when there is no
+    file or it cannot be read (it only slows attempts down; it guards nothing by itself)."""
+    try:
+        data = json.loads(failures_path(db_path).read_bytes())
+        return {str(k): (int(v[0]), float(v[1])) for k, v in dict(data).items()}
+    except (OSError, ValueError, TypeError, KeyError, IndexError):
+        return {}
+
+
+def write_failures(db_path: str | os.PathLike[str], data: dict[str, tuple[int, float]]) -> None:
+    """Replace the failures file (at most the 200 most recent logins); a folder that cannot be
+    written is left alone."""
+    path = failures_path(db_path)
+    recent = dict(sorted(data.items(), key=lambda kv: kv[1][1])[-200:])
+    with contextlib.suppress(OSError):
+        if not recent:
+            path.unlink(missing_ok=True)
+            return
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps({k: list(v) for k, v in recent.items()}), "utf-8")
+        os.replace(tmp, path)
+
+
 def copy_slots(src_db: str | os.PathLike[str], dst_db: str | os.PathLike[str]) -> None:
     """Give ``dst_db`` (a backup, a restored copy) the same slots as ``src_db``."""
     _write(dst_db, _read(src_db))
