@@ -361,6 +361,11 @@ WRITES: list[Write] = [
     # sync at the center: bundles and receipts; keys
     W("sync.export_bundle", lambda db, w, t: sync_services.export_bundle(db, t), C),
     W("sync.apply_receipt", lambda db, w, t: sync_services.apply_receipt(db, t / "r.jdr"), C),
+    W(
+        "sync.apply_receipt_checked",
+        lambda db, w, t: sync_services.apply_receipt_checked(db, t / "r.jdr"),
+        C,
+    ),
     W("sync.resend_refused", lambda db, w, t: sync_services.resend_refused(db), C),
     W(
         "sync.write_enrolment_request",
