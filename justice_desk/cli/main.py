@@ -196,6 +196,13 @@ def build_parser() -> ArgumentParser:
     r.add_argument(
         "--from", dest="backup", required=True, metavar="FILE", help="the backup file to restore"
     )
+    r.add_argument(
+        "--backup-user",
+        metavar="LOGIN",
+        help="an encrypted backup: the account that opens it, when not the one signing in "
+        "(its password in $JUSTICE_DESK_BACKUP_PASSWORD, else $JUSTICE_DESK_PASSWORD; or the "
+        "recovery key in $JUSTICE_DESK_RECOVERY_KEY)",
+    )
 
     sub.add_parser(
         "self-test",
@@ -621,32 +628,52 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from justice_desk.cli import signin
     from justice_desk.cli.signin import open_database
     from justice_desk.domain.access import Permission
+    from justice_desk.errors import SignInFailed
     from justice_desk.services import backups
     from justice_desk.services.access import require
+    from justice_desk.storage import keyslots
 
     backup = Path(args.backup)
-    if Path(args.db).is_file():
-        db = open_database(args.db)  # the person replacing the database must be allowed to
+    existed = Path(args.db).is_file()
+    if existed:
+        try:
+            db = open_database(args.db)  # the person replacing the database must be allowed to
+        except (keyslots.WrongCredentialsError, SignInFailed) as exc:
+            raise UserError(
+                _("The current database {path} refused: {error}").format(path=args.db, error=exc)
+            ) from exc
         try:
             require(db, Permission.RESTORE)
         finally:
             db.dispose()
     key = None
     if backups.backup_is_encrypted(backup):
-        key = _backup_key(backup, signin)
+        try:
+            key = _backup_key(backup, signin, getattr(args, "backup_user", None))
+        except keyslots.WrongCredentialsError as exc:
+            raise UserError(
+                _(
+                    "The backup {path} refused: {error} (a password changed since the backup "
+                    "was made: give the old one in {env}, or use the recovery key)"
+                ).format(path=backup, error=exc, env=BACKUP_PASSWORD_ENV)
+            ) from exc
     kept = backups.restore(backup, args.db, key=key)
-    print(
-        _("Restored {backup} into {path}. The previous file is kept as {kept}.").format(
-            backup=args.backup, path=args.db, kept=kept
+    if existed and Path(kept).exists() and Path(kept).resolve() != Path(args.db).resolve():
+        print(
+            _("Restored {backup} into {path}. The previous file is kept as {kept}.").format(
+                backup=args.backup, path=args.db, kept=kept
+            )
         )
-    )
+    else:
+        print(_("Restored {backup} into {path}.").format(backup=args.backup, path=args.db))
     return 0
 
 
 RECOVERY_ENV = "JUSTICE_DESK_RECOVERY_KEY"
+BACKUP_PASSWORD_ENV = "JUSTICE_DESK_BACKUP_PASSWORD"
 
 
-def _backup_key(backup: Path, signin: Any) -> bytes | None:
+def _backup_key(backup: Path, signin: Any, backup_user: str | None = None) -> bytes | None:
     """An encrypted backup opens with the recovery key (``$JUSTICE_DESK_RECOVERY_KEY``), else
     with the password of an account that existed when it was made (``--user`` and
     ``$JUSTICE_DESK_PASSWORD``, or typed at a terminal: an empty login asks for the recovery
@@ -654,6 +681,18 @@ def _backup_key(backup: Path, signin: Any) -> bytes | None:
     from justice_desk.services import backups
 
     recovery = os.environ.get(RECOVERY_ENV, "").strip()
+    separate = os.environ.get(BACKUP_PASSWORD_ENV)
+    if not recovery and (backup_user or separate):
+        login = backup_user or signin._login
+        if login is None:
+            raise UserError(_("Name the account that opens the backup with --backup-user LOGIN."))
+        if separate is None:
+            separate = signin.credentials()[1] if signin._login else ""
+        if not separate and signin.interactive():
+            separate = signin.ask_password(
+                _("Password of {login} when the backup was made: ").format(login=login)
+            )
+        return backups.check_backup(backup, login=login, secret=separate).key
     if not recovery and signin._login is None and signin.interactive():
         login = input(_("Login name (leave it empty to type the recovery key): ")).strip()
         if login:

@@ -61,6 +61,17 @@ def add_parser(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.add_argument("login", metavar="LOGIN")
 
     p = us.add_parser(
+        "recover",
+        help="every password lost: open an encrypted database with its recovery key "
+        "($JUSTICE_DESK_RECOVERY_KEY, or typed at the terminal) and set a new password for a "
+        "coordinator (administrator)",
+    )
+    db(p)
+    p.add_argument(
+        "login", metavar="LOGIN", nargs="?", help="the coordinator (default: the only one)"
+    )
+
+    p = us.add_parser(
         "password",
         help="change a password: your own (the default), or, for the coordinator or the "
         "administrator, anyone's",
@@ -76,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
     from justice_desk.errors import UserError
     from justice_desk.services import accounts
 
+    if args.user_command == "recover":
+        return _recover(args)
     db = signin.open_database(args.db)
     try:
         if args.user_command == "add":
@@ -144,4 +157,51 @@ def run(args: argparse.Namespace) -> int:
             print(_("The password of {login} is changed.").format(login=login))
     finally:
         db.dispose()
+    return 0
+
+
+def _recover(args: argparse.Namespace) -> int:
+    """``user recover``: no sign-in; the recovery key opens the database."""
+    import os
+
+    from justice_desk.cli import signin
+    from justice_desk.errors import UserError
+    from justice_desk.services import encryption
+
+    if not encryption.is_encrypted(args.db):
+        raise UserError(
+            _(
+                "{path} is not encrypted: it has no recovery key. Sign in as a coordinator and "
+                "use “justice-desk user password LOGIN”."
+            ).format(path=args.db)
+        )
+    env = "JUSTICE_DESK_RECOVERY_KEY"
+    recovery = os.environ.get(env, "").strip()
+    if not recovery and signin.interactive():
+        recovery = signin.ask_password(_("Recovery key: "))
+    if not recovery:
+        raise UserError(
+            _("Give the recovery key in the environment variable {env}.").format(env=env)
+        )
+    db = encryption.open_with_recovery(args.db, recovery)
+    try:
+        choices = [login for login, _shown in encryption.recovery_accounts(db)]
+        login = (args.login or "").strip().lower()
+        if not login and len(choices) == 1:
+            login = choices[0]
+        if not login or login not in choices:
+            raise UserError(
+                _("Name the coordinator whose password to set: {logins}.").format(
+                    logins=", ".join(choices) or "-"
+                )
+            )
+        password = signin.ask_new_password(_("New password for {login}: ").format(login=login))
+        encryption.reset_with_recovery(db, login, password)
+    finally:
+        db.dispose()
+    print(
+        _("The password of {login} is set with the recovery key; sign in with it now.").format(
+            login=login
+        )
+    )
     return 0
