@@ -287,6 +287,17 @@ def _from_iso(kind: type[dt.date] | type[dt.time]) -> Convert:
     return convert
 
 
+def _to_utc_datetime(value: Any) -> dt.datetime:
+    """A time column holds naive UTC: a time with an offset is converted to UTC, never stored
+    with its offset dropped."""
+    if not isinstance(value, str):
+        raise TypeError(f"expected an ISO date and time, not {type(value).__name__}")
+    found = dt.datetime.fromisoformat(value)
+    if found.tzinfo is not None:
+        found = found.astimezone(dt.UTC).replace(tzinfo=None)
+    return found
+
+
 #: Converters of column types; the second item says whether results may be memoised per value
 #: (pure functions of a ``str``; never for ints and flags, where ``True == 1`` would mix them).
 def _converter(column: Column[Any]) -> tuple[Convert | None, bool]:
@@ -294,7 +305,7 @@ def _converter(column: Column[Any]) -> tuple[Convert | None, bool]:
     if isinstance(kind, Uuid):
         return _to_uuid, True
     if isinstance(kind, DateTime):
-        return _from_iso(dt.datetime), True
+        return _to_utc_datetime, True
     if isinstance(kind, Date):
         return _from_iso(dt.date), True
     if isinstance(kind, Time):
@@ -349,6 +360,11 @@ def integer_range(dialect_name: str) -> tuple[int, int]:
     return INT64_RANGE if dialect_name == "sqlite" else INT32_RANGE
 
 
+#: A lone UTF-16 surrogate (a ``"\ud800"`` escape the strict JSON reader lets through) is no
+#: text any database can store: the record is refused by name.
+_surrogate = re.compile("[\ud800-\udfff]").search
+
+
 class Decoder:
     """Turns the incoming records of one bundle into column values.
 
@@ -360,11 +376,12 @@ class Decoder:
     ``integers``: the range the database's integer columns hold (:func:`integer_range`); a
     value outside it, or a ``rev`` outside it, refuses the record (``ValueError``) instead of
     failing the whole import at the database. ``nul_in_text``: whether text may hold NUL
-    characters (SQLite stores them; PostgreSQL refuses them).
+    characters: not on any database by default (PostgreSQL cannot store them; SQLite would,
+    but the app's text never holds one), so a record with one is refused by name.
     """
 
     def __init__(
-        self, integers: tuple[int, int] = INT64_RANGE, *, nul_in_text: bool = True
+        self, integers: tuple[int, int] = INT64_RANGE, *, nul_in_text: bool = False
     ) -> None:
         self._tables: dict[str, _TablePlan] = {}
         self._low, self._high = integers
@@ -383,8 +400,12 @@ class Decoder:
             value = row[key]
             if value is not None and value.__class__ is not str:
                 _bad_type(value, "text")
-            if not self._nul_in_text and value is not None and "\x00" in value:
-                raise ValueError(f"{key} holds a NUL character, which the database cannot store")
+            if value is None:
+                continue
+            if not self._nul_in_text and "\x00" in value:
+                raise ValueError(f"{key} holds a NUL character, which the app does not store")
+            if not value.isascii() and _surrogate(value):
+                raise ValueError(f"{key} holds a lone UTF-16 surrogate, which is not text")
         low, high = self._low, self._high
         for key in plan.integers:
             value = row[key]
@@ -463,7 +484,8 @@ def _typed_column(column: Column[Any], integers: tuple[int, int]) -> Any:
     if isinstance(kind, Uuid):
         value_type = uuid.UUID
     elif isinstance(kind, DateTime):
-        value_type = dt.datetime
+        # Naive only: a time with an offset is converted to UTC by the plain decoder.
+        value_type = Annotated[dt.datetime, msgspec.Meta(tz=False)]
     elif isinstance(kind, Date):
         value_type = dt.date
     elif isinstance(kind, Time):

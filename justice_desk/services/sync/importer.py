@@ -366,10 +366,10 @@ class _Read:
 @dataclass(frozen=True)
 class _Columns:
     """What the province database's columns hold: integers of 64 bits on SQLite, 32 bits on
-    PostgreSQL (``integer``); NUL characters in text on SQLite only."""
+    PostgreSQL (``integer``); NUL characters in text on neither (refused by name)."""
 
     integers: tuple[int, int] = sync_store.INT64_RANGE
-    nul_in_text: bool = True
+    nul_in_text: bool = False
 
     @classmethod
     def of(cls, db: Database) -> _Columns:

@@ -1,0 +1,121 @@
+"""Values the province's columns must not take as sent (docs/sync-format.md §4, §5): a lone
+UTF-16 surrogate or a NUL character in text is refused by name (``bad_record``) on every
+database, the rest of the bundle applying, and a time with a UTC offset is stored converted to
+UTC, never with its offset dropped. Real bundles signed with the center's own key."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import pytest
+import sync_helpers as h
+
+from justice_desk import sync as fmt
+from justice_desk.services import people, sync
+from justice_desk.storage import sync_store
+from justice_desk.sync.bundle import BundleContent
+
+
+@pytest.fixture
+def world(tmp_path: Path):
+    w = h.build_world(tmp_path / "w")
+    first = w.export()
+    assert w.import_one(first.path).status == "applied"
+    w.first = first  # type: ignore[attr-defined]
+    yield w
+    w.close()
+
+
+def _person(world: h.World, name: str) -> dict:
+    person = people.create_person(
+        world.center, people.PersonInput(given_name=name, surname="ทดสอบ")
+    ).record
+    with world.center.connect_read() as conn:
+        (record,) = sync_store.current_records(conn, "people", [person.id])
+    return record
+
+
+def _forge(world: h.World, records: list[dict], *, raw: tuple[bytes, bytes] | None = None) -> Path:
+    """A bundle of these records signed by the center's real key; ``raw`` replaces bytes of
+    the plaintext (to write what ``json.dumps`` cannot, such as a ``\\ud800`` escape)."""
+    first = world.first.last_change + 1  # type: ignore[attr-defined]
+    fields = fmt.BundleFields(
+        center_id=str(world.center.site_id),
+        epoch=world.center.setting("epoch"),
+        seq=2,
+        first_change=first,
+        last_change=first + len(records) - 1,
+        schema_version=sync.SCHEMA_VERSION,
+    )
+    content = fmt.prepare_records(records)
+    if raw is not None:
+        assert raw[0] in content.plaintext
+        content = BundleContent(content.plaintext.replace(*raw), content.counts)
+    path = world.root / "forged.jdbundle"
+    path.write_bytes(
+        fmt.build_bundle(
+            fields, content, sync.own_keys(world.center), [sync.own_public(world.province)]
+        )
+    )
+    return path
+
+
+def _refused(world: h.World) -> dict[str, str]:
+    return {
+        r["row_id"]: r["reason"]
+        for r in h.query(world.province, "SELECT row_id, reason FROM rejected_records")
+    }
+
+
+def _given_names(world: h.World) -> set[str]:
+    return {r["given_name"] for r in h.query(world.province, "SELECT given_name FROM people")}
+
+
+def test_a_lone_surrogate_in_text_refuses_its_record_by_name(world: h.World) -> None:
+    good = _person(world, "ถูกต้อง")
+    bad = copy.deepcopy(_person(world, "ตัวแทน"))
+    bad["fields"]["surname"] = "SURROGATE-HERE"
+    outcome = world.import_one(_forge(world, [good, bad], raw=(b"SURROGATE-HERE", b"a\\ud800b")))
+    assert (outcome.status, outcome.records) == ("applied", 1)
+    assert _refused(world) == {bad["id"]: "bad_record"}
+    assert "ถูกต้อง" in _given_names(world) and "ตัวแทน" not in _given_names(world)
+
+
+def test_a_nul_character_in_text_refuses_its_record_on_sqlite_too(world: h.World) -> None:
+    good = _person(world, "ถูกต้อง")
+    bad = copy.deepcopy(_person(world, "มีศูนย์"))
+    bad["fields"]["surname"] = "a\x00b"
+    outcome = world.import_one(_forge(world, [good, bad]))
+    assert (outcome.status, outcome.records) == ("applied", 1)
+    assert _refused(world) == {bad["id"]: "bad_record"}
+    assert "มีศูนย์" not in _given_names(world)
+
+
+def test_a_time_with_an_offset_is_stored_in_utc(world: h.World) -> None:
+    person = copy.deepcopy(_person(world, "เวลาไทย"))
+    person["fields"]["created_at"] = "2026-01-02T10:04:05+07:00"
+    outcome = world.import_one(_forge(world, [person]))
+    assert (outcome.status, outcome.records) == ("applied", 1)
+    (row,) = h.query(world.province, "SELECT created_at FROM people WHERE given_name = 'เวลาไทย'")
+    assert dt.datetime.fromisoformat(str(row["created_at"])) == dt.datetime(2026, 1, 2, 3, 4, 5)
+
+
+def test_the_decoder_converts_and_refuses_without_a_database() -> None:
+    decoder = sync_store.Decoder()
+    person_id = str(uuid.uuid4())
+    fields = {
+        "given_name": "สมชาย",
+        "surname": "ใจดี",
+        "owner_id": person_id,
+        "created_at": "2026-01-02T03:04:05Z",
+        "updated_at": "2026-01-02T10:04:05+07:00",
+    }
+    row = decoder.decode("people", person_id, 1, fields)
+    assert row["created_at"] == row["updated_at"] == dt.datetime(2026, 1, 2, 3, 4, 5)
+    with pytest.raises(ValueError, match="surrogate"):
+        decoder.decode("people", person_id, 1, dict(fields, surname="a\ud800"))
+    with pytest.raises(ValueError, match="NUL"):
+        decoder.decode("people", person_id, 1, dict(fields, surname="a\x00b"))
