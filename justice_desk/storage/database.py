@@ -154,6 +154,8 @@ def unwritable_error(exc: BaseException, target: Target) -> DatabaseError | None
     message = str(orig).lower()
     if name.startswith(_SQLITE_FULL) or state in _PG_FULL or "database or disk is full" in message:
         return _disk_full(target)
+    if ("disk i/o error" in message or name.startswith("SQLITE_IOERR")) and _no_space(target):
+        return _disk_full(target)  # SQLCipher reports a full disk as an I/O error
     if (
         name.startswith(_SQLITE_READ_ONLY)
         or state in _PG_READ_ONLY
@@ -162,6 +164,18 @@ def unwritable_error(exc: BaseException, target: Target) -> DatabaseError | None
     ):
         return _read_only(target)
     return None
+
+
+def _no_space(target: Target) -> bool:
+    """The database's disk has (next to) no room left: less than 64 KiB free."""
+    import shutil
+
+    if target.path is None:
+        return False
+    try:
+        return shutil.disk_usage(target.path.parent).free < 64 * 1024
+    except OSError:
+        return False
 
 
 def _read_only(target: Target) -> DatabaseReadOnlyError:
@@ -463,6 +477,11 @@ def inspect_sqlite_file(path: Path, key: bytes | None = None) -> DatabaseState:
     try:
         conn = cipher.connect(path, key, read_only=True)
     except errors as exc:
+        # an encrypted file in a read-only folder cannot be opened even to read (its
+        # write-ahead log needs the folder): the same message as for a plain one
+        unwritable = unwritable_error(exc, Target(url=f"sqlite:///{path}", path=path))
+        if unwritable is not None:
+            raise unwritable from exc
         raise NotADatabaseError(
             _("Cannot open {path}: {error}").format(path=path, error=exc)
         ) from exc
