@@ -120,8 +120,10 @@ def test_the_province_decides_on_a_new_start_and_works_through_the_conflicts(
     assert len(taken) == 1 and taken[0].record.endswith(again.number) and taken[0].action
     assert province.tabs.tabText(2).endswith(f"({len(entries)})")
     province.conflicts_view.selectRow(entries.index(taken[0]))
-    province.resolve_button.click()
-    assert taken[0].id not in {e.id for e in province.conflicts.rows}
+    province.resolve_button.click()  # saved in the job runner, then the list is read again
+    qtbot.waitUntil(
+        lambda: taken[0].id not in {e.id for e in province.conflicts.rows}, timeout=30000
+    )
     assert len(province.conflicts.rows) == len(entries) - 1
     ctx.runner.wait_for_done(10000)
 
@@ -146,7 +148,9 @@ def test_the_center_sees_what_was_refused_and_sends_it_again(
     assert any(r.endswith(again.number) for r in records), records
     assert center.resend_button.isEnabled()
 
-    center.resend_button.click()
+    center.resend_button.click()  # in the job runner: done when its message is shown
+    qtbot.waitUntil(lambda: bool(shown), timeout=30000)
+    qtbot.waitUntil(lambda: not center.resend_button.isEnabled(), timeout=30000)
     renumbered = cases.get_case(world.center, again.id).number
     assert renumbered != again.number and renumbered in shown[0]
     assert all(r.sent_again for r in center.refused.rows)
