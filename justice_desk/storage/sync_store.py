@@ -41,7 +41,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from justice_desk.domain.enums import SiteKind
+from justice_desk.domain.enums import Sex, SiteKind
 from justice_desk.storage.changelog import DERIVED, Derive
 from justice_desk.storage.models import MODEL_BY_TABLE, SYNCABLE_MODELS, ChangeLog, Enrolment
 
@@ -360,6 +360,14 @@ def integer_range(dialect_name: str) -> tuple[int, int]:
     return INT64_RANGE if dialect_name == "sqlite" else INT32_RANGE
 
 
+#: Columns the app reads back as a domain enum (``Sex(row.sex)``), or within the domain's bounds
+#: (a ``range``): any other value refuses its record by name (``bad_record``) instead of being
+#: stored for the app to trip on when it reads the record.
+VALUE_CHECKS: dict[str, dict[str, frozenset[str] | range]] = {
+    "people": {"sex": frozenset(s.value for s in Sex)},
+}
+
+
 #: A lone UTF-16 surrogate (a ``"\ud800"`` escape the strict JSON reader lets through) is no
 #: text any database can store: the record is refused by name.
 _surrogate = re.compile("[\ud800-\udfff]").search
@@ -417,6 +425,10 @@ class Decoder:
                 )
         if not low <= rev <= high:
             _rev_out_of_range(rev, low, high)
+        for key, allowed in VALUE_CHECKS.get(table_name, _NO_CHECKS).items():
+            value = row[key]
+            if value is not None and value not in allowed:
+                raise ValueError(f"{key} is {str(value)[:40]!r}, which the app does not know")
         for key, convert, memo in plan.converted:
             value = row[key]
             if value is None:
@@ -476,12 +488,21 @@ def _rev_out_of_range(rev: int, low: int, high: int) -> NoReturn:
 NUL_IN_JSON = b"\\u0000"
 
 
-def _typed_column(column: Column[Any], integers: tuple[int, int]) -> Any:
+_NO_CHECKS: dict[str, frozenset[str] | range] = {}
+
+
+def _typed_column(
+    column: Column[Any], integers: tuple[int, int], allowed: frozenset[str] | range | None = None
+) -> Any:
     """The msgspec type of a column's incoming value, as :func:`_converter` reads it, or
-    ``None`` for a column it does not convert."""
+    ``None`` for a column it does not convert. ``allowed``: its :data:`VALUE_CHECKS`."""
     kind = column.type
     value_type: Any
-    if isinstance(kind, Uuid):
+    if isinstance(allowed, range):
+        value_type = Annotated[int, msgspec.Meta(ge=allowed.start, le=allowed.stop - 1)]
+    elif allowed is not None:
+        value_type = typing.Literal[tuple(sorted(allowed))]
+    elif isinstance(kind, Uuid):
         value_type = uuid.UUID
     elif isinstance(kind, DateTime):
         # Naive only: a time with an offset is converted to UTC by the plain decoder.
@@ -519,7 +540,12 @@ def typed_field_decoders(
     for name in MODEL_BY_TABLE:
         table = _table(name)
         skip = NOT_SENT[name] | DERIVED_COLUMNS | {"id", "rev"}
-        columns = {c.key: _typed_column(c, integers) for c in table.columns if c.key not in skip}
+        checks = VALUE_CHECKS.get(name, _NO_CHECKS)
+        columns = {
+            c.key: _typed_column(c, integers, checks.get(c.key))
+            for c in table.columns
+            if c.key not in skip
+        }
         if None in columns.values():
             continue  # a column type the typed way does not know: decoded by Decoder
         shape = typing.TypedDict(f"{name}_fields", columns)  # type: ignore[misc]

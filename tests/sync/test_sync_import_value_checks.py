@@ -119,3 +119,17 @@ def test_the_decoder_converts_and_refuses_without_a_database() -> None:
         decoder.decode("people", person_id, 1, dict(fields, surname="a\ud800"))
     with pytest.raises(ValueError, match="NUL"):
         decoder.decode("people", person_id, 1, dict(fields, surname="a\x00b"))
+
+
+def test_a_value_the_app_does_not_know_refuses_its_record(world: h.World) -> None:
+    """``people.sex`` is read back as the domain's ``Sex``: ``robot`` would make the person
+    unreadable at the province."""
+    good = _person(world, "ถูกต้อง")
+    bad = copy.deepcopy(_person(world, "หุ่นยนต์"))
+    bad["fields"]["sex"] = "robot"
+    outcome = world.import_one(_forge(world, [good, bad]))
+    assert (outcome.status, outcome.records) == ("applied", 1)
+    assert _refused(world) == {bad["id"]: "bad_record"}
+    assert "หุ่นยนต์" not in _given_names(world)
+    with pytest.raises(ValueError, match="sex"):
+        sync_store.Decoder().decode("people", bad["id"], 1, bad["fields"])

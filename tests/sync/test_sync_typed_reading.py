@@ -292,8 +292,18 @@ def test_any_change_anywhere_has_the_same_outcome_both_ways(
         (lambda r: r["fields"].pop("given_name"), "given_name is required"),
         (lambda r: r["fields"].pop("surname"), ""),
         (lambda r: r["fields"].update(sex=None), ""),
+        (lambda r: r["fields"].update(sex="robot"), "sex is 'robot'"),
     ],
-    ids=["nul", "integer", "rev", "id spelling", "required", "missing column", "null default"],
+    ids=[
+        "nul",
+        "integer",
+        "rev",
+        "id spelling",
+        "required",
+        "missing column",
+        "null default",
+        "enum",
+    ],
 )
 def test_records_the_typed_way_cannot_take_are_refused_by_name_on_postgresql(
     exported: list[dict[str, Any]], small_slices: None, change: Any, refusal: str
