@@ -362,9 +362,11 @@ def integer_range(dialect_name: str) -> tuple[int, int]:
 
 #: Columns the app reads back as a domain enum (``Sex(row.sex)``), or within the domain's bounds
 #: (a ``range``): any other value refuses its record by name (``bad_record``) instead of being
-#: stored for the app to trip on when it reads the record.
+#: stored for the app to trip on when it reads the record. ``birth_year`` is a CE year (the app
+#: takes 1900 to the current year, services.people): a Buddhist Era year (25xx) or a 2^40 is
+#: refused; the bound is fixed, not today's year, so a center's clock does not matter.
 VALUE_CHECKS: dict[str, dict[str, frozenset[str] | range]] = {
-    "people": {"sex": frozenset(s.value for s in Sex)},
+    "people": {"sex": frozenset(s.value for s in Sex), "birth_year": range(1900, 2200)},
 }
 
 

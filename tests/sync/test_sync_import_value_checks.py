@@ -133,3 +133,17 @@ def test_a_value_the_app_does_not_know_refuses_its_record(world: h.World) -> Non
     assert "หุ่นยนต์" not in _given_names(world)
     with pytest.raises(ValueError, match="sex"):
         sync_store.Decoder().decode("people", bad["id"], 1, bad["fields"])
+
+
+@pytest.mark.parametrize("year", [2**40, 2567, 1899])
+def test_a_birth_year_outside_the_apps_bounds_refuses_its_record(world: h.World, year: int) -> None:
+    """``birth_year`` is a CE year: a Buddhist Era year or a 2^40 is not stored."""
+    good = _person(world, "ถูกต้อง")
+    bad = copy.deepcopy(_person(world, "ปีเกิดผิด"))
+    bad["fields"]["birth_year"] = year
+    outcome = world.import_one(_forge(world, [good, bad]))
+    assert (outcome.status, outcome.records) == ("applied", 1)
+    assert _refused(world) == {bad["id"]: "bad_record"}
+    assert "ปีเกิดผิด" not in _given_names(world)
+    with pytest.raises(ValueError, match="birth_year"):
+        sync_store.Decoder().decode("people", bad["id"], 1, bad["fields"])
