@@ -151,10 +151,10 @@ def test_the_centers_monthly_report_keeps_working(world, cli, tmp_path) -> None:
     reported = tmp_path / "report.pdf"
     r = cli("report", "monthly", "--db", center, "--period", "2569-01", "-o", str(reported))
     assert r.returncode == 0, r.stderr
-    # the same document, whichever command made it
+    # the same document, whichever command made it (an official one: Thai digits by default)
     first = rc.pdf_lines(printed.read_bytes(), tmp_path)
     second = rc.pdf_lines(reported.read_bytes(), tmp_path)
-    assert first == second and "รายงานผลการดำเนินงานประจำเดือนมกราคม 2569" in first
+    assert first == second and "รายงานผลการดำเนินงานประจำเดือนมกราคม ๒๕๖๙" in first
     # the province's reports are made at the province
     line = _one_line(
         cli(
