@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from justice_desk.cli.main import main
+from justice_desk.domain.access import Role
 from justice_desk.errors import SignInFailed, UserError
 from justice_desk.services import accounts, backups, encryption
-from justice_desk.domain.access import Role
 from justice_desk.storage import audit, cipher, keyslots
 from justice_desk.storage.database import open_database
 
