@@ -45,6 +45,10 @@ def resolve_target(db: str | os.PathLike[str] | None = None) -> Target:
         url = make_url(value)
         if url.get_backend_name() == "sqlite" and url.database:
             return Target(value, Path(url.database).expanduser().resolve())
+        if url.drivername in ("postgresql", "postgres"):
+            # As an office types it: the driver the app ships (psycopg 3). SQLAlchemy before
+            # 2.1 would pick psycopg2 for a bare ``postgresql://``, which is not installed.
+            value = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
         return Target(value, None)
     path = Path(value).expanduser().resolve()
     return Target(f"sqlite:///{path}", path)

@@ -503,9 +503,14 @@ def open_accounts(window: MainWindow, ctx: AppContext) -> None:
 
 
 def _file_menu(window: MainWindow) -> QMenu | None:
+    # The window keeps its File menu (on PySide6 6.7 ``QAction.menu()`` can hand back a wrapper
+    # whose menu is already gone).
+    menu = getattr(window, "file_menu", None)
+    if isinstance(menu, QMenu):
+        return menu
     menus = window.menuBar().actions()
-    menu = menus[0].menu() if menus else None
-    return menu if isinstance(menu, QMenu) else None
+    found = menus[0].menu() if menus else None
+    return found if isinstance(found, QMenu) else None
 
 
 def _add_before_quit(window: MainWindow, action: QAction) -> None:

@@ -400,7 +400,7 @@ class MainWindow(QMainWindow):
         export_ui.open_monthly_report(self)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(_("&File"))
+        file_menu = self.file_menu = self.menuBar().addMenu(_("&File"))
         file_menu.addAction(
             self._action(_("New record"), QKeySequence.StandardKey.New, self._on_page("new_record"))
         )
