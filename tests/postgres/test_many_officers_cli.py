@@ -56,7 +56,7 @@ def test_every_command_family_takes_a_postgresql_url(
     out = _ok(
         cli("init", "province", "--db", province, "--province", "เชียงใหม่", "--code", "PJO-50")
     )
-    assert "postgresql://" in out and "127.0.0.1" in out
+    assert "postgresql+psycopg://" in out and "127.0.0.1" in out  # the driver the app uses
     assert "is at schema" in _ok(cli("migrate", "--db", province))
 
     # sync: a center on a laptop enrols, its bundle is imported, receipts go back
