@@ -202,7 +202,7 @@ class SettlementSection(CaseSection):
             (self.mediators_button, on_open_mediators),
         ):
             if callback is not None:
-                button.clicked.connect(lambda _checked=False, fn=callback: fn())
+                button.clicked.connect(_calling(callback))
             else:
                 button.setVisible(False)
         self.agreed_on = date_field(self, required=True)
@@ -699,3 +699,9 @@ class ComplianceSection(CaseSection):
             self.dirty = False
             self.on_changed(detail)
         return ok
+
+
+def _calling(fn: Callable[[], object]) -> Callable[..., object]:
+    """A slot that calls ``fn`` with no arguments, whatever the signal sends (``clicked``
+    sends ``checked``; a defaulted lambda parameter would take it)."""
+    return lambda *_args: fn()

@@ -92,11 +92,15 @@ class RecoveryKeyEdit(QWidget):
             box.setMaxLength(64)  # a pasted key is spread over the boxes
             box.setMinimumWidth(box.fontMetrics().horizontalAdvance("00000") + 16)
             box.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            box.textEdited.connect(lambda text, i=i: self._edited(i, text))
+            box.textEdited.connect(self._edited_slot(i))
             row.addWidget(box)
             if i < GROUPS - 1:
                 row.addWidget(QLabel("-", self))
             self.boxes.append(box)
+
+    def _edited_slot(self, index: int) -> Any:
+        """The slot of group ``index``'s box (a closure, not a defaulted lambda parameter)."""
+        return lambda text: self._edited(index, text)
 
     def _edited(self, index: int, text: str) -> None:
         digits = "".join(c for c in text.translate(_THAI_DIGITS) if c.isdigit())
