@@ -54,9 +54,11 @@ def test_the_rotation_removes_old_automatic_backups_of_this_center_only(
     folder = tmp_path / "backups"
     folder.mkdir()
     now = dt.datetime.now()
+    # Noon of each earlier day, so that "yesterday" is yesterday at any time of the run (one
+    # hour before now was the day before yesterday just after midnight).
+    noon = dt.datetime.combine(now.date(), dt.time(12))
     old = [
-        folder / file_name("justice-desk-5001", now - dt.timedelta(days=d, hours=1))
-        for d in range(1, 40)
+        folder / file_name("justice-desk-5001", noon - dt.timedelta(days=d)) for d in range(1, 40)
     ]
     for path in old:
         path.write_bytes(b"an old backup")
