@@ -25,6 +25,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape as _xml_escape
 
@@ -89,6 +90,7 @@ _UNITS = _MONTHS | frozenset(
 _NUMBER_WORDS = frozenset(
     "หนึ่ง สอง สาม สี่ ห้า หก เจ็ด แปด เก้า สิบ ยี่ ยี่สิบ เอ็ด ร้อย พัน หมื่น แสน ล้าน บาท ถ้วน สตางค์ ศูนย์".split()
 )
+_NUMBER_WORDS_LONGEST_FIRST = tuple(sorted(_NUMBER_WORDS, key=len, reverse=True))
 _DIGITS = set("0123456789๐๑๒๓๔๕๖๗๘๙")
 # Justification (see _distributed): the most a place between two touching words may widen, in
 # ems (text extractors read about a tenth of an em as a word space), and how far a real space
@@ -249,7 +251,20 @@ def _glued_touching(before: str, after: str) -> bool:
         return True
     if (before, after) in _COMPOUNDS:
         return True
-    return before in _NUMBER_WORDS and after in _NUMBER_WORDS
+    return _number_words(before) and _number_words(after)
+
+
+@lru_cache(maxsize=4096)
+def _number_words(token: str) -> bool:
+    """Is ``token`` made only of numerals in words? The dictionary holds some of their
+    compounds as one word (``ร้อยห้าสิบ``, ``สามสิบ``), which must glue like the parts."""
+    at = 0
+    while at < len(token):
+        step = next((len(w) for w in _NUMBER_WORDS_LONGEST_FIRST if token.startswith(w, at)), 0)
+        if not step:
+            return False
+        at += step
+    return bool(token)
 
 
 def _may_break_between(before: str, after: str) -> bool:

@@ -28,7 +28,7 @@ SENTENCE = (
     "ผู้ร้องอาศัยอยู่{place}ได้รับเงินจาก{name} จำนวน 300,000 บาท (สามแสนบาทถ้วน) "
     "ตกลงแบ่งชำระ 10 งวด จำนวน ๘ เรื่อง เมื่อวันที่ 27 ตุลาคม 2568 ณ ศาลาหมู่บ้าน "
     "ตามมาตรา 20 แห่งพระราชบัญญัติการไกล่เกลี่ยข้อพิพาท พ.ศ. 2562 หมู่ที่ 4 อำเภอแม่ริม "
-    "ที่อยู่บ้านเลขที่ 247 งวดที่ 3 ครั้งที่ 2"
+    "ที่อยู่บ้านเลขที่ 247 งวดที่ 3 ครั้งที่ 2 โดยชำระงวดละ 8,750 บาท (แปดพันเจ็ดร้อยห้าสิบบาทถ้วน)"
 )
 FILLER = "ที่ประชุม ได้ พิจารณา เรื่อง ดังกล่าว แล้ว เห็นว่า ควร ดำเนินการ ต่อไป".split()
 
@@ -121,6 +121,19 @@ def test_no_line_ends_where_a_reader_would_not_break_at_any_width(
         assert findings == [], f"width {width}: " + "\n".join(findings[:5])
         checked += len(lines) - 1
     assert checked > 1000
+
+
+def test_an_amount_in_words_is_one_unit_whatever_compounds_the_dictionary_holds() -> None:
+    """The dictionary knows some numerals' compounds as words (``ร้อยห้าสิบ``); an amount in
+    words still has no place for a line break (an instalment line printed "(แปดพันเจ็ด" over
+    "ร้อยห้าสิบบาทถ้วน)")."""
+    from justice_desk.documents.layout import baht_words
+
+    for baht in (8_750, 35_000, 150, 1_250, 99_999, 123_456, 2_030_075):
+        words = baht_words(baht * 100)
+        for width in range(240, 420, 7):
+            lines = _layout_lines(f"ผู้ถูกร้องตกลงชำระเงินให้แก่ผู้ร้อง งวดละ {baht:,} บาท ({words})", width)
+            assert any(nfkc(f"({words})") in nfkc(line) for line in lines), (baht, width, lines)
 
 
 def test_a_name_longer_than_the_line_breaks_at_its_space() -> None:
