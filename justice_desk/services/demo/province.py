@@ -21,8 +21,15 @@ one and a half of that), with a code ``CJC-<province code>-<i>`` and a name from
 tambons. Two runs with the same arguments and ``today`` give the same records and figures; the
 keys (and so the rows' ids on the real path) are new each time.
 
+**Several provinces** (``provinces=``, ``services.demo.national``: the whole country on one
+server): each province's centers are numbered from 1 under its own code
+(``CJC-<code>-<i>``, seed ``(seed × 100 + code) × 100,000 + i``) and their ``sites`` rows name
+that province, which the dashboard's province filter reads; names and places still come from
+the demo's tambons. The direct path's templates serve every province.
+
 The office is made when the database does not exist yet (Chiang Mai, as the demo center);
-an existing office keeps its centers and gets more, numbered after its highest demo code.
+an existing office keeps its centers and gets more, numbered after its highest demo code of
+the same province code.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +50,7 @@ from justice_desk.domain.enums import CenterType, SiteKind
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
 from justice_desk.progress import NEVER_CANCELLED, CancelToken, ProgressCallback, no_progress
+from justice_desk.services.demo.national import ProvinceShare
 from justice_desk.services.demo.texts import load_texts
 from justice_desk.storage.database import Database, open_database
 
@@ -71,6 +79,8 @@ class CenterPlan:
     cases: int
     meetings: int
     people: int
+    #: The province its ``sites`` row names (``None``: the office's own province).
+    province: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,18 +101,28 @@ class ProvinceDemoSummary:
         return self.records / self.seconds if self.seconds else 0.0
 
 
-def plan_centers(count: int, *, seed: int = 1, years: int = 5, first: int = 1) -> list[CenterPlan]:
-    """The centers ``first`` .. ``first + count - 1`` of a demo province (deterministic)."""
+def plan_centers(
+    count: int,
+    *,
+    seed: int = 1,
+    years: int = 5,
+    first: int = 1,
+    province: ProvinceShare | None = None,
+) -> list[CenterPlan]:
+    """The centers ``first`` .. ``first + count - 1`` of a demo province (deterministic);
+    ``province``: of that province of a demo country (its code and name, its own seeds)."""
     texts = load_texts()
     places = [
         (amphoe["name"], tambon["name"])
         for amphoe in texts.places["amphoes"]
         for tambon in amphoe["tambons"]
     ]
-    province_code = str(texts.places.get("province_code") or "50")
+    province_code = province_prefix(province)
+    base = seed * 100_000 if province is None else (seed * 100 + int(province.code)) * 100_000
     out = []
     for number in range(first, first + count):
-        rng = random.Random(f"justice-desk-demo-province:{seed}:{number}")
+        key = f"{seed}:{number}" if province is None else f"{seed}:{province.code}:{number}"
+        rng = random.Random(f"justice-desk-demo-province:{key}")
         amphoe, tambon = places[(number - 1) % len(places)]
         round_ = (number - 1) // len(places)
         kind = ("ตำบล", "เทศบาลตำบล", "ชุมชนตำบล")[round_ % 3]
@@ -115,13 +135,21 @@ def plan_centers(count: int, *, seed: int = 1, years: int = 5, first: int = 1) -
                 name=f"ศูนย์ยุติธรรมชุมชน{kind}{tambon}{extra}",
                 amphoe=amphoe,
                 tambon=tambon,
-                seed=seed * 100_000 + number,
+                seed=base + number,
                 cases=max(1, round(CASES_PER_YEAR * years * busy)),
                 meetings=max(2, round(MEETINGS_PER_YEAR * years * (0.75 + rng.random() / 2))),
                 people=REGISTER_PEOPLE + rng.randrange(11) - 5,
+                province=province.name if province is not None else None,
             )
         )
     return out
+
+
+def province_prefix(province: ProvinceShare | None = None) -> str:
+    """The province code in the demo centers' codes: ``province``'s, or the demo's own."""
+    if province is not None:
+        return province.code
+    return str(load_texts().places.get("province_code") or "50")
 
 
 def open_or_create_province(db: str | os.PathLike[str] | None) -> Database:
@@ -158,18 +186,35 @@ def generate_province(
     direct: bool = False,
     templates: int = DIRECT_TEMPLATES,
     work: Path | None = None,
+    provinces: Sequence[ProvinceShare] | None = None,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> ProvinceDemoSummary:
     """Add ``centers`` demo centers of ``years`` years each to the province ``db`` (see the
     module's docstring). ``work``: where the centers' databases, keys and bundles are made
-    (default a temporary folder, deleted at the end; a given folder is kept)."""
+    (default a temporary folder, deleted at the end; a given folder is kept). ``provinces``:
+    the centers belong to these provinces instead of the office's (their counts add up to
+    ``centers``; ``services.demo.national.spread`` gives the whole country)."""
     if db.mode != SiteKind.PROVINCE.value:
         raise ValidationError(_("A demo province needs a province database."), "db")
     if centers < 1 or not 1 <= years <= 20:
         raise ValidationError(_("Give at least one center and between 1 and 20 years."), "centers")
     today = today or dt.date.today()
-    plans = plan_centers(centers, seed=seed, years=years, first=_next_number(db))
+    if provinces is None:
+        plans = plan_centers(centers, seed=seed, years=years, first=_next_number(db))
+    else:
+        if (
+            sum(p.centers for p in provinces) != centers
+            or min((p.centers for p in provinces), default=0) < 0
+        ):
+            raise ValueError("the provinces' centers must add up to the centers asked for")
+        plans = [
+            plan
+            for p in provinces
+            for plan in plan_centers(
+                p.centers, seed=seed, years=years, first=_next_number(db, p), province=p
+            )
+        ]
     started = time.perf_counter()
     keep = work is not None
     folder = Path(work) if work is not None else Path(tempfile.mkdtemp(prefix="jd-province-"))
@@ -197,14 +242,16 @@ def generate_province(
     )
 
 
-def _next_number(db: Database) -> int:
+def _next_number(db: Database, province: ProvinceShare | None = None) -> int:
+    """After the highest demo number among the centers of ``province``'s code."""
     from justice_desk.storage import sync_queries
 
+    prefix = f"CJC-{province_prefix(province)}-"
     with db.read() as session:
         numbers = [
             int(e.code.rsplit("-", 1)[1])
             for e in sync_queries.all_enrolments(session)
-            if e.code.startswith("CJC-") and e.code.rsplit("-", 1)[1].isdigit()
+            if e.code.startswith(prefix) and e.code.rsplit("-", 1)[1].isdigit()
         ]
     return max(numbers, default=0) + 1
 
@@ -238,7 +285,7 @@ def _make_center(
         path,
         code=plan.code,
         name=plan.name,
-        province=province_name,
+        province=plan.province or province_name,
         amphoe=plan.amphoe,
         tambon=plan.tambon,
         center_type=CenterType.BOTH,
@@ -384,7 +431,7 @@ def _direct(
             center_id=center_id,
             code=plan.code,
             name=plan.name,
-            province=province_name,
+            province=plan.province or province_name,
             amphoe=plan.amphoe,
             tambon=plan.tambon,
             key_id=f"{rng.getrandbits(64):016x}",
