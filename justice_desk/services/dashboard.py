@@ -522,10 +522,13 @@ class _Center:
     name: str
 
 
-def _centers(db: Database, session: Any, center_code: str | None) -> tuple[list[_Center], bool]:
-    """The centers the dashboard covers and whether this is a province database."""
+def _centers(
+    db: Database, session: Any, center_code: str | None, province_name: str | None = None
+) -> tuple[list[_Center], bool]:
+    """The centers the dashboard covers and whether this is a province database;
+    ``province_name``: only the enrolled centers of that province (their ``sites`` row)."""
     from justice_desk.services import setup
-    from justice_desk.storage import sync_queries
+    from justice_desk.storage import dashboard_queries, sync_queries
 
     province = db.mode == SiteKind.PROVINCE.value
     if center_code:
@@ -534,11 +537,27 @@ def _centers(db: Database, session: Any, center_code: str | None) -> tuple[list[
     if not province:
         site = setup.this_site(db)
         return [_Center(site.id, site.code, site.name)], province
+    wanted = (
+        dashboard_queries.centers_in_province(session, province_name)
+        if province_name is not None
+        else None
+    )
     return [
         _Center(e.center_id, e.code, e.name)
         for e in sorted(sync_queries.all_enrolments(session), key=lambda e: e.code)
-        if e.status in ENROLLED
+        if e.status in ENROLLED and (wanted is None or e.center_id in wanted)
     ], province
+
+
+def _owner(
+    centers: list[_Center], center_code: str | None, province_name: str | None
+) -> uuid.UUID | frozenset[uuid.UUID] | None:
+    """What the queries are limited to: one center, one province's centers, or every owner."""
+    if center_code:
+        return centers[0].center_id
+    if province_name is not None:
+        return frozenset(c.center_id for c in centers)
+    return None
 
 
 def dashboard(
@@ -546,12 +565,15 @@ def dashboard(
     period: Period,
     *,
     center_code: str | None = None,
+    province_name: str | None = None,
     silent_days: int = DEFAULT_SILENT_DAYS,
     today: dt.date | None = None,
     summaries: bool | None = None,
 ) -> Dashboard:
     """The figures of every center (or of ``center_code``) over ``period``, and their totals.
 
+    ``province_name``: only that province's centers, in a database that holds the centers of
+    several (the whole country on one server); a province's own database holds only its own.
     A province reads what it can from its summary tables (``storage/summaries.py``);
     ``summaries=False`` counts everything from the records (the tests' full recount)."""
     from justice_desk.storage import dashboard_queries as q
@@ -563,8 +585,8 @@ def dashboard(
     months = period.months()
     start, end = period.start, period.end
     with db.read() as session:
-        centers, province = _centers(db, session, center_code)
-        owner = centers[0].center_id if center_code else None
+        centers, province = _centers(db, session, center_code, province_name)
+        owner = _owner(centers, center_code, province_name)
         # A province sums the whole months of the period from its summary tables, kept with
         # every import (storage/summaries.py); a center counts its own records.
         if summaries is None:
@@ -827,11 +849,13 @@ def records(
     period: Period,
     *,
     center_code: str | None = None,
+    province_name: str | None = None,
     silent_days: int = DEFAULT_SILENT_DAYS,
     today: dt.date | None = None,
 ) -> RecordList:
     """The records a figure counts (at most ``RECORDS_LIMIT`` of them; ``total`` is the count,
-    equal to the figure). ``month.YYYY-MM`` (BE) lists the cases received in that month."""
+    equal to the figure). ``month.YYYY-MM`` (BE) lists the cases received in that month;
+    ``province_name`` as in :func:`dashboard`."""
     from justice_desk.storage import dashboard_queries as q
 
     today = today or dt.date.today()
@@ -842,8 +866,8 @@ def records(
     kind = "case"
     order: tuple[str, ...] = ("on", "year_be", "number")
     with db.read() as session:
-        centers, province = _centers(db, session, center_code)
-        owner = centers[0].center_id if center_code else None
+        centers, province = _centers(db, session, center_code, province_name)
+        owner = _owner(centers, center_code, province_name)
         names = {c.center_id: (c.code, c.name) for c in centers}
         if key == "received":
             selection = q.received_selection(start, end, owner)

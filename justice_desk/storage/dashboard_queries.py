@@ -7,8 +7,9 @@ and the list of records behind a figure ("click-through") is the same selection 
 so a figure and its records cannot disagree. The queries run the same on SQLite and
 PostgreSQL; the one difference, whole days between two dates, is ``_days_between``.
 
-``owner`` limits a query to one center; ``None`` counts every owner in one pass (the service
-keeps the centers it knows and leaves out the office's own rows).
+``owner`` limits a query to one center, or to a set of them (one province's centers in a
+database of several: :func:`centers_in_province`); ``None`` counts every owner in one pass (the
+service keeps the centers it knows and leaves out the office's own rows).
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ RECORD_COLUMNS = ("owner_id", "id", "year_be", "number", "on", "title", "state",
 #: How many records a list behind a figure shows at most (the count says how many there are).
 RECORDS_LIMIT = 1000
 
+#: The centers a query covers: one, a set of them, or every owner (``None``).
+Owner = uuid.UUID | frozenset[uuid.UUID] | None
+
 
 def _dialect_name(bind: Session | Connection) -> str:
     return (bind.get_bind() if isinstance(bind, Session) else bind).dialect.name
@@ -121,8 +125,20 @@ def _owner(column: Any) -> Any:
     return type_coerce(column, _OwnerId())
 
 
-def _owned(column: Any, owner: uuid.UUID | None) -> ColumnElement[bool]:
-    return column == owner if owner is not None else true()
+def _owned(column: Any, owner: Owner) -> ColumnElement[bool]:
+    if owner is None:
+        return true()
+    if isinstance(owner, frozenset):
+        among: ColumnElement[bool] = column.in_(sorted(owner))
+        return among
+    one: ColumnElement[bool] = column == owner
+    return one
+
+
+def centers_in_province(session: Session | Connection, province: str) -> frozenset[uuid.UUID]:
+    """The sites whose ``province`` is ``province`` (a center's ``sites`` row, stored at its
+    enrolment and kept by its bundles)."""
+    return frozenset(session.execute(select(Site.id).where(Site.province == province)).scalars())
 
 
 def _count_by_owner(session: Session | Connection, selection: Selection) -> dict[uuid.UUID, int]:
@@ -185,7 +201,7 @@ def _split(
 def received_selection(
     start: dt.date,
     end: dt.date,
-    owner: uuid.UUID | None,
+    owner: Owner,
     *,
     kind: str | None = None,
     channel: str | None = None,
@@ -226,7 +242,7 @@ def received_counts(
     session: Session,
     start: dt.date,
     end: dt.date,
-    owner: uuid.UUID | None,
+    owner: Owner,
     *,
     summaries: bool = False,
 ) -> list[tuple[uuid.UUID, str, str, int]]:
@@ -258,7 +274,7 @@ def received_per_month(
     session: Session,
     start: dt.date,
     end: dt.date,
-    owner: uuid.UUID | None,
+    owner: Owner,
     *,
     summaries: bool = False,
 ) -> list[tuple[uuid.UUID, int, int, int]]:
@@ -295,7 +311,7 @@ def outcome_selection(
     session: Session | Connection,
     start: dt.date,
     end: dt.date,
-    owner: uuid.UUID | None,
+    owner: Owner,
     *,
     statuses: Sequence[str] | None = None,
     disputes_only: bool = False,
@@ -373,7 +389,7 @@ def outcome_selection(
 
 
 def outcome_counts(
-    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None
+    session: Session, start: dt.date, end: dt.date, owner: Owner
 ) -> list[tuple[uuid.UUID, str, str, int]]:
     """(owner, kind, outcome status, cases) of the cases with an outcome in the period."""
     sub = outcome_selection(session, start, end, owner).subquery()
@@ -389,7 +405,7 @@ def outcome_distribution(
     session: Session,
     start: dt.date,
     end: dt.date,
-    owner: uuid.UUID | None,
+    owner: Owner,
     *,
     summaries: bool = False,
 ) -> list[tuple[uuid.UUID, str, str, int | None, int]]:
@@ -430,7 +446,7 @@ def outcome_distribution(
 
 
 def outcome_days(
-    session: Session, start: dt.date, end: dt.date, owner: uuid.UUID | None
+    session: Session, start: dt.date, end: dt.date, owner: Owner
 ) -> list[tuple[uuid.UUID, int, int]]:
     """(owner, days from receipt to outcome, cases): the distribution the median is read from."""
     sub = outcome_selection(session, start, end, owner).subquery()
@@ -446,7 +462,7 @@ def outcome_days(
 
 
 def deadline_selection(
-    kind: DeadlineKind, first_source: dt.date, last_source: dt.date, owner: uuid.UUID | None
+    kind: DeadlineKind, first_source: dt.date, last_source: dt.date, owner: Owner
 ) -> Selection:
     """Cases whose ``kind`` deadline is counted from a day between ``first_source`` and
     ``last_source`` (``domain.deadlines.sources_due_between`` turns a range of deadlines into
@@ -497,7 +513,7 @@ def deadline_counts(
     kind: DeadlineKind,
     first_source: dt.date,
     last_source: dt.date,
-    owner: uuid.UUID | None,
+    owner: Owner,
     *,
     summaries: bool = False,
 ) -> dict[uuid.UUID, int]:
@@ -524,7 +540,7 @@ def deadline_counts(
 # -- escalations waiting for the office --------------------------------------------------------
 
 
-def escalated_selection(owner: uuid.UUID | None, *, before: dt.date | None = None) -> Selection:
+def escalated_selection(owner: Owner, *, before: dt.date | None = None) -> Selection:
     """Cases escalated to the office, not closed since and not answered by the office
     (``escalation_answers``): they wait for the office (those escalated before ``before``
     only, when given)."""
@@ -548,7 +564,7 @@ def escalated_selection(owner: uuid.UUID | None, *, before: dt.date | None = Non
 
 
 def escalations_waiting(
-    session: Session, owner: uuid.UUID | None, long_wait_before: dt.date
+    session: Session, owner: Owner, long_wait_before: dt.date
 ) -> list[tuple[uuid.UUID, int, dt.date | None, int]]:
     """(owner, escalations waiting, the earliest day escalated, how many since before
     ``long_wait_before``)."""
@@ -570,7 +586,7 @@ _HELD = [MeetingStatus.HELD.value, MeetingStatus.ADOPTED.value]
 _NOT_A_MEMBER_LINE = [Attendance.SUBSTITUTE.value, Attendance.GUEST.value]
 
 
-def _quorum_lines(start: dt.date, end: dt.date, owner: uuid.UUID | None) -> Any:
+def _quorum_lines(start: dt.date, end: dt.date, owner: Owner) -> Any:
     """Per meeting held between ``start`` and ``end``: members, members present, substitutes
     who count, members not recorded -- the counts of ``domain.meetings.count_quorum``, in SQL.
     Only the attendance of those meetings is read (a province holds hundreds of thousands of
@@ -615,9 +631,7 @@ def _quorum_lines(start: dt.date, end: dt.date, owner: uuid.UUID | None) -> Any:
     )
 
 
-def meeting_selection(
-    start: dt.date, end: dt.date, owner: uuid.UUID | None, which: str = "held"
-) -> Selection:
+def meeting_selection(start: dt.date, end: dt.date, owner: Owner, which: str = "held") -> Selection:
     """Meetings held in the period (``held``), those among them whose attendance is taken and
     did not reach the quorum (``quorum_failed``), or whose minutes are not adopted yet
     (``not_adopted``)."""
@@ -661,7 +675,7 @@ def meeting_counts(
     session: Session,
     start: dt.date,
     end: dt.date,
-    owner: uuid.UUID | None,
+    owner: Owner,
     which: str,
     *,
     summaries: bool = False,
@@ -694,7 +708,7 @@ _MEETING_COLUMNS = {
 # -- people: members, committee terms, mediators -------------------------------------------------
 
 
-def member_selection(owner: uuid.UUID | None, *, trained: bool = False) -> Selection:
+def member_selection(owner: Owner, *, trained: bool = False) -> Selection:
     """People with an active network membership (each once), or those of them with at least
     one training on record."""
     active = select(Membership.person_id).where(
@@ -724,7 +738,7 @@ def member_selection(owner: uuid.UUID | None, *, trained: bool = False) -> Selec
 
 def member_counts(
     session: Session | Connection,
-    owner: uuid.UUID | None,
+    owner: Owner,
     *,
     trained: bool = False,
     summaries: bool = False,
@@ -740,7 +754,7 @@ def member_counts(
     return _count_by_owner(session, member_selection(owner, trained=trained))
 
 
-def terms_ending_selection(first: dt.date, last: dt.date, owner: uuid.UUID | None) -> Selection:
+def terms_ending_selection(first: dt.date, last: dt.date, owner: Owner) -> Selection:
     """Committee terms that end between ``first`` and ``last``."""
     return select(
         CommitteeTerm.owner_id.label("owner_id"),
@@ -759,9 +773,7 @@ def terms_ending_selection(first: dt.date, last: dt.date, owner: uuid.UUID | Non
     )
 
 
-def mediators_expiring_selection(
-    first: dt.date, last: dt.date, owner: uuid.UUID | None
-) -> Selection:
+def mediators_expiring_selection(first: dt.date, last: dt.date, owner: Owner) -> Selection:
     """Registered mediators (status registered) whose registration expires between ``first``
     and ``last``."""
     return (
@@ -799,7 +811,7 @@ def count_of(session: Session, selection: Selection) -> dict[uuid.UUID, int]:
 # -- activities ----------------------------------------------------------------------------------
 
 
-def activity_selection(start: dt.date, end: dt.date, owner: uuid.UUID | None) -> Selection:
+def activity_selection(start: dt.date, end: dt.date, owner: Owner) -> Selection:
     return select(
         Activity.owner_id.label("owner_id"),
         Activity.id.label("id"),
@@ -828,7 +840,7 @@ def activity_counts(
     session: Session,
     start: dt.date,
     end: dt.date,
-    owner: uuid.UUID | None,
+    owner: Owner,
     *,
     summaries: bool = False,
 ) -> list[tuple[uuid.UUID, int, int, int, int]]:
@@ -877,7 +889,7 @@ def activity_counts(
 # -- sync health (beyond ``sync_queries.bundle_status_counts``) --------------------------------
 
 
-def bundle_selection(status: str, owner: uuid.UUID | None) -> Selection:
+def bundle_selection(status: str, owner: Owner) -> Selection:
     """Bundles received from a center with this status (held or rejected)."""
     return select(
         ReceivedBundle.center_id.label("owner_id"),
@@ -891,7 +903,7 @@ def bundle_selection(status: str, owner: uuid.UUID | None) -> Selection:
     ).where(ReceivedBundle.status == status, _owned(ReceivedBundle.center_id, owner))
 
 
-def conflict_selection(owner: uuid.UUID | None) -> Selection:
+def conflict_selection(owner: Owner) -> Selection:
     """Entries of the conflict list nobody has dealt with yet."""
     return select(
         SyncConflict.center_id.label("owner_id"),
@@ -905,7 +917,7 @@ def conflict_selection(owner: uuid.UUID | None) -> Selection:
     ).where(SyncConflict.resolved_at.is_(None), _owned(SyncConflict.center_id, owner))
 
 
-def revoked_key_selection(owner: uuid.UUID | None) -> Selection:
+def revoked_key_selection(owner: Owner) -> Selection:
     """Keys of a center the office revoked."""
     return select(
         SiteKey.site_id.label("owner_id"),

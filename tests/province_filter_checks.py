@@ -1,0 +1,117 @@
+"""The dashboard's province filter (``dashboard(…, province_name=…)``), checked the same way on
+SQLite (tests/services/test_dashboard_provinces.py) and on a real PostgreSQL server
+(tests/postgres/test_dashboard_provinces_on_postgres.py): a database that holds the centers of
+two provinces, made by the demo's direct path (``generate_province(provinces=…)``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import text
+
+from justice_desk.domain.periods import parse_period
+from justice_desk.services import dashboard
+from justice_desk.services.demo import province
+from justice_desk.services.demo.national import ProvinceShare
+from justice_desk.storage import dashboard_queries as q
+from justice_desk.storage.database import Database
+
+TODAY = dt.date(2026, 3, 15)
+LAMPHUN = ProvinceShare("ลำพูน", "51", 2)
+LAMPANG = ProvinceShare("ลำปาง", "52", 3)
+#: Both query paths: whole months from the summary tables, and a period that cuts months.
+PERIODS = ("FY2569", "2568-11-10..2569-02-20")
+
+
+def build(db: Database) -> None:
+    """Two provinces' centers in ``db`` (an office's database): 2 of Lamphun, 3 of Lampang."""
+    province.generate_province(
+        db,
+        centers=LAMPHUN.centers + LAMPANG.centers,
+        years=2,
+        today=TODAY,
+        direct=True,
+        templates=3,
+        provinces=[LAMPHUN, LAMPANG],
+    )
+
+
+def _counts(values: dict[str, Any]) -> dict[str, int]:
+    """The additive figures of a dashboard's total: counts over the period and as things
+    stand (the sync figures, rates, days and dates are not sums)."""
+    kept = {f.key for f in dashboard.FIGURES if f.form == "count" and f.value is not None}
+    return {k: v for k, v in values["total"].items() if k in kept}
+
+
+def check(db: Database) -> dict[str, Any]:
+    """Every check of the province filter on ``db`` (built by :func:`build`); returns the
+    filtered dashboards' JSON, to compare two databases."""
+    out: dict[str, Any] = {}
+    for code in PERIODS:
+        period = parse_period(code)
+        everyone = dashboard.dashboard(db, period, today=TODAY)
+        lines = {c.code: c for c in everyone.centers}
+        assert sorted(lines) == [
+            "CJC-51-0001",
+            "CJC-51-0002",
+            "CJC-52-0001",
+            "CJC-52-0002",
+            "CJC-52-0003",
+        ]
+        parts = {}
+        for share in (LAMPHUN, LAMPANG):
+            board = dashboard.dashboard(db, period, province_name=share.name, today=TODAY)
+            # only that province's centers, with the very figures they have unfiltered
+            assert [c.code for c in board.centers] == [
+                f"CJC-{share.code}-{n:04d}" for n in range(1, share.centers + 1)
+            ]
+            for line in board.centers:
+                assert line == lines[line.code]
+            values = dashboard.dashboard_json(board)
+            # the totals are this province's, counted in SQL limited to its centers: the same
+            # from the records alone (no summary tables) ...
+            recount = dashboard.dashboard(
+                db, period, province_name=share.name, today=TODAY, summaries=False
+            )
+            assert dashboard.dashboard_json(recount)["total"] == values["total"]
+            # ... and equal to a plain count of its cases received
+            with db.connect_read() as conn:
+                received = conn.execute(
+                    text(
+                        "SELECT count(*) FROM cases JOIN sites ON sites.id = cases.owner_id "
+                        "WHERE sites.province = :p AND cases.deleted_at IS NULL "
+                        "AND cases.received_on BETWEEN :a AND :b"
+                    ),
+                    {"p": share.name, "a": period.start, "b": period.end},
+                ).scalar_one()
+            assert values["total"]["received"] == received > 0
+            # the records behind a figure are that province's only, as many as the figure
+            listed = dashboard.records(
+                db, "received", period, province_name=share.name, today=TODAY
+            )
+            assert listed.total == received
+            assert {r.center_code[:6] for r in listed.rows} == {f"CJC-{share.code}"}
+            # the queries themselves are limited to its centers (not counted for the whole
+            # country and then left out), from the summary tables and from the records
+            ids = frozenset(c.center_id for c in board.centers)
+            with db.read() as session:
+                for summaries in (True, False):
+                    rows = q.received_counts(
+                        session, period.start, period.end, ids, summaries=summaries
+                    )
+                    assert rows and {row[0] for row in rows} <= ids
+                assert (
+                    set(q.count_of(session, q.meeting_selection(period.start, period.end, ids)))
+                    <= ids
+                )
+            parts[share.name] = _counts(values)
+            out[f"{code} {share.name}"] = values
+        # the two provinces add up to the whole database
+        whole = _counts(dashboard.dashboard_json(everyone))
+        assert {k: parts[LAMPHUN.name][k] + parts[LAMPANG.name][k] for k in whole} == whole
+    # a province with no centers here: nothing, not everything
+    empty = dashboard.dashboard(db, parse_period("FY2569"), province_name="ภูเก็ต", today=TODAY)
+    assert empty.centers == () and empty.total.received == 0
+    return out
