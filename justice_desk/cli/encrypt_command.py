@@ -1,9 +1,16 @@
-"""``justice-desk encrypt --db DB --user LOGIN``: encrypt a database made before encryption.
+"""``justice-desk encrypt --db DB --user LOGIN``: encrypt a database made before encryption;
+``justice-desk encrypt --rekey --db DB --user LOGIN``: give an encrypted database a new key.
 
 The account (a coordinator or administrator: the ``keys`` right) signs in with its password
 (``JUSTICE_DESK_PASSWORD`` or typed); the database is encrypted in place (a copy first, the
 encrypted file checked before it replaces the database: ``services.encryption``), that account's
 password opens it from then on, and the recovery key is printed once, for the chairperson.
+
+``--rekey`` (after an account is disabled, or a laptop or a password is known to be in the wrong
+hands): a new random database key, every enabled account's key slot sealed to it (their
+passwords do not change), and a new recovery key printed once — the old one, which a disabled
+account's holder may have seen, no longer opens the database (``services.encryption.
+rekey_database``).
 """
 
 from __future__ import annotations
@@ -24,6 +31,12 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("--db", required=True, metavar="PATH", help="the database file")
     p.add_argument(
+        "--rekey",
+        action="store_true",
+        help="give an encrypted database a new key (after an account is disabled or a "
+        "password or laptop is compromised); prints a new recovery key once",
+    )
+    p.add_argument(
         "--keep-plain-copy",
         action="store_true",
         help="keep the unencrypted copy taken first (it stays readable by anyone)",
@@ -37,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
     from justice_desk.services.access import require
     from justice_desk.storage.database import open_database
 
+    if args.rekey:
+        return rekey(args)
     if encryption.is_encrypted(args.db):
         raise UserError(_("{path} is already encrypted.").format(path=args.db))
     db = open_database(args.db)
@@ -89,4 +104,55 @@ def run(args: argparse.Namespace) -> int:
                 path=path
             )
         )
+    return 0
+
+
+def rekey(args: argparse.Namespace) -> int:
+    """``encrypt --rekey``: sign in (a coordinator or administrator), change the key, print the
+    new recovery key once and who needs a new password."""
+    from justice_desk.cli import signin
+    from justice_desk.services import encryption
+
+    if not encryption.is_encrypted(args.db):
+        raise UserError(
+            _(
+                "{path} is not encrypted: there is no key to change. Encrypt it first "
+                "(“justice-desk encrypt --db {path}”)."
+            ).format(path=args.db)
+        )
+    login, password = signin.credentials()
+    db = signin.open_database(args.db, given=(login, password))
+    try:
+        done = encryption.rekey_database(db, password)
+    finally:
+        db.dispose()
+    done.db.dispose()
+    print(_("The database key of {path} was changed.").format(path=args.db))
+    print(_("New recovery key (print it for the chairperson; it is not shown again):"))
+    print(f"    {done.recovery_key}")
+    print(
+        _(
+            "The old recovery key no longer opens the database: destroy the old sheet. "
+            "Disabled accounts and copies of the old key file no longer open it either."
+        )
+    )
+    if done.rewrapped:
+        print(
+            _("These accounts keep their passwords: {logins}").format(
+                logins=", ".join(done.rewrapped)
+            )
+        )
+    for name in done.unslotted:
+        print(
+            _(
+                "{login} needs a new password before opening the database: "
+                "“justice-desk user password {login} --db {path}”."
+            ).format(login=name, path=args.db)
+        )
+    print(
+        _(
+            "Backups made before now still open with the old key and the old passwords: "
+            "delete them, or keep them as carefully as the old recovery key."
+        )
+    )
     return 0

@@ -111,21 +111,23 @@ def sign_in(db: Database, given: tuple[str, str] | None = None) -> None:
     accounts.sign_in(db, login, password)
 
 
-def open_database(db_arg: str | None, *, create: bool = False) -> Database:
+def open_database(
+    db_arg: str | None, *, create: bool = False, given: tuple[str, str] | None = None
+) -> Database:
     """Open the database and sign in to it; the database is closed again on a refusal. An
-    encrypted database (key slots beside it) is unlocked with the same login and password."""
+    encrypted database (key slots beside it) is unlocked with the same login and password
+    (``given``: already asked)."""
     from justice_desk.storage import database, keyslots
     from justice_desk.storage.locate import resolve_target
 
     path = resolve_target(db_arg).path
-    given: tuple[str, str] | None = None
     key: bytes | None = None
     slot_id = ""
     earlier = 0
     if path is not None and path.exists() and keyslots.has_slots(path):
         from justice_desk.services.encryption import unlock_counted
 
-        given = credentials()
+        given = given or credentials()
         key, slot_id, earlier = unlock_counted(path, *given)
     db = database.open_database(db_arg, create=create, key=key)
     try:
@@ -138,7 +140,8 @@ def open_database(db_arg: str | None, *, create: bool = False) -> Database:
         db.dispose()
         raise
     if given is not None and slot_id:
-        from justice_desk.services.encryption import repair_slots
+        from justice_desk.services.encryption import repair_slots, upgrade_slot
 
         repair_slots(db, given[0].strip().lower(), slot_id)
+        upgrade_slot(db, given[0].strip().lower(), given[1], slot_id)
     return db

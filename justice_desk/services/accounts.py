@@ -420,6 +420,11 @@ def authenticate(
         digest = found.password_hash if found is not None else None
         failed = found.failed_attempts if found is not None else 0
         last_failed = found.last_failed_at if found is not None else None
+    # One count, whichever way the passwords were typed: an encrypted database also counts
+    # those typed while it was locked (the window's sign-in, any command), beside its key file.
+    locked_count, locked_last = _locked_failures(db, login)
+    if locked_count > failed:
+        failed, last_failed = locked_count, locked_last
     wait = delay_after(failed)
     if found is not None and wait and last_failed is not None:
         ready = last_failed + dt.timedelta(seconds=wait)
@@ -446,6 +451,7 @@ def authenticate(
     with db.write() as session:
         row = account_queries.by_login(session, login) if found is not None else None
         if ok and isinstance(row, Account) and row.disabled_at is None:
+            _set_locked_failures(db, login, 0)
             row.failed_attempts = 0
             row.last_failed_at = None
             row.last_login_at = now
@@ -455,8 +461,9 @@ def authenticate(
             audit.record(session, "login", table="accounts", detail=row.login, actor=actor)
             return actor
         if isinstance(row, Account) and not ok:
-            row.failed_attempts = (row.failed_attempts or 0) + 1
+            row.failed_attempts = max(row.failed_attempts or 0, failed) + 1
             row.last_failed_at = now
+            _set_locked_failures(db, login, row.failed_attempts)
         reason = "disabled" if ok else "wrong password" if row is not None else "unknown login"
         audit.record(
             session,
@@ -484,6 +491,39 @@ def authenticate(
     raise SignInFailed(
         _("The login name or the password is wrong. Type them again (capital letters count).")
     )
+
+
+def _locked_failures(db: Database, login: str) -> tuple[int, dt.datetime | None]:
+    """Wrong passwords for ``login`` counted beside an encrypted database's key file
+    (``services.encryption.unlock_counted``), with the time of the last (UTC); none for a
+    plain or server database."""
+    from justice_desk.storage import keyslots
+
+    path = db.target.path
+    if path is None or db.key is None or not login:
+        return 0, None
+    count, last = keyslots.read_failures(path).get(login, (0, 0.0))
+    if not count:
+        return 0, None
+    return count, dt.datetime.fromtimestamp(last, dt.UTC).replace(tzinfo=None)
+
+
+def _set_locked_failures(db: Database, login: str, count: int) -> None:
+    """Keep the count beside the key file in step with the account's (an encrypted database):
+    a wrong password at the lock screen slows the next sign-in of the window or a command."""
+    import time
+
+    from justice_desk.storage import keyslots
+
+    path = db.target.path
+    if path is None or db.key is None or not login:
+        return
+    data = keyslots.read_failures(path)
+    if count:
+        data[login] = (count, time.time())
+    elif data.pop(login, None) is None:
+        return
+    keyslots.write_failures(path, data)
 
 
 def _attempting(login: str) -> Actor:

@@ -152,13 +152,6 @@ def encrypt_database(
 # ----------------------------------------------------------------------------------------------
 # Signing in to an encrypted database (the window's sign-in), and the recovery key
 
-#: Wrong passwords typed for a login of an encrypted database while it is still locked, in this
-#: process: (database, login) -> (how many in a row, time.monotonic() of the last). They cannot
-#: be counted on the account (the database is not open yet), so the same slowing down as
-#: ``accounts.delay_after`` is applied here, and the attempts are written in the audit trail
-#: when the database is opened.
-_locked_failures: dict[tuple[str, str], tuple[int, float]] = {}
-
 
 def _wrong_password(wait: int) -> SignInFailed:
     if wait:
@@ -178,8 +171,9 @@ def sign_in_encrypted(
     db_path: str | os.PathLike[str] | None, login: str, password: str
 ) -> Database:
     """Open an encrypted database with ``login``'s password and sign in as that account (the
-    window's sign-in). A wrong password is refused as ``accounts.authenticate`` refuses it,
-    slowing down after several in a row (``SignInFailed.wait_seconds``); those attempts are
+    window's sign-in). Wrong passwords are counted where the command line counts them
+    (``unlock_counted``: one count per database and login, whichever way they are typed, kept
+    across restarts) and slow the next attempts (``SignInFailed.wait_seconds``); they are
     written in the audit trail once the database opens."""
     from justice_desk.services import accounts
 
@@ -187,34 +181,16 @@ def sign_in_encrypted(
     name = (login or "").strip().lower()
     if not name:
         raise SignInFailed(_("Type your login name, then your password."))
-    slot = (str(path.resolve()), name)
-    count, last = _locked_failures.get(slot, (0, 0.0))
-    wait = accounts.delay_after(count)
-    if wait and time.monotonic() < last + wait:
-        left = max(1, int(last + wait - time.monotonic() + 0.999))
-        raise SignInFailed(
-            _(
-                "Several wrong passwords were typed for {login}: wait {seconds} seconds, "
-                "then try again."
-            ).format(login=name, seconds=left),
-            wait_seconds=left,
-        )
-    try:
-        key, slot_id = keyslots.unlock_slot(path, name, password or "")
-    except keyslots.WrongCredentialsError:
-        count += 1
-        _locked_failures[slot] = (count, time.monotonic())
-        raise _wrong_password(accounts.delay_after(count)) from None
+    key, slot_id, earlier = unlock_counted(path, name, password or "")
     db = open_database(path, key=key)
     try:
-        if count:
-            _record_locked_failures(db, name, count)
+        record_counted_failures(db, name, earlier)
         accounts.sign_in(db, name, password)
     except BaseException:
         db.dispose()
         raise
-    _locked_failures.pop(slot, None)
     repair_slots(db, name, slot_id)
+    upgrade_slot(db, name, password, slot_id)
     return db
 
 
@@ -238,6 +214,8 @@ def repair_slots(db: Database, login: str, slot_id: str) -> None:
         known = enabled | disabled
         unknown = {name for name in keyslots.logins(path) if name not in known}
         keyslots.drop_logins(path, disabled, unknown=unknown, min_age_s=3600)
+        if db.key is not None:
+            keyslots.keep_key(path, db.key)  # a re-key cut short: the other key's slots
     except (keyslots.KeySlotError, OSError):
         pass
 
@@ -395,6 +373,132 @@ def set_up_encrypted(
         keyslots.remove_slots_file(path)
         raise
     return NewEncrypted(db, recovery)
+
+
+# ----------------------------------------------------------------------------------------------
+# Changing the database key (after an account is disabled, or a laptop or password is known to
+# be in the wrong hands)
+
+
+@dataclass(frozen=True)
+class Rekeyed:
+    """What ``rekey_database`` did."""
+
+    #: The database open with its new key, signed in as the same account.
+    db: Database
+    #: The new recovery key: shown once; the old sheet no longer opens the database.
+    recovery_key: str
+    #: Enabled accounts whose slot now holds the new key (their passwords are unchanged).
+    rewrapped: tuple[str, ...]
+    #: Enabled accounts left without a slot (made before key pairs, never signed in since):
+    #: they need a new password from the coordinator before they open the database.
+    unslotted: tuple[str, ...]
+
+
+def rekey_database(db: Database, password: str) -> Rekeyed:
+    """Give the open encrypted database ``db`` a new random key: every page re-encrypted
+    (``PRAGMA rekey``), every enabled account's slot sealed to the new key (passwords
+    unchanged), the signed-in coordinator's slot made afresh with ``password`` (asked again:
+    the person at the keyboard must know it), and a new recovery key. Disabled accounts, their
+    old slots, the old recovery key and every copy of the old ``.keys`` file no longer open the
+    database; backups made before keep the old key (they open as they did).
+
+    Crash-safe in three steps: the new slots are written beside the old ones; the database is
+    re-keyed in one transaction (rolled back at the next open if cut short); the old slots go.
+    A process killed at any step leaves the database opening with the old key or the new one,
+    with the same passwords (the sign-in tries both and drops the slots of the key that lost).
+
+    ``db`` is closed; use the returned ``Rekeyed.db``. On a refusal before the re-key, ``db``
+    stays usable with its old key."""
+    from justice_desk.domain.access import Permission
+    from justice_desk.services.access import require
+    from justice_desk.services.accounts import _crash_point
+    from justice_desk.storage import account_queries, audit
+    from justice_desk.storage.backup import open_elsewhere
+
+    require(db, Permission.KEYS)
+    path = db.target.path
+    old_key = db.key
+    if path is None or old_key is None or not keyslots.has_slots(path):
+        raise UserError(
+            _(
+                "This database is not encrypted: there is no key to change. Encrypt it first "
+                "(“justice-desk encrypt”)."
+            )
+        )
+    actor = db.actor
+    login = actor.login or ""
+    try:
+        keyslots.unlock_slot(path, login, password or "")
+    except keyslots.WrongCredentialsError:
+        raise SignInFailed(
+            _("The password of {login} is wrong. Type your own password again.").format(login=login)
+        ) from None
+    if open_elsewhere(path):
+        raise UserError(
+            _("{path} is open in Justice Desk. Close the app, then try again.").format(path=path)
+        )
+    with db.read() as session:
+        enabled = {
+            row.login for row in account_queries.all_accounts(session) if row.disabled_at is None
+        }
+    new_key = keyslots.new_database_key()
+    prepared = keyslots.prepare_rekey(
+        path, old_key, new_key, login=login, password=password, enabled=enabled
+    )
+    keyslots.stage_rekey(path, old_key, prepared)
+    _crash_point("rekey-slots-staged")
+    db.dispose()  # no connection of ours may stay open on the file being re-keyed
+    try:
+        cipher.rekey(path, old_key, new_key)
+    except (OSError, *cipher.driver_errors(), UserError) as exc:
+        if not cipher.key_opens(path, new_key):
+            keyslots.keep_key(path, old_key)  # the staged slots go; nothing changed
+            raise UserError(
+                _(
+                    "The database key could not be changed ({error}). Nothing was changed: "
+                    "close other Justice Desk windows and commands using this database, then "
+                    "try again."
+                ).format(error=getattr(exc, "strerror", None) or exc)
+            ) from exc
+    _crash_point("rekey-database-done")
+    keyslots.keep_key(path, new_key)
+    new_db = open_database(path, key=new_key)
+    try:
+        new_db.sign_in(actor)
+        with new_db.write() as session:
+            audit.record(
+                session,
+                "keys",
+                table="accounts",
+                detail=(
+                    f"database key changed (key {keyslots.key_id(new_key)}); new recovery "
+                    f"key; slots sealed: {', '.join(prepared.rewrapped) or '-'}; "
+                    f"without a slot: {', '.join(prepared.unslotted) or '-'}"
+                ),
+            )
+    except BaseException:
+        new_db.dispose()
+        raise
+    return Rekeyed(
+        new_db, prepared.recovery_key, tuple(prepared.rewrapped), tuple(prepared.unslotted)
+    )
+
+
+def upgrade_slot(db: Database, login: str, password: str, slot_id: str) -> None:
+    """After ``login`` signed in with the password of slot ``slot_id``: a slot of format 1
+    (the password wraps the key itself, before key pairs) is replaced by a format 2 slot, so
+    that a later re-key can seal the new key to it without the password. Key files that
+    cannot be written are left as they are."""
+    path = db.target.path
+    key = db.key
+    if path is None or key is None:
+        return
+    try:
+        if keyslots.slot_version(path, slot_id) == 1:
+            keyslots.add_slot(path, login, password, key)
+    except (keyslots.KeySlotError, OSError):
+        pass
 
 
 def recovery_sheet_pdf(db: Database, recovery_key: str) -> bytes:

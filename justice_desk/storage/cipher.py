@@ -154,6 +154,62 @@ def connect(
     return keyed(conn, key, path)
 
 
+def key_opens(path: Path, key: bytes) -> bool:
+    """Whether ``key`` opens the encrypted file ``path`` (a re-key cut short leaves slots of two
+    keys: the one that opens wins). A write connection first, so that a re-key interrupted
+    mid-way is rolled back by SQLite (its journal holds the pages as the old key wrote them,
+    whichever key the connection has); read-only where the file cannot be written."""
+    for read_only in (False, True):
+        try:
+            conn = connect(path, key, read_only=read_only)
+        except WrongKeyError:
+            return False
+        except (OSError, *driver_errors()):
+            continue
+        conn.close()
+        return True
+    return False
+
+
+def rekey(path: Path, old_key: bytes, new_key: bytes, *, timeout: float = 5.0) -> None:
+    """Re-encrypt every page of ``path`` with ``new_key`` (SQLCipher's ``PRAGMA rekey``), in one
+    transaction with a rollback journal: a crash before its commit leaves the old key's file
+    (the journal rolls it back at the next open, with either key), after it the new key's. The
+    write-ahead log is folded in and switched off for it (a re-key in WAL mode is not safe) and
+    switched on again after. No other connection may be open on the file: it is refused as
+    busy. The new key is checked (``quick_check``) before returning."""
+    from justice_desk.storage.keyslots import raw_key_literal
+
+    conn = connect(path, old_key, timeout=timeout)
+    try:
+        conn.isolation_level = None
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy is not None and busy[0]:
+            raise dbapi().OperationalError("database is locked")
+        switched = str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
+        if switched != "delete":
+            raise dbapi().OperationalError("database is locked")
+        conn.execute(f'PRAGMA rekey = "{raw_key_literal(new_key)}"').fetchall()
+    finally:
+        conn.close()
+    check = connect(path, new_key, timeout=timeout)
+    try:
+        check.isolation_level = None
+        result = str(check.execute("PRAGMA quick_check").fetchone()[0])
+        if mode == "wal":
+            check.execute("PRAGMA journal_mode = WAL")
+    finally:
+        check.close()
+    if result != "ok":
+        raise DatabaseError(
+            _("The database did not check out after its key was changed: {detail}").format(
+                detail=result
+            )
+        )
+
+
 def locked(path: Path) -> LockedDatabaseError:
     return LockedDatabaseError(
         _(

@@ -24,6 +24,17 @@ Cryptography (``cryptography`` and ``argon2-cffi``):
   (case-folded) and its KDF parameters, so a slot cannot be moved to another login or weakened;
 - a wrong password fails the GCM tag; the same refusal is given for an unknown login.
 
+Password slots (format 2) hold a key pair rather than the database key itself: the password's
+Argon2id key unwraps the slot's X25519 private key, and the database key is sealed to its public
+key (X25519, HKDF-SHA256, AES-256-GCM, a fresh ephemeral key per sealing). Anyone holding the
+database key can therefore seal a *new* database key to every account without knowing their
+passwords (``rewrap``: ``services.encryption.rekey_database``), while a disabled account's holder,
+who knew the old database key, cannot open the new one. Each slot names the database key it holds
+(``key_id``, an HMAC of the key: not secret) and a password slot's public key is bound to the
+database key (``bind``, an HMAC), so that nobody without the key can plant a public key of their
+own for a re-key to seal to. Slots of format 1 (a password wrapping the key directly) still open;
+they are replaced by format 2 the next time their password is typed.
+
 The recovery key is 40 decimal digits in 8 groups of 5 (39 random digits — 129 bits — and a
 Luhn check digit that catches a mistyped or swapped digit before the slow KDF runs). Digits are
 typed on any keyboard; Thai digits (๐-๙), spaces and dashes are accepted when typing it back.
@@ -34,11 +45,13 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import hashlib
+import hmac
 import json
 import os
 import secrets
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +62,10 @@ from justice_desk.errors import UserError
 from justice_desk.i18n import _
 
 FORMAT = "justice-desk-keyslots"
-VERSION = 1
+VERSION = 2
+#: Format of a password slot: 1 = the password's key wraps the database key; 2 = it wraps a key
+#: pair's private key, and the database key is sealed to the public key.
+SLOT_V2 = 2
 SUFFIX = ".keys"
 KEY_BYTES = 32
 #: Argon2id parameters for new slots (RFC 9106 §4, second recommended option).
@@ -90,9 +106,16 @@ class Slot:
     #: Names the slot inside the file (random; not secret, not authenticated): a password
     #: change adds the new slot beside the old one and later drops the others by this name.
     id: str = ""
+    #: 1, or ``SLOT_V2`` (a key pair: ``public``, ``sealed``, ``bind``).
+    v: int = 1
+    #: Which database key the slot holds (``key_id``); empty in slots made before re-keying.
+    key_id: str = ""
+    public: str = ""
+    sealed: dict[str, str] = field(default_factory=dict)
+    bind: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "kind": self.kind,
             "login": self.login,
             "kdf": self.kdf,
@@ -101,6 +124,11 @@ class Slot:
             "created": self.created,
             "id": self.id,
         }
+        if self.key_id:
+            data["key_id"] = self.key_id
+        if self.v != 1:
+            data.update(v=self.v, public=self.public, sealed=self.sealed, bind=self.bind)
+        return data
 
 
 # ----------------------------------------------------------------------------------------------
@@ -110,6 +138,12 @@ class Slot:
 def new_database_key() -> bytes:
     """A fresh random 256-bit database key (from the operating system's CSPRNG)."""
     return secrets.token_bytes(KEY_BYTES)
+
+
+def key_id(db_key: bytes) -> str:
+    """A name for a database key (an HMAC of it: tells which slots hold which key, gives away
+    nothing of it)."""
+    return hmac.new(db_key, b"justice-desk database key id", hashlib.sha256).hexdigest()[:16]
 
 
 def raw_key_literal(db_key: bytes) -> str:
@@ -187,6 +221,11 @@ def _read(db_path: str | os.PathLike[str]) -> list[Slot]:
                 wrapped=str(s["wrapped"]),
                 created=str(s.get("created", "")),
                 id=str(s.get("id", "")),
+                v=int(s.get("v", 1)),
+                key_id=str(s.get("key_id", "")),
+                public=str(s.get("public", "")),
+                sealed={str(k): str(v) for k, v in dict(s.get("sealed") or {}).items()},
+                bind=str(s.get("bind", "")),
             )
             for s in data["slots"]
         ]
@@ -199,8 +238,9 @@ def _read(db_path: str | os.PathLike[str]) -> list[Slot]:
 def _write(db_path: str | os.PathLike[str], slots: list[Slot]) -> None:
     """Replace the slots file atomically (temporary file in the same folder, fsync, rename)."""
     path = slots_path(db_path)
+    version = SLOT_V2 if any(s.v == SLOT_V2 for s in slots) else 1
     data = json.dumps(
-        {"format": FORMAT, "version": VERSION, "slots": [s.as_json() for s in slots]},
+        {"format": FORMAT, "version": version, "slots": [s.as_json() for s in slots]},
         ensure_ascii=False,
         indent=1,
     ).encode("utf-8")
@@ -316,21 +356,35 @@ def _kdf(secret: str, params: dict[str, Any]) -> bytes:
     )
 
 
-def _aad(kind: str, login: str, kdf: dict[str, Any]) -> bytes:
-    bound = {"format": FORMAT, "version": VERSION, "kind": kind, "login": login, "kdf": kdf}
+def _aad(kind: str, login: str, kdf: dict[str, Any], public: str = "") -> bytes:
+    """What a slot's wrapping is bound to: format 1 slots bind kind, login and KDF parameters;
+    format 2 also its public key."""
+    bound: dict[str, Any] = {"format": FORMAT, "version": 1, "kind": kind, "login": login}
+    bound["kdf"] = kdf
+    if public:
+        bound.update(version=SLOT_V2, public=public)
     return json.dumps(bound, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def _wrap(kind: str, login: str, secret: str, db_key: bytes) -> Slot:
-    if len(db_key) != KEY_BYTES:
-        raise ValueError("a database key is 32 bytes")
-    kdf = {
+def _new_kdf() -> dict[str, Any]:
+    return {
         "name": "argon2id",
         "t": ARGON2_TIME_COST,
         "m": ARGON2_MEMORY_KIB,
         "p": ARGON2_PARALLELISM,
         "salt": _b64(secrets.token_bytes(SALT_BYTES)),
     }
+
+
+def _now_text() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _wrap(kind: str, login: str, secret: str, db_key: bytes) -> Slot:
+    """A format 1 slot: ``secret``'s Argon2id key wraps the database key (the recovery slot)."""
+    if len(db_key) != KEY_BYTES:
+        raise ValueError("a database key is 32 bytes")
+    kdf = _new_kdf()
     nonce = secrets.token_bytes(NONCE_BYTES)
     wrapped = AESGCM(_kdf(secret, kdf)).encrypt(nonce, db_key, _aad(kind, login, kdf))
     return Slot(
@@ -339,24 +393,151 @@ def _wrap(kind: str, login: str, secret: str, db_key: bytes) -> Slot:
         kdf=kdf,
         nonce=_b64(nonce),
         wrapped=_b64(wrapped),
-        created=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        created=_now_text(),
         id=secrets.token_hex(8),
+        key_id=key_id(db_key),
     )
+
+
+def _bind(db_key: bytes, login: str, public: str) -> str:
+    """Ties a public key to a login under the database key: a re-key seals the new key only to
+    public keys bound by the key it replaces (nobody without it can plant one)."""
+    text = json.dumps([FORMAT, "bind", login, public], separators=(",", ":")).encode("utf-8")
+    return hmac.new(db_key, text, hashlib.sha256).hexdigest()
+
+
+def _seal_key(
+    peer_public: bytes, own_private: Any, eph_public: bytes, login: str, public: str, kid: str
+) -> tuple[bytes, bytes]:
+    """The AES key sealing the database key to ``public`` (X25519 between the ephemeral key
+    and the slot's, then HKDF-SHA256 over both public keys), and the authenticated data."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    shared = own_private.exchange(X25519PublicKey.from_public_bytes(peer_public))
+    info = b"justice-desk key slot seal" + eph_public + _unb64(public)
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(shared)
+    aad = json.dumps(
+        {"format": FORMAT, "version": SLOT_V2, "login": login, "public": public, "key_id": kid},
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode("utf-8")
+    return key, aad
+
+
+def _public_bytes(private: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    raw: bytes = private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    return raw
+
+
+def _seal(login: str, public: str, db_key: bytes) -> dict[str, str]:
+    """The database key sealed to the slot's public key (a fresh ephemeral key each time)."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    ephemeral = X25519PrivateKey.generate()
+    eph_public = _public_bytes(ephemeral)
+    kid = key_id(db_key)
+    key, aad = _seal_key(_unb64(public), ephemeral, eph_public, login, public, kid)
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return {
+        "ephemeral": _b64(eph_public),
+        "nonce": _b64(nonce),
+        "key": _b64(AESGCM(key).encrypt(nonce, db_key, aad)),
+    }
+
+
+def _wrap_v2(login: str, password: str, db_key: bytes) -> Slot:
+    """A format 2 password slot: a new key pair, its private key wrapped by the password's
+    Argon2id key, the database key sealed to its public key."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    if len(db_key) != KEY_BYTES:
+        raise ValueError("a database key is 32 bytes")
+    private = X25519PrivateKey.generate()
+    public = _b64(_public_bytes(private))
+    private_raw = private.private_bytes(
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+    kdf = _new_kdf()
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    wrapped = AESGCM(_kdf(password, kdf)).encrypt(
+        nonce, private_raw, _aad("password", login, kdf, public)
+    )
+    return Slot(
+        kind="password",
+        login=login,
+        kdf=kdf,
+        nonce=_b64(nonce),
+        wrapped=_b64(wrapped),
+        created=_now_text(),
+        id=secrets.token_hex(8),
+        v=SLOT_V2,
+        key_id=key_id(db_key),
+        public=public,
+        sealed=_seal(login, public, db_key),
+        bind=_bind(db_key, login, public),
+    )
+
+
+def _open_sealed(slot: Slot, private_raw: bytes) -> bytes:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    private = X25519PrivateKey.from_private_bytes(private_raw)
+    if _b64(_public_bytes(private)) != slot.public:
+        raise ValueError("the private key does not match the slot's public key")
+    eph_public = _unb64(slot.sealed["ephemeral"])
+    key, aad = _seal_key(eph_public, private, eph_public, slot.login, slot.public, slot.key_id)
+    return AESGCM(key).decrypt(_unb64(slot.sealed["nonce"]), _unb64(slot.sealed["key"]), aad)
 
 
 def _unwrap(slot: Slot, secret: str) -> bytes | None:
     try:
         kek = _kdf(secret, slot.kdf)
-        key = AESGCM(kek).decrypt(
-            _unb64(slot.nonce), _unb64(slot.wrapped), _aad(slot.kind, slot.login, slot.kdf)
-        )
+        aad = _aad(slot.kind, slot.login, slot.kdf, slot.public if slot.v == SLOT_V2 else "")
+        inner = AESGCM(kek).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), aad)
     except InvalidTag:
         return None
     except (ValueError, KeyError, TypeError, OverflowError, MemoryError) as exc:  # damaged
         raise _damaged_slot(exc) from exc
     except Exception as exc:  # argon2's own errors (HashingError) for parameters it refuses
         raise _damaged_slot(exc) from exc
-    return key if len(key) == KEY_BYTES else None
+    if slot.v == SLOT_V2:
+        try:  # the password was right: a seal that does not open is a damaged slot
+            inner = _open_sealed(slot, inner)
+        except (InvalidTag, ValueError, KeyError, TypeError) as exc:
+            raise _damaged_slot(exc) from exc
+    elif slot.v != 1:
+        raise _damaged_slot(f"slot format {slot.v}")
+    return inner if len(inner) == KEY_BYTES else None
+
+
+def rewrap(slot: Slot, old_key: bytes, new_key: bytes) -> Slot | None:
+    """``slot`` holding ``new_key`` instead of ``old_key``, without its password: a format 2
+    password slot whose public key ``old_key`` bound. ``None`` for any other slot (format 1,
+    the recovery slot, a public key not bound by ``old_key``): its account needs a new
+    password."""
+    if slot.kind != "password" or slot.v != SLOT_V2 or not slot.public:
+        return None
+    if not hmac.compare_digest(slot.bind, _bind(old_key, slot.login, slot.public)):
+        return None
+    if slot.key_id and slot.key_id != key_id(old_key):
+        return None
+    return replace(
+        slot,
+        id=secrets.token_hex(8),
+        created=_now_text(),
+        key_id=key_id(new_key),
+        sealed=_seal(slot.login, slot.public, new_key),
+        bind=_bind(new_key, slot.login, slot.public),
+    )
 
 
 class DamagedSlotError(KeySlotError):
@@ -397,7 +578,7 @@ def add_slot(
         raise KeySlotError(_("A login cannot be empty or start with “*”."))
     if not password:
         raise KeySlotError(_("A password cannot be empty."))
-    new = _wrap("password", name, password, db_key)
+    new = _wrap_v2(name, password, db_key)
     try:
         slots = _read(db_path)
     except MissingKeySlotsError:
@@ -470,13 +651,15 @@ _DUMMY_KDF = {
 
 def unlock_slot(db_path: str | os.PathLike[str], login: str, password: str) -> tuple[bytes, str]:
     """The database key unwrapped with ``login``'s password, and the id of the slot that
-    opened. Every slot of the login is tried (while a password change is under way there are
-    two; a damaged or planted one does not hide the genuine one). ``WrongCredentialsError``
-    for a wrong password or an unknown login (the same refusal, after the same work);
-    ``DamagedSlotError`` when the login's only slots are damaged."""
+    opened. Every slot of the login is tried (while a password change or a re-key is under way
+    there are two; a damaged or planted one does not hide the genuine one); when they give two
+    different keys (a re-key cut short), the one that opens the database wins.
+    ``WrongCredentialsError`` for a wrong password or an unknown login (the same refusal, after
+    the same work); ``DamagedSlotError`` when the login's only slots are damaged."""
     name = _norm_login(login)
     mine = [s for s in _read(db_path) if s.kind == "password" and s.login == name]
     damaged: list[DamagedSlotError] = []
+    found: list[tuple[bytes, str]] = []
     for slot in mine:
         try:
             key = _unwrap(slot, password)
@@ -484,13 +667,35 @@ def unlock_slot(db_path: str | os.PathLike[str], login: str, password: str) -> t
             damaged.append(exc)
             continue
         if key is not None:
-            return key, slot.id
+            found.append((key, slot.id))
+    if found:
+        return _the_key_that_opens(db_path, found)
     if len(damaged) == len(mine):  # an unknown login, or nothing usable: the KDF runs anyway
         with contextlib.suppress(Exception):
             _kdf(password, _DUMMY_KDF)
     if mine and len(damaged) == len(mine):
         raise damaged[0]
     raise _wrong()
+
+
+def _the_key_that_opens(
+    db_path: str | os.PathLike[str], found: list[tuple[bytes, str]]
+) -> tuple[bytes, str]:
+    """Of the keys slots gave, the one that opens the database file (the first when they are
+    all the same key, or none opens: opening then says why)."""
+    if len({key for key, _id in found}) > 1:
+        from justice_desk.storage import cipher
+
+        path = Path(db_path)
+        for key, slot_id in found:
+            if cipher.key_opens(path, key):
+                return key, slot_id
+    return found[0]
+
+
+def slot_version(db_path: str | os.PathLike[str], slot_id: str) -> int:
+    """The format of slot ``slot_id`` (0 when it is not in the file)."""
+    return next((s.v for s in _read(db_path) if slot_id and s.id == slot_id), 0)
 
 
 def unlock(db_path: str | os.PathLike[str], login: str, password: str) -> bytes:
@@ -603,11 +808,14 @@ def create_recovery_key(db_path: str | os.PathLike[str], db_key: bytes) -> str:
 def unlock_with_recovery(db_path: str | os.PathLike[str], recovery_key: str) -> bytes:
     """The database key, unwrapped with the recovery key."""
     digits = normalize_recovery_key(recovery_key)
+    found: list[tuple[bytes, str]] = []
     for slot in _read(db_path):
         if slot.kind == "recovery":
             key = _unwrap(slot, digits)
             if key is not None:
-                return key
+                found.append((key, slot.id))
+    if found:
+        return _the_key_that_opens(db_path, found)[0]
     raise WrongCredentialsError(
         _("This recovery key does not open this database. Check that it is this center's key.")
     )
@@ -619,3 +827,70 @@ def unlock_any(db_path: str | os.PathLike[str], *, login: str | None = None, sec
     if login:
         return unlock(db_path, login, secret)
     return unlock_with_recovery(db_path, secret)
+
+
+# ----------------------------------------------------------------------------------------------
+# Changing the database key (re-keying): the slots of both keys side by side, then the new only
+
+
+@dataclass(frozen=True)
+class RekeySlots:
+    """The slots prepared for a new database key (``prepare_rekey``)."""
+
+    slots: list[Slot]
+    #: Enabled accounts whose slot was sealed to the new key without their password.
+    rewrapped: list[str]
+    #: Enabled accounts without a slot for the new key (a format 1 slot, none, or one whose
+    #: public key the old key did not bind): they need a new password set by the coordinator.
+    unslotted: list[str]
+    recovery_key: str
+
+
+def prepare_rekey(
+    db_path: str | os.PathLike[str],
+    old_key: bytes,
+    new_key: bytes,
+    *,
+    login: str,
+    password: str,
+    enabled: set[str],
+) -> RekeySlots:
+    """Slots for ``new_key``: ``login`` (the coordinator doing it) wrapped afresh with
+    ``password``, every other enabled account's format 2 slot sealed to the new key (no
+    password needed), and a new recovery slot with a new recovery key. Disabled and unknown
+    logins get none. Nothing is written."""
+    name = _norm_login(login)
+    slots = _read(db_path)
+    made: list[Slot] = [_wrap_v2(name, password, new_key)]
+    rewrapped: list[str] = []
+    for other in sorted(enabled - {name}):
+        mine = [s for s in slots if s.kind == "password" and s.login == other]
+        sealed = next((n for s in mine if (n := rewrap(s, old_key, new_key)) is not None), None)
+        if sealed is not None:
+            made.append(sealed)
+            rewrapped.append(other)
+    digits = _new_recovery_digits()
+    made.append(_wrap("recovery", RECOVERY, digits, new_key))
+    unslotted = sorted(enabled - {name} - set(rewrapped))
+    return RekeySlots(made, rewrapped, unslotted, format_recovery_key(digits))
+
+
+def stage_rekey(db_path: str | os.PathLike[str], old_key: bytes, prepared: RekeySlots) -> None:
+    """Step 1 of a re-key: the new slots written *beside* the old ones (each old slot named by
+    the old key's ``key_id``), so that whatever happens to the database next, one of the two
+    keys opens it with the same passwords."""
+    old_id = key_id(old_key)
+    kept = [s if s.key_id else replace(s, key_id=old_id) for s in _read(db_path)]
+    _write(db_path, kept + list(prepared.slots))
+
+
+def keep_key(db_path: str | os.PathLike[str], db_key: bytes) -> int:
+    """Drop the slots of any other database key (the last step of a re-key, or the repair after
+    one was cut short: the database opened with ``db_key``). Returns how many went; never
+    the last slot."""
+    current = key_id(db_key)
+    slots = _read(db_path)
+    kept = [s for s in slots if not s.key_id or s.key_id == current]
+    if kept and len(kept) != len(slots):
+        _write(db_path, kept)
+    return len(slots) - len(kept)

@@ -66,3 +66,63 @@ def test_an_unknown_login_costs_the_same_key_derivation(tmp_path: Path) -> None:
     known = min(took("boss") for _ in range(2))
     unknown = min(took("nobody") for _ in range(2))
     assert unknown > known * 0.5
+
+
+def test_one_count_whichever_way_the_passwords_are_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The window's sign-in, its lock screen and the command line share one count per
+    database and login: wrong passwords typed one way slow the next try made another way, and
+    a restart of the app does not start it again."""
+    from justice_desk.errors import SignInFailed
+
+    monkeypatch.setenv("JUSTICE_DESK_LANG", "en")
+    monkeypatch.setenv("JUSTICE_DESK_PASSWORD", PASSWORD)
+    db = tmp_path / "center.sqlite3"
+    assert main(
+        [
+            "init", "center", "--db", str(db), "--code", "500107", "--name", "ศูนย์",
+            "--province", "เชียงใหม่", "--login", "boss", "--full-name", "สมชาย ใจดี",
+        ]
+    ) == 0  # fmt: skip
+    capsys.readouterr()
+    clock = [time.time()]
+    monkeypatch.setattr(encryption.time, "time", lambda: clock[0])
+
+    # two wrong passwords in the window's sign-in, the third on the command line
+    for _attempt in range(accounts.FREE_ATTEMPTS - 1):
+        with pytest.raises(SignInFailed) as refused:
+            encryption.sign_in_encrypted(db, "boss", "not the password")
+        assert refused.value.wait_seconds == 0
+    monkeypatch.setenv("JUSTICE_DESK_PASSWORD", "not the password")
+    assert main(["user", "list", "--db", str(db), "--user", "boss"]) == 2
+    assert f"wait {accounts.FIRST_DELAY_S} seconds" in capsys.readouterr().err
+    # the window (a new start of the app: nothing kept in memory) waits as well
+    with pytest.raises(SignInFailed, match="wait") as refused:
+        encryption.sign_in_encrypted(db, "boss", PASSWORD)
+    assert refused.value.wait_seconds >= 1
+    clock[0] += accounts.FIRST_DELAY_S
+    opened = encryption.sign_in_encrypted(db, "boss", PASSWORD)
+    try:
+        assert keyslots.read_failures(db) == {}
+        # wrong passwords at the lock screen of the open window count too
+        for _attempt in range(accounts.FREE_ATTEMPTS):
+            with pytest.raises(SignInFailed):
+                accounts.authenticate(opened, "boss", "still not it")
+        assert keyslots.read_failures(db)["boss"][0] == accounts.FREE_ATTEMPTS
+        monkeypatch.setenv("JUSTICE_DESK_PASSWORD", PASSWORD)
+        assert main(["user", "list", "--db", str(db), "--user", "boss"]) == 2
+        assert "Several wrong passwords" in capsys.readouterr().err
+        with pytest.raises(SignInFailed, match="wait"):
+            accounts.authenticate(opened, "boss", PASSWORD)
+        clock[0] += accounts.FIRST_DELAY_S
+        assert accounts.authenticate(opened, "boss", PASSWORD, now=_utc(clock[0])).login == "boss"
+        assert keyslots.read_failures(db) == {}  # a success starts the count again
+    finally:
+        opened.dispose()
+
+
+def _utc(epoch: float):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None)
