@@ -4,10 +4,20 @@ code and seeds (``province.plan_centers(province=…)``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from justice_desk.services.demo import province
 from justice_desk.services.demo.national import PROVINCES, spread
+from justice_desk.storage import summaries
+from justice_desk.storage.database import Database
+from justice_desk.storage.models import SUMMARY_MODELS
+
+TODAY = dt.date(2026, 3, 15)
 
 
 def test_spread_gives_every_province_its_share() -> None:
@@ -40,3 +50,41 @@ def test_each_province_has_its_own_codes_and_seeds() -> None:
     own = province.plan_centers(2, years=1)
     assert [p.code for p in own] == ["CJC-50-0001", "CJC-50-0002"]
     assert [p.seed for p in own] == [100_001, 100_002] and own[0].province is None
+
+
+def test_direct_path_copies_summary_rows_that_equal_a_recount(tmp_path: Path) -> None:
+    """The direct path counts the summary rows of a template's first center and copies them
+    under the ids of the template's other centers: the same rows as counting each center."""
+    lamphun, lampang = (s for s in spread() if s.name in ("ลำพูน", "ลำปาง"))
+    db = province.open_or_create_province(tmp_path / "country.sqlite3")
+    try:
+        province.generate_province(
+            db,
+            centers=5,
+            years=1,
+            today=TODAY,
+            direct=True,
+            templates=2,
+            provinces=[replace(lamphun, centers=2), replace(lampang, centers=3)],
+        )
+        copied = _summary_rows(db)
+        with db.connect_write() as conn:
+            summaries.refresh_all(conn)
+        assert _summary_rows(db) == copied
+    finally:
+        db.dispose()
+    assert len({row[1] for row in copied["summary_received"]}) == 5
+    assert all(copied[t] for t in ("summary_outcomes", "summary_month", "summary_people"))
+
+
+def _summary_rows(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    from sqlalchemy import select
+
+    with db.connect_read() as conn:
+        return {
+            model.__tablename__: sorted(
+                tuple(str(v) for v in row)
+                for row in conn.execute(select(*model.__table__.columns)).all()
+            )
+            for model in SUMMARY_MODELS
+        }

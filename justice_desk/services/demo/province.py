@@ -387,7 +387,7 @@ def _direct(
 ) -> tuple[int, int, float, float]:
     from justice_desk import sync as fmt
     from justice_desk.storage import province_demo, summaries
-    from justice_desk.storage.models import utcnow
+    from justice_desk.storage.models import SUMMARY_MODELS, utcnow
 
     province_name = _province_name(db)
     home, centers_dir = folder / "home", folder / "centers"
@@ -413,6 +413,8 @@ def _direct(
     rng = random.Random(f"justice-desk-demo-province-direct:{plans[0].seed}")
     keyset = fmt.generate_keyset().public  # one public key stands for every direct center's
     records = 0
+    #: per template, the summary rows of the first center written from it
+    counted: dict[int, province_demo.Template] = {}
     start = time.perf_counter()
     for i, plan in enumerate(plans):
         cancel.raise_if_cancelled()
@@ -443,7 +445,13 @@ def _direct(
         )
         with db.connect_write() as conn:
             records += province_demo.write_center(conn, made_templates[i % count], direct_center)
-            summaries.refresh(conn, [center_id])
+            # The same records under other ids have the same summary rows under other ids:
+            # counted once per template, copied for the template's other centers.
+            if i % count in counted:
+                province_demo.write_copy(conn, counted[i % count], center_id)
+            else:
+                summaries.refresh(conn, [center_id])
+                counted[i % count] = province_demo.read_owned(conn, SUMMARY_MODELS, center_id)
     progress(total, total, _("{count} centers written.").format(count=len(plans)))
     return records, len(plans), made, time.perf_counter() - start
 
