@@ -1,5 +1,7 @@
 """File → Accounts…: the coordinator (at a province office, the administrator) lists the
-accounts, adds one, disables or enables one, sets a temporary password and changes a role.
+accounts, adds one, disables or enables one, sets a temporary password and changes a role; on
+an encrypted database, changes the database key (after an account is disabled, or a password
+or the laptop is known to be in the wrong hands: ``services.encryption.rekey_database``).
 
 Every write goes through ``operations.run_write`` to ``services/accounts.py``, which checks the
 permission and the rules (the last enabled coordinator stays; a mediator's account names its
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -45,6 +47,7 @@ from justice_desk.ui.write_dialogs import Write, WritingDialog
 
 if TYPE_CHECKING:
     from justice_desk.ui.context import AppContext
+    from justice_desk.ui.unlock import Handoff
 
 CHANGES = frozenset({"accounts"})
 
@@ -236,6 +239,39 @@ class RoleDialog(WritingDialog):
         return lambda: accounts.set_role(db, login, role, person_id=person)
 
 
+class RekeyDialog(WritingDialog):
+    """Change the database key: what it does, and the coordinator's own password again."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, _("Change the database key"), _("Change the key"), parent, changes=())
+        self.setObjectName("rekeyDialog")
+        self.form.addRow(
+            ThaiLabel(
+                _(
+                    "Do this after disabling the account of someone who has left, or when a "
+                    "password or this computer may be known to someone else. The database gets "
+                    "a new key: disabled accounts, copies of the old key file and the old "
+                    "recovery key no longer open it. Enabled accounts keep their passwords. A "
+                    "new recovery key is shown once: print it for the chairperson and destroy "
+                    "the old sheet. Justice Desk then opens the database again."
+                ),
+                self,
+            )
+        )
+        self.password = _password_box(self, "ownPassword")
+        self.form.addRow(required_label(_("Your password")), self.password)
+        self.errors.add("password", self.password)
+        self.password.setFocus()
+
+    def prepare(self) -> Write:
+        from justice_desk.services import encryption
+
+        db, password = self.ctx.db, self.password.text()
+        if not password:
+            raise ValidationError(_("Type your own password to change the key."), "password")
+        return lambda: encryption.rekey_database(db, password)
+
+
 def _when(value: dt.datetime | None) -> str:
     """A sign-in's UTC time as this computer's local date and time, Buddhist Era."""
     from justice_desk import i18n
@@ -254,6 +290,10 @@ class AccountsDialog(QDialog):
         self.ctx = ctx
         self.rows: list[AccountInfo] = []
         self.on_own_role_changed: Callable[[], None] = lambda: None
+        #: Whether the window may close to reopen the database (no unsaved changes).
+        self.may_close_window: Callable[[], bool] = lambda: True
+        #: The database was re-keyed: reopen the window on it (``ui/unlock.reopen_with``).
+        self.on_rekeyed: Callable[[Handoff], None] | None = None
         self.setObjectName("accountsDialog")
         self.setWindowTitle(_("Accounts"))
         layout = QVBoxLayout(self)
@@ -294,6 +334,18 @@ class AccountsDialog(QDialog):
         for button in (self.add_button, self.enable_button, self.password_button, self.role_button):
             row.addWidget(button)
         row.addStretch(1)
+        self.rekey_button = QPushButton(_("Change the database key…"), self)
+        self.rekey_button.setObjectName("rekeyDatabase")
+        self.rekey_button.setToolTip(
+            _(
+                "A new key for the encrypted database: after an account is disabled, or a "
+                "password or this computer is in the wrong hands"
+            )
+        )
+        self.rekey_button.setVisible(
+            accounts.is_encrypted(ctx.db) and ctx.db.actor.may(rules.Permission.KEYS)
+        )
+        row.addWidget(self.rekey_button)
         layout.addLayout(row)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         translate_buttons(close)
@@ -303,6 +355,7 @@ class AccountsDialog(QDialog):
         self.enable_button.clicked.connect(self.toggle_enabled)
         self.password_button.clicked.connect(self.reset_password)
         self.role_button.clicked.connect(self.change_role)
+        self.rekey_button.clicked.connect(self.rekey)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.resize(900, 460)
         self.reload()
@@ -446,3 +499,22 @@ class AccountsDialog(QDialog):
                 self.accept()  # one's own role no longer manages accounts
                 return
         self.reload(changed.login)
+
+    def rekey(self) -> None:
+        """Change the database key; the window then opens the database again with it and shows
+        the new recovery key once (and asks temporary passwords for accounts left without a
+        slot)."""
+        from justice_desk.services.encryption import Rekeyed
+        from justice_desk.ui.unlock import Handoff
+
+        if not self.may_close_window():
+            return
+        dialog = RekeyDialog(self.ctx, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        done: Any = dialog.result_value
+        assert isinstance(done, Rekeyed)
+        handoff = Handoff(done.db, done.recovery_key, list(done.unslotted))
+        self.accept()
+        if self.on_rekeyed is not None:
+            self.on_rekeyed(handoff)

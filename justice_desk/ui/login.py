@@ -216,6 +216,8 @@ class FirstAccountDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        #: The login and password of the account made (the conversion offered next needs them).
+        self.used: tuple[str, str] | None = None
         self.setObjectName("firstAccountDialog")
         self.setWindowTitle(_("Create the first account"))
         layout = QVBoxLayout(self)
@@ -271,6 +273,7 @@ class FirstAccountDialog(QDialog):
         except UserError as exc:
             self.message.setText(str(exc))
             return
+        self.used = (self.login.text().strip().lower(), self.password.text())
         self.accept()
 
 
@@ -309,6 +312,12 @@ class NoAccountsBar(QFrame):
             self.hide()
             self.main.setWindowTitle(self.title_before)
             self.main.session_guard = install_session(self.main, self.ctx)
+            if dialog.used is not None:
+                # A real center's plain database: encrypting it is offered now, not at the
+                # next start (its first account's password is what opens it).
+                from justice_desk.ui import unlock
+
+                unlock.offer_after_first_account(self.main, self.ctx, *dialog.used)
 
 
 # ------------------------------------------------------------------------------------------
@@ -495,10 +504,13 @@ class AuditWindow(QDialog):
 
 def open_accounts(window: MainWindow, ctx: AppContext) -> None:
     """File → Accounts… (the coordinator, the province administrator): ui/accounts_dialog.py."""
+    from justice_desk.ui import unlock
     from justice_desk.ui.accounts_dialog import AccountsDialog
 
     dialog = AccountsDialog(ctx, window)
     dialog.on_own_role_changed = lambda: apply_role(window, ctx.db.actor)
+    dialog.may_close_window = lambda: unlock.may_reopen(window)
+    dialog.on_rekeyed = lambda handoff: unlock.reopen_with(window, handoff)
     dialog.exec()
 
 

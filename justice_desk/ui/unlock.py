@@ -477,6 +477,57 @@ def before_attach(
     return handoff.db
 
 
+def may_reopen(window: MainWindow) -> bool:
+    """Whether the window may close to reopen its database (a page with unsaved changes asks
+    first, as when quitting)."""
+    page = window.current_page()
+    return page is None or page.can_leave()
+
+
+def reopen_with(window: MainWindow, handoff: Handoff) -> None:
+    """The database was encrypted or re-keyed under the window: close the window and open it
+    again on ``handoff`` (the database open and signed in, the recovery key to show once).
+    No closing backup: the window's old connection no longer opens the file."""
+    from justice_desk.ui.backup_ui import AutoBackup
+
+    path = handoff.db.target.path
+    assert path is not None
+    hand_over(path, handoff)
+    for guard in window.close_guards:
+        owner = getattr(guard, "__self__", None)
+        if isinstance(owner, AutoBackup):
+            owner.skip_closing_backup()
+    window.switch_to = path
+    window.close()
+
+
+def offer_after_first_account(
+    window: MainWindow, ctx: AppContext, login: str, password: str
+) -> None:
+    """Right after the first account of a real site's plain database is made (the bar above
+    the pages): offer the conversion now. Encrypted, the window opens the database again
+    with the recovery key to print; "Later" leaves it plain until the next start asks."""
+    from justice_desk.services import encryption
+
+    db = ctx.db
+    path = db.target.path
+    if (
+        ctx.demo
+        or path is None
+        or not db.actor.may(Permission.KEYS)
+        or not encryption.conversion_due(path)
+        or not may_reopen(window)
+    ):
+        return
+    handoff = offer_conversion(window, db, login, password)
+    if handoff is None:
+        return
+    if handoff.recovery_key is None:  # refused (and said so): the window goes on as it was
+        handoff.db.dispose()
+        return
+    reopen_with(window, handoff)
+
+
 _pending: dict[int, Handoff] = {}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QToolButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QToolButton
 
 from justice_desk.domain.access import Role
 from justice_desk.services import accounts, people
@@ -178,10 +178,19 @@ def test_a_database_without_accounts_says_so_and_offers_the_first_account(
         return int(dialog.result())
 
     monkeypatch.setattr(FirstAccountDialog, "exec", answer)
+    offered: list[str] = []
+
+    def later(box) -> int:  # the conversion is offered at once (tests/ui/test_ui_encrypt_now.py)
+        offered.append(box.text())
+        next(b for b in box.buttons() if b.text() == "Later").click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", later)
     bar.create_account()
     assert ui_ctx.db.has_accounts() and ui_ctx.db.actor.login == "boss"
     assert "no accounts yet" not in window.windowTitle()
     assert window.session_guard is not None and not bar.isVisible()
+    assert len(offered) == 1 and "encrypts the database" in offered[0]
 
 
 def test_the_audit_window_lists_and_checks_the_trail(with_accounts, ui_ctx, qtbot):
