@@ -359,3 +359,36 @@ def manifest_of(path: Path):  # noqa: ANN201 - a justice_desk.sync.BundleManifes
     from justice_desk import sync as fmt
 
     return fmt.read_bundle_manifest(path.read_bytes())
+
+
+# --- bundles made by hand with the center's real key -----------------------------------------
+
+
+def current_records(center: Database, table: str, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    """The records of ``table`` with ``ids`` as the center's export would send them."""
+    from justice_desk.storage import sync_store
+
+    with center.connect_read() as conn:
+        return sync_store.current_records(conn, table, ids)
+
+
+def forge(world: World, records: list[dict[str, Any]], *, seq: int, first: int, name: str) -> Path:
+    """A bundle of ``records``, signed by the center's real key and sealed to the province, its
+    change range starting at ``first`` (one change per record), written to ``root/name``."""
+    from justice_desk import sync as fmt
+
+    fields = fmt.BundleFields(
+        center_id=str(world.center.site_id),
+        epoch=world.center.setting("epoch"),
+        seq=seq,
+        first_change=first,
+        last_change=first + len(records) - 1,
+        schema_version=sync.SCHEMA_VERSION,
+    )
+    path = world.root / f"{name}.jdbundle"
+    path.write_bytes(
+        fmt.build_bundle(
+            fields, records, sync.own_keys(world.center), [sync.own_public(world.province)]
+        )
+    )
+    return path

@@ -185,17 +185,21 @@ def test_a_bundle_the_database_cannot_store_is_refused_by_name_and_the_run_goes_
     (stick / "b.jdbundle").write_bytes(bundle.path.read_bytes())
     from justice_desk.services.sync import importer
 
-    real = importer._apply_records
-    calls: list[int] = []
+    real, real_decide = importer._apply_records, importer._decide_and_apply
+    storing: list[str] = []
 
-    def fails_once(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
+    def decide(session: Any, path: Path, *args: Any, **kwargs: Any) -> Any:
+        storing.append(path.name)
+        return real_decide(session, path, *args, **kwargs)
+
+    def fails_for_a(*args: Any, **kwargs: Any) -> Any:
         result = real(*args, **kwargs)  # rows written in the transaction, then the failure
-        if len(calls) == 1:
+        if storing[-1] == "a.jdbundle":  # every time: alone too, after its group failed
             raise OverflowError("Python int too large to convert to SQLite INTEGER")
         return result
 
-    monkeypatch.setattr(importer, "_apply_records", fails_once)
+    monkeypatch.setattr(importer, "_decide_and_apply", decide)
+    monkeypatch.setattr(importer, "_apply_records", fails_for_a)
     outcomes = world.import_(stick)
     assert [(o.status, o.reason) for o in outcomes] == [
         ("rejected", "store_failed"),

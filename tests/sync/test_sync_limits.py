@@ -224,18 +224,18 @@ def test_a_large_bundle_is_not_read_while_another_is_in_memory(
     events: list[str] = []
     from justice_desk.services.sync import importer
 
-    real_read, real_import = importer._read_file, importer._import_one
+    real_read, real_apply = importer._read_file, importer._decide_and_apply
 
     def read(path: Path, *args: Any, **kwargs: Any) -> Any:
         events.append(f"read {path.name}")
         return real_read(path, *args, **kwargs)
 
-    def store(db: Any, path: Path, *args: Any, **kwargs: Any) -> Any:
+    def store(session: Any, path: Path, *args: Any, **kwargs: Any) -> Any:
         events.append(f"store {path.name}")
-        return real_import(db, path, *args, **kwargs)
+        return real_apply(session, path, *args, **kwargs)
 
     monkeypatch.setattr(importer, "_read_file", read)
-    monkeypatch.setattr(importer, "_import_one", store)
+    monkeypatch.setattr(importer, "_decide_and_apply", store)
     monkeypatch.setattr(importer, "READ_AHEAD_RECORDS", 10)  # "large": more than 10 records
     first = world.export(world.root / "one")
     from justice_desk.services import people

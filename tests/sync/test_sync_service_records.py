@@ -14,7 +14,6 @@ import sync_helpers as h
 
 from justice_desk import sync as fmt
 from justice_desk.services import people, sync
-from justice_desk.storage import sync_store
 
 
 @pytest.fixture
@@ -28,8 +27,7 @@ def world(tmp_path: Path):
 
 
 def _records(world: h.World, table: str, ids: list[uuid.UUID]) -> list[dict]:
-    with world.center.connect_read() as conn:
-        return sync_store.current_records(conn, table, ids)
+    return h.current_records(world.center, table, ids)
 
 
 def _person(world: h.World, name: str) -> dict:
@@ -43,21 +41,7 @@ def _person(world: h.World, name: str) -> dict:
 def _forge(world: h.World, records: list[dict], *, seq: int, name: str) -> Path:
     """A bundle of these records, signed by the center's real key, continuing the change range."""
     first = world.first.last_change + 1  # type: ignore[attr-defined]
-    fields = fmt.BundleFields(
-        center_id=str(world.center.site_id),
-        epoch=world.center.setting("epoch"),
-        seq=seq,
-        first_change=first,
-        last_change=first + len(records) - 1,
-        schema_version=sync.SCHEMA_VERSION,
-    )
-    path = world.root / f"{name}.jdbundle"
-    path.write_bytes(
-        fmt.build_bundle(
-            fields, records, sync.own_keys(world.center), [sync.own_public(world.province)]
-        )
-    )
-    return path
+    return h.forge(world, records, seq=seq, first=first, name=name)
 
 
 def _refused(world: h.World) -> dict[str, str]:

@@ -1,0 +1,178 @@
+"""Bundles of one center that follow each other in a run are applied in one write transaction
+(``services/sync/importer.py``, ``GROUP_RECORDS``/``GROUP_BUNDLES``; docs/sync.md §6): one
+commit for them, and every file still gets exactly the outcome it gets when imported alone.
+
+The equivalence is the point: the same folder (good bundles, a bundle the database refuses at
+commit, a gap, a copy, another center's bundle between them) imported in one run and one file
+per run gives the same outcomes and the same province, row for row. A run that ends with an
+exception keeps nothing of its open group, and importing again applies it all; a cancelled run
+keeps what it applied before the cancel.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sync_helpers as h
+from sqlalchemy import event
+
+from justice_desk.progress import CancelToken
+from justice_desk.services import people, sync
+from justice_desk.services.sync import importer
+
+
+@pytest.fixture
+def world(tmp_path: Path):
+    w = h.build_world(tmp_path / "w")
+    first = w.export()
+    assert w.import_one(first.path).status == "applied"
+    w.first = first  # type: ignore[attr-defined]
+    yield w
+    w.close()
+
+
+def _person(world: h.World, name: str) -> dict[str, Any]:
+    person = people.create_person(
+        world.center, people.PersonInput(given_name=name, surname="กลุ่ม")
+    ).record
+    (record,) = h.current_records(world.center, "people", [person.id])
+    return record
+
+
+def _orphan(world: h.World) -> dict[str, Any]:
+    """A membership of a person the province has never seen: refused at commit (the deferred
+    foreign key), so the whole bundle is refused."""
+    return {
+        "table": "memberships",
+        "id": str(uuid.uuid4()),
+        "op": "update",
+        "rev": 1,
+        "fields": {
+            "owner_id": str(world.center.site_id),
+            "person_id": str(uuid.uuid4()),
+            "status": "active",
+            "created_at": "2024-01-01T00:00:00",
+            "updated_at": "2024-01-01T00:00:00",
+        },
+    }
+
+
+def _chain(world: h.World, folder: Path, parts: list[list[dict[str, Any]]]) -> list[Path]:
+    """Bundles seq 2, 3, … whose change ranges follow each other from the first export's."""
+    folder.mkdir(exist_ok=True)
+    first = world.first.last_change + 1  # type: ignore[attr-defined]
+    paths = []
+    for k, records in enumerate(parts):
+        path = h.forge(world, records, seq=2 + k, first=first, name=f"b{k + 2:02d}")
+        paths.append(Path(shutil.move(path, folder / path.name)))
+        first += len(records)
+    return paths
+
+
+def _commits(world: h.World) -> list[int]:
+    """A counter of the province's committed write transactions."""
+    counted = [0]
+
+    @event.listens_for(world.province.write_engine, "commit")
+    def _count(_conn: Any) -> None:
+        counted[0] += 1
+
+    return counted
+
+
+def _summary(outcomes: list[sync.ImportOutcome]) -> list[tuple[str, str, str | None, int]]:
+    return [(Path(o.file).name, o.status, o.reason, o.records) for o in outcomes]
+
+
+def test_bundles_of_one_center_are_applied_in_one_transaction(world: h.World) -> None:
+    folder = world.root / "stick"
+    paths = _chain(world, folder, [[_person(world, f"คนที่{k}")] for k in range(5)])
+    commits = _commits(world)
+    outcomes = world.import_(folder)
+    assert [(o.status, o.records) for o in outcomes] == [("applied", 1)] * 5
+    assert commits[0] == 1
+    assert h.query(world.province, "SELECT last_seq FROM enrolments")[0][0] == 6
+    assert [Path(o.file) for o in outcomes] == paths
+
+
+def test_a_mixed_stick_gets_the_same_outcomes_and_rows_as_one_file_per_run(
+    world: h.World, tmp_path: Path
+) -> None:
+    folder = world.root / "stick"
+    parts = [
+        [_person(world, "หนึ่ง")],
+        [_person(world, "สอง")],
+        [_person(world, "สาม"), _orphan(world)],  # refused at commit: missing parent
+        [_person(world, "สี่")],  # then a gap: held
+        [_person(world, "ห้า")],
+    ]
+    paths = _chain(world, folder, parts)
+    shutil.copyfile(paths[0], folder / "b02-copy.jdbundle")  # the same bytes again
+    (folder / "notes.txt").write_text("not a bundle", encoding="utf-8")
+    before = tmp_path / "province-before.sqlite3"
+    h.copy_database(world.province_path, before)
+
+    grouped = world.import_(folder)
+    grouped_rows = h.snapshot(world.province)
+
+    world.province = h.replace_database(world.province, before)
+    files = sorted(p for p in folder.iterdir())
+    alone = [world.import_one(p) for p in files]
+    assert _summary(grouped) == _summary(alone)
+    assert h.snapshot(world.province) == grouped_rows
+    statuses = {Path(o.file).name: (o.status, o.reason) for o in grouped}
+    assert statuses["b04.jdbundle"] == ("rejected", "missing_parent")
+    assert statuses["b05.jdbundle"][0] == "held"
+    # "b02-copy" sorts first: it is applied, and "b02" is the same bytes again.
+    assert statuses["b02.jdbundle"] == ("duplicate", "duplicate")
+
+
+def test_a_run_ending_with_an_exception_keeps_nothing_of_its_open_group(
+    world: h.World,
+) -> None:
+    folder = world.root / "stick"
+    _chain(world, folder, [[_person(world, f"คนที่{k}")] for k in range(4)])
+    before = h.snapshot(world.province)
+
+    def progress(done: int, _total: int, _text: str) -> None:
+        if done == 3:
+            raise KeyboardInterrupt  # as a person pressing Ctrl+C, or the process dying
+
+    with pytest.raises(KeyboardInterrupt):
+        sync.import_paths(world.province, [folder], progress=progress)
+    assert h.snapshot(world.province) == before
+    assert h.query(world.province, "SELECT count(*) FROM received_bundles")[0][0] == 1
+    again = world.import_(folder)
+    assert [o.status for o in again] == ["applied"] * 4
+
+
+def test_a_cancelled_run_keeps_the_bundles_applied_before_the_cancel(world: h.World) -> None:
+    folder = world.root / "stick"
+    _chain(world, folder, [[_person(world, f"คนที่{k}")] for k in range(4)])
+    token = CancelToken()
+
+    def progress(done: int, _total: int, _text: str) -> None:
+        if done == 2:
+            token.cancel()  # seen before the fourth file: three are applied
+
+    with pytest.raises(importer.Cancelled):
+        sync.import_paths(world.province, [folder], progress=progress, cancel=token)
+    assert h.query(world.province, "SELECT last_seq FROM enrolments")[0][0] == 4
+    rest = world.import_(folder)
+    assert [o.status for o in rest] == ["duplicate", "duplicate", "duplicate", "applied"]
+
+
+def test_a_group_is_closed_at_the_size_limit(
+    world: h.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "GROUP_BUNDLES", 2)
+    folder = world.root / "stick"
+    _chain(world, folder, [[_person(world, f"คนที่{k}")] for k in range(5)])
+    commits = _commits(world)
+    outcomes = world.import_(folder)
+    assert [o.status for o in outcomes] == ["applied"] * 5
+    assert commits[0] == 3
