@@ -67,8 +67,17 @@ def conversion_due(db_path: str | os.PathLike[str] | None) -> bool:
     return seen is not None and not seen.demo
 
 
-def conversion_message(path: Path) -> str:
-    """What the first start after the upgrade tells the person before encrypting."""
+def conversion_message(path: Path, *, first_account: bool = False) -> str:
+    """What the first start after the upgrade (or the creation of the first account) tells the
+    person before encrypting."""
+    if first_account:
+        return _(
+            "The coordinator's account is made. Encrypt the database {path} now, so that a "
+            "copy of the file cannot be read without a password? A copy is taken first; the "
+            "database is changed only once the encrypted copy is complete and checked. You "
+            "will then see a recovery key: print it for the chairperson to keep, as it is the "
+            "only way in if every password is lost."
+        ).format(path=path)
     return _(
         "This version of Justice Desk encrypts the database {path}, so that a copy of the file "
         "cannot be read without a password. A copy is taken first; the database is changed "
@@ -428,12 +437,17 @@ def rekey_database(db: Database, password: str) -> Rekeyed:
         )
     actor = db.actor
     login = actor.login or ""
+    # Checked as a sign-in is (the same count of wrong passwords, the same slowing down): an
+    # open window left alone must not let someone try passwords here faster than anywhere else.
     try:
-        keyslots.unlock_slot(path, login, password or "")
-    except keyslots.WrongCredentialsError:
+        _key, _slot, earlier = unlock_counted(path, login, password or "")
+    except SignInFailed as exc:
+        if exc.wait_seconds:
+            raise
         raise SignInFailed(
             _("The password of {login} is wrong. Type your own password again.").format(login=login)
         ) from None
+    record_counted_failures(db, login, earlier)
     if open_elsewhere(path):
         raise UserError(
             _("{path} is open in Justice Desk. Close the app, then try again.").format(path=path)

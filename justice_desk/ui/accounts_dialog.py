@@ -262,6 +262,11 @@ class RekeyDialog(WritingDialog):
         self.form.addRow(required_label(_("Your password")), self.password)
         self.errors.add("password", self.password)
         self.password.setFocus()
+        self.setMinimumWidth(560)
+
+    def _refused(self, exc: UserError) -> None:
+        super()._refused(exc)
+        self.password.clear()  # typed again, not corrected
 
     def prepare(self) -> Write:
         from justice_desk.services import encryption

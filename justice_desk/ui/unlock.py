@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -397,7 +397,9 @@ def _capture_sign_in(window: QWidget, db: Database, site_name: str) -> tuple[str
     return used["login"], used["password"]
 
 
-def offer_conversion(window: QWidget, db: Database, login: str, password: str) -> Handoff | None:
+def offer_conversion(
+    window: QWidget, db: Database, login: str, password: str, *, first_account: bool = False
+) -> Handoff | None:
     """Offer to encrypt ``db`` (plain, signed in as ``login``): the message, a copy first, the
     encryption; returns the encrypted database signed in, with the recovery key, or ``None``
     when the person chose "Later" (``db`` stays open). When the encryption is refused, that is
@@ -407,7 +409,7 @@ def offer_conversion(window: QWidget, db: Database, login: str, password: str) -
     path = db.target.path
     assert path is not None
     others = [a.login for a in accounts.list_accounts(db) if a.enabled and a.login != login.lower()]
-    text = encryption.conversion_message(path)
+    text = encryption.conversion_message(path, first_account=first_account)
     if others:
         text += "\n\n" + _(
             "Only your password will open the encrypted database at first. The other accounts "
@@ -498,7 +500,16 @@ def reopen_with(window: MainWindow, handoff: Handoff) -> None:
         if isinstance(owner, AutoBackup):
             owner.skip_closing_backup()
     window.switch_to = path
-    window.close()
+
+    def close_when_idle() -> None:
+        # The write that changed the file may still count as running (its on_done called this):
+        # closing then would ask whether to stop background work.
+        if window.runner.busy:
+            QTimer.singleShot(50, close_when_idle)
+            return
+        window.close()
+
+    QTimer.singleShot(0, close_when_idle)
 
 
 def offer_after_first_account(
@@ -519,7 +530,7 @@ def offer_after_first_account(
         or not may_reopen(window)
     ):
         return
-    handoff = offer_conversion(window, db, login, password)
+    handoff = offer_conversion(window, db, login, password, first_account=True)
     if handoff is None:
         return
     if handoff.recovery_key is None:  # refused (and said so): the window goes on as it was

@@ -184,8 +184,6 @@ def test_refusals_change_nothing(center: tuple[Path, str]) -> None:
         clerk.dispose()
     boss = encryption.sign_in_encrypted(db, "boss", BOSS)
     try:
-        with pytest.raises(SignInFailed, match="wrong"):
-            encryption.rekey_database(boss, "not the password")
         # another connection holds the database: the re-key cannot start and says so
         key = boss.key
         assert key is not None
@@ -197,6 +195,10 @@ def test_refusals_change_nothing(center: tuple[Path, str]) -> None:
         finally:
             holder.rollback()
             holder.close()
+        # a wrong password is refused, and counted as a sign-in's is
+        with pytest.raises(SignInFailed, match="wrong"):
+            encryption.rekey_database(boss, "not the password")
+        assert keyslots.read_failures(db)["boss"][0] == 1
         assert cipher.key_opens(db, key)
         assert len(_key_ids(db)) == 1  # the staged slots went again
         assert boss.mode == "center"  # and the open database still works with its key

@@ -91,7 +91,8 @@ def test_encrypt_now_is_offered_right_after_the_first_account(
     path = plain_center
     window = _start(path, tmp_path, qtbot)
     bar = window.findChild(NoAccountsBar, "noAccountsBar")
-    assert bar is not None and bar.isVisible()
+    assert bar is not None
+    qtbot.waitUntil(bar.isVisible, timeout=5000)  # shown once the layout's queued show runs
 
     def create(dialog: FirstAccountDialog) -> int:
         typer(dialog.login, "Boss")
@@ -105,12 +106,13 @@ def test_encrypt_now_is_offered_right_after_the_first_account(
     asked = _answer_boxes(monkeypatch, ["Encrypt now"])
     bar.create_account()
     # asked at once, with what will happen; then the file is encrypted in place
-    assert len(asked) == 1 and "encrypts the database" in asked[0] and "recovery key" in asked[0]
+    assert len(asked) == 1 and "Encrypt the database" in asked[0] and "recovery key" in asked[0]
     assert not cipher.is_plain(path) and keyslots.logins(path) == ["boss"]
     assert "ศูนย์ยุติธรรม".encode() not in path.read_bytes()
     assert not list(path.parent.glob("*.before-encryption-*"))  # the plain copy is gone
     # the window opens the database again, signed in, and shows the recovery key once
-    assert window.switch_to == path and not window.isVisible()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+    assert window.switch_to == path
     shown = _recovery_shown(monkeypatch)
     again = _start(path, tmp_path, qtbot)
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)

@@ -190,7 +190,7 @@ def test_a_database_without_accounts_says_so_and_offers_the_first_account(
     assert ui_ctx.db.has_accounts() and ui_ctx.db.actor.login == "boss"
     assert "no accounts yet" not in window.windowTitle()
     assert window.session_guard is not None and not bar.isVisible()
-    assert len(offered) == 1 and "encrypts the database" in offered[0]
+    assert len(offered) == 1 and "Encrypt the database" in offered[0]
 
 
 def test_the_audit_window_lists_and_checks_the_trail(with_accounts, ui_ctx, qtbot):
