@@ -37,8 +37,12 @@ def lock_center(session: Session, center_id: uuid.UUID) -> None:
     takes a transaction-level advisory lock keyed by the center (officers importing other
     centers' bundles are not held up)."""
     if session.get_bind().dialect.name == "postgresql":
+        held = session.info.setdefault("center_locks", set())
+        if center_id in held:  # taken before in this transaction (a group of bundles)
+            return
         key = (center_id.int & ((1 << 64) - 1)) - (1 << 63)  # the id folded into a bigint
         session.execute(select(func.pg_advisory_xact_lock(key)))
+        held.add(center_id)
 
 
 def site_key(session: Session, site_id: uuid.UUID, key_id: str) -> SiteKey | None:

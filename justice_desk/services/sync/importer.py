@@ -1026,6 +1026,9 @@ def _decide_and_apply(
 
     q.lock_center(session, center_id)
     enrolment = session.get(Enrolment, center_id)
+    # Held for the transaction: the next bundle of a group finds it without a query (the
+    # session's identity map keeps only objects something else refers to).
+    session.info.setdefault("enrolments", {})[center_id] = enrolment
     # A revoked center is still trusted for what its key signed before the cut-off (the format
     # layer checked the key against it); a pending one is not trusted at all.
     if enrolment is None or enrolment.status not in ENROLLED:
@@ -1113,7 +1116,9 @@ def _decide_and_apply(
         )
 
     conn = session.connection()
-    sync_store.defer_foreign_keys(conn)
+    if not session.info.get("foreign_keys_deferred"):  # once per transaction
+        sync_store.defer_foreign_keys(conn)
+        session.info["foreign_keys_deferred"] = True
     result = _apply_records(
         conn,
         center_id,
