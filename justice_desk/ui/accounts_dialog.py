@@ -458,6 +458,14 @@ class AccountsDialog(QDialog):
                 )
             elif result.enabled:
                 self.strip.info(_("The account {login} is enabled.").format(login=result.login))
+            elif encrypted and self.rekey_button.isVisible():
+                self.strip.info(
+                    _(
+                        "The account {login} is disabled and its key slot removed. If they may "
+                        "keep a copy of the database or its key file, or know the recovery key, "
+                        "change the database key too (Change the database key…)."
+                    ).format(login=result.login)
+                )
             else:
                 self.strip.info(_("The account {login} is disabled.").format(login=result.login))
 
@@ -515,11 +523,15 @@ class AccountsDialog(QDialog):
         if not self.may_close_window():
             return
         dialog = RekeyDialog(self.ctx, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        done: Any = dialog.result_value if accepted else None
+        # Gone before the window is: its finished job still refers to it, and the window is
+        # about to be closed and deleted (a dialog deleted in that cascade crashed the app).
+        dialog.deleteLater()
+        if not accepted:
             return
-        done: Any = dialog.result_value
         assert isinstance(done, Rekeyed)
-        handoff = Handoff(done.db, done.recovery_key, list(done.unslotted))
+        handoff = Handoff(done.db, done.recovery_key, list(done.unslotted), rekeyed=True)
         self.accept()
         if self.on_rekeyed is not None:
             self.on_rekeyed(handoff)

@@ -512,6 +512,7 @@ def open_accounts(window: MainWindow, ctx: AppContext) -> None:
     dialog.may_close_window = lambda: unlock.may_reopen(window)
     dialog.on_rekeyed = lambda handoff: unlock.reopen_with(window, handoff)
     dialog.exec()
+    dialog.deleteLater()  # not left among the window's children (see AccountsDialog.rekey)
 
 
 def _file_menu(window: MainWindow) -> QMenu | None:

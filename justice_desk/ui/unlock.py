@@ -59,6 +59,8 @@ class Handoff:
     recovery_key: str | None = None
     #: Accounts left without a key slot by a conversion (they need a temporary password).
     unslotted: list[str] = field(default_factory=list)
+    #: The recovery key replaces an earlier one (the database key was changed).
+    rekeyed: bool = False
 
 
 _handoffs: dict[Path, Handoff] = {}
@@ -306,7 +308,14 @@ class RecoveryKeyDialog(QDialog):
     sheet for the chairperson, ``documents/recovery_sheet.py``) and a box to tick before it
     closes."""
 
-    def __init__(self, ctx: AppContext, recovery_key: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        recovery_key: str,
+        parent: QWidget | None = None,
+        *,
+        rekeyed: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.recovery_key = recovery_key
@@ -314,15 +323,21 @@ class RecoveryKeyDialog(QDialog):
         self.setObjectName("recoveryKeyDialog")
         self.setWindowTitle(_("The recovery key"))
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            ThaiLabel(
-                _(
-                    "The database is encrypted. This recovery key opens it when every password "
-                    "is lost. It is shown only now and kept nowhere: print it (or write it down) "
-                    "for the chairperson to keep locked away, apart from the computer."
-                )
+        text = (
+            _(
+                "The database has a new key. This new recovery key opens it when every "
+                "password is lost; the old recovery key no longer does: destroy the old sheet. "
+                "It is shown only now and kept nowhere: print it (or write it down) for the "
+                "chairperson to keep locked away, apart from the computer."
+            )
+            if rekeyed
+            else _(
+                "The database is encrypted. This recovery key opens it when every password "
+                "is lost. It is shown only now and kept nowhere: print it (or write it down) "
+                "for the chairperson to keep locked away, apart from the computer."
             )
         )
+        layout.addWidget(ThaiLabel(text))
         shown = QLabel(recovery_key, self)
         shown.setObjectName("recoveryKey")
         font = QFont(self.font())
@@ -566,7 +581,7 @@ def after_attach(window: MainWindow) -> None:
     if handoff is None or not window.attached:
         return
     if handoff.recovery_key:
-        RecoveryKeyDialog(window.ctx, handoff.recovery_key, window).exec()
+        RecoveryKeyDialog(window.ctx, handoff.recovery_key, window, rekeyed=handoff.rekeyed).exec()
     if handoff.unslotted:
         TemporaryPasswordsDialog(window.ctx, handoff.unslotted, window).exec()
 

@@ -52,6 +52,10 @@ def _answer_boxes(monkeypatch: pytest.MonkeyPatch, answers: list[str]) -> list[s
     return asked
 
 
+#: What the recovery key dialogs said around the key.
+told: list[str] = []
+
+
 def _recovery_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     from justice_desk.ui import unlock
 
@@ -59,6 +63,7 @@ def _recovery_shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def answer(dialog: Any) -> int:
         shown.append(dialog.findChild(QLabel, "recoveryKey").text())
+        told.append(" ".join(label.text() for label in dialog.findChildren(QLabel)))
         assert not dialog.ok.isEnabled()  # not before the box is ticked
         dialog.written.setChecked(True)
         return int(QDialog.DialogCode.Accepted)
@@ -228,6 +233,7 @@ def test_the_coordinator_changes_the_database_key_from_the_accounts_window(
     again = _start(path, tmp_path, qtbot)
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert shown[0] != old_recovery and keyslots.unlock_with_recovery(path, shown[0])
+    assert "new key" in told[-1] and "destroy the old sheet" in told[-1]
     with pytest.raises(UserError):
         encryption.open_with_recovery(path, old_recovery)
     assert again.ctx.db.actor.login == "boss" and again.ctx.db.key != old_key
