@@ -20,6 +20,7 @@ import typing
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from enum import StrEnum
 from typing import Annotated, Any, NoReturn, cast
 
 import msgspec
@@ -41,7 +42,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from justice_desk.domain.enums import Sex, SiteKind
+from justice_desk.domain.case_flow import CaseAction
+from justice_desk.domain.enums import (
+    Attendance,
+    CaseCategory,
+    CaseChannel,
+    CaseKind,
+    CaseStatus,
+    CenterType,
+    CommitteePosition,
+    Compliance,
+    CriminalStage,
+    MediatorStatus,
+    MeetingMode,
+    MeetingStatus,
+    MembershipStatus,
+    PartySide,
+    Sex,
+    SiteKind,
+)
 from justice_desk.storage.changelog import DERIVED, Derive
 from justice_desk.storage.models import MODEL_BY_TABLE, SYNCABLE_MODELS, ChangeLog, Enrolment
 
@@ -360,13 +379,43 @@ def integer_range(dialect_name: str) -> tuple[int, int]:
     return INT64_RANGE if dialect_name == "sqlite" else INT32_RANGE
 
 
-#: Columns the app reads back as a domain enum (``Sex(row.sex)``), or within the domain's bounds
-#: (a ``range``): any other value refuses its record by name (``bad_record``) instead of being
-#: stored for the app to trip on when it reads the record. ``birth_year`` is a CE year (the app
-#: takes 1900 to the current year, services.people): a Buddhist Era year (25xx) or a 2^40 is
-#: refused; the bound is fixed, not today's year, so a center's clock does not matter.
+def _values(enum: type[StrEnum]) -> frozenset[str]:
+    return frozenset(member.value for member in enum)
+
+
+_CASE_STATUS = _values(CaseStatus)
+_POSITION = _values(CommitteePosition)
+
+#: Columns the app reads back as a domain enum (``Sex(row.sex)``, ``CaseStatus(case.status)``),
+#: or within the domain's bounds (a ``range``): any other value refuses its record by name
+#: (``bad_record``) instead of being stored for the province's pages, dashboard and reports to
+#: trip on when they read it (a case with a status nobody knows would be counted nowhere, or
+#: stop a page). ``birth_year`` is a CE year (the app takes 1900 to the current year,
+#: services.people): a Buddhist Era year (25xx) or a 2^40 is refused; the bound is fixed, not
+#: today's year, so a center's clock does not matter. Every enum column of a syncable table is
+#: here (a test compares this with the models' columns).
 VALUE_CHECKS: dict[str, dict[str, frozenset[str] | range]] = {
-    "people": {"sex": frozenset(s.value for s in Sex), "birth_year": range(1900, 2200)},
+    "sites": {"kind": _values(SiteKind), "center_type": _values(CenterType)},
+    "people": {"sex": _values(Sex), "birth_year": range(1900, 2200)},
+    "memberships": {"status": _values(MembershipStatus)},
+    "committee_positions": {"position": _POSITION},
+    "mediators": {"status": _values(MediatorStatus)},
+    "meetings": {"mode": _values(MeetingMode), "status": _values(MeetingStatus)},
+    "meeting_attendance": {"position": _POSITION, "attendance": _values(Attendance)},
+    "cases": {
+        "channel": _values(CaseChannel),
+        "kind": _values(CaseKind),
+        "category": _values(CaseCategory),
+        "criminal_stage": _values(CriminalStage),
+        "status": _CASE_STATUS,
+    },
+    "case_parties": {"side": _values(PartySide)},
+    "case_events": {
+        "action": _values(CaseAction),
+        "from_status": _CASE_STATUS,
+        "to_status": _CASE_STATUS,
+    },
+    "compliance_checks": {"result": _values(Compliance)},
 }
 
 

@@ -147,3 +147,106 @@ def test_a_birth_year_outside_the_apps_bounds_refuses_its_record(world: h.World,
     assert "ปีเกิดผิด" not in _given_names(world)
     with pytest.raises(ValueError, match="birth_year"):
         sync_store.Decoder().decode("people", bad["id"], 1, bad["fields"])
+
+
+def _demo_case_records(world: h.World) -> tuple[dict, list[dict]]:
+    """A case of the center with its events, as its export sends them."""
+    (case_id,) = h.query(world.center, "SELECT id FROM cases ORDER BY number LIMIT 1")[0]
+    case_uuid = uuid.UUID(case_id) if isinstance(case_id, str) else uuid.UUID(bytes=case_id)
+    (case,) = h.current_records(world.center, "cases", [case_uuid])
+    event_ids = [
+        uuid.UUID(r[0]) if isinstance(r[0], str) else uuid.UUID(bytes=r[0])
+        for r in h.query(world.center, "SELECT id FROM case_events WHERE case_id = ?", (case_id,))
+    ]
+    return case, h.current_records(world.center, "case_events", event_ids)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("cases", "status", "bogus"),
+        ("cases", "kind", "anything"),
+        ("cases", "channel", "pigeon"),
+        ("case_events", "to_status", "vanished"),
+        ("case_events", "action", "erase_everything"),
+    ],
+)
+def test_a_case_or_event_with_a_value_the_app_does_not_know_is_refused(
+    tmp_path: Path, table: str, column: str, value: str
+) -> None:
+    """A case the province's pages, dashboard and reports read as ``CaseStatus(case.status)``
+    (and its events, by ``to_status`` and ``action``): an unknown value is refused by name,
+    never stored for a page to trip on."""
+    world = h.build_world(tmp_path / "w", demo={"people": 12, "cases": 3, "meetings": 0})
+    try:
+        first = world.export()
+        assert world.import_one(first.path).status == "applied"
+        case, events = _demo_case_records(world)
+        target = copy.deepcopy(case if table == "cases" else events[0])
+        target["rev"] += 1
+        target["fields"][column] = value
+        path = h.forge(world, [target], seq=2, first=first.last_change + 1, name="odd")
+        outcome = world.import_one(path)
+        assert (outcome.status, outcome.records) == ("applied", 0)
+        refused = {
+            r["row_id"]: r["reason"]
+            for r in h.query(world.province, "SELECT row_id, reason FROM rejected_records")
+        }
+        assert refused == {target["id"]: "bad_record"}
+        stored = h.query(
+            world.province,
+            f"SELECT {column} FROM {table} WHERE rev = ?",  # noqa: S608 - names from the test
+            (target["rev"],),
+        )
+        assert stored == []
+    finally:
+        world.close()
+
+
+def test_every_column_holding_a_domain_enum_is_checked(tmp_path: Path) -> None:
+    """A guard for the next enum column: every syncable text column whose values in a demo are
+    all values of one of the domain's enums must be in ``VALUE_CHECKS``."""
+    from enum import StrEnum
+
+    from justice_desk.domain import case_flow, enums
+    from justice_desk.services import setup
+    from justice_desk.services.demo import generate_demo
+    from justice_desk.storage.models import SYNCABLE_MODELS
+
+    candidates = [
+        frozenset(m.value for m in e)
+        for module in (enums, case_flow)
+        for e in vars(module).values()
+        if isinstance(e, type) and issubclass(e, StrEnum) and e is not StrEnum and len(e) > 1
+    ]
+    with h.data_home(tmp_path / "home"):
+        db = setup.init_center(
+            tmp_path / "c.sqlite3", code="CJC-0009", name="ศูนย์", province="เชียงใหม่"
+        )
+        try:
+            generate_demo(db, people=40, cases=60, meetings=4)
+        finally:
+            db.dispose()
+    unchecked = []
+    for model in SYNCABLE_MODELS:
+        table = model.__tablename__  # type: ignore[attr-defined]
+        for column in model.__table__.columns:  # type: ignore[attr-defined]
+            if column.key in sync_store.VALUE_CHECKS.get(table, {}) or column.key in (
+                "id",
+                "owner_id",
+            ):
+                continue
+            if not hasattr(column.type, "length") or column.type.length is None:
+                continue  # Text, UUIDs: free text or ids
+            values = {
+                r[0]
+                for r in h.query(
+                    tmp_path / "c.sqlite3", f'SELECT DISTINCT "{column.key}" FROM {table}'
+                )  # noqa: S608
+                if r[0] is not None
+            }
+            if values and any(values <= allowed for allowed in candidates):
+                unchecked.append(f"{table}.{column.key} {sorted(values)[:4]}")
+    assert unchecked == [], "columns holding enum values but not in VALUE_CHECKS: " + ", ".join(
+        unchecked
+    )
