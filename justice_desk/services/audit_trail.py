@@ -185,6 +185,10 @@ def broken_message(check: ChainCheck) -> str:
         "changed": _("its contents were changed after it was written"),
         "link": _("it does not follow the entry before it (an entry was removed or put in)"),
         "gap": _("entries before it are missing"),
+        "replaced": _(
+            "it is not the entry recorded as the last one when it was written (the last "
+            "entries were deleted and written again)"
+        ),
     }
     if check.reason == "removed":
         return _(

@@ -9,6 +9,14 @@ change made around them in the file is still found by ``verify``.
 
 Writers take the chain's end inside their write transaction: SQLite has one writer at a time
 (``BEGIN IMMEDIATE``); on PostgreSQL a transaction-scoped advisory lock orders them.
+
+Removing the last entries leaves a whole chain, only shorter: the highest number ever given is
+kept apart so that ``verify`` can tell (``high_water``). On SQLite the table is AUTOINCREMENT
+(``sqlite_sequence``). PostgreSQL has no such mark, so every entry also writes a checkpoint in
+the same transaction (``settings`` row ``audit_checkpoint``: the last number and its hash); a
+superuser who deletes the tail, even with the triggers switched off, leaves the checkpoint
+ahead of the chain, and one who deletes and rewrites entries up to the same number leaves a
+hash that does not match. Rewriting the checkpoint too is not caught by the database itself.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from justice_desk.domain.access import Actor, ActorKind
-from justice_desk.storage.models import AuditEvent, utcnow
+from justice_desk.storage.models import AuditEvent, Setting, utcnow
 
 #: the ``prev_hash`` of the first entry
 GENESIS = "0" * 64
@@ -37,6 +45,8 @@ GENESIS = "0" * 64
 _PG_LOCK = 7_202_614
 
 APPEND_ONLY_MESSAGE = "the audit trail is append-only"
+#: The ``settings`` row where PostgreSQL keeps the chain's end (``"<number> <hash>"``).
+CHECKPOINT_KEY = "audit_checkpoint"
 
 SQLITE_TRIGGERS = (
     f"""CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events
@@ -144,11 +154,40 @@ def _chain_end(conn: Session | Connection) -> tuple[int, str]:
     return int(row[0]), row[1] or ""
 
 
+def checkpoint(conn: Session | Connection) -> tuple[int, str] | None:
+    """PostgreSQL's record of the chain's end (number, hash), written with every entry; None
+    on SQLite, or before the first entry written by a version that keeps it."""
+    bind = conn if isinstance(conn, Connection) else conn.get_bind()
+    if bind.dialect.name != "postgresql":
+        return None
+    value = conn.execute(select(Setting.value).where(Setting.key == CHECKPOINT_KEY)).scalar()
+    if not value:
+        return None
+    number, _sep, digest = str(value).partition(" ")
+    try:
+        return int(number), digest
+    except ValueError:
+        return None  # a damaged checkpoint guards nothing; the chain is still checked
+
+
+def _write_checkpoint(session: Session | Connection, event_no: int, digest: str) -> None:
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    stmt = pg_insert(Setting).values(key=CHECKPOINT_KEY, value=f"{event_no} {digest}")
+    upsert = stmt.on_conflict_do_update(
+        index_elements=[Setting.key], set_={"value": stmt.excluded.value}
+    )
+    session.execute(upsert)
+
+
 def high_water(conn: Session | Connection) -> int:
     """The highest entry number ever given (SQLite: the table is AUTOINCREMENT, so
-    ``sqlite_sequence`` keeps it when the last entries are deleted); 0 where unknown
-    (PostgreSQL, or a database whose trail was never written)."""
+    ``sqlite_sequence`` keeps it when the last entries are deleted; PostgreSQL: the
+    ``checkpoint``); 0 where unknown (a database whose trail was never written)."""
     bind = conn if isinstance(conn, Connection) else conn.get_bind()
+    if bind.dialect.name == "postgresql":
+        kept = checkpoint(conn)
+        return kept[0] if kept is not None else 0
     if bind.dialect.name != "sqlite":
         return 0
     try:
@@ -193,6 +232,9 @@ def record(
             entry_hash=digest,
         )
     )
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    if bind.dialect.name == "postgresql":
+        _write_checkpoint(session, event_no, digest)
     return event_no
 
 
@@ -216,7 +258,8 @@ class ChainCheck:
     (``changed``: its fields do not give its hash; ``link``: it does not follow the entry
     before it, one was removed or put in between; ``gap``: numbers are missing before it;
     ``removed``: the chain stops short of the highest number ever given, its last entries
-    were deleted, ``broken_at`` is the first of them)."""
+    were deleted, ``broken_at`` is the first of them; ``replaced``: the last entry is not the
+    one the PostgreSQL checkpoint recorded, entries were deleted and written again)."""
 
     count: int
     last_no: int
@@ -282,6 +325,9 @@ def verify(conn: Session) -> ChainCheck:
     highest = high_water(conn)
     if highest > last_no:
         return ChainCheck(count, last_no, expected_prev, last_no + 1, "removed", highest)
+    kept = checkpoint(conn)
+    if kept is not None and kept[0] == last_no and kept[1] != expected_prev:
+        return ChainCheck(count, last_no, expected_prev, last_no, "replaced", highest)
     return ChainCheck(count, last_no, expected_prev)
 
 
