@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import text
 
 from justice_desk.domain.periods import parse_period
-from justice_desk.services import dashboard
+from justice_desk.services import dashboard, sync
 from justice_desk.services.demo import province
 from justice_desk.services.demo.national import ProvinceShare
 from justice_desk.storage import dashboard_queries as q
@@ -43,6 +43,11 @@ def _counts(values: dict[str, Any]) -> dict[str, int]:
     stand (the sync figures, rates, days and dates are not sums)."""
     kept = {f.key for f in dashboard.FIGURES if f.form == "count" and f.value is not None}
     return {k: v for k, v in values["total"].items() if k in kept}
+
+
+def sorted_ids(board: dashboard.Dashboard, ids: frozenset[Any]) -> list[Any]:
+    """``ids`` in the order of the centers' codes (the overview's order)."""
+    return [c.center_id for c in board.centers if c.center_id in ids]
 
 
 def check(db: Database) -> dict[str, Any]:
@@ -106,6 +111,9 @@ def check(db: Database) -> dict[str, Any]:
                     set(q.count_of(session, q.meeting_selection(period.start, period.end, ids)))
                     <= ids
                 )
+            # the sync overview read for that province only is the whole one's lines for it
+            every = {c.center_id: c for c in sync.centers_overview(db)}
+            assert sync.centers_overview(db, ids) == [every[i] for i in sorted_ids(board, ids)]
             parts[share.name] = _counts(values)
             out[f"{code} {share.name}"] = values
         # the two provinces add up to the whole database

@@ -544,8 +544,8 @@ def _centers(
     )
     return [
         _Center(e.center_id, e.code, e.name)
-        for e in sorted(sync_queries.all_enrolments(session), key=lambda e: e.code)
-        if e.status in ENROLLED and (wanted is None or e.center_id in wanted)
+        for e in sorted(sync_queries.all_enrolments(session, wanted), key=lambda e: e.code)
+        if e.status in ENROLLED
     ], province
 
 
@@ -558,6 +558,11 @@ def _owner(
     if province_name is not None:
         return frozenset(c.center_id for c in centers)
     return None
+
+
+def _scope(owner: uuid.UUID | frozenset[uuid.UUID] | None) -> frozenset[uuid.UUID] | None:
+    """The centers whose sync health is read (``None``: every center)."""
+    return frozenset({owner}) if isinstance(owner, uuid.UUID) else owner
 
 
 def dashboard(
@@ -650,7 +655,7 @@ def dashboard(
             )
         conflicts = q.count_of(session, q.conflict_selection(owner)) if province else {}
         revoked = q.count_of(session, q.revoked_key_selection(owner)) if province else {}
-    sync_of = _sync_health(db, silent_days, conflicts, revoked) if province else {}
+    sync_of = _sync_health(db, silent_days, conflicts, revoked, _scope(owner)) if province else {}
     total_acc = _Acc()
     lines = []
     for c in centers:
@@ -706,8 +711,10 @@ def _sync_health(
     silent_days: int,
     conflicts: Mapping[uuid.UUID, int],
     revoked: Mapping[uuid.UUID, int],
+    centers: frozenset[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, SyncHealth]:
-    """Per center, from the Sync page's own overview (``services.sync.centers_overview``)."""
+    """Per center (of ``centers``, or every one), from the Sync page's own overview
+    (``services.sync.centers_overview``)."""
     from justice_desk.services import sync
 
     return {
@@ -721,7 +728,7 @@ def _sync_health(
             conflicts.get(c.center_id, 0),
             revoked.get(c.center_id, 0),
         )
-        for c in sync.centers_overview(db)
+        for c in sync.centers_overview(db, centers)
     }
 
 
@@ -923,7 +930,7 @@ def records(
             kind = "key"
             selection = q.revoked_key_selection(owner)
         elif key == "sync.silent" and province:
-            return _silent_centers(db, centers, silent_days)
+            return _silent_centers(db, centers, silent_days, _scope(owner))
         else:
             raise ValidationError(
                 _("There is no list of records behind the figure “{key}”.").format(key=key),
@@ -960,9 +967,11 @@ _MEETING_WHICH = {
 }
 
 
-def _silent_centers(db: Database, centers: list[_Center], silent_days: int) -> RecordList:
+def _silent_centers(
+    db: Database, centers: list[_Center], silent_days: int, scope: frozenset[uuid.UUID] | None
+) -> RecordList:
     wanted = {c.center_id for c in centers}
-    health = _sync_health(db, silent_days, {}, {})
+    health = _sync_health(db, silent_days, {}, {}, scope)
     rows = tuple(
         RecordRow(
             c.code,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, case, func, insert, select, update
@@ -357,8 +357,14 @@ def approved_enrolments(session: Session) -> list[Enrolment]:
     )
 
 
-def all_enrolments(session: Session) -> list[Enrolment]:
-    rows = list(session.execute(select(Enrolment).order_by(Enrolment.code)).scalars())
+def all_enrolments(
+    session: Session, centers: Collection[uuid.UUID] | None = None
+) -> list[Enrolment]:
+    """Every enrolment, or those of ``centers`` (one province's in a database of several)."""
+    query = select(Enrolment).order_by(Enrolment.code)
+    if centers is not None:
+        query = query.where(Enrolment.center_id.in_(sorted(centers)))
+    rows = list(session.execute(query).scalars())
     session.expunge_all()
     return rows
 
@@ -383,13 +389,16 @@ def rejected_records_of(session: Session, bundle_ids: Sequence[int]) -> list[Rej
     )
 
 
-def bundle_status_counts(session: Session) -> dict[uuid.UUID, Counter[str]]:
+def bundle_status_counts(
+    session: Session, centers: Collection[uuid.UUID] | None = None
+) -> dict[uuid.UUID, Counter[str]]:
     out: dict[uuid.UUID, Counter[str]] = {}
-    for center, status, n in session.execute(
-        select(ReceivedBundle.center_id, ReceivedBundle.status, func.count()).group_by(
-            ReceivedBundle.center_id, ReceivedBundle.status
-        )
-    ):
+    query = select(ReceivedBundle.center_id, ReceivedBundle.status, func.count()).group_by(
+        ReceivedBundle.center_id, ReceivedBundle.status
+    )
+    if centers is not None:
+        query = query.where(ReceivedBundle.center_id.in_(sorted(centers)))
+    for center, status, n in session.execute(query):
         if center is not None:
             out.setdefault(center, Counter())[status] = n
     return out

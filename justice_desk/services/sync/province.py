@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -480,14 +481,18 @@ class CenterOverview:
         return self.quiet_days is None or self.quiet_days > days
 
 
-def centers_overview(db: Database) -> list[CenterOverview]:
+def centers_overview(
+    db: Database, centers: Collection[uuid.UUID] | None = None
+) -> list[CenterOverview]:
+    """Every enrolled center's sync state, or that of ``centers`` (a province's, in a
+    database that holds several)."""
     from justice_desk.storage import sync_queries as q
 
     now = utcnow()
     out = []
     with db.read() as session:
-        counts = q.bundle_status_counts(session)
-        for e in q.all_enrolments(session):
+        counts = q.bundle_status_counts(session, centers)
+        for e in q.all_enrolments(session, centers):
             c = counts.get(e.center_id, Counter())
             quiet = (now - e.last_bundle_at).days if e.last_bundle_at else None
             out.append(
