@@ -237,6 +237,10 @@ def _import(sync: Any, db: Any, args: argparse.Namespace) -> int:
         _print_outcomes(stopped.outcomes, as_json=args.json)
         raise
     _print_outcomes(outcomes, as_json=args.json)
+    # The imported centers' summaries, recounted once the files are in (storage/summaries.py).
+    from justice_desk.services import dashboard
+
+    dashboard.refresh_summaries(db)
     return int(sync.import_exit_status(outcomes))
 
 

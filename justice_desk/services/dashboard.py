@@ -53,6 +53,7 @@ from justice_desk.domain.outcomes import (
 from justice_desk.domain.periods import Period, month_code, parse_period
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import N_, _
+from justice_desk.storage import summaries as summary_tables
 from justice_desk.storage.database import Database
 
 #: Committee terms and mediator registrations ending within this many days are flagged.
@@ -61,6 +62,9 @@ EXPIRY_DAYS = 90
 LONG_WAIT_DAYS = 30
 #: Centers not heard from in more days than this are silent (the Sync page's setting).
 DEFAULT_SILENT_DAYS = 30
+#: How long a dashboard's read may spend recounting centers marked stale before it counts
+#: (the rest are counted from their records: storage/summaries.py).
+STALE_RECOUNT_SECONDS = 0.3
 
 
 # -- data objects --------------------------------------------------------------------------------
@@ -588,57 +592,26 @@ def dashboard(
     today = today or dt.date.today()
     as_of = period.as_of(today)
     months = period.months()
-    start, end = period.start, period.end
+    if summaries is None and db.mode == SiteKind.PROVINCE.value:
+        # Centers whose records changed since their summaries were counted (an import, a
+        # decision) are recounted first, for a moment at most and without waiting for a writer;
+        # those left are counted from their records below.
+        summary_tables.refresh_stale(db, wait=False, budget=STALE_RECOUNT_SECONDS)
     with db.read() as session:
         centers, province = _centers(db, session, center_code, province_name)
         owner = _owner(centers, center_code, province_name)
-        # A province sums the whole months of the period from its summary tables, kept with
-        # every import (storage/summaries.py); a center counts its own records.
+        # A province sums the whole months of the period from its summary tables; a center
+        # counts its own records.
         if summaries is None:
             summaries = province
         acc: defaultdict[uuid.UUID, _Acc] = defaultdict(_Acc)
-        for o, kind, channel, n in q.received_counts(
-            session, start, end, owner, summaries=summaries
-        ):
-            line = acc[o]
-            if kind in _KINDS:
-                line.kinds[_KINDS[kind]] += n
-            if channel in _CHANNELS:
-                line.channels[_CHANNELS[channel]] += n
-        for o, year, month, n in q.received_per_month(
-            session, start, end, owner, summaries=summaries
-        ):
-            acc[o].per_month[(year, month)] += n
-        for o, kind, status, days, n in q.outcome_distribution(
-            session, start, end, owner, summaries=summaries
-        ):
-            line = acc[o]
-            line.outcomes[_OUTCOME_OF_STATUS[status]] += n
-            if kind == _DISPUTE:
-                line.disputes_decided += n
-            if days is not None:
-                line.days[days] += n
-        for kind in DeadlineKind:
-            passed = _deadline_window(kind, "passed", period, as_of)
-            due = _deadline_window(kind, "due", period, as_of)
-            for o, n in q.deadline_counts(
-                session, kind, *passed, owner, summaries=summaries
-            ).items():
-                acc[o].passed[kind] += n
-            for o, n in q.deadline_counts(session, kind, *due, owner, summaries=summaries).items():
-                acc[o].due[kind] += n
+        for scope, from_summaries in _scopes(session, owner, summaries):
+            _count_period(session, acc, scope, from_summaries, period, as_of)
         long_before = today - dt.timedelta(days=LONG_WAIT_DAYS)
         for o, n, first, long in q.escalations_waiting(session, owner, long_before):
             acc[o].waiting, acc[o].first_escalated, acc[o].waiting_long = n, first, long
-        for which in ("held", "quorum_failed", "not_adopted"):
-            for o, n in q.meeting_counts(
-                session, start, end, owner, which, summaries=summaries
-            ).items():
-                acc[o].meetings[which] = n
         horizon = today + dt.timedelta(days=EXPIRY_DAYS)
         people_counts = {
-            "members": q.member_counts(session, owner, summaries=summaries),
-            "trained": q.member_counts(session, owner, trained=True, summaries=summaries),
             "terms_ending": q.count_of(session, q.terms_ending_selection(today, horizon, owner)),
             "mediators_expiring": q.count_of(
                 session, q.mediators_expiring_selection(today, horizon, owner)
@@ -647,12 +620,6 @@ def dashboard(
         for name, counts in people_counts.items():
             for o, n in counts.items():
                 acc[o].people[name] = n
-        for o, n, male, female, unspecified in q.activity_counts(
-            session, start, end, owner, summaries=summaries
-        ):
-            acc[o].activity.update(
-                {"count": n, "male": male, "female": female, "unspecified": unspecified}
-            )
         conflicts = q.count_of(session, q.conflict_selection(owner)) if province else {}
         revoked = q.count_of(session, q.revoked_key_selection(owner)) if province else {}
     sync_of = _sync_health(db, silent_days, conflicts, revoked, _scope(owner)) if province else {}
@@ -694,6 +661,93 @@ def dashboard(
         silent_centers=sum(1 for h in healths if h.silent),
         sync_total=sync_total,
     )
+
+
+def refresh_summaries(db: Database) -> int:
+    """Recount the summary tables of every center an import or a decision marked stale, each in
+    a transaction of its own (the end of a ``sync import`` run, in the window and on the
+    command line); returns how many were recounted. When the database cannot be written now
+    (busy, read-only, disk full) the marks stay and the dashboard counts those centers from
+    their records until a later recount: the import itself is done either way."""
+    from justice_desk.errors import DatabaseError
+
+    if db.mode != SiteKind.PROVINCE.value:
+        return 0
+    try:
+        return summary_tables.refresh_stale(db)
+    except DatabaseError:
+        return 0
+
+
+def _scopes(session: Any, owner: Any, summaries: bool) -> list[tuple[Any, bool]]:
+    """The owners to count from the summary tables and those to count from their records:
+    the centers marked stale (``summary_tables.mark_stale``) are read from their records, in
+    the same snapshot as the marks, so the figures are exact whatever is not recounted yet."""
+    from justice_desk.storage import dashboard_queries as q
+
+    if not summaries:
+        return [(owner, False)]
+    stale = summary_tables.stale_owners(session.connection())
+    if not stale:
+        return [(owner, True)]
+    if owner is None:
+        return [(q.AllBut(stale), True), (stale, False)]
+    if isinstance(owner, frozenset):
+        parts = [(owner - stale, True), (owner & stale, False)]
+        return [(part, from_summaries) for part, from_summaries in parts if part]
+    return [(owner, owner not in stale)]
+
+
+def _count_period(
+    session: Any,
+    acc: defaultdict[uuid.UUID, _Acc],
+    owner: Any,
+    summaries: bool,
+    period: Period,
+    as_of: dt.date,
+) -> None:
+    """The figures over the period (and members) of ``owner``'s centers into ``acc``."""
+    from justice_desk.storage import dashboard_queries as q
+
+    start, end = period.start, period.end
+    for o, kind, channel, n in q.received_counts(session, start, end, owner, summaries=summaries):
+        line = acc[o]
+        if kind in _KINDS:
+            line.kinds[_KINDS[kind]] += n
+        if channel in _CHANNELS:
+            line.channels[_CHANNELS[channel]] += n
+    for o, year, month, n in q.received_per_month(session, start, end, owner, summaries=summaries):
+        acc[o].per_month[(year, month)] += n
+    for o, kind, status, days, n in q.outcome_distribution(
+        session, start, end, owner, summaries=summaries
+    ):
+        line = acc[o]
+        line.outcomes[_OUTCOME_OF_STATUS[status]] += n
+        if kind == _DISPUTE:
+            line.disputes_decided += n
+        if days is not None:
+            line.days[days] += n
+    for kind in DeadlineKind:
+        passed = _deadline_window(kind, "passed", period, as_of)
+        due = _deadline_window(kind, "due", period, as_of)
+        for o, n in q.deadline_counts(session, kind, *passed, owner, summaries=summaries).items():
+            acc[o].passed[kind] += n
+        for o, n in q.deadline_counts(session, kind, *due, owner, summaries=summaries).items():
+            acc[o].due[kind] += n
+    for which in ("held", "quorum_failed", "not_adopted"):
+        for o, n in q.meeting_counts(
+            session, start, end, owner, which, summaries=summaries
+        ).items():
+            acc[o].meetings[which] += n
+    for name, trained in (("members", False), ("trained", True)):
+        for o, n in q.member_counts(session, owner, trained=trained, summaries=summaries).items():
+            acc[o].people[name] += n
+    for o, n, male, female, unspecified in q.activity_counts(
+        session, start, end, owner, summaries=summaries
+    ):
+        acc[o].activity.update(
+            {"count": n, "male": male, "female": female, "unspecified": unspecified}
+        )
 
 
 def _deadline_window(

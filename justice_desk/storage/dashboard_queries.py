@@ -19,6 +19,7 @@ import functools
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -89,8 +90,17 @@ RECORD_COLUMNS = ("owner_id", "id", "year_be", "number", "on", "title", "state",
 #: How many records a list behind a figure shows at most (the count says how many there are).
 RECORDS_LIMIT = 1000
 
-#: The centers a query covers: one, a set of them, or every owner (``None``).
-Owner = uuid.UUID | frozenset[uuid.UUID] | None
+
+@dataclass(frozen=True)
+class AllBut:
+    """Every owner but these (the centers whose summary rows are marked stale)."""
+
+    owners: frozenset[uuid.UUID]
+
+
+#: The centers a query covers: one, a set of them, every owner but some, or every owner
+#: (``None``).
+Owner = uuid.UUID | frozenset[uuid.UUID] | AllBut | None
 
 
 def _dialect_name(bind: Session | Connection) -> str:
@@ -128,6 +138,11 @@ def _owner(column: Any) -> Any:
 def _owned(column: Any, owner: Owner) -> ColumnElement[bool]:
     if owner is None:
         return true()
+    if isinstance(owner, AllBut):
+        if not owner.owners:
+            return true()
+        others: ColumnElement[bool] = column.not_in(sorted(owner.owners))
+        return others
     if isinstance(owner, frozenset):
         among: ColumnElement[bool] = column.in_(sorted(owner))
         return among

@@ -958,3 +958,15 @@ SUMMARY_MODELS: tuple[type[Base], ...] = (
     SummaryDeadline,
     SummaryPeople,
 )
+
+
+class SummaryStale(Base):
+    """A center whose summary rows may not match its records any more (migration 0018): a write
+    that changed its records marked it in the same transaction; the dashboard counts such a
+    center from its records until ``storage.summaries.refresh_stale`` recounts it and removes
+    the mark (docs/architecture.md §21)."""
+
+    __tablename__ = "summary_stale"
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    #: When it was first marked since its last recount (UTC).
+    marked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -21,5 +21,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0015",
     "0016",
     "0017",
+    "0018",
 )
 HEAD = KNOWN_REVISIONS[-1]

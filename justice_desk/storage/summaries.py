@@ -1,19 +1,26 @@
-"""The province's summary tables (models ``Summary*``, migration 0017, docs/architecture.md §21):
-per center and calendar month, the dashboard's figures that are sums over records -- cases
-received by kind and channel, outcomes by kind and status with the days to them, meetings held,
-without a quorum and with minutes not adopted, activities and their participants by sex; per
-center and day, the cases a legal deadline is counted from (a period's deadlines are ranges of
-days shifted by 60 days, 1 or 3 years); per center, its members and trained members.
+"""The province's summary tables (models ``Summary*``, migrations 0017-0018,
+docs/architecture.md §21): per center and calendar month, the dashboard's figures that are sums
+over records -- cases received by kind and channel, outcomes by kind and status with the days
+to them, meetings held, without a quorum and with minutes not adopted, activities and their
+participants by sex; per center and day, the cases a legal deadline is counted from (a
+period's deadlines are ranges of days shifted by 60 days, 1 or 3 years); per center, its
+members and trained members.
 
-**How they stay right.** :func:`refresh` recounts every month of the given centers from their
-records, with the dashboard's own selections (``storage/dashboard_queries.py``), and replaces
-their rows -- in the caller's transaction, so the summaries and the records commit together or
-not at all. Every write that changes a center's records at the province calls it: a bundle's
-import (``services/sync/importer.py``, once its rows are applied), an officer's decision taking
-the center's version of a record (``storage/sync_decisions.adopt_center_version``) and the
-demo's direct path (``services/demo/province.py``). A recount, not deltas: nothing depends on
-knowing what a record was before a bundle changed it (a case whose outcome or date moved), and
-a center is a few thousand records (tens of milliseconds).
+**How they stay right: a mark in the write, a recount later.** A write that changes a
+center's records at the province -- a bundle's import (``services/sync/importer.py``), an
+officer's decision taking the center's version of a record
+(``storage/sync_decisions.adopt_center_version``) -- calls :func:`mark_stale` in its own
+transaction: one row in ``summary_stale``, whatever the size of the bundle, committed with the
+records or not at all. The dashboard counts a marked center from its records (the same
+selections, ``dashboard_queries``), the others from these tables, in one snapshot, so its
+figures are exact at every moment, also after a kill between the import and the recount.
+:func:`refresh_stale` recounts the marked centers later, each in a transaction of its own
+that holds the center's import lock (PostgreSQL: the advisory lock of
+``sync_queries.lock_center``; SQLite: the write lock), and removes the mark in the same
+transaction: at the end of a ``sync import`` run, on the dashboard's read, and after a demo
+province is made. :func:`refresh` (the recount itself) replaces every row of a center from
+its records: nothing depends on what a record was before a bundle changed it (a case whose
+outcome or date moved to another month).
 
 **How they are read** (``dashboard_queries``, province databases only): a period's whole
 months from here, its partial months at either end from the records. "Last outcome in the
@@ -25,10 +32,13 @@ events; ``summary_outcomes`` holds only cases whose outcome events share one mon
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, func, insert, literal, select
+from sqlalchemy.exc import DBAPIError
 
 from justice_desk.domain.deadlines import DeadlineKind
 from justice_desk.storage import dashboard_queries as q
@@ -46,7 +56,12 @@ from justice_desk.storage.models import (
     SummaryOutcomeSpan,
     SummaryPeople,
     SummaryReceived,
+    SummaryStale,
+    utcnow,
 )
+
+if TYPE_CHECKING:
+    from justice_desk.storage.database import Database
 
 #: Every day a record can have: a recount covers all of a center's months.
 _FIRST, _LAST = dt.date(1, 1, 1), dt.date(9999, 12, 31)
@@ -59,8 +74,112 @@ def refresh(conn: Connection, owners: Iterable[uuid.UUID]) -> None:
         _refresh_one(conn, owner)
 
 
+def mark_stale(conn: Connection, owner: uuid.UUID) -> None:
+    """Note in the caller's transaction that ``owner``'s (a center's) records changed: until
+    :func:`refresh_stale` recounts it, the dashboard counts it from its records. One small
+    upsert, whatever the write (the first mark since the last recount is kept)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(
+        dialect.insert(SummaryStale)
+        .values(owner_id=owner, marked_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["owner_id"])
+    )
+
+
+def stale_owners(conn: Connection) -> frozenset[uuid.UUID]:
+    """The centers marked stale (their summary rows are not to be read)."""
+    return frozenset(conn.execute(select(SummaryStale.owner_id)).scalars())
+
+
+def refresh_stale(db: Database, *, wait: bool = True, budget: float | None = None) -> int:
+    """Recount the centers marked stale, oldest mark first, each in a transaction of its own
+    that removes its mark; returns how many were recounted.
+
+    A center whose bundle another officer is importing right now (PostgreSQL: its import lock
+    is held) is left marked: that import marks it again and its run recounts it. ``wait=False``
+    (the dashboard's read) gives up at once, without an error, when SQLite's write lock is
+    held or the database cannot be written: the dashboard then counts the marked centers from
+    their records. ``budget``: seconds after which no further center is started."""
+    from justice_desk.storage.database import _is_busy, unwritable_error
+
+    with db.connect_read() as conn:
+        marked = list(
+            conn.execute(
+                select(SummaryStale.owner_id).order_by(
+                    SummaryStale.marked_at, SummaryStale.owner_id
+                )
+            ).scalars()
+        )
+    until = None if budget is None else time.monotonic() + budget
+    done = 0
+    for owner in marked:
+        if until is not None and time.monotonic() >= until:
+            break
+        try:
+            recounted = _recount_marked(db, owner, wait=wait)
+        except DBAPIError as exc:
+            if wait:
+                error = busy_or_unwritable(db, exc)
+                if error is not None:
+                    raise error from exc
+                raise
+            if _is_busy(exc) or unwritable_error(exc, db.target) is not None:
+                break  # busy or read-only: the rest would be too
+            raise
+        done += recounted
+    return done
+
+
+def busy_or_unwritable(db: Database, exc: DBAPIError) -> Exception | None:
+    """The error a person can act on for ``exc`` (busy, read-only, disk full), or ``None``."""
+    from justice_desk.storage.database import _is_busy, busy_error, unwritable_error
+
+    return busy_error() if _is_busy(exc) else unwritable_error(exc, db.target)
+
+
+def _recount_marked(db: Database, owner: uuid.UUID, *, wait: bool) -> bool:
+    """Recount one marked center and remove its mark, in one transaction; ``False`` when its
+    import lock is held by someone else (PostgreSQL), ``True`` when done or when the mark was
+    gone already."""
+    with db.write_engine.connect() as conn:
+        raw: Any = None
+        if not wait and conn.dialect.name == "sqlite":
+            # BEGIN IMMEDIATE would queue behind another writer for the busy timeout: fail at
+            # once instead (the dashboard reads the marked center from its records meanwhile).
+            raw = conn.connection.driver_connection
+            (previous,) = raw.execute("PRAGMA busy_timeout").fetchone()
+            raw.execute("PRAGMA busy_timeout = 0")
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql" and not _try_lock_center(conn, owner):
+                    return False
+                still = conn.execute(
+                    select(SummaryStale.owner_id).where(SummaryStale.owner_id == owner)
+                ).first()
+                if still is None:
+                    return True  # recounted by someone else meanwhile
+                _refresh_one(conn, owner)
+                conn.execute(delete(SummaryStale).where(SummaryStale.owner_id == owner))
+            return True
+        finally:
+            if raw is not None:
+                raw.execute(f"PRAGMA busy_timeout = {int(previous)}")
+
+
+def _try_lock_center(conn: Connection, owner: uuid.UUID) -> bool:
+    """PostgreSQL: take the center's import lock for this transaction if nobody holds it (the
+    same key as ``sync_queries.lock_center``, which every import of the center takes before it
+    reads or writes the center's rows)."""
+    key = (owner.int & ((1 << 64) - 1)) - (1 << 63)
+    return bool(conn.execute(select(func.pg_try_advisory_xact_lock(key))).scalar())
+
+
 def refresh_all(conn: Connection) -> None:
-    """Recount every center's summary rows (the migration that adds the tables; a repair)."""
+    """Recount every center's summary rows (the migration that adds the tables; a repair).
+    Marks are left as they are (a later :func:`refresh_stale` recounts those centers once
+    more; the migration that added the tables runs before the table of marks exists)."""
     for model in SUMMARY_MODELS:
         conn.execute(delete(model))
     owners: set[uuid.UUID] = set()

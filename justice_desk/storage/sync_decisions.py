@@ -187,5 +187,5 @@ def adopt_center_version(session: Session, entry: SyncConflict) -> bool:
         return False
     sync_store.defer_foreign_keys(conn)
     sync_store.upsert(conn, entry.table_name, [row], force=True)
-    summaries.refresh(conn, [entry.center_id])
+    summaries.mark_stale(conn, entry.center_id)
     return True

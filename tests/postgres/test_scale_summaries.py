@@ -277,6 +277,12 @@ def _edit_center_and_send(target: str, home: Path, work: Path, code: str) -> int
         bundle = sync.export_bundle(center, work / "usb").path
     finally:
         center.dispose()
+    return _import(target, home, bundle)
+
+
+def _import(target: str, home: Path, bundle: Path) -> int:
+    from justice_desk.services import sync
+
     os.environ["JUSTICE_DESK_HOME"] = str(home)
     db = open_database(target)
     try:
@@ -287,11 +293,37 @@ def _edit_center_and_send(target: str, home: Path, work: Path, code: str) -> int
     return outcome.records
 
 
+def _stale(target: str) -> frozenset[Any]:
+    db = open_database(target)
+    try:
+        with db.connect_read() as conn:
+            return summaries.stale_owners(conn)
+    finally:
+        db.dispose()
+
+
+def _refresh_stale(target: str) -> int:
+    db = open_database(target)
+    try:
+        return summaries.refresh_stale(db)
+    finally:
+        db.dispose()
+
+
 def _check_summaries(target: str, home: Path, work: Path) -> None:
     _province(target, home, work)
+    assert not _stale(target)  # the demo recounts what its imports marked
     loaded = _assert_summaries_are_a_recount(target)  # direct load and first bundles
     before = _figures(target, SUMMARY_PERIODS)
     assert _edit_center_and_send(target, home, work, "CJC-50-0004") >= 6
+    # The import marked the center in its transaction and left the recount for later: until
+    # then the dashboard counts that center from its records, and is exact.
+    assert len(_stale(target)) == 1
+    assert _figures(target, SUMMARY_PERIODS, summaries=True) == _figures(
+        target, SUMMARY_PERIODS, summaries=False
+    )
+    assert _refresh_stale(target) == 1
+    assert not _stale(target)
     after = _assert_summaries_are_a_recount(target)
     assert after != loaded
     assert _figures(target, SUMMARY_PERIODS) != before
@@ -331,3 +363,305 @@ def test_the_migration_fills_the_summaries_of_a_province_made_before_it(tmp_path
         engine.dispose()
     assert _summary_rows(str(target)) == kept
     assert kept["summary_received"]
+
+
+# -- the marks: a write marks its center, the recount comes later (storage/summaries.py) ---------
+
+CENTER = "CJC-50-0004"  # made through bundles by _province, its database kept in work
+
+
+def _center_db(work: Path) -> Any:
+    os.environ["JUSTICE_DESK_HOME"] = str(work / "home")
+    return open_database(work / "centers" / f"{CENTER}.sqlite3")
+
+
+def _move_a_case(work: Path, months: int) -> tuple[dt.date, dt.date, Path]:
+    """At the center: one case received ``months`` months later (and its outcome, if any, in
+    the same step); returns its old and new day and the bundle carrying the change."""
+    from justice_desk.services import sync
+
+    center = _center_db(work)
+    try:
+        with center.write() as session:
+            case = (
+                session.execute(
+                    select(Case)
+                    .where(Case.deleted_at.is_(None), Case.received_on < dt.date(2025, 6, 1))
+                    .order_by(Case.received_on.desc())
+                )
+                .scalars()
+                .first()
+            )
+            assert case is not None
+            old = case.received_on
+            case.received_on = old + dt.timedelta(days=31 * months)
+            new = case.received_on
+            for event in session.execute(
+                select(CaseEvent).where(CaseEvent.case_id == case.id)
+            ).scalars():
+                event.occurred_on = event.occurred_on + dt.timedelta(days=31 * months)
+        bundle = sync.export_bundle(center, work / "usb").path
+    finally:
+        center.dispose()
+    return old, new, bundle
+
+
+def _month_code(day: dt.date) -> str:
+    from justice_desk.domain.periods import month_code
+
+    return month_code(day.year, day.month)
+
+
+def _per_month(target: str, code: str, summaries: bool | None) -> dict[str, int]:
+    """The center's cases received per month over 2567-2569 (BE calendar years)."""
+    db = open_database(target)
+    try:
+        board = dashboard.dashboard_json(
+            dashboard.dashboard(
+                db, parse_period("2567-01-01..2569-03-15"), today=TODAY, summaries=summaries
+            )
+        )
+    finally:
+        db.dispose()
+    (line,) = [c for c in board["centers"] if c["code"] == code]
+    return dict(zip(board["months"], line["cases_per_month"], strict=True))
+
+
+def _check_a_move(target: str, home: Path, work: Path) -> None:
+    _province(target, home, work)
+    before = _per_month(target, CENTER, None)
+    old, new, bundle = _move_a_case(work, 2)
+    assert _import(target, home, bundle) >= 1
+    assert len(_stale(target)) == 1
+    # Marked, not recounted: the center is counted from its records, the case in its new month
+    # and no longer in its old one.
+    marked = _per_month(target, CENTER, True)
+    assert marked == _per_month(target, CENTER, False)
+    assert marked[_month_code(old)] == before[_month_code(old)] - 1
+    assert marked[_month_code(new)] == before[_month_code(new)] + 1
+    assert _figures(target, SUMMARY_PERIODS, summaries=True) == _figures(
+        target, SUMMARY_PERIODS, summaries=False
+    )
+    # The next dashboard recounts it (its own transaction) and reads the same from the tables.
+    assert _per_month(target, CENTER, None) == marked
+    assert not _stale(target)
+    _assert_summaries_are_a_recount(target)
+
+
+def test_sqlite_a_case_moved_to_another_month_is_counted_in_its_new_month(
+    tmp_path: Path,
+) -> None:
+    _check_a_move(str(tmp_path / "province.sqlite3"), tmp_path / "home", tmp_path / "work")
+
+
+def test_postgresql_a_case_moved_to_another_month_is_counted_in_its_new_month(
+    fresh_pg_database: str, tmp_path: Path
+) -> None:
+    _check_a_move(fresh_pg_database, tmp_path / "home", tmp_path / "work")
+
+
+_IMPORT_AND_DIE = """
+import os, signal, sys
+from pathlib import Path
+from justice_desk.services import sync
+from justice_desk.storage.database import open_database
+
+db = open_database(sys.argv[1])
+(outcome,) = sync.import_paths(db, [Path(sys.argv[2])])
+assert outcome.status == "applied", outcome
+os.kill(os.getpid(), signal.SIGKILL)  # before anything recounts the center
+"""
+
+
+def _check_a_kill(target: str, home: Path, work: Path) -> None:
+    import subprocess
+    import sys
+
+    _province(target, home, work)
+    old, new, bundle = _move_a_case(work, 3)
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORT_AND_DIE, target, str(bundle)],
+        env=dict(os.environ, JUSTICE_DESK_HOME=str(home)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == -9, done.stderr
+    # The mark was committed with the records: nothing reads the center's old summary rows.
+    assert len(_stale(target)) == 1
+    assert _figures(target, SUMMARY_PERIODS, summaries=True) == _figures(
+        target, SUMMARY_PERIODS, summaries=False
+    )
+    marked = _per_month(target, CENTER, True)
+    assert marked[_month_code(new)] >= 1
+    assert _refresh_stale(target) == 1
+    _assert_summaries_are_a_recount(target)
+    assert _per_month(target, CENTER, None) == marked
+
+
+def test_sqlite_a_kill_between_the_import_and_the_recount_loses_nothing(tmp_path: Path) -> None:
+    _check_a_kill(str(tmp_path / "province.sqlite3"), tmp_path / "home", tmp_path / "work")
+
+
+def test_postgresql_a_kill_between_the_import_and_the_recount_loses_nothing(
+    fresh_pg_database: str, tmp_path: Path
+) -> None:
+    _check_a_kill(fresh_pg_database, tmp_path / "home", tmp_path / "work")
+
+
+def test_postgresql_two_officers_an_import_under_way_and_a_recount(
+    fresh_pg_database: str, tmp_path: Path
+) -> None:
+    """Officer A's import of a center is under way (its lock held, a case moved, the mark
+    written, nothing committed); officer B's recount leaves that center alone without waiting,
+    and B's dashboard shows the committed state exactly, before and after A commits."""
+    import time
+
+    from sqlalchemy import update
+
+    from justice_desk.storage import sync_queries
+
+    target = fresh_pg_database
+    _province(target, tmp_path / "home", tmp_path / "work")
+    db = open_database(target)
+    try:
+        board = dashboard.dashboard(db, parse_period("2569-02"), today=TODAY)
+    finally:
+        db.dispose()
+    (center_id,) = [c.center_id for c in board.centers if c.code == CENTER]
+    before = _per_month(target, CENTER, None)
+    officer_a = open_database(target)
+    officer_b = open_database(target)
+    try:
+        # An earlier import of the center left its mark, not recounted yet.
+        with officer_b.connect_write() as conn:
+            summaries.mark_stale(conn, center_id)
+        with officer_a.write() as session:
+            sync_queries.lock_center(session, center_id)
+            conn = session.connection()
+            case_id, old = conn.execute(
+                select(Case.id, Case.received_on)
+                .where(
+                    Case.owner_id == center_id,
+                    Case.deleted_at.is_(None),
+                    Case.received_on < dt.date(2025, 6, 1),
+                )
+                .order_by(Case.received_on.desc())
+                .limit(1)
+            ).one()
+            conn.execute(
+                update(Case.__table__)
+                .where(Case.__table__.c.id == case_id)
+                .values(received_on=old + dt.timedelta(days=62))
+            )
+            summaries.mark_stale(conn, center_id)
+            # B, meanwhile: the recount leaves the center A is importing alone, at once (the
+            # end of B's own import run, and B's dashboard); B reads it from its records.
+            started = time.monotonic()
+            assert summaries.refresh_stale(officer_b) == 0
+            assert summaries.refresh_stale(officer_b, wait=False) == 0
+            assert time.monotonic() - started < 5
+            assert _stale(target) == {center_id}
+            assert _per_month(target, CENTER, None) == before
+            assert _per_month(target, CENTER, True) == before
+        # A committed: B's dashboard reads the center from its records until it recounts it.
+        moved = _per_month(target, CENTER, True)
+        assert moved[_month_code(old)] == before[_month_code(old)] - 1
+        assert moved == _per_month(target, CENTER, False)
+        assert summaries.refresh_stale(officer_b) == 1
+        assert not _stale(target)
+        assert _per_month(target, CENTER, True) == moved
+    finally:
+        officer_a.dispose()
+        officer_b.dispose()
+    _assert_summaries_are_a_recount(target)
+
+
+def test_postgresql_imports_and_recounts_at_the_same_time_stay_exact(
+    fresh_pg_database: str, tmp_path: Path
+) -> None:
+    """Two officers at once: one imports a center's bundles one after the other while the
+    other recounts and reads the dashboard in a loop; every dashboard read equals a count from
+    the records made in the same snapshot, and the tables end as a full recount."""
+    import threading
+
+    target, home, work = fresh_pg_database, tmp_path / "home", tmp_path / "work"
+    _province(target, home, work)
+    bundles = []
+    for months in (1, -2, 3):
+        bundles.append(_move_a_case(work, months)[2])
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def importer() -> None:
+        try:
+            for bundle in bundles:
+                _import(target, home, bundle)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+        finally:
+            done.set()
+
+    reader = open_database(target)
+    thread = threading.Thread(target=importer)
+    thread.start()
+    reads = 0
+    try:
+        while not done.is_set() or reads < 3:
+            summaries.refresh_stale(reader, wait=False)
+            period = parse_period("2567-01-01..2569-03-15")
+            with reader.read() as session:
+                # One snapshot: the marks, the tables and the records as one moment left them.
+                from justice_desk.storage import dashboard_queries as q
+
+                stale = summaries.stale_owners(session.connection())
+                start, end = period.start, period.end
+                mixed = sorted(
+                    q.received_per_month(session, start, end, q.AllBut(stale), summaries=True)
+                    + q.received_per_month(session, start, end, stale, summaries=False)
+                )
+                recount = sorted(q.received_per_month(session, start, end, None))
+            assert _merged(mixed) == _merged(recount)
+            reads += 1
+    finally:
+        thread.join()
+        reader.dispose()
+    assert not errors, errors
+    assert _refresh_stale(target) >= 0
+    assert not _stale(target)
+    _assert_summaries_are_a_recount(target)
+
+
+def _merged(rows: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], int]:
+    out: Counter[tuple[Any, ...]] = Counter()
+    for *key, n in rows:
+        out[tuple(key)] += n
+    return {k: n for k, n in out.items() if n}
+
+
+def test_sqlite_the_dashboard_does_not_wait_for_another_writer_to_recount(
+    tmp_path: Path,
+) -> None:
+    """While another process holds SQLite's write lock, the dashboard leaves the marked
+    center to a later recount and counts it from its records, at once."""
+    import sqlite3
+    import time
+
+    target, home, work = str(tmp_path / "province.sqlite3"), tmp_path / "home", tmp_path / "work"
+    _province(target, home, work)
+    _old, _new, bundle = _move_a_case(work, 2)
+    _import(target, home, bundle)
+    assert len(_stale(target)) == 1
+    expected = _figures(target, ("2569-02", "2567-03-16..2569-03-15"), summaries=False)
+    writer = sqlite3.connect(target, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        assert _figures(target, ("2569-02", "2567-03-16..2569-03-15")) == expected
+        assert time.monotonic() - started < 4  # the busy timeout is longer than this
+        assert len(_stale(target)) == 1
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert _figures(target, ("2569-02",)) == {"2569-02": expected["2569-02"]}
+    assert not _stale(target)

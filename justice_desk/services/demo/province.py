@@ -231,6 +231,10 @@ def generate_province(
     finally:
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
+    # The imports marked their centers stale; recount them now, as a `sync import` run does.
+    from justice_desk.storage import summaries
+
+    summaries.refresh_stale(db)
     return ProvinceDemoSummary(
         centers=len(plans),
         records=records,

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from justice_desk.domain.dates import format_date
 from justice_desk.domain.enums import EnrolmentStatus, ImportStatus
 from justice_desk.i18n import _, language, pgettext
-from justice_desk.services import sync
+from justice_desk.services import dashboard, sync
 from justice_desk.ui import operations
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
@@ -63,7 +63,9 @@ def _import_keeping_results(
     """``sync.import_paths`` for the page: when the database stops taking writes (busy,
     read-only, disk full), the files dealt with before are still listed, with why it stopped."""
     try:
-        return sync.import_paths(db, paths, **kwargs), None
+        outcomes = sync.import_paths(db, paths, **kwargs)
+        dashboard.refresh_summaries(db)  # the imported centers' summaries, recounted
+        return outcomes, None
     except sync.ImportStopped as stopped:
         return stopped.outcomes, str(stopped)
 
