@@ -1126,8 +1126,9 @@ def _decide_and_apply(
         new_epoch=new_epoch,
         restored_after=_timestamp(bundle.manifest.restored_after),
     )
-    # The province's summary tables, recounted for this center in the same transaction.
-    summaries.refresh(conn, [center_id])
+    # The province's summary tables: the center is marked stale in this transaction (one row);
+    # it is recounted later, outside the import (storage/summaries.py).
+    summaries.mark_stale(conn, center_id)
     status = ImportStatus.PARTIAL if result.rejected else ImportStatus.APPLIED
     detail = f"{len(result.rejected)} records refused" if result.rejected else None
     row = _record_bundle(
