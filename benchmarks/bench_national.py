@@ -3,7 +3,7 @@ office database, a province's dashboard on it, and bundle imports into it agains
 province database on the same server, in the same run (docs/product.md §5, issue 13 "Scale",
 docs/architecture.md §21).
 
-Run: ``nice .venv/bin/python benchmarks/bench_national.py [--years 2] [--server-dir DIR]``
+Run: ``nice .venv/bin/python benchmarks/bench_national.py [--years 5] [--server-dir DIR]``
 (``--help``; ``nice``: the build keeps both cores busy for tens of minutes).
 
 1. **The country.** A throw-away PostgreSQL 15 server (initdb and pg_ctl as
@@ -15,7 +15,7 @@ Run: ``nice .venv/bin/python benchmarks/bench_national.py [--years 2] [--server-
    each center written with ``COPY`` under its own id, its enrolment, key, applied bundle and
    summary rows). A center holds what the demo province's centers hold per year: about 25
    cases, 6 meetings, 30 people on its register besides the parties, and the activities the
-   demo generator makes, ``--years`` years of it (default 2). Then ``VACUUM ANALYZE`` and a
+   demo generator makes, ``--years`` years of it (default 5). Then ``VACUUM ANALYZE`` and a
    checkpoint, as a server that has run a while. ``--server-dir`` keeps the server's folder and
    the office's keys there, and a later run with the same folder measures the country it
    already holds (the build is the long part).
@@ -587,7 +587,7 @@ def code_state() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--centers", type=int, default=7_500)
-    parser.add_argument("--years", type=int, default=2, help="years of records per center (2)")
+    parser.add_argument("--years", type=int, default=5, help="years of records per center (5)")
     parser.add_argument(
         "--server-dir",
         type=Path,
