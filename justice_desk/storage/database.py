@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -222,6 +223,21 @@ def _disk_full(target: Target) -> DiskFullError:
     )
 
 
+def damaged_error(exc: BaseException, target: Target) -> DatabaseError | None:
+    """A file damaged on the disk (SQLite's "malformed" image; for an encrypted file, a page
+    that fails its authentication code), said as such instead of an unexpected error."""
+    message = str(getattr(exc, "orig", exc) or "").lower()
+    if "malformed" not in message and "not a database" not in message:
+        return None
+    return DatabaseError(
+        _(
+            "The database {path} is damaged on the disk ({error}). Nothing more was read or "
+            "changed. Restore the latest backup (File → Restore from a backup, or "
+            "“justice-desk restore”) and keep this file for a technician."
+        ).format(path=target.display, error=getattr(exc, "orig", exc))
+    )
+
+
 def busy_error() -> DatabaseBusyError:
     return DatabaseBusyError(
         _(
@@ -306,6 +322,11 @@ class Database:
             return busy_error()
         return unwritable_error(exc, self.target)
 
+    def _damaged(self, exc: DBAPIError) -> None:
+        error = damaged_error(exc, self.target)
+        if error is not None:
+            raise error from exc
+
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; whatever it changes is rolled back."""
@@ -321,6 +342,9 @@ class Database:
             error = self._operational(exc)
             if error is not None:
                 raise error from exc
+            raise
+        except SADatabaseError as exc:
+            self._damaged(exc)
             raise
 
     @contextlib.contextmanager
@@ -342,6 +366,9 @@ class Database:
                     "The change was not saved because it breaks the database's rules ({error})."
                 ).format(error=exc.orig)
             ) from exc
+        except SADatabaseError as exc:
+            self._damaged(exc)
+            raise
 
     @contextlib.contextmanager
     def connect_write(self) -> Iterator[Any]:

@@ -23,7 +23,8 @@ import pytest
 from sqlalchemy import select, text
 
 from justice_desk.cli.main import main
-from justice_desk.errors import SignInFailed, UserError
+from justice_desk.domain.access import Role
+from justice_desk.errors import NotAllowed, SignInFailed, UserError
 from justice_desk.services import accounts, encryption
 from justice_desk.storage import audit, cipher, keyslots
 from justice_desk.storage.database import open_database
@@ -305,3 +306,55 @@ def test_the_rekey_refuses_a_plain_database(
     setup.init_center(path, code="500107", name="ศูนย์", province="เชียงใหม่").dispose()
     assert main(["encrypt", "--rekey", "--db", str(path)]) == 2
     assert "not encrypted" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("role", [Role.SECRETARY, Role.MEDIATOR, Role.VIEWER, Role.COORDINATOR])
+def test_only_the_coordinator_changes_the_key(center: tuple[Path, str], role: Role) -> None:
+    """Every role of a center, at the service (the command line and the window call it)."""
+    from justice_desk.services import people
+
+    db, _recovery = center
+    boss = encryption.sign_in_encrypted(db, "boss", BOSS)
+    try:
+        person = people.create_person(
+            boss, people.PersonInput(given_name="ไกล่เกลี่ย", no_id_reason="x")
+        )
+        linked = person.record.id if role is Role.MEDIATOR else None
+        accounts.add_account(boss, "someone", "x", role, "someone password", person_id=linked)
+    finally:
+        boss.dispose()
+    before = keyslots.unlock(db, "boss", BOSS)
+    opened = encryption.sign_in_encrypted(db, "someone", "someone password")
+    try:
+        if role is Role.COORDINATOR:
+            done = encryption.rekey_database(opened, "someone password")
+            done.db.dispose()
+        else:
+            with pytest.raises(NotAllowed):
+                encryption.rekey_database(opened, "someone password")
+    finally:
+        opened.dispose()
+    assert (keyslots.unlock(db, "boss", BOSS) == before) is (role is not Role.COORDINATOR)
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.ADMINISTRATOR])
+def test_only_the_administrator_changes_a_province_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], role: Role
+) -> None:
+    monkeypatch.setenv("JUSTICE_DESK_LANG", "en")
+    monkeypatch.setenv("JUSTICE_DESK_PASSWORD", BOSS)
+    db = tmp_path / "province.sqlite3"
+    assert main(["init", "province", "--db", str(db), "--province", "เชียงใหม่",
+                 "--login", "admin", "--full-name", "ผู้ดูแล"]) == 0  # fmt: skip
+    monkeypatch.setenv("JUSTICE_DESK_NEW_PASSWORD", CLERK)
+    assert main(["user", "add", "second", "--role", role.value, "--db", str(db),
+                 "--user", "admin"]) == 0  # fmt: skip
+    capsys.readouterr()
+    monkeypatch.setenv("JUSTICE_DESK_PASSWORD", CLERK)
+    code = main(["encrypt", "--rekey", "--db", str(db), "--user", "second"])
+    out, err = capsys.readouterr()
+    if role is Role.ADMINISTRATOR:
+        assert code == 0 and RECOVERY.search(out) and "keep their passwords: admin" in out
+    else:
+        assert code == 2 and "may not" in err
+    assert _opens(db, "admin", BOSS) and _opens(db, "second", CLERK)
