@@ -463,9 +463,10 @@ def rekey_database(db: Database, password: str) -> Rekeyed:
     keyslots.stage_rekey(path, old_key, prepared)
     _crash_point("rekey-slots-staged")
     db.dispose()  # no connection of ours may stay open on the file being re-keyed
+    failures: tuple[type[BaseException], ...] = (OSError, UserError, *cipher.driver_errors())
     try:
         cipher.rekey(path, old_key, new_key)
-    except (OSError, *cipher.driver_errors(), UserError) as exc:
+    except failures as exc:
         if not cipher.key_opens(path, new_key):
             keyslots.keep_key(path, old_key)  # the staged slots go; nothing changed
             raise UserError(

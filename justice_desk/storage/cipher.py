@@ -159,12 +159,13 @@ def key_opens(path: Path, key: bytes) -> bool:
     keys: the one that opens wins). A write connection first, so that a re-key interrupted
     mid-way is rolled back by SQLite (its journal holds the pages as the old key wrote them,
     whichever key the connection has); read-only where the file cannot be written."""
+    failures: tuple[type[BaseException], ...] = (OSError, *driver_errors())
     for read_only in (False, True):
         try:
             conn = connect(path, key, read_only=read_only)
         except WrongKeyError:
             return False
-        except (OSError, *driver_errors()):
+        except failures:
             continue
         conn.close()
         return True
