@@ -73,14 +73,14 @@ def keys_of(session: Session, site_id: uuid.UUID) -> list[SiteKey]:
     )
 
 
-def trusted_keys(session: Session) -> list[SiteKey]:
-    """Peer keys of approved (or revoked, for their cut-off) centers, and of the province."""
+def trusted_keys(session: Session, site_id: uuid.UUID | None = None) -> list[SiteKey]:
+    """Peer keys of approved (or revoked, for their cut-off) centers, and of the province; of
+    one site only when ``site_id`` is given."""
     approved = select(Enrolment.center_id).where(Enrolment.status.in_(ENROLLED))
-    return list(
-        session.execute(
-            select(SiteKey).where(SiteKey.role == "peer", SiteKey.site_id.in_(approved))
-        ).scalars()
-    )
+    query = select(SiteKey).where(SiteKey.role == "peer", SiteKey.site_id.in_(approved))
+    if site_id is not None:
+        query = query.where(SiteKey.site_id == site_id)
+    return list(session.execute(query).scalars())
 
 
 def mark_key(session: Session, site_id: uuid.UUID, key_id: str, *, status: KeyStatus) -> None:

@@ -225,19 +225,41 @@ def own_public(db: Database) -> PublicKeySet:
 
 
 def _trust(db: Database, *, retired_ok: bool = False) -> TrustLookup:
-    """The key directory for the format layer: enrolled, approved sites and their keys.
-    ``retired_ok`` lifts the limit of keys retired by a rotation (never of revoked ones): only
-    to recognise a rotation statement read again."""
-    from justice_desk.storage import sync_queries as q
+    """The key directory for the format layer: enrolled, approved sites and their keys, read
+    a site at a time as bundles name them (a national office holds thousands of centers' keys;
+    a stick holds a few centers). ``retired_ok`` lifts the limit of keys retired by a rotation
+    (never of revoked ones): only to recognise a rotation statement read again."""
+    return _SiteTrust(db, retired_ok)
 
-    with db.read() as session:
-        directory: dict[str, dict[str, TrustedKey]] = {}
-        for row in q.trusted_keys(session):
-            cutoff = None if retired_ok and row.status == KeyStatus.ROTATED else _cutoff(row)
-            directory.setdefault(str(row.site_id), {})[row.key_id] = TrustedKey(
-                _public_from_row(row), cutoff
-            )
-    return directory.get
+
+class _SiteTrust:
+    """A :data:`TrustLookup` that reads one site's keys when it is first asked for them, and
+    keeps them for the run (the importer makes a new one after a key change)."""
+
+    def __init__(self, db: Database, retired_ok: bool) -> None:
+        self.db, self.retired_ok = db, retired_ok
+        self.known: dict[str, dict[str, TrustedKey] | None] = {}
+
+    def __call__(self, site: str) -> dict[str, TrustedKey] | None:
+        if site in self.known:
+            return self.known[site]
+        try:
+            site_id = uuid.UUID(site)
+        except (ValueError, TypeError, AttributeError):
+            return None  # no site of ours is named so
+        if str(site_id) != site:
+            return None  # sites are named by the canonical spelling of their id only
+        from justice_desk.storage import sync_queries as q
+
+        with self.db.read() as session:
+            keys: dict[str, TrustedKey] = {}
+            for row in q.trusted_keys(session, site_id):
+                retired = self.retired_ok and row.status == KeyStatus.ROTATED
+                keys[row.key_id] = TrustedKey(
+                    _public_from_row(row), None if retired else _cutoff(row)
+                )
+        found = self.known[site] = keys or None
+        return found
 
 
 def _cutoff(row: SiteKey) -> RevocationCutoff | None:
