@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from justice_desk.domain.access import Actor, Permission
 from justice_desk.domain.case_flow import CaseAction, Prerequisite
 from justice_desk.domain.eligibility import Verdict
 from justice_desk.domain.enums import CaseKind, CaseStatus
@@ -55,6 +56,7 @@ from justice_desk.ui.case_widgets import (
 )
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.role_gate import apply_gates, case_work_reason, gate
 from justice_desk.ui.widgets.fit import (
     FlowLayout,
     scaled_font,
@@ -154,6 +156,8 @@ class CaseDetailView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.detail: CaseDetail | None = None
+        #: (case id and rev, the people who mediate it): asked of mediator accounts only
+        self._mediator_people: tuple[object, set[uuid.UUID | None]] = (None, set())
         self.action_dialog: ActionDialog | None = None
         self.last_print: PreviewTask | None = None  # the last print button pressed
 
@@ -282,6 +286,8 @@ class CaseDetailView(QWidget):
             "history": [],
         }
 
+        self._gate_buttons()
+
         content = QWidget(self)
         header = QVBoxLayout()
         header.addLayout(top)
@@ -308,6 +314,54 @@ class CaseDetailView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll_box)
+
+    # -- who may use the buttons ----------------------------------------------------------------
+
+    def _gate_buttons(self) -> None:
+        """The buttons that change the case are disabled, saying why, for a role that may not
+        work on it — a viewer, a secretary, a mediator on a case they do not mediate — and the
+        print buttons for a role that may not print (ui/role_gate.py; the services refuse all
+        the same). They follow the case shown and the person signed in."""
+        works = self.may_work_on_case
+        writes: list[QPushButton] = [
+            self.case_form.save_button,
+            self.parties.remove_button,
+            self.parties.picker.add_existing,
+            self.mediators.assign_button,
+            self.sessions.add_button,
+            self.settlement.save_button,
+            self.settlement.signed_button,
+            self.settlement.instalments.add_button,
+            self.settlement.instalments.remove_button,
+            self.payments.pay_button,
+            self.certificate.save_button,
+            self.compliance.add_button,
+        ]
+        for button in writes:
+            gate(button, self.ctx, rule=works)
+        # A new person is written to the register first: the people permission as well.
+        gate(self.parties.picker.add_new, self.ctx, Permission.PEOPLE, rule=works)
+        for button in [*self.print_buttons.values(), self.settlement.print_button]:
+            gate(button, self.ctx, Permission.PRINT)
+
+    def may_work_on_case(self, actor: Actor) -> str:
+        """Why ``actor`` may not change the case shown ("" when they may)."""
+        return case_work_reason(actor, lambda: self._mediates(actor))
+
+    def _mediates(self, actor: Actor) -> bool:
+        detail = self.detail
+        if detail is None or actor.person_id is None or not detail.mediators:
+            return False
+        key = (detail.id, detail.rev)
+        if self._mediator_people[0] != key:
+            from justice_desk.services import people
+
+            registered = {m.id: m.person_id for m in people.list_mediators(self.ctx.db)}
+            self._mediator_people = (
+                key,
+                {registered.get(m.mediator_id) for m in detail.mediators} - {None},
+            )
+        return actor.person_id in self._mediator_people[1]
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
         super().resizeEvent(event)
@@ -398,6 +452,7 @@ class CaseDetailView(QWidget):
         self.events_model.set_rows(detail.events)
         self._show_province_answer(detail)
         self._show_outcome_summary(detail)
+        apply_gates(self, self.ctx.db.actor)  # this case: may the person work on it?
         self._arrange_middle()
 
     def _show_province_answer(self, detail: CaseDetail) -> None:
@@ -515,6 +570,7 @@ class CaseDetailView(QWidget):
                 hint = hint or _missing_hint(missing[0])
                 button.setEnabled(False)
                 button.setToolTip(hint[0])
+            gate(button, self.ctx, rule=self.may_work_on_case)
             self.actions_layout.add_widget(button)
             button.show()  # a layout shows new children of a visible widget only later
             self.action_buttons[action] = button

@@ -106,9 +106,17 @@ class PartyPicker(FormSection):
         self.results.setMinimumHeight(90)
         self.add_existing = QPushButton(_("Add as a party"), existing)
         self.add_existing.setObjectName("addExistingParty")
+        # Enter on the button adds (also outside a dialog, in an open case).
+        self.add_existing.setAutoDefault(True)
+        # What Enter in the search found: one person chosen, waiting for "Add", or several.
+        self.found_note = ThaiLabel(existing)
+        self.found_note.setObjectName("partySearchNote")
+        self.found_note.setStyleSheet("color: #555;")
+        self.found_note.setVisible(False)
         e = QVBoxLayout(existing)
         e.addWidget(self.search)
         e.addWidget(self.results, 1)
+        e.addWidget(self.found_note)
         e.addWidget(self.add_existing)
         self.tabs.addTab(existing, _("Registered person"))
 
@@ -198,8 +206,10 @@ class PartyPicker(FormSection):
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.refresh_results)
         self.search.textChanged.connect(lambda _t: self._timer.start())
-        self.search.returnPressed.connect(self.refresh_results)
+        self.search.returnPressed.connect(self.search_now)
         self.results.itemDoubleClicked.connect(lambda _item: self._pick_existing())
+        # Enter on a row of the list adds that person, as a double click does.
+        self.results.itemActivated.connect(lambda _item: self._pick_existing())
         self.add_existing.clicked.connect(self._pick_existing)
         self.add_new.clicked.connect(self._pick_new)
         steady_height(self.national_id, self.phone)  # their warning borders come and go
@@ -226,10 +236,53 @@ class PartyPicker(FormSection):
 
     # -- existing people ------------------------------------------------------------------------
 
+    def search_now(self) -> None:
+        """Enter in the search box: search at once, then make the next step one key away
+        without writing anything — one person found is chosen and "Add as a party" gets the
+        keyboard (Enter again adds them), several put the keyboard in the list (arrows, then
+        Enter), none says so. In a case and in the new-case dialog alike."""
+        self.refresh_results()
+        count = self.results.count()
+        if count == 1:
+            row = self.results.item(0).data(Qt.ItemDataRole.UserRole)
+            self.found_note.setText(
+                _(
+                    "Found {name}. Press Enter or click “Add as a party” to add them as {side}."
+                ).format(name=row.name, side=self.current_side().label())
+            )
+            self._focus_after_enter(self.add_existing)
+        elif count > 1:
+            self.found_note.setText(
+                _("{count} people found: choose one with the arrow keys, then press Enter.").format(
+                    count=count
+                )
+            )
+            self._focus_after_enter(self.results)
+        else:
+            self.found_note.setText(
+                _("Nobody found. Check the spelling, or add a new person on the next tab.")
+            )
+        self.found_note.setVisible(True)
+
+    def _focus_after_enter(self, widget: QWidget) -> None:
+        """The keyboard to ``widget`` once the Enter that searched is handled: moved at once,
+        the same Enter would reach a dialog with the button in focus and press it."""
+
+        def focus() -> None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            area = widget.parentWidget()
+            while area is not None and not isinstance(area, QScrollArea):
+                area = area.parentWidget()
+            if isinstance(area, QScrollArea):  # the case scrolls: bring the button into view
+                area.ensureWidgetVisible(widget)
+
+        QTimer.singleShot(0, focus)
+
     def refresh_results(self) -> None:
         """Search now (tests, Enter, and after the debounce delay)."""
         self._timer.stop()
         self._searched = True
+        self.found_note.setVisible(False)
         page = people.list_people(
             self.ctx.db, search=self.search.text().strip() or None, limit=RESULTS
         )

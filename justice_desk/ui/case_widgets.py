@@ -34,6 +34,7 @@ from justice_desk.i18n import _, language
 from justice_desk.ui import dialogs, operations
 from justice_desk.ui.dirty import DirtyTracker
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
+from justice_desk.ui.widgets.fit import rows_follow_text
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 # ๐–๙ typed on a Thai keyboard mean 0–9 (a table, not PyThaiNLP: this runs at every keystroke
@@ -214,6 +215,7 @@ def make_table(
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
+    rows_follow_text(table)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     table.horizontalHeader().setStretchLastSection(stretch_last)
     table.setMinimumHeight(110)

@@ -81,7 +81,10 @@ class ExportButton(QToolButton):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("exportButton")
-        self.setText(_("Export"))
+        # The menu's arrow after the word, not Qt's small indicator drawn over its last letter
+        # (at a large text size it covered the end of "ส่งออก").
+        self.setText(_("Export") + " ▾")
+        self.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         self.setToolTip(
             _("Save the list as shown (with its search and filters) for Excel or as CSV")
         )

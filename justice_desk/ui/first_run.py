@@ -150,6 +150,9 @@ class FirstRunDialog(QDialog):
         """``switching``: opened from File → Open another database (not at a first start);
         ``missing``: the database used last, which is not there any more."""
         super().__init__(parent)
+        from justice_desk.ui.widgets import wheel
+
+        wheel.install()  # the wheel scrolls the set-up form, not its lists (§15)
         self.setObjectName("firstRun")
         self.setWindowTitle(
             _("Open another database") if switching else _("Welcome to Justice Desk")

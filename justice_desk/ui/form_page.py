@@ -12,7 +12,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -79,6 +80,7 @@ class RecordPage(Page):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.form_body)
+        self.form_scroll = scroll
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
@@ -106,9 +108,65 @@ class RecordPage(Page):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        self._dragged = False  # the person moved the divider: their choice stays
+        self.splitter.splitterMoved.connect(self._divider_moved)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
+
+    # -- the list and the form side by side ----------------------------------------------
+
+    #: The share of the page the form is given at least; more when its fields need more, so
+    #: that it never scrolls sideways (docs/architecture.md §15).
+    FORM_SHARE = 0.4
+
+    def form_width(self) -> int:
+        """The width the form needs whole: its fields, the page's margins, a scroll bar."""
+        right = self.splitter.widget(1)
+        layout = right.layout() if right is not None else None
+        margins = layout.contentsMargins() if layout is not None else None
+        bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        return (
+            self.form_body.minimumSizeHint().width()
+            + (margins.left() + margins.right() if margins else 0)
+            + 2 * self.form_scroll.frameWidth()
+            + bar
+            + 2
+        )
+
+    def _share_splitter(self) -> None:
+        """The form at least its share and what its fields need; the list the rest (never
+        below what it needs itself). The splitter keeps pixels, which at a larger text size
+        would leave the form a strip that scrolls sideways."""
+        total = self.splitter.width() - self.splitter.handleWidth()
+        if total < 200:  # not laid out yet
+            return
+        left = self.splitter.widget(0)
+        least = left.minimumSizeHint().width() if left is not None else 0
+        needed = self.form_width()
+        form = min(max(int(total * self.FORM_SHARE), needed), total - least)
+        # The list's buttons on one line under its search, when the form can spare the room.
+        comfortable = (
+            least - self.register.minimumSizeHint().width() + self.register.stacked_width()
+        )
+        if total - form < comfortable and total - comfortable >= needed:
+            form = total - comfortable
+        if self.splitter.sizes()[1:] != [form]:
+            self.splitter.setSizes([total - form, form])
+
+    def _divider_moved(self, _position: int, _index: int) -> None:
+        self._dragged = True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        if not self._dragged:
+            self._share_splitter()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "splitter"):
+            self._dragged = False  # a new text size: the shares again
+            self._share_splitter()
 
     # -- hooks ----------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import show_error, show_info
 from justice_desk.ui.jobs import Job, JobRunner
 from justice_desk.ui.pages.base import Page
+from justice_desk.ui.widgets import wheel
 from justice_desk.ui.widgets.fit import SCREEN, ElidedLabel, text_width
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 from justice_desk.ui.widgets.wrapping_list import fit_list_width
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         runner: JobRunner | None = None,
     ) -> None:
         super().__init__()
+        wheel.install()  # app-wide: the wheel scrolls a form, not the field under the pointer
         if ctx is not None:
             identity, settings, runner = Identity.of(ctx), ctx.settings, ctx.runner
         if identity is None or settings is None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from justice_desk.domain import meetings as rules
+from justice_desk.domain.access import Permission
 from justice_desk.domain.dates import be_year, format_date, format_time
 from justice_desk.domain.enums import Attendance, MeetingMode, MeetingStatus
 from justice_desk.errors import UserError
@@ -47,6 +48,7 @@ from justice_desk.ui.meeting_agenda import AgendaEditor
 from justice_desk.ui.meeting_attendance import AttendanceEditor, quorum_style
 from justice_desk.ui.meeting_dialogs import ERROR_LABEL_STYLE, mode_combo
 from justice_desk.ui.models import Column, ListTableModel
+from justice_desk.ui.role_gate import gate
 from justice_desk.ui.widgets.date_edit import ERROR_STYLE, BeDateEdit
 from justice_desk.ui.widgets.fit import (
     ElidedLabel,
@@ -221,7 +223,30 @@ class MeetingEditor(QWidget):
         self.attendance.changed.connect(lambda: self._mark("attendance"))
         self.attendance.quorum_changed.connect(self._show_quorum)
         self.agenda.changed.connect(lambda: self._mark("agenda"))
+        # A role that may not change meetings (a viewer, a mediator) sees the buttons disabled,
+        # saying why (ui/role_gate.py; the services refuse all the same), and the fields read
+        # only, as adopted minutes are.
+        for button in (
+            self.save_button,
+            self.revert_button,
+            self.held_button,
+            self.adopt_button,
+            self.correct_button,
+            self.cancel_correction_button,
+            self.delete_button,
+            self.attendance.add_missing,
+            self.attendance.rest_present,
+            self.attendance.add_guest_button,
+            self.agenda.add_button,
+        ):
+            gate(button, ctx, Permission.MEETINGS)
+        for button in self.print_buttons.values():
+            gate(button, ctx, Permission.PRINT)
         self._update_buttons()
+
+    def may_change(self) -> bool:
+        """May the person signed in change meetings (the fields are read only otherwise)?"""
+        return self.ctx.db.actor.may(Permission.MEETINGS)
 
     def _size_tabs_to_current(self, _index: int = -1) -> None:
         """The tabs are as tall as the tab shown (``TabPage``), not as the tallest tab: a short
@@ -522,13 +547,14 @@ class MeetingEditor(QWidget):
     def _apply_mode(self) -> None:
         detail = self.detail
         locked = detail is not None and detail.locked
+        fixed = locked or not self.may_change()
         for line in (self.body_name, self.place, self.starts, self.ends, self.date.line):
-            line.setReadOnly(locked)
-        self.date.button.setEnabled(not locked)
+            line.setReadOnly(fixed)
+        self.date.button.setEnabled(not fixed)
         for combo in (self.mode, self.minute_taker, self.checker):
-            combo.setEnabled(not locked)
-        self.attendance.set_read_only(locked)
-        self.agenda.set_read_only(locked and not self.correcting)
+            combo.setEnabled(not fixed)
+        self.attendance.set_read_only(fixed)
+        self.agenda.set_read_only((locked and not self.correcting) or not self.may_change())
         if detail is None:
             self.heading.setText("")
             self.subheading.setText("")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -43,7 +43,7 @@ from justice_desk.ui.form_fields import (
     year_text,
 )
 from justice_desk.ui.widgets.date_edit import BeDateEdit
-from justice_desk.ui.widgets.fit import compact_combo
+from justice_desk.ui.widgets.fit import compact_combo, text_width
 from justice_desk.ui.widgets.message_slot import MessageSlot, steady_height
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
@@ -271,12 +271,30 @@ class PersonForm(QWidget):
             errors.add(name, widget)
             tracker.watch(widget)
 
+        self._fit_fields()
         steady_height(self.national_id, self.phone)  # their warning borders come and go
         self.national_id.textChanged.connect(self.check_national_id)
         self.national_id.editingFinished.connect(self.check_national_id)
         self.phone.textChanged.connect(self.check_phone)
         self.birth_date.dateChanged.connect(self._birth_date_changed)
         self.check_national_id()
+
+    def _fit_fields(self) -> None:
+        """A national ID and a phone number shown whole, a name of about ten letters: when the
+        form is narrower than a label and such a field side by side, the label goes above its
+        field (``WrapLongRows``) instead of the field being cut (at 24 pt the ID showed
+        ``1-5015-85``). Set again when the text size changes."""
+        metrics = self.national_id.fontMetrics()
+        frame = metrics.height() + 12  # the frame and the room of the clear button
+        self.national_id.setMinimumWidth(metrics.horizontalAdvance("0-0000-00000-00-0") + frame)
+        self.phone.setMinimumWidth(metrics.horizontalAdvance("000-000-0000") + frame)
+        for name in (self.given_name, self.surname):
+            name.setMinimumWidth(text_width(name, 10))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "surname"):
+            self._fit_fields()
 
     # -- the address in two pairs a row, or one ----------------------------------------
 

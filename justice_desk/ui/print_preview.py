@@ -65,7 +65,7 @@ from justice_desk.ui.jobs import Job
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
-    from PySide6.QtPrintSupport import QPrinter
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
 SCREEN_DPI = 96.0  # Qt's logical inch: "100 %" shows the page at its printed size
 MAX_PRINT_DPI = 600  # an A4 page at 600 dpi is 4961 × 7016 pixels, 104 MB as RGB
@@ -216,15 +216,24 @@ def make_printer(pages: PdfPages, title: str) -> QPrinter:
     return printer
 
 
-def ask_printer(parent: QWidget | None, printer: QPrinter, page_count: int) -> bool:
-    """The system's print dialog (printer, pages, copies); False when cancelled."""
+def print_dialog(parent: QWidget | None, printer: QPrinter, page_count: int) -> QPrintDialog:
+    """The system's print dialog for ``printer`` (not shown yet). On Linux it is Qt's own, whose
+    texts ``qt_texts`` gives in the app's language (Qt has no Thai of its own); on Windows the
+    printer driver's, in Windows' language."""
     from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
 
+    qt_texts.install()
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(_("Print"))
     option = QAbstractPrintDialog.PrintDialogOption
     dialog.setOptions(option.PrintPageRange | option.PrintCurrentPage | option.PrintShowPageSize)
     dialog.setMinMax(1, page_count)
+    return dialog
+
+
+def ask_printer(parent: QWidget | None, printer: QPrinter, page_count: int) -> bool:
+    """The system's print dialog (printer, pages, copies); False when cancelled."""
+    dialog = print_dialog(parent, printer, page_count)
     try:
         return dialog.exec() == QDialog.DialogCode.Accepted
     finally:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -31,6 +30,7 @@ from justice_desk.ui.context import AppContext
 from justice_desk.ui.form_fields import MessageStrip, be_text
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.operations import run_write
+from justice_desk.ui.widgets.fit import FlowLayout
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 
@@ -58,20 +58,25 @@ class PrivacyPanel(QWidget):
         self.holds.setWordWrap(True)
         self.notice_button = QPushButton(_("Record the notice as given today"), self)
         self.print_notice_button = QPushButton(_("Print the privacy notice…"), self)
-        self.export_button = QPushButton(_("Print everything held about this person…"), self)
+        self.export_button = QPushButton(_("Print this person's data…"), self)
         self.erase_button = QPushButton(_("Erase on the person's request…"), self)
         box = QGroupBox(_("Personal data (PDPA)"), self)
         form = QFormLayout(box)
-        form.addRow(_("Privacy notice"), self.notice)
-        form.addRow(_("Legal basis"), self.basis)
-        form.addRow(_("Kept because"), self.holds)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.notice_button)
-        buttons.addWidget(self.print_notice_button)
-        buttons.addStretch(1)
+        # Narrow (the form's side of the People page at a large text size): the labels go
+        # above the facts, and the buttons wrap onto lines of their own (§15).
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.addRow(ThaiLabel(_("Privacy notice"), box), self.notice)
+        form.addRow(ThaiLabel(_("Legal basis"), box), self.basis)
+        form.addRow(ThaiLabel(_("Kept because"), box), self.holds)
+        buttons = FlowLayout()
+        for button in (
+            self.notice_button,
+            self.print_notice_button,
+            self.export_button,
+            self.erase_button,
+        ):
+            buttons.add_widget(button)
         form.addRow(buttons)
-        form.addRow(self.export_button)
-        form.addRow(self.erase_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addWidget(self.strip)
@@ -328,8 +333,9 @@ class DisposalDialog(QDialog):
 
 
 def disposal_button(ctx: AppContext, parent: QWidget) -> QPushButton:
-    """The register's "Yearly disposal review…" button (center databases only)."""
-    button = QPushButton(_("Yearly disposal review…"), parent)
+    """The register's "Disposal review…" button (center databases only): the yearly review."""
+    button = QPushButton(_("Disposal review…"), parent)
+    button.setToolTip(_("Yearly disposal review"))
     button.setVisible(ctx.db.mode == "center")
     holder: dict[str, DisposalDialog] = {}
 

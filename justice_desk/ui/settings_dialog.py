@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QScrollArea,
     QSpinBox,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,13 @@ from justice_desk.services.print_options import (
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import translate_buttons
+from justice_desk.ui.widgets.fit import (
+    SCREEN,
+    ElidedLabel,
+    compact_combo,
+    text_width,
+    wrapping_check_box,
+)
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 
@@ -40,43 +48,49 @@ class _TextSizeHost(Protocol):
 
 
 class SettingsDialog(QDialog):
+    """The settings of this computer (and the center's digits). It fits a 1366×728 or 1280×680
+    screen at every text size: the settings scroll down above the buttons, never sideways —
+    labels go above their fields when narrow, explanations and check boxes wrap between Thai
+    words (``ThaiLabel``), the backup folder is one line cut in the middle with the whole path
+    in its tooltip (docs/architecture.md §15)."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("settingsDialog")
         self.setWindowTitle(_("Settings"))
-        # The settings scroll above the buttons, so that the dialog fits a small screen at the
-        # largest text size.
-        outer = QVBoxLayout(self)
-        content = QWidget(self)
+        self.outer = outer = QVBoxLayout(self)
+        self.content = content = QWidget(self)
         form = QFormLayout(content)
-        scroll = QScrollArea(self)
+        self.scroll_box = scroll = QScrollArea(self)
         scroll.setObjectName("settingsScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
-        outer.addWidget(scroll)
+        outer.addWidget(scroll, 1)
         self.language = QComboBox(self)
         self.language.addItem("ภาษาไทย", "th")
         self.language.addItem("English", "en")
         current = prefs.language(ctx.settings) or i18n.language()
         self.language.setCurrentIndex(max(0, self.language.findData(current)))
-        form.addRow(_("Language"), self.language)
+        form.addRow(ThaiLabel(_("Language"), content), self.language)
         self.note = ThaiLabel(_("A new language is used from the next start of the app."))
+        self.note.setStyleSheet("color: #555;")
         form.addRow(self.note)
         self.text_size = QSpinBox(self)
         self.text_size.setRange(prefs.MIN_TEXT_SIZE, prefs.MAX_TEXT_SIZE)
         self.text_size.setValue(prefs.text_size(ctx.settings))
         self.text_size.setSuffix(" pt")
-        form.addRow(_("Text size"), self.text_size)
+        form.addRow(ThaiLabel(_("Text size"), content), self.text_size)
 
         backups = QGroupBox(_("Automatic backups"), self)
         backups.setObjectName("backupSettings")
         bform = QFormLayout(backups)
         self.automatic = QCheckBox(_("Back up on closing and once a day while open"), backups)
+        self.automatic.setObjectName("automaticBackups")
         self.automatic.setChecked(prefs.automatic_backups(ctx.settings))
-        bform.addRow(self.automatic)
+        bform.addRow(wrapping_check_box(self.automatic))
         policy = prefs.retention(ctx.settings)
         self.keep: dict[str, QSpinBox] = {}
         for key, label, value in (
@@ -88,23 +102,28 @@ class SettingsDialog(QDialog):
             box.setObjectName(f"keep_{key}")
             box.setRange(0, 999)
             box.setValue(value)
+            box.setAccessibleName(label)
             self.keep[key] = box
-            bform.addRow(label, box)
+            bform.addRow(ThaiLabel(label, backups), box)
         where = ThaiLabel(
-            _("Backups are written to {folder}. Copy one to a USB stick every week.").format(
-                folder=prefs.backup_folder(ctx.settings)
-            ),
+            _("Backups are written to the folder below. Copy one to a USB stick every week."),
             backups,
         )
-        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        where.setObjectName("backupWhere")
         bform.addRow(where)
+        # A path has no word to break at: one line, cut in the middle, whole in its tooltip.
+        self.backup_folder = ElidedLabel(str(prefs.backup_folder(ctx.settings)), backups)
+        self.backup_folder.setObjectName("backupFolder")
+        self.backup_folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bform.addRow(self.backup_folder)
         form.addRow(backups)
         documents = QGroupBox(_("Printed documents"), self)
         documents.setObjectName("documentSettings")
         dform = QFormLayout(documents)
         self.justified = QCheckBox(_("Justify body text (Thai distributed)"), documents)
+        self.justified.setObjectName("justifiedDocuments")
         self.justified.setChecked(prefs.justified_documents(ctx.settings))
-        dform.addRow(self.justified)
+        dform.addRow(wrapping_check_box(self.justified))
         # The digits belong to the center (its database), not to this computer; until it
         # chooses, every document prints Thai digits (print_options.DEFAULT_THAI_DIGITS).
         self.digits = QComboBox(documents)
@@ -112,9 +131,13 @@ class SettingsDialog(QDialog):
         self.digits.addItem(_("Thai digits (๑ ๒ ๓) in every document"), True)
         self.digits.addItem(_("Arabic digits (1 2 3) in every document"), False)
         self.digits.setCurrentIndex(max(0, self.digits.findData(thai_digits(ctx.db))))
-        dform.addRow(_("Digits"), self.digits)
+        compact_combo(self.digits, 14)
+        dform.addRow(ThaiLabel(_("Digits"), documents), self.digits)
         form.addRow(documents)
         form.addRow(self._security_box())
+        # Narrow (the largest text sizes): labels above their fields, not past the edge.
+        for layout in (form, bform, dform):
+            layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         buttons = translate_buttons(
             QDialogButtonBox(
                 QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -123,6 +146,37 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
+        self.buttons = buttons
+        self._fit_to_screen()
+
+    def _fit_to_screen(self) -> None:
+        """Never narrower than the settings need (nothing is cut at the right edge, since they
+        do not scroll sideways); open wide enough to read, within the screen, and as tall as
+        the settings or the screen allow."""
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        needed = self.content.minimumSizeHint().width() + bar + 2
+        self.scroll_box.setMinimumWidth(needed)
+        screen = self.screen().availableGeometry().size() if self.screen() else SCREEN
+        room = screen.boundedTo(SCREEN)
+        margins = self.outer.contentsMargins()
+        sides = margins.left() + margins.right()
+        width = min(max(needed, text_width(self, 60)) + sides, int(room.width() * 0.9))
+        width = max(width, needed + sides)
+        inner = width - sides - bar - 2
+        layout = self.content.layout()
+        tall = (
+            layout.heightForWidth(inner)
+            if layout is not None and layout.hasHeightForWidth()
+            else self.content.sizeHint().height()
+        )
+        height = (
+            tall
+            + self.buttons.sizeHint().height()
+            + margins.top()
+            + margins.bottom()
+            + max(0, self.outer.spacing())
+        )
+        self.resize(width, min(height, int(room.height() * 0.9)))
 
     def _security_box(self) -> QGroupBox:
         """The lock after inactivity (``security/lock_minutes`` of this computer)."""
@@ -137,7 +191,8 @@ class SettingsDialog(QDialog):
         self.lock_minutes.setSpecialValueText(_("Never"))  # 0
         self.lock_minutes.setSuffix(" " + _("min."))  # minutes of time
         self.lock_minutes.setValue(min(MAX_LOCK_MINUTES, lock_minutes(self.ctx.settings)))
-        sform.addRow(_("Lock the window after"), self.lock_minutes)
+        sform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        sform.addRow(ThaiLabel(_("Lock the window after"), security), self.lock_minutes)
         sform.addRow(
             ThaiLabel(
                 _(

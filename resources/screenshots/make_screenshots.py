@@ -118,9 +118,120 @@ def main() -> int:
     ]
     shoot("th", prefs.DEFAULT_TEXT_SIZE, pages)
     shoot("en", prefs.DEFAULT_TEXT_SIZE, [("cases", "cases-en")])
+    accounts_shots(app, home, out, wait)
+    conflicts_shot(app, home, out, wait)
     if args.large:
         shoot("th", prefs.MAX_TEXT_SIZE, [(k, n + "-large") for k, n in pages])
     return 0
+
+
+def _grab(window: object, path: Path) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(window, QWidget)
+    shot = window.screen().grabWindow(0)  # the whole screen, as the person sees it
+    shot.save(str(path))
+    print("wrote", path, f"{shot.width()}×{shot.height()}")
+
+
+def accounts_shots(app: object, home: Path, out: Path, wait: object) -> None:
+    """The accounts as a center meets them (Thai, default text size): the bar above the pages
+    of a database with no account yet (``accounts-bar-th.png``), and the sign-in dialog of one
+    with accounts, in front of its window (``sign-in-th.png``)."""
+    import shutil
+
+    from PySide6.QtCore import QSettings
+
+    from justice_desk import i18n
+    from justice_desk.app import open_main_window
+    from justice_desk.services import accounts
+    from justice_desk.services.setup import DEMO_CENTER
+    from justice_desk.storage.database import open_database
+    from justice_desk.ui import settings as prefs
+    from justice_desk.ui.fonts import load_thai_font
+    from justice_desk.ui.login import LoginDialog
+    from justice_desk.ui.main_window import Identity, MainWindow
+
+    assert callable(wait)
+    i18n.set_language("th")
+    app.setFont(load_thai_font(prefs.DEFAULT_TEXT_SIZE))  # type: ignore[attr-defined]
+    for name, with_accounts in (("accounts-bar-th", False), ("sign-in-th", True)):
+        path = home / f"{name}.sqlite3"
+        shutil.copy(home / "demo.sqlite3", path)
+        db = open_database(path)
+        with db.write() as session:
+            db.put_settings(session, {"demo": "0"})  # a real center: accounts are asked for
+        if with_accounts:
+            accounts.create_first_account(db, "somchai", "สมชาย ใจดี", "password-1")
+        db.dispose()
+        settings = QSettings(str(home / f"{name}.ini"), QSettings.Format.IniFormat)
+        if with_accounts:
+            # As the app starts: the window's frame, and the sign-in dialog in front of it
+            # before any page opens (app.start_window, ui/login.py).
+            window = MainWindow(
+                identity=Identity(
+                    name=DEMO_CENTER["name"], province=False, demo=False, database=str(path)
+                ),
+                settings=settings,
+            )
+            window.showMaximized()
+            wait(800)
+            dialog = LoginDialog(
+                lambda login, password: None,
+                site_name=DEMO_CENTER["name"],
+                login="somchai",
+                parent=window,
+            )
+            dialog.show()
+            wait()
+            _grab(window, out / f"{name}.png")
+            dialog.reject()
+            window.close()
+            continue
+        window = open_main_window(str(path), settings)
+        window.showMaximized()
+        wait(800)
+        window.ctx.runner.wait_for_done(10000)
+        window.show_page("cases")
+        wait()
+        _grab(window, out / f"{name}.png")
+        window.ctx.runner.wait_for_done(10000)
+        window.close()
+        window.ctx.db.dispose()
+
+
+def conflicts_shot(app: object, home: Path, out: Path, wait: object) -> None:
+    """The Conflicts page of a province office (``conflicts-th.png``): the test suite's own
+    world of a center that restored a backup and sent its records again (a person in two
+    versions, a case refused for its number; tests/sync/test_conflict_decisions.py)."""
+    from PySide6.QtCore import QSettings
+
+    from justice_desk import i18n
+    from justice_desk.app import open_main_window
+
+    assert callable(wait)
+    tests = HERE.parent.parent / "tests" / "sync"
+    sys.path.insert(0, str(tests))
+    from test_conflict_decisions import restored_world  # noqa: PLC0415 - a dev tool
+
+    i18n.set_language("th")
+    restored = restored_world(home / "province-world")
+    restored.world.close()
+    settings = QSettings(str(home / "conflicts.ini"), QSettings.Format.IniFormat)
+    window = open_main_window(str(home / "province-world" / "province.sqlite3"), settings)
+    window.showMaximized()
+    wait(800)
+    page = window.show_page("conflicts")
+    wait(1500)
+    window.ctx.runner.wait_for_done(20000)
+    wait()
+    if hasattr(page, "table") and page.model.rowCount():
+        page.table.selectRow(0)
+        wait()
+    _grab(window, out / "conflicts-th.png")
+    window.ctx.runner.wait_for_done(10000)
+    window.close()
+    window.ctx.db.dispose()
 
 
 GUIDE_IMAGES = HERE.parent.parent / "justice_desk" / "data" / "guide" / "images"

@@ -107,3 +107,45 @@ def type_text(qtbot, widget, text: str) -> None:
 @pytest.fixture
 def typer(qtbot):
     return lambda widget, text: type_text(qtbot, widget, text)
+
+
+# -- a demo center in the real window, at a text size (the fits-screen checks) ----------------
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from justice_desk.services import setup
+    from justice_desk.services.demo import generate_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    db = setup.init_demo_center(path)
+    generate_demo(db, seed=3, people=40, cases=40, meetings=6)
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def text_size(qapp, request) -> Iterator[int]:
+    """The bundled Thai font at the size asked for, as the app sets it; put back afterwards."""
+    from justice_desk.ui.fonts import load_thai_font
+
+    before = qapp.font()
+    qapp.setFont(load_thai_font(request.param))
+    yield request.param
+    qapp.setFont(before)
+
+
+@pytest.fixture
+def demo_window(demo_template, tmp_path, ui_settings, qtbot):
+    import shutil
+
+    from justice_desk.app import open_main_window
+
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_template, path)
+    window = open_main_window(path, ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.ctx.runner.wait_for_done(10000)
+    window.ctx.db.dispose()

@@ -3,189 +3,19 @@ window on a real demo center, every page, a case and a meeting open, and the mai
 Thai and English, at the default text size and the largest the View menu offers, on a
 1366×768 screen less its task bar and on a 1280×720 one. Nothing may ask for more than the
 screen, no text may be cut where it should wrap, no button may be squeezed or pushed out of
-reach, and lines break only between Thai words."""
+reach, and lines break only between Thai words. The checks are tests/ui/screen_checks.py; the
+demo center and the text size are fixtures of tests/ui/conftest.py."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractScrollArea,
-    QApplication,
-    QLabel,
-    QScrollArea,
-    QWidget,
-)
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QLabel
+from screen_checks import SIZES, check, fits, problems, settle, sideways
 
-from justice_desk.ui import settings as prefs
-from justice_desk.ui.widgets.fit import SCREEN, SMALL_SCREEN, ElidedLabel
-from justice_desk.ui.widgets.thai_label import LINE_BREAK, ThaiLabel
-
-SIZES = [prefs.DEFAULT_TEXT_SIZE, prefs.MAX_TEXT_SIZE]
-
-
-# -- the checks ------------------------------------------------------------------------------
-
-
-def _scrolled(widget: QWidget, top: QWidget) -> bool:
-    """Is ``widget`` inside a scroll area (so that what lies outside its viewport is reachable)?"""
-    parent = widget.parentWidget()
-    while parent is not None and parent is not top:
-        if isinstance(parent, QAbstractScrollArea):
-            return True
-        parent = parent.parentWidget()
-    return False
-
-
-def _shown(widget: QWidget, top: QWidget) -> bool:
-    return widget.isVisibleTo(top) and widget.width() > 0 and widget.height() > 0
-
-
-def problems(top: QWidget) -> list[str]:
-    """What a person would see wrong in ``top`` as it is laid out now."""
-    found: list[str] = []
-    frame = QRect(QPoint(0, 0), top.size())
-    for label in top.findChildren(QLabel):
-        if not _shown(label, top) or not label.text() or isinstance(label, ElidedLabel):
-            continue
-        name = f"{type(label).__name__} {label.objectName()!r} {label.text()[:50]!r}"
-        if isinstance(label, ThaiLabel):
-            needed = label.heightForWidth(label.width())
-            if needed > label.height() + 1:
-                found.append(f"{name}: needs {needed} px of height, has {label.height()}")
-            if label.widest_word() > label.contentsRect().width() + 1:
-                found.append(f"{name}: a word is wider than the label ({label.width()} px)")
-            found += [f"{name}: {p}" for p in broken_words(label)]
-        elif label.wordWrap():
-            needed = label.heightForWidth(label.width())
-            if needed > label.height() + 1:
-                found.append(f"{name}: wrapped text needs {needed} px, has {label.height()}")
-        else:
-            wanted = label.sizeHint().width()
-            if label.pixmap().isNull() and wanted > label.width() + 1:
-                found.append(f"{name}: text needs {wanted} px of width, has {label.width()}")
-    for button in top.findChildren(QAbstractButton):
-        if not _shown(button, top) or type(button).__name__ in ("QToolButton",):
-            continue
-        name = f"{type(button).__name__} {button.objectName()!r} {button.text()[:40]!r}"
-        if button.text() and button.width() < button.minimumSizeHint().width() - 1:
-            found.append(f"{name}: squeezed to {button.width()} px")
-        where = QRect(button.mapTo(top, QPoint(0, 0)), button.size())
-        if not _scrolled(button, top) and not frame.contains(where):
-            found.append(f"{name}: out of reach at {where.getRect()} in {frame.getRect()}")
-    return found
-
-
-def sideways(top: QWidget) -> list[str]:
-    """Scrolled forms that would need a sideways scroll: what lies right of their edge is cut
-    for a person who does not think of scrolling sideways (the ▲ ▼ of an agenda item, a field's
-    end). Tables and text boxes (which scroll their own content) are not counted."""
-    found = []
-    for area in top.findChildren(QScrollArea):
-        inner = area.widget()
-        if inner is None or not _shown(area, top):
-            continue
-        needed = inner.minimumSizeHint().width()
-        room = area.viewport().width()
-        if area.horizontalScrollBar().isVisible() or needed > room + 1:
-            name = f"{area.objectName() or type(inner).__name__} in {type(area.parent()).__name__}"
-            found.append(f"{name}: needs {needed} px of width, has {room}")
-    return found
-
-
-def broken_words(label: ThaiLabel) -> list[str]:
-    """Line breaks the label put anywhere but between two of its words (plain text)."""
-    if label.is_rich():
-        return []
-    ends, position = set(), 0
-    for unit in label.units():
-        position += len(unit.measure) + (1 if unit.hard_break_after else len(unit.trailing))
-        ends.add(position)
-    found, offset = [], 0
-    for ch in label.display_text:
-        if ch == LINE_BREAK:
-            if offset not in ends:
-                found.append(f"a line breaks inside a word at {offset}")
-        else:
-            offset += 1
-    return found
-
-
-def settle(qtbot, window: QWidget) -> None:
-    for _ in range(3):
-        qtbot.wait(5)
-        QApplication.processEvents()
-
-
-def fits(window: QWidget, screen: QSize) -> list[str]:
-    hint = window.minimumSizeHint().expandedTo(window.minimumSize())
-    if hint.width() > screen.width() or hint.height() > screen.height():
-        return [
-            f"asks for {hint.width()}×{hint.height()}, the screen has {screen.width()}×"
-            f"{screen.height()}"
-        ]
-    return []
-
-
-def check(qtbot, window: QWidget, what: str) -> list[str]:
-    """Lay ``window`` out at both screens and collect what does not fit."""
-    found = []
-    for screen in (SCREEN, SMALL_SCREEN):
-        # Laid out at the screen's width first: wrapped text asks for its height at that width.
-        window.resize(screen)
-        settle(qtbot, window)
-        where = f"{what} @ {screen.width()}×{screen.height()}"
-        found += [f"{where}: {p}" for p in fits(window, screen)]
-        window.resize(screen)
-        settle(qtbot, window)
-        found += [f"{where}: {p}" for p in problems(window)]
-    return found
-
-
-# -- fixtures --------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from justice_desk.services import setup
-    from justice_desk.services.demo import generate_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    db = setup.init_demo_center(path)
-    generate_demo(db, seed=3, people=40, cases=40, meetings=6)
-    db.dispose()
-    return path
-
-
-@pytest.fixture
-def text_size(qapp, request) -> Iterator[int]:
-    """The bundled Thai font at the size asked for, as the app sets it; put back afterwards."""
-    from justice_desk.ui.fonts import load_thai_font
-
-    before = qapp.font()
-    qapp.setFont(load_thai_font(request.param))
-    yield request.param
-    qapp.setFont(before)
-
-
-@pytest.fixture
-def demo_window(demo_template, tmp_path, ui_settings, qtbot):
-    from justice_desk.app import open_main_window
-
-    path = tmp_path / "demo.sqlite3"
-    shutil.copy(demo_template, path)
-    window = open_main_window(path, ui_settings)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.ctx.runner.wait_for_done(10000)
-    window.ctx.db.dispose()
-
+from justice_desk.ui.widgets.fit import SCREEN, SMALL_SCREEN
 
 # -- the tests -------------------------------------------------------------------------------
 
@@ -396,3 +226,90 @@ def test_saving_keeps_the_agenda_item_and_the_scroll_position(qtbot, demo_window
     page.register.select_row(other)
     settle(qtbot, window)
     assert agenda.scroll_area.verticalScrollBar().value() == 0
+
+
+# -- the People page at the largest text (issue 11, found on a real 1280×720 screen) ----------
+
+
+@pytest.mark.parametrize("text_size", SIZES, indirect=True)
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_people_page_needs_no_sideways_scroll(
+    qtbot, language: str, text_size: int, demo_window
+) -> None:
+    """Every tab of a person (the form, membership and training, privacy) fits the form's side
+    of the page: the list gives way (its buttons go under the search), the form's labels go
+    above their fields and its buttons wrap. Activities, the other page of a list beside a
+    form, too."""
+    from justice_desk import i18n
+
+    i18n.set_language(language)
+    window = demo_window
+    qtbot.waitUntil(lambda: window.ctx.runner.active == 0, timeout=10000)
+    found: list[str] = []
+    people = window.show_page("people")
+    people.register.select_row(0)
+    settle(qtbot, window)
+    for index in range(people.tabs.count()):
+        people.tabs.setCurrentIndex(index)
+        for screen in (SCREEN, SMALL_SCREEN):
+            window.resize(screen)
+            settle(qtbot, window)
+            at = f"people tab {index} @ {screen.width()}×{screen.height()}"
+            found += [f"{at}: {p}" for p in sideways(window)]
+            found += [f"{at}: {p}" for p in problems(window)]
+            if people.form_scroll.horizontalScrollBar().isVisible():
+                found.append(f"{at}: the form scrolls sideways")
+    activities = window.show_page("activities")
+    activities.register.select_row(0)
+    for screen in (SCREEN, SMALL_SCREEN):
+        window.resize(screen)
+        settle(qtbot, window)
+        found += [f"activities @ {screen.width()}: {p}" for p in sideways(window)]
+    assert not found, "\n".join(found)
+
+
+# -- the Settings dialog at every text size (issue 11) ---------------------------------------
+
+#: The screens less a task bar of 40 px: the dialog is a window of its own.
+DIALOG_SCREENS = [QSize(1366, 728), QSize(1280, 680)]
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_settings_dialog_fits_at_every_text_size(
+    qtbot, qapp, language: str, demo_window
+) -> None:
+    """At every size View → Larger text offers, the settings fit both screens and their own
+    narrowest width: nothing scrolls sideways (the dialog has no sideways scroll bar, so that
+    would be cut), no label is cut, long explanations are wrapping Thai labels."""
+    from justice_desk import i18n
+    from justice_desk.ui import settings as prefs
+    from justice_desk.ui.fonts import load_thai_font
+    from justice_desk.ui.settings_dialog import SettingsDialog
+    from justice_desk.ui.widgets.fit import ElidedLabel
+    from justice_desk.ui.widgets.thai_label import ThaiLabel
+
+    i18n.set_language(language)
+    window = demo_window
+    found: list[str] = []
+    for size in range(prefs.MIN_TEXT_SIZE, prefs.MAX_TEXT_SIZE + 1):
+        qapp.setFont(load_thai_font(size))
+        dialog = SettingsDialog(window.ctx, window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        settle(qtbot, dialog)
+        narrowest = dialog.minimumSizeHint().width()
+        for screen in DIALOG_SCREENS:
+            for width in (dialog.width(), narrowest):
+                dialog.resize(QSize(width, screen.height()).boundedTo(screen))
+                settle(qtbot, dialog)
+                at = f"{size} pt @ {screen.width()}×{screen.height()}, {dialog.width()} px wide"
+                found += [f"{at}: {p}" for p in fits(dialog, screen)]
+                found += [f"{at}: {p}" for p in sideways(dialog)]
+                found += [f"{at}: {p}" for p in problems(dialog)]
+        for label in dialog.findChildren(QLabel):
+            text = label.text()
+            if len(text) > 30 and not isinstance(label, ThaiLabel | ElidedLabel):
+                found.append(f"{size} pt: {text[:40]!r} does not wrap between Thai words")
+        dialog.reject()
+        dialog.deleteLater()
+    assert not found, "\n".join(found)

@@ -32,6 +32,7 @@ from justice_desk.ui.form_page import RecordPage
 from justice_desk.ui.models import Column
 from justice_desk.ui.pages.base import RegisterView
 from justice_desk.ui.widgets.date_edit import BeDateEdit
+from justice_desk.ui.widgets.thai_label import ThaiLabel
 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -93,7 +94,7 @@ class ActivitiesPage(RecordPage):
                 (_("Not specified"), self.unspecified),
             )
         ):
-            counts.addWidget(QLabel(label, self), 0, col)
+            counts.addWidget(ThaiLabel(label, self), 0, col)  # wraps when narrow
             counts.addWidget(box, 1, col)
         counts.addWidget(self.total, 1, 3)
         counts.setColumnStretch(3, 1)

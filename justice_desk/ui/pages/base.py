@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QEvent, QItemSelectionModel, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -23,7 +25,7 @@ from justice_desk.ui.context import AppContext
 from justice_desk.ui.dialogs import show_error
 from justice_desk.ui.jobs import JobRunner
 from justice_desk.ui.models import Column, Fetcher, PagedTableModel
-from justice_desk.ui.widgets.fit import FlowLayout
+from justice_desk.ui.widgets.fit import FlowLayout, rows_follow_text, text_width
 
 SEARCH_DELAY_MS = 150
 
@@ -121,23 +123,28 @@ class RegisterView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
+        rows_follow_text(self.table)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         # No sort indicator at first: enabling sorting would otherwise sort by the first column
         # (descending, Qt's default) and run one query for nothing; the service's order stands.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(any(c.sort_key for c in columns))
-        top = QHBoxLayout()
-        top.addWidget(self.search, 1)
-        top.addWidget(self.count)
-        # The buttons at the end of the row (Export…) go onto a second line when the list is
-        # narrow (large text) instead of widening the page past the screen.
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.count)
+        # The buttons at the end of the row (Export…) go under the search when the list is
+        # narrow (large text), and onto more lines if need be, instead of widening the page
+        # past the screen: the list asks only for its widest button (``minimumSizeHint``).
         self._tool_box = QWidget(self)
         self._tools = FlowLayout(self._tool_box)
-        top.addWidget(self._tool_box)
+        self._top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._top.addLayout(search_row, 1)
+        self._top.addWidget(self._tool_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        layout.addLayout(self._top)
         layout.addWidget(self.table, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -156,6 +163,57 @@ class RegisterView(QWidget):
     def add_tool(self, widget: QWidget) -> None:
         """Put a button (Export…) at the end of the search row."""
         self._tools.add_widget(widget)
+        self._arrange_top()
+
+    def add_filter(self, widget: QWidget) -> None:
+        """Put a filter (a check box) before the buttons, which go to the right end of their
+        line: narrow, the filter and the buttons share lines instead of each taking its own."""
+        self._tools.add_widget(widget)
+        self._tools.add_stretch()
+        self._arrange_top()
+
+    def _one_row_width(self) -> int:
+        """The width the search, the count and the buttons need on one row."""
+        spacing = max(0, self._top.spacing())
+        return (
+            text_width(self, 28)  # a search box that shows what it is for
+            + self.count.sizeHint().width()
+            + self._tool_box.sizeHint().width()
+            + 2 * spacing
+        )
+
+    def _arrange_top(self) -> None:
+        across = self._tools.count() == 0 or self.width() >= self._one_row_width()
+        direction = QBoxLayout.Direction.LeftToRight if across else QBoxLayout.Direction.TopToBottom
+        if self._top.direction() != direction:
+            self._top.setDirection(direction)
+
+    def stacked_width(self) -> int:
+        """The width at which the buttons fit on one line under the search (a page gives the
+        list this much when its form beside it can spare it: a line less to scroll past)."""
+        return max(
+            self.search.minimumSizeHint().width() + self.count.sizeHint().width() + 6,
+            self._tool_box.sizeHint().width(),
+        )
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        """As narrow as the buttons under the search allow (not the row of them all)."""
+        hint = super().minimumSizeHint()
+        narrow = max(
+            self.search.minimumSizeHint().width() + self.count.sizeHint().width() + 6,
+            self._tool_box.minimumSizeHint().width(),
+            self.table.minimumSizeHint().width(),
+        )
+        return QSize(min(hint.width(), narrow), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt naming
+        super().resizeEvent(event)
+        self._arrange_top()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_top"):
+            self._arrange_top()
 
     def _reconnect_selection(self) -> None:
         # A model reset keeps the selection model; nothing to reconnect, but clear stale current.

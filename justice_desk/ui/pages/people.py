@@ -14,8 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -136,15 +134,15 @@ class MembershipPanel(QWidget):
         self.end_button = QPushButton(_("End membership…"), self)
         self.errors.add("member_no", self.member_no)
         self.errors.add("joined_on", self.joined_on)
-        membership = QGroupBox(_("Community Justice Network membership"), self)
+        membership = QGroupBox(_("Network membership"), self)
         m = QFormLayout(membership)
         m.addRow(self.status)
         self.join_form = QWidget(self)
         jf = QFormLayout(self.join_form)
         jf.setContentsMargins(0, 0, 0, 0)
-        jf.addRow(_("Member no."), self.member_no)
-        jf.addRow(_("Joined on"), self.joined_on)
-        jf.addRow("", self.join_button)
+        jf.addRow(ThaiLabel(_("Member no."), self), self.member_no)
+        jf.addRow(ThaiLabel(_("Joined on"), self), self.joined_on)
+        jf.addRow(self.join_button)
         m.addRow(self.join_form)
         m.addRow(self.end_button)
 
@@ -192,15 +190,16 @@ class MembershipPanel(QWidget):
         t.addWidget(self.training_table)
         tf = QFormLayout()
         tf.addRow(required_label(_("Course")), self.course)
-        tf.addRow(_("Organiser"), self.organiser)
-        tf.addRow(_("Completed on"), self.completed_on)
-        row = QHBoxLayout()
-        row.addWidget(self.hours)
-        row.addWidget(QLabel(pgettext("training", "Certificate no."), self))
-        row.addWidget(self.certificate_no, 1)
-        tf.addRow(_("Hours"), row)
-        tf.addRow("", self.add_training_button)
+        tf.addRow(ThaiLabel(_("Organiser"), self), self.organiser)
+        tf.addRow(ThaiLabel(_("Completed on"), self), self.completed_on)
+        tf.addRow(ThaiLabel(_("Hours"), self), self.hours)
+        tf.addRow(ThaiLabel(pgettext("training", "Certificate no."), self), self.certificate_no)
+        tf.addRow(self.add_training_button)
         t.addLayout(tf)
+        # Narrow (the form's side of the page at a large text size): labels above their fields
+        # instead of pushing the fields past the edge (docs/architecture.md §15).
+        for form in (m, jf, tf):
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
@@ -461,7 +460,8 @@ class PeoplePage(RecordPage):
     def add_filters(self, layout: QVBoxLayout) -> None:
         self.members_only = QCheckBox(_("Network members only"), self)
         self.members_only.toggled.connect(self._filter_changed)
-        layout.addWidget(self.members_only)
+        # Beside Export and Disposal review, not on a line of its own (large text: §15).
+        self.register.add_filter(self.members_only)
 
     def _fetch(
         self, offset: int, limit: int, search: str, order: str | None, descending: bool

@@ -344,6 +344,39 @@ class ColumnFitter(QObject):
         return False
 
 
+class _RowsFollowText(QObject):
+    """A table's rows as tall as a line of its text plus a margin, now and whenever the text
+    size changes (a header keeps the row height it was made with: at a larger text size the
+    names were drawn over each other)."""
+
+    def __init__(self, table: QTableView) -> None:
+        super().__init__(table)
+        self.table = table
+        table.installEventFilter(self)
+        self.fit()
+
+    def fit(self) -> None:
+        header = self.table.verticalHeader()
+        style = self.table.style().pixelMetric(
+            QStyle.PixelMetric.PM_HeaderDefaultSectionSizeVertical
+        )
+        line = self.table.fontMetrics().height() + 6
+        header.setMinimumSectionSize(min(style, line))
+        header.setDefaultSectionSize(max(style, line))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if watched is self.table and event.type() == QEvent.Type.FontChange:
+            self.fit()
+        return False
+
+
+def rows_follow_text(table: QTableView) -> QTableView:
+    """Keep ``table``'s rows as tall as its text at every text size (View → Larger text)."""
+    if table.findChild(_RowsFollowText) is None:
+        _RowsFollowText(table)
+    return table
+
+
 class _FontFollower(QObject):
     """Keeps headings at their size relative to the text size the person chose: a font set on
     a widget no longer follows the application's font, so it is set again when that changes."""
