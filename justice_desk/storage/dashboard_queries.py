@@ -48,6 +48,7 @@ from sqlalchemy.types import TypeDecorator
 from justice_desk.domain.deadlines import DeadlineKind
 from justice_desk.domain.enums import (
     Attendance,
+    CaseChannel,
     CaseKind,
     CaseStatus,
     CommitteePosition,
@@ -156,11 +157,16 @@ def centers_in_province(session: Session | Connection, province: str) -> frozens
     return frozenset(session.execute(select(Site.id).where(Site.province == province)).scalars())
 
 
+def _all(session: Session | Connection, stmt: Any) -> Sequence[Any]:
+    """The rows of a grouped query, through the session's connection: Core rows, without the
+    ORM's result handling (a five-year dashboard reads tens of thousands of grouped rows)."""
+    conn = session.connection() if isinstance(session, Session) else session
+    return conn.execute(stmt).all()
+
+
 def _count_by_owner(session: Session | Connection, selection: Selection) -> dict[uuid.UUID, int]:
     sub = selection.subquery()
-    rows = session.execute(
-        select(_owner(sub.c.owner_id), func.count()).group_by(sub.c.owner_id)
-    ).all()
+    rows = _all(session, select(_owner(sub.c.owner_id), func.count()).group_by(sub.c.owner_id))
     return {owner: int(n) for owner, n in rows if owner is not None}
 
 
@@ -169,7 +175,7 @@ def _records(session: Session, selection: Selection, order: Sequence[str]) -> li
     stmt = select(*(sub.c[name] for name in RECORD_COLUMNS)).order_by(
         *(sub.c[name] for name in order)
     )
-    return list(session.execute(stmt.limit(RECORDS_LIMIT)).all())
+    return list(_all(session, stmt.limit(RECORDS_LIMIT)))
 
 
 # -- the summary tables (storage/summaries.py) ---------------------------------------------------
@@ -200,6 +206,17 @@ def whole_months(
 
 def _next_month(day: dt.date) -> dt.date:
     return dt.date(day.year + 1, 1, 1) if day.month == 12 else dt.date(day.year, day.month + 1, 1)
+
+
+def _sums_when(column: Any, values: Sequence[str], amount: Any) -> list[Any]:
+    """One sum of ``amount`` per value of ``column`` (a pivot: one row per owner)."""
+    return [func.sum(case((column == v, amount), else_=0)) for v in values]
+
+
+def _in_months(column: Any, months: tuple[int, int]) -> ColumnElement[bool]:
+    """The summary rows of a range of months."""
+    within: ColumnElement[bool] = column.between(*months)
+    return within
 
 
 def _split(
@@ -260,27 +277,41 @@ def received_counts(
     owner: Owner,
     *,
     summaries: bool = False,
-) -> list[tuple[uuid.UUID, str, str, int]]:
-    """(owner, kind, channel, cases) of the cases received in the period (an owner, kind and
-    channel may come more than once: add them up). With ``summaries``, the period's whole
-    months are read from ``summary_received``."""
-    out: list[tuple[uuid.UUID, str, str, int]] = []
+) -> list[tuple[uuid.UUID, str | None, str | None, int]]:
+    """(owner, kind, channel, cases) of the cases received in the period: a row adds its
+    cases to its kind and to its channel, a ``None`` to neither (an owner, kind and channel may
+    come more than once: add them up). With ``summaries``, the period's whole months are read
+    from ``summary_received``, one row per owner with a sum per kind and per channel (not one
+    per kind, channel and owner: a five-year period would be tens of thousands)."""
+    out: list[tuple[uuid.UUID, str | None, str | None, int]] = []
     months, edges = _split(start, end, summaries)
     if months is not None:
         t = SummaryReceived
-        rows = session.execute(
-            select(_owner(t.owner_id), t.kind, t.channel, func.sum(t.cases))
-            .where(t.month.between(*months), _owned(t.owner_id, owner))
-            .group_by(t.owner_id, t.kind, t.channel)
-        ).all()
-        out += [(o, k, c, int(n)) for o, k, c, n in rows]
+        kinds = [k.value for k in CaseKind]
+        channels = [c.value for c in CaseChannel]
+        rows = _all(
+            session,
+            select(
+                _owner(t.owner_id),
+                *_sums_when(t.kind, kinds, t.cases),
+                *_sums_when(t.channel, channels, t.cases),
+            )
+            .where(_in_months(t.month, months), _owned(t.owner_id, owner))
+            .group_by(t.owner_id),
+        )
+        for o, *sums in rows:
+            out += [(o, k, None, int(n)) for k, n in zip(kinds, sums, strict=False) if n]
+            out += [
+                (o, None, c, int(n)) for c, n in zip(channels, sums[len(kinds) :], strict=True) if n
+            ]
     for first, last in edges:
         sub = received_selection(first, last, owner).subquery()
-        rows = session.execute(
+        rows = _all(
+            session,
             select(_owner(sub.c.owner_id), sub.c.detail, sub.c.channel, func.count()).group_by(
                 sub.c.owner_id, sub.c.detail, sub.c.channel
-            )
-        ).all()
+            ),
+        )
         out += [(o, k, c, int(n)) for o, k, c, n in rows]
     return out
 
@@ -298,21 +329,23 @@ def received_per_month(
     months, edges = _split(start, end, summaries)
     if months is not None:
         t = SummaryReceived
-        rows = session.execute(
+        rows = _all(
+            session,
             select(_owner(t.owner_id), t.month, func.sum(t.cases))
             .where(t.month.between(*months), _owned(t.owner_id, owner))
-            .group_by(t.owner_id, t.month)
-        ).all()
+            .group_by(t.owner_id, t.month),
+        )
         out += [(o, int(m) // 100, int(m) % 100, int(n)) for o, m, n in rows]
     for first, last in edges:
         sub = received_selection(first, last, owner).subquery()
         year = extract("year", sub.c.on)
         month = extract("month", sub.c.on)
-        counted = session.execute(
+        counted = _all(
+            session,
             select(_owner(sub.c.owner_id), year, month, func.count()).group_by(
                 sub.c.owner_id, year, month
-            )
-        ).all()
+            ),
+        )
         out += [(o, int(y), int(m), int(n)) for o, y, m, n in counted]
     return out
 
@@ -408,11 +441,12 @@ def outcome_counts(
 ) -> list[tuple[uuid.UUID, str, str, int]]:
     """(owner, kind, outcome status, cases) of the cases with an outcome in the period."""
     sub = outcome_selection(session, start, end, owner).subquery()
-    rows = session.execute(
+    rows = _all(
+        session,
         select(_owner(sub.c.owner_id), sub.c.detail, sub.c.state, func.count()).group_by(
             sub.c.owner_id, sub.c.detail, sub.c.state
-        )
-    ).all()
+        ),
+    )
     return [(o, k, s, int(n)) for o, k, s, n in rows]
 
 
@@ -423,25 +457,46 @@ def outcome_distribution(
     owner: Owner,
     *,
     summaries: bool = False,
-) -> list[tuple[uuid.UUID, str, str, int | None, int]]:
+) -> list[tuple[uuid.UUID, str | None, str | None, int | None, int]]:
     """(owner, kind, outcome status, days from receipt to outcome, cases): what
     :func:`outcome_counts` and :func:`outcome_days` give, in one pass over the period's events
-    (the dashboard reads both; add up repeats).
+    (the dashboard reads both; add up repeats). A row adds its cases to its status (and to the
+    disputes decided when its kind is a dispute) and to its days; with no status, a dispute
+    row adds to the disputes decided only; a ``None`` adds to nothing.
 
     With ``summaries``: the cases whose outcome events share one whole month of the period from
-    ``summary_outcomes``; the rest ranked from the period's events as without -- those in the
-    partial months at the ends, and every event of the cases in ``summary_outcome_spans``."""
+    ``summary_outcomes`` (one row per owner with a sum per status and the disputes, and one per
+    owner and number of days); the rest ranked from the period's events as without -- those in
+    the partial months at the ends, and every event of the cases in ``summary_outcome_spans``."""
     months, edges = _split(start, end, summaries)
-    out: list[tuple[uuid.UUID, str, str, int | None, int]] = []
+    out: list[tuple[uuid.UUID, str | None, str | None, int | None, int]] = []
     events: list[ColumnElement[bool]] | None = None
     if months is not None:
         t = SummaryOutcome
-        rows = session.execute(
-            select(_owner(t.owner_id), t.kind, t.status, t.days, func.sum(t.cases))
-            .where(t.month.between(*months), _owned(t.owner_id, owner))
-            .group_by(t.owner_id, t.kind, t.status, t.days)
-        ).all()
-        out += [(o, k, s, int(d), int(n)) for o, k, s, d, n in rows]
+        within = and_(_in_months(t.month, months), _owned(t.owner_id, owner))
+        dispute = CaseKind.DISPUTE.value
+        rows = _all(
+            session,
+            select(
+                _owner(t.owner_id),
+                *_sums_when(t.status, OUTCOME_STATUSES, t.cases),
+                *_sums_when(t.kind, [dispute], t.cases),
+            )
+            .where(within)
+            .group_by(t.owner_id),
+        )
+        for o, *sums in rows:
+            statuses = zip(OUTCOME_STATUSES, sums[:-1], strict=True)
+            out += [(o, None, s, None, int(n)) for s, n in statuses if n]
+            if sums[-1]:
+                out.append((o, dispute, None, None, int(sums[-1])))
+        rows = _all(
+            session,
+            select(_owner(t.owner_id), t.days, func.sum(t.cases))
+            .where(within)
+            .group_by(t.owner_id, t.days),
+        )
+        out += [(o, None, None, int(d), int(n)) for o, d, n in rows]
         spans = select(SummaryOutcomeSpan.case_id).where(_owned(SummaryOutcomeSpan.owner_id, owner))
         events = [
             CaseEvent.case_id.in_(spans),
@@ -451,11 +506,12 @@ def outcome_distribution(
             ),
         ]
     sub = outcome_selection(session, start, end, owner, events=events).subquery()
-    rows = session.execute(
+    rows = _all(
+        session,
         select(
             _owner(sub.c.owner_id), sub.c.detail, sub.c.state, sub.c.days, func.count()
-        ).group_by(sub.c.owner_id, sub.c.detail, sub.c.state, sub.c.days)
-    ).all()
+        ).group_by(sub.c.owner_id, sub.c.detail, sub.c.state, sub.c.days),
+    )
     out += [(o, k, s, None if d is None else int(d), int(n)) for o, k, s, d, n in rows]
     return out
 
@@ -465,11 +521,12 @@ def outcome_days(
 ) -> list[tuple[uuid.UUID, int, int]]:
     """(owner, days from receipt to outcome, cases): the distribution the median is read from."""
     sub = outcome_selection(session, start, end, owner).subquery()
-    rows = session.execute(
+    rows = _all(
+        session,
         select(_owner(sub.c.owner_id), sub.c.days, func.count()).group_by(
             sub.c.owner_id, sub.c.days
-        )
-    ).all()
+        ),
+    )
     return [(o, int(d), int(n)) for o, d, n in rows if d is not None]
 
 
@@ -538,7 +595,8 @@ def deadline_counts(
         return {}
     if summaries:
         t = SummaryDeadline
-        rows = session.execute(
+        rows = _all(
+            session,
             select(_owner(t.owner_id), func.sum(t.cases))
             .where(
                 t.kind == kind.value,
@@ -546,8 +604,8 @@ def deadline_counts(
                 t.day <= last_source,
                 _owned(t.owner_id, owner),
             )
-            .group_by(t.owner_id)
-        ).all()
+            .group_by(t.owner_id),
+        )
         return {o: int(n) for o, n in rows}
     return _count_by_owner(session, deadline_selection(kind, first_source, last_source, owner))
 
@@ -584,14 +642,15 @@ def escalations_waiting(
     """(owner, escalations waiting, the earliest day escalated, how many since before
     ``long_wait_before``)."""
     sub = escalated_selection(owner).subquery()
-    rows = session.execute(
+    rows = _all(
+        session,
         select(
             _owner(sub.c.owner_id),
             func.count(),
             func.min(sub.c.on),
             func.sum(case((sub.c.on < long_wait_before, 1), else_=0)),
-        ).group_by(sub.c.owner_id)
-    ).all()
+        ).group_by(sub.c.owner_id),
+    )
     return [(o, int(n), first, int(long or 0)) for o, n, first, long in rows]
 
 
@@ -702,11 +761,12 @@ def meeting_counts(
     if months is not None:
         column = _MEETING_COLUMNS[which]
         t = SummaryMonth
-        for o, n in session.execute(
+        for o, n in _all(
+            session,
             select(_owner(t.owner_id), func.sum(column))
             .where(t.month.between(*months), _owned(t.owner_id, owner))
-            .group_by(t.owner_id)
-        ).all():
+            .group_by(t.owner_id),
+        ):
             out[o] += int(n)
     for first, last in edges:
         out.update(_count_by_owner(session, meeting_selection(first, last, owner, which)))
@@ -762,9 +822,9 @@ def member_counts(
     if summaries:
         t = SummaryPeople
         column = t.trained_members if trained else t.members
-        rows = session.execute(
-            select(_owner(t.owner_id), column).where(_owned(t.owner_id, owner), column > 0)
-        ).all()
+        rows = _all(
+            session, select(_owner(t.owner_id), column).where(_owned(t.owner_id, owner), column > 0)
+        )
         return {o: int(n) for o, n in rows}
     return _count_by_owner(session, member_selection(owner, trained=trained))
 
@@ -873,7 +933,8 @@ def activity_counts(
     if months is not None:
         t = SummaryMonth
         add(
-            session.execute(
+            _all(
+                session,
                 select(
                     _owner(t.owner_id),
                     func.sum(t.activities),
@@ -882,21 +943,22 @@ def activity_counts(
                     func.sum(t.participants_unspecified),
                 )
                 .where(t.month.between(*months), _owned(t.owner_id, owner), t.activities > 0)
-                .group_by(t.owner_id)
-            ).all()
+                .group_by(t.owner_id),
+            )
         )
     for first, last in edges:
         sub = activity_selection(first, last, owner).subquery()
         add(
-            session.execute(
+            _all(
+                session,
                 select(
                     _owner(sub.c.owner_id),
                     func.count(),
                     func.coalesce(func.sum(sub.c.male), 0),
                     func.coalesce(func.sum(sub.c.female), 0),
                     func.coalesce(func.sum(sub.c.unspecified), 0),
-                ).group_by(sub.c.owner_id)
-            ).all()
+                ).group_by(sub.c.owner_id),
+            )
         )
     return [(o, n, m, f, u) for o, (n, m, f, u) in acc.items()]
 

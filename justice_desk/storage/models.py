@@ -26,6 +26,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -869,24 +870,35 @@ for _name, (_table, _columns, _live) in SCALE_DASHBOARD_INDEXES.items():
 
 
 # --------------------------------------------------------------------------------------------
-# Summary tables of a province (migration 0017, storage/summaries.py, docs/architecture.md §21)
+# Summary tables of a province (migrations 0017-0019, storage/summaries.py,
+# docs/architecture.md §21)
 #
 # Per center and calendar month (``month`` = CE year × 100 + month), what the dashboard sums
-# over a period's whole months. Counted from the records by ``storage.summaries.refresh`` in
-# the transaction of every write that changes a center's records at the province (a bundle's
-# import, a conflict decision taking the center's version, the demo's direct path); read only
-# in a province database (a center's dashboard counts its own records). The key starts with
-# the month: a period is a range of it; ``owner_id`` is indexed for a center's recount.
+# over a period's whole months. Counted from the records by ``storage.summaries.refresh``
+# after every write that changes a center's records at the province (a bundle's import, a
+# conflict decision taking the center's version, the demo's direct path), which marks the
+# center stale meanwhile; read only in a province database (a center's dashboard counts its
+# own records). The monthly tables' keys start with the center (migration 0019; on SQLite
+# WITHOUT ROWID, the rows kept in key order): the dashboard sums them per center, which then
+# needs no sort, and reads a period's range of months by scanning them -- a few tens of
+# thousands of small rows for a province's five years, cheaper than a month index's lookups
+# and a sort; a center's recount deletes its rows by the same key.
+
+_CLUSTERED = {"sqlite_with_rowid": False}
 
 
 class SummaryReceived(Base):
     """Live cases received in a month, by kind and channel."""
 
     __tablename__ = "summary_received"
-    month: Mapped[int] = mapped_column(Integer, primary_key=True)
-    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, index=True)
-    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    __table_args__ = (
+        PrimaryKeyConstraint("owner_id", "month", "kind", "channel"),
+        _CLUSTERED,
+    )
+    month: Mapped[int] = mapped_column(Integer)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(16))
     cases: Mapped[int] = mapped_column(Integer)
 
 
@@ -895,11 +907,16 @@ class SummaryOutcome(Base):
     case's kind and the days from receipt to that outcome (the median is read from these)."""
 
     __tablename__ = "summary_outcomes"
-    month: Mapped[int] = mapped_column(Integer, primary_key=True)
-    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, index=True)
-    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
-    status: Mapped[str] = mapped_column(String(32), primary_key=True)
-    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The days second: a center's distribution of days (for its median) comes in key order.
+    __table_args__ = (
+        PrimaryKeyConstraint("owner_id", "days", "month", "kind", "status"),
+        _CLUSTERED,
+    )
+    month: Mapped[int] = mapped_column(Integer)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32))
+    days: Mapped[int] = mapped_column(Integer)
     cases: Mapped[int] = mapped_column(Integer)
 
 
@@ -918,8 +935,9 @@ class SummaryMonth(Base):
     participants by sex, in a month."""
 
     __tablename__ = "summary_month"
-    month: Mapped[int] = mapped_column(Integer, primary_key=True)
-    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, index=True)
+    __table_args__ = (PrimaryKeyConstraint("owner_id", "month"), _CLUSTERED)
+    month: Mapped[int] = mapped_column(Integer)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     meetings_held: Mapped[int] = mapped_column(Integer, default=0)
     quorum_failures: Mapped[int] = mapped_column(Integer, default=0)
     minutes_not_adopted: Mapped[int] = mapped_column(Integer, default=0)
