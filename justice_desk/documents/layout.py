@@ -29,7 +29,7 @@ from justice_desk.documents.data import Issuer, Signatory
 from justice_desk.documents.pagination import SignatureBlock
 from justice_desk.documents.pdf import MARGIN_LEFT, MARGIN_RIGHT
 from justice_desk.documents.styles import get_style, make_style
-from justice_desk.documents.thai_text import ThaiParagraph, escape, thai_paragraph
+from justice_desk.documents.thai_text import PlainCell, ThaiParagraph, escape, thai_paragraph
 
 __all__ = [
     "DOTS",
@@ -353,7 +353,7 @@ class Story:
         mins = [0.0] * ncols
         for row in data:
             for c, cell in enumerate(row):
-                if isinstance(cell, ThaiParagraph):
+                if isinstance(cell, ThaiParagraph | PlainCell):
                     mins[c] = max(mins[c], cell.minWidth() + pads[c])
         # Headers on one line when the table has room for that.
         heads = list(mins)

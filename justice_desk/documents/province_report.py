@@ -47,7 +47,14 @@ from justice_desk.documents.pdf import (
     page_number_text,
 )
 from justice_desk.documents.styles import BODY_OFFICIAL_PT
-from justice_desk.documents.thai_text import draw_shaped_string, escape, thai_paragraph
+from justice_desk.documents.thai_text import (
+    PlainCell,
+    ThaiParagraph,
+    draw_shaped_string,
+    escape,
+    plain_cell,
+    thai_paragraph,
+)
 
 __all__ = [
     "LANDSCAPE_FRAME",
@@ -179,7 +186,8 @@ def _shared_prefix(names: Sequence[str]) -> bool:
 
 class _Cells:
     """The body cells of the center tables as paragraphs, made as ``Story.table`` makes them but
-    each with only the names it holds.
+    each with only the names it holds; a figure or a code as a :class:`thai_text.PlainCell`
+    (a plain string: nearly all of the cells), each distinct text laid out once.
 
     A report of 250 centers keeps some 500 names whole (``keep_whole``: each center's name with
     and without its prefix) and prints some 22,000 cells, nearly all numbers. Handed every name,
@@ -197,6 +205,7 @@ class _Cells:
                     words.setdefault(word, []).append(phrase)
         self._words = words
         self._keep: dict[str, tuple[str, ...]] = {}
+        self._made: dict[tuple[str, str, bool], PlainCell | ThaiParagraph] = {}
 
     def keep_for(self, text: str) -> tuple[str, ...]:
         keep = self._keep.get(text)
@@ -204,6 +213,33 @@ class _Cells:
             found = {p for w, phrases in self._words.items() if w in text for p in phrases}
             keep = self._keep[text] = tuple(p for p in self.story.keep_whole if p in found)
         return keep
+
+    def cell(self, text: str, style_name: str, *, bold: bool) -> Flowable:
+        """A figure or a code as a plain string, anything else as a Thai paragraph; the same
+        text in the same style is laid out once (a center's name is in every table)."""
+        thai_digits = self.story.thai_digits
+        key = (text, style_name, bold)
+        made = self._made.get(key)
+        if made is None:
+            made = plain_cell(text, style(style_name), bold=bold, thai_digits=thai_digits)
+            if made is None:
+                made = thai_paragraph(
+                    f"<b>{escape(text)}</b>" if bold else text,
+                    style(style_name),
+                    markup=bold,
+                    thai_digits=thai_digits,
+                    keep_whole=self.keep_for(text),
+                )
+            self._made[key] = made
+        if isinstance(made, PlainCell):
+            return made.copy()
+        return ThaiParagraph(
+            made.text,
+            made.style,
+            thai_digits=thai_digits,
+            _segments=made._segments,
+            _first_indent=made._first_indent,
+        )
 
     def rows(
         self, rows: Sequence[Sequence[str]], align: Sequence[str], *, bold: bool
@@ -216,17 +252,7 @@ class _Cells:
                 if cell is None or cell == "":
                     line.append("")
                     continue
-                markup = bold
-                text = f"<b>{escape(cell)}</b>" if bold else cell
-                line.append(
-                    thai_paragraph(
-                        text,
-                        style(styles[align[c]]),
-                        markup=markup,
-                        thai_digits=self.story.thai_digits,
-                        keep_whole=self.keep_for(cell),
-                    )
-                )
+                line.append(self.cell(cell, styles[align[c]], bold=bold))
             out.append(line)
         return out
 

@@ -21,6 +21,7 @@ clusters, which still never separates a letter from its marks.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -42,9 +43,11 @@ from justice_desk.documents.fonts import register_fonts
 from justice_desk.documents.shaping import ShapedRun, concat, shape
 
 __all__ = [
+    "PlainCell",
     "ThaiParagraph",
     "draw_shaped_string",
     "escape",
+    "plain_cell",
     "thai_digits",
     "thai_paragraph",
 ]
@@ -788,6 +791,119 @@ def _draw_spans(
             canv.line(x0, y, x0 + width, y)
         canv.restoreState()
     return cursor - x
+
+
+#: Text a table cell may print as a plain string: figures (Arabic or Thai digits, separators,
+#: a percent sign, a dash) and codes of Latin letters, in single-spaced pieces.
+_PLAIN = re.compile(r"[0-9A-Za-z๐-๙.,%+\-–/]+( [0-9A-Za-z๐-๙.,%+\-–/]+)*")
+
+
+@lru_cache(maxsize=8192)
+def _placed_plainly(text: str, font_name: str) -> bool:
+    """Whether HarfBuzz places ``text`` as a plain string is drawn: each glyph its own
+    character's, at that character's advance, nothing moved (no mark, no kerning pair)."""
+    run = shape(text, font_name)
+    if str(run.glyphs) != text:
+        return False
+    return all(
+        abs(d.x_advance - d.width) < 1e-6 and not (d.x_offset or d.y_offset or d.y_advance)
+        for d in run.glyphs.__shapeData__
+    )
+
+
+class PlainCell(Flowable):  # type: ignore[misc]  # ReportLab ships no type hints
+    """One line of a table cell drawn as a plain string: a figure or a code
+    (:func:`plain_cell` says which text may be).
+
+    Digits, separators and Latin letters placed exactly as HarfBuzz places them need none of
+    what :class:`ThaiParagraph` does (parsing markup, finding words, shaping, positioning each
+    glyph): a report of 250 centers prints some 20,000 such cells, and making and drawing each
+    as a paragraph was most of its time. Placed as a one-line :class:`ThaiParagraph` is (the
+    same baseline, indents and alignment) and never narrower than its text (``minWidth``: the
+    table makes its column that wide)."""
+
+    def __init__(
+        self, text: str, style: ParagraphStyle, font_name: str, text_width: float | None = None
+    ) -> None:
+        super().__init__()
+        self.style = style
+        self.text = text
+        self.font_name = font_name
+        self.text_width = (
+            pdfmetrics.stringWidth(text, font_name, style.fontSize)
+            if text_width is None
+            else text_width
+        )
+        self.width = 0.0
+        self.height = 0.0
+
+    def copy(self) -> PlainCell:
+        """The same cell for another table (a flowable is laid out where it is placed)."""
+        return PlainCell(self.text, self.style, self.font_name, self.text_width)
+
+    @property
+    def plain_text(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"<PlainCell {self.text!r}>"
+
+    def minWidth(self) -> float:  # noqa: N802 - ReportLab's protocol (Table column sizing)
+        return float(self.text_width + self.style.leftIndent + self.style.rightIndent)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        self.height = float(self.style.leading)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        return [self] if availHeight + _EPS >= self.style.leading else []
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        # Drawn where it is, in one text object: no translation of the whole canvas for each
+        # of 20,000 cells (``Flowable.drawOn``), the state kept around it all the same.
+        self.canv = canvas
+        canvas.saveState()
+        self._draw_at(x, y)
+        canvas.restoreState()
+        del self.canv
+
+    def draw(self) -> None:
+        self._draw_at(0.0, 0.0)
+
+    def _draw_at(self, left: float, bottom: float) -> None:
+        style = self.style
+        size = float(style.fontSize)
+        ascent, descent = pdfmetrics.getAscentDescent(style.fontName, size)
+        baseline = self.height - float((style.leading - (ascent - descent)) / 2.0 + ascent)
+        inner = max(float(self.width - style.leftIndent - style.rightIndent), 1.0)
+        x = float(style.leftIndent)
+        if style.alignment == TA_CENTER:
+            x += (inner - self.text_width) / 2.0
+        elif style.alignment == TA_RIGHT:
+            x += inner - self.text_width
+        text = self.canv.beginText(left + x, bottom + baseline)
+        text.setFont(self.font_name, size, style.leading)
+        text.setFillColor(style.textColor)
+        text.textOut(self.text)
+        self.canv.drawText(text)
+
+
+def plain_cell(
+    text: str, style: ParagraphStyle, *, bold: bool = False, thai_digits: bool = False
+) -> PlainCell | None:
+    """``text`` as a :class:`PlainCell` in ``style`` (bold: its family's bold face), or
+    ``None`` when it must be a :class:`ThaiParagraph`: anything but figures and codes, or text
+    the font kerns or marks."""
+    from reportlab.lib.fonts import tt2ps
+
+    if _PLAIN.fullmatch(text) is None:
+        return None
+    register_fonts()
+    font_name = tt2ps(style.fontName, 1, 0) if bold else style.fontName
+    if thai_digits:
+        text = segment.thai_digits(text)
+    return PlainCell(text, style, font_name) if _placed_plainly(text, font_name) else None
 
 
 def thai_paragraph(

@@ -794,11 +794,13 @@ def write_report(
     if db.mode != SiteKind.PROVINCE.value:
         return _center_report(db, period, target, fmt, center_code)
     report = build_report(db, period, center_code=center_code, silent_days=silent_days, today=today)
-    if fmt is ReportFormat.XLSX:
-        _write_atomically(target, lambda partial: _write_xlsx(report, partial))
-    else:
-        data = report_pdf(report) if fmt is ReportFormat.PDF else report_csv(report)
-        _write_atomically(target, _bytes_writer(data))
+    # Laying out 250 centers' tables makes hundreds of thousands of short-lived objects.
+    with dashboard.collector_paused():
+        if fmt is ReportFormat.XLSX:
+            _write_atomically(target, lambda partial: _write_xlsx(report, partial))
+        else:
+            data = report_pdf(report) if fmt is ReportFormat.PDF else report_csv(report)
+            _write_atomically(target, _bytes_writer(data))
     with db.write() as session:
         audit.record(
             session,

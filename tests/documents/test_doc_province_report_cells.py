@@ -1,7 +1,9 @@
 """The province report's center tables give each cell only the names it holds
 (``province_report._Cells``): the PDF is byte for byte the one every cell given every name
-makes (``Story.table`` of strings, as before), in Arabic and Thai digits, and a name is still
-never cut in a narrow column."""
+makes, in Arabic and Thai digits, and a name is still never cut in a narrow column. Figures and
+codes are plain strings (``thai_text.PlainCell``): the same text at the same places as the Thai
+paragraphs that printed them before (``Story.table`` of strings), and only where HarfBuzz
+places the glyphs as a plain string does."""
 
 from __future__ import annotations
 
@@ -100,9 +102,68 @@ def test_the_pdf_is_the_same_as_with_every_name_in_every_cell(
 ) -> None:
     doc = _doc(thai_digits)
     now = pr.province_report_pdf(doc)
-    monkeypatch.setattr(pr, "_landscape_story", _every_name_to_every_cell)
+    monkeypatch.setattr(pr._Cells, "keep_for", lambda self, text: self.story.keep_whole)
     before = pr.province_report_pdf(doc)
     assert now == before
+
+
+def _placed_text(pdf: bytes) -> list[list[tuple[str, float, float]]]:
+    """Per page, each piece of text shown with where it starts (x, baseline), in points."""
+    import io
+
+    from pypdf import PdfReader
+
+    pages: list[list[tuple[str, float, float]]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_args: object) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            pages[-1].append((text.strip(), x, y))
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        pages.append([])
+        page.extract_text(visitor_text=visit)
+        pages[-1].sort()
+    return pages
+
+
+@pytest.mark.parametrize("thai_digits", [False, True])
+def test_figures_and_codes_print_where_their_paragraphs_printed_them(
+    thai_digits: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = _doc(thai_digits)
+    now = pr.province_report_pdf(doc)
+    monkeypatch.setattr(pr, "_landscape_story", _every_name_to_every_cell)
+    before = pr.province_report_pdf(doc)
+    assert now != before  # drawn another way ...
+    placed, placed_before = _placed_text(now), _placed_text(before)
+    # ... the same text at the same places (to a hundredth of a point: the sums differ)
+    assert [[t for t, _x, _y in page] for page in placed] == [
+        [t for t, _x, _y in page] for page in placed_before
+    ]
+    for page, page_before in zip(placed, placed_before, strict=True):
+        for (_t, x, y), (_t0, x0, y0) in zip(page, page_before, strict=True):
+            assert abs(x - x0) < 0.02 and abs(y - y0) < 0.02
+    figures = {t for page in placed for t, _x, _y in page}
+    code = "CJC-๕๐-๐๐๐๓" if thai_digits else "CJC-50-0003"
+    assert code in figures and ("๑,๒๓๔" if thai_digits else "1,234") in figures
+
+
+def test_only_text_placed_as_a_plain_string_is_a_plain_cell() -> None:
+    from justice_desk.documents.layout import style
+    from justice_desk.documents.thai_text import PlainCell, plain_cell
+
+    right = style("table_right")
+    for text in ("1,234", "12.5 %", "–", "CJC-50-0001", "0"):
+        cell = plain_cell(text, right)
+        assert isinstance(cell, PlainCell) and cell.text == text
+    assert plain_cell("2,569", right, thai_digits=True).text == "๒,๕๖๙"  # type: ignore[union-attr]
+    bold = plain_cell("7", right, bold=True)
+    assert bold is not None and bold.font_name != right.fontName
+    # Thai words, words with marks, text with two spaces, and a pair the font kerns: paragraphs
+    for text in ("ตำบลแม่แรม", "ไม่มี", "1  2", "AVATAR", "", " 1"):
+        assert plain_cell(text, right) is None, text
 
 
 def test_a_cell_gets_the_names_with_a_word_in_it() -> None:
