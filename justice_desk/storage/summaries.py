@@ -121,7 +121,7 @@ def refresh_stale(db: Database, *, wait: bool = True, budget: float | None = Non
             recounted = _recount_marked(db, owner, wait=wait)
         except DBAPIError as exc:
             if wait:
-                error = busy_or_unwritable(db, exc)
+                error = _busy_or_unwritable(db, exc)
                 if error is not None:
                     raise error from exc
                 raise
@@ -132,7 +132,7 @@ def refresh_stale(db: Database, *, wait: bool = True, budget: float | None = Non
     return done
 
 
-def busy_or_unwritable(db: Database, exc: DBAPIError) -> Exception | None:
+def _busy_or_unwritable(db: Database, exc: DBAPIError) -> Exception | None:
     """The error a person can act on for ``exc`` (busy, read-only, disk full), or ``None``."""
     from justice_desk.storage.database import _is_busy, busy_error, unwritable_error
 
@@ -141,8 +141,8 @@ def busy_or_unwritable(db: Database, exc: DBAPIError) -> Exception | None:
 
 def _recount_marked(db: Database, owner: uuid.UUID, *, wait: bool) -> bool:
     """Recount one marked center and remove its mark, in one transaction; ``False`` when its
-    import lock is held by someone else (PostgreSQL), ``True`` when done or when the mark was
-    gone already."""
+    import lock is held by someone else (PostgreSQL) or its mark was gone already (another
+    recount took it meanwhile)."""
     with db.write_engine.connect() as conn:
         raw: Any = None
         if not wait and conn.dialect.name == "sqlite":
@@ -159,7 +159,7 @@ def _recount_marked(db: Database, owner: uuid.UUID, *, wait: bool) -> bool:
                     select(SummaryStale.owner_id).where(SummaryStale.owner_id == owner)
                 ).first()
                 if still is None:
-                    return True  # recounted by someone else meanwhile
+                    return False
                 _refresh_one(conn, owner)
                 conn.execute(delete(SummaryStale).where(SummaryStale.owner_id == owner))
             return True
