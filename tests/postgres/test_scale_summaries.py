@@ -3,13 +3,17 @@ correct after every write, on SQLite and on a real PostgreSQL server:
 
 - the indexes (migration 0015): the dashboard read through them gives exactly what the same
   queries give with those indexes dropped (the database then reads the tables themselves);
-- the summary tables (migration 0017, ``storage/summaries.py``): after a direct load, after
-  centers imported through real bundles, and after a center's edits come back in a later bundle
-  (an outcome that changes and moves month, a case received in another month, an escalation
-  weeks after a failed mediation, an activity moved, a meeting deleted), the tables equal a full
-  recount and the dashboard read from them equals the dashboard counted from the records, for
-  whole months and for periods that cut months; the migration fills them for a province that
-  existed before it.
+- the summary tables (migrations 0017-0019, ``storage/summaries.py``): after a direct load,
+  after centers imported through real bundles, and after a center's edits come back in a later
+  bundle (an outcome that changes and moves month, a case received in another month, an
+  escalation weeks after a failed mediation, an activity moved, a meeting deleted), the
+  dashboard equals the dashboard counted from the records while the import's mark is there, and
+  once recounted the tables equal a full recount, for whole months and for periods that cut
+  months; the migrations fill them for a province that existed before them;
+- the marks (migration 0018): a case moved to another month, a process killed between the
+  import and the recount, two officers on PostgreSQL (an import under way while the other
+  recounts and reads; imports and recounts at the same time), a dashboard while another process
+  holds SQLite's write lock.
 
 A few small demo centers: the big figures are in ``benchmarks/bench_province_dashboard.py``."""
 
