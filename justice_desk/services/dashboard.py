@@ -619,8 +619,11 @@ def dashboard(
 
     ``province_name``: only that province's centers, in a database that holds the centers of
     several (the whole country on one server); a province's own database holds only its own.
-    A province reads what it can from its summary tables (``storage/summaries.py``);
-    ``summaries=False`` counts everything from the records (the tests' full recount)."""
+    A province reads what it can from its summary tables (``storage/summaries.py``), the
+    centers marked stale from their records, after recounting marked centers for up to
+    ``STALE_RECOUNT_SECONDS``; ``summaries=True`` reads the same way without recounting
+    anything first, ``summaries=False`` counts everything from the records (the tests' full
+    recount)."""
     from justice_desk.storage import dashboard_queries as q
 
     if silent_days < 0:
