@@ -392,3 +392,21 @@ def forge(world: World, records: list[dict[str, Any]], *, seq: int, first: int, 
         )
     )
     return path
+
+
+def orphan_membership(world: World) -> dict[str, Any]:
+    """A membership of a person the province has never seen, as the center would send it: the
+    database refuses it at commit (the deferred foreign key), so its whole bundle is refused."""
+    return {
+        "table": "memberships",
+        "id": str(uuid.uuid4()),
+        "op": "update",
+        "rev": 1,
+        "fields": {
+            "owner_id": str(world.center.site_id),
+            "person_id": str(uuid.uuid4()),
+            "status": "active",
+            "created_at": "2024-01-01T00:00:00",
+            "updated_at": "2024-01-01T00:00:00",
+        },
+    }

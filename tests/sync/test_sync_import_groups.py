@@ -12,7 +12,6 @@ keeps what it applied before the cancel.
 from __future__ import annotations
 
 import shutil
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -41,24 +40,6 @@ def _person(world: h.World, name: str) -> dict[str, Any]:
     ).record
     (record,) = h.current_records(world.center, "people", [person.id])
     return record
-
-
-def _orphan(world: h.World) -> dict[str, Any]:
-    """A membership of a person the province has never seen: refused at commit (the deferred
-    foreign key), so the whole bundle is refused."""
-    return {
-        "table": "memberships",
-        "id": str(uuid.uuid4()),
-        "op": "update",
-        "rev": 1,
-        "fields": {
-            "owner_id": str(world.center.site_id),
-            "person_id": str(uuid.uuid4()),
-            "status": "active",
-            "created_at": "2024-01-01T00:00:00",
-            "updated_at": "2024-01-01T00:00:00",
-        },
-    }
 
 
 def _chain(world: h.World, folder: Path, parts: list[list[dict[str, Any]]]) -> list[Path]:
@@ -106,7 +87,7 @@ def test_a_mixed_stick_gets_the_same_outcomes_and_rows_as_one_file_per_run(
     parts = [
         [_person(world, "หนึ่ง")],
         [_person(world, "สอง")],
-        [_person(world, "สาม"), _orphan(world)],  # refused at commit: missing parent
+        [_person(world, "สาม"), h.orphan_membership(world)],  # refused at commit: missing parent
         [_person(world, "สี่")],  # then a gap: held
         [_person(world, "ห้า")],
     ]

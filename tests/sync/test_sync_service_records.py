@@ -154,19 +154,7 @@ def test_bad_values_and_unknown_tables(world: h.World) -> None:
 
 def test_missing_parent_refuses_the_whole_bundle(world: h.World) -> None:
     good = _person(world, "พ่อแม่")
-    orphan = {
-        "table": "memberships",
-        "id": str(uuid.uuid4()),
-        "op": "update",
-        "rev": 1,
-        "fields": {
-            "owner_id": str(world.center.site_id),
-            "person_id": str(uuid.uuid4()),
-            "status": "active",
-            "created_at": "2024-01-01T00:00:00",
-            "updated_at": "2024-01-01T00:00:00",
-        },
-    }
+    orphan = h.orphan_membership(world)
     before = h.snapshot(world.province)
     outcome = world.import_one(_forge(world, [good, orphan], seq=2, name="orphan"))
     assert (outcome.status, outcome.reason) == ("rejected", "missing_parent")
