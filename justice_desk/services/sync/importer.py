@@ -327,19 +327,20 @@ class _ImportRun:
             return
         group.items.append((index, read, outcome))
         group.weight += read.weight
-        if not held_waiting and (
+        if held_waiting:
+            # Held bundles of the center may connect now: they are released after the commit
+            # (settled alone, a bundle releases them itself).
+            if self.commit():
+                try:
+                    self.outcomes[index] = _with_released(self.db, outcome, center_id, self.keys)
+                except STOPS as exc:
+                    raise self.stopped(exc) from exc
+        elif (
             group.weight >= min(GROUP_RECORDS, READ_AHEAD_RECORDS)
             or len(group.items) >= GROUP_BUNDLES
         ):
             # Full: committed now, so that its records are not held while the next is read.
             self.commit()
-        if held_waiting and self.commit():
-            # Held bundles of the center may connect now: they are released after the commit
-            # (settled alone, a bundle releases them itself).
-            try:
-                self.outcomes[index] = _with_released(self.db, outcome, center_id, self.keys)
-            except STOPS as exc:
-                raise self.stopped(exc) from exc
 
     def commit(self) -> bool:
         """Commit the open group; its bundles' outcomes count from now. When the commit fails
@@ -362,21 +363,21 @@ class _ImportRun:
             self.outcomes[index] = outcome
         return True
 
-    def roll_back(self) -> None:
-        """Give up the open group (the run ends with an exception): nothing of it is kept."""
+    def roll_back(self, cause: BaseException | None = None) -> _Group | None:
+        """Give up the open group: its transaction is rolled back (``cause`` passed to it),
+        nothing of it is kept. Returns the group given up."""
         group, self.group = self.group, None
         if group is not None:
-            error = RuntimeError("import ended")
+            cause = cause or RuntimeError("import ended")
             with contextlib.suppress(Exception):
-                group.stack.__exit__(RuntimeError, error, None)
+                group.stack.__exit__(type(cause), cause, cause.__traceback__)
+        return group
 
     def abandon(self, cause: BaseException) -> None:
         """Roll the open group back after ``cause`` and settle its bundles again alone (a
         failure that stops the import stops it here, reported by :meth:`stopped`)."""
-        group, self.group = self.group, None
+        group = self.roll_back(cause)
         assert group is not None
-        with contextlib.suppress(Exception):
-            group.stack.__exit__(type(cause), cause, cause.__traceback__)
         if isinstance(cause, STOPS):
             raise self.stopped(cause) from cause
         if isinstance(cause, _NOT_PER_FILE):
