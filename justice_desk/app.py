@@ -191,7 +191,7 @@ def start_main_window(target: Target, settings: QSettings, *, demo: bool = False
         database=target.display,
     )
     window = MainWindow(identity=identity, settings=settings)
-    window.show()
+    window.show_on_screen()
     from justice_desk.ui import unlock
 
     # An encrypted database is opened by signing in (its key comes from the password), or was

@@ -213,7 +213,9 @@ class FirstAccountDialog(QDialog):
     """A database from before accounts (or set up without one): create the coordinator's
     account (the administrator's at a province office) now, or later."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, province: bool = False
+    ) -> None:
         super().__init__(parent)
         self.db = db
         #: The login and password of the account made (the conversion offered next needs them).
@@ -221,15 +223,19 @@ class FirstAccountDialog(QDialog):
         self.setObjectName("firstAccountDialog")
         self.setWindowTitle(_("Create the first account"))
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            ThaiLabel(
-                _(
-                    "This database has no accounts yet: anyone who opens it can read and change "
-                    "every record. Create the coordinator's account now; from then on everyone "
-                    "signs in with their own account, and the coordinator adds the others."
-                )
+        if province:
+            explanation = _(
+                "This database has no accounts yet: anyone who opens it can read and change "
+                "every record. Create the administrator's account now; from then on everyone "
+                "signs in with their own account, and the administrator adds the officers."
             )
-        )
+        else:
+            explanation = _(
+                "This database has no accounts yet: anyone who opens it can read and change "
+                "every record. Create the coordinator's account now; from then on everyone "
+                "signs in with their own account, and the coordinator adds the others."
+            )
+        layout.addWidget(ThaiLabel(explanation))
         form = QFormLayout()
         self.login = QLineEdit(self)
         self.login.setObjectName("newLogin")
@@ -291,23 +297,28 @@ class NoAccountsBar(QFrame):
         self.setObjectName("noAccountsBar")
         self.setStyleSheet("#noAccountsBar { background: #fff8e1; }")
         row = QHBoxLayout(self)
-        row.addWidget(
-            ThaiLabel(
-                _(
-                    "This database has no accounts yet: anyone who opens it can read and "
-                    "change every record. Create the coordinator's account to make everyone "
-                    "sign in."
-                )
-            ),
-            1,
-        )
-        create = QPushButton(_("Create the coordinator's account…"), self)
+        if ctx.is_province:
+            explanation = _(
+                "This database has no accounts yet: anyone who opens it can read and "
+                "change every record. Create the administrator's account to make everyone "
+                "sign in."
+            )
+            action = _("Create the administrator's account…")
+        else:
+            explanation = _(
+                "This database has no accounts yet: anyone who opens it can read and "
+                "change every record. Create the coordinator's account to make everyone "
+                "sign in."
+            )
+            action = _("Create the coordinator's account…")
+        row.addWidget(ThaiLabel(explanation), 1)
+        create = QPushButton(action, self)
         create.setObjectName("createFirstAccount")
         create.clicked.connect(self.create_account)
         row.addWidget(create)
 
     def create_account(self) -> None:
-        dialog = FirstAccountDialog(self.ctx.db, self.main)
+        dialog = FirstAccountDialog(self.ctx.db, self.main, province=self.ctx.is_province)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.hide()
             self.main.setWindowTitle(self.title_before)

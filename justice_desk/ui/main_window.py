@@ -36,6 +36,20 @@ from justice_desk.ui.widgets.fit import SCREEN, ElidedLabel, text_width
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 from justice_desk.ui.widgets.wrapping_list import fit_list_width
 
+# The window's size on its first start, and what a window manager adds around it (title bar,
+# borders) — allowed generously, since a clipped title bar is worse than a maximised window.
+DEFAULT_SIZE = (1200, 760)
+FRAME_ALLOWANCE = (16, 48)
+
+
+def default_size_fits(free_width: int, free_height: int) -> bool:
+    """Whether the first-start size and its frame fit a screen's free area (less its task bar)."""
+    return (
+        DEFAULT_SIZE[0] + FRAME_ALLOWANCE[0] <= free_width
+        and DEFAULT_SIZE[1] + FRAME_ALLOWANCE[1] <= free_height
+    )
+
+
 PageFactory = Callable[[AppContext], Page]
 
 
@@ -607,13 +621,26 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         s = self.settings
         geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+        self._first_start = not (isinstance(geometry, QByteArray) and not geometry.isEmpty())
+        if self._first_start:
+            self.resize(*DEFAULT_SIZE)
         else:
-            self.resize(1200, 760)
+            self.restoreGeometry(geometry)
         state = s.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+
+    def show_on_screen(self) -> None:
+        """Shows the window. On its first start (no size remembered) it is maximised when the
+        default size with its frame would not fit the screen's free area: a 1366×768 laptop less
+        its task bar is shorter than 760 px of window plus a title bar."""
+        screen = self.screen()
+        if self._first_start and screen is not None:
+            free = screen.availableGeometry()
+            if not default_size_fits(free.width(), free.height()):
+                self.showMaximized()
+                return
+        self.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt naming
         page = self.current_page()

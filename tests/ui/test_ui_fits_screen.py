@@ -313,3 +313,37 @@ def test_the_settings_dialog_fits_at_every_text_size(
         dialog.reject()
         dialog.deleteLater()
     assert not found, "\n".join(found)
+
+
+def test_the_first_start_fits_the_screen_and_a_later_start_keeps_the_size_left(
+    qtbot, qapp, ui_ctx, ui_settings
+) -> None:
+    """With no size remembered the window is maximised when its default size and a frame would
+    not fit the screen's free area (a 1366×768 laptop less its task bar, a 1280×720 one, and the
+    offscreen screen, narrower still); the size a person leaves it at is the size it opens at
+    next, not maximised."""
+    from PySide6.QtWidgets import QApplication
+
+    from justice_desk.ui.main_window import MainWindow, default_size_fits
+
+    assert not default_size_fits(1366, 728)
+    assert not default_size_fits(1280, 680)
+    assert default_size_fits(1920, 1040)
+    free = QApplication.primaryScreen().availableGeometry()
+    assert not default_size_fits(free.width(), free.height())
+
+    window = MainWindow(ui_ctx)
+    qtbot.addWidget(window)
+    window.show_on_screen()
+    qtbot.waitExposed(window)
+    assert window.isMaximized()
+    window.showNormal()
+    window.resize(640, 480)
+    assert window.close()
+
+    again = MainWindow(ui_ctx)
+    qtbot.addWidget(again)
+    again.show_on_screen()
+    qtbot.waitExposed(again)
+    assert not again.isMaximized()
+    assert again.size() == QSize(640, 480)

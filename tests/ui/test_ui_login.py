@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMessageBox, QToolButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QToolButton
 
 from justice_desk.domain.access import Role
 from justice_desk.services import accounts, people
@@ -210,3 +210,36 @@ def test_the_audit_window_lists_and_checks_the_trail(with_accounts, ui_ctx, qtbo
     qtbot.waitUntil(lambda: all(e.actor == "view" for e in page.model.rows), timeout=10000)
     page.verify()
     qtbot.waitUntil(lambda: "whole" in page.status.text(), timeout=10000)
+
+
+def test_a_province_without_accounts_asks_for_the_administrators_account(
+    tmp_path, isolated_home, ui_settings, qapp, qtbot, monkeypatch
+):
+    """A province office's first account is its administrator (domain.access.FIRST_ROLE), so
+    the bar and the dialog name the administrator, not a center's coordinator."""
+    from justice_desk.services import setup
+    from justice_desk.ui.context import AppContext
+    from justice_desk.ui.jobs import JobRunner
+    from justice_desk.ui.login import FirstAccountDialog, NoAccountsBar
+
+    db = setup.init_province(tmp_path / "province.sqlite3", province="เชียงใหม่")
+    ctx = AppContext(db=db, runner=JobRunner(), site=setup.this_site(db), settings=ui_settings)
+    try:
+        window = _window(ctx, qtbot)
+        bar = window.findChild(NoAccountsBar, "noAccountsBar")
+        assert bar is not None and bar.isVisible()
+        words = " ".join(label.text() for label in bar.findChildren(QLabel))
+        words += " ".join(button.text() for button in bar.findChildren(QPushButton))
+        assert "administrator's account" in words and "coordinator" not in words
+        seen: list[str] = []
+
+        def look(dialog: FirstAccountDialog) -> int:
+            seen.append(" ".join(label.text() for label in dialog.findChildren(QLabel)))
+            return 0
+
+        monkeypatch.setattr(FirstAccountDialog, "exec", look)
+        bar.create_account()
+        assert "administrator adds the officers" in seen[0] and "coordinator" not in seen[0]
+    finally:
+        ctx.runner.wait_for_done(10000)
+        db.dispose()
