@@ -10,11 +10,14 @@ import sys
 import traceback
 from types import TracebackType
 
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
 
 from justice_desk import paths
 from justice_desk.errors import UserError
 from justice_desk.i18n import _
+from justice_desk.ui.widgets.thai_label import break_plain_text
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +46,52 @@ def translate_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
     return box
 
 
+class MessageBox(QMessageBox):
+    """A message box whose lines break only between Thai words.
+
+    Qt wraps a message box's text itself and does not know Thai words (``กู้|คืน``), so the text
+    is given to it already broken into lines (``widgets.thai_label.break_plain_text``) no wider
+    than the label Qt will lay out: a box grows to its text's widest line up to a "soft limit"
+    (half the screen, at most 500 px) before Qt wraps, less the icon and the margins. Qt then
+    has nothing left to break. ``text()`` answers the text as it was given."""
+
+    #: The margins and spacing around the text in a message box, allowed generously.
+    AROUND_TEXT = 72
+
+    def __init__(
+        self,
+        icon: QMessageBox.Icon,
+        title: str,
+        text: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(icon, title, "", QMessageBox.StandardButton.NoButton, parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._given = ""
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
+        self._given = text
+        super().setText(break_plain_text(text, self.font(), self.line_width()))
+
+    def line_width(self) -> int:
+        """The widest line Qt shows without wrapping it (``QMessageBoxPrivate::updateSize``)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        free = screen.availableGeometry().width() if screen is not None else 1024
+        soft_limit = min(free // 2, 500)
+        return max(120, soft_limit - self.iconPixmap().width() - self.AROUND_TEXT)
+
+    def text(self) -> str:
+        return self._given
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and self._given:
+            self.setText(self._given)  # a larger text size: fewer words on each line
+
+
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
-    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
-    box.setTextFormat(box.textFormat().PlainText)
-    return box
+    return MessageBox(icon, title, text, parent)
 
 
 def show_error(parent: QWidget | None, text: str, title: str | None = None) -> None:

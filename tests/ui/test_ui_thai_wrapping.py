@@ -101,3 +101,36 @@ def test_text_for_qt_to_wrap_gets_zero_width_spaces_between_words(screen_text) -
     for join in joins:
         assert join.replace(" ", "\u00a0") in marked or join in pieces, join
     assert "ศาลา\u200bเอนกประสงค์" in marked
+
+
+@pytest.mark.parametrize("point_size", [10, 16])
+def test_message_boxes_break_only_between_words(qtbot, screen_text, point_size: int) -> None:
+    """Qt wraps a message box's text itself (``กู้|คืน`` in the restore question): the box is
+    given its lines already broken between words, each narrower than the label Qt lays out,
+    so Qt breaks nothing; the box still answers the text it was given."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QLabel, QMessageBox
+
+    from justice_desk.ui.dialogs import MessageBox
+
+    text, joins = screen_text
+    text = "กู้คืนข้อมูลจากสำเนาสำรองของวันที่ 14 ม.ค. 2569 หรือไม่ " + text
+    joins = [*joins, "กู้คืน", "สำเนาสำรอง"]
+    box = MessageBox(QMessageBox.Icon.Question, "ยืนยัน", text)
+    qtbot.addWidget(box)
+    font = QFont(box.font())
+    font.setPointSize(point_size)
+    box.setFont(font)
+    box.show()
+    qtbot.waitExposed(box)
+    assert box.text() == text
+    label = box.findChild(QLabel, "qt_msgbox_label")
+    shown = label.text()
+    lines = [line.strip() for line in re.split(f"[{LINE_BREAK}\n]", shown.replace("\u00a0", " "))]
+    assert len(lines) > 2
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert kept_whole(text, joins, lines) == [], lines
+    metrics = label.fontMetrics()
+    room = label.contentsRect().width()
+    drawn = re.split(f"[{LINE_BREAK}\n]", shown)  # as drawn: a no-break space keeps "§ 6" whole
+    assert all(metrics.horizontalAdvance(line.strip()) <= room for line in drawn), (room, drawn)

@@ -32,7 +32,7 @@ from justice_desk.services import dashboard, sync
 from justice_desk.ui import operations
 from justice_desk.ui import settings as prefs
 from justice_desk.ui.context import AppContext
-from justice_desk.ui.dialogs import confirm, show_error, show_info
+from justice_desk.ui.dialogs import MessageBox, confirm, show_error, show_info
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.operations import RECORD_KINDS
 from justice_desk.ui.pages.base import Page
@@ -679,16 +679,16 @@ class ProvinceSync(QWidget):
         if center is None:
             show_error(self, _("Select the center in the list first."))
             return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(_("A new start"))
-        box.setText(
+        box = MessageBox(
+            QMessageBox.Icon.Warning,
+            _("A new start"),
             _(
                 "{name} ({code}) sends from a new start, as after a restore from a backup.\n\n"
                 "Call the center. Accept only if it confirms that it restored a backup; "
                 "otherwise refuse: someone may have a copy of its database and key, and the "
                 "center should make new keys."
-            ).format(name=center.name, code=center.code)
+            ).format(name=center.name, code=center.code),
+            self,
         )
         accept = box.addButton(_("The center confirms: accept"), QMessageBox.ButtonRole.AcceptRole)
         refuse = box.addButton(_("Refuse the new start"), QMessageBox.ButtonRole.DestructiveRole)

@@ -243,6 +243,40 @@ def break_lines(widths: list[tuple[float, float, bool]], available: float) -> li
     return ends
 
 
+def _join_lines(units: list[_Unit], ends: set[int], *, rich: bool) -> str:
+    """The units' markup with a line break after each unit in ``ends``."""
+    parts: list[str] = []
+    for i, unit in enumerate(units):
+        parts.append(unit.markup)
+        if i in ends and i != len(units) - 1:
+            if unit.hard_break_after:
+                parts.append("<br>" if rich else "\n")
+            else:
+                parts.append(unit.trailing + ("<br>" if rich else LINE_BREAK))
+        else:
+            parts.append(unit.trailing)
+    return "".join(parts)
+
+
+def break_plain_text(text: str, font: QFont, width: float) -> str:
+    """Plain ``text`` with line breaks (U+2028) between words, no line wider than ``width``
+    pixels in ``font``: for text in a widget that wraps it itself and cannot hold a
+    ``ThaiLabel`` (a message box). A word wider than ``width`` is a line of its own."""
+    units = plain_units(text)
+    if not units:
+        return text
+    metrics = QFontMetricsF(font)
+    widths = [
+        (
+            metrics.horizontalAdvance(unit.measure),
+            metrics.horizontalAdvance(unit.trailing),
+            unit.hard_break_after,
+        )
+        for unit in units
+    ]
+    return _join_lines(units, set(break_lines(widths, max(1.0, width - 1.0))), rich=False)
+
+
 def word_break_text(text: str) -> str:
     """``text`` with a zero-width space between Thai words and ``§ 6`` joined by a no-break
     space: for text Qt wraps itself (a table cell, a tooltip). Labels use ``ThaiLabel``."""
@@ -371,18 +405,7 @@ class ThaiLabel(QLabel):
             return ""
         # One pixel of slack: the sum of words measured alone may differ a little from the line.
         ends = set(break_lines(self._widths(), max(1.0, text_width - 1.0)))
-        rich = self.is_rich()
-        parts: list[str] = []
-        for i, unit in enumerate(units):
-            parts.append(unit.markup)
-            if i in ends and i != len(units) - 1:
-                if unit.hard_break_after:
-                    parts.append("<br>" if rich else "\n")
-                else:
-                    parts.append(unit.trailing + ("<br>" if rich else LINE_BREAK))
-            else:
-                parts.append(unit.trailing)
-        return "".join(parts)
+        return _join_lines(units, ends, rich=self.is_rich())
 
     def _text_height(self, display: str) -> int:
         if not display:
