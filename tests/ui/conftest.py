@@ -9,9 +9,13 @@ import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def gui_thread_gc(qapp) -> Iterator[None]:
-    """As in the app: Python's cycle collector runs on the GUI thread only (see jobs.py)."""
+    """As in the app: Python's cycle collector runs on the GUI thread only (see jobs.py), for
+    each GUI test module. Automatic collection is back on after the module: left off for the
+    rest of a worker's session, the tests of other folders run after it never collected their
+    cycles, the process grew past a gigabyte, and every full collection here (each test's end,
+    the collector's timer) walked all of it: seconds per GUI test in a full run."""
     import gc
 
     from justice_desk.ui.jobs import GuiThreadGarbageCollector
@@ -19,7 +23,10 @@ def gui_thread_gc(qapp) -> Iterator[None]:
     collector = GuiThreadGarbageCollector(qapp)
     yield
     collector.timer.stop()
+    collector.setParent(None)
+    collector.deleteLater()
     gc.enable()
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)
