@@ -178,6 +178,10 @@ def _whole(heading: Flowable, table: Flowable, width: float, height: float) -> l
     return [CondPageBreak(need), heading, table] if need <= height else [heading, table]
 
 
+#: The width of a centred column of a center table (a BE date, a yes/no) against a figure's.
+_CENTRED_WEIGHT = 1.5
+
+
 def _shared_prefix(names: Sequence[str]) -> bool:
     return bool(names) and all(
         n.startswith(CENTER_PREFIX) and len(n) > len(CENTER_PREFIX) for n in names
@@ -280,8 +284,10 @@ def _landscape_story(doc: ProvinceReportDoc) -> list[Flowable]:
             _heading(story, table.title),
             story.table(
                 data,
-                # many narrow figures (the months of a year): the names give way
-                weights=[1.3, 3.2 if figures <= 8 else 2.0] + [1.0] * figures,
+                # many narrow figures (the months of a year): the names give way; a centred
+                # column (a BE date, a yes/no) is wider: "27 พ.ย. 2569" on one line
+                weights=[1.3, 3.2 if figures <= 8 else 2.0]
+                + [_CENTRED_WEIGHT if a == "centre" else 1.0 for a in align[2:]],
                 header_rows=1,
                 align=align,
                 bold_rows=bold,
