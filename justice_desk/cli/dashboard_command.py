@@ -34,12 +34,19 @@ def add_parser(subparsers: argparse._SubParsersAction[_Parser]) -> _Parser:
         help="the province's figures over a period (or one center's), as the Dashboard page",
         description="Cases received, outcomes, settlement rate, median days to an outcome, "
         "legal deadlines, escalations waiting, meetings, members and mediators, activities and "
-        "sync health, for the province and per center. A period is a month (2569-01), a "
+        "sync health, for the province and per center (--province: one province's centers, "
+        "in a database that holds several). A period is a month (2569-01), a "
         "calendar quarter (2569-Q1), a fiscal year October-September (FY2569, or 2569) or two "
         "days (2569-01-15..2569-03-31); the default is this month.",
     )
     p.add_argument("--db", metavar="PATH", required=True, help="database file or SQLAlchemy URL")
     p.add_argument("--center", metavar="CODE", help="only this center")
+    p.add_argument(
+        "--province",
+        metavar="NAME",
+        help="only the centers of this province (its Thai name), in a database that holds the "
+        "centers of several provinces",
+    )
     p.add_argument("--period", metavar="P", help="2569-01, 2569-Q1, FY2569 or FROM..TO")
     p.add_argument(
         "--silent-days",
@@ -59,7 +66,18 @@ def run(args: argparse.Namespace) -> int:
     period = service.resolve_period(args.period)
     db = open_database(args.db)
     try:
-        board = service.dashboard(db, period, center_code=args.center, silent_days=args.silent_days)
+        province = (
+            service.check_province(db, args.province, args.center)
+            if args.province is not None
+            else None
+        )
+        board = service.dashboard(
+            db,
+            period,
+            center_code=args.center,
+            province_name=province,
+            silent_days=args.silent_days,
+        )
     finally:
         db.dispose()
     data = service.dashboard_json(board)
@@ -80,6 +98,7 @@ def _text(board: Any, data: dict[str, Any]) -> str:
     language = i18n.language()
     lines = [
         _("Dashboard: {period}").format(period=data["period"]["label"]),
+        *([_("Province: {name}").format(name=board.province_name)] if board.province_name else []),
         _("Figures over the period; states as of {day}.").format(
             day=service.format_figure(board.as_of, "date", language)
         ),

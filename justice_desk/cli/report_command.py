@@ -41,6 +41,12 @@ def add_parser(subparsers: argparse._SubParsersAction[_Parser]) -> _Parser:
     p.add_argument("--db", metavar="PATH", required=True, help="database file or SQLAlchemy URL")
     p.add_argument("--center", metavar="CODE", help="only this center (default: all centers)")
     p.add_argument(
+        "--province",
+        metavar="NAME",
+        help="only the centers of this province (its Thai name), in a database that holds the "
+        "centers of several provinces: the report names the province and its office issues it",
+    )
+    p.add_argument(
         "--period",
         metavar="P",
         required=True,
@@ -76,7 +82,13 @@ def run(args: argparse.Namespace) -> int:
     db = open_database(args.db)
     try:
         result = reports.write_report(
-            db, period, target, center_code=args.center, fmt=fmt, silent_days=args.silent_days
+            db,
+            period,
+            target,
+            center_code=args.center,
+            province_name=args.province,
+            fmt=fmt,
+            silent_days=args.silent_days,
         )
     finally:
         db.dispose()

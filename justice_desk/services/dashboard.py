@@ -160,6 +160,9 @@ class Dashboard:
     province: bool = True
     silent_centers: int = 0
     sync_total: SyncHealth | None = None
+    #: The province asked for (``--province``: its centers only, in a database of several),
+    #: or ``None`` for every center of the database.
+    province_name: str | None = None
 
 
 # -- figures: one list for the page, the JSON and the click-through ------------------------------
@@ -433,6 +436,61 @@ def figure_value(figure: FigureDef, figures: Figures | None, sync: SyncHealth | 
     return figure.sync_value(sync) if sync is not None else None
 
 
+# -- the provinces a database holds ------------------------------------------------------------
+
+
+def provinces(db: Database) -> tuple[str, ...]:
+    """The provinces of the enrolled centers of a province's database, by name: one for a
+    Provincial Justice Office's own database, many for a server that holds the centers of
+    several (the whole country). A center's database: its own province."""
+    from justice_desk.services import setup
+    from justice_desk.storage import dashboard_queries as q
+
+    if db.mode != SiteKind.PROVINCE.value:
+        return (setup.this_site(db).province,)
+    with db.read() as session:
+        rows = q.enrolled_provinces(session, [s.value for s in ENROLLED])
+    return tuple(sorted(name for name, _count in rows))
+
+
+def province_centers(db: Database, province_name: str) -> frozenset[uuid.UUID]:
+    """The ids of the sites of ``province_name`` (its enrolled centers among them: the
+    Dashboard page's center list, ``services.sync.centers_overview(db, ids)``)."""
+    from justice_desk.storage import dashboard_queries as q
+
+    with db.read() as session:
+        return q.centers_in_province(session, province_name)
+
+
+def check_province(db: Database, name: str, center_code: str | None = None) -> str:
+    """``name`` (``จังหวัด`` before it left out) as the province of some enrolled center of
+    ``db``, and ``center_code``'s province if a center is given; anything else is refused with
+    the provinces the database holds."""
+    from justice_desk.services import setup
+
+    wanted = name.strip().removeprefix("จังหวัด").strip()
+    held = provinces(db)
+    if wanted not in held:
+        raise ValidationError(
+            _(
+                "No center of this database is in the province “{name}”. Give one of the "
+                "provinces its centers are in: {provinces}."
+            ).format(name=name.strip(), provinces=", ".join(held) or _("none yet")),
+            "province",
+        )
+    if center_code:
+        site = setup.find_site(db, center_code)
+        if site.province != wanted:
+            raise ValidationError(
+                _(
+                    "The center {code} is in the province {its}, not in {name}. Give a center "
+                    "of {name}, or leave out the province (or the center)."
+                ).format(code=site.code, its=site.province, name=wanted),
+                "center",
+            )
+    return wanted
+
+
 # -- computing it ----------------------------------------------------------------------------
 
 
@@ -699,6 +757,7 @@ def dashboard(
         province=province,
         silent_centers=sum(1 for h in healths if h.silent),
         sync_total=sync_total,
+        province_name=province_name,
     )
 
 
@@ -865,6 +924,7 @@ def dashboard_json(d: Dashboard) -> dict[str, Any]:
         "as_of": d.as_of.isoformat(),
         "silent_days": d.silent_days,
         "center": d.center_code,
+        "province": d.province_name,
         "months": [month_code(y, m) for y, m in d.months],
         "total": {**total, "cases_per_month": list(d.total.per_month)},
         "centers": [

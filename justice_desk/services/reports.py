@@ -184,6 +184,8 @@ class ProvinceReport:
     period_title: str
     center_code: str | None
     center_names: tuple[str, ...]
+    #: The province reported on in a database that holds several (``--province``), or ``None``.
+    province_name: str | None
     #: ``dashboard.dashboard_json`` of the same period: every value below comes from it.
     values: dict[str, Any]
     about: Sheet
@@ -325,22 +327,40 @@ def build_report(
     period: Period,
     *,
     center_code: str | None = None,
+    province_name: str | None = None,
     silent_days: int = dashboard.DEFAULT_SILENT_DAYS,
     today: dt.date | None = None,
 ) -> ProvinceReport:
-    """The report of ``period`` from the dashboard's figures (all centers, or ``center_code``)."""
+    """The report of ``period`` from the dashboard's figures (all centers, or ``center_code``).
+
+    ``province_name``: the report of that province's centers only, in a database that holds
+    the centers of several (``dashboard(…, province_name=…)``): its title names the province
+    and the province's Provincial Justice Office issues it. A province no enrolled center is
+    in, or a center of another province, is refused (``dashboard.check_province``)."""
     require(db, Permission.READ_ALL)
     from justice_desk.services import setup
 
     today = today or dt.date.today()
     if center_code is not None:
         center_code = _check_center(db, center_code)
+    if province_name is not None:
+        province_name = dashboard.check_province(db, province_name, center_code)
     board = dashboard.dashboard(
-        db, period, center_code=center_code, silent_days=silent_days, today=today
+        db,
+        period,
+        center_code=center_code,
+        province_name=province_name,
+        silent_days=silent_days,
+        today=today,
     )
     values = dashboard.dashboard_json(board)
     site = setup.this_site(db)
     office = _office_name(site.name, site.province)
+    office_province: str | None = site.province
+    if province_name is not None and province_name != site.province:
+        # another province's centers on this server: that province's office reports them
+        office = _th("Provincial Justice Office of {province}").format(province=province_name)
+        office_province = province_name
     centers = values["centers"]
     with_total = len(centers) > 1
     sheets: list[Sheet] = []
@@ -376,16 +396,22 @@ def build_report(
         today=today,
         as_of=board.as_of,
         office_name=office,
-        office_province=site.province,
-        title=REPORT_TITLE,
+        office_province=office_province,
+        title=report_title(province_name),
         period_title=_period_title(period),
         center_code=center_code,
         center_names=tuple(c["name"] for c in centers),
+        province_name=province_name,
         values=values,
         about=about,
         summary=summary,
         tables=tuple(sheets),
     )
+
+
+def report_title(province_name: str | None = None) -> str:
+    """The report's title; a province's report in a database of several names the province."""
+    return f"{REPORT_TITLE}จังหวัด{province_name}" if province_name else REPORT_TITLE
 
 
 def _check_center(db: Database, code: str) -> str:
@@ -445,7 +471,7 @@ def _summary(values: dict[str, Any], province: bool) -> Sheet:
     return Sheet(
         "summary",
         "1 ภาพรวม",
-        "1. ภาพรวมของจังหวัด" if province and values["center"] is None else "1. ภาพรวม",
+        _summary_title(values, province),
         (
             SheetColumn("กลุ่ม", "text"),
             SheetColumn("รายการ", "text"),
@@ -453,6 +479,14 @@ def _summary(values: dict[str, Any], province: bool) -> Sheet:
         ),
         tuple(rows),
     )
+
+
+def _summary_title(values: dict[str, Any], province: bool) -> str:
+    if not province or values["center"] is not None:
+        return "1. ภาพรวม"
+    if values.get("province"):
+        return f"1. ภาพรวมของจังหวัด{values['province']}"
+    return "1. ภาพรวมของจังหวัด"
 
 
 def _about(
@@ -467,9 +501,11 @@ def _about(
         return (label, _be(value), value)
 
     centers = values["centers"]
+    title = f"{report_title(values.get('province'))} {_period_title(period)}"
     rows: list[tuple[Any, ...]] = [
-        ("รายงาน", f"{REPORT_TITLE} {_period_title(period)}", None),
+        ("รายงาน", title, None),
         ("หน่วยงานผู้รายงาน", office, None),
+        *([("จังหวัด", values["province"], None)] if values.get("province") else []),
         ("ช่วงเวลา", period.label("th"), None),
         ("รหัสช่วงเวลา", period.code, None),
         day("วันเริ่มต้น", period.start),
@@ -483,7 +519,7 @@ def _about(
     return Sheet(
         "about",
         "รายงาน",
-        f"{REPORT_TITLE} {_period_title(period)}",
+        title,
         (
             SheetColumn("รายการ", "text"),
             SheetColumn("ข้อความ (วันที่เป็นพุทธศักราช)", "figure"),
@@ -577,12 +613,16 @@ def report_document(report: ProvinceReport) -> ProvinceReportDoc:
     centers = report.values["centers"]
     if one and centers:
         coverage = f"{centers[0]['name']} (รหัส {centers[0]['code']})"
+    elif report.province_name:
+        coverage = f"ศูนย์ยุติธรรมชุมชนในจังหวัด{report.province_name}ที่ลงทะเบียนแล้ว {len(centers):,} ศูนย์"
     else:
         coverage = f"ศูนย์ยุติธรรมชุมชนที่ลงทะเบียนกับสำนักงาน {len(centers):,} ศูนย์"
     keep = [report.office_name, *report.center_names]
     keep += [n.removeprefix("ศูนย์ยุติธรรมชุมชน") for n in report.center_names]
     if report.office_province:
         keep.append(report.office_province)
+    if report.province_name:
+        keep.append(f"จังหวัด{report.province_name}")
     return ProvinceReportDoc(
         issuer=Issuer(report.office_name, province=report.office_province),
         title=report.title,
@@ -759,11 +799,18 @@ def report_csv(report: ProvinceReport) -> bytes:
 # -- writing a report ---------------------------------------------------------------------------
 
 
-def suggested_file_name(period: Period, fmt: ReportFormat, center_code: str | None = None) -> str:
-    """``report-2569-01.pdf``, ``report-FY2569-CJC-0001.xlsx``, … (BE, as the period is named)."""
+def suggested_file_name(
+    period: Period,
+    fmt: ReportFormat,
+    center_code: str | None = None,
+    province_name: str | None = None,
+) -> str:
+    """``report-2569-01.pdf``, ``report-FY2569-CJC-0001.xlsx``, ``report-2569-01-ลำพูน.pdf``, …
+    (BE, as the period is named)."""
     code = period.code.replace("..", "-to-")
+    province = f"-{province_name}" if province_name and not center_code else ""
     center = f"-{center_code}" if center_code else ""
-    return f"report-{code}{center}.{fmt.value}"
+    return f"report-{code}{province}{center}.{fmt.value}"
 
 
 def write_report(
@@ -772,6 +819,7 @@ def write_report(
     path: str | os.PathLike[str],
     *,
     center_code: str | None = None,
+    province_name: str | None = None,
     fmt: ReportFormat | None = None,
     silent_days: int = dashboard.DEFAULT_SILENT_DAYS,
     today: dt.date | None = None,
@@ -792,8 +840,17 @@ def write_report(
         )
     fmt = fmt or ReportFormat.for_path(target)
     if db.mode != SiteKind.PROVINCE.value:
+        if province_name is not None:
+            dashboard.check_province(db, province_name)  # the center's own, or refused
         return _center_report(db, period, target, fmt, center_code)
-    report = build_report(db, period, center_code=center_code, silent_days=silent_days, today=today)
+    report = build_report(
+        db,
+        period,
+        center_code=center_code,
+        province_name=province_name,
+        silent_days=silent_days,
+        today=today,
+    )
     # Laying out 250 centers' tables makes hundreds of thousands of short-lived objects.
     with dashboard.collector_paused():
         if fmt is ReportFormat.XLSX:
@@ -806,8 +863,8 @@ def write_report(
             session,
             "export",
             table="report",
-            detail=f"{period.code}{' ' + center_code if center_code else ''}, {fmt.value}, "
-            f"{target.name}",
+            detail=f"{period.code}{' ' + report.province_name if report.province_name else ''}"
+            f"{' ' + center_code if center_code else ''}, {fmt.value}, {target.name}",
         )
     return ReportResult(target, fmt, period)
 

@@ -64,6 +64,7 @@ from justice_desk.storage.models import (
     Case,
     CaseEvent,
     CommitteeTerm,
+    Enrolment,
     EscalationAnswer,
     Mediator,
     Meeting,
@@ -155,6 +156,22 @@ def centers_in_province(session: Session | Connection, province: str) -> frozens
     """The sites whose ``province`` is ``province`` (a center's ``sites`` row, stored at its
     enrolment and kept by its bundles)."""
     return frozenset(session.execute(select(Site.id).where(Site.province == province)).scalars())
+
+
+def enrolled_provinces(
+    session: Session | Connection, statuses: Sequence[str]
+) -> list[tuple[str, int]]:
+    """The provinces of the centers whose enrolment is in ``statuses`` (their ``sites`` rows),
+    each with how many such centers it has, by name."""
+    stmt = (
+        select(Site.province, func.count())
+        .select_from(Enrolment)
+        .join(Site, Site.id == Enrolment.center_id)
+        .where(Enrolment.status.in_(list(statuses)))
+        .group_by(Site.province)
+        .order_by(Site.province)
+    )
+    return [(str(name), int(n)) for name, n in session.execute(stmt).all()]
 
 
 def _all(session: Session | Connection, stmt: Any) -> Sequence[Any]:

@@ -1,6 +1,8 @@
 """The dashboard of one province in a database that holds several provinces' centers, on a
 real PostgreSQL server (tests/province_filter_checks.py; SQLite: tests/services/
-test_dashboard_provinces.py), and the same figures as the same demo on SQLite."""
+test_dashboard_provinces.py), and the same figures as the same demo on SQLite; ``justice-desk
+dashboard --province`` and ``report … --province`` on the server (SQLite:
+tests/cli/test_cli_province.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.postgres
 
 
 def test_a_province_of_a_national_database_on_postgresql(
-    fresh_pg_database: str, tmp_path: Path
+    fresh_pg_database: str, tmp_path: Path, cli
 ) -> None:
     results = []
     for target in (fresh_pg_database, str(tmp_path / "national.sqlite3")):
@@ -29,6 +31,8 @@ def test_a_province_of_a_national_database_on_postgresql(
             values = checks.check(db)
         finally:
             db.dispose()
+        if target == fresh_pg_database:
+            checks.check_commands(target, cli, tmp_path)
         results.append(
             {
                 name: {

@@ -77,6 +77,10 @@ def _shown_figures(page) -> dict[str, str]:
 def test_the_page_shows_the_figures_the_command_prints(ctx, qtbot) -> None:
     page = _page(ctx, qtbot)
     assert page.period.kind is PeriodKind.MONTH and page.period_label.text()
+    # a province's own database (its centers all in one province): no province chooser
+    # (tests/ui/test_ui_dashboard_provinces.py has a database of two)
+    assert page.province.isHidden() and page.province_label.isHidden()
+    assert page.province_name is None
     _show(qtbot, page, FISCAL)
     expected = _expected(ctx, page, FISCAL)
     assert page.values == expected

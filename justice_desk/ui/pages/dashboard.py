@@ -1,9 +1,10 @@
 """The province's Dashboard page (docs/architecture.md §13): a period chooser and a center
-filter; charts where people would rather look (cases received per month per center, outcome
-shares), the figures by group, and a per-center table where they compare. Every figure, bar and
-table cell opens the records behind it. The figures come from ``services.dashboard`` in the
-job runner and are shown through ``dashboard_json`` and ``format_figure``, exactly as
-``justice-desk dashboard --json`` prints them."""
+filter (and a province filter, shown only in a database that holds the centers of more than one
+province: the whole country on one server); charts where people would rather look (cases
+received per month per center, outcome shares), the figures by group, and a per-center table
+where they compare. Every figure, bar and table cell opens the records behind it. The figures
+come from ``services.dashboard`` in the job runner and are shown through ``dashboard_json`` and
+``format_figure``, exactly as ``justice-desk dashboard --json`` prints them."""
 
 from __future__ import annotations
 
@@ -182,6 +183,12 @@ class DashboardPage(Page):
         custom_row.addWidget(self.last_day)
         custom_row.addWidget(self.apply_range)
         self.custom.setVisible(False)
+        self.province = QComboBox(self)
+        self.province.setObjectName("provinceChooser")
+        self.province.setAccessibleName(_("Province"))
+        self.province.addItem(_("All provinces"), None)
+        self.province_label = QLabel(_("Province:"), self)
+        self.province_label.setBuddy(self.province)
         self.center = QComboBox(self)
         self.center.setAccessibleName(_("Center"))
         self.center.addItem(_("All centers"), None)
@@ -201,6 +208,8 @@ class DashboardPage(Page):
         chooser.addWidget(self.following)
         chooser.addWidget(self.custom)
         chooser.addStretch(1)
+        chooser.addWidget(self.province_label)
+        chooser.addWidget(self.province)
         chooser.addWidget(QLabel(_("Center:"), self))
         chooser.addWidget(self.center)
         chooser.addWidget(self.refresh_button)
@@ -279,6 +288,7 @@ class DashboardPage(Page):
         self.previous.clicked.connect(lambda: self.set_period(self.period.previous()))
         self.following.clicked.connect(lambda: self.set_period(self.period.following()))
         self.apply_range.clicked.connect(self._apply_range)
+        self.province.currentIndexChanged.connect(self._province_changed)
         self.center.currentIndexChanged.connect(lambda _i: self.load())
         self.refresh_button.clicked.connect(self.load)
         self.report_button.clicked.connect(self.save_report)
@@ -287,6 +297,7 @@ class DashboardPage(Page):
         self.per_month.clicked.connect(self._month_clicked)
         self.outcome_chart.clicked.connect(self._outcome_clicked)
         self._show_period()
+        self._fill_provinces()
         self._fill_centers()
         self.load()
 
@@ -294,6 +305,7 @@ class DashboardPage(Page):
         return _("Dashboard")
 
     def refresh(self) -> None:
+        self._fill_provinces()
         self._fill_centers()
         self.load()
 
@@ -308,6 +320,12 @@ class DashboardPage(Page):
         data = self.center.currentData()
         return str(data) if data else None
 
+    @property
+    def province_name(self) -> str | None:
+        """The province chosen (its centers only), or ``None``: every center."""
+        data = self.province.currentData()
+        return str(data) if data else None
+
     def set_period(self, period: Period) -> None:
         """Show ``period`` (its kind chosen in the combo) and count again."""
         self.period = period
@@ -320,6 +338,13 @@ class DashboardPage(Page):
 
     def set_center(self, code: str | None) -> None:
         self.center.setCurrentIndex(max(0, self.center.findData(code)))
+
+    def set_province(self, name: str | None) -> None:
+        self.province.setCurrentIndex(max(0, self.province.findData(name)))
+
+    def _province_changed(self, _index: int) -> None:
+        self._fill_centers()
+        self.load()
 
     def _kind_changed(self, _index: int) -> None:
         kind = PeriodKind(self.kind.currentData())
@@ -350,16 +375,35 @@ class DashboardPage(Page):
         self.following.setVisible(not custom)
         self.period_label.setText(self.period.label(language()))
 
+    def _fill_provinces(self) -> None:
+        """The provinces of the centers, when there are more than one (a Provincial Justice
+        Office's own database has one: no chooser, the page as it always was)."""
+        names = service.provinces(self.ctx.db) if self.ctx.is_province else ()
+        several = len(names) > 1
+        current = self.province.currentData()
+        self.province.blockSignals(True)
+        self.province.clear()
+        self.province.addItem(_("All provinces"), None)
+        for name in names if several else ():
+            self.province.addItem(name, name)
+        self.province.setCurrentIndex(max(0, self.province.findData(current)))
+        self.province.blockSignals(False)
+        self.province.setVisible(several)
+        self.province_label.setVisible(several)
+
     def _fill_centers(self) -> None:
+        """The centers to choose from: the chosen province's, or all of them."""
         if not self.ctx.is_province:
             return
         from justice_desk.services import sync
 
+        province = self.province_name
+        wanted = service.province_centers(self.ctx.db, province) if province else None
         current = self.center.currentData()
         self.center.blockSignals(True)
         self.center.clear()
         self.center.addItem(_("All centers"), None)
-        for c in sync.centers_overview(self.ctx.db):
+        for c in sync.centers_overview(self.ctx.db, wanted):
             self.center.addItem(f"{c.code} {c.name}", c.code)
         self.center.setCurrentIndex(max(0, self.center.findData(current)))
         self.center.blockSignals(False)
@@ -387,6 +431,7 @@ class DashboardPage(Page):
             self.ctx.db,
             self.period,
             center_code=self.center_code,
+            province_name=self.province_name,
             silent_days=self.silent_days,
             today=self.today,
             on_success=done,
@@ -516,6 +561,7 @@ class DashboardPage(Page):
             key,
             self.period,
             center_code=code,
+            province_name=self.province_name,
             silent_days=self.silent_days,
             today=self.today,
             on_success=done,
@@ -526,14 +572,16 @@ class DashboardPage(Page):
     # -- the report -------------------------------------------------------------------------
 
     def save_report(self) -> None:
-        """Ask where, then write the report of the period and center shown (``services.reports``,
-        the same as ``justice-desk report``) in the background."""
+        """Ask where, then write the report of the period, province and center shown
+        (``services.reports``, the same as ``justice-desk report``) in the background."""
         from justice_desk.services import reports
         from justice_desk.ui import dialogs
         from justice_desk.ui.export_ui import default_folder
 
         title = _("Save the report")
-        name = reports.suggested_file_name(self.period, reports.ReportFormat.PDF, self.center_code)
+        name = reports.suggested_file_name(
+            self.period, reports.ReportFormat.PDF, self.center_code, self.province_name
+        )
         path = ask_report_path(self.window(), title, default_folder() / name)
         if not path:
             return
@@ -554,6 +602,7 @@ class DashboardPage(Page):
             self.period,
             path,
             center_code=self.center_code,
+            province_name=self.province_name,
             silent_days=self.silent_days,
             today=self.today,
             on_success=done,
