@@ -89,7 +89,7 @@ class InstalmentsEditor(QWidget):
         self.add_button.setObjectName("addInstalmentButton")
         self.remove_button = QPushButton(_("Remove the selected instalment"), self)
         self.remove_button.setObjectName("removeInstalmentButton")
-        self.add_button.clicked.connect(lambda: self.add_row())
+        self.add_button.clicked.connect(self.add_row_to_type)
         self.remove_button.clicked.connect(self.remove_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -135,6 +135,13 @@ class InstalmentsEditor(QWidget):
         if not quiet:
             self.on_change()
         return row
+
+    def add_row_to_type(self) -> None:
+        """Add an instalment and put the cursor in its due date: what is typed next goes there
+        (it went nowhere while the focus stayed on the button)."""
+        row = self.add_row()
+        self.table.scrollTo(self.table.model().index(row, 0))
+        self.date_edit(row).line.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def remove_selected(self) -> None:
         row = self.table.currentRow()

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -173,6 +174,7 @@ class ActionDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.result_value: object = None
+        self._focus_placed = False
         self.form = QFormLayout()
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.strip = MessageStrip(self)
@@ -187,6 +189,44 @@ class ActionDialog(QDialog):
 
     def perform(self) -> object:
         raise NotImplementedError
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
+        super().showEvent(event)
+        if not self._focus_placed:
+            self._focus_placed = True
+            self._fields_first()
+
+    def _fields_first(self) -> None:
+        """Start in the first field, with OK and Cancel last in the Tab order.
+
+        The buttons are made here, before a subclass adds its fields, so Qt's focus chain (the
+        order widgets were made) put them first: the dialog opened with OK focused, and what a
+        keyboard user typed went nowhere (a new committee term, an appointment)."""
+        chain: list[QWidget] = []
+        widget = self.nextInFocusChain()
+        while widget is not None and widget is not self and len(chain) < 1000:
+            chain.append(widget)
+            widget = widget.nextInFocusChain()
+        buttons = [b for b in self.buttons.buttons() if b in chain]
+        fields = [
+            w
+            for w in chain
+            if w not in buttons
+            and w is not self.buttons
+            and self.isAncestorOf(w)
+            and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ]
+        if not fields:
+            return
+        last = fields[-1]
+        for button in buttons:
+            QWidget.setTabOrder(last, button)
+            last = button
+        focused = self.focusWidget()
+        if focused is None or focused in buttons:
+            first = next((w for w in fields if w.isVisible() and w.isEnabled()), None)
+            if first is not None:
+                first.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _try_accept(self) -> None:
         self.errors.clear()

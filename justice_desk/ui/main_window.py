@@ -32,7 +32,7 @@ from justice_desk.ui.dialogs import show_error, show_info
 from justice_desk.ui.jobs import Job, JobRunner
 from justice_desk.ui.pages.base import Page
 from justice_desk.ui.widgets import wheel
-from justice_desk.ui.widgets.fit import SCREEN, ElidedLabel, text_width
+from justice_desk.ui.widgets.fit import SCREEN, ElidedLabel, restyle_for_text_size, text_width
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 from justice_desk.ui.widgets.wrapping_list import fit_list_width
 
@@ -494,6 +494,7 @@ class MainWindow(QMainWindow):
             font = app.font()
             font.setPointSize(size)
             app.setFont(font)
+            restyle_for_text_size(app)
         self.settings.setValue("ui/text_size", size)
 
     def _fit_to_text(self) -> None:

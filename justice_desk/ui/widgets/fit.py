@@ -325,8 +325,27 @@ class ColumnFitter(QObject):
 
     def _rows_arrived(self) -> None:
         model = self.table.model()
-        if not self.fitted and model is not None and model.rowCount() > 0:
+        if model is None or model.rowCount() == 0:
+            return
+        if not self.fitted:
             self.fit()
+        else:
+            self._widen_stretch()
+
+    def _widen_stretch(self) -> None:
+        """The name column made wider (never narrower) when rows come whose names it would cut:
+        fitted to a new center's one short name, it cut every longer name added after."""
+        column = self.stretch
+        model = self.table.model()
+        header = self.table.horizontalHeader()
+        if column is None or model is None or column >= model.columnCount() - 1:
+            return  # the last column takes the room that is left anyway
+        if header.isSectionHidden(column):
+            return
+        cap = int(self.table.fontMetrics().averageCharWidth() * 32 * 2)
+        wanted = min(self.table.sizeHintForColumn(column), cap)
+        if wanted > header.sectionSize(column):
+            header.resizeSection(column, wanted)
 
     def fit(self) -> None:
         fit_table_columns(
@@ -423,6 +442,18 @@ def scaled_font(widget: QWidget, factor: float = 1.0, *, bold: bool = True) -> N
     if _follower is None:
         _follower = _FontFollower()
     _follower.follow(widget, factor, bold)
+
+
+def restyle_for_text_size(app: QApplication) -> None:
+    """Hand the application's new font to the widgets that have a style sheet (a colour, a
+    background): Qt leaves them, and everything inside them, at the font they had when the sheet
+    was applied, so View → Larger text left the set-up checklist, the saved/not-saved lines and
+    the coloured notes small until the next start. Setting each sheet again makes them take it;
+    a font set on a widget itself (``scaled_font``) is kept."""
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)
 
 
 def wrapping_check_box(box: QCheckBox) -> QWidget:
