@@ -200,6 +200,10 @@ STANDARD_AGENDA = (
 #: Item 2, which names the meeting whose minutes this meeting adopts.
 ADOPTION_ITEM = STANDARD_AGENDA[1]
 NO_PREVIOUS = "..."
+#: Item 2 as printed when it names no meeting (the first meeting the app records).
+FIRST_MEETING_ADOPTION = N_(
+    "Adoption of the minutes of the previous meeting (none: this is the first meeting recorded)"
+)
 
 
 def standard_agenda(previous_number: str | None) -> list[str]:

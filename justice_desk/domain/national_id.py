@@ -40,6 +40,17 @@ def clean(value: str) -> str:
 def check(value: str) -> NationalIdCheck:
     """Check a national ID as typed; never raises for bad input."""
     digits = clean(value)
+    letters = "".join(dict.fromkeys(ch for ch in digits if not ch.isdigit()))
+    if letters:
+        # Counted as "digits" the length message would mislead ("this one has 4").
+        return NationalIdCheck(
+            digits,
+            False,
+            _(
+                "A national ID has only digits; remove “{letters}” and type the 13 digits "
+                "from the ID card."
+            ).format(letters=letters),
+        )
     try:
         pin.validate(digits)
     except InvalidLength:

@@ -57,7 +57,12 @@ from justice_desk.domain.enums import (
     MeetingStatus,
     PartySide,
 )
-from justice_desk.domain.meetings import STANDARD_AGENDA
+from justice_desk.domain.meetings import (
+    ADOPTION_ITEM,
+    FIRST_MEETING_ADOPTION,
+    NO_PREVIOUS,
+    STANDARD_AGENDA,
+)
 from justice_desk.errors import NotFoundError, ValidationError
 from justice_desk.i18n import _
 from justice_desk.services import (
@@ -165,11 +170,16 @@ def _standard_titles() -> tuple[tuple[re.Pattern[str], str], ...]:
 
 
 def _agenda_title(title: str) -> str:
-    """Standard agenda titles saved in English are printed in Thai; others as typed."""
+    """Standard agenda titles saved in English are printed in Thai; others as typed. Item 2 of
+    the first meeting recorded names no meeting (``...`` on screen, for the secretary to fill in
+    if the center kept paper minutes before): printed, it says there were none."""
     for pattern, msgid in _standard_titles():
         m = pattern.match(title)
         if m:
-            return th(msgid).format(previous=m.groupdict().get("previous", "..."))
+            previous = m.groupdict().get("previous", NO_PREVIOUS)
+            if msgid == ADOPTION_ITEM and previous == NO_PREVIOUS:
+                return th(FIRST_MEETING_ADOPTION)
+            return th(msgid).format(previous=previous)
     return title
 
 

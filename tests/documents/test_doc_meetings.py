@@ -150,13 +150,17 @@ def test_records_saved_in_english_still_print_in_thai(center_db) -> None:
     pdf = printing.minutes_pdf(center_db, m.id)
     text = flat(pdf_text(pdf))
     assert "Matters" not in text and "Committee" not in text and "Chair" not in text
+    assert "ครั้งที่..." not in text
     assert_in_order(
         pdf,
         [
             to_thai(f"รายงานการประชุมคณะกรรมการ{CENTER}"),
             "ประธานกรรมการ",
             to_thai("ระเบียบวาระที่ 1 เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"),
-            to_thai("ระเบียบวาระที่ 2 เรื่องรับรองรายงานการประชุมครั้งที่ ..."),
+            # the first meeting recorded: no "ครั้งที่ ..." for the clerk to fill in by hand
+            to_thai(
+                "ระเบียบวาระที่ 2 เรื่องรับรองรายงานการประชุมครั้งที่แล้ว (ไม่มี เนื่องจากเป็นการประชุมครั้งแรกที่บันทึกไว้)"
+            ),
             "เรื่องอื่น ๆ (ถ้ามี)",
         ],
     )

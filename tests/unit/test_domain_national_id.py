@@ -146,3 +146,25 @@ def test_check_never_raises_for_odd_input() -> None:
         assert isinstance(result, NationalIdCheck)
         assert result.valid is False
         assert result.warning
+
+
+@pytest.mark.parametrize("typed", ["กขคง", "1101-7002-034กข", "ab1101700203450"])
+def test_letters_are_named_not_counted_as_digits(english, typed: str) -> None:
+    """Thai or Latin letters typed into the ID (a name in the wrong box) are named, not
+    counted: "this one has 4 digits" for กขคง misled a coordinator."""
+    result = check(typed)
+    assert result.valid is False and result.warning is not None
+    assert "only digits" in result.warning and "has 13 digits" not in result.warning
+    letters = "".join(ch for ch in typed if ch.isalpha())
+    assert f"“{''.join(dict.fromkeys(letters))}”" in result.warning
+
+
+def test_letters_are_named_in_thai() -> None:
+    from justice_desk import i18n
+
+    i18n.set_language("th")
+    try:
+        warning = check("กขคง").warning
+    finally:
+        i18n.set_language("en")
+    assert warning is not None and "“กขคง”" in warning and "ตัวเลข" in warning
