@@ -60,6 +60,25 @@ def isolated_home(
 
 
 @pytest.fixture(autouse=True)
+def no_blocking_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal dialog nobody answers would hang the whole run (it did: a sync test's patched
+    box no longer matched the page's): fail the test instead, in every folder whose tests use
+    Qt. Tests that expect a dialog patch the function that opens it (which overrides this)."""
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(
+            f"an unexpected modal dialog was opened: {args[1:3] if len(args) > 2 else args}"
+        )
+
+    for name in ("getSaveFileName", "getOpenFileName", "getOpenFileNames", "getExistingDirectory"):
+        monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+
+
+@pytest.fixture(autouse=True)
 def english_messages() -> Iterator[None]:
     """Assertions on messages read English; tests of Thai switch language themselves."""
     from justice_desk import i18n

@@ -75,14 +75,15 @@ def _answer(monkeypatch: pytest.MonkeyPatch, role: QMessageBox.ButtonRole) -> li
     """The next message box is answered with its button of ``role``; returns its texts."""
     asked: list[str] = []
 
-    class Answered(QMessageBox):
-        def exec(self) -> int:
-            asked.append(self.text())
-            (button,) = [b for b in self.buttons() if self.buttonRole(b) == role]
-            button.click()
-            return 0
+    from justice_desk.ui.dialogs import MessageBox
 
-    monkeypatch.setattr(page, "QMessageBox", Answered)
+    def exec_(box: QMessageBox) -> int:
+        asked.append(box.text())
+        (button,) = [b for b in box.buttons() if box.buttonRole(b) == role]
+        button.click()
+        return 0
+
+    monkeypatch.setattr(MessageBox, "exec", exec_)
     return asked
 
 

@@ -51,22 +51,6 @@ def same_text_size_for_every_test(qapp) -> Iterator[None]:
     qapp.setFont(font)
 
 
-@pytest.fixture(autouse=True)
-def no_blocking_dialogs(monkeypatch) -> None:
-    """A modal dialog nobody answers would hang the whole run: fail the test instead. Tests that
-    expect a dialog patch the function that opens it (which overrides this)."""
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
-
-    def refuse(*args, **kwargs):
-        raise AssertionError(
-            f"an unexpected modal dialog was opened: {args[1:3] if len(args) > 2 else args}"
-        )
-
-    for name in ("getSaveFileName", "getOpenFileName", "getOpenFileNames", "getExistingDirectory"):
-        monkeypatch.setattr(QFileDialog, name, staticmethod(refuse))
-    monkeypatch.setattr(QMessageBox, "exec", refuse)
-
-
 @pytest.fixture
 def ui_settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
