@@ -294,10 +294,12 @@ class CaseDetailView(QWidget):
         header.addWidget(self.subject)
         header.addWidget(self.eligibility_warning)
         header.addWidget(self.messages)
-        # Deadlines beside the steps when there is room, above them when not (large text).
+        # Deadlines beside the steps when there is room, above them when not (large text); as
+        # tall as their text (beside the steps the box was stretched to their height, one line
+        # of text in the middle of a tall empty box).
         middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.middle = middle
-        middle.addWidget(self.deadlines_box, 3)
+        middle.addWidget(self.deadlines_box, 3, Qt.AlignmentFlag.AlignTop)
         right = QVBoxLayout()
         right.addWidget(self.actions_box)
         right.addWidget(self.print_box)

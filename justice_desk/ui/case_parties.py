@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -45,6 +45,7 @@ from justice_desk.ui.case_widgets import (
 from justice_desk.ui.context import AppContext
 from justice_desk.ui.models import Column, ListTableModel
 from justice_desk.ui.person_form import id_messages, phone_messages
+from justice_desk.ui.widgets.fit import placeholder_width
 from justice_desk.ui.widgets.message_slot import MessageSlot, steady_height
 from justice_desk.ui.widgets.thai_label import ThaiLabel
 
@@ -66,6 +67,11 @@ TITLES = (
 SEARCH_DELAY_MS = 150
 RESULTS = 50
 WARNING_TEXT = "color: #b26a00; font-weight: bold;"
+
+
+def NO_ID() -> str:  # noqa: N802 - a text, named like one
+    """What the room under an empty national ID says."""
+    return _("No ID card? Leave the ID empty and write why in the next field.")
 
 
 @dataclass(frozen=True)
@@ -156,10 +162,18 @@ class PartyPicker(FormSection):
         f.addRow(_("Surname"), self.surname)
         f.addRow(_("National ID"), self.national_id)
         # The checks speak as a person types: their room is kept, so the fields below stay put.
-        f.addRow("", MessageSlot(self.id_status, id_messages(), parent=new))
+        # It is the whole row's width (in the fields' column, 115 pixels wide, the longest
+        # message kept 200 pixels of blank space between the ID and the next field).
+        self.id_slot = MessageSlot(self.id_status, [*id_messages(), NO_ID()], parent=new)
+        f.addRow(self.id_slot)
         f.addRow(_("No ID because"), self.no_id_reason)
         f.addRow(_("Phone"), self.phone)
-        f.addRow("", MessageSlot(self.phone_status, phone_messages(), parent=new))
+        self.phone_slot = MessageSlot(self.phone_status, phone_messages(), parent=new)
+        f.addRow(self.phone_slot)
+        # The fields take the width there is; where a label and a field whole side by side do
+        # not fit, every label goes above its field (``_arrange_new_person``).
+        f.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.new_form = f
         address = QGridLayout()
         for i, (label, widget) in enumerate(
             [
@@ -174,6 +188,7 @@ class PartyPicker(FormSection):
             address.addWidget(QLabel(label, new), i // 2, (i % 2) * 2)
             address.addWidget(widget, i // 2, (i % 2) * 2 + 1)
         n = QVBoxLayout(new)
+        self.new_layout = n
         n.addLayout(f)
         n.addWidget(QLabel("<b>" + _("Address (printed on the agreement)") + "</b>", new))
         n.addLayout(address)
@@ -183,6 +198,8 @@ class PartyPicker(FormSection):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(new)
+        self.new_scroll = scroll
+        scroll.viewport().installEventFilter(self)  # its width decides where the labels go
         self.tabs.addTab(scroll, _("New person"))
 
         side_row = QHBoxLayout()
@@ -213,6 +230,7 @@ class PartyPicker(FormSection):
         self.add_existing.clicked.connect(self._pick_existing)
         self.add_new.clicked.connect(self._pick_new)
         steady_height(self.national_id, self.phone)  # their warning borders come and go
+        self._fit_new_fields()
         self.national_id.textChanged.connect(self.check_national_id)
         self.phone.textChanged.connect(self.check_phone)
         self.watch(
@@ -228,11 +246,74 @@ class PartyPicker(FormSection):
             self.province,
         )
         self._searched = False
+        self.check_national_id()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt naming
         super().showEvent(event)
         if not self._searched:
             self.refresh_results()
+
+    def new_person_fields(self) -> list[QWidget]:
+        """The fields of a new person, top to bottom, before the address."""
+        return [
+            self.title_box,
+            self.given_name,
+            self.surname,
+            self.national_id,
+            self.no_id_reason,
+            self.phone,
+        ]
+
+    def _fit_new_fields(self) -> None:
+        """Every field of a new person at least as wide as the longest example it shows (the
+        national ID's "13 digits, for example 1-1017-00203-45-0" was cut at "13 หลัก เช่น
+        1-1..."), all alike so that their labels go above them together when the tab is
+        narrow. Set again when the text size changes."""
+        fields = self.new_person_fields()
+        wanted = max(placeholder_width(w) for w in fields if isinstance(w, QLineEdit))
+        for widget in fields:
+            widget.setMinimumWidth(wanted)
+        # The tab is never narrower than a field whole with its label above it (no sideways
+        # scroll): a dialog or a case too narrow for that puts its halves one above the other.
+        margins = self.new_layout.contentsMargins()
+        bar = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent)
+        self.new_scroll.setMinimumWidth(wanted + margins.left() + margins.right() + bar + 2)
+        self._arrange_new_person()
+
+    def _side_by_side_width(self) -> int:
+        """How wide the new person's form must be for its labels beside their fields."""
+        form = self.new_form
+        labels = [
+            form.itemAt(row, QFormLayout.ItemRole.LabelRole) for row in range(form.rowCount())
+        ]
+        widgets = [i.widget() for i in labels if i is not None]
+        widest = max((w.sizeHint().width() for w in widgets if w is not None), default=0)
+        field = max(w.minimumWidth() for w in self.new_person_fields())
+        spacing = max(0, form.horizontalSpacing())
+        margins = self.new_layout.contentsMargins()
+        return widest + spacing + field + margins.left() + margins.right()
+
+    def _arrange_new_person(self) -> None:
+        """Labels beside their fields when both fit the tab's width, every label above its field
+        when not (all alike, not row by row): the fields always have the width of their text."""
+        room = self.new_scroll.viewport().width()
+        wanted = (
+            QFormLayout.RowWrapPolicy.DontWrapRows
+            if room >= self._side_by_side_width()
+            else QFormLayout.RowWrapPolicy.WrapAllRows
+        )
+        if self.new_form.rowWrapPolicy() != wanted:
+            self.new_form.setRowWrapPolicy(wanted)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.Resize and watched is self.new_scroll.viewport():
+            self._arrange_new_person()
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "new_form"):
+            self._fit_new_fields()
 
     # -- existing people ------------------------------------------------------------------------
 
@@ -327,10 +408,12 @@ class PartyPicker(FormSection):
         if result is None or (
             len(result.digits) < 13 and result.digits.isdigit() and self.national_id.hasFocus()
         ):
-            self.id_status.setVisible(bool(text))
+            # With no ID typed the room kept for the check says what to do instead (left blank
+            # it read as the end of the form).
+            self.id_status.setVisible(True)
             self.id_status.setStyleSheet("color: #555;")
             self.id_status.setText(
-                _("{count} of 13 digits").format(count=len(result.digits)) if result else ""
+                _("{count} of 13 digits").format(count=len(result.digits)) if result else NO_ID()
             )
             return None
         self.id_status.setVisible(True)

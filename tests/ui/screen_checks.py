@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QWidget,
 )
@@ -135,4 +136,50 @@ def check(qtbot, window: QWidget, what: str) -> list[str]:
         window.resize(screen)
         settle(qtbot, window)
         found += [f"{where}: {p}" for p in problems(window)]
+    return found
+
+
+def cut_placeholders(fields: list[QWidget]) -> list[str]:
+    """Line edits narrower than their placeholder (a person reads "13 หลัก เช่น 1-1..."): the
+    text, Qt's frame and its two pixels either side."""
+    found = []
+    for field in fields:
+        if not isinstance(field, QLineEdit) or not field.placeholderText():
+            continue
+        needed = field.fontMetrics().horizontalAdvance(field.placeholderText()) + 8
+        if field.width() < needed:
+            found.append(
+                f"{field.accessibleName() or field.objectName()!r}: {field.width()} px wide, "
+                f"its placeholder {field.placeholderText()!r} needs {needed}"
+            )
+    return found
+
+
+def blank_gaps(fields: list[QWidget], top: QWidget, lines: float = 2) -> list[str]:
+    """Blank space of more than ``lines`` lines of text between consecutive fields (top to
+    bottom): space that no label with text covers, which reads as the end of the form."""
+    found = []
+
+    def span(widget: QWidget) -> tuple[int, int, int, int]:
+        corner = widget.mapTo(top, QPoint(0, 0))
+        return corner.x(), corner.y(), corner.x() + widget.width(), corner.y() + widget.height()
+
+    covers = [
+        span(label)
+        for label in top.findChildren(QLabel)
+        if _shown(label, top) and label.text().strip()
+    ]
+    for upper, lower in zip(fields, fields[1:], strict=False):
+        if not (_shown(upper, top) and _shown(lower, top)):
+            continue
+        left, _t, right, start = span(upper)
+        end = span(lower)[1]
+        blank = 0
+        for y in range(start, end):
+            if not any(x0 < right and x1 > left and y0 <= y < y1 for x0, y0, x1, y1 in covers):
+                blank += 1
+        most = upper.fontMetrics().lineSpacing() * lines
+        if blank > most:
+            name = upper.accessibleName() or upper.objectName()
+            found.append(f"{blank} px of blank space under {name!r} (at most {most:.0f})")
     return found

@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLayoutItem,
+    QLineEdit,
     QScrollArea,
     QSizePolicy,
     QStyle,
     QTableView,
+    QVBoxLayout,
     QWidget,
     QWidgetItem,
 )
@@ -40,6 +42,18 @@ def text_width(widget: QWidget, chars: float) -> int:
 def text_lines(widget: QWidget, lines: float) -> int:
     """The height of ``lines`` lines of ``widget``'s font, in pixels."""
     return int(widget.fontMetrics().lineSpacing() * lines + 0.5)
+
+
+def placeholder_width(field: QLineEdit) -> int:
+    """The width ``field`` needs to show its placeholder (or its text) whole: the text, the
+    frame and the margins the line edit keeps around it."""
+    text = field.placeholderText() or field.text()
+    margins = field.textMargins()
+    contents = field.contentsMargins()
+    frame = 2 * field.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, field)
+    extra = margins.left() + margins.right() + contents.left() + contents.right() + frame
+    # Qt keeps 2 pixels either side of the text inside the frame (QLineEditPrivate's margin)
+    return field.fontMetrics().horizontalAdvance(text) + extra + 2 * 2 + 2
 
 
 def widest_text(widget: QWidget, texts: Iterable[str]) -> int:
@@ -456,10 +470,58 @@ def restyle_for_text_size(app: QApplication) -> None:
             widget.setStyleSheet(sheet)
 
 
+class _CheckRow(QWidget):
+    """A check box beside its wrapping text, the box level with the text's first line (a row
+    laid out by a layout centres each side: the box sat a line above two lines of text, and
+    beside a label taller than its text the text hung below the box)."""
+
+    def __init__(self, box: QCheckBox, label: QLabel, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.box, self.label = box, label
+        label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.box_column = QVBoxLayout()
+        self.box_column.setContentsMargins(0, 0, 0, 0)
+        self.box_column.addWidget(box)
+        self.box_column.addStretch(1)
+        self.text_column = QVBoxLayout()
+        self.text_column.setContentsMargins(0, 0, 0, 0)
+        self.text_column.addWidget(label)
+        self.text_column.addStretch(1)
+        row.addLayout(self.box_column)
+        row.addLayout(self.text_column, 1)
+        self.align()
+
+    def align(self) -> None:
+        """Centre the box on the first line of the text (whichever is shorter moves down)."""
+        above = self.label.contentsMargins().top() + self.label.margin()
+        shift = above + (self.label.fontMetrics().height() - self.box.sizeHint().height()) // 2
+        self.box_column.setContentsMargins(0, max(0, shift), 0, 0)
+        self.text_column.setContentsMargins(0, max(0, -shift), 0, 0)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt naming
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange) and hasattr(
+            self, "text_column"
+        ):
+            self.align()
+
+
+def first_line_offset(box: QWidget, label: QLabel) -> int:
+    """How far (in pixels) the centre of ``box`` is from the centre of ``label``'s first line,
+    on their window: 0 when a tick box sits level with the first line of its text."""
+    top = label.mapTo(label.window(), QPoint(0, 0)).y() + label.contentsRect().top()
+    line_middle = top + label.margin() + label.fontMetrics().height() / 2
+    box_middle = box.mapTo(box.window(), QPoint(0, 0)).y() + box.height() / 2
+    return round(abs(box_middle - line_middle))
+
+
 def wrapping_check_box(box: QCheckBox) -> QWidget:
     """``box`` with its text moved to a label beside it that wraps between words (a check box
     cannot wrap, so a long Thai sentence would widen the window); clicking the text ticks the
-    box as before, and the box keeps the text as its accessible name."""
+    box as before, and the box keeps the text as its accessible name. The box sits level with
+    the first line of the text."""
     from justice_desk.ui.widgets.thai_label import ThaiLabel
 
     class ClickText(ThaiLabel):
@@ -468,15 +530,13 @@ def wrapping_check_box(box: QCheckBox) -> QWidget:
                 box.toggle()
             super().mouseReleaseEvent(event)
 
-    holder = QWidget(box.parentWidget())
+    parent = box.parentWidget()
     text = box.text()
     box.setText("")
     box.setAccessibleName(text)
-    label = ClickText(text, holder)
+    label = ClickText(text, parent)
     label.setObjectName(f"{box.objectName()}Text" if box.objectName() else "")
-    row = QHBoxLayout(holder)
-    row.setContentsMargins(0, 0, 0, 0)
-    row.addWidget(box, 0, Qt.AlignmentFlag.AlignTop)
-    row.addWidget(label, 1)
+    holder = _CheckRow(box, label, parent)
     box.setParent(holder)
+    label.setParent(holder)
     return holder
