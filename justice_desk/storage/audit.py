@@ -274,18 +274,45 @@ class ChainCheck:
         return self.broken_at is None
 
 
-def _rows(conn: Session, batch: int = 2000) -> Iterator[AuditEvent]:
+#: What loading an entry raises when a field holds text its column's type cannot read: SQLite
+#: keeps any text in a UUID or date column, so a row changed around the app may hold it.
+_UNREADABLE = (ValueError, TypeError, OverflowError)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An entry the chain check could not load (a field changed to text of the wrong form)."""
+
+    event_no: int
+
+
+def _load(conn: Session, query: Select[Any]) -> list[AuditEvent | Unreadable]:
+    """The entries ``query`` selects; one that cannot be loaded is an :class:`Unreadable` in
+    its place (the rest are loaded one by one to find it)."""
+    try:
+        return list(conn.execute(query).scalars().all())
+    except _UNREADABLE:
+        numbers = conn.execute(query.with_only_columns(AuditEvent.event_no)).scalars().all()
+    found: list[AuditEvent | Unreadable] = []
+    for number in numbers:
+        try:
+            found.append(
+                conn.execute(select(AuditEvent).where(AuditEvent.event_no == number)).scalar_one()
+            )
+        except _UNREADABLE:
+            found.append(Unreadable(number))
+    return found
+
+
+def _rows(conn: Session, batch: int = 2000) -> Iterator[AuditEvent | Unreadable]:
     after = 0
     while True:
-        rows = (
-            conn.execute(
-                select(AuditEvent)
-                .where(AuditEvent.event_no > after)
-                .order_by(AuditEvent.event_no)
-                .limit(batch)
-            )
-            .scalars()
-            .all()
+        rows = _load(
+            conn,
+            select(AuditEvent)
+            .where(AuditEvent.event_no > after)
+            .order_by(AuditEvent.event_no)
+            .limit(batch),
         )
         if not rows:
             return
@@ -303,6 +330,8 @@ def verify(conn: Session) -> ChainCheck:
     for row in _rows(conn):
         if row.event_no != expected_no:
             return ChainCheck(count, last_no, expected_prev, row.event_no, "gap")
+        if isinstance(row, Unreadable):
+            return ChainCheck(count, last_no, expected_prev, row.event_no, "changed")
         if row.prev_hash != expected_prev:
             return ChainCheck(count, last_no, expected_prev, row.event_no, "link")
         digest = entry_hash(

@@ -153,6 +153,38 @@ def test_one_byte_changed_in_the_file_is_found_and_named(center_db_path: Path) -
     db.dispose()
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("row_id", "g56456e040244905b4a80a8b25e3b3ea"), ("at", "2026-13-45 99:00:00.000000")],
+)
+def test_a_field_changed_to_text_its_type_cannot_read_is_named(
+    center_db_path: Path, column: str, value: str
+) -> None:
+    """SQLite keeps any text in a UUID or date column: an entry changed to such text (one byte
+    of a row id turned from ``f`` into ``g``) is named as changed, not a crash of the check."""
+    db = open_database(center_db_path)
+    saved = people.create_person(db, people.PersonInput(given_name="สมชาย", no_id_reason="x"))
+    number = entries(db)[-1][0]
+    for given in ("สมหญิง", "บุญมี"):
+        people.create_person(db, people.PersonInput(given_name=given, no_id_reason="x"))
+    assert audit_trail.verify_chain(db).whole
+    assert saved.record.id is not None
+    db.dispose()
+    raw = sqlite3.connect(center_db_path)
+    with raw:
+        raw.execute("DROP TRIGGER audit_events_no_update")
+        raw.execute(
+            f"UPDATE audit_events SET {column} = ? WHERE event_no = ?",  # noqa: S608 - ours
+            (value, number),
+        )
+    raw.close()
+    db = open_database(center_db_path)
+    check = audit_trail.verify_chain(db)
+    assert not check.whole and check.broken_at == number and check.reason == "changed"
+    assert f"entry {number}" in audit_trail.broken_message(check)
+    db.dispose()
+
+
 def test_a_removed_entry_breaks_the_link(center_db_path: Path) -> None:
     db = open_database(center_db_path)
     for given in ("สมชาย", "สมหญิง", "บุญมี"):
