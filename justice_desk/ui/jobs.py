@@ -59,6 +59,26 @@ class Job(QObject):
         self.token.cancel()
 
 
+def _unless_closed(callback: Callable[..., None]) -> Callable[..., None]:
+    """``callback``, quiet when what it reports to was closed meanwhile.
+
+    A job outlives the page or dialog that started it (it belongs to the runner): a search as
+    the person types, or a check of the form, may answer after its window was closed, and its
+    callback then touches a widget Qt has deleted ("Internal C++ object ... already deleted").
+    Nobody is left to see the answer, so it is dropped (and logged) instead of shown as an
+    unexpected error. Any other error is raised as before."""
+
+    def call(*args: Any) -> None:
+        try:
+            callback(*args)
+        except RuntimeError as exc:
+            if "already deleted" not in str(exc):
+                raise
+            log.info("a job answered after its window was closed: %s", exc)
+
+    return call
+
+
 class _Runnable(QRunnable):
     def __init__(
         self,
@@ -171,9 +191,9 @@ class JobRunner(QObject):
         job.cancellable = takes_progress
         job.announced = announce
         if on_success is not None:
-            job.succeeded.connect(on_success)
+            job.succeeded.connect(_unless_closed(on_success))
         if on_error is not None:
-            job.failed.connect(on_error)
+            job.failed.connect(_unless_closed(on_error))
         job.finished.connect(lambda: self._finished(job))
         self._active.add(job)
         if announce:

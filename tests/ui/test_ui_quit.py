@@ -153,3 +153,48 @@ print("refcount of True", sys.getrefcount(True))
     assert r.returncode == 0, r.stderr[-2000:]
     assert "Fatal Python error" not in r.stderr
     assert "refcount of True" in r.stdout
+
+
+def test_a_job_answering_after_its_window_closed_is_dropped_quietly(qtbot, qapp) -> None:
+    """A check of a form may answer after its window was closed (the people page's "already on
+    file?" answered into a deleted layout, failing a later test): nobody is left to see the
+    answer, so it is dropped, not raised as an unexpected error. Other errors still raise."""
+    import threading
+
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    from justice_desk.ui import jobs
+
+    runner = jobs.JobRunner()
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    release = threading.Event()
+    answered: list[str] = []
+
+    def show(text: str) -> None:
+        answered.append(text)
+        layout.addWidget(QLabel(text))  # the layout is gone by then
+
+    job = runner.run("check", lambda: release.wait(10) and "found", on_success=show)
+    window.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken_valid(layout), timeout=5000)
+    release.set()
+    qtbot.waitUntil(lambda: job.done, timeout=10000)
+    assert answered == ["found"]  # the callback ran, and its RuntimeError was not raised
+
+    def broken(_result: object) -> None:
+        raise RuntimeError("something else")
+
+    failures: list[BaseException] = []
+    with qtbot.capture_exceptions() as captured:
+        other = runner.run("other", lambda: 1, on_success=broken)
+        qtbot.waitUntil(lambda: other.done, timeout=10000)
+    failures = [exc for _type, exc, _tb in captured]
+    assert any("something else" in str(exc) for exc in failures)
+    runner.wait_for_done(10000)
+
+
+def shiboken_valid(obj: object) -> bool:
+    import shiboken6
+
+    return bool(shiboken6.isValid(obj))
