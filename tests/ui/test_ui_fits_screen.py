@@ -13,8 +13,9 @@ import shutil
 import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLabel
-from screen_checks import SIZES, check, fits, problems, settle, sideways
+from screen_checks import SIZES, check, cut_placeholders, fits, problems, settle, sideways
 
+from justice_desk.ui.widgets.date_edit import BeDateEdit
 from justice_desk.ui.widgets.fit import SCREEN, SMALL_SCREEN
 
 # -- the tests -------------------------------------------------------------------------------
@@ -88,10 +89,12 @@ def _dialogs(window):
     from justice_desk.ui.export_ui import MonthlyReportDialog
     from justice_desk.ui.first_run import FirstRunDialog
     from justice_desk.ui.meeting_dialogs import NewMeetingDialog
+    from justice_desk.ui.pages.committee import TermDialog
     from justice_desk.ui.settings_dialog import SettingsDialog
 
     ctx = window.ctx
     return [
+        ("new committee term", lambda: TermDialog(ctx, window)),
         ("settings", lambda: SettingsDialog(ctx, window)),
         ("new case", lambda: CaseIntakeDialog(ctx, window)),
         ("new meeting", lambda: NewMeetingDialog(ctx, window)),
@@ -120,6 +123,9 @@ def test_the_main_dialogs_fit_the_screen(qtbot, language: str, text_size: int, d
             settle(qtbot, dialog)
             found += [f"{name}: {p}" for p in fits(dialog, SMALL_SCREEN)]
             found += [f"{name} @ {screen.width()}×{screen.height()}: {p}" for p in problems(dialog)]
+            # a date's hint (วว/ดด/ปปปป (พ.ศ.)) is what tells how to type it: never cut
+            dates = [field.line for field in dialog.findChildren(BeDateEdit)]
+            found += [f"{name} @ {screen.width()}: {p}" for p in cut_placeholders(dates)]
             if name == "new meeting":
                 found += [f"{name} @ {screen.width()}: {p}" for p in sideways(dialog)]
         if name == "new case":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
@@ -103,6 +103,24 @@ class BeCalendarPopup(QDialog):
         self.accept()
 
 
+class _DateLine(QLineEdit):
+    """The date's line. In a dialog it is never narrower than its hint (``วว/ดด/ปปปป (พ.ศ.)``)
+    and its clear button: a small dialog (a new committee term) cut the hint otherwise, and a
+    dialog can grow. On a page it gives way like the fields beside it (a meeting's date at
+    24 pt on a 1280×720 screen), where its tooltip gives the form."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        hint = super().minimumSizeHint()
+        if not isinstance(self.window(), QDialog):
+            return hint
+        metrics = self.fontMetrics()
+        text = max(self.placeholderText(), "00/00/0000", key=metrics.horizontalAdvance)
+        # the text, Qt's frame and padding (8 px), and room for the clear button (an icon)
+        clear = 24 if self.isClearButtonEnabled() else 0
+        wanted = metrics.horizontalAdvance(text) + 8 + clear
+        return QSize(max(hint.width(), wanted), hint.height())
+
+
 class BeDateEdit(QWidget):
     """A date field: type ``14/01/2569`` (or pick from the calendar); empty is allowed
     unless required."""
@@ -114,8 +132,9 @@ class BeDateEdit(QWidget):
         self.required = required
         self._date: dt.date | None = None
         self._error: str | None = None
-        self.line = QLineEdit(self)
+        self.line = _DateLine(self)
         self.line.setPlaceholderText(_("dd/mm/yyyy (BE)"))
+        self.line.setToolTip(_("dd/mm/yyyy (BE)"))  # where a narrow page cuts the hint
         self.line.setClearButtonEnabled(True)
         self.button = QToolButton(self)
         self.button.setText("…")

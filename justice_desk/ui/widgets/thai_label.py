@@ -301,6 +301,13 @@ class ThaiLabel(QLabel):
     widest word.
     """
 
+    # Also as class defaults: Qt may send a change event (a font handed down by the parent, a
+    # style sheet) from inside ``QLabel.__init__``, before ``__init__`` below sets them.
+    _source = ""
+    _units: list[_Unit] | None = None
+    _shown_for = -1
+    _display = ""
+
     def __init__(self, text: str | QWidget | None = "", parent: QWidget | None = None) -> None:
         if isinstance(text, QWidget):  # ThaiLabel(parent), as QLabel(parent)
             parent, text = text, ""
