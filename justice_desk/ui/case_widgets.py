@@ -343,7 +343,7 @@ class FormSection(QWidget):
 def _highlight(widget: QWidget, on: bool, message: str = "") -> None:
     if isinstance(widget, BeDateEdit):
         widget.line.setStyleSheet(ERROR_STYLE if on else "")
-        widget.line.setToolTip(message if on else "")
+        widget.line.setToolTip(message if on else widget.line.placeholderText())
     elif isinstance(widget, QCheckBox):
         widget.setStyleSheet(CHECK_ERROR_STYLE if on else "")
     else:

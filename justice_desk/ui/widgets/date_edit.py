@@ -197,4 +197,4 @@ class BeDateEdit(QWidget):
     def _set_error(self, error: str | None) -> None:
         self._error = error
         self.line.setStyleSheet(ERROR_STYLE if error else "")
-        self.line.setToolTip(error or "")
+        self.line.setToolTip(error or self.line.placeholderText())
