@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWidget
 from justice_desk import paths
 from justice_desk.errors import UserError
 from justice_desk.i18n import _
-from justice_desk.ui.widgets.thai_label import break_plain_text
+from justice_desk.ui.widgets.wrapping_list import wrap_text
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ class MessageBox(QMessageBox):
     """A message box whose lines break only between Thai words.
 
     Qt wraps a message box's text itself and does not know Thai words (``กู้|คืน``), so the text
-    is given to it already broken into lines (``widgets.thai_label.break_plain_text``) no wider
+    is given to it already broken into lines (``widgets.wrapping_list.wrap_text``) no wider
     than the label Qt will lay out: a box grows to its text's widest line up to a "soft limit"
     (half the screen, at most 500 px) before Qt wraps, less the icon and the margins. Qt then
     has nothing left to break. ``text()`` answers the text as it was given."""
@@ -72,7 +72,7 @@ class MessageBox(QMessageBox):
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt naming
         self._given = text
-        super().setText(break_plain_text(text, self.font(), self.line_width()))
+        super().setText(wrap_text(text, self.font(), self.line_width()))
 
     def line_width(self) -> int:
         """The widest line Qt shows without wrapping it (``QMessageBoxPrivate::updateSize``)."""

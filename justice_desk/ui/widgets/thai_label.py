@@ -258,25 +258,6 @@ def _join_lines(units: list[_Unit], ends: set[int], *, rich: bool) -> str:
     return "".join(parts)
 
 
-def break_plain_text(text: str, font: QFont, width: float) -> str:
-    """Plain ``text`` with line breaks (U+2028) between words, no line wider than ``width``
-    pixels in ``font``: for text in a widget that wraps it itself and cannot hold a
-    ``ThaiLabel`` (a message box). A word wider than ``width`` is a line of its own."""
-    units = plain_units(text)
-    if not units:
-        return text
-    metrics = QFontMetricsF(font)
-    widths = [
-        (
-            metrics.horizontalAdvance(unit.measure),
-            metrics.horizontalAdvance(unit.trailing),
-            unit.hard_break_after,
-        )
-        for unit in units
-    ]
-    return _join_lines(units, set(break_lines(widths, max(1.0, width - 1.0))), rich=False)
-
-
 def word_break_text(text: str) -> str:
     """``text`` with a zero-width space between Thai words and ``§ 6`` joined by a no-break
     space: for text Qt wraps itself (a table cell, a tooltip). Labels use ``ThaiLabel``."""
