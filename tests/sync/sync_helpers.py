@@ -394,9 +394,10 @@ def forge(world: World, records: list[dict[str, Any]], *, seq: int, first: int, 
     return path
 
 
-def orphan_membership(world: World) -> dict[str, Any]:
-    """A membership of a person the province has never seen, as the center would send it: the
-    database refuses it at commit (the deferred foreign key), so its whole bundle is refused."""
+def orphan_membership(world: World, person_id: str | None = None) -> dict[str, Any]:
+    """A membership of a person the province has never seen (or of ``person_id``), as the
+    center would send it: the database refuses it at commit (the deferred foreign key), so its
+    whole bundle is refused."""
     return {
         "table": "memberships",
         "id": str(uuid.uuid4()),
@@ -404,7 +405,7 @@ def orphan_membership(world: World) -> dict[str, Any]:
         "rev": 1,
         "fields": {
             "owner_id": str(world.center.site_id),
-            "person_id": str(uuid.uuid4()),
+            "person_id": person_id or str(uuid.uuid4()),
             "status": "active",
             "created_at": "2024-01-01T00:00:00",
             "updated_at": "2024-01-01T00:00:00",

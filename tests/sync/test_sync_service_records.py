@@ -66,19 +66,7 @@ def test_records_of_someone_else_are_refused_and_the_rest_applied(world: h.World
             "name": "ยึดสำนักงาน",
         },
     }
-    membership = {
-        "table": "memberships",
-        "id": str(uuid.uuid4()),
-        "op": "update",
-        "rev": 1,
-        "fields": {
-            "owner_id": str(world.center.site_id),
-            "person_id": stranger["id"],
-            "status": "active",
-            "created_at": "2024-01-01T00:00:00",
-            "updated_at": "2024-01-01T00:00:00",
-        },
-    }
+    membership = h.orphan_membership(world, person_id=stranger["id"])  # its person refused
     path = _forge(world, [good, stranger, takeover, membership], seq=2, name="mixed")
     outcome = world.import_one(path)
     assert (outcome.status, outcome.records) == ("applied", 1)
