@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from justice_desk.storage.audit import ChainCheck
     from justice_desk.storage.database import Database
 
+#: The action shown for an entry that cannot be read (not one the app writes).
+UNREADABLE = "unreadable"
+
 #: The actions written in the trail and how the audit page names them.
 ACTIONS: dict[str, str] = {
     "view": N_("viewed"),
@@ -60,10 +63,13 @@ SUBJECTS: dict[str, str] = {
 }
 
 
-def when(at: dt.datetime, language: str) -> str:
-    """An entry's UTC time as this computer's local date and time, Buddhist Era."""
+def when(at: dt.datetime | None, language: str) -> str:
+    """An entry's UTC time as this computer's local date and time, Buddhist Era ("" when it
+    cannot be read)."""
     from justice_desk.domain.dates import format_date, format_time
 
+    if at is None:
+        return ""
     local = at.replace(tzinfo=dt.UTC).astimezone()
     return (
         f"{format_date(local.date(), language, short=True)} {format_time(local.time(), language)}"
@@ -71,13 +77,15 @@ def when(at: dt.datetime, language: str) -> str:
 
 
 def action_label(action: str) -> str:
+    if action == UNREADABLE:
+        return _("cannot be read")
     return _(ACTIONS[action]) if action in ACTIONS else action
 
 
 @dataclass(frozen=True)
 class AuditEntry:
     number: int
-    at: dt.datetime  # UTC
+    at: dt.datetime | None  # UTC; None for an entry that cannot be read (:data:`UNREADABLE`)
     actor: str
     host: str | None
     action: str
@@ -120,8 +128,23 @@ def record_view(db: Database, table: str, row_id: uuid.UUID) -> None:
 
 
 def _entry(row: object) -> AuditEntry:
+    from justice_desk.storage.audit import Unreadable
     from justice_desk.storage.models import AuditEvent
 
+    if isinstance(row, Unreadable):
+        # Its fields were changed in the file to text their types cannot hold: listed by its
+        # number, saying so, instead of the listing failing (verify_chain names it "changed").
+        return AuditEntry(
+            row.event_no,
+            None,
+            "",
+            None,
+            UNREADABLE,
+            None,
+            None,
+            _("This entry cannot be read: it was changed after it was written. Check the chain."),
+            None,
+        )
     assert isinstance(row, AuditEvent)
     return AuditEntry(
         row.event_no,

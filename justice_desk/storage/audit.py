@@ -405,20 +405,19 @@ def _filtered(query: Select[Any], f: AuditFilter) -> Select[Any]:
 
 def entries(
     session: Session, f: AuditFilter, *, offset: int = 0, limit: int = 200
-) -> tuple[list[AuditEvent], int]:
-    """Entries newest first, and how many match."""
+) -> tuple[list[AuditEvent | Unreadable], int]:
+    """Entries newest first, and how many match. An entry whose fields its columns' types
+    cannot read (changed in the file) is an :class:`Unreadable` in its place, so the rest of
+    the trail can still be read."""
     total = session.scalar(_filtered(select(func.count(AuditEvent.event_no)), f)) or 0
-    rows = (
-        session.execute(
-            _filtered(select(AuditEvent), f)
-            .order_by(AuditEvent.event_no.desc())
-            .offset(offset)
-            .limit(limit)
-        )
-        .scalars()
-        .all()
+    rows = _load(
+        session,
+        _filtered(select(AuditEvent), f)
+        .order_by(AuditEvent.event_no.desc())
+        .offset(offset)
+        .limit(limit),
     )
-    return list(rows), int(total)
+    return rows, int(total)
 
 
 # ------------------------------------------------------------------------------------------

@@ -246,3 +246,44 @@ def test_the_summary_is_an_additive_field() -> None:
         audit=bundle.AuditSummary(3, "a" * 64, True),
     )
     assert bundle.bundle_manifest_fields(with_trail, {})["audit"] == manifest
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("row_id", "g56456e040244905b4a80a8b25e3b3ea"), ("at", "2026-13-45 99:00:00.000000")],
+)
+def test_the_listing_shows_an_entry_its_types_cannot_read_and_the_rest(
+    center_db_path: Path, column: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The audit page and ``justice-desk audit list`` read the trail newest first: an entry
+    changed in the file to text its column's type cannot read is listed by its number as one
+    that cannot be read, with the others around it, instead of the listing failing."""
+    from justice_desk.cli.main import main
+
+    db = open_database(center_db_path)
+    for given in ("สมชาย", "สมหญิง", "บุญมี"):
+        people.create_person(db, people.PersonInput(given_name=given, no_id_reason="x"))
+    numbers = [n for n, *_rest in entries(db)]
+    number = numbers[-2]
+    db.dispose()
+    raw = sqlite3.connect(center_db_path)
+    with raw:
+        raw.execute("DROP TRIGGER audit_events_no_update")
+        raw.execute(
+            f"UPDATE audit_events SET {column} = ? WHERE event_no = ?",  # noqa: S608 - ours
+            (value, number),
+        )
+    raw.close()
+    db = open_database(center_db_path)
+    page = audit_trail.list_entries(db)
+    db.dispose()
+    assert [e.number for e in page.rows] == sorted(numbers, reverse=True)
+    (bad,) = [e for e in page.rows if e.number == number]
+    assert bad.action == audit_trail.UNREADABLE and bad.at is None
+    assert "changed after it was written" in (bad.detail or "")
+    assert all(e.at is not None for e in page.rows if e.number != number)
+
+    assert main(["audit", "list", "--db", str(center_db_path)]) == 0
+    out = capsys.readouterr().out
+    assert "cannot be read" in out or "อ่านไม่ได้" in out
+    assert str(numbers[-1]) in out
