@@ -14,13 +14,14 @@ transaction: one row in ``summary_stale``, whatever the size of the bundle, comm
 records or not at all. The dashboard counts a marked center from its records (the same
 selections, ``dashboard_queries``), the others from these tables, in one snapshot, so its
 figures are exact at every moment, also after a kill between the import and the recount.
-:func:`refresh_stale` recounts the marked centers later, each in a transaction of its own
-that holds the center's import lock (PostgreSQL: the advisory lock of
-``sync_queries.lock_center``; SQLite: the write lock), and removes the mark in the same
-transaction: at the end of a ``sync import`` run, on the dashboard's read, and after a demo
-province is made. :func:`refresh` (the recount itself) replaces every row of a center from
-its records: nothing depends on what a record was before a bundle changed it (a case whose
-outcome or date moved to another month).
+:func:`refresh_stale` recounts the marked centers later, up to :data:`CHUNK` of them in one
+transaction and one set of statements (each grouped by center), which holds the import lock
+of every center it recounts (PostgreSQL: the advisory lock of ``sync_queries.lock_center``,
+tried and left marked when another holds it; SQLite: the write lock) and removes their marks
+in the same transaction: at the end of a ``sync import`` run, on the dashboard's read, and
+after a demo province is made. :func:`refresh` (the recount itself) replaces every row of
+its centers from their records: nothing depends on what a record was before a bundle changed
+it (a case whose outcome or date moved to another month).
 
 **How they are read** (``dashboard_queries``, province databases only): a period's whole
 months from here, its partial months at either end from the records. "Last outcome in the
@@ -71,11 +72,26 @@ log = logging.getLogger(__name__)
 _FIRST, _LAST = dt.date(1, 1, 1), dt.date(9999, 12, 31)
 
 
+#: Centers recounted together: one transaction (in :func:`refresh_stale`) and one set of
+#: statements for all of them. A few hundred keeps each statement's list of centers and each
+#: transaction (which holds those centers' import locks on PostgreSQL) small in a national
+#: database of thousands of centers.
+CHUNK = 200
+#: With a ``budget`` (the dashboard's read), the first chunk; the next ones are sized from the
+#: time per center so far, to end within the budget.
+_FIRST_CHUNK = 8
+
+
 def refresh(conn: Connection, owners: Iterable[uuid.UUID]) -> None:
     """Recount the summary rows of ``owners`` (centers) from their records, in ``conn``'s
-    transaction."""
-    for owner in dict.fromkeys(owners):
-        _refresh_one(conn, owner)
+    transaction: :data:`CHUNK` centers at a time, each chunk one set of statements."""
+    for chunk in _chunks(list(dict.fromkeys(owners)), CHUNK):
+        _refresh_many(conn, chunk)
+
+
+def _chunks(items: list[uuid.UUID], size: int) -> Iterable[list[uuid.UUID]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def mark_stale(conn: Connection, owner: uuid.UUID) -> None:
@@ -98,14 +114,17 @@ def stale_owners(conn: Connection) -> frozenset[uuid.UUID]:
 
 
 def refresh_stale(db: Database, *, wait: bool = True, budget: float | None = None) -> int:
-    """Recount the centers marked stale, oldest mark first, each in a transaction of its own
-    that removes its mark; returns how many were recounted.
+    """Recount the centers marked stale, oldest mark first, :data:`CHUNK` at a time: each
+    chunk in one transaction and one set of statements that recounts every center of it that
+    can be taken and removes their marks; returns how many were recounted.
 
     A center whose bundle another officer is importing right now (PostgreSQL: its import lock
-    is held) is left marked: that import marks it again and its run recounts it. ``wait=False``
-    (the dashboard's read) gives up at once, without an error, when SQLite's write lock is
-    held or the database cannot be written: the dashboard then counts the marked centers from
-    their records. ``budget``: seconds after which no further center is started."""
+    is held) is left marked: that import marks it again and its run recounts it; the rest of
+    its chunk is recounted. ``wait=False`` (the dashboard's read) gives up at once, without an
+    error, when SQLite's write lock is held or the database cannot be written: the dashboard
+    then counts the marked centers from their records. ``budget``: seconds after which no
+    further chunk is started; the first chunk is then :data:`_FIRST_CHUNK` centers and each
+    next one as many as the time per center so far lets end within the budget."""
     from justice_desk.storage.database import _is_busy, unwritable_error
 
     with db.connect_read() as conn:
@@ -118,13 +137,22 @@ def refresh_stale(db: Database, *, wait: bool = True, budget: float | None = Non
         )
     if marked and db.write_engine.dialect.name == "postgresql":
         analyse_grown_tables(db, wait=wait)
-    until = None if budget is None else time.monotonic() + budget
-    done = 0
-    for owner in marked:
-        if until is not None and time.monotonic() >= until:
-            break
+    started = time.monotonic()
+    until = None if budget is None else started + budget
+    size = CHUNK if until is None else _FIRST_CHUNK
+    done = taken = 0
+    while taken < len(marked):
+        if until is not None:
+            now = time.monotonic()
+            if now >= until:
+                break
+            if taken:
+                per_center = (now - started) / taken
+                size = max(1, min(CHUNK, int((until - now) / per_center)))
+        chunk = marked[taken : taken + size]
+        taken += len(chunk)
         try:
-            recounted = _recount_marked(db, owner, wait=wait)
+            done += _recount_marked(db, chunk, wait=wait)
         except DBAPIError as exc:
             if wait:
                 error = _busy_or_unwritable(db, exc)
@@ -134,7 +162,6 @@ def refresh_stale(db: Database, *, wait: bool = True, budget: float | None = Non
             if _is_busy(exc) or unwritable_error(exc, db.target) is not None:
                 break  # busy or read-only: the rest would be too
             raise
-        done += recounted
     return done
 
 
@@ -205,47 +232,65 @@ def _busy_or_unwritable(db: Database, exc: DBAPIError) -> Exception | None:
     return busy_error() if _is_busy(exc) else unwritable_error(exc, db.target)
 
 
-def _recount_marked(db: Database, owner: uuid.UUID, *, wait: bool) -> bool:
-    """Recount one marked center and remove its mark, in one transaction; ``False`` when its
-    import lock is held by someone else (PostgreSQL) or its mark was gone already (another
-    recount took it meanwhile)."""
+def _recount_marked(db: Database, owners: list[uuid.UUID], *, wait: bool) -> int:
+    """Recount the marked centers among ``owners`` and remove their marks, in one transaction;
+    returns how many. Left out: a center whose import lock someone else holds (PostgreSQL), and
+    one whose mark was gone already (another recount took it meanwhile)."""
     with db.write_engine.connect() as conn:
         raw: Any = None
         if not wait and conn.dialect.name == "sqlite":
             # BEGIN IMMEDIATE would queue behind another writer for the busy timeout: fail at
-            # once instead (the dashboard reads the marked center from its records meanwhile).
+            # once instead (the dashboard reads the marked centers from their records meanwhile).
             raw = conn.connection.driver_connection
             (previous,) = raw.execute("PRAGMA busy_timeout").fetchone()
             raw.execute("PRAGMA busy_timeout = 0")
         try:
             with conn.begin():
-                if conn.dialect.name == "postgresql" and not _try_lock_center(conn, owner):
-                    return False
-                still = conn.execute(
-                    select(SummaryStale.owner_id).where(SummaryStale.owner_id == owner)
-                ).first()
-                if still is None:
-                    return False
-                _refresh_one(conn, owner)
-                conn.execute(delete(SummaryStale).where(SummaryStale.owner_id == owner))
-            return True
+                if conn.dialect.name == "postgresql":
+                    owners = _try_lock_centers(conn, owners)
+                if not owners:
+                    return 0
+                still = sorted(
+                    conn.execute(
+                        select(SummaryStale.owner_id).where(SummaryStale.owner_id.in_(owners))
+                    ).scalars()
+                )
+                if not still:
+                    return 0
+                _refresh_many(conn, still)
+                conn.execute(delete(SummaryStale).where(SummaryStale.owner_id.in_(still)))
+            return len(still)
         finally:
             if raw is not None:
                 raw.execute(f"PRAGMA busy_timeout = {int(previous)}")
 
 
-def _try_lock_center(conn: Connection, owner: uuid.UUID) -> bool:
-    """PostgreSQL: take the center's import lock for this transaction if nobody holds it (the
-    same key as ``sync_queries.lock_center``, which every import of the center takes before it
-    reads or writes the center's rows)."""
-    key = (owner.int & ((1 << 64) - 1)) - (1 << 63)
-    return bool(conn.execute(select(func.pg_try_advisory_xact_lock(key))).scalar())
+def _center_key(owner: uuid.UUID) -> int:
+    """A center's import lock key: the same as ``sync_queries.lock_center``'s (the id folded
+    into a bigint)."""
+    return (owner.int & ((1 << 64) - 1)) - (1 << 63)
+
+
+_TRY_LOCKS = text(
+    "SELECT k, pg_try_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS t(k)"
+)
+
+
+def _try_lock_centers(conn: Connection, owners: list[uuid.UUID]) -> list[uuid.UUID]:
+    """PostgreSQL: take the import lock of each of ``owners`` that nobody holds, for this
+    transaction, in one statement (the key of ``sync_queries.lock_center``, which every import
+    of a center takes before it reads or writes the center's rows); returns those taken.
+    A try never waits, so the order the locks are taken in cannot deadlock."""
+    of_key = {_center_key(o): o for o in owners}
+    taken = {int(k) for k, ok in conn.execute(_TRY_LOCKS, {"keys": list(of_key)}) if ok}
+    return [o for k, o in of_key.items() if k in taken]
 
 
 def refresh_all(conn: Connection) -> None:
-    """Recount every center's summary rows (the migration that adds the tables; a repair).
-    Marks are left as they are (a later :func:`refresh_stale` recounts those centers once
-    more; the migration that added the tables runs before the table of marks exists)."""
+    """Recount every center's summary rows (the migration that adds the tables; a repair), in
+    ``conn``'s transaction, :data:`CHUNK` centers per set of statements. Marks are left as they
+    are (a later :func:`refresh_stale` recounts those centers once more; the migration that
+    added the tables runs before the table of marks exists)."""
     for model in SUMMARY_MODELS:
         conn.execute(delete(model))
     owners: set[uuid.UUID] = set()
@@ -253,14 +298,23 @@ def refresh_all(conn: Connection) -> None:
         owners.update(conn.execute(select(model.owner_id).distinct()).scalars())
     site = conn.execute(select(Setting.value).where(Setting.key == "site_id")).scalar()
     own = uuid.UUID(site) if site else None
-    refresh(conn, sorted(o for o in owners if o is not None and o != own))
+    centers = sorted(o for o in owners if o is not None and o != own)
+    for chunk in _chunks(centers, CHUNK):
+        _refresh_many(conn, chunk, clear=False)
 
 
-def _refresh_one(conn: Connection, owner: uuid.UUID) -> None:
-    for model in SUMMARY_MODELS:
-        conn.execute(delete(model).where(model.owner_id == owner))  # type: ignore[attr-defined]
+def _refresh_many(conn: Connection, centers: list[uuid.UUID], *, clear: bool = True) -> None:
+    """Replace every summary row of ``centers`` by a count of their records: one set of
+    statements for all of them, each grouped by center (``clear=False``: they have no rows)."""
+    if not centers:
+        return
+    owners = frozenset(centers)
+    among = sorted(owners)
+    if clear:
+        for model in SUMMARY_MODELS:
+            conn.execute(delete(model).where(model.owner_id.in_(among)))  # type: ignore[attr-defined]
 
-    received = q.received_selection(_FIRST, _LAST, owner).subquery()
+    received = q.received_selection(_FIRST, _LAST, owners).subquery()
     month = q.month_of(received.c.on)
     conn.execute(
         insert(SummaryReceived).from_select(
@@ -273,10 +327,14 @@ def _refresh_one(conn: Connection, owner: uuid.UUID) -> None:
 
     # Cases whose live outcome events fall in more than one month.
     events = (
-        select(CaseEvent.case_id, q.month_of(CaseEvent.occurred_on).label("month"))
+        select(
+            CaseEvent.case_id,
+            CaseEvent.owner_id,
+            q.month_of(CaseEvent.occurred_on).label("month"),
+        )
         .where(
             CaseEvent.deleted_at.is_(None),
-            CaseEvent.owner_id == owner,
+            CaseEvent.owner_id.in_(among),
             CaseEvent.to_status.in_(q.OUTCOME_STATUSES),
         )
         .subquery()
@@ -284,14 +342,14 @@ def _refresh_one(conn: Connection, owner: uuid.UUID) -> None:
     conn.execute(
         insert(SummaryOutcomeSpan).from_select(
             ["case_id", "owner_id"],
-            select(events.c.case_id, literal(owner, SummaryOutcomeSpan.owner_id.type))
-            .group_by(events.c.case_id)
+            select(events.c.case_id, events.c.owner_id)
+            .group_by(events.c.case_id, events.c.owner_id)
             .having(func.min(events.c.month) != func.max(events.c.month)),
         )
     )
-    spans = select(SummaryOutcomeSpan.case_id).where(SummaryOutcomeSpan.owner_id == owner)
+    spans = select(SummaryOutcomeSpan.case_id).where(SummaryOutcomeSpan.owner_id.in_(among))
     outcomes = (
-        q.outcome_selection(conn, _FIRST, _LAST, owner).where(Case.id.not_in(spans)).subquery()
+        q.outcome_selection(conn, _FIRST, _LAST, owners).where(Case.id.not_in(spans)).subquery()
     )
     month = q.month_of(outcomes.c.on)
     conn.execute(
@@ -310,28 +368,32 @@ def _refresh_one(conn: Connection, owner: uuid.UUID) -> None:
         )
     )
 
-    rows: dict[int, dict[str, int]] = {}
+    # Per center and month: meetings and activities (one row of summary_month each).
+    rows: dict[tuple[uuid.UUID, int], dict[str, int]] = {}
     for which, column in (
         ("held", "meetings_held"),
         ("quorum_failed", "quorum_failures"),
         ("not_adopted", "minutes_not_adopted"),
     ):
-        sub = q.meeting_selection(_FIRST, _LAST, owner, which).subquery()
+        sub = q.meeting_selection(_FIRST, _LAST, owners, which).subquery()
         m = q.month_of(sub.c.on)
-        for key, n in conn.execute(select(m, func.count()).group_by(m)).all():
-            rows.setdefault(int(key), {})[column] = int(n)
-    sub = q.activity_selection(_FIRST, _LAST, owner).subquery()
+        for owner, key, n in conn.execute(
+            select(sub.c.owner_id, m, func.count()).group_by(sub.c.owner_id, m)
+        ).all():
+            rows.setdefault((owner, int(key)), {})[column] = int(n)
+    sub = q.activity_selection(_FIRST, _LAST, owners).subquery()
     m = q.month_of(sub.c.on)
-    for key, n, male, female, unspecified in conn.execute(
+    for owner, key, n, male, female, unspecified in conn.execute(
         select(
+            sub.c.owner_id,
             m,
             func.count(),
             func.coalesce(func.sum(sub.c.male), 0),
             func.coalesce(func.sum(sub.c.female), 0),
             func.coalesce(func.sum(sub.c.unspecified), 0),
-        ).group_by(m)
+        ).group_by(sub.c.owner_id, m)
     ).all():
-        rows.setdefault(int(key), {}).update(
+        rows.setdefault((owner, int(key)), {}).update(
             activities=int(n),
             participants_male=int(male),
             participants_female=int(female),
@@ -345,12 +407,12 @@ def _refresh_one(conn: Connection, owner: uuid.UUID) -> None:
             insert(SummaryMonth),
             [
                 {"month": key, "owner_id": owner, **{c: values.get(c, 0) for c in columns}}
-                for key, values in sorted(rows.items())
+                for (owner, key), values in sorted(rows.items())
             ],
         )
 
     for kind in DeadlineKind:
-        sub = q.deadline_selection(kind, _FIRST, _LAST, owner).subquery()
+        sub = q.deadline_selection(kind, _FIRST, _LAST, owners).subquery()
         conn.execute(
             insert(SummaryDeadline).from_select(
                 ["kind", "day", "owner_id", "cases"],
@@ -363,9 +425,12 @@ def _refresh_one(conn: Connection, owner: uuid.UUID) -> None:
             )
         )
 
-    members = q.member_counts(conn, owner).get(owner, 0)
-    trained = q.member_counts(conn, owner, trained=True).get(owner, 0)
-    if members or trained:
-        conn.execute(
-            insert(SummaryPeople).values(owner_id=owner, members=members, trained_members=trained)
-        )
+    members = q.member_counts(conn, owners)
+    trained = q.member_counts(conn, owners, trained=True)
+    people = [
+        {"owner_id": o, "members": members.get(o, 0), "trained_members": trained.get(o, 0)}
+        for o in among
+        if members.get(o) or trained.get(o)
+    ]
+    if people:
+        conn.execute(insert(SummaryPeople), people)

@@ -13,7 +13,10 @@ correct after every write, on SQLite and on a real PostgreSQL server:
 - the marks (migration 0018): a case moved to another month, a process killed between the
   import and the recount, two officers on PostgreSQL (an import under way while the other
   recounts and reads; imports and recounts at the same time), a dashboard while another process
-  holds SQLite's write lock.
+  holds SQLite's write lock;
+- the recount of several marked centers in one transaction and one set of statements: the same
+  rows as one center at a time and as a full recount (a center with no record left among them),
+  a center whose import lock another officer holds left marked while the others are recounted.
 
 A few small demo centers: the big figures are in ``benchmarks/bench_province_dashboard.py``."""
 
@@ -730,3 +733,185 @@ def test_postgresql_an_import_refreshes_the_planner_statistics_before_the_recoun
         assert summaries.analyse_grown_tables(db) == []
     finally:
         db.dispose()
+
+
+# -- the recount of several marked centers at once (summaries.refresh_stale's chunks) ------------
+
+
+def _centers(target: str) -> list[Any]:
+    from justice_desk.storage.models import Site
+
+    db = open_database(target)
+    try:
+        with db.connect_read() as conn:
+            own = db.site_id
+            return sorted(o for o in conn.execute(select(Site.id)).scalars() if o != own)
+    finally:
+        db.dispose()
+
+
+def _mark(target: str, owners: list[Any]) -> None:
+    db = open_database(target)
+    try:
+        with db.connect_write() as conn:
+            for owner in owners:
+                summaries.mark_stale(conn, owner)
+    finally:
+        db.dispose()
+
+
+def _empty_and_edit(target: str, emptied: Any, edited: Any) -> None:
+    """At the province, as a center's bundles would leave it: every record of ``emptied``
+    deleted (its tombstones: no live record left), and a case of ``edited`` received 40 days
+    earlier and made another kind."""
+    from sqlalchemy import update
+
+    from justice_desk.storage.models import Base
+
+    db = open_database(target)
+    try:
+        with db.connect_write() as conn:
+            for table in Base.metadata.sorted_tables:
+                if {"owner_id", "deleted_at"} <= set(table.c.keys()) and not (
+                    table.name.startswith("summary_")
+                ):
+                    conn.execute(
+                        update(table)
+                        .where(table.c.owner_id == emptied, table.c.deleted_at.is_(None))
+                        .values(deleted_at=dt.datetime(2026, 3, 1))
+                    )
+            case_id, received, kind = conn.execute(
+                select(Case.id, Case.received_on, Case.kind)
+                .where(Case.owner_id == edited, Case.deleted_at.is_(None))
+                .order_by(Case.received_on, Case.id)
+                .limit(1)
+                .offset(5)
+            ).one()
+            other = (
+                CaseKind.DISPUTE.value
+                if kind != CaseKind.DISPUTE.value
+                else CaseKind.VICTIM_COMPENSATION.value
+            )
+            conn.execute(
+                update(Case.__table__)
+                .where(Case.__table__.c.id == case_id)
+                .values(received_on=received - dt.timedelta(days=40), kind=other)
+            )
+    finally:
+        db.dispose()
+
+
+def _timed_recount(target: str, **kwargs: Any) -> tuple[int, int]:
+    """``refresh_stale`` on a fresh connection: (centers recounted, statements it executed)."""
+    from sqlalchemy import event
+
+    db = open_database(target)
+    statements = []
+
+    def count(*_args: Any) -> None:
+        statements.append(1)
+
+    try:
+        event.listen(db.write_engine, "before_cursor_execute", count)
+        return summaries.refresh_stale(db, **kwargs), len(statements)
+    finally:
+        db.dispose()
+
+
+def _owned_rows(rows: dict[str, list[tuple[Any, ...]]], owner: Any) -> int:
+    return sum(str(owner) in row for table in rows.values() for row in table)
+
+
+def _check_a_batch(target: str, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _province(target, home)
+    centers = _centers(target)
+    assert len(centers) == 5
+    emptied, edited = centers[1], centers[3]
+    assert _owned_rows(_summary_rows(target), emptied) > 10
+    _empty_and_edit(target, emptied, edited)
+
+    # One center at a time (a chunk of one: a transaction and a set of statements each) ...
+    _mark(target, centers)
+    monkeypatch.setattr(summaries, "CHUNK", 1)
+    one_by_one, statements_one_by_one = _timed_recount(target)
+    assert one_by_one == 5
+    assert not _stale(target)
+    separately = _summary_rows(target)
+    assert _owned_rows(separately, emptied) == 0  # no record left: no summary row left
+    # ... equals all five at once, which runs the statements of a single center's recount.
+    monkeypatch.undo()
+    _mark(target, centers)
+    at_once, statements_at_once = _timed_recount(target)
+    assert at_once == 5
+    assert not _stale(target)
+    assert _summary_rows(target) == separately
+    _mark(target, [edited])
+    assert _timed_recount(target) == (1, statements_at_once)
+    assert statements_one_by_one > 4 * statements_at_once
+    # Both equal a full recount (refresh_all, in chunks of two centers here), and the
+    # dashboard read from them equals the one counted from the records.
+    monkeypatch.setattr(summaries, "CHUNK", 2)
+    assert _assert_summaries_are_a_recount(target) == separately
+    # A budget spent before the first chunk recounts nothing and leaves the marks.
+    _mark(target, centers)
+    assert _timed_recount(target, budget=0)[0] == 0
+    assert _stale(target) == frozenset(centers)
+    # The dashboard's read: a first chunk of two, then the rest sized by the time so far.
+    monkeypatch.setattr(summaries, "_FIRST_CHUNK", 2)
+    assert _timed_recount(target, wait=False, budget=60)[0] == 5
+    assert _summary_rows(target) == separately
+
+
+def test_sqlite_a_recount_of_several_marked_centers_at_once_equals_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _check_a_batch(str(tmp_path / "province.sqlite3"), tmp_path / "home", monkeypatch)
+
+
+def test_postgresql_a_recount_of_several_marked_centers_at_once_equals_one_by_one(
+    fresh_pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _check_a_batch(fresh_pg_database, tmp_path / "home", monkeypatch)
+
+
+def test_postgresql_a_recount_at_once_leaves_a_locked_center_marked_and_does_the_others(
+    fresh_pg_database: str, tmp_path: Path
+) -> None:
+    """Another officer imports one center (its import lock held, its transaction open): a
+    recount of all the marked centers takes the others in its one transaction, at once, and
+    leaves that one marked; it is recounted once the import ends."""
+    import time
+
+    from justice_desk.storage import sync_queries
+
+    target = fresh_pg_database
+    _province(target, tmp_path / "home")
+    centers = _centers(target)
+    locked, emptied = centers[2], centers[0]
+    _empty_and_edit(target, emptied, centers[4])
+    _mark(target, centers)
+    officer_a = open_database(target)
+    try:
+        with officer_a.write() as session:
+            sync_queries.lock_center(session, locked)
+            started = time.monotonic()
+            assert _timed_recount(target)[0] == 4  # the end of an import run: it waits for
+            assert _stale(target) == {locked}  # nothing, the locked one is left marked
+            recounted = _summary_rows(target)
+            assert _owned_rows(recounted, emptied) == 0
+            # The dashboard's read (wait=False, a budget) likewise.
+            _mark(target, centers)
+            assert _timed_recount(target, wait=False, budget=60)[0] == 4
+            assert _stale(target) == {locked}
+            assert time.monotonic() - started < 10
+            assert _summary_rows(target) == recounted
+            # The dashboard is exact meanwhile: the locked center from its records.
+            assert _figures(target, SUMMARY_PERIODS, summaries=True) == _figures(
+                target, SUMMARY_PERIODS, summaries=False
+            )
+    finally:
+        officer_a.dispose()
+    assert _timed_recount(target)[0] == 1
+    assert not _stale(target)
+    after = _assert_summaries_are_a_recount(target)
+    assert _owned_rows(after, emptied) == 0
