@@ -310,6 +310,7 @@ def _refresh_many(conn: Connection, centers: list[uuid.UUID], *, clear: bool = T
         return
     owners = frozenset(centers)
     among = sorted(owners)
+    jit = _jit_off(conn)
     if clear:
         for model in SUMMARY_MODELS:
             conn.execute(delete(model).where(model.owner_id.in_(among)))  # type: ignore[attr-defined]
@@ -434,3 +435,20 @@ def _refresh_many(conn: Connection, centers: list[uuid.UUID], *, clear: bool = T
     ]
     if people:
         conn.execute(insert(SummaryPeople), people)
+    if jit is not None:
+        conn.execute(select(func.set_config("jit", jit, True)))
+
+
+def _jit_off(conn: Connection) -> str | None:
+    """PostgreSQL 11+: turn off the server's JIT compilation until :func:`_refresh_many` sets
+    it back (or the transaction ends); returns the setting to restore, ``None`` elsewhere.
+
+    A chunk's statements cover hundreds of centers, so the planner's costs pass
+    ``jit_above_cost`` and the server compiles them to machine code first: about 0.5 s for the
+    meetings without a quorum alone, for queries that then run in tenths of a second. Off, 200
+    of a 2,000-center province's centers took 1.7 s instead of 2.4 s."""
+    if conn.dialect.name != "postgresql" or (conn.dialect.server_version_info or (0,)) < (11,):
+        return None
+    previous = str(conn.execute(select(func.current_setting("jit"))).scalar_one())
+    conn.execute(select(func.set_config("jit", "off", True)))
+    return previous

@@ -915,3 +915,14 @@ def test_postgresql_a_recount_at_once_leaves_a_locked_center_marked_and_does_the
     assert not _stale(target)
     after = _assert_summaries_are_a_recount(target)
     assert _owned_rows(after, emptied) == 0
+    # A recount in the caller's transaction turns the server's JIT off for its statements
+    # only: the caller's setting is back afterwards.
+    db = open_database(target)
+    try:
+        with db.connect_write() as conn:
+            conn.execute(text("SET LOCAL jit = on"))
+            summaries.refresh(conn, centers)
+            assert conn.execute(text("SHOW jit")).scalar() == "on"
+    finally:
+        db.dispose()
+    assert _summary_rows(target) == after
