@@ -764,9 +764,10 @@ def dashboard(
 def refresh_summaries(db: Database) -> int:
     """Recount the summary tables of every center an import or a decision marked stale, up to
     ``summaries.CHUNK`` centers in one transaction (the end of a ``sync import`` run, in the
-    window and on the command line); returns how many were recounted. When the database cannot be written now
-    (busy, read-only, disk full) the marks stay and the dashboard counts those centers from
-    their records until a later recount: the import itself is done either way."""
+    window and on the command line); returns how many were recounted. When the database
+    cannot be written now (busy, read-only, disk full) the marks stay and the dashboard counts
+    those centers from their records until a later recount: the import itself is done either
+    way."""
     from justice_desk.errors import DatabaseError
 
     if db.mode != SiteKind.PROVINCE.value:
