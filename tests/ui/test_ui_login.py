@@ -212,6 +212,40 @@ def test_the_audit_window_lists_and_checks_the_trail(with_accounts, ui_ctx, qtbo
     qtbot.waitUntil(lambda: "whole" in page.status.text(), timeout=10000)
 
 
+def test_the_audit_window_lists_an_entry_changed_in_the_file_and_the_check_names_it(
+    with_accounts, ui_ctx, qtbot
+):
+    """An entry whose date was changed in the file to text no date can be: the page lists
+    it by its number as one that cannot be read, with the others, and the chain check names
+    it; the page does not fail."""
+    import sqlite3
+
+    from justice_desk.services import audit_trail
+    from justice_desk.ui.login import AuditWindow
+
+    accounts.sign_in(with_accounts, "boss", "password-1")
+    number = audit_trail.list_entries(with_accounts, limit=1).rows[0].number - 1
+    raw = sqlite3.connect(with_accounts.target.path)
+    with raw:
+        raw.execute("DROP TRIGGER audit_events_no_update")
+        raw.execute("UPDATE audit_events SET at = '2026-13-45 99:00' WHERE event_no = ?", (number,))
+    raw.close()
+    audit = AuditWindow(ui_ctx)
+    qtbot.addWidget(audit)
+    audit.show()
+    page = audit.page
+    qtbot.waitUntil(lambda: page.model.rowCount() > 2, timeout=10000)
+    rows = {e.number: e for e in page.model.rows}
+    assert rows[number].action == audit_trail.UNREADABLE
+    row = page.model.rows.index(rows[number])
+    texts = [page.model.data(page.model.index(row, c)) for c in range(page.model.columnCount())]
+    assert "cannot be read" in texts and texts[1] == ""
+    assert "changed after it was written" in texts[-1]
+    assert "entries shown" in page.status.text()
+    page.verify()
+    qtbot.waitUntil(lambda: f"entry {number}" in page.status.text(), timeout=10000)
+
+
 def test_a_province_without_accounts_asks_for_the_administrators_account(
     tmp_path, isolated_home, ui_settings, qapp, qtbot, monkeypatch
 ):
