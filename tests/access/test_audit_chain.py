@@ -31,6 +31,19 @@ def entries(db: Database) -> list[tuple[int, str, str | None, str, str | None, s
         ]
 
 
+def change_in_the_file(path: Path, number: int, column: str, value: str) -> None:
+    """Change a field of audit entry ``number`` in the database file, behind the app's back
+    (its trigger that refuses changes dropped first)."""
+    raw = sqlite3.connect(path)
+    with raw:
+        raw.execute("DROP TRIGGER audit_events_no_update")
+        raw.execute(
+            f"UPDATE audit_events SET {column} = ? WHERE event_no = ?",  # noqa: S608 - ours
+            (value, number),
+        )
+    raw.close()
+
+
 def signed_in(db: Database, role: Role = Role.COORDINATOR) -> Actor:
     actor = Actor.account("somchai", "สมชาย", role)
     db.sign_in(actor)
@@ -170,14 +183,7 @@ def test_a_field_changed_to_text_its_type_cannot_read_is_named(
     assert audit_trail.verify_chain(db).whole
     assert saved.record.id is not None
     db.dispose()
-    raw = sqlite3.connect(center_db_path)
-    with raw:
-        raw.execute("DROP TRIGGER audit_events_no_update")
-        raw.execute(
-            f"UPDATE audit_events SET {column} = ? WHERE event_no = ?",  # noqa: S608 - ours
-            (value, number),
-        )
-    raw.close()
+    change_in_the_file(center_db_path, number, column, value)
     db = open_database(center_db_path)
     check = audit_trail.verify_chain(db)
     assert not check.whole and check.broken_at == number and check.reason == "changed"
@@ -266,14 +272,7 @@ def test_the_listing_shows_an_entry_its_types_cannot_read_and_the_rest(
     numbers = [n for n, *_rest in entries(db)]
     number = numbers[-2]
     db.dispose()
-    raw = sqlite3.connect(center_db_path)
-    with raw:
-        raw.execute("DROP TRIGGER audit_events_no_update")
-        raw.execute(
-            f"UPDATE audit_events SET {column} = ? WHERE event_no = ?",  # noqa: S608 - ours
-            (value, number),
-        )
-    raw.close()
+    change_in_the_file(center_db_path, number, column, value)
     db = open_database(center_db_path)
     page = audit_trail.list_entries(db)
     db.dispose()
