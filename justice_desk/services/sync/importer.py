@@ -308,6 +308,7 @@ class _ImportRun:
                         ahead = reader.submit(self.read, i + 1)
         self.commit()
         for i in self.deferred:  # in the order of the files
+            self.collect_young()
             if cancel.cancelled:
                 raise Cancelled()
             self.settle(i, self.read(i))
