@@ -34,6 +34,12 @@ DONE_MARK, TODO_MARK = "✔", "☐"
 class SetupChecklist(QFrame):
     """Shown at a center (not the demo, not a province office) while something is left to do."""
 
+    #: What :meth:`_fit_height` last chose the short or full texts for (width, room, text
+    #: size, items left), and the height it chose. Class defaults: Qt may ask for the size
+    #: hint from inside ``QFrame.__init__``.
+    _decided_for: tuple[Any, ...] | None = None
+    _wanted = 0
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.main = window
@@ -224,7 +230,7 @@ class SetupChecklist(QFrame):
         most = max(0, self.most_height() - self._chrome())
         width = self.items_area.width()
         key = (width, most, self.font().pointSizeF(), tuple(self.left_to_do()))
-        if key != getattr(self, "_decided_for", None):
+        if key != self._decided_for:
             # Measured with the full texts at this width; the short names where they take more.
             self._decided_for = key
             self._set_compact(False)
@@ -245,8 +251,7 @@ class SetupChecklist(QFrame):
         """The height chosen (a scroll area asks for less, and the window's layout gave it
         that: the list was cut while the page below had room to spare)."""
         hint = super().sizeHint()
-        chosen = getattr(self, "_wanted", 0)
-        return QSize(hint.width(), max(hint.height(), chosen + self._chrome()))
+        return QSize(hint.width(), max(hint.height(), self._wanted + self._chrome()))
 
     def _items_height(self, width: int) -> int:
         items = self.items_area.widget()
@@ -358,7 +363,6 @@ class SetupChecklist(QFrame):
             )
         self.title.setText(title)
         self.setToolTip(title)  # what the short form leaves out
-        self.done_keys = list(done)
 
     def dismiss(self) -> None:
         self.main.settings.setValue(HIDDEN_KEY, True)

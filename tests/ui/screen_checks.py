@@ -183,3 +183,12 @@ def blank_gaps(fields: list[QWidget], top: QWidget, lines: float = 2) -> list[st
             name = upper.accessibleName() or upper.objectName()
             found.append(f"{blank} px of blank space under {name!r} (at most {most:.0f})")
     return found
+
+
+def first_line_offset(box: QWidget, label: QLabel) -> int:
+    """How far (in pixels) the centre of ``box`` is from the centre of ``label``'s first line,
+    on their window: 0 when a tick box sits level with the first line of its text."""
+    top = label.mapTo(label.window(), QPoint(0, 0)).y() + label.contentsRect().top()
+    line_middle = top + label.margin() + label.fontMetrics().height() / 2
+    box_middle = box.mapTo(box.window(), QPoint(0, 0)).y() + box.height() / 2
+    return round(abs(box_middle - line_middle))

@@ -12,11 +12,18 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QWidget
-from screen_checks import SIZES, blank_gaps, cut_placeholders, problems, settle
+from screen_checks import (
+    SIZES,
+    blank_gaps,
+    cut_placeholders,
+    first_line_offset,
+    problems,
+    settle,
+)
 
 from justice_desk.domain.enums import CaseStatus, CommitteePosition
 from justice_desk.services import people
-from justice_desk.ui.widgets.fit import SCREEN, SMALL_SCREEN, first_line_offset
+from justice_desk.ui.widgets.fit import SCREEN, SMALL_SCREEN
 
 #: The share of the window's height the checklist may take (a quarter at most).
 CHECKLIST_SHARE = 0.25

@@ -508,15 +508,6 @@ class _CheckRow(QWidget):
             self.align()
 
 
-def first_line_offset(box: QWidget, label: QLabel) -> int:
-    """How far (in pixels) the centre of ``box`` is from the centre of ``label``'s first line,
-    on their window: 0 when a tick box sits level with the first line of its text."""
-    top = label.mapTo(label.window(), QPoint(0, 0)).y() + label.contentsRect().top()
-    line_middle = top + label.margin() + label.fontMetrics().height() / 2
-    box_middle = box.mapTo(box.window(), QPoint(0, 0)).y() + box.height() / 2
-    return round(abs(box_middle - line_middle))
-
-
 def wrapping_check_box(box: QCheckBox) -> QWidget:
     """``box`` with its text moved to a label beside it that wraps between words (a check box
     cannot wrap, so a long Thai sentence would widen the window); clicking the text ticks the
