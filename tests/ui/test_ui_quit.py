@@ -185,7 +185,6 @@ def test_a_job_answering_after_its_window_closed_is_dropped_quietly(qtbot, qapp)
     def broken(_result: object) -> None:
         raise RuntimeError("something else")
 
-    failures: list[BaseException] = []
     with qtbot.capture_exceptions() as captured:
         other = runner.run("other", lambda: 1, on_success=broken)
         qtbot.waitUntil(lambda: other.done, timeout=10000)
