@@ -281,7 +281,8 @@ _UNREADABLE = (ValueError, TypeError, OverflowError)
 
 @dataclass(frozen=True)
 class Unreadable:
-    """An entry the chain check could not load (a field changed to text of the wrong form)."""
+    """An entry that could not be loaded (a field changed to text of the wrong form), in its
+    place in the chain check and in the listing."""
 
     event_no: int
 
