@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from justice_desk.domain import center_code
 from justice_desk.domain.enums import CenterType, SiteKind
+from justice_desk.domain.ids import new_id
 from justice_desk.errors import UserError, ValidationError
 from justice_desk.i18n import _
 from justice_desk.storage import repositories as repo
@@ -75,7 +76,7 @@ def init_center(
     province = _require(province, _("The province is required."), "province")
     db = open_database(db_path, create=True, key=key)
     _refuse_if_set_up(db)
-    site_id = uuid.uuid4()
+    site_id = new_id()
     with db.write() as session:
         session.info["owner_id"] = site_id
         session.add(
@@ -114,7 +115,7 @@ def init_province(
     province = _require(province, _("The province is required."), "province")
     db = open_database(db_path, create=True, key=key)
     _refuse_if_set_up(db)
-    site_id = uuid.uuid4()
+    site_id = new_id()
     with db.write() as session:
         session.info["owner_id"] = site_id
         session.add(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from justice_desk.domain import search, thai_text
 from justice_desk.domain.enums import ChangeOp
+from justice_desk.domain.ids import new_id
 from justice_desk.domain.numbering import format_case_number
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
@@ -95,7 +96,7 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         if not isinstance(obj, Syncable):
             continue
         if obj.id is None:
-            obj.id = uuid.uuid4()
+            obj.id = new_id()
         if obj.owner_id is None:
             if owner is None:
                 raise RuntimeError("session has no owner_id for new records")
@@ -218,7 +219,7 @@ def bulk_insert(
     prepared: list[dict[str, Any]] = []
     for row in rows:
         full = dict(row)
-        full.setdefault("id", uuid.uuid4())
+        full.setdefault("id", new_id())
         full["owner_id"] = full.get("owner_id") or owner_id
         full["rev"] = 1
         full.setdefault("created_at", now)

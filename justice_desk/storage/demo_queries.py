@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import ColumnDefault, Connection, Table, func, select
 
 from justice_desk.domain.enums import ChangeOp
+from justice_desk.domain.ids import new_id
 from justice_desk.storage.changelog import DERIVED, bulk_insert
 from justice_desk.storage.models import (
     Case,
@@ -263,7 +264,7 @@ class _TablePlan:
                 if process is _CONSTANT:
                     out.append(constant)
                     continue
-                value = (row.get(key) or uuid.uuid4()) if key == "id" else row.get(key, default)
+                value = (row.get(key) or new_id()) if key == "id" else row.get(key, default)
                 out.append(process(value) if process is not None else value)
             return tuple(out)
 

@@ -37,6 +37,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from justice_desk.domain.ids import new_id
+
 #: Foreign keys are DEFERRABLE so that a sync bundle can be applied in any row order inside one
 #: transaction (``SET CONSTRAINTS ALL DEFERRED`` on PostgreSQL, ``defer_foreign_keys`` on SQLite).
 NAMING = {
@@ -70,7 +72,7 @@ class Syncable:
         __tablename__: str
         __table__: ClassVar[Any]
 
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     rev: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -767,7 +769,7 @@ class EscalationAnswer(Base):
     """
 
     __tablename__ = "escalation_answers"
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     owner_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the province
     center_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     case_id: Mapped[uuid.UUID] = mapped_column(
@@ -801,7 +803,7 @@ class ConflictDecisionRow(Base):
             "center_id", "problem", "problem_no", name="uq_conflict_decisions_problem"
         ),
     )
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     owner_id: Mapped[uuid.UUID] = mapped_column(Uuid)  # the province
     center_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     problem: Mapped[str] = mapped_column(String(16))  # domain.conflicts: conflict | gap

@@ -30,7 +30,6 @@ import os
 import sqlite3
 import uuid
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -64,7 +63,7 @@ def _center(folder: Path, monkeypatch: pytest.MonkeyPatch, **changes: Any) -> Pa
     with its own data folder: its key file is named after the id."""
     with monkeypatch.context() as patch:
         patch.setenv("JUSTICE_DESK_HOME", str(folder / "home"))
-        patch.setattr(setup, "uuid", SimpleNamespace(uuid4=lambda: SITE_ID, UUID=uuid.UUID))
+        patch.setattr(setup, "new_id", lambda: SITE_ID)
         db = setup.init_center(
             folder / "center.sqlite3",
             code="CM-SSL",
