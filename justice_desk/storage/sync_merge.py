@@ -67,6 +67,7 @@ def merge(
     unknown: Iterable[tuple[str, str, int]] = (),
     new_epoch: bool,
     restored_after: dt.datetime | None = None,
+    known: sync_store.KnownRecords | None = None,
 ) -> Merged:
     """Apply a bundle's records, parents first (``tables`` in :func:`sync_store.ordered_tables`
     order), in the caller's transaction, which holds the center's lock
@@ -83,9 +84,14 @@ def merge(
 
     ``restored_after``: when the backup the center restored was made (its clock). A version
     the province holds from after it, which the center's newer one replaces, goes to the queue
-    as ``restored_center_overwrote``."""
+    as ``restored_center_overwrote``.
+
+    ``known`` (PostgreSQL): the center's records here, all of them, when the caller knows them
+    (:class:`sync_store.Ownership`): its own rows are not looked up, nor are unique numbers
+    (the database's unique indexes refuse a clash, and the transaction with it; the caller then
+    applies the bundle again without ``known``). What is applied is added to it."""
     ownership = sync_store.Ownership(
-        conn, center_id, ((t, [item.row for item in items]) for t, items in tables)
+        conn, center_id, ((t, [item.row for item in items]) for t, items in tables), known
     )
     result = Merged([], [], 0)
     for table, rid, rev in unknown:
@@ -208,7 +214,11 @@ def merge(
                 if len(keep) != len(candidates):
                     candidates = keep
                     continue  # a refused row may be the parent of another in this table
-            clashes = sync_store.unique_clashes(conn, table, candidates)
+            clashes = (
+                sync_store.unique_clashes(conn, table, candidates)
+                if known is None or table == "sites"
+                else {}
+            )
             if not clashes:
                 break
             keep = []
@@ -227,6 +237,8 @@ def merge(
             candidates = keep
         sync_store.upsert(conn, table, candidates, new=new_ids)
         result.applied += len(candidates)
+        if known is not None and table != "sites":
+            known.update(((table, row["id"]), row["rev"]) for row in candidates)
         # A record refused before (queued) and applied now is a valid parent again.
         refused.difference_update(row["id"] for row in candidates)
     return result

@@ -39,6 +39,7 @@ from sqlalchemy import (
     Uuid,
     func,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -230,6 +231,22 @@ def stored_revs(
         ):
             out[rid] = (rev, owner)
     return out
+
+
+def holds_records(conn: Connection, owner: uuid.UUID) -> bool:
+    """Whether any record of ``owner`` but its site row is stored here (one statement: an
+    indexed probe of ``owner_id`` per table)."""
+    probes = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {m.__tablename__} WHERE owner_id = :owner)"  # noqa: S608
+        for m in SYNCABLE_MODELS
+        if m.__tablename__ != "sites"
+    )
+    return bool(conn.execute(text(f"SELECT {probes}"), {"owner": owner}).scalar())
+
+
+#: ``(table, id) -> rev`` of every record of one center stored here, kept by the importer while
+#: it is complete (see :class:`Ownership`).
+KnownRecords = dict[tuple[str, uuid.UUID], int]
 
 
 def stored_rows(
@@ -694,6 +711,15 @@ class Ownership:
     the first :meth:`stored` (:meth:`_read_all`): the rows of a table are not written before
     their turn, so what is stored then is what each turn would find (on a server, one round
     trip instead of two or three per table).
+
+    ``known``: every record the center has here but its site row, ``(table, id) -> rev``,
+    when the caller knows them all (a center that had none when its import began, and what
+    that import applied since): the bundle's own rows are then not looked up, and any of them
+    that is stored all the same is someone else's. Only on PostgreSQL, where rows not stored
+    are copied in with plain ``COPY`` (:func:`upsert`): a row whose id another center holds
+    fails at its primary key, the caller's transaction with it, and the bundle is applied again
+    with every lookup (``services/sync/importer``), where it is refused by name. The primary
+    key probes that id anyway; the lookup probed it a second time.
     """
 
     def __init__(
@@ -701,16 +727,25 @@ class Ownership:
         conn: Connection,
         center_id: uuid.UUID,
         tables: Iterable[tuple[str, Iterable[Mapping[str, Any] | None]]],
+        known: KnownRecords | None = None,
     ) -> None:
         self._conn = conn
         self.center_id = center_id
+        self._known = known
         #: parent table -> ids the bundle's records point at, until that table is looked up
         self._wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
         #: table -> ids of the bundle's rows of it (those decoded), for :meth:`_read_all`
         self._ids: dict[str, list[uuid.UUID]] = {}
+        #: table -> ids of the bundle's rows that name another owner (refused as
+        #: ``wrong_owner``): with ``known``, the only own ids looked up
+        self._claimed: dict[str, set[uuid.UUID]] = {}
         for table, rows in tables:
             present = [row for row in rows if row is not None]
             self._ids[table] = [row["id"] for row in present]
+            if known is not None:
+                self._claimed[table] = {
+                    row["id"] for row in present if row.get("owner_id") != center_id
+                }
             for column, parent in owned_references(table):
                 add = self._wanted[parent].add
                 for row in present:
@@ -730,6 +765,8 @@ class Ownership:
         bundle's records point at are stored as another owner's."""
         if self._found is None:
             self._found = self._read_all()
+        if self._known is not None and table_name != "sites":
+            return self._known_rows(table_name, ids, self._found.get(table_name))
         found = self._found.pop(table_name, None)
         if found is not None and not found.covers(ids):
             found = None  # not the bundle's own rows of the table: looked up now
@@ -745,8 +782,44 @@ class Ownership:
             others = wanted.difference(ids)
             if others:
                 foreign.update(foreign_owned(self._conn, table_name, list(others), center))
-        self._foreign[table_name] = foreign
+        self._note_foreign(table_name, foreign)
         return stored
+
+    def _known_rows(
+        self, table_name: str, ids: Sequence[uuid.UUID], found: _Found | None
+    ) -> dict[uuid.UUID, tuple[int, uuid.UUID]]:
+        """:meth:`stored` from ``known`` (see the class): the center's own rows from there;
+        from the database (:meth:`_read_all`) the rows the bundle sends under another owner's
+        name, and the rows of other owners among the rest it points at."""
+        assert self._known is not None
+        known, center = self._known, self.center_id
+        stored: dict[uuid.UUID, tuple[int, uuid.UUID]] = {}
+        for i in ids:
+            rev = known.get((table_name, i))
+            if rev is not None:
+                stored[i] = (rev, center)
+        if found is not None:
+            stored.update(found.stored)
+        wanted = self._wanted.pop(table_name, set())
+        foreign = {
+            i: have[1] for i in wanted if (have := stored.get(i)) is not None and have[1] != center
+        }
+        if found is not None:
+            foreign.update(found.foreign)
+        else:
+            others = wanted.difference(ids)
+            if others:
+                foreign.update(foreign_owned(self._conn, table_name, list(others), center))
+        self._note_foreign(table_name, foreign)
+        return stored
+
+    def _note_foreign(self, table_name: str, foreign: dict[uuid.UUID, uuid.UUID]) -> None:
+        """Add to what is known of the table's rows of other owners. A table is asked for
+        twice when a table before it in the order points at it (for :meth:`refusals`) and
+        again at its own turn, and only the first call has the ids pointed at (``_wanted``):
+        the second answer adds to the first, never replaces it. (No table of this schema
+        points at a later one today; a new one must not silently lose the check.)"""
+        self._foreign.setdefault(table_name, {}).update(foreign)
 
     def _read_all(self) -> dict[str, _Found]:
         """For every table of the bundle and every table its records point at: the stored
@@ -769,6 +842,11 @@ class Ownership:
             wanted = self._wanted.get(table_name)
             others = wanted.difference(ids) if wanted else ()
             found = out[table_name] = _Found(ids)
+            if self._known is not None and table_name != "sites":
+                # known (see the class): of the bundle's own rows, only those that name
+                # another owner are looked up
+                claimed = self._claimed.get(table_name, set())
+                ids = [i for i in ids if i in claimed] if claimed else []
             name = _table(table_name).name
             for part_ids, foreign in ((ids, False), (others, True)):
                 if not part_ids:

@@ -116,3 +116,290 @@ def test_references_and_identity_are_the_centers_own_on_postgres(
     for center, _first in centers:
         center.dispose()
     province.dispose()
+
+
+def test_a_new_centers_first_import_refuses_another_centers_id_by_name_on_postgres(
+    fresh_pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A center with no records at the office has its first bundles applied without looking
+    its own ids up (sync_store.Ownership ``known``): an id another center holds must still be
+    refused as ``wrong_owner``, the other center's record untouched, and every other record of
+    the group applied, as when each bundle is applied alone with every lookup."""
+    from sqlalchemy import text
+
+    from justice_desk import sync as fmt
+    from justice_desk.services import setup, sync
+    from justice_desk.services.demo import generate_demo
+    from justice_desk.storage import sync_merge
+    from justice_desk.sync.keys import TrustedKey
+
+    province = setup.init_province(fresh_pg_database, province="เชียงใหม่", code="PJO-50")
+    holder = setup.init_center(
+        tmp_path / "holder.sqlite3", code="CJC-0001", name="ศูนย์หนึ่ง", province="เชียงใหม่"
+    )
+    generate_demo(holder, seed=41, people=6, cases=3, meetings=1)
+    _enrol(holder, province, tmp_path / "enrol-holder")
+    (held,) = sync.import_paths(province, [sync.export_bundle(holder, tmp_path / "usb-h").path])
+    assert held.status == "applied", held
+    with province.connect_read() as conn:
+        victim_id, victim_name = conn.execute(
+            text("SELECT id, given_name FROM people WHERE owner_id = :o ORDER BY id LIMIT 1"),
+            {"o": holder.site_id},
+        ).one()
+
+    rogue = setup.init_center(
+        tmp_path / "rogue.sqlite3", code="CJC-0002", name="ศูนย์สอง", province="เชียงใหม่"
+    )
+    generate_demo(rogue, seed=42, people=6, cases=3, meetings=1)
+    _enrol(rogue, province, tmp_path / "enrol-rogue")
+    usb = tmp_path / "usb-r"
+    first = sync.export_bundle(rogue, usb)
+    generate_demo(rogue, seed=43, people=3, cases=1, meetings=0)
+    sync.export_bundle(rogue, usb)
+    public = sync.own_public(rogue)
+    opened = fmt.open_bundle(
+        first.path.read_bytes(),
+        trusted_keys={str(rogue.site_id): {public.key_id: TrustedKey(public)}}.get,
+        recipient_private_key=sync.own_keys(province),
+    )
+    records = [
+        {"table": r.table, "id": r.id, "op": r.op, "rev": r.rev, "fields": dict(r.fields)}
+        for r in opened.records
+    ]
+    person = next(r for r in records if r["table"] == "people")
+    taken = dict(person, id=str(victim_id), rev=7)
+    taken["fields"] = dict(person["fields"], given_name="ปลอม")
+    fields = fmt.BundleFields(
+        center_id=str(rogue.site_id),
+        epoch=rogue.setting("epoch") or "",
+        seq=first.seq,
+        first_change=first.first_change,
+        last_change=first.last_change,
+        schema_version=sync.SCHEMA_VERSION,
+    )
+    first.path.write_bytes(
+        fmt.build_bundle(
+            fields, [*records, taken], sync.own_keys(rogue), [sync.own_public(province)]
+        )
+    )
+
+    merged_with: list[bool] = []
+    real_merge = sync_merge.merge
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        merged_with.append(kwargs.get("known") is not None)
+        return real_merge(*args, **kwargs)
+
+    monkeypatch.setattr(sync_merge, "merge", spy)
+    outcomes = sync.import_paths(province, [usb])
+
+    assert [o.status for o in outcomes] == ["applied", "applied"], outcomes
+    # Tried together without the lookups, refused at the primary key, applied again alone.
+    assert merged_with[0] is True and merged_with[-2:] == [False, False], merged_with
+    with province.connect_read() as conn:
+        reasons = {
+            row_id: reason
+            for row_id, reason in conn.execute(text("SELECT row_id, reason FROM rejected_records"))
+        }
+        still = conn.execute(
+            text("SELECT owner_id, given_name FROM people WHERE id = :id"), {"id": victim_id}
+        ).one()
+        applied = conn.execute(
+            text("SELECT count(*) FROM people WHERE owner_id = :o"), {"o": rogue.site_id}
+        ).scalar_one()
+    assert reasons == {str(victim_id): "wrong_owner"}
+    assert tuple(still) == (holder.site_id, victim_name)
+    with rogue.connect_read() as conn:
+        made = conn.execute(
+            text("SELECT count(*) FROM people WHERE owner_id = :o"), {"o": rogue.site_id.hex}
+        ).scalar_one()
+    assert applied == made  # every one of its own people, from both bundles
+
+    # A center with nothing at the office whose bundles are all its own: applied together,
+    # without the lookups, exactly as the center holds them.
+    merged_with.clear()
+    third = setup.init_center(
+        tmp_path / "third.sqlite3", code="CJC-0003", name="ศูนย์สาม", province="เชียงใหม่"
+    )
+    generate_demo(third, seed=44, people=6, cases=3, meetings=1)
+    _enrol(third, province, tmp_path / "enrol-third")
+    usb3 = tmp_path / "usb-3"
+    sync.export_bundle(third, usb3)
+    generate_demo(third, seed=45, people=3, cases=2, meetings=1)
+    sync.export_bundle(third, usb3)
+    outcomes = sync.import_paths(province, [usb3])
+    assert [o.status for o in outcomes] == ["applied", "applied"], outcomes
+    assert merged_with == [True, True]
+    with third.connect_read() as conn:  # SQLite keeps ids as 32 hex digits
+        theirs = sorted(
+            (uuid.UUID(hex=i), rev, uuid.UUID(hex=case))
+            for i, rev, case in conn.execute(text("SELECT id, rev, case_id FROM case_parties"))
+        )
+    with province.connect_read() as conn:
+        ours = sorted(
+            conn.execute(
+                text("SELECT id, rev, case_id FROM case_parties WHERE owner_id = :o"),
+                {"o": third.site_id},
+            ).all()
+        )
+    assert [tuple(r) for r in ours] == [tuple(r) for r in theirs]
+    for db in (holder, rogue, third, province):
+        db.dispose()
+
+
+@pytest.mark.parametrize("stick", ["taken", "claimed"])
+def test_a_new_centers_forged_first_stick_gets_the_outcomes_it_gets_one_file_a_run(
+    fresh_pg_database: str,
+    postgres_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    stick: str,
+) -> None:
+    """The first import of a center skips its own lookups only while nothing differs. Imported
+    in one run (one group, docs/sync.md §6) and one file per run (each bundle alone, every
+    lookup made), a stick gives the same outcomes, refusals and rows when its first bundle
+    carries ``taken``: an id another center holds and a case number given twice (refused by
+    the indexes, so the group is applied again bundle by bundle); ``claimed``: records that
+    say they are another center's, one of them under an id that center holds, and children
+    of both (decided without the lookups, in the group)."""
+    import psycopg
+    from sqlalchemy import text
+
+    from justice_desk import sync as fmt
+    from justice_desk.services import setup, sync
+    from justice_desk.services.demo import generate_demo
+    from justice_desk.storage.database import open_database
+    from justice_desk.sync.keys import TrustedKey
+
+    province = setup.init_province(fresh_pg_database, province="เชียงใหม่", code="PJO-50")
+    holder = setup.init_center(
+        tmp_path / "holder.sqlite3", code="CJC-0001", name="ศูนย์หนึ่ง", province="เชียงใหม่"
+    )
+    generate_demo(holder, seed=41, people=6, cases=3, meetings=1)
+    _enrol(holder, province, tmp_path / "enrol-holder")
+    (held,) = sync.import_paths(province, [sync.export_bundle(holder, tmp_path / "usb-h").path])
+    assert held.status == "applied", held
+    with province.connect_read() as conn:
+        (victim,) = conn.execute(
+            text("SELECT id FROM people WHERE owner_id = :o ORDER BY id LIMIT 1"),
+            {"o": holder.site_id},
+        ).one()
+        (victim_case,) = conn.execute(
+            text("SELECT id FROM cases WHERE owner_id = :o ORDER BY id LIMIT 1"),
+            {"o": holder.site_id},
+        ).one()
+
+    center = setup.init_center(
+        tmp_path / "new.sqlite3", code="CJC-0002", name="ศูนย์สอง", province="เชียงใหม่"
+    )
+    generate_demo(center, seed=42, people=8, cases=4, meetings=1)
+    _enrol(center, province, tmp_path / "enrol-new")
+    usb = tmp_path / "usb"
+    first = sync.export_bundle(center, usb)
+    generate_demo(center, seed=43, people=3, cases=2, meetings=1)
+    sync.export_bundle(center, usb)
+    public = sync.own_public(center)
+    opened = fmt.open_bundle(
+        first.path.read_bytes(),
+        trusted_keys={str(center.site_id): {public.key_id: TrustedKey(public)}}.get,
+        recipient_private_key=sync.own_keys(province),
+    )
+    records = [
+        {"table": r.table, "id": r.id, "op": r.op, "rev": r.rev, "fields": dict(r.fields)}
+        for r in opened.records
+    ]
+    person = next(r for r in records if r["table"] == "people")
+    case = next(r for r in records if r["table"] == "cases")
+    party = next(r for r in records if r["table"] == "case_parties")
+    taken = dict(person, id=str(victim))  # an id the other center holds
+    twice = dict(case, id=str(uuid.uuid4()))  # the same case number again
+    claimed = dict(case, id=str(uuid.uuid4()))  # says it is the other center's
+    claimed["fields"] = dict(case["fields"], owner_id=str(holder.site_id))
+    child = dict(party, id=str(uuid.uuid4()))  # a party of the claimed case
+    child["fields"] = dict(party["fields"], case_id=claimed["id"])
+    # says it is the other center's, under an id that center holds
+    claimed_held = dict(case, id=str(victim_case))
+    claimed_held["fields"] = dict(case["fields"], owner_id=str(holder.site_id))
+    child_of_held = dict(party, id=str(uuid.uuid4()))
+    child_of_held["fields"] = dict(party["fields"], case_id=str(victim_case))
+    forged = [taken, twice] if stick == "taken" else [claimed, child, claimed_held, child_of_held]
+    fields = fmt.BundleFields(
+        center_id=str(center.site_id),
+        epoch=center.setting("epoch") or "",
+        seq=first.seq,
+        first_change=first.first_change,
+        last_change=first.last_change,
+        schema_version=sync.SCHEMA_VERSION,
+    )
+    first.path.write_bytes(
+        fmt.build_bundle(
+            fields,
+            [*records, *forged],
+            sync.own_keys(center),
+            [sync.own_public(province)],
+        )
+    )
+
+    # The province as it is now, copied for the one-file-a-run import.
+    name = fresh_pg_database.rsplit("/", 1)[1]
+    province.dispose()
+    base = postgres_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}_alone TEMPLATE {name}")
+    try:
+        together = open_database(fresh_pg_database)
+        alone = open_database(fresh_pg_database + "_alone")
+        from justice_desk.storage import sync_merge
+
+        merged_with: list[bool] = []
+        real_merge = sync_merge.merge
+
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            merged_with.append(kwargs.get("known") is not None)
+            return real_merge(*args, **kwargs)
+
+        monkeypatch.setattr(sync_merge, "merge", spy)
+        grouped = sync.import_paths(together, [usb])
+        # taken: tried in the group without the lookups, then each bundle alone
+        assert merged_with == ([True, False, False] if stick == "taken" else [True, True])
+        # One file a run, and every lookup made (a single file is a group of one too).
+        from justice_desk.services.sync import importer
+
+        monkeypatch.setattr(importer, "_known_records", lambda *_args: None)
+        one_by_one = [sync.import_paths(alone, [p])[0] for p in sorted(usb.iterdir())]
+
+        def summary(outcomes: list[Any]) -> list[tuple[str, str, Any, int]]:
+            return [(Path(o.file).name, o.status, o.reason, o.records) for o in outcomes]
+
+        def state(db: Any) -> dict[str, list[tuple[Any, ...]]]:
+            queries = {
+                "refused": "SELECT table_name, row_id, reason FROM rejected_records",
+                "people": "SELECT id, owner_id, rev, given_name FROM people",
+                "cases": "SELECT id, owner_id, rev, year_be, number FROM cases",
+                "parties": "SELECT id, owner_id, rev, case_id, person_id FROM case_parties",
+                "conflicts": "SELECT table_name, row_id, reason FROM sync_conflicts",
+            }
+            with db.connect_read() as conn:
+                return {k: sorted(map(tuple, conn.execute(text(q)))) for k, q in queries.items()}
+
+        assert summary(grouped) == summary(one_by_one)
+        assert [o.status for o in grouped] == ["applied", "applied"], grouped
+        got = state(together)
+        assert got == state(alone)
+        reasons = {row_id: reason for _t, row_id, reason in got["refused"]}
+        if stick == "taken":
+            assert reasons == {str(victim): "wrong_owner", twice["id"]: "number_taken"}
+        else:
+            assert reasons == {
+                claimed["id"]: "wrong_owner",
+                child["id"]: "parent_refused",
+                str(victim_case): "wrong_owner",
+                child_of_held["id"]: "foreign_reference",
+            }
+        together.dispose()
+        alone.dispose()
+    finally:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}_alone WITH (FORCE)")
+        holder.dispose()
+        center.dispose()

@@ -333,6 +333,7 @@ class _ImportRun:
                 session = stack.enter_context(self.db.write())
             except STOPS as exc:
                 raise self.stopped(exc) from exc
+            session.info[_IN_GROUP] = True
             group = self.group = _Group(center_id, stack, session)
         from justice_desk.storage import sync_queries as q
 
@@ -406,6 +407,11 @@ class _ImportRun:
             raise self.stopped(cause) from cause
         if isinstance(cause, _NOT_PER_FILE):
             raise cause
+        log.info(
+            "a group of %d bundles was applied again one by one: %s",
+            len(group.items) + 1,
+            str(cause).splitlines()[0] if str(cause) else type(cause).__name__,
+        )
         for index, read, _outcome in group.items:
             self.settle(index, read)
 
@@ -1159,6 +1165,7 @@ def _decide_and_apply(
         decoded or bundle.records,
         new_epoch=new_epoch,
         restored_after=_timestamp(bundle.manifest.restored_after),
+        known=_known_records(session, conn, center_id),
     )
     # The province's summary tables: the center is marked stale in this transaction (one row);
     # it is recounted later, outside the import (storage/summaries.py).
@@ -1307,6 +1314,28 @@ def _decode_records(records: Sequence[fmt.Record], columns: _Columns | None = No
     return decoding.result()
 
 
+#: ``Session.info`` key of a group's transaction (:meth:`_ImportRun.apply_in_group`)
+_IN_GROUP = "justice_desk.import_group"
+
+
+def _known_records(
+    session: Session, conn: Connection, center_id: uuid.UUID
+) -> sync_store.KnownRecords | None:
+    """In a group's transaction on PostgreSQL, for a center that had no records here when the
+    group began: every record it has here, kept up to date as its bundles are applied, so that
+    the merge need not look its rows up (``sync_store.Ownership``; the primary keys still
+    refuse an id another center holds, and then the group is rolled back and each bundle
+    applied alone, with every lookup: :meth:`_ImportRun.abandon`). ``None`` otherwise: a
+    center's first import is the one with all its years of records, later ones are small."""
+    if not session.info.get(_IN_GROUP) or conn.dialect.name != "postgresql":
+        return None
+    key = ("justice_desk.known_records", center_id)
+    if key not in session.info:
+        session.info[key] = None if sync_store.holds_records(conn, center_id) else {}
+    known: sync_store.KnownRecords | None = session.info[key]
+    return known
+
+
 def _apply_records(
     conn: Connection,
     center_id: uuid.UUID,
@@ -1314,6 +1343,7 @@ def _apply_records(
     *,
     new_epoch: bool,
     restored_after: dt.datetime | None = None,
+    known: sync_store.KnownRecords | None = None,
 ) -> sync_merge.Merged:
     """Apply a bundle's records in the caller's transaction, by the merge rules of
     :func:`storage.sync_merge.merge` (docs/sync.md §1, §6): decoded here unless the reading
@@ -1342,6 +1372,7 @@ def _apply_records(
         unknown=decoded.unknown,
         new_epoch=new_epoch,
         restored_after=restored_after,
+        known=known,
     )
     privacy_queries.purge_after_anonymisation(conn, center_id, erased)
     return merged
