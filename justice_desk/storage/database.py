@@ -369,6 +369,20 @@ class Database:
         except SADatabaseError as exc:
             self._damaged(exc)
             raise
+        except self._driver_integrity_error as exc:
+            # The same, from work done on the driver's own connection (the importer's COPY on
+            # PostgreSQL): named as SQLAlchemy's would be, not as an unexpected failure.
+            raise DataIntegrityError(
+                _(
+                    "The change was not saved because it breaks the database's rules ({error})."
+                ).format(error=exc)
+            ) from exc
+
+    @property
+    def _driver_integrity_error(self) -> type[Exception]:
+        dbapi = self.write_engine.dialect.dbapi
+        found = getattr(dbapi, "IntegrityError", None)
+        return found if isinstance(found, type) and issubclass(found, Exception) else IntegrityError
 
     @contextlib.contextmanager
     def connect_write(self) -> Iterator[Any]:

@@ -11,6 +11,7 @@ in :mod:`sync_store` (stored revisions and owners, unique numbers, upserts) and
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
@@ -126,12 +127,15 @@ def merge(
     for table, items in tables:
         rows = []
         foreign: list[uuid.UUID] = []
+        unreadable: list[uuid.UUID] = []
         for item in items:
             row = item.row
             if row is None:
                 result.rejected.append(
                     RefusedRecord(table, item.id, item.rev, "bad_record", item.error)
                 )
+                with contextlib.suppress(ValueError, TypeError):
+                    unreadable.append(sync_store.canonical_uuid(item.id))
                 continue
             if row.get("owner_id") != center_id:
                 result.rejected.append(RefusedRecord(table, item.id, item.rev, "wrong_owner", ""))
@@ -142,6 +146,12 @@ def merge(
         stored = ownership.stored(table, [row["id"] for row in rows] + foreign)
         # A record refused as someone else's is still a valid parent if its owner's copy is here.
         refused.update(rid for rid in foreign if rid not in stored)
+        if unreadable:
+            # So is one refused as bad_record if a version of it is stored; if none is, its
+            # children are refused by name (parent_refused) instead of failing the bundle's
+            # foreign keys at commit, and the rest of the bundle is applied.
+            kept_here = sync_store.stored_revs(conn, table, unreadable)
+            refused.update(rid for rid in unreadable if rid not in kept_here)
         candidates: list[dict[str, Any]] = []
         compare: list[tuple[dict[str, Any], int]] = []
         overwrites: list[dict[str, Any]] = []

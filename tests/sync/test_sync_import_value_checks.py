@@ -94,6 +94,37 @@ def test_a_nul_character_in_text_refuses_its_record_on_sqlite_too(world: h.World
     assert "มีศูนย์" not in _given_names(world)
 
 
+def test_the_children_of_a_refused_new_record_are_refused_by_name_and_the_rest_applied(
+    world: h.World,
+) -> None:
+    """A new record refused as ``bad_record`` is no parent: its children are refused as
+    ``parent_refused`` and the bundle's other records are applied (it failed whole at commit,
+    ``missing_parent``, and every later export carrying the record again failed the same)."""
+    good = _person(world, "ถูกต้อง")
+    bad = copy.deepcopy(_person(world, "มีศูนย์"))
+    bad["fields"]["surname"] = "a\x00b"
+    child = h.orphan_membership(world, bad["id"])
+    outcome = world.import_one(_forge(world, [good, bad, child]))
+    assert (outcome.status, outcome.records) == ("applied", 1), outcome
+    assert _refused(world) == {bad["id"]: "bad_record", child["id"]: "parent_refused"}
+    assert "ถูกต้อง" in _given_names(world)
+
+
+def test_a_stored_record_sent_again_unreadable_stays_a_parent(world: h.World) -> None:
+    """A record the province holds, sent again with a value it cannot take, is refused
+    (``bad_record``) and the stored version stays, and so do the children pointing at it."""
+    person = _person(world, "อยู่แล้ว")
+    assert world.import_one(_forge(world, [person])).status == "applied"
+    again = copy.deepcopy(person)
+    again["rev"] = person["rev"] + 1
+    again["fields"]["surname"] = "a\x00b"
+    child = h.orphan_membership(world, person["id"])
+    after = world.first.last_change + 2  # type: ignore[attr-defined]
+    outcome = world.import_one(h.forge(world, [again, child], seq=3, first=after, name="b03"))
+    assert (outcome.status, outcome.records) == ("applied", 1), outcome
+    assert _refused(world) == {again["id"]: "bad_record"}
+
+
 def test_a_time_with_an_offset_is_stored_in_utc(world: h.World) -> None:
     person = copy.deepcopy(_person(world, "เวลาไทย"))
     person["fields"]["created_at"] = "2026-01-02T10:04:05+07:00"

@@ -1,0 +1,98 @@
+"""Refusals a PostgreSQL province names as a SQLite one does (docs/sync.md §6, found by an
+outside review that imported the same forged sticks both ways): a number beyond the server's
+32-bit integers refuses its record (``bad_record``) and that record's children by name
+(``parent_refused``) while the rest applies, and a bundle the database's unique rules refuse
+is ``constraint``, not an unexpected failure to report."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_import_numbers_on_postgres import _enrolled_center
+
+from justice_desk import sync as fmt
+from justice_desk.services import setup, sync
+from justice_desk.sync.keys import TrustedKey
+
+pytestmark = pytest.mark.postgres
+
+
+def _records(center: Any, province: Any, bundle: Path) -> list[dict[str, Any]]:
+    public = sync.own_public(center)
+    opened = fmt.open_bundle(
+        bundle.read_bytes(),
+        trusted_keys={str(center.site_id): {public.key_id: TrustedKey(public)}}.get,
+        recipient_private_key=sync.own_keys(province),
+    )
+    return [
+        {"table": r.table, "id": r.id, "op": r.op, "rev": r.rev, "fields": dict(r.fields)}
+        for r in opened.records
+    ]
+
+
+def _forge(center: Any, province: Any, folder: Path, records: list[Any], seq: int, first: int):
+    fields = fmt.BundleFields(
+        center_id=str(center.site_id),
+        epoch=center.setting("epoch") or "",
+        seq=seq,
+        first_change=first,
+        last_change=first + len(records) - 1,
+        schema_version=sync.SCHEMA_VERSION,
+    )
+    path = folder / f"forged-{seq}.jdbundle"
+    path.write_bytes(
+        fmt.build_bundle(fields, records, sync.own_keys(center), [sync.own_public(province)])
+    )
+    return path
+
+
+def test_refusals_are_named_on_postgres(fresh_pg_database: str, tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    province = setup.init_province(fresh_pg_database, province="เชียงใหม่", code="PJO-50")
+    center = _enrolled_center(
+        tmp_path / "c.sqlite3", province, tmp_path / "enrol", seed=5, people=6, cases=3, meetings=1
+    )
+    first = sync.export_bundle(center, tmp_path / "usb")
+    (applied,) = sync.import_paths(province, [first.path])
+    assert applied.status == "applied", applied
+    records = _records(center, province, first.path)
+    cases = [r for r in records if r["table"] == "cases"]
+    event = next(r for r in records if r["table"] == "case_events")
+    person = next(r for r in records if r["table"] == "people")
+
+    # A new case with an amount beyond 32 bits, an event of it, and a new person.
+    big = dict(cases[0], id=str(uuid.uuid4()), rev=1)
+    big["fields"] = dict(cases[0]["fields"], amount_satang=2**31, number=900)
+    child = dict(event, id=str(uuid.uuid4()), rev=1)
+    child["fields"] = dict(event["fields"], case_id=big["id"])
+    newcomer = dict(person, id=str(uuid.uuid4()), rev=1)
+    newcomer["fields"] = dict(person["fields"], given_name="มาใหม่", national_id=None)
+    second = _forge(center, province, tmp_path, [big, child, newcomer], 2, first.last_change + 1)
+    (outcome,) = sync.import_paths(province, [second])
+    assert (outcome.status, outcome.records) == ("applied", 1), outcome
+    with province.connect_read() as conn:
+        refused = {
+            row_id: reason
+            for row_id, reason in conn.execute(text("SELECT row_id, reason FROM rejected_records"))
+        }
+        names = set(conn.execute(text("SELECT given_name FROM people")).scalars())
+    assert refused == {big["id"]: "bad_record", child["id"]: "parent_refused"}
+    assert "มาใหม่" in names
+
+    # Two stored cases swapping their numbers in one bundle: the unique rule refuses the
+    # bundle at the statement; named as the database's rule, as on SQLite.
+    one, two = cases[0], cases[1]
+    swapped = [
+        dict(one, rev=one["rev"] + 1, fields=dict(one["fields"], number=two["fields"]["number"])),
+        dict(two, rev=two["rev"] + 1, fields=dict(two["fields"], number=one["fields"]["number"])),
+    ]
+    third = _forge(center, province, tmp_path, swapped, 3, first.last_change + 4)
+    (outcome,) = sync.import_paths(province, [third])
+    assert (outcome.status, outcome.reason) == ("rejected", "constraint"), outcome
+    assert "unique" in outcome.message.lower()
+    center.dispose()
+    province.dispose()
