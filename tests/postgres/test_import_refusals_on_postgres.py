@@ -96,3 +96,52 @@ def test_refusals_are_named_on_postgres(fresh_pg_database: str, tmp_path: Path) 
     assert "unique" in outcome.message.lower()
     center.dispose()
     province.dispose()
+
+
+def test_a_parent_in_a_later_bundle_of_the_run_does_not_rescue_a_bundle(
+    fresh_pg_database: str, tmp_path: Path
+) -> None:
+    """Bundles of one center in a run share a transaction (docs/sync.md §6), and each must
+    get the outcome it gets alone: a membership whose person arrives only in the next bundle
+    is ``missing_parent`` whether the two come in one run or one file a run."""
+    from sqlalchemy import text
+
+    province = setup.init_province(fresh_pg_database, province="เชียงใหม่", code="PJO-50")
+    center = _enrolled_center(tmp_path / "c.sqlite3", province, tmp_path / "enrol")
+    first = sync.export_bundle(center, tmp_path / "usb")
+    (applied,) = sync.import_paths(province, [first.path])
+    assert applied.status == "applied", applied
+    person = next(r for r in _records(center, province, first.path) if r["table"] == "people")
+    later = dict(person, id=str(uuid.uuid4()), rev=1)
+    later["fields"] = dict(person["fields"], given_name="มาทีหลัง", national_id=None)
+    membership = {
+        "table": "memberships",
+        "id": str(uuid.uuid4()),
+        "op": "update",
+        "rev": 1,
+        "fields": {
+            "owner_id": str(center.site_id),
+            "person_id": later["id"],
+            "status": "active",
+            "created_at": "2024-01-01T00:00:00",
+            "updated_at": "2024-01-01T00:00:00",
+        },
+    }
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    start = first.last_change + 1
+    _forge(center, province, stick, [membership], 2, start)
+    _forge(center, province, stick, [later, membership], 3, start + 1)
+    outcomes = sync.import_paths(province, [stick])
+    # As each gets alone: the membership's bundle refused, the next one waits for its seq.
+    assert [(o.status, o.reason) for o in outcomes] == [
+        ("rejected", "missing_parent"),
+        ("held", "gap"),
+    ], outcomes
+    with province.connect_read() as conn:
+        stored = conn.execute(
+            text("SELECT count(*) FROM memberships WHERE id = :id"), {"id": membership["id"]}
+        ).scalar_one()
+    assert stored == 0
+    center.dispose()
+    province.dispose()

@@ -342,6 +342,7 @@ class _ImportRun:
             outcome = _decide_and_apply(
                 group.session, path, read.data or b"", read.sha, bundle, None, read.decoded
             )
+            _check_foreign_keys_now(group.session)
             held_waiting = outcome.status is ImportStatus.APPLIED and q.has_held(
                 group.session, center_id
             )
@@ -1316,6 +1317,20 @@ def _decode_records(records: Sequence[fmt.Record], columns: _Columns | None = No
 
 #: ``Session.info`` key of a group's transaction (:meth:`_ImportRun.apply_in_group`)
 _IN_GROUP = "justice_desk.import_group"
+
+
+def _check_foreign_keys_now(session: Session) -> None:
+    """On PostgreSQL, in a group: check the foreign keys the bundle just applied deferred,
+    before the next bundle of the group, so that a parent arriving only in a later bundle does
+    not make this one pass where it fails alone (``missing_parent``); raises the database's
+    error then, and the group is applied again bundle by bundle. The checks are the ones the
+    commit would make, made earlier. SQLite checks deferred foreign keys only at the commit
+    (docs/sync.md §6)."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql" or not session.info.get("foreign_keys_deferred"):
+        return
+    conn.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
+    session.info["foreign_keys_deferred"] = False  # deferred again by the next bundle
 
 
 def _known_records(
