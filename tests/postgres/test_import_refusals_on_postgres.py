@@ -12,25 +12,12 @@ from typing import Any
 
 import pytest
 from test_import_numbers_on_postgres import _enrolled_center
+from test_ownership_on_postgres import _records
 
 from justice_desk import sync as fmt
 from justice_desk.services import setup, sync
-from justice_desk.sync.keys import TrustedKey
 
 pytestmark = pytest.mark.postgres
-
-
-def _records(center: Any, province: Any, bundle: Path) -> list[dict[str, Any]]:
-    public = sync.own_public(center)
-    opened = fmt.open_bundle(
-        bundle.read_bytes(),
-        trusted_keys={str(center.site_id): {public.key_id: TrustedKey(public)}}.get,
-        recipient_private_key=sync.own_keys(province),
-    )
-    return [
-        {"table": r.table, "id": r.id, "op": r.op, "rev": r.rev, "fields": dict(r.fields)}
-        for r in opened.records
-    ]
 
 
 def _forge(center: Any, province: Any, folder: Path, records: list[Any], seq: int, first: int):

@@ -30,6 +30,99 @@ def _enrol(center: Any, province: Any, folder: Path) -> None:
     sync.accept_answer(center, review.answer)
 
 
+def _holder(province: Any, folder: Path) -> Any:
+    """A center whose demo records the province holds: the other center of the tests below."""
+    from justice_desk.services import setup, sync
+    from justice_desk.services.demo import generate_demo
+
+    holder = setup.init_center(
+        folder / "holder.sqlite3", code="CJC-0001", name="ศูนย์หนึ่ง", province="เชียงใหม่"
+    )
+    generate_demo(holder, seed=41, people=6, cases=3, meetings=1)
+    _enrol(holder, province, folder / "enrol-holder")
+    (held,) = sync.import_paths(province, [sync.export_bundle(holder, folder / "usb-h").path])
+    assert held.status == "applied", held
+    return holder
+
+
+def _new_center_stick(
+    province: Any,
+    folder: Path,
+    code: str,
+    seed: int,
+    *,
+    people: int = 6,
+    cases: int = 3,
+    meetings: int = 1,
+) -> tuple[Any, Path, Any]:
+    """A new center (enrolled, nothing imported yet) and a stick of its first two exports:
+    ``(center, stick folder, the first export)``."""
+    from justice_desk.services import setup, sync
+    from justice_desk.services.demo import generate_demo
+
+    center = setup.init_center(
+        folder / f"{code}.sqlite3", code=code, name=f"ศูนย์ {code}", province="เชียงใหม่"
+    )
+    generate_demo(center, seed=seed, people=people, cases=cases, meetings=meetings)
+    _enrol(center, province, folder / f"enrol-{code}")
+    usb = folder / f"usb-{code}"
+    first = sync.export_bundle(center, usb)
+    generate_demo(center, seed=seed + 1, people=3, cases=2, meetings=1)
+    sync.export_bundle(center, usb)
+    return center, usb, first
+
+
+def _records(center: Any, province: Any, bundle: Path) -> list[dict[str, Any]]:
+    """The records of ``center``'s bundle as a forger edits them."""
+    from justice_desk import sync as fmt
+    from justice_desk.services import sync
+    from justice_desk.sync.keys import TrustedKey
+
+    public = sync.own_public(center)
+    opened = fmt.open_bundle(
+        bundle.read_bytes(),
+        trusted_keys={str(center.site_id): {public.key_id: TrustedKey(public)}}.get,
+        recipient_private_key=sync.own_keys(province),
+    )
+    return [
+        {"table": r.table, "id": r.id, "op": r.op, "rev": r.rev, "fields": dict(r.fields)}
+        for r in opened.records
+    ]
+
+
+def _resign(center: Any, province: Any, export: Any, records: list[dict[str, Any]]) -> None:
+    """Write ``export``'s file again with ``records``, signed by the center's own key."""
+    from justice_desk import sync as fmt
+    from justice_desk.services import sync
+
+    fields = fmt.BundleFields(
+        center_id=str(center.site_id),
+        epoch=center.setting("epoch") or "",
+        seq=export.seq,
+        first_change=export.first_change,
+        last_change=export.last_change,
+        schema_version=sync.SCHEMA_VERSION,
+    )
+    export.path.write_bytes(
+        fmt.build_bundle(fields, records, sync.own_keys(center), [sync.own_public(province)])
+    )
+
+
+def _spy_on_merge(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Per bundle merged from now on: whether it was merged without its own lookups."""
+    from justice_desk.storage import sync_merge
+
+    merged_with: list[bool] = []
+    real_merge = sync_merge.merge
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        merged_with.append(kwargs.get("known") is not None)
+        return real_merge(*args, **kwargs)
+
+    monkeypatch.setattr(sync_merge, "merge", spy)
+    return merged_with
+
+
 def test_references_and_identity_are_the_centers_own_on_postgres(
     fresh_pg_database: str, tmp_path: Path
 ) -> None:
@@ -127,70 +220,24 @@ def test_a_new_centers_first_import_refuses_another_centers_id_by_name_on_postgr
     the group applied, as when each bundle is applied alone with every lookup."""
     from sqlalchemy import text
 
-    from justice_desk import sync as fmt
     from justice_desk.services import setup, sync
-    from justice_desk.services.demo import generate_demo
-    from justice_desk.storage import sync_merge
-    from justice_desk.sync.keys import TrustedKey
 
     province = setup.init_province(fresh_pg_database, province="เชียงใหม่", code="PJO-50")
-    holder = setup.init_center(
-        tmp_path / "holder.sqlite3", code="CJC-0001", name="ศูนย์หนึ่ง", province="เชียงใหม่"
-    )
-    generate_demo(holder, seed=41, people=6, cases=3, meetings=1)
-    _enrol(holder, province, tmp_path / "enrol-holder")
-    (held,) = sync.import_paths(province, [sync.export_bundle(holder, tmp_path / "usb-h").path])
-    assert held.status == "applied", held
+    holder = _holder(province, tmp_path)
     with province.connect_read() as conn:
         victim_id, victim_name = conn.execute(
             text("SELECT id, given_name FROM people WHERE owner_id = :o ORDER BY id LIMIT 1"),
             {"o": holder.site_id},
         ).one()
 
-    rogue = setup.init_center(
-        tmp_path / "rogue.sqlite3", code="CJC-0002", name="ศูนย์สอง", province="เชียงใหม่"
-    )
-    generate_demo(rogue, seed=42, people=6, cases=3, meetings=1)
-    _enrol(rogue, province, tmp_path / "enrol-rogue")
-    usb = tmp_path / "usb-r"
-    first = sync.export_bundle(rogue, usb)
-    generate_demo(rogue, seed=43, people=3, cases=1, meetings=0)
-    sync.export_bundle(rogue, usb)
-    public = sync.own_public(rogue)
-    opened = fmt.open_bundle(
-        first.path.read_bytes(),
-        trusted_keys={str(rogue.site_id): {public.key_id: TrustedKey(public)}}.get,
-        recipient_private_key=sync.own_keys(province),
-    )
-    records = [
-        {"table": r.table, "id": r.id, "op": r.op, "rev": r.rev, "fields": dict(r.fields)}
-        for r in opened.records
-    ]
+    rogue, usb, first = _new_center_stick(province, tmp_path, "CJC-0002", 42)
+    records = _records(rogue, province, first.path)
     person = next(r for r in records if r["table"] == "people")
     taken = dict(person, id=str(victim_id), rev=7)
     taken["fields"] = dict(person["fields"], given_name="ปลอม")
-    fields = fmt.BundleFields(
-        center_id=str(rogue.site_id),
-        epoch=rogue.setting("epoch") or "",
-        seq=first.seq,
-        first_change=first.first_change,
-        last_change=first.last_change,
-        schema_version=sync.SCHEMA_VERSION,
-    )
-    first.path.write_bytes(
-        fmt.build_bundle(
-            fields, [*records, taken], sync.own_keys(rogue), [sync.own_public(province)]
-        )
-    )
+    _resign(rogue, province, first, [*records, taken])
 
-    merged_with: list[bool] = []
-    real_merge = sync_merge.merge
-
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        merged_with.append(kwargs.get("known") is not None)
-        return real_merge(*args, **kwargs)
-
-    monkeypatch.setattr(sync_merge, "merge", spy)
+    merged_with = _spy_on_merge(monkeypatch)
     outcomes = sync.import_paths(province, [usb])
 
     assert [o.status for o in outcomes] == ["applied", "applied"], outcomes
@@ -218,15 +265,7 @@ def test_a_new_centers_first_import_refuses_another_centers_id_by_name_on_postgr
     # A center with nothing at the office whose bundles are all its own: applied together,
     # without the lookups, exactly as the center holds them.
     merged_with.clear()
-    third = setup.init_center(
-        tmp_path / "third.sqlite3", code="CJC-0003", name="ศูนย์สาม", province="เชียงใหม่"
-    )
-    generate_demo(third, seed=44, people=6, cases=3, meetings=1)
-    _enrol(third, province, tmp_path / "enrol-third")
-    usb3 = tmp_path / "usb-3"
-    sync.export_bundle(third, usb3)
-    generate_demo(third, seed=45, people=3, cases=2, meetings=1)
-    sync.export_bundle(third, usb3)
+    third, usb3, _first = _new_center_stick(province, tmp_path, "CJC-0003", 44)
     outcomes = sync.import_paths(province, [usb3])
     assert [o.status for o in outcomes] == ["applied", "applied"], outcomes
     assert merged_with == [True, True]
@@ -265,20 +304,11 @@ def test_a_new_centers_forged_first_stick_gets_the_outcomes_it_gets_one_file_a_r
     import psycopg
     from sqlalchemy import text
 
-    from justice_desk import sync as fmt
     from justice_desk.services import setup, sync
-    from justice_desk.services.demo import generate_demo
     from justice_desk.storage.database import open_database
-    from justice_desk.sync.keys import TrustedKey
 
     province = setup.init_province(fresh_pg_database, province="เชียงใหม่", code="PJO-50")
-    holder = setup.init_center(
-        tmp_path / "holder.sqlite3", code="CJC-0001", name="ศูนย์หนึ่ง", province="เชียงใหม่"
-    )
-    generate_demo(holder, seed=41, people=6, cases=3, meetings=1)
-    _enrol(holder, province, tmp_path / "enrol-holder")
-    (held,) = sync.import_paths(province, [sync.export_bundle(holder, tmp_path / "usb-h").path])
-    assert held.status == "applied", held
+    holder = _holder(province, tmp_path)
     with province.connect_read() as conn:
         (victim,) = conn.execute(
             text("SELECT id FROM people WHERE owner_id = :o ORDER BY id LIMIT 1"),
@@ -289,25 +319,10 @@ def test_a_new_centers_forged_first_stick_gets_the_outcomes_it_gets_one_file_a_r
             {"o": holder.site_id},
         ).one()
 
-    center = setup.init_center(
-        tmp_path / "new.sqlite3", code="CJC-0002", name="ศูนย์สอง", province="เชียงใหม่"
+    center, usb, first = _new_center_stick(
+        province, tmp_path, "CJC-0002", 42, people=8, cases=4, meetings=1
     )
-    generate_demo(center, seed=42, people=8, cases=4, meetings=1)
-    _enrol(center, province, tmp_path / "enrol-new")
-    usb = tmp_path / "usb"
-    first = sync.export_bundle(center, usb)
-    generate_demo(center, seed=43, people=3, cases=2, meetings=1)
-    sync.export_bundle(center, usb)
-    public = sync.own_public(center)
-    opened = fmt.open_bundle(
-        first.path.read_bytes(),
-        trusted_keys={str(center.site_id): {public.key_id: TrustedKey(public)}}.get,
-        recipient_private_key=sync.own_keys(province),
-    )
-    records = [
-        {"table": r.table, "id": r.id, "op": r.op, "rev": r.rev, "fields": dict(r.fields)}
-        for r in opened.records
-    ]
+    records = _records(center, province, first.path)
     person = next(r for r in records if r["table"] == "people")
     case = next(r for r in records if r["table"] == "cases")
     party = next(r for r in records if r["table"] == "case_parties")
@@ -323,22 +338,7 @@ def test_a_new_centers_forged_first_stick_gets_the_outcomes_it_gets_one_file_a_r
     child_of_held = dict(party, id=str(uuid.uuid4()))
     child_of_held["fields"] = dict(party["fields"], case_id=str(victim_case))
     forged = [taken, twice] if stick == "taken" else [claimed, child, claimed_held, child_of_held]
-    fields = fmt.BundleFields(
-        center_id=str(center.site_id),
-        epoch=center.setting("epoch") or "",
-        seq=first.seq,
-        first_change=first.first_change,
-        last_change=first.last_change,
-        schema_version=sync.SCHEMA_VERSION,
-    )
-    first.path.write_bytes(
-        fmt.build_bundle(
-            fields,
-            [*records, *forged],
-            sync.own_keys(center),
-            [sync.own_public(province)],
-        )
-    )
+    _resign(center, province, first, [*records, *forged])
 
     # The province as it is now, copied for the one-file-a-run import.
     name = fresh_pg_database.rsplit("/", 1)[1]
@@ -349,16 +349,7 @@ def test_a_new_centers_forged_first_stick_gets_the_outcomes_it_gets_one_file_a_r
     try:
         together = open_database(fresh_pg_database)
         alone = open_database(fresh_pg_database + "_alone")
-        from justice_desk.storage import sync_merge
-
-        merged_with: list[bool] = []
-        real_merge = sync_merge.merge
-
-        def spy(*args: Any, **kwargs: Any) -> Any:
-            merged_with.append(kwargs.get("known") is not None)
-            return real_merge(*args, **kwargs)
-
-        monkeypatch.setattr(sync_merge, "merge", spy)
+        merged_with = _spy_on_merge(monkeypatch)
         grouped = sync.import_paths(together, [usb])
         # taken: tried in the group without the lookups, then each bundle alone
         assert merged_with == ([True, False, False] if stick == "taken" else [True, True])
