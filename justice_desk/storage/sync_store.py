@@ -1306,6 +1306,17 @@ def defer_foreign_keys(conn: Connection) -> None:
         conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
 
 
+def check_deferred_foreign_keys(conn: Connection) -> bool:
+    """Check now the foreign keys :func:`defer_foreign_keys` deferred so far in this
+    transaction (raises the database's error when one fails); later writes are checked at
+    once until deferred again. PostgreSQL only: SQLite checks deferred keys only at the commit
+    (returns ``False`` there, having done nothing)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    conn.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
+    return True
+
+
 def as_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 

@@ -1326,11 +1326,10 @@ def _check_foreign_keys_now(session: Session) -> None:
     error then, and the group is applied again bundle by bundle. The checks are the ones the
     commit would make, made earlier. SQLite checks deferred foreign keys only at the commit
     (docs/sync.md §6)."""
-    conn = session.connection()
-    if conn.dialect.name != "postgresql" or not session.info.get("foreign_keys_deferred"):
-        return
-    conn.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
-    session.info["foreign_keys_deferred"] = False  # deferred again by the next bundle
+    if session.info.get("foreign_keys_deferred") and sync_store.check_deferred_foreign_keys(
+        session.connection()
+    ):
+        session.info["foreign_keys_deferred"] = False  # deferred again by the next bundle
 
 
 def _known_records(
