@@ -807,11 +807,26 @@ class Ownership:
         if found is not None:
             foreign.update(found.foreign)
         else:
-            others = wanted.difference(ids)
+            others = self._others(table_name, ids, wanted)
             if others:
                 foreign.update(foreign_owned(self._conn, table_name, list(others), center))
         self._note_foreign(table_name, foreign)
         return stored
+
+    def _others(
+        self, table_name: str, ids: Sequence[uuid.UUID], wanted: set[uuid.UUID] | None
+    ) -> set[uuid.UUID]:
+        """The ids the bundle's records point at in ``table_name`` that are neither rows of
+        the bundle (``ids``) nor, with ``known``, records the center holds here: those whose
+        owner must be read. (With ``known``, a later bundle of a first import points mostly
+        at records of the bundles before it: nothing is then read.)"""
+        if not wanted:
+            return set()
+        others = wanted.difference(ids)
+        known = self._known
+        if others and known:
+            others = {i for i in others if (table_name, i) not in known}
+        return others
 
     def _note_foreign(self, table_name: str, foreign: dict[uuid.UUID, uuid.UUID]) -> None:
         """Add to what is known of the table's rows of other owners. A table is asked for
@@ -839,8 +854,7 @@ class Ownership:
         out: dict[str, _Found] = {}
         for table_name in ordered_tables({*self._ids, *self._wanted}):
             ids = self._ids.get(table_name, [])
-            wanted = self._wanted.get(table_name)
-            others = wanted.difference(ids) if wanted else ()
+            others = self._others(table_name, ids, self._wanted.get(table_name))
             found = out[table_name] = _Found(ids)
             if self._known is not None and table_name != "sites":
                 # known (see the class): of the bundle's own rows, only those that name

@@ -56,7 +56,7 @@ def _new_center_stick(
     meetings: int = 1,
 ) -> tuple[Any, Path, Any]:
     """A new center (enrolled, nothing imported yet) and a stick of its first two exports:
-    ``(center, stick folder, the first export)``."""
+    ``(center, stick folder, the first export, the second)``."""
     from justice_desk.services import setup, sync
     from justice_desk.services.demo import generate_demo
 
@@ -68,8 +68,8 @@ def _new_center_stick(
     usb = folder / f"usb-{code}"
     first = sync.export_bundle(center, usb)
     generate_demo(center, seed=seed + 1, people=3, cases=2, meetings=1)
-    sync.export_bundle(center, usb)
-    return center, usb, first
+    second = sync.export_bundle(center, usb)
+    return center, usb, first, second
 
 
 def _records(center: Any, province: Any, bundle: Path) -> list[dict[str, Any]]:
@@ -230,7 +230,7 @@ def test_a_new_centers_first_import_refuses_another_centers_id_by_name_on_postgr
             {"o": holder.site_id},
         ).one()
 
-    rogue, usb, first = _new_center_stick(province, tmp_path, "CJC-0002", 42)
+    rogue, usb, first, _second = _new_center_stick(province, tmp_path, "CJC-0002", 42)
     records = _records(rogue, province, first.path)
     person = next(r for r in records if r["table"] == "people")
     taken = dict(person, id=str(victim_id), rev=7)
@@ -265,7 +265,7 @@ def test_a_new_centers_first_import_refuses_another_centers_id_by_name_on_postgr
     # A center with nothing at the office whose bundles are all its own: applied together,
     # without the lookups, exactly as the center holds them.
     merged_with.clear()
-    third, usb3, _first = _new_center_stick(province, tmp_path, "CJC-0003", 44)
+    third, usb3, _first, _second = _new_center_stick(province, tmp_path, "CJC-0003", 44)
     outcomes = sync.import_paths(province, [usb3])
     assert [o.status for o in outcomes] == ["applied", "applied"], outcomes
     assert merged_with == [True, True]
@@ -286,7 +286,7 @@ def test_a_new_centers_first_import_refuses_another_centers_id_by_name_on_postgr
         db.dispose()
 
 
-@pytest.mark.parametrize("stick", ["taken", "claimed"])
+@pytest.mark.parametrize("stick", ["taken", "claimed", "later"])
 def test_a_new_centers_forged_first_stick_gets_the_outcomes_it_gets_one_file_a_run(
     fresh_pg_database: str,
     postgres_url: str,
@@ -300,7 +300,9 @@ def test_a_new_centers_forged_first_stick_gets_the_outcomes_it_gets_one_file_a_r
     carries ``taken``: an id another center holds and a case number given twice (refused by
     the indexes, so the group is applied again bundle by bundle); ``claimed``: records that
     say they are another center's, one of them under an id that center holds, and children
-    of both (decided without the lookups, in the group)."""
+    of both (decided without the lookups, in the group); ``later``: a second bundle whose
+    records point at the first bundle's (the center's own, known without a lookup) and at
+    another center's case."""
     import psycopg
     from sqlalchemy import text
 
@@ -319,7 +321,7 @@ def test_a_new_centers_forged_first_stick_gets_the_outcomes_it_gets_one_file_a_r
             {"o": holder.site_id},
         ).one()
 
-    center, usb, first = _new_center_stick(
+    center, usb, first, second = _new_center_stick(
         province, tmp_path, "CJC-0002", 42, people=8, cases=4, meetings=1
     )
     records = _records(center, province, first.path)
@@ -337,8 +339,19 @@ def test_a_new_centers_forged_first_stick_gets_the_outcomes_it_gets_one_file_a_r
     claimed_held["fields"] = dict(case["fields"], owner_id=str(holder.site_id))
     child_of_held = dict(party, id=str(uuid.uuid4()))
     child_of_held["fields"] = dict(party["fields"], case_id=str(victim_case))
-    forged = [taken, twice] if stick == "taken" else [claimed, child, claimed_held, child_of_held]
-    _resign(center, province, first, [*records, *forged])
+    if stick == "later":
+        later = _records(center, province, second.path)
+        party2 = next(r for r in later if r["table"] == "case_parties")
+        own_parent = dict(party2, id=str(uuid.uuid4()))  # a party of a case of bundle 1
+        own_parent["fields"] = dict(party2["fields"], case_id=case["id"])
+        foreign_parent = dict(party2, id=str(uuid.uuid4()))  # a party of the other's case
+        foreign_parent["fields"] = dict(party2["fields"], case_id=str(victim_case))
+        _resign(center, province, second, [*later, own_parent, foreign_parent])
+    else:
+        forged = (
+            [taken, twice] if stick == "taken" else [claimed, child, claimed_held, child_of_held]
+        )
+        _resign(center, province, first, [*records, *forged])
 
     # The province as it is now, copied for the one-file-a-run import.
     name = fresh_pg_database.rsplit("/", 1)[1]
@@ -380,6 +393,15 @@ def test_a_new_centers_forged_first_stick_gets_the_outcomes_it_gets_one_file_a_r
         reasons = {row_id: reason for _t, row_id, reason in got["refused"]}
         if stick == "taken":
             assert reasons == {str(victim): "wrong_owner", twice["id"]: "number_taken"}
+        elif stick == "later":
+            assert reasons == {foreign_parent["id"]: "foreign_reference"}
+            assert (
+                uuid.UUID(own_parent["id"]),
+                center.site_id,
+                own_parent["rev"],
+                uuid.UUID(case["id"]),
+                uuid.UUID(own_parent["fields"]["person_id"]),
+            ) in got["parties"]
         else:
             assert reasons == {
                 claimed["id"]: "wrong_owner",

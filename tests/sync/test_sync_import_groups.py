@@ -159,6 +159,63 @@ def test_a_group_is_closed_at_the_size_limit(
     assert commits[0] == 3
 
 
+def test_files_are_read_two_ahead_at_most_and_none_beside_a_large_bundle(
+    world: h.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reading thread works up to two files ahead (the second asked for while the
+    database checks the bundle just written), each file is read once, and no file is read
+    beside a large bundle, whether it is in hand or waiting ahead (``READ_AHEAD_RECORDS``)."""
+    monkeypatch.setattr(importer, "READ_AHEAD_RECORDS", 2)
+    folder = world.root / "stick"
+    sizes = [1, 1, 3, 1, 1, 1]  # the third bundle is large here
+    _chain(
+        world,
+        folder,
+        [[_person(world, f"คน{k}ที่{n}") for n in range(size)] for k, size in enumerate(sizes)],
+    )
+    run_class = importer._ImportRun
+    hand: list[int] = []
+    reads: list[int] = []
+    snapshots: list[tuple[int, list[int]]] = []
+    take, read, read_ahead, apply = (
+        run_class.take,
+        run_class.read,
+        run_class.read_ahead,
+        run_class.apply_in_group,
+    )
+
+    def spy_take(self: Any, index: int) -> Any:
+        hand.append(index)
+        return take(self, index)
+
+    def spy_read(self: Any, index: int) -> Any:
+        reads.append(index)
+        return read(self, index)
+
+    def spy_read_ahead(self: Any, files: int, in_hand: Any) -> None:
+        read_ahead(self, files, in_hand)
+        snapshots.append((hand[-1], [i for i, _future in self.ahead]))
+
+    def spy_apply(self: Any, index: int, bundle: Any) -> None:
+        if self.ahead:  # as when the reading is quicker than the writing
+            self.ahead[0][1].result()
+        apply(self, index, bundle)
+
+    monkeypatch.setattr(run_class, "take", spy_take)
+    monkeypatch.setattr(run_class, "read", spy_read)
+    monkeypatch.setattr(run_class, "read_ahead", spy_read_ahead)
+    monkeypatch.setattr(run_class, "apply_in_group", spy_apply)
+    outcomes = world.import_(folder)
+    assert [(o.status, o.records) for o in outcomes] == [("applied", n) for n in sizes]
+    assert sorted(reads) == list(range(len(sizes)))
+    assert max(len(ahead) for _hand, ahead in snapshots) == importer.READ_AHEAD_FILES == 2
+    assert (0, [1, 2]) in snapshots  # the large one is read ahead
+    for in_hand, ahead in snapshots:
+        assert all(i > in_hand for i in ahead)
+        if in_hand == 2 or 2 in ahead:
+            assert not [i for i in ahead if i > 2], (in_hand, ahead)
+
+
 def test_a_run_pauses_the_cycle_collector_and_leaves_no_bundle_rows_for_it(
     world: h.World,
 ) -> None:

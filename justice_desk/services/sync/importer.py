@@ -4,6 +4,7 @@ one transaction, held bundles released, every outcome named (docs/sync.md §6, �
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import gc
@@ -67,8 +68,11 @@ STOPS: tuple[type[UserError], ...] = (DatabaseBusyError, DatabaseReadOnlyError, 
 #: What a file's own failure never turns into a refusal of that file.
 _NOT_PER_FILE: tuple[type[Exception], ...] = (*STOPS, Cancelled)
 #: A bundle with more records than this is read and decoded only while no other bundle is in
-#: memory (so at most one large bundle is, besides the reader's small one ahead).
+#: memory (so at most one large bundle is, besides the reader's small ones ahead).
 READ_AHEAD_RECORDS = 20_000
+#: Files read ahead at most: the second is asked for while the importer waits for the
+#: database (:meth:`_ImportRun.read_ahead`).
+READ_AHEAD_FILES = 2
 #: Bundles of one center that follow each other in a run are applied in one write transaction,
 #: each decided on exactly as if it were alone, up to this many records or bundles: one commit
 #: (one flush to disk, one round of locks) for them instead of one each. Any failure rolls the
@@ -218,6 +222,10 @@ class _ImportRun:
         self.deferred: list[int] = []
         #: Bundles of one center applied in one open transaction, not committed yet.
         self.group: _Group | None = None
+        #: Files given to the reading thread, in order (:meth:`read_ahead`), and the next to give.
+        self.reader: ThreadPoolExecutor | None = None
+        self.ahead: collections.deque[tuple[int, Future[_Read]]] = collections.deque()
+        self.next_read = 0
         #: Whether this run paused the cycle collector (:meth:`run`), and whether a group was
         #: refused at commit or a file settled alone since the last :meth:`collect_young`.
         self.collecting = self.collect_due = False
@@ -232,6 +240,45 @@ class _ImportRun:
             first_seen=self.first_seen,
             known=self.known,
         )
+
+    def take(self, index: int) -> _Read:
+        """File ``index``, read: by the reading thread when it was given there, else now."""
+        self.next_read = max(self.next_read, index + 1)
+        if self.ahead and self.ahead[0][0] == index:
+            return self.ahead.popleft()[1].result()
+        return self.read(index)
+
+    def read_ahead(self, files: int, in_hand: _Read) -> None:
+        """Give the reading thread the next files, up to ``files`` ahead of the one in hand.
+
+        At most one large bundle (more than :data:`READ_AHEAD_RECORDS` records) is in memory:
+        a file is given only when the bundle in hand and every file ahead of it are read and
+        small (the file given may be large). A group's bundles already applied are small
+        (:data:`GROUP_RECORDS`).
+
+        One file ahead is asked for as soon as a bundle is taken; the second while the importer
+        waits for the database to check the bundle it just wrote (:meth:`apply_in_group`): the
+        reading, all Python, then runs while this thread waits instead of taking turns with it
+        for Python's lock (docs/sync.md §6)."""
+        reader, ahead = self.reader, self.ahead
+        if reader is None or in_hand.weight > READ_AHEAD_RECORDS:
+            return
+        while len(ahead) < files and self.next_read < len(self.files):
+            for _index, future in ahead:
+                if (
+                    not future.done()
+                    or future.exception() is not None
+                    or future.result().weight > READ_AHEAD_RECORDS
+                ):
+                    return
+            ahead.append((self.next_read, reader.submit(self.read, self.next_read)))
+            self.next_read += 1
+
+    def forget_ahead(self) -> None:
+        """Drop the files read ahead (the keys they were read with changed)."""
+        for _index, future in self.ahead:
+            future.cancel()
+        self.ahead.clear()
 
     def known(self, sha: str) -> bool:
         """Whether a file with these bytes was taken in before (then it is not decrypted)."""
@@ -273,21 +320,18 @@ class _ImportRun:
 
     def _run(self, progress: ProgressCallback, cancel: CancelToken) -> list[ImportOutcome]:
         files = self.files
-        # The next file is read, verified and decrypted on a second thread while this one is
-        # written: SQLite and the disk flush run without Python's lock, so the two overlap. One
-        # file ahead only, and none while a large bundle is in memory.
+        # The next files are read, verified, decrypted and decoded on a second thread while
+        # this one writes (read_ahead): the database works meanwhile without Python's lock.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="justice-desk-read") as reader:
-            ahead: Future[_Read] | None = reader.submit(self.read, 0) if files else None
+            self.reader = reader
             for i, path in enumerate(files):
                 self.collect_young()
                 if cancel.cancelled:
                     self.commit()
                     raise Cancelled()
                 progress(i, len(files), _("Importing {name}…").format(name=path.name))
-                read = ahead.result() if ahead is not None else self.read(i)
-                ahead = None
-                if i + 1 < len(files) and read.weight <= READ_AHEAD_RECORDS:
-                    ahead = reader.submit(self.read, i + 1)
+                read = self.take(i)
+                self.read_ahead(1, read)
                 if isinstance(read.refused, fmt.UnknownKeyError) or (
                     read.copy and self.first_seen.get(read.sha) in self.deferred
                 ):
@@ -300,12 +344,14 @@ class _ImportRun:
                     continue
                 self.commit()
                 outcome = self.settle(i, read)
-                del read
                 if outcome.reason == "key_rotation" and outcome.status is ImportStatus.APPLIED:
                     self.trust = _trust(self.db)
-                    if ahead is not None:  # read again with the new keys
-                        ahead.cancel()
-                        ahead = reader.submit(self.read, i + 1)
+                    # read again with the new keys
+                    self.forget_ahead()
+                    self.next_read = i + 1
+                    self.read_ahead(1, read)
+                del read
+            self.reader = None
         self.commit()
         for i in self.deferred:  # in the order of the files
             self.collect_young()
@@ -342,6 +388,9 @@ class _ImportRun:
             outcome = _decide_and_apply(
                 group.session, path, read.data or b"", read.sha, bundle, None, read.decoded
             )
+            # The bundle is written; the database now checks its references (and the group's
+            # commit will flush it): the reading thread reads meanwhile.
+            self.read_ahead(READ_AHEAD_FILES, read)
             _check_foreign_keys_now(group.session)
             held_waiting = outcome.status is ImportStatus.APPLIED and q.has_held(
                 group.session, center_id
