@@ -250,5 +250,6 @@ def merge(
         if known is not None and table != "sites":
             known.update(((table, row["id"]), row["rev"]) for row in candidates)
         # A record refused before (queued) and applied now is a valid parent again.
-        refused.difference_update(row["id"] for row in candidates)
+        if refused:
+            refused.difference_update(row["id"] for row in candidates)
     return result
