@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
@@ -58,6 +58,8 @@ class Merged:
     rejected: list[RefusedRecord]
     conflicts: list[SyncConflict]
     applied: int
+    #: The ids of the rows written, per table (for :func:`sync_store.missing_references`).
+    written: dict[str, list[uuid.UUID]] = field(default_factory=dict)
 
 
 def merge(
@@ -138,7 +140,13 @@ def merge(
                     unreadable.append(sync_store.canonical_uuid(item.id))
                 continue
             if row.get("owner_id") != center_id:
-                result.rejected.append(RefusedRecord(table, item.id, item.rev, "wrong_owner", ""))
+                # Another center's site row is named as such whoever it says owns it
+                # (docs/sync.md §1: a center sends its own site row only).
+                if table == "sites" and row["id"] != center_id:
+                    refusal = ("other_site", "a site record that is not the center's own")
+                else:
+                    refusal = ("wrong_owner", "")
+                result.rejected.append(RefusedRecord(table, item.id, item.rev, *refusal))
                 foreign.append(row["id"])
                 continue
             rows.append(row)
@@ -247,6 +255,8 @@ def merge(
             candidates = keep
         sync_store.upsert(conn, table, candidates, new=new_ids)
         result.applied += len(candidates)
+        if candidates:
+            result.written[table] = [row["id"] for row in candidates]
         if known is not None and table != "sites":
             known.update(((table, row["id"]), row["rev"]) for row in candidates)
         # A record refused before (queued) and applied now is a valid parent again.

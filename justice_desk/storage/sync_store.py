@@ -1365,6 +1365,35 @@ def check_deferred_foreign_keys(conn: Connection) -> bool:
     return True
 
 
+def missing_references(
+    conn: Connection, written: Mapping[str, Sequence[uuid.UUID]], chunk: int = 900
+) -> str | None:
+    """SQLite: the first reference of the rows ``written`` (ids per table, written in this
+    transaction) to a row that is not stored, as ``"table.column -> parent"``, else ``None``.
+
+    What :func:`check_deferred_foreign_keys` does on PostgreSQL for rows written since the
+    keys were deferred: SQLite checks deferred keys only at the commit, and offers no check of
+    the rows written so far but one of whole tables (``PRAGMA foreign_key_check``). One indexed
+    look per reference. Other databases: ``None`` (they check their own)."""
+    if conn.dialect.name != "sqlite":
+        return None
+    for table_name, ids in written.items():
+        table = _table(table_name)
+        for key in table.foreign_keys:
+            column, parent = key.parent.name, key.column
+            for start in range(0, len(ids), chunk):
+                part = [i.hex for i in ids[start : start + chunk]]
+                sql = (
+                    f'SELECT 1 FROM "{table.name}" AS c WHERE c.id IN '  # noqa: S608
+                    f'({", ".join("?" * len(part))}) AND c."{column}" IS NOT NULL '
+                    f'AND NOT EXISTS (SELECT 1 FROM "{parent.table.name}" AS p '
+                    f'WHERE p."{parent.name}" = c."{column}") LIMIT 1'
+                )
+                if conn.exec_driver_sql(sql, tuple(part)).first() is not None:
+                    return f"{table.name}.{column} -> {parent.table.name}"
+    return None
+
+
 def as_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 

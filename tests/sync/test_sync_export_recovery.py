@@ -194,7 +194,7 @@ def test_a_case_refused_for_a_foreign_reference_refuses_its_later_children_alone
 def test_the_centers_own_site_row_updates_all_but_its_identity(world: h.World) -> None:
     """The center's site row with a new address and a new code and name: the address is
     applied, the code and name stay the enrolled ones. A second site row in the same bundle is
-    refused as ``other_site`` and not stored."""
+    refused as ``other_site`` and not stored, whoever it says owns it."""
     first = world.export()
     assert world.import_one(first.path).status == "applied"
     site = _record(_opened(world, first.path), "sites")
@@ -203,9 +203,11 @@ def test_the_centers_own_site_row_updates_all_but_its_identity(world: h.World) -
     moved["fields"] = dict(site["fields"], address="99 หมู่ 1", code="CJC-9999", name="ชื่อใหม่")
     extra = dict(site, id=str(uuid.uuid4()), rev=1)
     extra["fields"] = dict(site["fields"], code="CJC-8888", name="ศูนย์เพิ่ม")
+    owned = dict(site, id=str(uuid.uuid4()), rev=1)  # a site row owned by itself
+    owned["fields"] = dict(site["fields"], owner_id=owned["id"], code="CJC-7777", name="ศูนย์อื่น")
     applied = first.last_change
     outcome = world.import_one(
-        _sealed(world, [moved, extra], first.seq + 1, applied + 1, applied + 1)
+        _sealed(world, [moved, extra, owned], first.seq + 1, applied + 1, applied + 1)
     )
     assert outcome.status == "applied", outcome
     (row,) = h.query(
@@ -222,4 +224,6 @@ def test_the_centers_own_site_row_updates_all_but_its_identity(world: h.World) -
     )
     assert _reasons(world, moved["id"]) == []
     assert _reasons(world, extra["id"]) == ["other_site"]
+    assert _reasons(world, owned["id"]) == ["other_site"]
     assert h.query(world.province, "SELECT id FROM sites WHERE code = 'CJC-8888'") == []
+    assert h.query(world.province, "SELECT id FROM sites WHERE code = 'CJC-7777'") == []

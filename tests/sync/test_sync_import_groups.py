@@ -159,6 +159,28 @@ def test_a_group_is_closed_at_the_size_limit(
     assert commits[0] == 3
 
 
+def test_a_parent_in_a_later_bundle_of_the_group_does_not_rescue_a_bundle(
+    world: h.World,
+) -> None:
+    """SQLite checks deferred foreign keys only at the commit: a membership whose person
+    arrives only in the next bundle of the group must still be ``missing_parent``, as alone
+    (the outside review of session 9, F1; on PostgreSQL:
+    tests/postgres/test_import_refusals_on_postgres.py)."""
+    folder = world.root / "stick"
+    later = _person(world, "มาทีหลัง")
+    membership = h.orphan_membership(world, later["id"])
+    _chain(world, folder, [[membership], [later, membership]])
+    outcomes = world.import_(folder)
+    alone = [("rejected", "missing_parent"), ("held", "gap")]
+    assert [(o.status, o.reason) for o in outcomes] == alone, outcomes
+    stored = h.query(
+        world.province,
+        "SELECT count(*) FROM memberships WHERE id = ?",
+        (membership["id"].replace("-", ""),),
+    )
+    assert stored[0][0] == 0
+
+
 def test_files_are_read_two_ahead_at_most_and_none_beside_a_large_bundle(
     world: h.World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

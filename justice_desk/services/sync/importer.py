@@ -185,6 +185,9 @@ class _Group:
     session: Session
     items: list[tuple[int, _Read, ImportOutcome]] = field(default_factory=list)
     weight: int = 0
+    #: SQLite: the rows the last bundle wrote, per table, whose references are checked before
+    #: the next bundle joins (:meth:`_ImportRun.apply_in_group`).
+    unchecked: dict[str, list[uuid.UUID]] = field(default_factory=dict)
 
 
 def _ready(read: _Read, columns: _Columns) -> bool:
@@ -373,6 +376,8 @@ class _ImportRun:
         ):
             self.commit()
             group = None
+        if group is not None and group.unchecked and not self.references_hold(group):
+            group = None  # given up: its bundles were settled alone
         if group is None:
             stack = contextlib.ExitStack()
             try:
@@ -391,7 +396,9 @@ class _ImportRun:
             # The bundle is written; the database now checks its references (and the group's
             # commit will flush it): the reading thread reads meanwhile.
             self.read_ahead(READ_AHEAD_FILES, read)
-            _check_foreign_keys_now(group.session)
+            written = group.session.info.pop(_WRITTEN, {})
+            if not _check_foreign_keys_now(group.session):
+                group.unchecked = written
             held_waiting = outcome.status is ImportStatus.APPLIED and q.has_held(
                 group.session, center_id
             )
@@ -415,6 +422,24 @@ class _ImportRun:
         ):
             # Full: committed now, so that its records are not held while the next is read.
             self.commit()
+
+    def references_hold(self, group: _Group) -> bool:
+        """SQLite, before another bundle joins ``group``: do the rows its last bundle wrote
+        point only at stored rows? SQLite checks deferred foreign keys only at the commit, so
+        a parent arriving in the next bundle would make that bundle pass where it fails alone
+        (``missing_parent``); PostgreSQL checks each bundle as it is written
+        (:func:`_check_foreign_keys_now`). When they do not, the group is given up and its
+        bundles settled alone, where the faulty one is refused at its commit."""
+        try:
+            missing = sync_store.missing_references(group.session.connection(), group.unchecked)
+        except Exception as exc:  # noqa: BLE001 - settled alone, where it is reported
+            self.abandon(exc, joining=False)
+            return False
+        if missing is not None:
+            self.abandon(LookupError(f"a reference to a row not stored: {missing}"), joining=False)
+            return False
+        group.unchecked = {}
+        return True
 
     def commit(self) -> bool:
         """Commit the open group; its bundles' outcomes count from now. When the commit fails
@@ -448,9 +473,11 @@ class _ImportRun:
                 group.stack.__exit__(type(cause), cause, cause.__traceback__)
         return group
 
-    def abandon(self, cause: BaseException) -> None:
+    def abandon(self, cause: BaseException, *, joining: bool = True) -> None:
         """Roll the open group back after ``cause`` and settle its bundles again alone (a
-        failure that stops the import stops it here, reported by :meth:`stopped`)."""
+        failure that stops the import stops it here, reported by :meth:`stopped`).
+        ``joining``: ``cause`` came from a bundle that was joining the group (the caller
+        settles it)."""
         group = self.roll_back(cause)
         assert group is not None
         if isinstance(cause, STOPS):
@@ -459,7 +486,7 @@ class _ImportRun:
             raise cause
         log.info(
             "a group of %d bundles was applied again one by one: %s",
-            len(group.items) + 1,
+            len(group.items) + joining,
             str(cause).splitlines()[0] if str(cause) else type(cause).__name__,
         )
         for index, read, _outcome in group.items:
@@ -1217,6 +1244,8 @@ def _decide_and_apply(
         restored_after=_timestamp(bundle.manifest.restored_after),
         known=_known_records(session, conn, center_id),
     )
+    if session.info.get(_IN_GROUP):
+        session.info[_WRITTEN] = result.written
     # The province's summary tables: the center is marked stale in this transaction (one row);
     # it is recounted later, outside the import (storage/summaries.py).
     summaries.mark_stale(conn, center_id)
@@ -1366,19 +1395,24 @@ def _decode_records(records: Sequence[fmt.Record], columns: _Columns | None = No
 
 #: ``Session.info`` key of a group's transaction (:meth:`_ImportRun.apply_in_group`)
 _IN_GROUP = "justice_desk.import_group"
+#: ``Session.info`` key of the rows the last bundle of a group wrote, per table
+_WRITTEN = "justice_desk.import_written"
 
 
-def _check_foreign_keys_now(session: Session) -> None:
+def _check_foreign_keys_now(session: Session) -> bool:
     """On PostgreSQL, in a group: check the foreign keys the bundle just applied deferred,
     before the next bundle of the group, so that a parent arriving only in a later bundle does
     not make this one pass where it fails alone (``missing_parent``); raises the database's
     error then, and the group is applied again bundle by bundle. The checks are the ones the
     commit would make, made earlier. SQLite checks deferred foreign keys only at the commit
-    (docs/sync.md §6)."""
+    (docs/sync.md §6; there the group checks the rows written before the next bundle joins:
+    :meth:`_ImportRun.references_hold`). Whether the check was made."""
     if session.info.get("foreign_keys_deferred") and sync_store.check_deferred_foreign_keys(
         session.connection()
     ):
         session.info["foreign_keys_deferred"] = False  # deferred again by the next bundle
+        return True
+    return False
 
 
 def _known_records(
