@@ -24,6 +24,7 @@ from justice_desk.storage import sync_queries as q
 from justice_desk.storage import sync_store
 from justice_desk.storage.models import SyncConflict
 
+_OTHER_SITE = "a site record that is not the center's own"
 #: Conflict reasons for records that were not applied at all: their children cannot be either.
 REFUSED_CONFLICTS = ("number_taken", "parent_refused", "foreign_reference")
 
@@ -143,10 +144,14 @@ def merge(
                 # Another center's site row is named as such whoever it says owns it
                 # (docs/sync.md §1: a center sends its own site row only).
                 if table == "sites" and row["id"] != center_id:
-                    refusal = ("other_site", "a site record that is not the center's own")
+                    result.rejected.append(
+                        RefusedRecord(table, item.id, item.rev, "other_site", _OTHER_SITE)
+                    )
+                    to_queue(table, row, 0, "other_site")  # as refusals() queues it
                 else:
-                    refusal = ("wrong_owner", "")
-                result.rejected.append(RefusedRecord(table, item.id, item.rev, *refusal))
+                    result.rejected.append(
+                        RefusedRecord(table, item.id, item.rev, "wrong_owner", "")
+                    )
                 foreign.append(row["id"])
                 continue
             rows.append(row)

@@ -227,3 +227,8 @@ def test_the_centers_own_site_row_updates_all_but_its_identity(world: h.World) -
     assert _reasons(world, owned["id"]) == ["other_site"]
     assert h.query(world.province, "SELECT id FROM sites WHERE code = 'CJC-8888'") == []
     assert h.query(world.province, "SELECT id FROM sites WHERE code = 'CJC-7777'") == []
+    queued = h.query(world.province, "SELECT row_id, reason FROM sync_conflicts")
+    assert {(r[0], r[1]) for r in queued} == {
+        (uuid.UUID(extra["id"]).hex, "other_site"),
+        (uuid.UUID(owned["id"]).hex, "other_site"),
+    }
