@@ -247,6 +247,8 @@ class _ImportRun:
     def take(self, index: int) -> _Read:
         """File ``index``, read: by the reading thread when it was given there, else now."""
         self.next_read = max(self.next_read, index + 1)
+        while self.ahead and self.ahead[0][0] < index:  # not expected: files go in order
+            self.ahead.popleft()[1].cancel()
         if self.ahead and self.ahead[0][0] == index:
             return self.ahead.popleft()[1].result()
         return self.read(index)
