@@ -1248,7 +1248,10 @@ _PG_TYPE_NAMES = {
     "boolean": "bool",
     "time without time zone": "time",
     "timestamp without time zone": "timestamp",
-    "character varying": "varchar",
+    # The same bytes in the binary form (the server's varchar input still checks the length);
+    # psycopg 3.1 has a binary converter for text only.
+    "varchar": "text",
+    "character varying": "text",
 }
 
 
