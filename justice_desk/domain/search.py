@@ -65,6 +65,7 @@ _WHITE = re.compile(r"\s+")
 _DIGITISH = re.compile(r"^\+?[\d\-.()xX*]*\d[\d\-.()xX*]*$")
 _NUMBER_GAP = re.compile(r"(\d)\s*/\s*(\d)")
 _YEAR_NUMBER = re.compile(r"^(.*?)(\d{1,6})/(\d{4}|\d{2})$")
+_NOT_ASCII_DIGITS = re.compile(r"[^0-9]+").sub
 
 
 def arabic_digit_to_thai_digit(text: str) -> str:
@@ -75,7 +76,10 @@ def arabic_digit_to_thai_digit(text: str) -> str:
 def digits_only(text: str) -> str:
     """The digits of ``text`` (Thai digits too), a leading +66 read as 0 (Thai phone numbers)."""
     text = text.translate(_THAI_DIGITS).strip()
-    digits = "".join(ch for ch in text if ch.isdigit())
+    if text.isascii():  # almost always: the same digits (0-9 are ASCII's only), found in C
+        digits = text if text.isdigit() else _NOT_ASCII_DIGITS("", text)
+    else:
+        digits = "".join(ch for ch in text if ch.isdigit())
     if text.startswith("+66") and digits.startswith("66"):
         digits = "0" + digits[2:]
     return digits

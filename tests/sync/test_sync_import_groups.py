@@ -80,6 +80,45 @@ def test_bundles_of_one_center_are_applied_in_one_transaction(world: h.World) ->
     assert [Path(o.file) for o in outcomes] == paths
 
 
+def test_a_group_asks_for_held_bundles_once_unless_one_of_it_was_held(
+    world: h.World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within a group the center's lock is held, so only a bundle of the group can be held
+    meanwhile: after one "none held" the next bundles do not ask again, but after a held one
+    they do, and the held bundle is released in the same run, as one file a run releases it."""
+    from justice_desk.storage import sync_queries
+
+    folder = world.root / "stick"
+    paths = _chain(world, folder, [[_person(world, f"ลำดับ{k}")] for k in range(5)])
+    # seq 2, then 4 (a gap: held), 3 (fills it), 5, 6
+    order = [paths[0], paths[2], paths[1], paths[3], paths[4]]
+    renamed = [p.rename(folder / f"f{k}-{p.name}") for k, p in enumerate(order)]
+    before = tmp_path / "province-before.sqlite3"
+    h.copy_database(world.province_path, before)
+    asked: list[bool] = []
+    has_held = sync_queries.has_held
+
+    def counting(*args: Any) -> bool:
+        asked.append(has_held(*args))
+        return asked[-1]
+
+    monkeypatch.setattr(sync_queries, "has_held", counting)
+    grouped = world.import_(folder)
+    grouped_rows = h.snapshot(world.province)
+    # seq 2 asks (none held); seq 4 is held; seq 3 asks (one held: the group is committed and
+    # seq 4 released alone, which asks again); seq 5 opens a group and asks; seq 6 need not.
+    assert asked == [False, True, False, False]
+    monkeypatch.setattr(sync_queries, "has_held", has_held)
+
+    world.province = h.replace_database(world.province, before)
+    alone = [world.import_one(p) for p in renamed]
+    assert [o.status for o in alone] == ["applied", "held", "applied", "applied", "applied"]
+    assert h.snapshot(world.province) == grouped_rows
+    # seq 4 is reported held, and released by seq 3 (its message says so), either way
+    assert _summary(grouped) == _summary(alone)
+    assert h.query(world.province, "SELECT last_seq FROM enrolments")[0][0] == 6
+
+
 def test_a_mixed_stick_gets_the_same_outcomes_and_rows_as_one_file_per_run(
     world: h.World, tmp_path: Path
 ) -> None:

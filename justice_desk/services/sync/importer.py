@@ -188,6 +188,10 @@ class _Group:
     #: SQLite: the rows the last bundle wrote, per table, whose references are checked before
     #: the next bundle joins (:meth:`_ImportRun.apply_in_group`).
     unchecked: dict[str, list[uuid.UUID]] = field(default_factory=dict)
+    #: The center had no held bundle when a bundle of the group asked, and none of the group
+    #: was held since: nothing can hold one meanwhile (the group's transaction holds the
+    #: center's lock, ``sync_queries.lock_center``), so later bundles need not ask again.
+    none_held: bool = False
 
 
 def _ready(read: _Read, columns: _Columns) -> bool:
@@ -401,9 +405,14 @@ class _ImportRun:
             written = group.session.info.pop(_WRITTEN, {})
             if not _check_foreign_keys_now(group.session):
                 group.unchecked = written
-            held_waiting = outcome.status is ImportStatus.APPLIED and q.has_held(
-                group.session, center_id
-            )
+            if outcome.status is not ImportStatus.APPLIED:
+                held_waiting = False
+                group.none_held = False  # it may have been held
+            elif group.none_held:
+                held_waiting = False
+            else:
+                held_waiting = q.has_held(group.session, center_id)
+                group.none_held = not held_waiting
         except Exception as exc:  # noqa: BLE001 - settled again alone, where it is reported
             self.abandon(exc)
             self.settle(index, read)
