@@ -48,10 +48,20 @@ NOT_TAKEN = {"rejected", "skipped"}
 # --- sites ------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A center with demo records and its province, enrolled with each other, built once: each
+    test works on its own copy (databases and key files)."""
+    root = tmp_path_factory.mktemp("trust")
+    with h.data_home(root / "home"):
+        world = h.build_world(root / "w", demo=dict(seed=21, people=12, cases=6, meetings=1))
+        return h.freeze_world(world, root / "home")
+
+
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[h.World]:
+def world(template: tuple[Path, Path], tmp_path: Path) -> Iterator[h.World]:
     """A center with demo records and its province, enrolled with each other."""
-    w = h.build_world(tmp_path / "w", demo=dict(seed=21, people=12, cases=6, meetings=1))
+    w = h.clone_world(template, tmp_path / "w")
     yield w
     w.close()
 
@@ -255,8 +265,16 @@ def one_line(text: str) -> bool:
 
 
 def closed(world: h.World) -> None:
-    """Let a subprocess have the databases."""
+    """Let a subprocess have the databases, each a single file again: a database only read
+    since it was copied keeps its write-ahead log when its read connections close, and the
+    last connection that can write folds it in."""
     world.close()
+    for path in (world.center_path, world.province_path):
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()
+        finally:
+            conn.close()
 
 
 def reopen(world: h.World) -> None:
