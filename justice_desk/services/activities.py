@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
+from justice_desk.domain import limits
 from justice_desk.domain.access import Permission
 from justice_desk.errors import ValidationError
 from justice_desk.i18n import _
@@ -46,6 +47,16 @@ def _check(data: ActivityInput) -> None:
     not_in_future(data.held_on, _("A recorded activity"), "held_on")
     if min(data.participants_male, data.participants_female, data.participants_unspecified) < 0:
         raise ValidationError(_("Participant numbers cannot be negative."), "participants")
+    if (
+        max(data.participants_male, data.participants_female, data.participants_unspecified)
+        > limits.PARTICIPANTS_MAX
+    ):
+        raise ValidationError(
+            _("Each participant number can be at most {most}.").format(
+                most=f"{limits.PARTICIPANTS_MAX:,}"
+            ),
+            "participants",
+        )
 
 
 def _record(row: Activity) -> ActivityRecord:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from justice_desk import config
-from justice_desk.domain import case_flow, deadlines
+from justice_desk.domain import case_flow, deadlines, limits
 from justice_desk.domain.access import Permission
 from justice_desk.domain.case_flow import CaseAction, Prerequisite
 from justice_desk.domain.dates import be_year
@@ -378,7 +378,19 @@ def _refuse_missing(session: Session, case: Case, action: CaseAction | None) -> 
     raise AgreementRequiredError(number)
 
 
-MAX_AGE = 120
+MAX_AGE = limits.AGE_MAX
+
+
+def _amount_recorded(satang: int | None, field: str) -> None:
+    """An amount the province's database holds too (domain.limits.SATANG_MAX), or a message."""
+    if satang is not None and satang > limits.SATANG_MAX:
+        raise ValidationError(
+            _(
+                "The amount is more than {most} baht, the most the program records; "
+                "write the amount in the facts instead."
+            ).format(most=f"{limits.SATANG_MAX / 100:,.2f}"),
+            field,
+        )
 
 
 def _check_input(data: CaseInput) -> CaseInput:
@@ -391,6 +403,7 @@ def _check_input(data: CaseInput) -> CaseInput:
         )
     if data.amount_satang is not None and data.amount_satang < 0:
         raise ValidationError(_("The amount cannot be negative."), "amount_satang")
+    _amount_recorded(data.amount_satang, "amount_satang")
     category = (
         data.category if data.kind is CaseKind.DISPUTE else (data.category or CaseCategory.NONE)
     )
@@ -658,6 +671,9 @@ def record_settlement(db: Database, case_id: uuid.UUID, data: SettlementInput) -
     witnesses = witness_names(data.witnesses)
     if any(i.amount_satang <= 0 for i in data.instalments):
         raise ValidationError(_("Each instalment needs an amount above zero."), "instalments")
+    _amount_recorded(data.total_satang, "total_satang")
+    for instalment in data.instalments:
+        _amount_recorded(instalment.amount_satang, "instalments")
     if (
         data.total_satang is not None
         and data.instalments
@@ -827,6 +843,7 @@ def record_payment(
     not_in_future(paid_on, _("The payment date"), "paid_on")
     if paid_satang <= 0:
         raise ValidationError(_("The amount paid must be above zero."), "paid_satang")
+    _amount_recorded(paid_satang, "paid_satang")
     with db.write() as session:
         access.require_case(db, session, _case_of_instalment(session, instalment_id), write=True)
         row = repo.get(session, Instalment, instalment_id)

@@ -125,8 +125,6 @@ def refresh_stale(db: Database, *, wait: bool = True, budget: float | None = Non
     then counts the marked centers from their records. ``budget``: seconds after which no
     further chunk is started; the first chunk is then :data:`_FIRST_CHUNK` centers and each
     next one as many as the time per center so far lets end within the budget."""
-    from justice_desk.storage.database import _is_busy, unwritable_error
-
     with db.connect_read() as conn:
         marked = list(
             conn.execute(
@@ -154,15 +152,39 @@ def refresh_stale(db: Database, *, wait: bool = True, budget: float | None = Non
         try:
             done += _recount_marked(db, chunk, wait=wait)
         except DBAPIError as exc:
-            if wait:
-                error = _busy_or_unwritable(db, exc)
-                if error is not None:
-                    raise error from exc
-                raise
-            if _is_busy(exc) or unwritable_error(exc, db.target) is not None:
+            if _stops_recounting(db, exc, wait=wait):
                 break  # busy or read-only: the rest would be too
-            raise
+            # Something in one center's records that its summary cannot hold (a sum beyond a
+            # column): the chunk's centers one by one, so the rest are recounted.
+            for owner in chunk:
+                try:
+                    done += _recount_marked(db, [owner], wait=wait)
+                except DBAPIError as alone:
+                    if _stops_recounting(db, alone, wait=wait):
+                        return done
+                    # Left marked: the dashboard counts it from its records, which is exact,
+                    # and a later recount tries again. The import that marked it is done.
+                    log.warning(
+                        "the summary of center %s could not be recounted; it is counted from "
+                        "its records: %s",
+                        owner,
+                        str(alone).splitlines()[0][:300],
+                    )
     return done
+
+
+def _stops_recounting(db: Database, exc: DBAPIError, *, wait: bool) -> bool:
+    """After a failed recount: ``True`` to stop without an error (``wait=False`` and the
+    database busy or read-only), ``False`` to go on without the failed centers; raises the
+    error a person can act on (``wait=True`` and busy, read-only or full)."""
+    from justice_desk.storage.database import _is_busy, unwritable_error
+
+    if wait:
+        error = _busy_or_unwritable(db, exc)
+        if error is not None:
+            raise error from exc
+        return False
+    return _is_busy(exc) or unwritable_error(exc, db.target) is not None
 
 
 #: PostgreSQL: a table is analysed again before a recount when its file has grown past this

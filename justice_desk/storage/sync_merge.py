@@ -140,18 +140,18 @@ def merge(
                 with contextlib.suppress(ValueError, TypeError):
                     unreadable.append(sync_store.canonical_uuid(item.id))
                 continue
+            if table == "sites" and row["id"] != center_id:
+                # Any site row but the center's own is named as such, whoever it says owns it
+                # and whoever holds that id here (docs/sync.md §1: a center sends its own site
+                # row only), and queued for a person to see.
+                result.rejected.append(
+                    RefusedRecord(table, item.id, item.rev, "other_site", _OTHER_SITE)
+                )
+                to_queue(table, row, 0, "other_site")  # as refusals() queues it
+                foreign.append(row["id"])
+                continue
             if row.get("owner_id") != center_id:
-                # Another center's site row is named as such whoever it says owns it
-                # (docs/sync.md §1: a center sends its own site row only).
-                if table == "sites" and row["id"] != center_id:
-                    result.rejected.append(
-                        RefusedRecord(table, item.id, item.rev, "other_site", _OTHER_SITE)
-                    )
-                    to_queue(table, row, 0, "other_site")  # as refusals() queues it
-                else:
-                    result.rejected.append(
-                        RefusedRecord(table, item.id, item.rev, "wrong_owner", "")
-                    )
+                result.rejected.append(RefusedRecord(table, item.id, item.rev, "wrong_owner", ""))
                 foreign.append(row["id"])
                 continue
             rows.append(row)

@@ -44,6 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
+from justice_desk.domain import limits
 from justice_desk.domain.case_flow import CaseAction
 from justice_desk.domain.enums import (
     Attendance,
@@ -319,7 +320,12 @@ def _from_iso(kind: type[dt.date] | type[dt.time]) -> Convert:
     def convert(value: Any) -> dt.date | dt.time:
         if not isinstance(value, str):
             raise TypeError(f"expected an ISO date or time, not {type(value).__name__}")
-        return kind.fromisoformat(value)
+        found = kind.fromisoformat(value)
+        if isinstance(found, dt.time) and found.tzinfo is not None:
+            # A time of day is the center's wall clock (``09.30 น.``): an offset has no
+            # meaning there, and dropping it would change the time (docs/sync-format.md §4).
+            raise ValueError(f"{value!r} is a time of day with an offset, which is not stored")
+        return found
 
     return convert
 
@@ -331,7 +337,10 @@ def _to_utc_datetime(value: Any) -> dt.datetime:
         raise TypeError(f"expected an ISO date and time, not {type(value).__name__}")
     found = dt.datetime.fromisoformat(value)
     if found.tzinfo is not None:
-        found = found.astimezone(dt.UTC).replace(tzinfo=None)
+        try:
+            found = found.astimezone(dt.UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise ValueError(f"{value!r} is outside the years 1 to 9999 in UTC") from None
     return found
 
 
@@ -404,6 +413,7 @@ def _values(enum: type[StrEnum]) -> frozenset[str]:
 _CASE_STATUS = _values(CaseStatus)
 _POSITION = _values(CommitteePosition)
 
+
 #: Columns the app reads back as a domain enum (``Sex(row.sex)``, ``CaseStatus(case.status)``),
 #: or within the domain's bounds (a ``range``): any other value refuses its record by name
 #: (``bad_record``) instead of being stored for the province's pages, dashboard and reports to
@@ -412,28 +422,73 @@ _POSITION = _values(CommitteePosition)
 #: services.people): a Buddhist Era year (25xx) or a 2^40 is refused; the bound is fixed, not
 #: today's year, so a center's clock does not matter. Every enum column of a syncable table is
 #: here (a test compares this with the models' columns).
+def _upto(high: int) -> range:
+    return range(0, high + 1)
+
+
+_NUMBER = _upto(limits.NUMBER_MAX)
+_SATANG = _upto(limits.SATANG_MAX)
+_SORT_ORDER = range(-limits.SORT_ORDER_MAX, limits.SORT_ORDER_MAX + 1)
+_PARTICIPANTS = _upto(limits.PARTICIPANTS_MAX)
+_VOTES = _upto(limits.VOTES_MAX)
+
 VALUE_CHECKS: dict[str, dict[str, frozenset[str] | range]] = {
-    "sites": {"kind": _values(SiteKind), "center_type": _values(CenterType)},
+    "sites": {
+        "kind": _values(SiteKind),
+        "center_type": _values(CenterType),
+        "quorum_numerator": _upto(limits.QUORUM_PART_MAX),
+        "quorum_denominator": _upto(limits.QUORUM_PART_MAX),
+    },
     "people": {"sex": _values(Sex), "birth_year": range(1900, 2200)},
+    "trainings": {"hours": _upto(limits.TRAINING_HOURS_MAX)},
     "memberships": {"status": _values(MembershipStatus)},
     "committee_positions": {"position": _POSITION},
     "mediators": {"status": _values(MediatorStatus)},
-    "meetings": {"mode": _values(MeetingMode), "status": _values(MeetingStatus)},
-    "meeting_attendance": {"position": _POSITION, "attendance": _values(Attendance)},
+    "meetings": {
+        "mode": _values(MeetingMode),
+        "status": _values(MeetingStatus),
+        "year_be": limits.YEAR_BE_RANGE,
+        "number": _NUMBER,
+        "minutes_version": _NUMBER,
+    },
+    "meeting_attendance": {
+        "position": _POSITION,
+        "attendance": _values(Attendance),
+        "sort_order": _SORT_ORDER,
+    },
+    "agenda_items": {
+        "number": _NUMBER,
+        "votes_for": _VOTES,
+        "votes_against": _VOTES,
+        "votes_abstain": _VOTES,
+    },
+    "minutes_versions": {"version": _NUMBER},
     "cases": {
         "channel": _values(CaseChannel),
         "kind": _values(CaseKind),
         "category": _values(CaseCategory),
         "criminal_stage": _values(CriminalStage),
         "status": _CASE_STATUS,
+        "year_be": limits.YEAR_BE_RANGE,
+        "number": _NUMBER,
+        "amount_satang": _SATANG,
+        "offender_age": _upto(limits.AGE_MAX),
     },
-    "case_parties": {"side": _values(PartySide)},
+    "case_parties": {"side": _values(PartySide), "sort_order": _SORT_ORDER},
+    "case_sessions": {"session_no": _NUMBER},
     "case_events": {
         "action": _values(CaseAction),
         "from_status": _CASE_STATUS,
         "to_status": _CASE_STATUS,
     },
+    "settlements": {"total_satang": _SATANG},
+    "instalments": {"seq": _NUMBER, "amount_satang": _SATANG, "paid_satang": _SATANG},
     "compliance_checks": {"result": _values(Compliance)},
+    "activities": {
+        "participants_male": _PARTICIPANTS,
+        "participants_female": _PARTICIPANTS,
+        "participants_unspecified": _PARTICIPANTS,
+    },
 }
 
 
@@ -473,12 +528,16 @@ class Decoder:
         keys = plan.keys
         row = dict(zip(keys, map(fields.get, keys), strict=True))
         # Checks and conversions by kind of column (most are text): one short loop each.
-        for key in plan.text:
+        for key, length in plan.text:
             value = row[key]
             if value is not None and value.__class__ is not str:
                 _bad_type(value, "text")
             if value is None:
                 continue
+            if length is not None and len(value) > length:
+                raise ValueError(
+                    f"{key} holds {len(value)} characters, more than the {length} it may hold"
+                )
             if not self._nul_in_text and "\x00" in value:
                 raise ValueError(f"{key} holds a NUL character, which the app does not store")
             if not value.isascii() and _surrogate(value):
@@ -497,6 +556,11 @@ class Decoder:
         for key, allowed in VALUE_CHECKS.get(table_name, _NO_CHECKS).items():
             value = row[key]
             if value is not None and value not in allowed:
+                if isinstance(allowed, range):
+                    raise ValueError(
+                        f"{key} is {value}, outside the {allowed.start} to {allowed.stop - 1} "
+                        "the app takes"
+                    )
                 raise ValueError(f"{key} is {str(value)[:40]!r}, which the app does not know")
         for key, convert, memo in plan.converted:
             value = row[key]
@@ -579,14 +643,16 @@ def _typed_column(
     elif isinstance(kind, Date):
         value_type = dt.date
     elif isinstance(kind, Time):
-        value_type = dt.time
+        value_type = Annotated[dt.time, msgspec.Meta(tz=False)]  # as _from_iso: no offset
     elif isinstance(kind, Boolean):
         value_type = bool
     elif isinstance(kind, Integer):
         low, high = integers
         value_type = Annotated[int, msgspec.Meta(ge=low, le=high)]
     elif isinstance(kind, String):
-        value_type = str
+        # A column of a set length holds that many characters on every database (PostgreSQL
+        # refuses more; SQLite would keep them): more refuses the record (Decoder.decode).
+        value_type = Annotated[str, msgspec.Meta(max_length=kind.length)] if kind.length else str
     else:
         return None
     # A required column takes no null: the plain decoder puts its default in (or refuses).
@@ -650,7 +716,13 @@ class _TablePlan:
     def __init__(self, table_name: str) -> None:
         steps, self.derive = _decode_plan(table_name)
         self.keys = tuple(key for key, *_rest in steps)
-        self.text = tuple(key for key, convert, _m, _a in steps if convert is _to_text)
+        table = _table(table_name)
+        #: text columns with the characters each may hold (``None``: no limit)
+        self.text = tuple(
+            (key, getattr(table.c[key].type, "length", None) or None)
+            for key, convert, _m, _a in steps
+            if convert is _to_text
+        )
         self.integers = tuple(key for key, convert, _m, _a in steps if convert is _to_int)
         self.converted: tuple[tuple[str, Convert, dict[str, Any] | None], ...] = tuple(
             (key, convert, {} if memoise else None)

@@ -327,3 +327,28 @@ def test_settlement_can_be_recorded_again_while_in_mediation(center_db, parties)
     assert again.settlement.terms == "ผ่อนสองงวด" and [
         i.amount_satang for i in again.settlement.instalments
     ] == [250_000, 250_000]
+
+
+def test_an_amount_beyond_what_every_database_holds_is_refused_with_a_message(
+    center_db, parties
+) -> None:
+    """The province's database holds amounts up to 21,474,836.47 baht (domain.limits): a
+    larger one is refused when typed, saying what to do, instead of being refused at the
+    province after the center has kept it."""
+    from justice_desk.domain import limits
+    from justice_desk.services import activities
+
+    a, b, _med = parties
+    assert dispute(center_db, a, b, amount_satang=limits.SATANG_MAX).amount_satang == (
+        limits.SATANG_MAX
+    )
+    with pytest.raises(ValidationError, match="21,474,836.47 baht") as raised:
+        dispute(center_db, a, b, amount_satang=limits.SATANG_MAX + 1)
+    assert raised.value.field == "amount_satang"
+    with pytest.raises(ValidationError, match="at most 100,000"):
+        activities.create_activity(
+            center_db,
+            activities.ActivityInput(
+                held_on=dt.date(2026, 1, 5), topic="อบรม", participants_female=100_001
+            ),
+        )

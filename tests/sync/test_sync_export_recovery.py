@@ -205,9 +205,12 @@ def test_the_centers_own_site_row_updates_all_but_its_identity(world: h.World) -
     extra["fields"] = dict(site["fields"], code="CJC-8888", name="ศูนย์เพิ่ม")
     owned = dict(site, id=str(uuid.uuid4()), rev=1)  # a site row owned by itself
     owned["fields"] = dict(site["fields"], owner_id=owned["id"], code="CJC-7777", name="ศูนย์อื่น")
+    # the province's own site row, stored here, sent as the center's (its owner_id)
+    theirs = dict(site, id=str(world.province.site_id), rev=99)
+    theirs["fields"] = dict(site["fields"], code="PJO-0000", name="ยึดจังหวัด")
     applied = first.last_change
     outcome = world.import_one(
-        _sealed(world, [moved, extra, owned], first.seq + 1, applied + 1, applied + 1)
+        _sealed(world, [moved, extra, owned, theirs], first.seq + 1, applied + 1, applied + 1)
     )
     assert outcome.status == "applied", outcome
     (row,) = h.query(
@@ -225,10 +228,13 @@ def test_the_centers_own_site_row_updates_all_but_its_identity(world: h.World) -
     assert _reasons(world, moved["id"]) == []
     assert _reasons(world, extra["id"]) == ["other_site"]
     assert _reasons(world, owned["id"]) == ["other_site"]
+    assert _reasons(world, theirs["id"]) == ["other_site"]
     assert h.query(world.province, "SELECT id FROM sites WHERE code = 'CJC-8888'") == []
+    assert h.query(world.province, "SELECT id FROM sites WHERE code = 'PJO-0000'") == []
     assert h.query(world.province, "SELECT id FROM sites WHERE code = 'CJC-7777'") == []
     queued = h.query(world.province, "SELECT row_id, reason FROM sync_conflicts")
     assert {(r[0], r[1]) for r in queued} == {
         (uuid.UUID(extra["id"]).hex, "other_site"),
         (uuid.UUID(owned["id"]).hex, "other_site"),
+        (uuid.UUID(theirs["id"]).hex, "other_site"),
     }

@@ -281,3 +281,139 @@ def test_every_column_holding_a_domain_enum_is_checked(tmp_path: Path) -> None:
     assert unchecked == [], "columns holding enum values but not in VALUE_CHECKS: " + ", ".join(
         unchecked
     )
+
+
+# --- found by an outside review (session 11): values a column or a sum cannot hold ------------
+
+
+def _activity(world: h.World, topic: str) -> dict:
+    from justice_desk.services import activities
+
+    made = activities.create_activity(
+        world.center, activities.ActivityInput(held_on=dt.date(2026, 1, 5), topic=topic)
+    )
+    with world.center.connect_read() as conn:
+        (record,) = sync_store.current_records(conn, "activities", [made.id])
+    return record
+
+
+@pytest.mark.parametrize("value", [100_001, 2**31 - 1, 2**63 - 1])
+def test_a_count_beyond_what_the_app_takes_refuses_its_record_and_imports_go_on(
+    world: h.World, value: int
+) -> None:
+    """An activity with 2^63 - 1 (or 2^31 - 1) participants fitted the column and was applied;
+    the recount after the import then overflowed the monthly sum, and every later import of
+    any center ended in "unexpected error". Every integer column has the domain's bounds
+    (``domain.limits``): the record is refused by name and the rest of the bundle applies."""
+    good = _person(world, "ถูกต้อง")
+    bad = copy.deepcopy(_activity(world, "กิจกรรมใหญ่เกิน"))
+    bad["fields"]["participants_male"] = value
+    outcome = world.import_one(_forge(world, [good, bad]))
+    assert (outcome.status, outcome.records) == ("applied", 1), outcome
+    assert _refused(world) == {bad["id"]: "bad_record"}
+    assert h.query(world.province, "SELECT count(*) FROM activities")[0][0] == 0
+    from justice_desk.services import dashboard
+
+    dashboard.refresh_summaries(world.province)  # the recount runs, and nothing is left marked
+    assert h.query(world.province, "SELECT count(*) FROM summary_stale")[0][0] == 0
+
+
+def test_every_integer_column_that_travels_has_the_domains_bounds() -> None:
+    """The guard for the next integer column: each one a bundle carries (but ``rev``, which is
+    a counter) has a range in ``VALUE_CHECKS`` within what PostgreSQL's ``integer`` holds, so
+    no value is stored on one database and refused on the other, and no sum of a bundle's
+    worth of them overflows."""
+    from sqlalchemy import Integer
+
+    missing, too_wide = [], []
+    for table in sync_store.MODEL_BY_TABLE:
+        checks = sync_store.VALUE_CHECKS.get(table, {})
+        skip = sync_store.NOT_SENT[table] | sync_store.DERIVED_COLUMNS | {"id", "rev"}
+        for column in sync_store._table(table).columns:
+            if column.key in skip or not isinstance(column.type, Integer):
+                continue
+            allowed = checks.get(column.key)
+            if not isinstance(allowed, range):
+                missing.append(f"{table}.{column.key}")
+            elif allowed.start < -(2**31) or allowed.stop - 1 > 2**31 - 1:
+                too_wide.append(f"{table}.{column.key}")
+    assert missing == [] and too_wide == [], (missing, too_wide)
+
+
+def test_text_longer_than_its_column_refuses_its_record_on_sqlite_as_on_postgresql(
+    world: h.World,
+) -> None:
+    """A given name of 129 characters (the column holds 128): PostgreSQL refused the whole
+    bundle at ``COPY``, SQLite stored it. Now the record is refused by name on both and the
+    rest applies; 128 characters, emoji and combining marks counted as PostgreSQL counts them
+    (code points), are stored."""
+    fits = copy.deepcopy(_person(world, "พอดี"))
+    fits["fields"]["given_name"] = "😀" * 127 + "e\u0301"[:1]
+    long = copy.deepcopy(_person(world, "ยาวเกิน"))
+    long["fields"]["given_name"] = "e\u0301" * 64 + "x"
+    outcome = world.import_one(_forge(world, [fits, long]))
+    assert (outcome.status, outcome.records) == ("applied", 1), outcome
+    assert _refused(world) == {long["id"]: "bad_record"}
+    assert fits["fields"]["given_name"] in _given_names(world)
+
+
+@pytest.mark.parametrize("sent", ["9999-12-31T23:59:59-07:00", "0001-01-01T00:00:00+07:00"])
+def test_a_time_whose_utc_is_outside_the_calendar_refuses_its_record_not_the_file(
+    world: h.World, sent: str
+) -> None:
+    """Converting the offset moved the time outside years 1 to 9999: the whole file was
+    ``unreadable``. Any error a value raises refuses only its record."""
+    good = _person(world, "ถูกต้อง")
+    bad = copy.deepcopy(_person(world, "นอกปฏิทิน"))
+    bad["fields"]["created_at"] = sent
+    outcome = world.import_one(_forge(world, [good, bad]))
+    assert (outcome.status, outcome.records) == ("applied", 1), outcome
+    assert _refused(world) == {bad["id"]: "bad_record"}
+
+
+def test_a_time_of_day_with_an_offset_is_refused_both_ways_of_reading() -> None:
+    """A meeting's start "12:00:00+07:00" was stored as 12:00, its offset dropped. A time of
+    day is the center's wall clock: one with an offset is refused, by the plain decoder and by
+    the typed one alike (the typed one hands it to the plain one, which names it)."""
+    import msgspec
+
+    convert = sync_store._from_iso(dt.time)
+    assert convert("12:00:00") == dt.time(12)
+    for sent in ("12:00:00+07:00", "12:00:00Z"):
+        with pytest.raises(ValueError, match="offset"):
+            convert(sent)
+    column = sync_store._table("meetings").c.starts_at
+    typed = sync_store._typed_column(column, sync_store.INT64_RANGE)
+    assert msgspec.json.decode(b'"12:00:00"', type=typed) == dt.time(12)
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.json.decode(b'"12:00:00+07:00"', type=typed)
+
+
+def test_a_center_whose_summary_cannot_be_recounted_stays_counted_from_its_records(
+    world: h.World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Whatever stops one center's recount (a sum its summary columns cannot hold) leaves that
+    center marked, counted from its records, which is exact; the other centers of its chunk
+    are recounted, and the import that marked it is not turned into an error."""
+    import sqlalchemy.exc
+
+    from justice_desk.services import dashboard
+    from justice_desk.storage import summaries
+
+    center = world.center.site_id
+    real = summaries._refresh_many
+
+    def failing(conn, owners):  # noqa: ANN001, ANN202 - the recount's own signature
+        if center in owners:
+            raise sqlalchemy.exc.DataError("INSERT", {}, Exception("integer out of range"))
+        return real(conn, owners)
+
+    monkeypatch.setattr(summaries, "_refresh_many", failing)
+    outcome = world.import_one(_forge(world, [_person(world, "นับไม่ได้")]))
+    assert outcome.status == "applied"
+    assert dashboard.refresh_summaries(world.province) == 0
+    stale = h.query(world.province, "SELECT owner_id FROM summary_stale")
+    assert [r[0] for r in stale] == [center.hex]
+    assert "could not be recounted" in caplog.text
+    monkeypatch.setattr(summaries, "_refresh_many", real)
+    assert dashboard.refresh_summaries(world.province) == 1

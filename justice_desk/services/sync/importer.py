@@ -1360,7 +1360,9 @@ class _Decoding:
         for r, row_id in zip(records, ids, strict=True):
             try:
                 item = Incoming(r.id, r.rev, complete(r.table, r.id, row_id, r.rev, r.fields))
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:  # as in add()
+            except MemoryError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - as in add()
                 item = Incoming(r.id, r.rev, None, str(exc)[:200])
             table = by_table.get(r.table)
             if table is None:
@@ -1378,8 +1380,11 @@ class _Decoding:
                 continue
             try:
                 item = Incoming(r.id, r.rev, decode(r.table, r.id, r.rev, r.fields))
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                item = Incoming(r.id, r.rev, None, str(exc)[:200])
+            except MemoryError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - whatever a value raises refuses only its
+                # record by name (bad_record), never the file (docs/sync.md §5)
+                item = Incoming(r.id, r.rev, None, str(exc)[:200] or type(exc).__name__)
             by_table.setdefault(r.table, []).append(item)
 
     def result(self) -> _Decoded:
