@@ -162,13 +162,31 @@ def test_a_link_to_a_folder_is_skipped_and_an_unlistable_folder_is_named(
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_scandir(path)
 
+    # A file that is swapped for a folder once the stick was listed is a folder, not a folder
+    # that could not be listed (found by an outside review, session 11).
+    (stick / "c-swapped.jdbundle").write_bytes(b"listed as a file")
+    from justice_desk.services.sync import importer
+
+    real_expand = importer._expand
+
+    def expand(paths: Any) -> list[Path]:
+        found = real_expand(paths)
+        (stick / "c-swapped.jdbundle").unlink()
+        (stick / "c-swapped.jdbundle").mkdir()
+        return found
+
     monkeypatch.setattr(os, "scandir", scandir)
-    outcomes = world.import_(stick)
-    monkeypatch.undo()
+    monkeypatch.setattr(importer, "_expand", expand)
+    # the link given itself is not followed either
+    outcomes = world.import_(stick, stick / "b-link")
+    monkeypatch.setattr(os, "scandir", real_scandir)
+    monkeypatch.setattr(importer, "_expand", real_expand)
     assert [(Path(o.file).name, o.status, o.reason) for o in outcomes] == [
         ("a-good.jdbundle", "applied", None),
         ("b-link", "skipped", "not_a_file"),
+        ("c-swapped.jdbundle", "skipped", "not_a_file"),
         ("locked", "rejected", "unreadable"),
+        ("b-link", "skipped", "not_a_file"),
     ]
 
 

@@ -31,6 +31,7 @@ from justice_desk import sync as fmt
 from justice_desk.errors import UserError
 from justice_desk.services import people, setup, sync
 from justice_desk.services.demo import generate_demo
+from justice_desk.storage import sync_store
 from justice_desk.storage.database import Database
 from justice_desk.sync.keys import KeySet, TrustedKey
 
@@ -469,6 +470,45 @@ def test_bundles_accepted_under_a_revocation_cut_off_still_get_receipts(world: h
         (in_transit.seq, "applied"),
     ]
     assert sync.center_status(world.center).acked_through == in_transit.last_change
+
+
+def test_a_receipt_confirming_changes_the_center_never_made_is_refused_with_an_alarm(
+    world: h.World,
+) -> None:
+    """Outside review, session 11. A stolen key signs a bundle whose change range runs to
+    2^63 - 1; a SQLite province takes it in and its receipt confirms "through change
+    9223372036854775807". The center recorded that, and every export after it failed
+    (exit 1). Now the center records nothing of such a receipt, says why and what to do, and
+    keeps exporting."""
+    first = first_import(world)
+    person = people.create_person(
+        world.center, people.PersonInput(given_name="ของจริง", surname="ทดสอบ")
+    ).record
+    with world.center.connect_read() as conn:
+        (record,) = sync_store.current_records(conn, "people", [person.id])
+    forged_far = world.root / "far-end.jdbundle"
+    fields = fmt.BundleFields(
+        center_id=str(world.center.site_id),
+        epoch=world.center.setting("epoch"),
+        seq=first.seq + 1,
+        first_change=first.last_change + 1,
+        last_change=2**63 - 1,
+        schema_version=sync.SCHEMA_VERSION,
+    )
+    forged_far.write_bytes(
+        fmt.build_bundle(
+            fields, [record], sync.own_keys(world.center), [sync.own_public(world.province)]
+        )
+    )
+    applied(world, forged_far)
+    written = sync.write_receipts(world.province, world.root / "receipts")
+    acked = sync.center_status(world.center).acked_through
+    with pytest.raises(UserError, match="has made only") as raised:
+        sync.apply_receipt(world.center, written[0].path)
+    assert "9,223,372,036,854,775,807" in str(raised.value)
+    assert sync.center_status(world.center).acked_through == acked
+    add_person(world.center, "หลังจากนั้น")
+    assert world.export().last_change > first.last_change  # the center still exports
 
 
 def test_the_center_deletes_its_retired_key_once_the_province_confirmed_the_rotation(

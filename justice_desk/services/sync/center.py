@@ -499,6 +499,7 @@ def apply_receipt_checked(
             center_id=str(db.site_id),
         )
     receipt = verified.receipt
+    _check_confirms_only_changes_made(db, receipt, path)
     with db.write() as session:
         audit.record(session, "receipt", detail=f"applied {path.name}")
         last = int(db.setting("receipt_seq", "0") or 0)
@@ -576,6 +577,35 @@ def apply_receipt_checked(
     if confirmed:
         _delete_retired_keys(db)
     return receipt, ReceiptRefusals(dict(counts))
+
+
+def _check_confirms_only_changes_made(db: Database, receipt: fmt.Receipt, path: Path) -> None:
+    """A receipt of this epoch that confirms changes past the last one this center made means
+    the province took in a bundle this center never sent, signed with its key (a stolen
+    key, docs/sync.md §9). Recording it would mark changes never sent as confirmed and make
+    every later export of this center look old to the province; instead nothing of it is
+    recorded, and the person is told to alert the office, which can revoke the key."""
+    if receipt.center_epoch != db.setting("epoch"):
+        return
+    with db.connect_read() as conn:
+        made = sync_store.latest_change(conn)
+    if receipt.applied_through <= made:
+        return
+    log.warning(
+        "receipt %s confirms changes through %d; this center made %d",
+        path,
+        receipt.applied_through,
+        made,
+    )
+    raise UserError(
+        _(
+            "This receipt says the province has taken in this center's changes up to number "
+            "{confirmed}, but this center has made only {made}: someone has sent the province a "
+            "file in this center's name with its key. Nothing of the receipt was recorded. Tell "
+            "the provincial justice office now, so that they revoke this center's key, then "
+            "make new keys for this center."
+        ).format(confirmed=f"{receipt.applied_through:,}", made=f"{made:,}")
+    )
 
 
 def _confirms_new_key(receipt: fmt.Receipt, retired_through: str) -> bool:

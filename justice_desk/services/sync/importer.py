@@ -130,11 +130,17 @@ def _expand(paths_in: Iterable[Path]) -> list[Path]:
     of its own (reading it says why)."""
     files: list[Path] = []
     for p in paths_in:
-        if p.is_dir():
+        if p.is_dir() and not p.is_symlink():  # a link to a folder, given or found: not_a_file
             files.extend(sorted(_walk(p)))
         else:
             files.append(p)
     return files
+
+
+class _UnlistedFolder(type(Path())):  # type: ignore[misc]
+    """A folder found (or given) that could not be listed: its entry says so when read. Any
+    other path that is a folder when read (a file swapped for a folder after the listing) is
+    ``not_a_file``, as a folder is."""
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -142,7 +148,7 @@ def _walk(folder: Path) -> Iterator[Path]:
         with os.scandir(folder) as found:
             entries = list(found)
     except OSError:
-        yield folder
+        yield _UnlistedFolder(folder)
         return
     for entry in entries:
         try:
@@ -665,7 +671,7 @@ def _read_file(
     try:
         data = fmt.read_sync_file(path)
     except (fmt.RejectedFileError, OSError) as exc:
-        if isinstance(exc, fmt.NotAFileError) and path.is_dir() and not path.is_symlink():
+        if isinstance(exc, fmt.NotAFileError) and isinstance(path, _UnlistedFolder):
             # A folder of the stick that could not be listed (reading it says why).
             return _Read(None, PermissionError(f"{path}: the folder cannot be listed"))
         return _Read(None, exc)
