@@ -36,35 +36,61 @@ GONE = "gone password 2569"
 RECOVERY = re.compile(r"\d{5}(?:-\d{5}){7}")
 
 
+@pytest.fixture(scope="module")
+def center_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """An encrypted center with the coordinator (boss), a secretary (clerk) and a disabled
+    account (gone) whose holder kept a copy of the key file from before, made once (Argon2 for
+    every password is slow): (its folder, its data folder, the recovery key)."""
+    import contextlib
+    import io
+
+    root = tmp_path_factory.mktemp("rekey-center")
+    home = root / "home"
+    db = root / "files" / "center.sqlite3"
+    db.parent.mkdir()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("JUSTICE_DESK_HOME", str(home))
+        env.setenv("JUSTICE_DESK_LANG", "en")
+        env.delenv("JUSTICE_DESK_USER", raising=False)
+        env.setenv("JUSTICE_DESK_PASSWORD", BOSS)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert main(
+                [
+                    "init", "center", "--db", str(db), "--code", "500107",
+                    "--name", "ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ", "--province", "เชียงใหม่",
+                    "--login", "boss", "--full-name", "สมชาย ใจดี",
+                ]
+            ) == 0  # fmt: skip
+            recovery = RECOVERY.search(out.getvalue())
+            assert recovery is not None
+            for login, password in (("clerk", CLERK), ("gone", GONE)):
+                env.setenv("JUSTICE_DESK_NEW_PASSWORD", password)
+                assert main(["user", "add", login, "--role", "secretary", "--db", str(db),
+                             "--user", "boss"]) == 0  # fmt: skip
+            shutil.copy(keyslots.slots_path(db), db.parent / "kept-by-gone.keys")
+            assert main(["user", "disable", "gone", "--db", str(db), "--user", "boss"]) == 0
+    assert "gone" not in keyslots.logins(db)  # disabling removed the slot
+    return db.parent, home, recovery.group(0)
+
+
 @pytest.fixture
 def center(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    center_template: tuple[Path, Path, str],
+    tmp_path: Path,
+    isolated_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> tuple[Path, str]:
-    """An encrypted center with the coordinator (boss), a secretary (clerk) and a disabled
-    account (gone) whose holder kept a copy of the key file from before."""
+    """A copy of the template center for this test (its files and data folder), signed in as
+    the coordinator."""
+    files, home, recovery = center_template
+    for path in files.iterdir():
+        shutil.copy2(path, tmp_path / path.name)
+    shutil.copytree(home, isolated_home, dirs_exist_ok=True)
     monkeypatch.setenv("JUSTICE_DESK_LANG", "en")
     monkeypatch.delenv("JUSTICE_DESK_USER", raising=False)
     monkeypatch.setenv("JUSTICE_DESK_PASSWORD", BOSS)
-    db = tmp_path / "center.sqlite3"
-    assert main(
-        [
-            "init", "center", "--db", str(db), "--code", "500107",
-            "--name", "ศูนย์ยุติธรรมชุมชนตำบลแม่เหียะ", "--province", "เชียงใหม่",
-            "--login", "boss", "--full-name", "สมชาย ใจดี",
-        ]
-    ) == 0  # fmt: skip
-    recovery = RECOVERY.search(capsys.readouterr().out)
-    assert recovery is not None
-    for login, password in (("clerk", CLERK), ("gone", GONE)):
-        monkeypatch.setenv("JUSTICE_DESK_NEW_PASSWORD", password)
-        assert main(["user", "add", login, "--role", "secretary", "--db", str(db),
-                     "--user", "boss"]) == 0  # fmt: skip
-    shutil.copy(keyslots.slots_path(db), tmp_path / "kept-by-gone.keys")
-    assert main(["user", "disable", "gone", "--db", str(db), "--user", "boss"]) == 0
-    assert "gone" not in keyslots.logins(db)  # disabling removed the slot
-    monkeypatch.delenv("JUSTICE_DESK_NEW_PASSWORD")
-    capsys.readouterr()
-    return db, recovery.group(0)
+    return tmp_path / "center.sqlite3", recovery
 
 
 def _opens(db: Path, login: str, password: str) -> bool:
