@@ -73,7 +73,7 @@ def test_records_of_someone_else_are_refused_and_the_rest_applied(world: h.World
     assert "3 refused" in outcome.message
     assert _refused(world) == {
         stranger["id"]: "wrong_owner",
-        takeover["id"]: "wrong_owner",
+        takeover["id"]: "other_site",  # any site row but the sender's own (docs/sync.md §1)
         membership["id"]: "parent_refused",
     }
     assert h.query(
