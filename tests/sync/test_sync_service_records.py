@@ -99,7 +99,11 @@ def test_records_of_someone_else_are_refused_and_the_rest_applied(world: h.World
         h.query(world.province, "SELECT status FROM received_bundles WHERE seq = 2")[0][0]
         == "partial"
     )
-    # The receipt tells the center which records were refused and why.
+    # The receipt tells the center which records were refused and why. The forged bundle
+    # claimed a change for each of its 4 records; the center made 2: it makes 2 more, or it
+    # would refuse a receipt confirming changes it never made (the alarm of a forged bundle).
+    _person(world, "เพิ่มหนึ่ง")
+    _person(world, "เพิ่มสอง")
     (written,) = sync.write_receipts(world.province, world.root / "receipts")
     receipt = sync.apply_receipt(world.center, written.path)
     assert {(r.id, r.reason) for r in receipt.rejected} == set(_refused(world).items())
