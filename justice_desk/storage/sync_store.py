@@ -414,15 +414,8 @@ _CASE_STATUS = _values(CaseStatus)
 _POSITION = _values(CommitteePosition)
 
 
-#: Columns the app reads back as a domain enum (``Sex(row.sex)``, ``CaseStatus(case.status)``),
-#: or within the domain's bounds (a ``range``): any other value refuses its record by name
-#: (``bad_record``) instead of being stored for the province's pages, dashboard and reports to
-#: trip on when they read it (a case with a status nobody knows would be counted nowhere, or
-#: stop a page). ``birth_year`` is a CE year (the app takes 1900 to the current year,
-#: services.people): a Buddhist Era year (25xx) or a 2^40 is refused; the bound is fixed, not
-#: today's year, so a center's clock does not matter. Every enum column of a syncable table is
-#: here (a test compares this with the models' columns).
 def _upto(high: int) -> range:
+    """0 to ``high``, both included (domain.limits)."""
     return range(0, high + 1)
 
 
@@ -432,6 +425,19 @@ _SORT_ORDER = range(-limits.SORT_ORDER_MAX, limits.SORT_ORDER_MAX + 1)
 _PARTICIPANTS = _upto(limits.PARTICIPANTS_MAX)
 _VOTES = _upto(limits.VOTES_MAX)
 
+
+#: Columns the app reads back as a domain enum (``Sex(row.sex)``, ``CaseStatus(case.status)``),
+#: or within the domain's bounds (a ``range``): any other value refuses its record by name
+#: (``bad_record``) instead of being stored for the province's pages, dashboard and reports to
+#: trip on when they read it (a case with a status nobody knows would be counted nowhere, or
+#: stop a page). ``birth_year`` is a CE year (the app takes 1900 to the current year,
+#: services.people): a Buddhist Era year (25xx) or a 2^40 is refused; the bound is fixed, not
+#: today's year, so a center's clock does not matter. Every enum column of a syncable table is
+#: here (a test compares this with the models' columns), and every integer column with the
+#: domain's bounds (domain.limits; a test checks that none is missing): a value is taken or
+#: refused alike on every database, and no single value can push a sum past its column (a
+#: monthly total that still overflows leaves its center counted from its records,
+#: summaries.refresh_stale).
 VALUE_CHECKS: dict[str, dict[str, frozenset[str] | range]] = {
     "sites": {
         "kind": _values(SiteKind),
