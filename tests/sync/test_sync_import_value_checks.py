@@ -286,6 +286,13 @@ def test_every_column_holding_a_domain_enum_is_checked(tmp_path: Path) -> None:
 # --- found by an outside review (session 11): values a column or a sum cannot hold ------------
 
 
+def _applied_but(world: h.World, good: dict, bad: dict) -> None:
+    """A bundle of ``good`` and ``bad``: applied with ``good``, ``bad`` alone refused by name."""
+    outcome = world.import_one(_forge(world, [good, bad]))
+    assert (outcome.status, outcome.records) == ("applied", 1), outcome
+    assert _refused(world) == {bad["id"]: "bad_record"}
+
+
 def _activity(world: h.World, topic: str) -> dict:
     from justice_desk.services import activities
 
@@ -308,9 +315,7 @@ def test_a_count_beyond_what_the_app_takes_refuses_its_record_and_imports_go_on(
     good = _person(world, "ถูกต้อง")
     bad = copy.deepcopy(_activity(world, "กิจกรรมใหญ่เกิน"))
     bad["fields"]["participants_male"] = value
-    outcome = world.import_one(_forge(world, [good, bad]))
-    assert (outcome.status, outcome.records) == ("applied", 1), outcome
-    assert _refused(world) == {bad["id"]: "bad_record"}
+    _applied_but(world, good, bad)
     assert h.query(world.province, "SELECT count(*) FROM activities")[0][0] == 0
     from justice_desk.services import dashboard
 
@@ -351,9 +356,7 @@ def test_text_longer_than_its_column_refuses_its_record_on_sqlite_as_on_postgres
     fits["fields"]["given_name"] = "😀" * 127 + "e\u0301"[:1]
     long = copy.deepcopy(_person(world, "ยาวเกิน"))
     long["fields"]["given_name"] = "e\u0301" * 64 + "x"
-    outcome = world.import_one(_forge(world, [fits, long]))
-    assert (outcome.status, outcome.records) == ("applied", 1), outcome
-    assert _refused(world) == {long["id"]: "bad_record"}
+    _applied_but(world, fits, long)
     assert fits["fields"]["given_name"] in _given_names(world)
 
 
@@ -366,9 +369,7 @@ def test_a_time_whose_utc_is_outside_the_calendar_refuses_its_record_not_the_fil
     good = _person(world, "ถูกต้อง")
     bad = copy.deepcopy(_person(world, "นอกปฏิทิน"))
     bad["fields"]["created_at"] = sent
-    outcome = world.import_one(_forge(world, [good, bad]))
-    assert (outcome.status, outcome.records) == ("applied", 1), outcome
-    assert _refused(world) == {bad["id"]: "bad_record"}
+    _applied_but(world, good, bad)
 
 
 def test_a_time_of_day_with_an_offset_is_refused_both_ways_of_reading() -> None:
