@@ -72,6 +72,7 @@ def merge(
     new_epoch: bool,
     restored_after: dt.datetime | None = None,
     known: sync_store.KnownRecords | None = None,
+    pointed_at: sync_store.PointedAt | None = None,
 ) -> Merged:
     """Apply a bundle's records, parents first (``tables`` in :func:`sync_store.ordered_tables`
     order), in the caller's transaction, which holds the center's lock
@@ -93,9 +94,15 @@ def merge(
     ``known`` (PostgreSQL): the center's records here, all of them, when the caller knows them
     (:class:`sync_store.Ownership`): its own rows are not looked up, nor are unique numbers
     (the database's unique indexes refuse a clash, and the transaction with it; the caller then
-    applies the bundle again without ``known``). What is applied is added to it."""
+    applies the bundle again without ``known``). What is applied is added to it.
+
+    ``pointed_at``: :func:`sync_store.pointed_at` of the records, when the caller has it."""
     ownership = sync_store.Ownership(
-        conn, center_id, ((t, [item.row for item in items]) for t, items in tables), known
+        conn,
+        center_id,
+        ((t, [item.row for item in items]) for t, items in tables),
+        known,
+        wanted=pointed_at,
     )
     result = Merged([], [], 0)
     for table, rid, rev in unknown:

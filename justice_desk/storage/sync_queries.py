@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, case, func, insert, select, update
+from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from justice_desk.domain.enums import ENROLLED, EnrolmentStatus, ImportStatus, KeyStatus
@@ -185,6 +185,35 @@ def bundle_by_seq(
         .scalars()
         .first()
     )
+
+
+def bundle_by_seq_or_sha(
+    session: Session, center_id: uuid.UUID, epoch: str, seq: int, sha: str
+) -> tuple[ReceivedBundle | None, bool]:
+    """:func:`bundle_by_seq`, and whether a bundle with the file digest ``sha`` was taken in
+    (:func:`bundle_by_sha` without the rejected ones), in one query: the importer asks both
+    of every bundle it decides on."""
+    found = (
+        session.execute(
+            select(ReceivedBundle).where(
+                ReceivedBundle.status != ImportStatus.REJECTED,
+                or_(
+                    and_(
+                        ReceivedBundle.center_id == center_id,
+                        ReceivedBundle.epoch == epoch,
+                        ReceivedBundle.seq == seq,
+                    ),
+                    ReceivedBundle.file_sha256 == sha,
+                ),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    same_seq = next(
+        (b for b in found if b.center_id == center_id and b.epoch == epoch and b.seq == seq), None
+    )
+    return same_seq, any(b.file_sha256 == sha for b in found)
 
 
 def epoch_seen(session: Session, center_id: uuid.UUID, epoch: str) -> bool:

@@ -769,6 +769,29 @@ def owned_references(table_name: str) -> tuple[tuple[str, str], ...]:
     return tuple((c, p) for c, p in parent_columns(table_name) if p in MODEL_BY_TABLE)
 
 
+#: Parent table -> the ids a bundle's rows point at through :func:`owned_references`.
+PointedAt = dict[str, set[uuid.UUID]]
+
+
+def pointed_at(tables: Iterable[tuple[str, Iterable[Mapping[str, Any] | None]]]) -> PointedAt:
+    """What the rows of ``tables`` (``None``: a record that could not be decoded) point at,
+    per parent table (:class:`Ownership` looks up who owns those). Plain Python over the rows,
+    so the importer has its reading thread work it out while it writes the bundle before."""
+    wanted: PointedAt = defaultdict(set)
+    for table, rows in tables:
+        references = owned_references(table)
+        if not references:
+            continue
+        present = [row for row in rows if row is not None]
+        for column, parent in references:
+            add = wanted[parent].add
+            for row in present:
+                value = row.get(column)
+                if value is not None:
+                    add(value)
+    return wanted
+
+
 #: Columns of a center's ``sites`` row that say which center it is: the enrolment's, never a
 #: bundle's (a center is enrolled under its code and name, and it is a center).
 SITE_IDENTITY = ("kind", "code", "name")
@@ -807,30 +830,30 @@ class Ownership:
         center_id: uuid.UUID,
         tables: Iterable[tuple[str, Iterable[Mapping[str, Any] | None]]],
         known: KnownRecords | None = None,
+        wanted: PointedAt | None = None,
     ) -> None:
+        """``wanted``: :func:`pointed_at` of ``tables``, when the caller worked it out already
+        (it is not changed here: a bundle applied again alone passes it again)."""
         self._conn = conn
         self.center_id = center_id
         self._known = known
-        #: parent table -> ids the bundle's records point at, until that table is looked up
-        self._wanted: dict[str, set[uuid.UUID]] = defaultdict(set)
         #: table -> ids of the bundle's rows of it (those decoded), for :meth:`_read_all`
         self._ids: dict[str, list[uuid.UUID]] = {}
         #: table -> ids of the bundle's rows that name another owner (refused as
         #: ``wrong_owner``): with ``known``, the only own ids looked up
         self._claimed: dict[str, set[uuid.UUID]] = {}
-        for table, rows in tables:
-            present = [row for row in rows if row is not None]
+        decoded: list[tuple[str, list[Mapping[str, Any]]]] = [
+            (table, [row for row in rows if row is not None]) for table, rows in tables
+        ]
+        for table, present in decoded:
             self._ids[table] = [row["id"] for row in present]
             if known is not None:
                 self._claimed[table] = {
                     row["id"] for row in present if row.get("owner_id") != center_id
                 }
-            for column, parent in owned_references(table):
-                add = self._wanted[parent].add
-                for row in present:
-                    value = row.get(column)
-                    if value is not None:
-                        add(value)
+        #: parent table -> ids the bundle's records point at, until that table is looked up
+        #: (entries are taken out, the sets never changed: a copy of the caller's mapping)
+        self._wanted: PointedAt = dict(wanted if wanted is not None else pointed_at(decoded))
         #: parent table -> stored rows of other owners that the bundle's records point at
         self._foreign: dict[str, dict[uuid.UUID, uuid.UUID]] = {}
         self._identity: dict[str, Any] | None = None
@@ -1435,14 +1458,18 @@ def defer_foreign_keys(conn: Connection) -> None:
         conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
 
 
-def check_deferred_foreign_keys(conn: Connection) -> bool:
+def check_deferred_foreign_keys(conn: Connection, *, defer_again: bool = False) -> bool:
     """Check now the foreign keys :func:`defer_foreign_keys` deferred so far in this
     transaction (raises the database's error when one fails); later writes are checked at
-    once until deferred again. PostgreSQL only: SQLite checks deferred keys only at the commit
-    (returns ``False`` there, having done nothing)."""
+    once until deferred again, or deferred again at once with ``defer_again`` (in the same
+    round trip). PostgreSQL only: SQLite checks deferred keys only at the commit (returns
+    ``False`` there, having done nothing)."""
     if conn.dialect.name != "postgresql":
         return False
-    conn.exec_driver_sql("SET CONSTRAINTS ALL IMMEDIATE")
+    # Two statements in one simple query: no parameters, so the driver sends it as one.
+    conn.exec_driver_sql(
+        "SET CONSTRAINTS ALL IMMEDIATE" + ("; SET CONSTRAINTS ALL DEFERRED" if defer_again else "")
+    )
     return True
 
 

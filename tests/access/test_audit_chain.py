@@ -286,3 +286,59 @@ def test_the_listing_shows_an_entry_its_types_cannot_read_and_the_rest(
     out = capsys.readouterr().out
     assert "cannot be read" in out or "อ่านไม่ได้" in out
     assert str(numbers[-1]) in out
+
+
+def _statements(db: Database) -> list[str]:
+    """Every statement ``db``'s engine runs from now on (until the test ends)."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    event.listen(db.write_engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_entries_of_one_transaction_follow_each_other_without_asking_again(
+    center_db: Database,
+) -> None:
+    """A transaction that writes several entries (a group of bundles imported together writes
+    one per bundle) links each to the one before without reading the chain's end again (the
+    transaction holds the chain's lock since its first entry); a savepoint rolled back, or a
+    new transaction, reads it again, and the chain stays whole."""
+    seen = _statements(center_db)
+    with center_db.write() as s:
+        audit.record(s, "test-one")
+        asked = sum("ORDER BY audit_events.event_no DESC" in q for q in seen)
+        audit.record(s, "test-two")
+        audit.record(s, "test-three")
+        assert sum("ORDER BY audit_events.event_no DESC" in q for q in seen) == asked == 1
+        nested = s.begin_nested()
+        audit.record(s, "test-rolled-back")
+        nested.rollback()
+        audit.record(s, "test-after-the-savepoint")  # asks again: the entry before is gone
+        assert sum("ORDER BY audit_events.event_no DESC" in q for q in seen) == 3
+    with center_db.write() as s:
+        audit.record(s, "test-next-transaction")
+    with center_db.write() as s:
+        try:
+            audit.record(s, "test-rolled-back-too")
+            raise RuntimeError("roll back")
+        except RuntimeError:
+            s.rollback()
+    with center_db.write() as s:
+        audit.record(s, "test-last")
+    actions = [e[3] for e in entries(center_db) if e[3].startswith("test-")]
+    assert actions == [
+        "test-one",
+        "test-two",
+        "test-three",
+        "test-after-the-savepoint",
+        "test-next-transaction",
+        "test-last",
+    ]
+    with center_db.read() as s:
+        check = audit.verify(s)
+    assert check.whole, check

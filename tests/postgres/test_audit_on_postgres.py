@@ -36,3 +36,41 @@ def test_the_trail_is_chained_and_append_only_on_postgres(fresh_pg_database: str
         assert actions[:2] == ["account-add", "login"]
     finally:
         db.dispose()
+
+
+def test_entries_of_one_transaction_take_the_chains_lock_once_on_postgres(
+    fresh_pg_database: str,
+) -> None:
+    """A transaction writing several entries (a group of imported bundles: one per bundle)
+    takes the chain's advisory lock and reads its end once; a savepoint rolled back makes the
+    next entry read it again; the chain stays whole and the checkpoint follows it."""
+    from sqlalchemy import event
+
+    from justice_desk.services import audit_trail, setup
+    from justice_desk.storage import audit
+
+    db = setup.init_province(fresh_pg_database, province="เชียงใหม่")
+    seen: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    try:
+        event.listen(db.write_engine, "before_cursor_execute", note)
+        with db.write() as s:
+            for n in range(4):
+                audit.record(s, f"test-{n}")
+            assert sum("pg_advisory_xact_lock" in q for q in seen) == 1
+            nested = s.begin_nested()
+            audit.record(s, "test-rolled-back")
+            nested.rollback()
+            audit.record(s, "test-after")
+            assert sum("pg_advisory_xact_lock" in q for q in seen) == 3
+        with db.write() as s:
+            number = audit.record(s, "test-next")
+            assert audit.checkpoint(s) == (number, audit.summary(s)[1])
+        check = audit_trail.verify_chain(db)
+        assert check.whole, check
+    finally:
+        event.remove(db.write_engine, "before_cursor_execute", note)
+        db.dispose()

@@ -12,6 +12,8 @@ keeps what it applied before the cancel.
 from __future__ import annotations
 
 import shutil
+import sqlite3
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -317,3 +319,54 @@ def test_a_run_pauses_the_cycle_collector_and_leaves_no_bundle_rows_for_it(
     del outcomes
     # Before any collection: what is left of the rows is only what is still in use.
     assert rows_alive() == before
+
+
+def test_a_bundle_settled_again_alone_is_checked_for_foreign_references_again(
+    world: h.World, tmp_path: Path
+) -> None:
+    """What a bundle's records point at is worked out once, on the reading thread: when its
+    group is rolled back (here by the orphan of the next bundle, at the commit) and it is
+    applied again alone, its reference to another center's person is refused again
+    (``foreign_reference``), as one file a run refuses it."""
+    person = _person(world, "ของศูนย์อื่น")
+    folder = world.root / "stick"
+    foreign = h.orphan_membership(world, person["id"])
+    first, *rest = _chain(
+        world,
+        folder,
+        [[person], [_person(world, "เจ้าของ"), foreign], [h.orphan_membership(world)]],
+    )
+    assert world.import_one(first).status == "applied"
+    first.unlink()
+    # The person now belongs to another center at the province (a site row copied from the
+    # center's under a new id and code).
+    other = uuid.uuid4().hex
+    raw = sqlite3.connect(world.province_path)
+    raw.row_factory = sqlite3.Row
+    with raw:
+        site = dict(raw.execute("SELECT * FROM sites WHERE kind = 'center'").fetchone())
+        site.update(id=other, owner_id=other, code="CJC-0999", name="ศูนย์อื่น")
+        raw.execute(
+            f"INSERT INTO sites ({', '.join(site)}) VALUES ({', '.join('?' for _ in site)})",  # noqa: S608
+            list(site.values()),
+        )
+        raw.execute(
+            "UPDATE people SET owner_id = ? WHERE id = ?", (other, person["id"].replace("-", ""))
+        )
+    raw.close()
+    before = tmp_path / "province-before.sqlite3"
+    h.copy_database(world.province_path, before)
+
+    grouped = world.import_(folder)
+    grouped_rows = h.snapshot(world.province)
+    assert [(o.status, o.reason, o.records) for o in grouped] == [
+        ("applied", None, 1),
+        ("rejected", "missing_parent", 0),
+    ], grouped
+    refused = h.query(world.province, "SELECT reason FROM rejected_records")
+    assert [r[0] for r in refused] == ["foreign_reference"]
+
+    world.province = h.replace_database(world.province, before)
+    alone = [world.import_one(p) for p in rest]
+    assert _summary(grouped) == _summary(alone)
+    assert h.snapshot(world.province) == grouped_rows

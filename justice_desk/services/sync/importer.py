@@ -78,7 +78,7 @@ READ_AHEAD_FILES = 2
 #: (one flush to disk, one round of locks) for them instead of one each. Any failure rolls the
 #: group back and its bundles are settled again one transaction each, the way a single bundle
 #: always is, so every file gets the outcome it would get alone (docs/sync.md §6).
-GROUP_RECORDS = 10_000
+GROUP_RECORDS = 20_000
 GROUP_BUNDLES = 32
 
 
@@ -1177,7 +1177,7 @@ def _decide_and_apply(
         )
         return outcome(ImportStatus.REJECTED, "not_enrolled", reason_text("not_enrolled"))
     if held_row_id is None:
-        same_seq = q.bundle_by_seq(session, center_id, bundle.epoch, seq)
+        same_seq, copy = q.bundle_by_seq_or_sha(session, center_id, bundle.epoch, seq, sha)
         if same_seq is not None and same_seq.content_digest != bundle.content_digest:
             _log(
                 session,
@@ -1202,10 +1202,7 @@ def _decide_and_apply(
                 "same_seq_different_content",
                 reason_text("same_seq_different_content"),
             )
-        if (
-            same_seq is not None
-            or q.bundle_by_sha(session, sha, exclude_status=(ImportStatus.REJECTED,)) is not None
-        ):
+        if same_seq is not None or copy:
             # Nothing changes; the row makes the next receipt report it again (docs/sync.md §7).
             _log(
                 session,
@@ -1253,6 +1250,9 @@ def _decide_and_apply(
     if not session.info.get("foreign_keys_deferred"):  # once per transaction
         sync_store.defer_foreign_keys(conn)
         session.info["foreign_keys_deferred"] = True
+    # In a group, each bundle's foreign keys are checked before the next one joins, which
+    # defers them again in the same round trip (_check_foreign_keys_now).
+    session.info[_UNCHECKED] = True
     result = _apply_records(
         conn,
         center_id,
@@ -1264,8 +1264,12 @@ def _decide_and_apply(
     if session.info.get(_IN_GROUP):
         session.info[_WRITTEN] = result.written
     # The province's summary tables: the center is marked stale in this transaction (one row);
-    # it is recounted later, outside the import (storage/summaries.py).
-    summaries.mark_stale(conn, center_id)
+    # it is recounted later, outside the import (storage/summaries.py). Once for a group: its
+    # bundles are of one center and commit together.
+    if not session.info.get(_MARKED):
+        summaries.mark_stale(conn, center_id)
+        if session.info.get(_IN_GROUP):
+            session.info[_MARKED] = True
     status = ImportStatus.PARTIAL if result.rejected else ImportStatus.APPLIED
     detail = f"{len(result.rejected)} records refused" if result.rejected else None
     row = _record_bundle(
@@ -1334,6 +1338,8 @@ class _Decoded:
     unknown: list[tuple[str, str, int]]
     tables: list[tuple[str, list[sync_merge.Incoming]]]
     max_rev: int = 0  # the highest rev of any record
+    #: what the records point at (``sync_store.pointed_at``), worked out on the reading thread
+    pointed_at: sync_store.PointedAt | None = None
 
 
 class _Decoding:
@@ -1398,7 +1404,8 @@ class _Decoding:
         it (a reference cycle), so what it still held would wait for the cycle collector, which
         an import pauses (:func:`_collector_paused`), instead of going with the bundle."""
         tables = [(t, self.by_table[t]) for t in sync_store.ordered_tables(self.by_table)]
-        decoded = _Decoded(self.unknown, tables, self.max_rev)
+        pointed_at = sync_store.pointed_at((t, [item.row for item in items]) for t, items in tables)
+        decoded = _Decoded(self.unknown, tables, self.max_rev, pointed_at)
         self.release()
         return decoded
 
@@ -1419,6 +1426,10 @@ def _decode_records(records: Sequence[fmt.Record], columns: _Columns | None = No
 _IN_GROUP = "justice_desk.import_group"
 #: ``Session.info`` key of the rows the last bundle of a group wrote, per table
 _WRITTEN = "justice_desk.import_written"
+#: ``Session.info`` key: a bundle was written since the group's last foreign-key check
+_UNCHECKED = "justice_desk.import_unchecked"
+#: ``Session.info`` key: the group's center is marked for the summary recount
+_MARKED = "justice_desk.import_marked_stale"
 
 
 def _check_foreign_keys_now(session: Session) -> bool:
@@ -1429,12 +1440,10 @@ def _check_foreign_keys_now(session: Session) -> bool:
     commit would make, made earlier. SQLite checks deferred foreign keys only at the commit
     (docs/sync.md §6; there the group checks the rows written before the next bundle joins:
     :meth:`_ImportRun.references_hold`). Whether the check was made."""
-    if session.info.get("foreign_keys_deferred") and sync_store.check_deferred_foreign_keys(
-        session.connection()
-    ):
-        session.info["foreign_keys_deferred"] = False  # deferred again by the next bundle
-        return True
-    return False
+    if not session.info.pop(_UNCHECKED, False):
+        return False
+    # Deferred again at once (one round trip): the group's next bundle is written deferred.
+    return sync_store.check_deferred_foreign_keys(session.connection(), defer_again=True)
 
 
 def _known_records(
@@ -1492,6 +1501,7 @@ def _apply_records(
         new_epoch=new_epoch,
         restored_after=restored_after,
         known=known,
+        pointed_at=decoded.pointed_at,
     )
     privacy_queries.purge_after_anonymisation(conn, center_id, erased)
     return merged
