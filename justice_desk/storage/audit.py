@@ -139,34 +139,6 @@ def entry_hash(*fields: Any) -> str:
     return hashlib.sha256(canonical(*fields)).hexdigest()
 
 
-#: ``info`` key of the chain's end as :func:`record` left it in the transaction it wrote in
-_WRITTEN_END = "justice_desk.audit_written_end"
-
-
-def _transaction_of(conn: Session | Connection) -> tuple[object, object] | None:
-    """The transaction ``conn`` writes in, and its innermost savepoint (both ``None`` outside
-    one), to tell whether an end kept by :func:`record` is still this transaction's."""
-    root = conn.get_transaction()
-    return None if root is None else (root, conn.get_nested_transaction())
-
-
-def _written_end(conn: Session | Connection) -> tuple[int, str] | None:
-    """The end of the chain as this very transaction (and savepoint) last wrote it: the
-    transaction holds the chain's lock since that entry (PostgreSQL's advisory lock; SQLite's
-    write lock), and entries are only ever appended (the triggers refuse any other change),
-    so that entry is still the last one and its number the highest ever given. ``None``
-    when this transaction has not written one (then the database is asked)."""
-    kept = conn.info.get(_WRITTEN_END)
-    if kept is None:
-        return None
-    transaction, end = kept
-    now = _transaction_of(conn)
-    if now is None or now[0] is not transaction[0] or now[1] is not transaction[1]:
-        return None
-    number, digest = end
-    return int(number), str(digest)
-
-
 def _chain_end(conn: Session | Connection) -> tuple[int, str]:
     """The last entry's number and hash (0 and the genesis hash when there is none)."""
     bind = conn if isinstance(conn, Connection) else conn.get_bind()
@@ -239,17 +211,10 @@ def record(
     """Append an entry in ``session``'s transaction; returns its number. The actor is the one
     the database's session carries (``Database.actor``) unless one is given."""
     who = actor_name(actor if actor is not None else session.info.get("actor"))
-    written = _written_end(session)
-    if written is not None:
-        # The transaction's own last entry (a group of bundles imported in one transaction
-        # records one per bundle): no lock to take again, nothing to read.
-        last_no, last_hash = written
-        event_no = last_no + 1
-    else:
-        last_no, last_hash = _chain_end(session)
-        # a number freed by entries deleted around the app is never given again: the gap
-        # stays visible to the chain check
-        event_no = max(last_no, high_water(session)) + 1
+    last_no, last_hash = _chain_end(session)
+    # a number freed by entries deleted around the app is never given again: the gap stays
+    # visible to the chain check
+    event_no = max(last_no, high_water(session)) + 1
     at = utcnow()
     host = hostname()
     digest = entry_hash(event_no, at, who, host, action, table, row_id, detail, last_hash)
@@ -270,9 +235,6 @@ def record(
     bind = session if isinstance(session, Connection) else session.get_bind()
     if bind.dialect.name == "postgresql":
         _write_checkpoint(session, event_no, digest)
-    transaction = _transaction_of(session)
-    if transaction is not None:
-        session.info[_WRITTEN_END] = (transaction, (event_no, digest))
     return event_no
 
 
