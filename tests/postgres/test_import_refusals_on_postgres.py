@@ -132,3 +132,58 @@ def test_a_parent_in_a_later_bundle_of_the_run_does_not_rescue_a_bundle(
     assert stored == 0
     center.dispose()
     province.dispose()
+
+
+def test_a_revocation_waits_for_the_group_being_written_and_refuses_the_rest_on_postgres(
+    fresh_pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another officer revokes a center while an import of its bundles runs (the outside
+    review of session 12, F1): the revocation waits for the group the import is writing (it
+    takes the center's lock, as the importer does), and bundles read before it but applied
+    after it are refused as ``revoked_key``, as when imported after it."""
+    import threading
+
+    from justice_desk.services.sync import importer
+    from justice_desk.storage import sync_queries as q
+
+    province = setup.init_province(fresh_pg_database, province="เชียงใหม่", code="PJO-50")
+    center = _enrolled_center(tmp_path / "c.sqlite3", province, tmp_path / "enrol")
+    first = sync.export_bundle(center, tmp_path / "usb")
+    (applied,) = sync.import_paths(province, [first.path])
+    assert applied.status == "applied", applied
+    person = next(r for r in _records(center, province, first.path) if r["table"] == "people")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    start = first.last_change + 1
+    for k in range(3):  # seq 2, 3, 4
+        again = dict(person, rev=person["rev"] + 1 + k)
+        _forge(center, province, stick, [again], 2 + k, start + k)
+
+    # The keys as an import that started before the revocation read them.
+    stale = importer._trust(province)
+    assert stale(str(center.site_id))
+    monkeypatch.setattr(importer, "_trust", lambda db, **kwargs: stale)
+
+    # An import holding the center's lock (a group being written): the revocation waits.
+    done = threading.Event()
+    with province.write() as session:
+        q.lock_center(session, center.site_id)
+        revoking = threading.Thread(
+            target=lambda: (
+                sync.revoke_center_key(province, "CJC-0001", keep_through_seq=2),
+                done.set(),
+            )
+        )
+        revoking.start()
+        assert not done.wait(1.0)
+    revoking.join(30)
+    assert done.is_set()
+
+    outcomes = sync.import_paths(province, [stick])
+    assert [(o.seq, o.status, o.reason) for o in outcomes] == [
+        (2, "applied", None),
+        (3, "rejected", "revoked_key"),
+        (4, "rejected", "revoked_key"),
+    ], outcomes
+    center.dispose()
+    province.dispose()

@@ -370,3 +370,47 @@ def test_a_bundle_settled_again_alone_is_checked_for_foreign_references_again(
     alone = [world.import_one(p) for p in rest]
     assert _summary(grouped) == _summary(alone)
     assert h.snapshot(world.province) == grouped_rows
+
+
+def test_a_key_revoked_after_the_files_were_read_refuses_them_when_applied(
+    world: h.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another officer revokes the center (cut-off: seq 3) while an import runs, after its
+    files were read and verified with the keys as they were (the outside review of session
+    12, F1): the bundles past the cut-off are refused as ``revoked_key`` when applied, as they
+    are when imported after the revocation; those up to it are applied."""
+    folder = world.root / "stick"
+    _chain(world, folder, [[_person(world, f"ก่อนเพิกถอน{k}")] for k in range(4)])  # seq 2-5
+    stale = importer._trust(world.province)
+    assert stale(str(world.center.site_id))  # the center's keys, read before the revocation
+    monkeypatch.setattr(importer, "_trust", lambda db, **kwargs: stale)
+    sync.revoke_center_key(world.province, "CJC-0001", keep_through_seq=3)
+    outcomes = world.import_(folder)
+    assert [(o.seq, o.status, o.reason) for o in outcomes] == [
+        (2, "applied", None),
+        (3, "applied", None),
+        (4, "rejected", "revoked_key"),
+        (5, "rejected", "revoked_key"),
+    ], outcomes
+    assert "revoked" in outcomes[2].message
+    assert h.query(world.province, "SELECT last_seq FROM enrolments")[0][0] == 3
+
+
+def test_a_cut_off_before_any_bundle_was_received_is_refused_by_name(tmp_path: Path) -> None:
+    """``revoke --keep-through N`` for a center whose first bundle has not arrived: there is no
+    epoch its cut-off could keep bundles of, so it is refused with what to do instead (it
+    used to say "bundles after N are refused" and refuse every one: the outside review of
+    session 12, F3); without a cut-off the revocation is made."""
+    from justice_desk.errors import UserError
+
+    center = h.new_center(tmp_path / "c.sqlite3")
+    province = h.new_province(tmp_path / "p.sqlite3")
+    h.enrol(center, province, tmp_path / "enrol")
+    with pytest.raises(UserError, match="has been received yet"):
+        sync.revoke_center_key(province, "CJC-0001", keep_through_seq=3)
+    assert h.query(province, "SELECT status FROM enrolments")[0][0] != "revoked"
+    revoked = sync.revoke_center_key(province, "CJC-0001")
+    assert not revoked.keep_through  # nothing is kept
+    assert h.query(province, "SELECT status FROM enrolments")[0][0] == "revoked"
+    center.dispose()
+    province.dispose()

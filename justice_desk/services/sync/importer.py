@@ -979,6 +979,20 @@ def _settle(
             outcome = _decide_and_apply(session, path, data, sha, bundle, held_row_id, decoded)
             held_waiting = outcome.status is ImportStatus.APPLIED and q.has_held(session, center_id)
             return outcome, held_waiting
+    except (fmt.RevokedKeyError, fmt.UnknownKeyError) as exc:
+        # Its key was revoked or retired after the file was read (_check_signer_now): refused
+        # as the file read now is.
+        return _reject(
+            db,
+            path,
+            exc.reason,
+            _refusal_message(db, exc),
+            detail=exc.detail,
+            sha=sha,
+            center=center_id,
+            seq=bundle.seq,
+            manifest=bundle.manifest,
+        ), False
     except DataIntegrityError as exc:
         # Raised at commit by the deferred foreign keys, or by another rule of the database.
         reason = "missing_parent" if "foreign key" in str(exc).lower() else "constraint"
@@ -1033,6 +1047,37 @@ def _settle(
         return ImportOutcome(
             str(path), ImportStatus.REJECTED, "store_failed", message, 0, str(center_id), bundle.seq
         ), False
+
+
+def _check_signer_now(session: Session, bundle: fmt.VerifiedBundle) -> None:
+    """The bundle's key checked again as the database holds it now, under the center's lock
+    (``sync_queries.lock_center``): a revocation or a key-change statement recorded after the
+    file was read (by another officer while this import ran) refuses it as it would refuse
+    the file read now (``revoked_key``, ``unknown_key``: raised, and the caller refuses the
+    file; docs/sync.md §9). Revocations and statements take the same lock, so once a group
+    checked its key, nothing changes it until the group commits: checked once per group."""
+    from justice_desk.services.sync.keys import _cutoff
+    from justice_desk.storage import sync_queries as q
+
+    manifest = bundle.manifest
+    checked = session.info.setdefault(_SIGNERS_CHECKED, set())
+    if (bundle.center_id, manifest.key_id) in checked:
+        return
+    center_id = uuid.UUID(bundle.center_id)
+    row = next((r for r in q.trusted_keys(session, center_id) if r.key_id == manifest.key_id), None)
+    site = bundle.center_id
+    if row is None:
+        raise fmt.UnknownKeyError("not enrolled when applied", site=site, key_id=manifest.key_id)
+    cutoff = _cutoff(row)
+    if cutoff is not None:
+        if not cutoff.allows(manifest.epoch, manifest.seq):
+            raise fmt.RevokedKeyError(
+                f"revoked before it was applied (epoch {manifest.epoch} seq {manifest.seq})",
+                site=site,
+                key_id=manifest.key_id,
+            )
+        return  # a cut-off is checked for each bundle: its seq counts
+    checked.add((bundle.center_id, manifest.key_id))
 
 
 def _keep_trail(session: Session, bundle: fmt.VerifiedBundle) -> None:
@@ -1176,6 +1221,7 @@ def _decide_and_apply(
             seq=seq,
         )
         return outcome(ImportStatus.REJECTED, "not_enrolled", reason_text("not_enrolled"))
+    _check_signer_now(session, bundle)
     if held_row_id is None:
         same_seq, copy = q.bundle_by_seq_or_sha(session, center_id, bundle.epoch, seq, sha)
         if same_seq is not None and same_seq.content_digest != bundle.content_digest:
@@ -1430,6 +1476,9 @@ _WRITTEN = "justice_desk.import_written"
 _UNCHECKED = "justice_desk.import_unchecked"
 #: ``Session.info`` key: the group's center is marked for the summary recount
 _MARKED = "justice_desk.import_marked_stale"
+#: ``Session.info`` key: (center, key id) of signers checked without a cut-off in this
+#: transaction (_check_signer_now)
+_SIGNERS_CHECKED = "justice_desk.import_signers_checked"
 
 
 def _check_foreign_keys_now(session: Session) -> bool:
@@ -1634,6 +1683,9 @@ def _import_rotation(db: Database, path: Path, data: bytes, sha: str) -> ImportO
 
     site = uuid.UUID(rotation.site_id)
     with db.write() as session:
+        # After the group an officer is importing for the center meanwhile, before its next
+        # one: that one checks its key again (_check_signer_now).
+        q.lock_center(session, site)
         _store_public(session, site, rotation.new_keys, "peer")
         enrolment = session.get(Enrolment, site)
         old = q.site_key(session, site, rotation.old_key_id)

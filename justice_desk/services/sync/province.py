@@ -337,12 +337,28 @@ def revoke_center_key(
     if keep_through_seq is not None and not 0 <= keep_through_seq <= MAX_COUNTER:
         raise UserError(_("The bundle number to keep must be 0 or more."))
     with db.write() as session:
-        audit.record(session, "keys", detail=f"revoked the keys of {center_code}")
         enrolment = q.enrolment_by_code(session, center_code)
         if enrolment is None or enrolment.status == EnrolmentStatus.PENDING:
             raise UserError(
                 _("No center with the code {code} is enrolled here.").format(code=center_code)
             )
+        # An import of the center's bundles running meanwhile finishes the group it is
+        # writing first; its next bundles check their key again and are refused
+        # (importer._check_signer_now). The center's lock is taken before the audit trail's,
+        # in the order the importer takes them.
+        q.lock_center(session, enrolment.center_id)
+        session.refresh(enrolment)
+        if enrolment.epoch is None and keep_through_seq:
+            # A cut-off is a bundle number within the epoch of the bundles received: with
+            # none received there is nothing it could keep (the outside review of session 12).
+            raise UserError(
+                _(
+                    "No bundle of {code} {name} has been received yet, so none can be kept: "
+                    "revoke without --keep-through (every bundle signed with its keys is then "
+                    "refused)."
+                ).format(code=enrolment.code, name=enrolment.name)
+            )
+        audit.record(session, "keys", detail=f"revoked the keys of {center_code}")
         keep = enrolment.last_seq if keep_through_seq is None else keep_through_seq
         peer = [r for r in q.keys_of(session, enrolment.center_id) if r.role == "peer"]
         cut_offs = [r.last_good_seq for r in peer if r.status == KeyStatus.REVOKED]
