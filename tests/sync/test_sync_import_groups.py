@@ -414,3 +414,37 @@ def test_a_cut_off_before_any_bundle_was_received_is_refused_by_name(tmp_path: P
     assert h.query(province, "SELECT status FROM enrolments")[0][0] == "revoked"
     center.dispose()
     province.dispose()
+
+
+def test_a_statement_appointing_a_retired_key_again_is_refused_and_changes_nothing(
+    world: h.World,
+) -> None:
+    """Someone with the center's current key and a copy of its retired one signs a statement
+    that makes the retired key the center's key again (the outside review of session 12, F4):
+    it is refused (``revoked_key``, by name) and the keys stay as they were, so the center's
+    next bundle, signed with its current key, still applies."""
+    from justice_desk import sync as fmt
+
+    retired = sync.own_keys(world.center)
+    statement = sync.rotate_center_keys(world.center, world.root / "rotate.jdrotate")
+    (rotated,) = world.import_(statement)
+    assert (rotated.status, rotated.reason) == ("applied", "key_rotation")
+    current = sync.own_keys(world.center)
+    back = world.root / "back.jdrotate"
+    back.write_bytes(
+        fmt.create_key_rotation(
+            str(world.center.site_id),
+            current,
+            retired,
+            last_epoch=world.center.setting("epoch") or "",
+            last_seq=world.first.last_change,  # type: ignore[attr-defined]
+        )
+    )
+    keys_before = h.query(world.province, "SELECT key_id, status FROM site_keys ORDER BY key_id")
+    (refused,) = world.import_(back)
+    assert (refused.status, refused.reason) == ("rejected", "revoked_key"), refused
+    assert "never used again" in refused.message
+    keys = h.query(world.province, "SELECT key_id, status FROM site_keys ORDER BY key_id")
+    assert [tuple(r) for r in keys] == [tuple(r) for r in keys_before]
+    people.create_person(world.center, people.PersonInput(given_name="หลังคำขอย้อนกุญแจ"))
+    assert world.import_one(world.export().path).status == "applied"

@@ -1682,33 +1682,25 @@ def _import_rotation(db: Database, path: Path, data: bytes, sha: str) -> ImportO
         return _reject(db, path, exc.reason, _refusal_message(db, exc), detail=exc.detail, sha=sha)
 
     site = uuid.UUID(rotation.site_id)
-    with db.write() as session:
-        # After the group an officer is importing for the center meanwhile, before its next
-        # one: that one checks its key again (_check_signer_now).
-        q.lock_center(session, site)
-        _store_public(session, site, rotation.new_keys, "peer")
-        enrolment = session.get(Enrolment, site)
-        old = q.site_key(session, site, rotation.old_key_id)
-        if old is not None:
-            old.status = KeyStatus.ROTATED
-            # The old key verifies only what it signed before: the statement says up to where;
-            # one from an older version did not, so: what this office had received by now.
-            if rotation.last_seq is not None:
-                old.retired_epoch, old.retired_seq = rotation.last_epoch, rotation.last_seq
-            elif enrolment is not None:
-                old.retired_epoch, old.retired_seq = enrolment.epoch, enrolment.last_seq
-            else:
-                old.retired_epoch, old.retired_seq = None, 0
-        if enrolment is not None:
-            enrolment.fingerprint = rotation.new_keys.fingerprint
-        _log(
-            session,
+    try:
+        with db.write() as session:
+            # After the group an officer is importing for the center meanwhile, before its
+            # next one: that one checks its key again (_check_signer_now).
+            q.lock_center(session, site)
+            _record_rotation(session, path, sha, rotation)
+    except _ReusedKey as exc:
+        return _reject(
+            db,
             path,
-            ImportStatus.APPLIED,
-            reason="key_rotation",
+            "revoked_key",
+            _(
+                "The key change statement names as the center's new key one that was retired "
+                "or revoked before; a key is never used again. Ask the center to make new "
+                "keys."
+            ),
+            detail=f"{rotation.old_key_id} -> {rotation.new_key_id} ({exc})",
             sha=sha,
             center=site,
-            detail=f"{rotation.old_key_id} -> {rotation.new_key_id}",
         )
     return ImportOutcome(
         str(path),
@@ -1717,4 +1709,45 @@ def _import_rotation(db: Database, path: Path, data: bytes, sha: str) -> ImportO
         _("New keys of the center recorded."),
         0,
         str(site),
+    )
+
+
+class _ReusedKey(Exception):
+    """A key-change statement appoints a key retired or revoked before (its status)."""
+
+
+def _record_rotation(session: Session, path: Path, sha: str, rotation: fmt.KeyRotation) -> None:
+    """Store a verified key-change statement: the new key, the old one retired. A key retired
+    or revoked before is never the center's key again (docs/sync.md §9): appointing one would
+    leave the center with no key that verifies (the outside review of session 12, F4), so it
+    raises :class:`_ReusedKey` and nothing is written."""
+    from justice_desk.storage import sync_queries as q
+
+    site = uuid.UUID(rotation.site_id)
+    appointed = q.site_key(session, site, rotation.new_key_id)
+    if appointed is not None and appointed.status != KeyStatus.ACTIVE:
+        raise _ReusedKey(appointed.status)
+    _store_public(session, site, rotation.new_keys, "peer")
+    enrolment = session.get(Enrolment, site)
+    old = q.site_key(session, site, rotation.old_key_id)
+    if old is not None:
+        old.status = KeyStatus.ROTATED
+        # The old key verifies only what it signed before: the statement says up to where;
+        # one from an older version did not, so: what this office had received by now.
+        if rotation.last_seq is not None:
+            old.retired_epoch, old.retired_seq = rotation.last_epoch, rotation.last_seq
+        elif enrolment is not None:
+            old.retired_epoch, old.retired_seq = enrolment.epoch, enrolment.last_seq
+        else:
+            old.retired_epoch, old.retired_seq = None, 0
+    if enrolment is not None:
+        enrolment.fingerprint = rotation.new_keys.fingerprint
+    _log(
+        session,
+        path,
+        ImportStatus.APPLIED,
+        reason="key_rotation",
+        sha=sha,
+        center=site,
+        detail=f"{rotation.old_key_id} -> {rotation.new_key_id}",
     )
