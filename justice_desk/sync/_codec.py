@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -55,12 +56,24 @@ def _reject_constant(name: str) -> NoReturn:
     raise ValueError(f"non-finite number {name}")
 
 
+def _finite_float(text: str) -> float:
+    """A JSON number with a fraction or exponent, refused when it has no finite value
+    (``1e999`` reads as infinity: refused as ``Infinity`` itself is, docs/sync-format.md §4)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
+
+
 def parse_json(data: bytes, error: type[RejectedFileError], what: str) -> Any:
     """Parse ``data`` as strict UTF-8 JSON or raise ``error`` (never anything else)."""
     try:
         text = data.decode("utf-8")
         return json.loads(
-            text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
+            text,
+            object_pairs_hook=_reject_duplicates,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
         )
     except (UnicodeDecodeError, ValueError, RecursionError, TypeError) as exc:
         raise error(f"{what}: not valid JSON ({exc})") from None

@@ -355,3 +355,36 @@ def test_the_decoder_refuses_values_the_columns_cannot_hold() -> None:
         postgres.decode("people", person_id, 2**31, dict(fields, birth_year=1980))
     with pytest.raises(ValueError, match="NUL"):
         postgres.decode("people", person_id, 1, dict(fields, birth_year=1980, surname="a\x00b"))
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_record_over_the_record_limit_is_refused_however_the_payload_is_spelt(
+    indent: int | None,
+) -> None:
+    """The limit of one record holds for a canonical payload (cut into slices) and for one
+    read whole by the strict reader (indented here): the outside review of session 12 had an
+    indented 2 MiB record read."""
+    limits = DEFAULT_LIMITS  # 1 MiB a record
+    records = [r.to_dict() for r in _records(3, lambda i: {"notes": "ก" * (700_000 if i else 10)})]
+    if indent is None:
+        plaintext = records_plaintext([fmt.Record(**r) for r in records])
+    else:
+        plaintext = json.dumps({"records": records}, indent=indent, ensure_ascii=False).encode()
+    with pytest.raises(fmt.TooLargeError):
+        _records_from_plaintext(plaintext, limits)
+    small = json.dumps({"records": records[:1]}, indent=2, ensure_ascii=False).encode()
+    assert len(_records_from_plaintext(small, limits)) == 1
+
+
+@pytest.mark.parametrize("number", ["1e999", "-1e999", "NaN", "Infinity"])
+def test_a_number_without_a_finite_value_refuses_the_payload_wherever_it_is(number: str) -> None:
+    """``1e999`` reads as infinity: refused like ``Infinity`` and ``NaN`` (docs/sync-format.md
+    §4), in a record's fields and in a key the format does not know (the outside review of
+    session 12 had it taken in an unknown key)."""
+    for record in (
+        '{"fields":{"n":%s},"id":"a","op":"update","rev":1,"table":"dispute"}',
+        '{"fields":{},"id":"a","later":%s,"op":"update","rev":1,"table":"dispute"}',
+    ):
+        plaintext = ('{"records":[' + record % number + "]}").encode()
+        with pytest.raises(fmt.BadPayloadError):
+            _records_from_plaintext(plaintext, DEFAULT_LIMITS)
