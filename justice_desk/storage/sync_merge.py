@@ -158,7 +158,15 @@ def merge(
                 foreign.append(row["id"])
                 continue
             if row.get("owner_id") != center_id:
-                result.rejected.append(RefusedRecord(table, item.id, item.rev, "wrong_owner", ""))
+                result.rejected.append(
+                    RefusedRecord(
+                        table,
+                        item.id,
+                        item.rev,
+                        "wrong_owner",
+                        f"owner_id is {row.get('owner_id')}, not the sending center",
+                    )
+                )
                 foreign.append(row["id"])
                 continue
             rows.append(row)
@@ -183,7 +191,13 @@ def merge(
                 new_ids.add(row["id"])
             elif have[1] != center_id:
                 result.rejected.append(
-                    RefusedRecord(table, str(row["id"]), row["rev"], "wrong_owner", "")
+                    RefusedRecord(
+                        table,
+                        str(row["id"]),
+                        row["rev"],
+                        "wrong_owner",
+                        "the id is held here by a record of another center",
+                    )
                 )
             elif have[0] < row["rev"]:
                 candidates.append(row)

@@ -83,7 +83,13 @@ def test_rows_are_applied_or_refused_with_their_reason(world: h.World) -> None:
     assert merged.applied == 1
     assert sorted(merged.rejected) == sorted(
         [
-            sync_merge.RefusedRecord("people", str(stranger), theirs.rev, "wrong_owner", ""),
+            sync_merge.RefusedRecord(
+                "people",
+                str(stranger),
+                theirs.rev,
+                "wrong_owner",
+                f"owner_id is {theirs.row['owner_id']}, not the sending center",
+            ),
             sync_merge.RefusedRecord(
                 "people", unreadable.id, 1, "bad_record", "birth_date: not a date"
             ),

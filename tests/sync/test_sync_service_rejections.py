@@ -493,3 +493,19 @@ def test_every_reason_and_conflict_action_is_documented() -> None:
     doc = (Path(__file__).parents[2] / "docs" / "sync.md").read_text("utf-8")
     names = set(sync.REASONS) | set(sync.ACTIONS)
     assert sorted(n for n in names if f"`{n}`" not in doc) == []
+
+
+def test_every_reason_a_record_is_refused_for_says_what_to_do() -> None:
+    """The center's list of refused records (``sync refused``, the Sync page) gives what to do
+    for each: ``bad_record`` and ``wrong_owner`` had none (the outside review of session 12,
+    F7)."""
+    refused_by_record = {
+        "bad_record",
+        "wrong_owner",
+        "number_taken",
+        "parent_refused",
+        "foreign_reference",
+        "other_site",
+    }
+    assert sorted(refused_by_record - set(sync.ACTIONS)) == []
+    assert all(sync.ACTIONS[r].strip() for r in refused_by_record)

@@ -188,6 +188,14 @@ ACTIONS = {
         "A center sends only its own center record; this one would have added or changed "
         "another center. It was not taken in. Ask the center what it meant to change."
     ),
+    "bad_record": N_(
+        "A value in the record is not one the app takes (the detail says which). The center "
+        "corrects the record and sends it again."
+    ),
+    "wrong_owner": N_(
+        "The record names another center as its owner, or its id is already another center's "
+        "record. It was not taken in. Ask the center to check the record."
+    ),
 }
 
 
