@@ -981,17 +981,25 @@ def _settle(
             return outcome, held_waiting
     except (fmt.RevokedKeyError, fmt.UnknownKeyError) as exc:
         # Its key was revoked or retired after the file was read (_check_signer_now): refused
-        # as the file read now is.
-        return _reject(
-            db,
-            path,
-            exc.reason,
-            _refusal_message(db, exc),
-            detail=exc.detail,
-            sha=sha,
-            center=center_id,
-            seq=bundle.seq,
-            manifest=bundle.manifest,
+        # as the file read now is (a held one is decided so).
+        message = _refusal_message(db, exc)
+        if held_row_id is None:
+            return _reject(
+                db,
+                path,
+                exc.reason,
+                message,
+                detail=exc.detail,
+                sha=sha,
+                center=center_id,
+                seq=bundle.seq,
+                manifest=bundle.manifest,
+            ), False
+        _refuse_held(
+            db, held_row_id, path, exc.reason, exc.detail, sha=sha, center=center_id, seq=bundle.seq
+        )
+        return ImportOutcome(
+            str(path), ImportStatus.REJECTED, exc.reason, message, 0, str(center_id), bundle.seq
         ), False
     except DataIntegrityError as exc:
         # Raised at commit by the deferred foreign keys, or by another rule of the database.
