@@ -36,6 +36,18 @@ def _forge(center: Any, province: Any, folder: Path, records: list[Any], seq: in
     return path
 
 
+def _first_bundle_applied(url: str, tmp_path: Path) -> tuple[Any, Any, Any, dict[str, Any]]:
+    """A province on the server and an enrolled demo center whose first bundle it applied;
+    the bundle's first person record."""
+    province = setup.init_province(url, province="เชียงใหม่", code="PJO-50")
+    center = _enrolled_center(tmp_path / "c.sqlite3", province, tmp_path / "enrol")
+    first = sync.export_bundle(center, tmp_path / "usb")
+    (applied,) = sync.import_paths(province, [first.path])
+    assert applied.status == "applied", applied
+    person = next(r for r in _records(center, province, first.path) if r["table"] == "people")
+    return province, center, first, person
+
+
 def test_refusals_are_named_on_postgres(fresh_pg_database: str, tmp_path: Path) -> None:
     from sqlalchemy import text
 
@@ -93,12 +105,7 @@ def test_a_parent_in_a_later_bundle_of_the_run_does_not_rescue_a_bundle(
     is ``missing_parent`` whether the two come in one run or one file a run."""
     from sqlalchemy import text
 
-    province = setup.init_province(fresh_pg_database, province="เชียงใหม่", code="PJO-50")
-    center = _enrolled_center(tmp_path / "c.sqlite3", province, tmp_path / "enrol")
-    first = sync.export_bundle(center, tmp_path / "usb")
-    (applied,) = sync.import_paths(province, [first.path])
-    assert applied.status == "applied", applied
-    person = next(r for r in _records(center, province, first.path) if r["table"] == "people")
+    province, center, first, person = _first_bundle_applied(fresh_pg_database, tmp_path)
     later = dict(person, id=str(uuid.uuid4()), rev=1)
     later["fields"] = dict(person["fields"], given_name="มาทีหลัง", national_id=None)
     membership = {
@@ -146,12 +153,7 @@ def test_a_revocation_waits_for_the_group_being_written_and_refuses_the_rest_on_
     from justice_desk.services.sync import importer
     from justice_desk.storage import sync_queries as q
 
-    province = setup.init_province(fresh_pg_database, province="เชียงใหม่", code="PJO-50")
-    center = _enrolled_center(tmp_path / "c.sqlite3", province, tmp_path / "enrol")
-    first = sync.export_bundle(center, tmp_path / "usb")
-    (applied,) = sync.import_paths(province, [first.path])
-    assert applied.status == "applied", applied
-    person = next(r for r in _records(center, province, first.path) if r["table"] == "people")
+    province, center, first, person = _first_bundle_applied(fresh_pg_database, tmp_path)
     stick = tmp_path / "stick"
     stick.mkdir()
     start = first.last_change + 1
