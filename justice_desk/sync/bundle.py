@@ -521,9 +521,9 @@ def _strict_records(plaintext: bytes, limits: Limits) -> list[Any]:
     # session 12 sent a 2 MiB record indented, and it was read.
     longest = limits.max_record_bytes
     for record in records:
-        size = len(
-            json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-        )
+        # (A lone surrogate is counted, not refused here: its record is refused by name.)
+        text = json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        size = len(text.encode("utf-8", "surrogatepass"))
         if size > longest:
             raise TooLargeError(
                 f"payload: a record longer than {longest} bytes",
