@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -73,6 +73,7 @@ def merge(
     restored_after: dt.datetime | None = None,
     known: sync_store.KnownRecords | None = None,
     pointed_at: sync_store.PointedAt | None = None,
+    refused_before: Collection[uuid.UUID] = (),
 ) -> Merged:
     """Apply a bundle's records, parents first (``tables`` in :func:`sync_store.ordered_tables`
     order), in the caller's transaction, which holds the center's lock
@@ -96,7 +97,12 @@ def merge(
     (the database's unique indexes refuse a clash, and the transaction with it; the caller then
     applies the bundle again without ``known``). What is applied is added to it.
 
-    ``pointed_at``: :func:`sync_store.pointed_at` of the records, when the caller has it."""
+    ``pointed_at``: :func:`sync_store.pointed_at` of the records, when the caller has it.
+
+    ``refused_before``: :func:`refused_before` of the center, when a record of the bundle
+    points at a record that is not stored (the caller learns it from the foreign keys): a
+    child of a record refused in an earlier bundle is refused by name (``parent_refused``)
+    like the child of one refused in this bundle, and the rest is applied."""
     ownership = sync_store.Ownership(
         conn,
         center_id,
@@ -111,6 +117,10 @@ def merge(
     refused: set[uuid.UUID] = (
         q.refused_rows(conn, center_id, REFUSED_CONFLICTS) if queued else set()
     )
+    if refused_before:
+        # A record sent again in this bundle is decided by it (applied, or refused again).
+        again = {item.row["id"] for _t, items in tables for item in items if item.row is not None}
+        refused.update(rid for rid in refused_before if rid not in again)
 
     def to_queue(table: str, row: dict[str, Any], kept_rev: int, reason: str) -> None:
         revs = queued.setdefault((table, row["id"]), set())
@@ -289,3 +299,22 @@ def merge(
         if refused:
             refused.difference_update(row["id"] for row in candidates)
     return result
+
+
+def refused_before(conn: Connection, center_id: uuid.UUID) -> set[uuid.UUID]:
+    """Ids of the center's records that were refused inside bundles applied before (as
+    ``bad_record``, ``wrong_owner`` and the like: the refusals its receipts list) and of which
+    no version is stored here. No record can point at one of them: a child arriving in a later
+    bundle is refused by name (``parent_refused``, :func:`merge`) instead of failing the whole
+    bundle at its foreign keys (``missing_parent``), which would hold every bundle after it."""
+    by_table: dict[str, list[uuid.UUID]] = {}
+    for table, row_id in q.refused_record_ids(conn, center_id):
+        if table not in sync_store.TABLE_ORDER:
+            continue  # a table this version does not have: nothing here can point at it
+        with contextlib.suppress(ValueError, TypeError):
+            by_table.setdefault(table, []).append(sync_store.canonical_uuid(row_id))
+    out: set[uuid.UUID] = set()
+    for table, ids in by_table.items():
+        stored = sync_store.stored_revs(conn, table, ids)
+        out.update(rid for rid in ids if rid not in stored)
+    return out

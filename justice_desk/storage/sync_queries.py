@@ -408,6 +408,20 @@ def unreported_bundles(session: Session, center_id: uuid.UUID) -> list[ReceivedB
     )
 
 
+def refused_record_ids(conn: Connection, center_id: uuid.UUID) -> list[tuple[str, str]]:
+    """``(table, row id as the bundle spelled it)`` of every record refused inside a bundle of
+    the center that was applied (``rejected_records``)."""
+    return [
+        (table, row_id)
+        for table, row_id in conn.execute(
+            select(RejectedRecordRow.table_name, RejectedRecordRow.row_id)
+            .join(ReceivedBundle, ReceivedBundle.id == RejectedRecordRow.bundle_id)
+            .where(ReceivedBundle.center_id == center_id)
+            .distinct()
+        )
+    ]
+
+
 def rejected_records_of(session: Session, bundle_ids: Sequence[int]) -> list[RejectedRecordRow]:
     if not bundle_ids:
         return []

@@ -189,3 +189,56 @@ def test_a_revocation_waits_for_the_group_being_written_and_refuses_the_rest_on_
     ], outcomes
     center.dispose()
     province.dispose()
+
+
+@pytest.mark.parametrize("one_run", [True, False], ids=["one-run", "a-run-a-file"])
+def test_a_child_of_a_record_refused_in_an_earlier_bundle_is_refused_by_name_on_postgres(
+    fresh_pg_database: str, tmp_path: Path, one_run: bool
+) -> None:
+    """A person refused in one bundle (its number beyond the server's integers: ``bad_record``)
+    is no parent in the next bundle either: a membership of it there is ``parent_refused`` and
+    the rest applies, and the bundle after it is not held (it was ``missing_parent``, and every
+    later bundle ``gap``, until someone mended the record)."""
+    from sqlalchemy import text
+
+    province, center, first, person = _first_bundle_applied(fresh_pg_database, tmp_path)
+
+    def newcomer(name: str, **fields: Any) -> dict[str, Any]:
+        record = dict(person, id=str(uuid.uuid4()), rev=1)
+        record["fields"] = dict(person["fields"], given_name=name, national_id=None, **fields)
+        return record
+
+    refused = newcomer("ถูกปฏิเสธ", birth_year=2**31)
+    membership = {
+        "table": "memberships",
+        "id": str(uuid.uuid4()),
+        "op": "update",
+        "rev": 1,
+        "fields": {
+            "owner_id": str(center.site_id),
+            "person_id": refused["id"],
+            "status": "active",
+            "created_at": "2024-01-01T00:00:00",
+            "updated_at": "2024-01-01T00:00:00",
+        },
+    }
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    start = first.last_change + 1
+    files = [
+        _forge(center, province, stick, [refused, newcomer("สอง")], 2, start),
+        _forge(center, province, stick, [membership, newcomer("สาม")], 3, start + 2),
+        _forge(center, province, stick, [newcomer("สี่")], 4, start + 4),
+    ]
+    if one_run:
+        outcomes = sync.import_paths(province, [stick])
+    else:
+        outcomes = [o for path in files for o in sync.import_paths(province, [path])]
+    assert [(o.status, o.records) for o in outcomes] == [("applied", 1)] * 3, outcomes
+    with province.connect_read() as conn:
+        rejected = dict(conn.execute(text("SELECT row_id, reason FROM rejected_records")).all())
+        names = set(conn.execute(text("SELECT given_name FROM people")).scalars())
+    assert rejected == {refused["id"]: "bad_record", membership["id"]: "parent_refused"}
+    assert {"สอง", "สาม", "สี่"} <= names
+    center.dispose()
+    province.dispose()

@@ -11,7 +11,7 @@ import gc
 import json
 import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -974,11 +974,30 @@ def _settle(
     from justice_desk.storage import sync_queries as q
 
     center_id = uuid.UUID(bundle.center_id)
-    try:
+
+    def write(refused: Collection[uuid.UUID] = ()) -> tuple[ImportOutcome, bool]:
         with db.write() as session:
-            outcome = _decide_and_apply(session, path, data, sha, bundle, held_row_id, decoded)
+            outcome = _decide_and_apply(
+                session, path, data, sha, bundle, held_row_id, decoded, refused
+            )
             held_waiting = outcome.status is ImportStatus.APPLIED and q.has_held(session, center_id)
             return outcome, held_waiting
+
+    try:
+        try:
+            return write()
+        except DataIntegrityError as exc:
+            # A record points at one that is not stored. When it is a record of the center
+            # refused in an earlier bundle, the bundle is applied again with that known, so
+            # that its children are refused by name and the rest applied (a whole bundle
+            # refused would hold every later one of the center, docs/sync.md §6).
+            if not _is_foreign_key_failure(exc):
+                raise
+            with db.connect_read() as conn:
+                refused = sync_merge.refused_before(conn, center_id)
+            if not refused:
+                raise
+            return write(refused)
     except (fmt.RevokedKeyError, fmt.UnknownKeyError) as exc:
         # Its key was revoked or retired after the file was read (_check_signer_now): refused
         # as the file read now is (a held one is decided so).
@@ -1003,7 +1022,7 @@ def _settle(
         ), False
     except DataIntegrityError as exc:
         # Raised at commit by the deferred foreign keys, or by another rule of the database.
-        reason = "missing_parent" if "foreign key" in str(exc).lower() else "constraint"
+        reason = "missing_parent" if _is_foreign_key_failure(exc) else "constraint"
         # The text, not the exception: a log record kept by a handler would keep its frames
         # and with them the bundle's rows.
         log.warning("bundle %s refused (%s): %s", path, reason, str(exc))
@@ -1055,6 +1074,10 @@ def _settle(
         return ImportOutcome(
             str(path), ImportStatus.REJECTED, "store_failed", message, 0, str(center_id), bundle.seq
         ), False
+
+
+def _is_foreign_key_failure(exc: DataIntegrityError) -> bool:
+    return "foreign key" in str(exc).lower()
 
 
 def _check_signer_now(session: Session, bundle: fmt.VerifiedBundle) -> None:
@@ -1147,7 +1170,10 @@ def _decide_and_apply(
     bundle: fmt.VerifiedBundle,
     held_row_id: int | None,
     decoded: _Decoded | None = None,
+    refused_before: Collection[uuid.UUID] = (),
 ) -> ImportOutcome:
+    """Decide on a verified bundle and apply it in ``session``'s transaction.
+    ``refused_before``: as :func:`storage.sync_merge.merge` takes it."""
     from justice_desk.storage import sync_queries as q
 
     center_id = uuid.UUID(bundle.center_id)
@@ -1314,6 +1340,7 @@ def _decide_and_apply(
         new_epoch=new_epoch,
         restored_after=_timestamp(bundle.manifest.restored_after),
         known=_known_records(session, conn, center_id),
+        refused_before=refused_before,
     )
     if session.info.get(_IN_GROUP):
         session.info[_WRITTEN] = result.written
@@ -1529,6 +1556,7 @@ def _apply_records(
     new_epoch: bool,
     restored_after: dt.datetime | None = None,
     known: sync_store.KnownRecords | None = None,
+    refused_before: Collection[uuid.UUID] = (),
 ) -> sync_merge.Merged:
     """Apply a bundle's records in the caller's transaction, by the merge rules of
     :func:`storage.sync_merge.merge` (docs/sync.md §1, §6): decoded here unless the reading
@@ -1559,6 +1587,7 @@ def _apply_records(
         restored_after=restored_after,
         known=known,
         pointed_at=decoded.pointed_at,
+        refused_before=refused_before,
     )
     privacy_queries.purge_after_anonymisation(conn, center_id, erased)
     return merged
