@@ -7,6 +7,7 @@ layer drives it: it reads the change log, calls :func:`write_bundle`, hands inco
 
 from __future__ import annotations
 
+from justice_desk.sync._envelope import check_signer
 from justice_desk.sync._files import write_atomically
 from justice_desk.sync.bundle import (
     MAX_PREVIOUS_EPOCHS,
@@ -174,6 +175,7 @@ __all__ = [
     "WrongPassphraseError",
     "WrongRecipientError",
     "build_bundle",
+    "check_signer",
     "bundle_file_name",
     "create_enrolment_answer",
     "create_enrolment_request",

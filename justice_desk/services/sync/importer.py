@@ -998,7 +998,7 @@ def _settle(
             if not refused:
                 raise
             return write(refused)
-    except (fmt.RevokedKeyError, fmt.UnknownKeyError) as exc:
+    except (fmt.RevokedKeyError, fmt.UnknownKeyError, fmt.UnknownCenterError) as exc:
         # Its key was revoked or retired after the file was read (_check_signer_now): refused
         # as the file read now is (a held one is decided so).
         message = _refusal_message(db, exc)
@@ -1082,33 +1082,30 @@ def _is_foreign_key_failure(exc: DataIntegrityError) -> bool:
 
 def _check_signer_now(session: Session, bundle: fmt.VerifiedBundle) -> None:
     """The bundle's key checked again as the database holds it now, under the center's lock
-    (``sync_queries.lock_center``): a revocation or a key-change statement recorded after the
+    (``sync_queries.lock_center``), by the rule the file was read with
+    (:func:`sync.check_signer`): a revocation or a key-change statement recorded after the
     file was read (by another officer while this import ran) refuses it as it would refuse
     the file read now (``revoked_key``, ``unknown_key``: raised, and the caller refuses the
     file; docs/sync.md §9). Revocations and statements take the same lock, so once a group
-    checked its key, nothing changes it until the group commits: checked once per group."""
-    from justice_desk.services.sync.keys import _cutoff
-    from justice_desk.storage import sync_queries as q
+    checked a key without a cut-off, nothing changes it until the group commits: checked
+    once per group; a key with a cut-off is checked for each bundle (its seq counts)."""
+    from justice_desk.services.sync.keys import site_keys
 
     manifest = bundle.manifest
+    signer = (bundle.center_id, manifest.key_id)
     checked = session.info.setdefault(_SIGNERS_CHECKED, set())
-    if (bundle.center_id, manifest.key_id) in checked:
+    if signer in checked:
         return
-    center_id = uuid.UUID(bundle.center_id)
-    row = next((r for r in q.trusted_keys(session, center_id) if r.key_id == manifest.key_id), None)
-    site = bundle.center_id
-    if row is None:
-        raise fmt.UnknownKeyError("not enrolled when applied", site=site, key_id=manifest.key_id)
-    cutoff = _cutoff(row)
-    if cutoff is not None:
-        if not cutoff.allows(manifest.epoch, manifest.seq):
-            raise fmt.RevokedKeyError(
-                f"revoked before it was applied (epoch {manifest.epoch} seq {manifest.seq})",
-                site=site,
-                key_id=manifest.key_id,
-            )
-        return  # a cut-off is checked for each bundle: its seq counts
-    checked.add((bundle.center_id, manifest.key_id))
+    keys = site_keys(session, uuid.UUID(bundle.center_id))
+    fmt.check_signer(
+        lambda _site: keys or None,
+        bundle.center_id,
+        manifest.key_id,
+        epoch=manifest.epoch,
+        seq=manifest.seq,
+    )
+    if keys[manifest.key_id].revocation is None:
+        checked.add(signer)
 
 
 def _keep_trail(session: Session, bundle: fmt.VerifiedBundle) -> None:

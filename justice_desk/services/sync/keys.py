@@ -249,17 +249,26 @@ class _SiteTrust:
             return None  # no site of ours is named so
         if str(site_id) != site:
             return None  # sites are named by the canonical spelling of their id only
-        from justice_desk.storage import sync_queries as q
 
         with self.db.read() as session:
-            keys: dict[str, TrustedKey] = {}
-            for row in q.trusted_keys(session, site_id):
-                retired = self.retired_ok and row.status == KeyStatus.ROTATED
-                keys[row.key_id] = TrustedKey(
-                    _public_from_row(row), None if retired else _cutoff(row)
-                )
+            keys = site_keys(session, site_id, retired_ok=self.retired_ok)
         found = self.known[site] = keys or None
         return found
+
+
+def site_keys(
+    session: Session, site_id: uuid.UUID, *, retired_ok: bool = False
+) -> dict[str, TrustedKey]:
+    """Every key of a site as ``session``'s transaction holds them, by key id, each with the
+    cut-off it verifies up to (:func:`_cutoff`); ``retired_ok``: a key a rotation retired
+    verifies without one (for what is not in the bundle sequence)."""
+    from justice_desk.storage import sync_queries as q
+
+    keys: dict[str, TrustedKey] = {}
+    for row in q.trusted_keys(session, site_id):
+        retired = retired_ok and row.status == KeyStatus.ROTATED
+        keys[row.key_id] = TrustedKey(_public_from_row(row), None if retired else _cutoff(row))
+    return keys
 
 
 def _cutoff(row: SiteKey) -> RevocationCutoff | None:
