@@ -355,9 +355,21 @@ def _refused(sync: Any, db: Any, args: argparse.Namespace) -> int:
         return 0
     print(
         table(
-            [pgettext("sync", "Record"), _("Reason"), _("What to do"), _("Sent again")],
             [
-                [r.record, r.reason_label, r.action, _("yes") if r.sent_again else _("no")]
+                pgettext("sync", "Record"),
+                _("Reason"),
+                _("What to do"),
+                _("Sent again"),
+                _("Detail"),
+            ],
+            [
+                [
+                    r.record,
+                    r.reason_label,
+                    r.action,
+                    _("yes") if r.sent_again else _("no"),
+                    r.detail,
+                ]
                 for r in rows
             ],
         )

@@ -147,6 +147,13 @@ def test_the_center_sees_what_was_refused_and_sends_it_again(
     assert center.refused_box.isVisible()
     records = [r.record for r in center.refused.rows]
     assert any(r.endswith(again.number) for r in records), records
+    # The province's own words about each record are shown with it (which number is held).
+    detail = len(center.refused.columns) - 1
+    shown_details = [
+        center.refused.data(center.refused.index(row, detail))
+        for row in range(center.refused.rowCount())
+    ]
+    assert any("the same number is held by" in d for d in shown_details), shown_details
     assert center.resend_button.isEnabled()
 
     center.resend_button.click()  # in the job runner: done when its message is shown

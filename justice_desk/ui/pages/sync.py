@@ -238,6 +238,8 @@ class CenterSync(QWidget):
                 Column(_("Sent again"), lambda r: _("yes, waiting") if r.sent_again else _("no")),
                 Column(_("Reason"), lambda r: r.reason_label),
                 Column(_("What to do"), lambda r: r.action),
+                # The province's own words about the record (which field, which value).
+                Column(_("Detail"), lambda r: r.detail),
             ],
             self,
         )
@@ -250,7 +252,7 @@ class CenterSync(QWidget):
         )
         self.refused_box = QGroupBox(_("Refused by the province"))
         rb = QVBoxLayout(self.refused_box)
-        rb.addWidget(_text_table(self.refused, 2))
+        rb.addWidget(_text_table(self.refused, 3))
         rb.addWidget(self.resend_button, 0, Qt.AlignmentFlag.AlignLeft)
         # The office's decisions on its conflict list about this center (docs/sync.md §13).
         self.decisions = ListTableModel(
