@@ -66,6 +66,7 @@ _DIGITISH = re.compile(r"^\+?[\d\-.()xX*]*\d[\d\-.()xX*]*$")
 _NUMBER_GAP = re.compile(r"(\d)\s*/\s*(\d)")
 _YEAR_NUMBER = re.compile(r"^(.*?)(\d{1,6})/(\d{4}|\d{2})$")
 _NOT_ASCII_DIGITS = re.compile(r"[^0-9]+").sub
+_has_thai_digit = re.compile("[๐-๙]").search
 
 
 def arabic_digit_to_thai_digit(text: str) -> str:
@@ -75,7 +76,9 @@ def arabic_digit_to_thai_digit(text: str) -> str:
 
 def digits_only(text: str) -> str:
     """The digits of ``text`` (Thai digits too), a leading +66 read as 0 (Thai phone numbers)."""
-    text = text.translate(_THAI_DIGITS).strip()
+    if not text.isascii():  # (translating ASCII changes nothing, and costs a call per letter)
+        text = text.translate(_THAI_DIGITS)
+    text = text.strip()
     if text.isascii():  # almost always: the same digits (0-9 are ASCII's only), found in C
         digits = text if text.isdigit() else _NOT_ASCII_DIGITS("", text)
     else:
@@ -93,7 +96,10 @@ def canonical_title(title: str | None) -> str:
 
 @functools.lru_cache(maxsize=262_144)
 def _field(text: str) -> str:
-    return _WHITE.sub("", thai_text.normalize(text).lower().translate(_THAI_DIGITS))
+    text = thai_text.normalize(text).lower()
+    if _has_thai_digit(text):  # rare; translating Thai text looks up every letter
+        text = text.translate(_THAI_DIGITS)
+    return _WHITE.sub("", text)
 
 
 def index_text(*parts: str | None) -> str:

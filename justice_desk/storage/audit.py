@@ -140,10 +140,9 @@ def entry_hash(*fields: Any) -> str:
 
 
 def _chain_end(conn: Session | Connection) -> tuple[int, str]:
-    """The last entry's number and hash (0 and the genesis hash when there is none)."""
-    bind = conn if isinstance(conn, Connection) else conn.get_bind()
-    if bind.dialect.name == "postgresql":
-        conn.execute(select(func.pg_advisory_xact_lock(_PG_LOCK)))
+    """The last entry's number and hash (0 and the genesis hash when there is none). On
+    SQLite, whose write transaction excludes every other writer (PostgreSQL:
+    :func:`_chain_end_and_checkpoint` under the chain's lock)."""
     row = conn.execute(
         select(AuditEvent.event_no, AuditEvent.entry_hash)
         .order_by(AuditEvent.event_no.desc())
@@ -161,6 +160,10 @@ def checkpoint(conn: Session | Connection) -> tuple[int, str] | None:
     if bind.dialect.name != "postgresql":
         return None
     value = conn.execute(select(Setting.value).where(Setting.key == CHECKPOINT_KEY)).scalar()
+    return _parse_checkpoint(value)
+
+
+def _parse_checkpoint(value: str | None) -> tuple[int, str] | None:
     if not value:
         return None
     number, _sep, digest = str(value).partition(" ")
@@ -170,14 +173,20 @@ def checkpoint(conn: Session | Connection) -> tuple[int, str] | None:
         return None  # a damaged checkpoint guards nothing; the chain is still checked
 
 
-def _write_checkpoint(session: Session | Connection, event_no: int, digest: str) -> None:
+def _checkpoint_number(value: str | None) -> int:
+    """:func:`high_water` on PostgreSQL from the checkpoint's stored value."""
+    kept = _parse_checkpoint(value)
+    return kept[0] if kept is not None else 0
+
+
+def _checkpoint_upsert(event_no: int, digest: str) -> Any:
+    """The statement that records the chain's end (PostgreSQL)."""
     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
     stmt = pg_insert(Setting).values(key=CHECKPOINT_KEY, value=f"{event_no} {digest}")
-    upsert = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[Setting.key], set_={"value": stmt.excluded.value}
     )
-    session.execute(upsert)
 
 
 def high_water(conn: Session | Connection) -> int:
@@ -211,31 +220,58 @@ def record(
     """Append an entry in ``session``'s transaction; returns its number. The actor is the one
     the database's session carries (``Database.actor``) unless one is given."""
     who = actor_name(actor if actor is not None else session.info.get("actor"))
-    last_no, last_hash = _chain_end(session)
+    bind = session if isinstance(session, Connection) else session.get_bind()
+    postgres = bind.dialect.name == "postgresql"
+    if postgres:
+        # Three round trips (the importer writes an entry for every bundle): the lock, then
+        # the chain's end and the checkpoint read together, then the entry and the new
+        # checkpoint written together. The lock is a statement of its own: a statement reads
+        # what was committed when it began, so the reads must begin after the lock is held.
+        session.execute(select(func.pg_advisory_xact_lock(_PG_LOCK)))
+        last_no, last_hash, high = _chain_end_and_checkpoint(session)
+    else:
+        last_no, last_hash = _chain_end(session)
+        high = high_water(session)
     # a number freed by entries deleted around the app is never given again: the gap stays
     # visible to the chain check
-    event_no = max(last_no, high_water(session)) + 1
+    event_no = max(last_no, high) + 1
     at = utcnow()
     host = hostname()
     digest = entry_hash(event_no, at, who, host, action, table, row_id, detail, last_hash)
-    session.execute(
-        insert(AuditEvent).values(
-            event_no=event_no,
-            at=at,
-            actor=who,
-            host=host,
-            action=action,
-            table_name=table,
-            row_id=row_id,
-            detail=detail,
-            prev_hash=last_hash,
-            entry_hash=digest,
-        )
+    entry = insert(AuditEvent).values(
+        event_no=event_no,
+        at=at,
+        actor=who,
+        host=host,
+        action=action,
+        table_name=table,
+        row_id=row_id,
+        detail=detail,
+        prev_hash=last_hash,
+        entry_hash=digest,
     )
-    bind = session if isinstance(session, Connection) else session.get_bind()
-    if bind.dialect.name == "postgresql":
-        _write_checkpoint(session, event_no, digest)
+    if postgres:
+        session.execute(_checkpoint_upsert(event_no, digest).add_cte(entry.cte("entry")))
+    else:
+        session.execute(entry)
     return event_no
+
+
+def _chain_end_and_checkpoint(conn: Session | Connection) -> tuple[int, str, int]:
+    """PostgreSQL, under the chain's lock: :func:`_chain_end` and :func:`high_water` in one
+    statement."""
+    last = select(AuditEvent.event_no, AuditEvent.entry_hash).order_by(AuditEvent.event_no.desc())
+    kept = select(Setting.value).where(Setting.key == CHECKPOINT_KEY)
+    row = conn.execute(
+        select(
+            last.with_only_columns(AuditEvent.event_no).limit(1).scalar_subquery(),
+            last.with_only_columns(AuditEvent.entry_hash).limit(1).scalar_subquery(),
+            kept.scalar_subquery(),
+        )
+    ).one()
+    number, digest, value = row
+    last_no, last_hash = (0, GENESIS) if number is None else (int(number), digest or "")
+    return last_no, last_hash, _checkpoint_number(value)
 
 
 def last_at(session: Session, action: str) -> dt.datetime | None:

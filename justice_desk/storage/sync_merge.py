@@ -111,6 +111,7 @@ def merge(
         wanted=pointed_at,
     )
     result = Merged([], [], 0)
+    center_int = center_id.int
     for table, rid, rev in unknown:
         result.rejected.append(RefusedRecord(table, rid, rev, "unknown_table", ""))
     queued = q.open_conflicts(conn, center_id)
@@ -167,14 +168,17 @@ def merge(
                 to_queue(table, row, 0, "other_site")  # as refusals() queues it
                 foreign.append(row["id"])
                 continue
-            if row.get("owner_id") != center_id:
+            owner = row.get("owner_id")
+            # (Compared by value as integers: UUID's own == is a Python call, made for
+            # every record of every bundle. The decoder gives a UUID or None.)
+            if owner is None or owner.int != center_int:
                 result.rejected.append(
                     RefusedRecord(
                         table,
                         item.id,
                         item.rev,
                         "wrong_owner",
-                        f"owner_id is {row.get('owner_id')}, not the sending center",
+                        f"owner_id is {owner}, not the sending center",
                     )
                 )
                 foreign.append(row["id"])
@@ -193,13 +197,14 @@ def merge(
         candidates: list[dict[str, Any]] = []
         compare: list[tuple[dict[str, Any], int]] = []
         overwrites: list[dict[str, Any]] = []
-        new_ids: set[uuid.UUID] = set()
+        new_rows: set[int] = set()  # id() of the rows not stored (see sync_store.upsert)
         for row in rows:
-            have = stored.get(row["id"])
+            # (Most of a center's first import is stored nowhere: no id to hash then.)
+            have = stored.get(row["id"]) if stored else None
             if have is None:
                 candidates.append(row)
-                new_ids.add(row["id"])
-            elif have[1] != center_id:
+                new_rows.add(id(row))
+            elif have[1] is not center_id and have[1] != center_id:
                 result.rejected.append(
                     RefusedRecord(
                         table,
@@ -289,12 +294,12 @@ def merge(
                 else:
                     keep.append(row)
             candidates = keep
-        sync_store.upsert(conn, table, candidates, new=new_ids)
+        sync_store.upsert(conn, table, candidates, new=new_rows)
         result.applied += len(candidates)
         if candidates:
             result.written[table] = [row["id"] for row in candidates]
         if known is not None and table != "sites":
-            known.update(((table, row["id"]), row["rev"]) for row in candidates)
+            known.setdefault(table, {}).update((row["id"].int, row["rev"]) for row in candidates)
         # A record refused before (queued) and applied now is a valid parent again.
         if refused:
             refused.difference_update(row["id"] for row in candidates)

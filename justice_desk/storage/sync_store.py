@@ -246,9 +246,10 @@ def holds_records(conn: Connection, owner: uuid.UUID) -> bool:
     return bool(conn.execute(text(f"SELECT {probes}"), {"owner": owner}).scalar())
 
 
-#: ``(table, id) -> rev`` of every record of one center stored here, kept by the importer while
-#: it is complete (see :class:`Ownership`).
-KnownRecords = dict[tuple[str, uuid.UUID], int]
+#: ``table -> {id.int: rev}`` of every record of one center stored here, kept by the importer
+#: while it is complete (see :class:`Ownership`). Keyed by the id's integer: Python hashes a
+#: UUID by a call of its own, an integer in C, and this is looked up for every record.
+KnownRecords = dict[str, dict[int, int]]
 
 
 def stored_rows(
@@ -814,7 +815,7 @@ class Ownership:
     their turn, so what is stored then is what each turn would find (on a server, one round
     trip instead of two or three per table).
 
-    ``known``: every record the center has here but its site row, ``(table, id) -> rev``,
+    ``known``: every record the center has here but its site row, :data:`KnownRecords`,
     when the caller knows them all (a center that had none when its import began, and what
     that import applied since): the bundle's own rows are then not looked up, and any of them
     that is stored all the same is someone else's. Only on PostgreSQL, where rows not stored
@@ -845,11 +846,14 @@ class Ownership:
         decoded: list[tuple[str, list[Mapping[str, Any]]]] = [
             (table, [row for row in rows if row is not None]) for table, rows in tables
         ]
+        center_int = center_id.int  # compared as integers: see sync_merge.merge
         for table, present in decoded:
             self._ids[table] = [row["id"] for row in present]
             if known is not None:
                 self._claimed[table] = {
-                    row["id"] for row in present if row.get("owner_id") != center_id
+                    row["id"]
+                    for row in present
+                    if (owner := row.get("owner_id")) is None or owner.int != center_int
                 }
         #: parent table -> ids the bundle's records point at, until that table is looked up
         #: (entries are taken out, the sets never changed: a copy of the caller's mapping)
@@ -896,9 +900,10 @@ class Ownership:
         assert self._known is not None
         known, center = self._known, self.center_id
         stored: dict[uuid.UUID, tuple[int, uuid.UUID]] = {}
-        if known:  # empty for the first bundle: nothing to look at
+        revs = known.get(table_name)
+        if revs:  # none for the first bundle: nothing to look at
             for i in ids:
-                rev = known.get((table_name, i))
+                rev = revs.get(i.int)
                 if rev is not None:
                     stored[i] = (rev, center)
         if found is not None:
@@ -927,8 +932,9 @@ class Ownership:
             return set()
         others = wanted.difference(ids)
         known = self._known
-        if others and known:
-            others = {i for i in others if (table_name, i) not in known}
+        revs = known.get(table_name) if known else None
+        if others and revs:
+            others = {i for i in others if i.int not in revs}
         return others
 
     def _note_foreign(self, table_name: str, foreign: dict[uuid.UUID, uuid.UUID]) -> None:
@@ -1192,13 +1198,14 @@ def upsert(
     rows: list[dict[str, Any]],
     *,
     force: bool = False,
-    new: Collection[uuid.UUID] = (),
+    new: Collection[int] = (),
 ) -> None:
     """Insert or update ``rows`` (full column sets as :class:`Decoder` makes them), keeping a
     stored row whose ``rev`` is higher (unless ``force``).
 
-    ``new``: ids of rows known not to be stored, read in this transaction while no other
-    import of the same center can write (``sync_queries.lock_center``). On PostgreSQL they are
+    ``new``: the rows known not to be stored, read in this transaction while no other import
+    of the same center can write (``sync_queries.lock_center``), by the ``id()`` of their
+    dicts (Python hashes a UUID by a call of its own, an integer in C). On PostgreSQL they are
     copied straight into the table with ``COPY``, the fastest way in.
 
     On SQLite one multi-row ``INSERT ... ON CONFLICT DO UPDATE`` per ~1,000 rows: with the FTS5
@@ -1213,13 +1220,13 @@ def upsert(
     keys = tuple(k for k in rows[0] if k != "id")
     if conn.dialect.name == "postgresql" and len(rows) > 1:
         if new:
-            # One look at each id (Python hashes a UUID slowly). The new rows need no check
-            # that their ids differ: a bundle lists a record once, under one spelling
-            # (canonical_uuid), and COPY's primary key would refuse one given twice.
+            # The new rows need no check that their ids differ: a bundle lists a record once,
+            # under one spelling (canonical_uuid), and COPY's primary key would refuse one
+            # given twice.
             fresh: list[dict[str, Any]] = []
             rest: list[dict[str, Any]] = []
             for row in rows:
-                (fresh if row["id"] in new else rest).append(row)
+                (fresh if id(row) in new else rest).append(row)
             if fresh:
                 _pg_copy(conn, table_name, ("id", *keys), fresh)
             rows = rest
