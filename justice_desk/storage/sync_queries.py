@@ -280,6 +280,24 @@ def has_held(session: Session, center_id: uuid.UUID) -> bool:
     )
 
 
+def applied_after(session: Session, center_id: uuid.UUID, epoch: str | None, seq: int) -> int:
+    """How many bundles of a center's ``epoch`` numbered after ``seq`` were applied."""
+    if epoch is None:
+        return 0
+    return int(
+        session.execute(
+            select(func.count())
+            .select_from(ReceivedBundle)
+            .where(
+                ReceivedBundle.center_id == center_id,
+                ReceivedBundle.epoch == epoch,
+                ReceivedBundle.seq > seq,
+                ReceivedBundle.status == ImportStatus.APPLIED,
+            )
+        ).scalar_one()
+    )
+
+
 def latest_bundle_epoch(session: Session, center_id: uuid.UUID) -> str | None:
     """The epoch of the last bundle of a center that was read (applied, held or a duplicate),
     else of the last one refused that named an epoch (unverified: only for reporting it)."""

@@ -448,3 +448,33 @@ def test_a_statement_appointing_a_retired_key_again_is_refused_and_changes_nothi
     assert [tuple(r) for r in keys] == [tuple(r) for r in keys_before]
     people.create_person(world.center, people.PersonInput(given_name="หลังคำขอย้อนกุญแจ"))
     assert world.import_one(world.export().path).status == "applied"
+
+
+def test_an_import_hands_pythons_lock_over_sooner_and_puts_the_interval_back(
+    world: h.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While an import runs, Python's lock changes threads every 0.5 ms (the writer gets it
+    back sooner after each answer of the database); afterwards the process's own interval is
+    back, also when the run fails."""
+    import sys
+
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    real = importer._ImportRun._run
+
+    def watched(self: Any, *args: Any) -> Any:
+        seen.append(sys.getswitchinterval())
+        return real(self, *args)
+
+    monkeypatch.setattr(importer._ImportRun, "_run", watched)
+    world.import_(world.export().path)
+    assert seen == [importer.IMPORT_SWITCH_INTERVAL] and sys.getswitchinterval() == before
+
+    def failing(self: Any, *args: Any) -> Any:
+        seen.append(sys.getswitchinterval())
+        raise OSError("the stick was pulled out")
+
+    monkeypatch.setattr(importer._ImportRun, "_run", failing)
+    with pytest.raises(OSError):
+        sync.import_paths(world.province, [world.export().path])
+    assert seen[-1] == importer.IMPORT_SWITCH_INTERVAL and sys.getswitchinterval() == before

@@ -453,6 +453,23 @@ def test_a_second_revoke_with_another_cut_off_changes_it_or_says_why(world: h.Wo
     assert (outcome_third.status, outcome_third.reason) == ("rejected", "revoked_key")
 
 
+def test_a_revocation_says_how_many_bundles_past_its_cut_off_were_already_applied(
+    world: h.World,
+) -> None:
+    """A cut-off before bundles the office already applied refuses what comes after it and
+    keeps what is in; the officer is told how many such bundles there are, to check their
+    records with the center (it said nothing of them)."""
+    first_import(world)
+    for name in ("สอง", "สาม"):
+        add_person(world.center, name)
+        assert world.import_one(world.export(world.root / name).path).status == "applied"
+    done = sync.revoke_center_key(world.province, CODE, keep_through_seq=1)
+    assert done.applied_after == 2
+    assert "2" in done.describe() and CODE in done.describe()
+    # Moving the cut-off past them leaves none to report.
+    assert sync.revoke_center_key(world.province, CODE, keep_through_seq=3).applied_after == 0
+
+
 def test_bundles_accepted_under_a_revocation_cut_off_still_get_receipts(world: h.World) -> None:
     """Point 2. A bundle made before the laptop was stolen, accepted under the cut-off, is
     confirmed to the center in a receipt like any other."""

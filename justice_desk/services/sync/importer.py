@@ -10,6 +10,8 @@ import datetime as dt
 import gc
 import json
 import os
+import sys
+import threading
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -313,7 +315,7 @@ class _ImportRun:
         # live from their reading to their group's commit, and each automatic collection
         # meanwhile walked them again on both threads (0.5-0.8 s of a 6 s import of 90,000
         # records, benchmarks/bench_sync_postgres.py).
-        with _collector_paused() as self.collecting:
+        with _collector_paused() as self.collecting, _short_switch_interval():
             try:
                 return self._run(progress, cancel)
             except BaseException:
@@ -713,6 +715,38 @@ def _open_verified(
         return bundle, decoding.result()
     finally:
         decoding.release()  # a refused bundle's records go now, not at the next collection
+
+
+#: Python's switch interval while an import runs (the default is 5 ms): see
+#: :func:`_short_switch_interval`.
+IMPORT_SWITCH_INTERVAL = 0.0005
+_switching = threading.Lock()
+_switch_users = 0
+_switch_before = 0.0
+
+
+@contextlib.contextmanager
+def _short_switch_interval() -> Iterator[None]:
+    """Python's lock handed between threads every 0.5 ms instead of 5 while an import runs.
+    The writing thread waits for the database most of the time; when an answer comes, the
+    reading thread holds the lock, and the writer waited up to a whole interval for it after
+    each of some 500 round trips of a large import. With smaller slices of parsing (the calls
+    that hold the lock longest, ``sync.bundle.SLICE_BYTES``) this gained 1-2 points of
+    benchmarks/bench_sync_postgres.py (docs/sync.md §6). The interval is the process's: it is
+    set by the first of the runs in progress and put back by the last."""
+    global _switch_users, _switch_before
+    with _switching:
+        if _switch_users == 0:
+            _switch_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_before, IMPORT_SWITCH_INTERVAL))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switching:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_before)
 
 
 @contextlib.contextmanager

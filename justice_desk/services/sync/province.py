@@ -305,22 +305,33 @@ class Revoked:
     keep_through: int
     previous: int | None
     keys: int
+    #: Bundles numbered after the cut-off that were applied before it was made: their records
+    #: stay (a revocation refuses what comes, it does not undo what was taken in).
+    applied_after: int = 0
 
     def describe(self) -> str:
         if self.previous is None:
-            return _(
+            said = _(
                 "The keys of {code} {name} are revoked: bundles numbered after {seq} are "
                 "refused, whichever of its keys signed them."
             ).format(code=self.code, name=self.name, seq=self.keep_through)
-        if self.previous == self.keep_through:
-            return _(
+        elif self.previous == self.keep_through:
+            said = _(
                 "The keys of {code} {name} were already revoked after bundle {seq}; nothing "
                 "changed."
             ).format(code=self.code, name=self.name, seq=self.keep_through)
-        return _(
-            "The revocation of {code} {name} now accepts bundles up to {seq} (before: up to "
-            "{previous})."
-        ).format(code=self.code, name=self.name, seq=self.keep_through, previous=self.previous)
+        else:
+            said = _(
+                "The revocation of {code} {name} now accepts bundles up to {seq} (before: up "
+                "to {previous})."
+            ).format(code=self.code, name=self.name, seq=self.keep_through, previous=self.previous)
+        if self.applied_after:
+            said += " " + _(
+                "{count} bundles numbered after {seq} had already been applied before this "
+                "revocation: their records stay here. Check those records with the center "
+                "(the Import log on the Sync page lists each bundle)."
+            ).format(count=self.applied_after, seq=self.keep_through)
+        return said
 
 
 def revoke_center_key(
@@ -372,7 +383,8 @@ def revoke_center_key(
             row.last_good_epoch = enrolment.epoch
             row.last_good_seq = keep
         enrolment.status = EnrolmentStatus.REVOKED
-        return Revoked(enrolment.code, enrolment.name, keep, previous, len(peer))
+        already = q.applied_after(session, enrolment.center_id, enrolment.epoch, keep)
+        return Revoked(enrolment.code, enrolment.name, keep, previous, len(peer), already)
 
 
 @dataclass(frozen=True)
