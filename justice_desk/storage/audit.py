@@ -27,12 +27,12 @@ import hashlib
 import json
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, insert, select, text
+from sqlalchemy import Connection, Select, event, func, insert, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -219,14 +219,66 @@ def record(
 ) -> int:
     """Append an entry in ``session``'s transaction; returns its number. The actor is the one
     the database's session carries (``Database.actor``) unless one is given."""
+    return _append(session, action, [(table, row_id, detail)], actor)
+
+
+def record_many(
+    session: Session | Connection,
+    action: str,
+    details: Sequence[str],
+    *,
+    actor: Actor | None = None,
+) -> int:
+    """Append one entry of ``action`` per detail, in their order, in ``session``'s
+    transaction, as :func:`record` would one by one, in as many statements as one entry takes
+    (the province's import writes a group of bundles' entries at its commit). Returns the
+    last number (0 when there is nothing to write)."""
+    if not details:
+        return 0
+    return _append(session, action, [(None, None, detail) for detail in details], actor)
+
+
+#: ``Session.info`` key of the entries :func:`record_at_commit` holds: (action, detail)
+_AT_COMMIT = "justice_desk.audit_at_commit"
+
+
+def record_at_commit(session: Session, action: str, detail: str) -> None:
+    """An entry written just before ``session`` commits, with the others held so, in their
+    order, by :func:`record_many` (the province's import: a group of bundles commits together,
+    and its entries cost the round trips of one). Nothing is written if it rolls back."""
+    held = session.info.get(_AT_COMMIT)
+    if held is None:
+        held = session.info[_AT_COMMIT] = []
+        event.listen(session, "before_commit", _write_held)
+    held.append((action, detail))
+
+
+def _write_held(session: Session) -> None:
+    held: list[tuple[str, str]] = session.info.pop(_AT_COMMIT, None) or []
+    start = 0
+    while start < len(held):  # a run of one action at a time, in order
+        action = held[start][0]
+        stop = start
+        while stop < len(held) and held[stop][0] == action:
+            stop += 1
+        record_many(session, action, [detail for _action, detail in held[start:stop]])
+        start = stop
+
+
+def _append(
+    session: Session | Connection,
+    action: str,
+    entries: Sequence[tuple[str | None, uuid.UUID | None, str | None]],
+    actor: Actor | None,
+) -> int:
     who = actor_name(actor if actor is not None else session.info.get("actor"))
     bind = session if isinstance(session, Connection) else session.get_bind()
     postgres = bind.dialect.name == "postgresql"
     if postgres:
-        # Three round trips (the importer writes an entry for every bundle): the lock, then
-        # the chain's end and the checkpoint read together, then the entry and the new
-        # checkpoint written together. The lock is a statement of its own: a statement reads
-        # what was committed when it began, so the reads must begin after the lock is held.
+        # Three round trips whatever the number of entries: the lock, then the chain's end
+        # and the checkpoint read together, then the entries and the new checkpoint written
+        # together. The lock is a statement of its own: a statement reads what was committed
+        # when it began, so the reads must begin after the lock is held.
         session.execute(select(func.pg_advisory_xact_lock(_PG_LOCK)))
         last_no, last_hash, high = _chain_end_and_checkpoint(session)
     else:
@@ -234,26 +286,33 @@ def record(
         high = high_water(session)
     # a number freed by entries deleted around the app is never given again: the gap stays
     # visible to the chain check
-    event_no = max(last_no, high) + 1
+    event_no = max(last_no, high)
     at = utcnow()
     host = hostname()
-    digest = entry_hash(event_no, at, who, host, action, table, row_id, detail, last_hash)
-    entry = insert(AuditEvent).values(
-        event_no=event_no,
-        at=at,
-        actor=who,
-        host=host,
-        action=action,
-        table_name=table,
-        row_id=row_id,
-        detail=detail,
-        prev_hash=last_hash,
-        entry_hash=digest,
-    )
+    rows: list[dict[str, Any]] = []
+    for table, row_id, detail in entries:
+        event_no += 1
+        digest = entry_hash(event_no, at, who, host, action, table, row_id, detail, last_hash)
+        rows.append(
+            {
+                "event_no": event_no,
+                "at": at,
+                "actor": who,
+                "host": host,
+                "action": action,
+                "table_name": table,
+                "row_id": row_id,
+                "detail": detail,
+                "prev_hash": last_hash,
+                "entry_hash": digest,
+            }
+        )
+        last_hash = digest
+    written = insert(AuditEvent).values(rows)
     if postgres:
-        session.execute(_checkpoint_upsert(event_no, digest).add_cte(entry.cte("entry")))
+        session.execute(_checkpoint_upsert(event_no, last_hash).add_cte(written.cte("entry")))
     else:
-        session.execute(entry)
+        session.execute(written)
     return event_no
 
 

@@ -240,5 +240,25 @@ def test_a_child_of_a_record_refused_in_an_earlier_bundle_is_refused_by_name_on_
         names = set(conn.execute(text("SELECT given_name FROM people")).scalars())
     assert rejected == {refused["id"]: "bad_record", membership["id"]: "parent_refused"}
     assert {"สอง", "สาม", "สี่"} <= names
+    # One audit entry per bundle, in order, whether a group wrote them at its commit or each
+    # bundle alone, and the trail and its checkpoint whole.
+    from justice_desk.storage import audit
+
+    with province.read() as session:
+        assert audit.verify(session).whole
+        details = [
+            d
+            for (d,) in session.execute(
+                text(
+                    "SELECT detail FROM audit_events WHERE action = 'bundle-import' "
+                    "ORDER BY event_no"
+                )
+            )
+        ]
+    assert details[-3:] == [
+        f"{center.site_id} 2 partial",  # records refused in it
+        f"{center.site_id} 3 partial",
+        f"{center.site_id} 4 applied",
+    ]
     center.dispose()
     province.dispose()

@@ -24,6 +24,7 @@ from sqlalchemy import event
 from justice_desk.progress import CancelToken
 from justice_desk.services import people, sync
 from justice_desk.services.sync import importer
+from justice_desk.storage import audit
 
 
 @pytest.fixture
@@ -80,6 +81,19 @@ def test_bundles_of_one_center_are_applied_in_one_transaction(world: h.World) ->
     assert commits[0] == 1
     assert h.query(world.province, "SELECT last_seq FROM enrolments")[0][0] == 6
     assert [Path(o.file) for o in outcomes] == paths
+    # One audit entry per bundle all the same, in their order, written with the commit, and
+    # the trail still whole.
+    details = [
+        r[0]
+        for r in h.query(
+            world.province,
+            "SELECT detail FROM audit_events WHERE action = 'bundle-import' ORDER BY event_no",
+        )
+    ]
+    center = world.center.site_id
+    assert details[-5:] == [f"{center} {seq} applied" for seq in range(2, 7)]
+    with world.province.read() as session:
+        assert audit.verify(session).whole
 
 
 def test_a_group_asks_for_held_bundles_once_unless_one_of_it_was_held(
