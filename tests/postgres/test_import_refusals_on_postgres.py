@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import forged_records
 import pytest
 from test_import_numbers_on_postgres import _enrolled_center
 from test_ownership_on_postgres import _records
@@ -108,19 +109,7 @@ def test_a_parent_in_a_later_bundle_of_the_run_does_not_rescue_a_bundle(
     province, center, first, person = _first_bundle_applied(fresh_pg_database, tmp_path)
     later = dict(person, id=str(uuid.uuid4()), rev=1)
     later["fields"] = dict(person["fields"], given_name="มาทีหลัง", national_id=None)
-    membership = {
-        "table": "memberships",
-        "id": str(uuid.uuid4()),
-        "op": "update",
-        "rev": 1,
-        "fields": {
-            "owner_id": str(center.site_id),
-            "person_id": later["id"],
-            "status": "active",
-            "created_at": "2024-01-01T00:00:00",
-            "updated_at": "2024-01-01T00:00:00",
-        },
-    }
+    membership = forged_records.membership(str(center.site_id), later["id"])
     stick = tmp_path / "stick"
     stick.mkdir()
     start = first.last_change + 1
@@ -209,19 +198,7 @@ def test_a_child_of_a_record_refused_in_an_earlier_bundle_is_refused_by_name_on_
         return record
 
     refused = newcomer("ถูกปฏิเสธ", birth_year=2**31)
-    membership = {
-        "table": "memberships",
-        "id": str(uuid.uuid4()),
-        "op": "update",
-        "rev": 1,
-        "fields": {
-            "owner_id": str(center.site_id),
-            "person_id": refused["id"],
-            "status": "active",
-            "created_at": "2024-01-01T00:00:00",
-            "updated_at": "2024-01-01T00:00:00",
-        },
-    }
+    membership = forged_records.membership(str(center.site_id), refused["id"])
     stick = tmp_path / "stick"
     stick.mkdir()
     start = first.last_change + 1

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import forged_records
+
 from justice_desk.services import setup, sync
 from justice_desk.storage.database import Database, open_database
 from justice_desk.storage.models import SYNCABLE_MODELS
@@ -398,16 +400,4 @@ def orphan_membership(world: World, person_id: str | None = None) -> dict[str, A
     """A membership of a person the province has never seen (or of ``person_id``), as the
     center would send it: the database refuses it at commit (the deferred foreign key), so its
     whole bundle is refused."""
-    return {
-        "table": "memberships",
-        "id": str(uuid.uuid4()),
-        "op": "update",
-        "rev": 1,
-        "fields": {
-            "owner_id": str(world.center.site_id),
-            "person_id": person_id or str(uuid.uuid4()),
-            "status": "active",
-            "created_at": "2024-01-01T00:00:00",
-            "updated_at": "2024-01-01T00:00:00",
-        },
-    }
+    return forged_records.membership(str(world.center.site_id), person_id)
