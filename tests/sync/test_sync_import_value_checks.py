@@ -462,6 +462,9 @@ def test_a_child_of_a_record_refused_in_an_earlier_bundle_is_refused_by_name(
     assert [(o.status, o.records) for o in outcomes] == [("applied", 1)] * 3, outcomes
     assert _refused(world) == {refused["id"]: reason, child["id"]: "parent_refused"}
     assert {"สอง", "สาม", "สี่"} <= _given_names(world)
+    # Each bundle's own line says what was refused in it (the receipt carries it).
+    said = dict(h.query(world.province, "SELECT seq, detail FROM received_bundles WHERE seq > 1"))
+    assert said == {2: "1 records refused", 3: "1 records refused", 4: None}, said
     # The child waits in the conflict list with its fields, for a person to see.
     queued = h.query(world.province, "SELECT table_name, reason FROM sync_conflicts")
     assert {(r["table_name"], r["reason"]) for r in queued} == {("memberships", "parent_refused")}

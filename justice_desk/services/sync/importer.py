@@ -1167,14 +1167,14 @@ def _record_bundle(
 ) -> ReceivedBundle:
     """The bundle's row in ``received_bundles``: a new one, or the held one now decided."""
     _keep_trail(session, bundle)
-    detail = f"{bundle.center_id} {bundle.seq} {status.value}"
+    entry = f"{bundle.center_id} {bundle.seq} {status.value}"
     if session.info.get(_IN_GROUP):
         # A group's entries, one per bundle as always, are written together just before its
         # commit: three round trips on PostgreSQL instead of three a bundle. A group rolled
         # back writes none, as before.
-        audit.record_at_commit(session, "bundle-import", detail)
+        audit.record_at_commit(session, "bundle-import", entry)
     else:
-        audit.record(session, "bundle-import", detail=detail)
+        audit.record(session, "bundle-import", detail=entry)
     if held_row_id is not None:
         row = session.get_one(ReceivedBundle, held_row_id)  # the held row is there
         row.status, row.reason, row.records, row.detail = status, reason, records, detail
