@@ -281,7 +281,8 @@ def has_held(session: Session, center_id: uuid.UUID) -> bool:
 
 
 def applied_after(session: Session, center_id: uuid.UUID, epoch: str | None, seq: int) -> int:
-    """How many bundles of a center's ``epoch`` numbered after ``seq`` were applied."""
+    """How many bundles of a center's ``epoch`` numbered after ``seq`` were applied (some
+    records refused in them or none)."""
     if epoch is None:
         return 0
     return int(
@@ -292,7 +293,7 @@ def applied_after(session: Session, center_id: uuid.UUID, epoch: str | None, seq
                 ReceivedBundle.center_id == center_id,
                 ReceivedBundle.epoch == epoch,
                 ReceivedBundle.seq > seq,
-                ReceivedBundle.status == ImportStatus.APPLIED,
+                ReceivedBundle.status.in_([ImportStatus.APPLIED, ImportStatus.PARTIAL]),
             )
         ).scalar_one()
     )

@@ -476,3 +476,5 @@ def test_a_child_of_a_record_refused_in_an_earlier_bundle_is_refused_by_name(
     fifth = _forge(world, [mended, sibling], seq=5, first=start + 5)
     outcome = world.import_one(fifth)
     assert (outcome.status, outcome.records) == ("applied", 2), outcome
+    # A revocation after them counts the bundles with refusals among those already in.
+    assert sync.revoke_center_key(world.province, "CJC-0001", keep_through_seq=1).applied_after == 4
