@@ -463,8 +463,29 @@ def _payload_slices(
                 yield _strict_records(plaintext, limits), False
                 return
             raise BadPayloadError("payload: not canonical JSON (docs/sync-format.md §4)")
+        if stop - position > longest:
+            # Only a slice longer than the limit can hold a record longer than it: each of its
+            # records is measured (the cut alone would let one through up to a slice longer).
+            _check_record_sizes(values, longest)
         yield values
         position = stop + 1  # past the comma between two records
+
+
+def _check_record_sizes(values: tuple[list[Any], bool], longest: int) -> None:
+    """``TooLargeError`` when a record of a canonical slice (:func:`_canonical_list`) is longer
+    than ``longest`` bytes: each measured as the canonical bytes the slice was checked to be."""
+    records, typed = values
+    for record in records:
+        size = (
+            len(_canonical_encoder.encode(record))
+            if typed
+            else len(orjson.dumps(record, option=orjson.OPT_SORT_KEYS))
+        )
+        if size > longest:
+            raise TooLargeError(
+                f"payload: a record longer than {longest} bytes",
+                what=f"> {longest} bytes in one record",
+            )
 
 
 def _canonical_list(

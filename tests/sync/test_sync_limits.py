@@ -388,3 +388,30 @@ def test_a_number_without_a_finite_value_refuses_the_payload_wherever_it_is(numb
         plaintext = ('{"records":[' + record % number + "]}").encode()
         with pytest.raises(fmt.BadPayloadError):
             _records_from_plaintext(plaintext, DEFAULT_LIMITS)
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_the_record_limit_is_exact_in_a_canonical_payload(where: str) -> None:
+    """A record one byte over the limit is refused wherever the payload's slices fall (the
+    outside review of session 12: one that began a slice passed up to a slice longer), and
+    one of exactly the limit is read."""
+    from justice_desk.sync import _codec
+
+    longest = DEFAULT_LIMITS.max_record_bytes
+
+    def sized(size: int) -> fmt.Record:
+        record = fmt.Record("dispute", "big", "update", 1, {"s": ""})
+        pad = size - len(_codec.canonical_json(record.to_dict()))
+        return fmt.Record("dispute", "big", "update", 1, {"s": "x" * pad})
+
+    small = _records(2_000, lambda i: {"s": "ข้อพิพาท", "n": i})
+    at = {"first": 0, "middle": 1_000, "last": 2_000}[where]
+    for size, fits in ((longest, True), (longest + 1, False)):
+        records = [*small[:at], sized(size), *small[at:]]
+        assert len(_codec.canonical_json(records[at].to_dict())) == size
+        plaintext = records_plaintext(records)
+        if fits:
+            assert _records_from_plaintext(plaintext, DEFAULT_LIMITS) == tuple(records)
+        else:
+            with pytest.raises(fmt.TooLargeError):
+                _records_from_plaintext(plaintext, DEFAULT_LIMITS)
