@@ -509,3 +509,23 @@ def test_every_reason_a_record_is_refused_for_says_what_to_do() -> None:
     }
     assert sorted(refused_by_record - set(sync.ACTIONS)) == []
     assert all(sync.ACTIONS[r].strip() for r in refused_by_record)
+
+
+def test_every_kind_of_record_a_center_sends_is_named_in_words() -> None:
+    """A refused record or a conflict entry is named by its kind in the reader's language
+    (``trainings 5bfcf991`` was shown as such, found in the review of session 13), in Thai
+    too."""
+    from justice_desk.i18n import language, set_language
+    from justice_desk.services.sync._common import _table_label
+
+    before = language()
+    try:
+        set_language("en")
+        for table in h.SYNCABLE_TABLES:
+            assert _table_label(table) != table, table
+        set_language("th")
+        named = {_table_label(table) for table in h.SYNCABLE_TABLES}
+    finally:
+        set_language(before)
+    assert len(named) == len(h.SYNCABLE_TABLES)
+    assert all(any("\u0e00" <= ch <= "\u0e7f" for ch in label) for label in named), named

@@ -209,6 +209,18 @@ def _table_label(table: str) -> str:
         "case_sessions": _("Mediation session of a case"),
         "case_mediators": _("Mediator of a case"),
         "sites": _("Center"),
+        "memberships": _("Network membership"),
+        "trainings": _("Training"),
+        "committee_terms": _("Committee term"),
+        "committee_positions": _("Committee position"),
+        "mediators": _("Mediator"),
+        "meeting_attendance": _("Attendance"),
+        "agenda_items": _("Agenda item of a meeting"),
+        "minutes_versions": _("Minutes"),
+        "settlements": _("Settlement of a case"),
+        "instalments": _("Instalment of a settlement"),
+        "compliance_checks": _("Compliance check of a settlement"),
+        "activities": _("Activity of the center"),
     }
     return labels.get(table, table)
 
