@@ -219,23 +219,7 @@ def record(
 ) -> int:
     """Append an entry in ``session``'s transaction; returns its number. The actor is the one
     the database's session carries (``Database.actor``) unless one is given."""
-    return _append(session, action, [(table, row_id, detail)], actor)
-
-
-def record_many(
-    session: Session | Connection,
-    action: str,
-    details: Sequence[str],
-    *,
-    actor: Actor | None = None,
-) -> int:
-    """Append one entry of ``action`` per detail, in their order, in ``session``'s
-    transaction, as :func:`record` would one by one, in as many statements as one entry takes
-    (the province's import writes a group of bundles' entries at its commit). Returns the
-    last number (0 when there is nothing to write)."""
-    if not details:
-        return 0
-    return _append(session, action, [(None, None, detail) for detail in details], actor)
+    return _append(session, [(action, table, row_id, detail)], actor)
 
 
 #: ``Session.info`` key of the entries :func:`record_at_commit` holds: (action, detail)
@@ -244,8 +228,8 @@ _AT_COMMIT = "justice_desk.audit_at_commit"
 
 def record_at_commit(session: Session, action: str, detail: str) -> None:
     """An entry written just before ``session`` commits, with the others held so, in their
-    order, by :func:`record_many` (the province's import: a group of bundles commits together,
-    and its entries cost the round trips of one). Nothing is written if it rolls back."""
+    order and in the statements of one entry (the province's import: a group of bundles
+    commits together). Nothing is written if it rolls back."""
     held = session.info.get(_AT_COMMIT)
     if held is None:
         held = session.info[_AT_COMMIT] = []
@@ -255,22 +239,17 @@ def record_at_commit(session: Session, action: str, detail: str) -> None:
 
 def _write_held(session: Session) -> None:
     held: list[tuple[str, str]] = session.info.pop(_AT_COMMIT, None) or []
-    start = 0
-    while start < len(held):  # a run of one action at a time, in order
-        action = held[start][0]
-        stop = start
-        while stop < len(held) and held[stop][0] == action:
-            stop += 1
-        record_many(session, action, [detail for _action, detail in held[start:stop]])
-        start = stop
+    if held:
+        _append(session, [(action, None, None, detail) for action, detail in held], None)
 
 
 def _append(
     session: Session | Connection,
-    action: str,
-    entries: Sequence[tuple[str | None, uuid.UUID | None, str | None]],
+    entries: Sequence[tuple[str, str | None, uuid.UUID | None, str | None]],
     actor: Actor | None,
 ) -> int:
+    """Entries ``(action, table, row id, detail)`` chained after the last one, in order;
+    returns the last number."""
     who = actor_name(actor if actor is not None else session.info.get("actor"))
     bind = session if isinstance(session, Connection) else session.get_bind()
     postgres = bind.dialect.name == "postgresql"
@@ -290,7 +269,7 @@ def _append(
     at = utcnow()
     host = hostname()
     rows: list[dict[str, Any]] = []
-    for table, row_id, detail in entries:
+    for action, table, row_id, detail in entries:
         event_no += 1
         digest = entry_hash(event_no, at, who, host, action, table, row_id, detail, last_hash)
         rows.append(

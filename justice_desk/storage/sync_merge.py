@@ -99,7 +99,7 @@ def merge(
 
     ``pointed_at``: :func:`sync_store.pointed_at` of the records, when the caller has it.
 
-    ``refused_before``: :func:`refused_before` of the center, when a record of the bundle
+    ``refused_before``: :func:`refused_earlier` of the center, when a record of the bundle
     points at a record that is not stored (the caller learns it from the foreign keys): a
     child of a record refused in an earlier bundle is refused by name (``parent_refused``)
     like the child of one refused in this bundle, and the rest is applied."""
@@ -306,7 +306,7 @@ def merge(
     return result
 
 
-def refused_before(conn: Connection, center_id: uuid.UUID) -> set[uuid.UUID]:
+def refused_earlier(conn: Connection, center_id: uuid.UUID) -> set[uuid.UUID]:
     """Ids of the center's records that were refused inside bundles applied before (as
     ``bad_record``, ``wrong_owner`` and the like: the refusals its receipts list) and of which
     no version is stored here. No record can point at one of them: a child arriving in a later

@@ -453,10 +453,7 @@ def _payload_slices(
                 stop = end
                 values = _canonical_list(plaintext, position, stop, typed)
             elif values is None and cut < 0 and attempts == 0:
-                raise TooLargeError(
-                    f"payload: a record longer than {longest} bytes",
-                    what=f"> {longest} bytes in one record",
-                )
+                raise _record_too_long(longest)
         if values is None:
             if position == len(_PREFIX):
                 # Nothing handed over yet: valid JSON that is not canonical is read strictly.
@@ -471,6 +468,12 @@ def _payload_slices(
         position = stop + 1  # past the comma between two records
 
 
+def _record_too_long(longest: int) -> TooLargeError:
+    return TooLargeError(
+        f"payload: a record longer than {longest} bytes", what=f"> {longest} bytes in one record"
+    )
+
+
 def _check_record_sizes(values: tuple[list[Any], bool], longest: int) -> None:
     """``TooLargeError`` when a record of a canonical slice (:func:`_canonical_list`) is longer
     than ``longest`` bytes: each measured as the canonical bytes the slice was checked to be."""
@@ -482,10 +485,7 @@ def _check_record_sizes(values: tuple[list[Any], bool], longest: int) -> None:
             else len(orjson.dumps(record, option=orjson.OPT_SORT_KEYS))
         )
         if size > longest:
-            raise TooLargeError(
-                f"payload: a record longer than {longest} bytes",
-                what=f"> {longest} bytes in one record",
-            )
+            raise _record_too_long(longest)
 
 
 def _canonical_list(
@@ -551,10 +551,7 @@ def _strict_records(plaintext: bytes, limits: Limits) -> list[Any]:
         text = json.dumps(record, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         size = len(text.encode("utf-8", "surrogatepass"))
         if size > longest:
-            raise TooLargeError(
-                f"payload: a record longer than {longest} bytes",
-                what=f"> {longest} bytes in one record",
-            )
+            raise _record_too_long(longest)
     return records
 
 

@@ -1028,7 +1028,7 @@ def _settle(
             if not _is_foreign_key_failure(exc):
                 raise
             with db.connect_read() as conn:
-                refused = sync_merge.refused_before(conn, center_id)
+                refused = sync_merge.refused_earlier(conn, center_id)
             if not refused:
                 raise
             return write(refused)
